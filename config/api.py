@@ -1,0 +1,75 @@
+"""The REST API at /api/v1/: one NinjaAPI; each edudx app with an `api.py` exposing `router`
+is mounted at /api/v1/<app label>/. One error body for everything:
+{"error": {"code": str, "message": str, "details": [{"field", "code", "message"}]}}."""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import SessionAuth
+
+from edudx.accounts.api_auth import TokenAuth
+from edudx.core.errors import DomainError, NotFound
+
+api = NinjaAPI(
+    title="edudx API",
+    version="1",
+    description="edudx REST API. Session (with CSRF) or `Authorization: Bearer <token>` authentication. "
+    "Lists use cursor pagination: pass `cursor` from the previous page's `next_cursor`.",
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _body(code: str, message: str, details: list | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request, exc: NinjaValidationError):
+    details = [
+        {
+            "field": ".".join(str(p) for p in e.get("loc", [])[1:]),
+            "code": e.get("type", "invalid"),
+            "message": e.get("msg", ""),
+        }
+        for e in exc.errors
+    ]
+    return api.create_response(
+        request, _body("invalid_request", "The request is not valid.", details), status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc):
+    return api.create_response(request, _body("not_authenticated", "Authentication required."), status=401)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, NotFound().as_dict(), status=404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return api.create_response(request, _body("http_error", str(exc)), status=exc.status_code)
+
+
+for config in apps.get_app_configs():
+    if not config.name.startswith("edudx."):
+        continue
+    module = f"{config.name}.api"
+    if find_spec(module) is not None:
+        router = getattr(import_module(module), "router", None)
+        if router is not None:
+            api.add_router(f"/{config.label}/", router)

@@ -1,0 +1,47 @@
+"""Shared pytest fixtures: the miniature city, per-role clients, and Chromium for
+Playwright (Debian's /usr/bin/chromium; Playwright's own browser download is never used)."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright's sync API
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("EDUDX_CHROMIUM", "/usr/bin/chromium"),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture
+def city(db):
+    from edudx.core.testing.city import build_city
+
+    return build_city()
+
+
+@pytest.fixture
+def client_for(city, client):
+    """client_for(role) -> a Django test client logged in as the city's user for that role."""
+    from django.test import Client
+
+    def make(role: str) -> Client:
+        c = Client()
+        c.force_login(city.users[role])
+        return c
+
+    return make

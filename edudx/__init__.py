@@ -1,0 +1,1 @@
+"""edudx — one body of trusted data for a city's education sector."""

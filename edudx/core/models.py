@@ -1,0 +1,68 @@
+"""Base models and the change history every service writes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class HistoryEntry(models.Model):
+    """One change to one record: who, when, through which door and action, before/after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        MOVE = "move", _("Moved")
+        TRANSFER = "transfer", _("Transferred")
+        STATUS = "status", _("Status changed")
+        GRANT = "grant", _("Role granted")
+        REVOKE = "revoke", _("Role revoked")
+        OTHER = "other", _("Other")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=255, blank=True)
+    action = models.CharField(max_length=32)
+    # A short machine word for what the user did, e.g. "student_update" or "import".
+    operation = models.CharField(max_length=64, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    via = models.CharField(max_length=16, blank=True)
+    source = models.CharField(max_length=128, blank=True)
+    # {"field": [before, after], ...}; for create only "after" values, for delete only "before".
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="core_hist_obj_at")]
+        verbose_name_plural = "history entries"
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr} by {self.actor_label} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Setting(models.Model):
+    """Runtime-tunable values (current school year, limits), editable without a deploy."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    value = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.key

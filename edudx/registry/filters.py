@@ -1,0 +1,50 @@
+"""One filter definition per list, shared by the HTML list and the API list."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+SCHOOL_SORTS = {"name": ("name_key", "id"), "-name": ("-name_key", "-id"), "code": ("moet_code", "id")}
+STUDENT_SORTS = {
+    "name": ("name_key", "id"),
+    "-name": ("-name_key", "-id"),
+    "dob": ("date_of_birth", "id"),
+    "-dob": ("-date_of_birth", "-id"),
+    "recent": ("-id",),
+}
+STAFF_SORTS = {"name": ("name_key", "id"), "-name": ("-name_key", "-id")}
+CLASS_SORTS = {"name": ("grade", "name", "id")}
+
+
+class SchoolFilter(BaseModel):
+    q: str = Field("", max_length=100, description="Name or MOET code; accents optional")
+    level: str = ""
+    ownership: str = ""
+    area: int | None = Field(None, description="Id of a ward/commune unit")
+    grouping: int | None = Field(None, description="Id of a grouping, e.g. a cluster")
+    sort: str = "name"
+
+
+class StudentFilter(BaseModel):
+    q: str = Field("", max_length=100, description="Name (accents optional), MOET code or personal ID")
+    school: int | None = None
+    school_class: int | None = None
+    grade: int | None = Field(None, ge=0, le=12)
+    gender: str = ""
+    status: str = ""
+    sort: str = "name"
+
+
+class StaffFilter(BaseModel):
+    q: str = Field("", max_length=100)
+    school: int | None = None
+    position: str = ""
+    status: str = ""
+    sort: str = "name"
+
+
+class ClassFilter(BaseModel):
+    school: int | None = None
+    year: int | None = None
+    grade: int | None = Field(None, ge=0, le=12)
+    sort: str = "name"

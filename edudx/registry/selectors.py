@@ -1,0 +1,244 @@
+"""Every read of the registry, through the caller's Scope. No other code touches these tables."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from edudx.core.errors import NotFound
+from edudx.core.scope import Scope, subtree_q
+from edudx.core.search import match_q
+from edudx.core.text import fold
+from edudx.orgs.models import OrgUnit
+
+from . import permissions as perms
+from .filters import (
+    CLASS_SORTS,
+    SCHOOL_SORTS,
+    STAFF_SORTS,
+    STUDENT_SORTS,
+    ClassFilter,
+    SchoolFilter,
+    StaffFilter,
+    StudentFilter,
+)
+from .models import Enrolment, School, SchoolClass, SchoolYear, Staff, Student, TeachingAssignment
+
+SCHOOL_PATH = "unit__path"
+VIA_SCHOOL_PATH = "school__unit__path"
+
+
+def _order(sorts: dict[str, tuple[str, ...]], key: str) -> tuple[str, ...]:
+    return sorts.get(key) or next(iter(sorts.values()))
+
+
+# ----- years
+def current_year() -> SchoolYear | None:
+    return SchoolYear.objects.filter(is_current=True).first()
+
+
+def year_list() -> QuerySet[SchoolYear]:
+    return SchoolYear.objects.all()
+
+
+# ----- schools
+def school_list(
+    *, scope: Scope, filters: SchoolFilter | None = None
+) -> tuple[QuerySet[School], tuple[str, ...]]:
+    f = filters or SchoolFilter()
+    qs = School.objects.filter(scope.filter_q(perms.VIEW, SCHOOL_PATH)).select_related("unit", "unit__parent")
+    if f.q:
+        key = fold(f.q)
+        qs = qs.filter(Q(name_key__contains=key) | Q(moet_code__startswith=f.q.strip()))
+    if f.level:
+        qs = qs.filter(level=f.level)
+    if f.ownership:
+        qs = qs.filter(ownership=f.ownership)
+    if f.area:
+        area = OrgUnit.objects.filter(pk=f.area).first()
+        qs = qs.filter(subtree_q(area.path, "unit__path")) if area else qs.none()
+    if f.grouping:
+        qs = qs.filter(unit__grouping_memberships__grouping_id=f.grouping)
+    return qs, _order(SCHOOL_SORTS, f.sort)
+
+
+def school_get(*, scope: Scope, pk: int) -> School:
+    try:
+        return (
+            School.objects.filter(scope.filter_q(perms.VIEW, SCHOOL_PATH))
+            .select_related("unit", "unit__parent")
+            .get(pk=pk)
+        )
+    except (School.DoesNotExist, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def school_groupings(school: School):
+    return school.unit.groupings.all()
+
+
+# ----- classes
+def class_list(
+    *, scope: Scope, filters: ClassFilter | None = None
+) -> tuple[QuerySet[SchoolClass], tuple[str, ...]]:
+    f = filters or ClassFilter()
+    qs = SchoolClass.objects.filter(scope.filter_q(perms.VIEW, VIA_SCHOOL_PATH)).select_related(
+        "school__unit", "year", "homeroom_teacher"
+    )
+    if f.school:
+        qs = qs.filter(school_id=f.school)
+    if f.year:
+        qs = qs.filter(year_id=f.year)
+    if f.grade is not None:
+        qs = qs.filter(grade=f.grade)
+    return qs, _order(CLASS_SORTS, f.sort)
+
+
+def class_get(*, scope: Scope, pk: int) -> SchoolClass:
+    try:
+        return (
+            SchoolClass.objects.filter(scope.filter_q(perms.VIEW, VIA_SCHOOL_PATH))
+            .select_related("school__unit", "year", "homeroom_teacher")
+            .get(pk=pk)
+        )
+    except (SchoolClass.DoesNotExist, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def class_roster(*, scope: Scope, school_class: SchoolClass) -> QuerySet[Enrolment]:
+    scope.require(perms.VIEW_PEOPLE, school_class.school.unit.path)
+    return (
+        school_class.enrolments.filter(state=Enrolment.State.ACTIVE)
+        .select_related("student")
+        .order_by("student__name_key", "student_id")
+    )
+
+
+def class_assignments(*, scope: Scope, school_class: SchoolClass) -> QuerySet[TeachingAssignment]:
+    scope.require(perms.VIEW_PEOPLE, school_class.school.unit.path)
+    return school_class.assignments.select_related("staff").order_by("subject")
+
+
+# ----- students
+def _students_in_scope(scope: Scope) -> QuerySet[Student]:
+    q = scope.filter_q(perms.VIEW_PEOPLE, VIA_SCHOOL_PATH)
+    if not scope.is_system and scope.has_perm(perms.VIEW_SELF):
+        q |= Q(user_id=scope.user_id)
+    return Student.objects.filter(q)
+
+
+def _person_search(qs: QuerySet, model, text: str) -> QuerySet:
+    text = text.strip()
+    if not text:
+        return qs
+    if text.isdigit():
+        return qs.filter(Q(moet_code=text) | Q(personal_id=text))
+    q = match_q(model, "name_key", text)
+    return qs.filter(q) if q is not None else qs
+
+
+def student_list(
+    *, scope: Scope, filters: StudentFilter | None = None
+) -> tuple[QuerySet[Student], tuple[str, ...]]:
+    f = filters or StudentFilter()
+    qs = _students_in_scope(scope).select_related("school__unit")
+    qs = _person_search(qs, Student, f.q)
+    if f.school:
+        qs = qs.filter(school_id=f.school)
+    if f.school_class:
+        qs = qs.filter(enrolments__school_class_id=f.school_class, enrolments__state=Enrolment.State.ACTIVE)
+    if f.grade is not None:
+        qs = qs.filter(enrolments__school_class__grade=f.grade, enrolments__state=Enrolment.State.ACTIVE)
+    if f.gender:
+        qs = qs.filter(gender=f.gender)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    return qs, _order(STUDENT_SORTS, f.sort)
+
+
+def student_get(*, scope: Scope, pk: int) -> Student:
+    try:
+        return _students_in_scope(scope).select_related("school__unit").get(pk=pk)
+    except (Student.DoesNotExist, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def student_enrolments(*, scope: Scope, student: Student) -> QuerySet[Enrolment]:
+    """The student's enrolments, including ends in schools outside the caller's scope (the
+    record of a transfer shows where the pupil came from)."""
+    student_get(scope=scope, pk=student.pk)
+    return student.enrolments.select_related("school_class", "school__unit", "year").order_by(
+        "-start_date", "-id"
+    )
+
+
+# ----- staff
+def staff_list(
+    *, scope: Scope, filters: StaffFilter | None = None
+) -> tuple[QuerySet[Staff], tuple[str, ...]]:
+    f = filters or StaffFilter()
+    q = scope.filter_q(perms.VIEW_PEOPLE, VIA_SCHOOL_PATH)
+    qs = Staff.objects.filter(q).select_related("school__unit")
+    qs = _person_search(qs, Staff, f.q)
+    if f.school:
+        qs = qs.filter(school_id=f.school)
+    if f.position:
+        qs = qs.filter(position=f.position)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    return qs, _order(STAFF_SORTS, f.sort)
+
+
+def staff_get(*, scope: Scope, pk: int) -> Staff:
+    try:
+        return (
+            Staff.objects.filter(scope.filter_q(perms.VIEW_PEOPLE, VIA_SCHOOL_PATH))
+            .select_related("school__unit")
+            .get(pk=pk)
+        )
+    except (Staff.DoesNotExist, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def staff_assignments(*, scope: Scope, staff: Staff) -> QuerySet[TeachingAssignment]:
+    staff_get(scope=scope, pk=staff.pk)
+    return staff.assignments.select_related("school_class").order_by(
+        "school_class__grade", "school_class__name"
+    )
+
+
+# ----- figures for dashboards
+def headline_figures(*, scope: Scope) -> dict[str, int]:
+    schools = School.objects.filter(scope.filter_q(perms.VIEW, SCHOOL_PATH))
+    out = {"schools": schools.count()}
+    if scope.has_perm(perms.VIEW_PEOPLE):
+        out["students"] = Student.objects.filter(scope.filter_q(perms.VIEW_PEOPLE, VIA_SCHOOL_PATH)).count()
+        out["staff"] = Staff.objects.filter(scope.filter_q(perms.VIEW_PEOPLE, VIA_SCHOOL_PATH)).count()
+    year = current_year()
+    if year:
+        out["classes"] = SchoolClass.objects.filter(
+            scope.filter_q(perms.VIEW, VIA_SCHOOL_PATH), year=year
+        ).count()
+    return out
+
+
+def schools_by_level(*, scope: Scope) -> list[dict]:
+    return list(
+        School.objects.filter(scope.filter_q(perms.VIEW, SCHOOL_PATH))
+        .values("level")
+        .annotate(n=Count("id"))
+        .order_by("level")
+    )
+
+
+def students_by_grade(*, scope: Scope) -> list[dict]:
+    year = current_year()
+    if year is None or not scope.has_perm(perms.VIEW_PEOPLE):
+        return []
+    return list(
+        Enrolment.objects.filter(
+            scope.filter_q(perms.VIEW_PEOPLE, VIA_SCHOOL_PATH), year=year, state=Enrolment.State.ACTIVE
+        )
+        .values("school_class__grade")
+        .annotate(n=Count("id"))
+        .order_by("school_class__grade")
+    )

@@ -1,0 +1,142 @@
+"""Students and staff: normalised and validated with the pure rules, written with history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from edudx.core.actor import Actor
+from edudx.core.errors import ErrorCollector
+from edudx.core.rules import names, personal_id, phones
+from edudx.core.rules.ethnicity import ETHNIC_GROUPS
+from edudx.core.services import create_with_history, update_with_history
+from edudx.core.text import fold
+
+from .. import permissions as perms
+from ..models import School, Staff, Student
+
+STUDENT_FIELDS = (
+    "moet_code", "full_name", "date_of_birth", "gender", "personal_id", "ethnicity", "status", "status_date",
+    "disability", "father_name", "mother_name", "guardian_name", "parent_phone", "address", "place_of_birth",
+    "school",
+)  # fmt: skip
+STAFF_FIELDS = (
+    "moet_code", "full_name", "date_of_birth", "gender", "personal_id", "ethnicity", "position", "subjects",
+    "qualification", "phone", "email", "status", "school",
+)  # fmt: skip
+
+
+def clean_person(
+    data: dict[str, Any], *, current: Any = None, phone_fields: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Normalise a person's fields in place and raise every rule violation at once."""
+    errors = ErrorCollector()
+    out = dict(data)
+    if "full_name" in out:
+        out["full_name"], _issues = names.normalise(out["full_name"])
+        for issue in names.check(out["full_name"]):
+            if issue.is_error:
+                errors.add("full_name", issue.code, issue.message)
+    if out.get("personal_id") is not None:
+        out["personal_id"], _issues = personal_id.normalise(out["personal_id"])
+        out["personal_id"] = out["personal_id"] or None
+    if "moet_code" in out:
+        out["moet_code"] = (str(out["moet_code"]).strip() or None) if out["moet_code"] is not None else None
+    for field in phone_fields:
+        if out.get(field):
+            value, issues = phones.normalise(out[field])
+            for issue in issues:
+                if issue.is_error:
+                    errors.add(field, issue.code, issue.message)
+            out[field] = value
+    if out.get("ethnicity") and out["ethnicity"] not in ETHNIC_GROUPS:
+        errors.add("ethnicity", "unknown_ethnicity", _("Unknown ethnic group code."))
+
+    def pick(name: str) -> Any:
+        return out[name] if name in out else getattr(current, name, None)
+
+    dob, gender, pid = pick("date_of_birth"), pick("gender"), pick("personal_id")
+    if dob and dob > timezone.localdate():
+        errors.add("date_of_birth", "dob_in_future", _("The date of birth is in the future."))
+    for issue in personal_id.check(pid or "", date_of_birth=dob, gender=gender):
+        if issue.is_error:
+            errors.add("personal_id", issue.code, issue.message)
+    errors.raise_if_any()
+    if "full_name" in out:
+        out["name_key"] = fold(out["full_name"])
+    return out
+
+
+def _split_key(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    key = data.pop("name_key", None)
+    return data, key
+
+
+@transaction.atomic
+def student_create(*, actor: Actor, school: School, data: dict[str, Any]) -> Student:
+    actor.scope.require(perms.CHANGE, school.unit.path)
+    data = clean_person({**data, "school": school}, phone_fields=("parent_phone",))
+    data, key = _split_key(data)
+    student = Student(**data, name_key=key or "")
+    return create_with_history(actor=actor, obj=student, fields=STUDENT_FIELDS, operation="student_create")
+
+
+@transaction.atomic
+def student_update(*, actor: Actor, student: Student, data: dict[str, Any]) -> Student:
+    actor.scope.require(perms.CHANGE, student.school.unit.path if student.school_id else None)
+    if "school" in data:
+        raise ValueError("a student changes school through enrolment_transfer")
+    data = clean_person(data, current=student, phone_fields=("parent_phone",))
+    data, key = _split_key(data)
+    if key is not None:
+        student.name_key = key
+    if "status" in data and data["status"] != student.status and "status_date" not in data:
+        data["status_date"] = timezone.localdate()
+    update_with_history(
+        actor=actor, obj=student, data=data, fields=STUDENT_FIELDS, operation="student_update"
+    )
+    return student
+
+
+@transaction.atomic
+def student_set_status(
+    *, actor: Actor, student: Student, status: str, on: dt.date | None = None, note: str = ""
+) -> Student:
+    actor.scope.require(perms.CHANGE, student.school.unit.path if student.school_id else None)
+    update_with_history(
+        actor=actor,
+        obj=student,
+        data={"status": status, "status_date": on or timezone.localdate()},
+        fields=("status", "status_date"),
+        operation="student_set_status",
+        action="status",
+        note=note,
+    )
+    return student
+
+
+@transaction.atomic
+def staff_create(*, actor: Actor, school: School, data: dict[str, Any]) -> Staff:
+    actor.scope.require(perms.CHANGE, school.unit.path)
+    data = clean_person({**data, "school": school}, phone_fields=("phone",))
+    data, key = _split_key(data)
+    staff = Staff(**data, name_key=key or "")
+    return create_with_history(actor=actor, obj=staff, fields=STAFF_FIELDS, operation="staff_create")
+
+
+@transaction.atomic
+def staff_update(*, actor: Actor, staff: Staff, data: dict[str, Any]) -> Staff:
+    actor.scope.require(perms.CHANGE, staff.school.unit.path if staff.school_id else None)
+    if "school" in data and data["school"] != staff.school:
+        new_school = data["school"]
+        actor.scope.require(perms.CHANGE, new_school.unit.path)
+    data = clean_person(data, current=staff, phone_fields=("phone",))
+    data, key = _split_key(data)
+    if key is not None:
+        staff.name_key = key
+    update_with_history(actor=actor, obj=staff, data=data, fields=STAFF_FIELDS, operation="staff_update")
+    return staff

@@ -1,0 +1,24 @@
+from itertools import groupby
+
+from django.urls import NoReverseMatch, reverse
+
+from edudx.core import navigation as nav_registry
+
+
+def navigation(request):
+    scope = getattr(request, "scope", None)
+    if scope is None or not getattr(request.user, "is_authenticated", False):
+        return {"nav_sections": []}
+    visible = []
+    for item in nav_registry.items():
+        if item.permission and not scope.has_perm(item.permission):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        visible.append({"item": item, "url": url, "active": request.path.startswith(url) and url != "/"})
+    sections = []
+    for section, entries in groupby(visible, key=lambda e: str(e["item"].section)):
+        sections.append({"title": section, "entries": list(entries)})
+    return {"nav_sections": sections}

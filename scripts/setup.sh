@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install everything edudx needs into ./.venv and ./node_modules (idempotent, offline-safe
+# after the first run): Python packages pinned in uv.lock, front-end assets pinned in
+# package-lock.json, compiled translation catalogues.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export UV_PYTHON_DOWNLOADS=never
+if ! command -v uv >/dev/null 2>&1 && [ ! -x "$HOME/.local/bin/uv" ]; then
+  echo "» installing uv"
+  python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
+fi
+UV=$(command -v uv || echo "$HOME/.local/bin/uv")
+echo "» Python packages (uv sync --locked)"
+"$UV" sync --locked --quiet
+echo "» front-end assets (npm ci)"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+.venv/bin/python scripts/vendor_assets.py
+echo "» translations"
+.venv/bin/edudx compilemessages --ignore=.venv --ignore=node_modules -v0
