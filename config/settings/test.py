@@ -1,7 +1,7 @@
 """Test settings: same shape as base, faster hashing, no throttling noise."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 - tests only
 AXES_ENABLED = True
@@ -12,3 +12,9 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory per worker
+else:
+    # Parallel runs against one PostgreSQL server (several checkouts or helpers) each get
+    # their own test database.
+    _suffix = env.str("EDUDX_TEST_DB_SUFFIX", default="")
+    if _suffix:
+        DATABASES["default"]["TEST"] = {"NAME": f"test_edudx_{_suffix}"}
