@@ -5,13 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export UV_PYTHON_DOWNLOADS=never
-if ! command -v uv >/dev/null 2>&1 && [ ! -x "$HOME/.local/bin/uv" ]; then
-  echo "» installing uv"
-  python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
+if command -v uv >/dev/null 2>&1; then
+  UV=(uv)
+else
+  python3 -m uv --version >/dev/null 2>&1 || { echo "» installing uv"; python3 -m pip install --quiet uv; }
+  UV=(python3 -m uv)
 fi
-UV=$(command -v uv || echo "$HOME/.local/bin/uv")
 echo "» Python packages (uv sync --locked)"
-"$UV" sync --locked --quiet
+"${UV[@]}" sync --locked --quiet
 echo "» front-end assets (npm ci)"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error

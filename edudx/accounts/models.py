@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edudx.core.roles import Role
-from edudx.orgs.models import Grouping, OrgUnit
 
 
 class User(AbstractUser):
@@ -32,7 +31,7 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
-        OrgUnit,
+        "orgs.OrgUnit",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -40,7 +39,7 @@ class Membership(models.Model):
         verbose_name=_("unit"),
     )
     grouping = models.ForeignKey(
-        Grouping,
+        "orgs.Grouping",
         null=True,
         blank=True,
         on_delete=models.CASCADE,

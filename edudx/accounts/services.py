@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,11 +18,13 @@ from edudx.core.actor import Actor
 from edudx.core.errors import FieldError, PermissionDenied, ValidationFailed
 from edudx.core.roles import GRANTABLE
 from edudx.core.scope import Grant, Scope
-from edudx.orgs.models import Grouping, OrgUnit
 from edudx.orgs.selectors import member_paths
 
 from . import permissions as perms
 from .models import ApiToken, Membership, User
+
+if TYPE_CHECKING:
+    from edudx.orgs.models import Grouping, OrgUnit
 
 
 def scope_for_user(user: User) -> Scope:
@@ -37,10 +40,6 @@ def scope_for_user(user: User) -> Scope:
                 Grant(role=m.role, paths=tuple(g_paths.get(m.grouping_id, ())), grouping_id=m.grouping_id)
             )
     return Scope(user_id=user.pk, grants=tuple(grants))
-
-
-def _grouping_paths(grouping: Grouping) -> list[str]:
-    return member_paths([grouping.pk]).get(grouping.pk, [])
 
 
 def _may_grant(actor: Actor, role: str, unit: OrgUnit | None, grouping: Grouping | None) -> bool:

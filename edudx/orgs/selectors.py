@@ -28,6 +28,11 @@ def unit_get(*, scope: Scope, pk: int | None = None, code: str | None = None) ->
         raise NotFound() from exc
 
 
+def root_units() -> QuerySet[OrgUnit]:
+    """Units without a parent (the department). Not personal data: used to anchor city-wide rules."""
+    return OrgUnit.objects.filter(parent__isnull=True).order_by("path")
+
+
 def area_list(*, scope: Scope) -> QuerySet[OrgUnit]:
     """Administrative areas (wards, communes, special zones) visible to the caller."""
     return unit_list(scope=scope).filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE])

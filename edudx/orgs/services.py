@@ -14,7 +14,9 @@ from edudx.core.scope import subtree_q
 from edudx.core.services import full_clean_or_raise, update_with_history
 
 from . import permissions as perms
-from .models import SEGMENT_WIDTH, Grouping, GroupingMember, OrgUnit
+from .models import SEGMENT_WIDTH, Grouping, GroupingMember, OrgUnit, UnitKind
+
+__all__ = ["UnitKind", "grouping_create", "grouping_set_members", "unit_create", "unit_move", "unit_update"]
 
 UNIT_FIELDS = ("code", "name", "kind", "parent", "is_active")
 

@@ -15,7 +15,6 @@ from edudx.core.models import TimeStamped
 from edudx.core.rules.curriculum import Subject
 from edudx.core.rules.levels import Level, Ownership
 from edudx.core.rules.people import Gender, Position, Qualification, StaffStatus, StudentStatus
-from edudx.orgs.models import OrgUnit
 
 
 class SchoolYear(models.Model):
@@ -58,7 +57,7 @@ class Term(models.Model):
 class School(TimeStamped):
     """A school is a unit of the organisation tree (its name and parent live there)."""
 
-    unit = models.OneToOneField(OrgUnit, on_delete=models.PROTECT, related_name="school")
+    unit = models.OneToOneField("orgs.OrgUnit", on_delete=models.PROTECT, related_name="school")
     moet_code = models.CharField(_("MOET code"), max_length=20, unique=True)
     level = models.CharField(_("school level"), max_length=12, choices=Level.choices)
     ownership = models.CharField(

@@ -8,7 +8,7 @@ from edudx.core.errors import NotFound
 from edudx.core.scope import Scope, subtree_q
 from edudx.core.search import match_q
 from edudx.core.text import fold
-from edudx.orgs.models import OrgUnit
+from edudx.orgs import selectors as org_selectors
 
 from . import permissions as perms
 from .filters import (
@@ -54,7 +54,7 @@ def school_list(
     if f.ownership:
         qs = qs.filter(ownership=f.ownership)
     if f.area:
-        area = OrgUnit.objects.filter(pk=f.area).first()
+        area = org_selectors.unit_list(scope=scope).filter(pk=f.area).first()
         qs = qs.filter(subtree_q(area.path, "unit__path")) if area else qs.none()
     if f.grouping:
         qs = qs.filter(unit__grouping_memberships__grouping_id=f.grouping)
@@ -242,3 +242,36 @@ def students_by_grade(*, scope: Scope) -> list[dict]:
         .annotate(n=Count("id"))
         .order_by("school_class__grade")
     )
+
+
+# ----- added for the HTML UI (forms and dashboard)
+def schools_changeable(*, scope: Scope) -> QuerySet[School]:
+    """Schools where the caller may create or change records (choices in forms)."""
+    return (
+        School.objects.filter(scope.filter_q(perms.CHANGE, SCHOOL_PATH))
+        .select_related("unit")
+        .order_by("name_key", "id")
+    )
+
+
+def students_by(*, scope: Scope, field: str) -> list[dict]:
+    """Students in scope counted by `gender` or `status` (one aggregate query)."""
+    if field not in ("gender", "status") or not scope.has_perm(perms.VIEW_PEOPLE):
+        return []
+    return list(
+        Student.objects.filter(scope.filter_q(perms.VIEW_PEOPLE, VIA_SCHOOL_PATH))
+        .values(field)
+        .annotate(n=Count("id"))
+        .order_by(field)
+    )
+
+
+def school_counts(*, scope: Scope, school: School) -> dict[str, int]:
+    """Headline numbers of one school the caller can see."""
+    out: dict[str, int] = {}
+    year = current_year()
+    out["classes"] = school.classes.filter(year=year).count() if year else 0
+    if scope.can(perms.VIEW_PEOPLE, school.unit.path):
+        out["students"] = school.students.count()
+        out["staff"] = school.staff.count()
+    return out

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -11,11 +11,15 @@ from edudx.core.errors import ErrorCollector, ValidationFailed
 from edudx.core.rules import levels
 from edudx.core.services import create_with_history, full_clean_or_raise, update_with_history
 from edudx.core.text import fold, tidy_spaces
+from edudx.orgs import selectors as org_selectors
 from edudx.orgs import services as org_services
-from edudx.orgs.models import OrgUnit, UnitKind
+from edudx.orgs.services import UnitKind
 
 from .. import permissions as perms
 from ..models import School, SchoolClass, SchoolYear
+
+if TYPE_CHECKING:
+    from edudx.orgs.models import OrgUnit
 
 SCHOOL_FIELDS = ("moet_code", "level", "ownership", "address", "phone", "email")
 CLASS_FIELDS = ("school", "year", "grade", "name", "homeroom_teacher")
@@ -26,7 +30,7 @@ def school_year_create(
     *, actor: Actor, code: str, start_date: dt.date, end_date: dt.date, is_current: bool = False
 ) -> SchoolYear:
     # Years are city-wide: only someone who may change the registry at a root unit sets them.
-    root = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+    root = org_selectors.root_units().first()
     actor.scope.require(perms.CHANGE, root.path if root else None)
     if is_current:
         SchoolYear.objects.filter(is_current=True).update(is_current=False)
