@@ -1,0 +1,201 @@
+# Table and column names are constants of this module, never input; values are bound parameters.
+# ruff: noqa: S608, S610, S611
+"""Full-text search over resources, one interface for SQLite (FTS5) and PostgreSQL.
+
+The indexed columns are folded copies (edudx.core.text.fold: accents stripped, đ→d, lower
+case) because FTS5's remove_diacritics does not fold đ. Two columns are indexed so that a
+match in the title outranks a match in the body:
+
+- SQLite: an external-content FTS5 table over (search_title, search_body) kept in sync by
+  triggers, ranked with bm25(…, TITLE_WEIGHT, BODY_WEIGHT);
+- PostgreSQL: a GIN index over setweight(title,'A') || setweight(body,'B'), ranked with
+  ts_rank (weights {D,C,B,A} = {0, 0, BODY, TITLE}).
+
+Every word of the query must match; the last word matches as a prefix (typing "quang h"
+finds "quang hop"), earlier words match whole.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from edudx.core.text import fold, search_tokens
+
+TABLE = "library_resource"
+FTS = "library_resource_fts"
+TITLE_WEIGHT = 10.0
+BODY_WEIGHT = 1.0
+
+_PG_VECTOR = (
+    f"(setweight(to_tsvector('simple', {TABLE}.search_title), 'A') || "
+    f"setweight(to_tsvector('simple', {TABLE}.search_body), 'B'))"
+)
+
+
+def fold_title(title: str) -> str:
+    return fold(title)
+
+
+def fold_body(*parts: str | None) -> str:
+    return fold(" ".join(p for p in parts if p))
+
+
+def fts5_expression(query: str, *, column: str | None = None) -> str | None:
+    tokens = search_tokens(query)
+    if not tokens:
+        return None
+    words = [f'"{t}"' for t in tokens[:-1]] + [f'"{tokens[-1]}"*']
+    expr = " ".join(words)
+    return f"{column} : ({expr})" if column else expr
+
+
+def tsquery(query: str) -> str | None:
+    tokens = search_tokens(query)
+    if not tokens:
+        return None
+    return " & ".join([*tokens[:-1], f"{tokens[-1]}:*"])
+
+
+def matching(qs: QuerySet, query: str) -> QuerySet | None:
+    """`qs` limited to resources matching `query`; None when the query has no word."""
+    if connection.vendor == "sqlite":
+        expr = fts5_expression(query)
+        if expr is None:
+            return None
+        return qs.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [expr]))
+    if connection.vendor == "postgresql":
+        tsq = tsquery(query)
+        if tsq is None:
+            return None
+        return qs.filter(Q(RawSQL(f"{_PG_VECTOR} @@ to_tsquery('simple', %s)", [tsq], output_field=_bool())))
+    tokens = search_tokens(query)
+    if not tokens:
+        return None
+    q = Q()
+    for t in tokens:
+        q &= Q(search_title__contains=t) | Q(search_body__contains=t)
+    return qs.filter(q)
+
+
+def ranked(qs: QuerySet, query: str) -> QuerySet | None:
+    """Matching resources annotated with `rank` (higher is better), best first."""
+    if connection.vendor == "sqlite":
+        expr = fts5_expression(query)
+        if expr is None:
+            return None
+        # A join on the FTS table (not IN + correlated subquery): FTS5 evaluates MATCH once and
+        # hands bm25 for each row; bm25 is lower-is-better, so negate it.
+        return qs.extra(
+            tables=[FTS],
+            where=[f"{FTS}.rowid = {TABLE}.id", f"{FTS} MATCH %s"],
+            params=[expr],
+            select={"rank": f"-bm25({FTS}, {TITLE_WEIGHT}, {BODY_WEIGHT})"},
+        ).order_by("-rank", "-id")
+    if connection.vendor == "postgresql":
+        tsq = tsquery(query)
+        if tsq is None:
+            return None
+        weights = f"'{{0, 0, {BODY_WEIGHT / TITLE_WEIGHT}, 1}}'"
+        return (
+            matching(qs, query)
+            .annotate(
+                rank=RawSQL(
+                    f"ts_rank({weights}::float4[], {_PG_VECTOR}, to_tsquery('simple', %s))",
+                    [tsq],
+                    output_field=FloatField(),
+                )
+            )
+            .order_by("-rank", "-id")
+        )
+    m = matching(qs, query)
+    return None if m is None else m.annotate(rank=RawSQL("0", [], output_field=FloatField()))
+
+
+def title_prefix(qs: QuerySet, query: str) -> QuerySet | None:
+    """For suggestions as one types: resources whose title matches the words typed so far."""
+    if connection.vendor == "sqlite":
+        expr = fts5_expression(query, column="search_title")
+        if expr is None:
+            return None
+        return qs.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [expr]))
+    tokens = search_tokens(query)
+    if not tokens:
+        return None
+    if connection.vendor == "postgresql":
+        tsq = " & ".join([*tokens[:-1], f"{tokens[-1]}:*"])
+        return qs.filter(
+            Q(
+                RawSQL(
+                    f"to_tsvector('simple', {TABLE}.search_title) @@ to_tsquery('simple', %s)",
+                    [tsq],
+                    output_field=_bool(),
+                )
+            )
+        )
+    q = Q()
+    for t in tokens:
+        q &= Q(search_title__contains=t)
+    return qs.filter(q)
+
+
+def _bool():
+    from django.db.models import BooleanField
+
+    return BooleanField()
+
+
+# ----- DDL
+def sqlite_sql() -> list[str]:
+    cols = "search_title, search_body"
+    old = "old.search_title, old.search_body"
+    new = "new.search_title, new.search_body"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({cols}, content='{TABLE}', "
+        f"content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+        f"CREATE TRIGGER IF NOT EXISTS {FTS}_ai AFTER INSERT ON {TABLE} BEGIN "
+        f"INSERT INTO {FTS}(rowid, {cols}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {FTS}_ad AFTER DELETE ON {TABLE} BEGIN "
+        f"INSERT INTO {FTS}({FTS}, rowid, {cols}) VALUES('delete', old.id, {old}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {FTS}_au AFTER UPDATE OF {cols} ON {TABLE} BEGIN "
+        f"INSERT INTO {FTS}({FTS}, rowid, {cols}) VALUES('delete', old.id, {old}); "
+        f"INSERT INTO {FTS}(rowid, {cols}) VALUES (new.id, {new}); END",
+    ]
+
+
+def postgres_sql() -> list[str]:
+    return [
+        f"CREATE INDEX IF NOT EXISTS library_resource_tsv ON {TABLE} USING gin ({_PG_VECTOR})",
+        f"CREATE INDEX IF NOT EXISTS library_resource_title_tsv ON {TABLE} "
+        f"USING gin (to_tsvector('simple', search_title))",
+    ]
+
+
+def migration_operation():
+    from django.db import migrations
+
+    def forwards(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        statements = sqlite_sql() if vendor == "sqlite" else postgres_sql() if vendor == "postgresql" else []
+        for sql in statements:
+            schema_editor.execute(sql)
+
+    def backwards(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            for suffix in ("_ai", "_ad", "_au"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {FTS}{suffix}")
+            schema_editor.execute(f"DROP TABLE IF EXISTS {FTS}")
+        elif vendor == "postgresql":
+            schema_editor.execute("DROP INDEX IF EXISTS library_resource_tsv")
+            schema_editor.execute("DROP INDEX IF EXISTS library_resource_title_tsv")
+
+    return migrations.RunPython(forwards, backwards)
+
+
+def rebuild() -> None:
+    """After bulk loads: rebuild the FTS5 index from the content table."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute(f"INSERT INTO {FTS}({FTS}) VALUES('rebuild')")

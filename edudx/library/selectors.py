@@ -1,0 +1,287 @@
+"""Every read of the library, through the caller's Scope.
+
+Who sees what:
+- a published resource: everyone signed in (the repository is shared by the whole sector);
+- any other state: the author, contributors of the resource's school, and reviewers whose
+  scope covers the school;
+- a collection: its owner; "school" collections also the contributors and reviewers of the
+  school; "shared" collections everyone signed in. Inside a collection a viewer only sees
+  the resources they may see themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from edudx.core import history
+from edudx.core.errors import NotFound
+from edudx.core.pagination import Page, paginate
+from edudx.core.scope import Scope
+
+from . import permissions as perms
+from . import search
+from .filters import OWN_SORTS, RESOURCE_SORTS, OwnFilter, ResourceFilter
+from .models import Collection, CollectionItem, Resource, ResourceGrade, State, Use
+
+PATH = "unit_path"
+
+
+def _visible_q(scope: Scope) -> Q:
+    if scope.is_system:
+        return Q()
+    if not scope.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(state=State.PUBLISHED) if scope.has_perm(perms.VIEW) else Q(pk__in=[])
+    if scope.has_perm(perms.CONTRIBUTE):
+        q |= scope.filter_q(perms.CONTRIBUTE, PATH)
+    if scope.has_perm(perms.REVIEW):
+        q |= scope.filter_q(perms.REVIEW, PATH) & ~Q(state=State.DRAFT)
+    q |= Q(created_by_id=scope.user_id)
+    return q
+
+
+def resources_visible(*, scope: Scope) -> QuerySet[Resource]:
+    return Resource.objects.filter(_visible_q(scope))
+
+
+def resource_get(*, scope: Scope, pk: int) -> Resource:
+    try:
+        return (
+            resources_visible(scope=scope)
+            .select_related("school__unit", "current_version", "created_by", "reviewed_by")
+            .prefetch_related("grade_rows")
+            .get(pk=pk)
+        )
+    except (Resource.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def published(*, scope: Scope) -> QuerySet[Resource]:
+    return resources_visible(scope=scope).filter(state=State.PUBLISHED)
+
+
+def _apply_filters(qs: QuerySet[Resource], f: ResourceFilter) -> QuerySet[Resource]:
+    if f.subject:
+        qs = qs.filter(subject=f.subject)
+    if f.grade is not None:
+        qs = qs.filter(pk__in=ResourceGrade.objects.filter(grade=f.grade).values("resource_id"))
+    if f.resource_type:
+        qs = qs.filter(resource_type=f.resource_type)
+    if f.licence:
+        qs = qs.filter(licence=f.licence)
+    if f.series:
+        qs = qs.filter(series=f.series)
+    if f.language:
+        qs = qs.filter(language=f.language)
+    if f.school:
+        qs = qs.filter(school_id=f.school)
+    return qs
+
+
+@dataclass
+class SearchResult:
+    page: Page
+    total: int
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    ranked: bool = False
+
+
+FACETS = ("subject", "resource_type", "licence", "series")
+
+
+def _offset_cursor(cursor: str | None) -> int:
+    try:
+        return max(0, min(int(cursor or 0), 10_000))
+    except ValueError:
+        return 0
+
+
+def resource_search(
+    *,
+    scope: Scope,
+    filters: ResourceFilter | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+    with_facets: bool = True,
+) -> SearchResult:
+    """Published resources matching the filters. With a query and relevance sort, the best
+    match first (title matches above body matches); the cursor is then an offset."""
+    f = filters or ResourceFilter()
+    base = _apply_filters(published(scope=scope), f)
+    matched = search.matching(base, f.q) if f.q.strip() else base
+    if matched is None:  # a query with no searchable word
+        matched = base.none()
+    rows: QuerySet[Resource]
+    use_rank = bool(f.q.strip()) and f.sort == "relevance"
+    related = ("school__unit", "current_version")
+    if use_rank:
+        rows = search.ranked(base, f.q) or base.none()
+        offset = _offset_cursor(cursor)
+        items = list(
+            rows.select_related(*related).prefetch_related("grade_rows")[offset : offset + limit + 1]
+        )
+        page = Page(
+            items=items[:limit],
+            next_cursor=str(offset + limit) if len(items) > limit else None,
+            prev_cursor=str(max(0, offset - limit)) if offset else None,
+        )
+    else:
+        order = RESOURCE_SORTS.get(f.sort) or RESOURCE_SORTS["newest"]
+        page = paginate(
+            matched.select_related(*related).prefetch_related("grade_rows"),
+            order=order,
+            cursor=cursor,
+            limit=limit,
+        )
+    result = SearchResult(page=page, total=0, ranked=use_rank)
+    if with_facets:
+        result.total = matched.count()
+        for name in FACETS:
+            result.facets[name] = [
+                (r[name], r["n"])
+                for r in matched.order_by().values(name).annotate(n=Count("id")).order_by("-n", name)
+                if r[name]
+            ]
+        result.facets["grade"] = [
+            (str(r["grade"]), r["n"])
+            for r in ResourceGrade.objects.filter(resource_id__in=matched.order_by().values("id"))
+            .values("grade")
+            .annotate(n=Count("id"))
+            .order_by("grade")
+        ]
+    return result
+
+
+def suggestions(*, scope: Scope, q: str, limit: int = 8) -> list[Resource]:
+    qs = search.title_prefix(published(scope=scope), q)
+    if qs is None:
+        return []
+    return list(qs.only("id", "title", "subject").order_by("-use_count", "-id")[:limit])
+
+
+def own_list(*, scope: Scope, user, filters: OwnFilter | None = None) -> tuple[QuerySet[Resource], tuple]:
+    """What a contributor works on: their own resources and their school's unpublished ones."""
+    f = filters or OwnFilter()
+    q = Q(created_by=user)
+    if scope.has_perm(perms.CONTRIBUTE):
+        q |= scope.filter_q(perms.CONTRIBUTE, PATH) & ~Q(state=State.PUBLISHED)
+    qs = Resource.objects.filter(q).select_related("school__unit")
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.q.strip():
+        qs = search.matching(qs, f.q) or qs.none()
+    return qs, OWN_SORTS[f.sort]
+
+
+def review_queue(*, scope: Scope, state: str = "") -> QuerySet[Resource]:
+    """Resources waiting for a reviewer in scope; a reviewer's own resources are left to others."""
+    states = [state] if state else [State.SUBMITTED, State.REVIEWED]
+    qs = Resource.objects.filter(scope.filter_q(perms.REVIEW, PATH), state__in=states)
+    if scope.user_id is not None:
+        qs = qs.exclude(created_by_id=scope.user_id)
+    return qs.select_related("school__unit", "created_by")
+
+
+def resource_versions(resource: Resource):
+    return resource.versions.select_related("created_by").order_by("-number")
+
+
+def version_get(*, scope: Scope, resource: Resource, pk: int):
+    v = resource.versions.filter(pk=pk).first()
+    if v is None:
+        raise NotFound()
+    return v
+
+
+def resource_history(resource: Resource):
+    return history.entries_for(resource)
+
+
+def resource_comments(resource: Resource):
+    return resource.comments.select_related("user")
+
+
+def user_rating(resource: Resource, user) -> int | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    r = resource.ratings.filter(user=user).first()
+    return r.stars if r else None
+
+
+def most_used(*, scope: Scope, since: dt.datetime, subject: str = "", limit: int = 10) -> list[Resource]:
+    """Most used published resources since `since` (views + downloads + LMS picks)."""
+    uses = Use.objects.filter(at__gte=since)
+    if subject:
+        uses = uses.filter(subject=subject)
+    top = list(
+        uses.filter(resource__in=published(scope=scope))
+        .values("resource_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "resource_id")[:limit]
+    )
+    by_id = Resource.objects.in_bulk([t["resource_id"] for t in top])
+    out = []
+    for t in top:
+        r = by_id[t["resource_id"]]
+        r.period_uses = t["n"]
+        out.append(r)
+    return out
+
+
+def most_used_by_subject(
+    *, scope: Scope, since: dt.datetime, per_subject: int = 3
+) -> dict[str, list[Resource]]:
+    subjects = (
+        Use.objects.filter(at__gte=since).values_list("subject", flat=True).distinct().order_by("subject")
+    )
+    return {s: most_used(scope=scope, since=since, subject=s, limit=per_subject) for s in subjects}
+
+
+# ----- collections
+def _collection_q(scope: Scope) -> Q:
+    if scope.is_system:
+        return Q()
+    if not scope.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(owner_id=scope.user_id) | Q(visibility=Collection.Visibility.SHARED)
+    school_q = Q(pk__in=[])
+    if scope.has_perm(perms.CONTRIBUTE):
+        school_q |= scope.filter_q(perms.CONTRIBUTE, PATH)
+    if scope.has_perm(perms.REVIEW):
+        school_q |= scope.filter_q(perms.REVIEW, PATH)
+    return q | (Q(visibility=Collection.Visibility.SCHOOL) & school_q)
+
+
+def collection_list(*, scope: Scope, mine_only: bool = False, q: str = "") -> QuerySet[Collection]:
+    qs = Collection.objects.filter(_collection_q(scope)).select_related("owner", "school__unit")
+    if mine_only:
+        qs = qs.filter(owner_id=scope.user_id)
+    if q.strip():
+        from edudx.core.text import fold
+
+        # Collections are few per user; a plain scan over the titles is fine.
+        key = fold(q)
+        ids = [c.pk for c in qs.only("id", "title") if key in fold(c.title)]
+        qs = qs.filter(pk__in=ids)
+    return qs.annotate(n_items=Count("items"))
+
+
+def collection_get(*, scope: Scope, pk: int) -> Collection:
+    try:
+        return (
+            Collection.objects.filter(_collection_q(scope)).select_related("owner", "school__unit").get(pk=pk)
+        )
+    except (Collection.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def collection_items(*, scope: Scope, collection: Collection) -> list[CollectionItem]:
+    visible = resources_visible(scope=scope).values("id")
+    return list(
+        collection.items.filter(resource_id__in=visible)
+        .select_related("resource", "resource__current_version", "resource__school__unit")
+        .order_by("position", "id")
+    )

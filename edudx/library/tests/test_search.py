@@ -1,0 +1,116 @@
+import pytest
+
+from edudx.library import selectors
+from edudx.library.filters import ResourceFilter
+
+from .helpers import docx_bytes, make_resource, publish
+
+
+def titles(result):
+    return [r.title for r in result.page.items]
+
+
+@pytest.fixture
+def corpus(city):
+    body_only = publish(
+        city,
+        make_resource(
+            city,
+            title="Ôn tập chương IV",
+            data={"description": "Giải phương trình bậc hai bằng công thức nghiệm; phương trình bậc hai"},
+            upload=("a.docx", docx_bytes("phương trình bậc hai, phương trình bậc hai, phương trình bậc hai")),
+        ),
+    )
+    title = publish(city, make_resource(city, title="Phương trình bậc hai một ẩn"))
+    other = publish(
+        city,
+        make_resource(
+            city,
+            title="Quang hợp ở thực vật",
+            data={"subject": "sinh_hoc", "resource_type": "presentation"},
+            grades=(11,),
+        ),
+    )
+    dat = publish(
+        city,
+        make_resource(city, title="Đất nước – Nguyễn Khoa Điềm", data={"subject": "ngu_van"}, grades=(12,)),
+    )
+    draft = make_resource(city, title="Phương trình bậc hai (bản nháp)")
+    return {"body_only": body_only, "title": title, "other": other, "dat": dat, "draft": draft}
+
+
+@pytest.mark.django_db
+def test_unaccented_query_ranks_the_title_match_first(city, corpus):
+    scope = city.scope_of("viewer")
+    result = selectors.resource_search(scope=scope, filters=ResourceFilter(q="phuong trinh bac hai"))
+    assert titles(result)[0] == "Phương trình bậc hai một ẩn"
+    assert "Ôn tập chương IV" in titles(result)
+    assert "Quang hợp ở thực vật" not in titles(result)
+
+
+@pytest.mark.django_db
+def test_search_folds_d_stroke_and_matches_prefix_of_last_word(city, corpus):
+    scope = city.scope_of("viewer")
+    assert titles(selectors.resource_search(scope=scope, filters=ResourceFilter(q="dat nuoc")))[0].startswith(
+        "Đất"
+    )
+    assert titles(selectors.resource_search(scope=scope, filters=ResourceFilter(q="quang h"))) == [
+        "Quang hợp ở thực vật"
+    ]
+
+
+@pytest.mark.django_db
+def test_extracted_text_is_searched(city, corpus):
+    r = publish(
+        city,
+        make_resource(city, title="Tài liệu A", upload=("x.docx", docx_bytes("Định luật Ôm cho đoạn mạch"))),
+    )
+    scope = city.scope_of("viewer")
+    assert titles(selectors.resource_search(scope=scope, filters=ResourceFilter(q="dinh luat om"))) == [
+        r.title
+    ]
+
+
+@pytest.mark.django_db
+def test_drafts_are_not_in_search(city, corpus):
+    result = selectors.resource_search(scope=city.scope_of("teacher"), filters=ResourceFilter(q="ban nhap"))
+    assert titles(result) == []
+
+
+@pytest.mark.django_db
+def test_facets_count_subjects_grades_and_types(city, corpus):
+    result = selectors.resource_search(scope=city.scope_of("viewer"), filters=ResourceFilter())
+    assert result.total == 4
+    assert dict(result.facets["subject"]) == {"toan": 2, "sinh_hoc": 1, "ngu_van": 1}
+    assert dict(result.facets["grade"]) == {"9": 2, "11": 1, "12": 1}
+    assert dict(result.facets["resource_type"]) == {"document": 3, "presentation": 1}
+    filtered = selectors.resource_search(scope=city.scope_of("viewer"), filters=ResourceFilter(grade=9))
+    assert filtered.total == 2
+
+
+@pytest.mark.django_db
+def test_sort_by_most_used(city, corpus):
+    from edudx.library import services
+
+    for _ in range(3):
+        services.use_record(actor=city.actor_of("viewer"), resource=corpus["other"], kind="view")
+    result = selectors.resource_search(
+        scope=city.scope_of("viewer"), filters=ResourceFilter(sort="most_used")
+    )
+    assert titles(result)[0] == "Quang hợp ở thực vật"
+
+
+@pytest.mark.django_db
+def test_suggestions_match_title_words_as_typed(city, corpus):
+    got = [r.title for r in selectors.suggestions(scope=city.scope_of("viewer"), q="phuong tr")]
+    assert got == ["Phương trình bậc hai một ẩn"]
+
+
+@pytest.mark.django_db
+def test_relevance_pages_continue_with_the_cursor(city, corpus):
+    scope = city.scope_of("viewer")
+    first = selectors.resource_search(scope=scope, filters=ResourceFilter(q="phuong trinh"), limit=1)
+    second = selectors.resource_search(
+        scope=scope, filters=ResourceFilter(q="phuong trinh"), limit=1, cursor=first.page.next_cursor
+    )
+    assert titles(first) != titles(second) and len(titles(second)) == 1
