@@ -211,3 +211,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("EDUDX_LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}},
 }
+
+# --- identity: verification against the national population registry (edudx/identity/README.md).
+# The default URL is the local simulator that `run` starts; an empty key means the local
+# simulator's random key kept under var/identity/.
+EDUDX_CITIZEN_REGISTRY_URL = env.str("EDUDX_CITIZEN_REGISTRY_URL", default="http://127.0.0.1:8765")
+EDUDX_CITIZEN_REGISTRY_KEY = env.str("EDUDX_CITIZEN_REGISTRY_KEY", default="")
+EDUDX_CITIZEN_REGISTRY_BATCH = env.int("EDUDX_CITIZEN_REGISTRY_BATCH", default=100)  # people per request
+EDUDX_CITIZEN_REGISTRY_RATE = env.float("EDUDX_CITIZEN_REGISTRY_RATE", default=10.0)  # requests per second
+EDUDX_CITIZEN_REGISTRY_TIMEOUT = env.float("EDUDX_CITIZEN_REGISTRY_TIMEOUT", default=10.0)  # seconds
+EDUDX_CITIZEN_REGISTRY_RETRIES = env.int("EDUDX_CITIZEN_REGISTRY_RETRIES", default=4)
+EDUDX_CITIZEN_REGISTRY_CACHE_SECONDS = env.int("EDUDX_CITIZEN_REGISTRY_CACHE_SECONDS", default=24 * 3600)
+
+# --- LRS (xAPI learning record store)
+LRS_MAX_LIMIT = env.int("LRS_MAX_LIMIT", default=500)
+LRS_TOKEN_SECONDS = env.int("LRS_TOKEN_SECONDS", default=3600)
+LRS_AUTHORITY_HOMEPAGE = env.str("LRS_AUTHORITY_HOMEPAGE", default="https://edudx.hcm.edu.vn/lrs")
+LRS_INLINE_DOCUMENT_MAX = env.int("LRS_INLINE_DOCUMENT_MAX", default=64 * 1024)
