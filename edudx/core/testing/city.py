@@ -74,7 +74,7 @@ def build_city() -> MiniCity:
                 actor=a,
                 school=school,
                 data={
-                    "full_name": f"Lê Thị Giáo {ward.code}{k}",
+                    "full_name": f"Lê Thị Giáo {ward.code}{'ab'[k]}",
                     "gender": "female",
                     "date_of_birth": dt.date(1985, 1, 1),
                     "moet_code": f"GV{code}",
@@ -91,7 +91,7 @@ def build_city() -> MiniCity:
                     school=school,
                     data={
                         "full_name": ["Nguyễn Văn An", "Trần Thị Bình", "Phạm Minh Châu"][i]
-                        + f" {ward.code}{k}",
+                        + f" {ward.code}{'ab'[k]}",  # names may not hold digits
                         "gender": sex,
                         "date_of_birth": dt.date(2014, 3, 1 + i),
                         "personal_id": personal_id.make("079", sex, 2014, serial),
