@@ -15,12 +15,23 @@ from ninja.security import SessionAuth
 from edudx.accounts.api_auth import TokenAuth
 from edudx.core.errors import DomainError, NotFound
 
+
+class SessionCsrfAuth(SessionAuth):
+    """Django session, with the CSRF check for unsafe methods. An anonymous request gets 401
+    (not a CSRF 403), so "who are you" is answered before "is this form yours"."""
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
 api = NinjaAPI(
     title="edudx API",
     version="1",
     description="edudx REST API. Session (with CSRF) or `Authorization: Bearer <token>` authentication. "
     "Lists use cursor pagination: pass `cursor` from the previous page's `next_cursor`.",
-    auth=[TokenAuth(), SessionAuth(csrf=True)],
+    auth=[TokenAuth(), SessionCsrfAuth(csrf=True)],
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -62,7 +73,12 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return api.create_response(request, _body("http_error", str(exc)), status=exc.status_code)
+    code = {403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}.get(
+        exc.status_code, "http_error"
+    )
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        code = "csrf_failed"
+    return api.create_response(request, _body(code, str(exc)), status=exc.status_code)
 
 
 for config in apps.get_app_configs():

@@ -1,0 +1,84 @@
+"""Accounts API (/api/v1/accounts/): who am I, and my API tokens."""
+
+from __future__ import annotations
+
+from ninja import Query, Router
+
+from edudx.core import roles
+from edudx.core.actor import Actor, Via
+from edudx.core.errors import NotFound
+from edudx.core.pagination import paginate
+from edudx.orgs.schemas import Cursor
+
+from . import services
+from .models import ApiToken, Membership
+from .schemas import MeOut, RoleOut, ScopeSummary, TokenCreated, TokenIn, TokenList, TokenOut
+
+router = Router(tags=["accounts"])
+
+
+def _own_token(request, token_id: int) -> ApiToken:
+    # A user's own tokens: the only rows this API shows, so the filter is by the user itself.
+    token = ApiToken.objects.filter(user_id=request.user.pk, pk=token_id).first()
+    if token is None:
+        raise NotFound()
+    return token
+
+
+@router.get("/me", response=MeOut, summary="The current user, their roles and a scope summary")
+def me(request):
+    user = request.user
+    memberships = Membership.objects.filter(user=user).select_related("unit", "grouping").order_by("id")
+    scope = request.scope
+    held = sorted(p for p in roles.known_permissions() if scope.has_perm(p))
+    return MeOut(
+        id=user.pk,
+        username=user.username,
+        full_name=user.full_name,
+        email=user.email,
+        language=user.language,
+        roles=[
+            RoleOut(
+                role=m.role,
+                role_label=str(m.get_role_display()),
+                unit_id=m.unit_id,
+                unit_name=m.unit.name if m.unit else "",
+                grouping_id=m.grouping_id,
+                grouping_name=m.grouping.name if m.grouping else "",
+            )
+            for m in memberships
+        ],
+        scope=ScopeSummary(
+            permissions=held,
+            unit_ids=sorted({g.unit_id for g in scope.grants if g.unit_id}),
+            grouping_ids=sorted({g.grouping_id for g in scope.grants if g.grouping_id}),
+        ),
+    )
+
+
+@router.get("/tokens", response=TokenList, summary="My API tokens")
+def token_list(request, page: Query[Cursor]):
+    qs = ApiToken.objects.filter(user_id=request.user.pk)
+    p = paginate(qs, order=("-id",), cursor=page.cursor, limit=page.limit)
+    return {
+        "items": [TokenOut.model_validate(t) for t in p.items],
+        "next_cursor": p.next_cursor,
+        "prev_cursor": p.prev_cursor,
+    }
+
+
+@router.post("/tokens", response={201: TokenCreated}, summary="Create an API token (the key is shown once)")
+def token_create(request, data: TokenIn):
+    token, key = services.token_create(
+        actor=Actor.from_request(request, via=Via.API),
+        user=request.user,
+        name=data.name.strip(),
+        expires_at=data.expires_at,
+    )
+    return 201, TokenCreated(**TokenOut.model_validate(token).model_dump(), key=key)
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of my API tokens")
+def token_revoke(request, token_id: int):
+    services.token_revoke(actor=Actor.from_request(request, via=Via.API), token=_own_token(request, token_id))
+    return 204, None
