@@ -1,0 +1,54 @@
+"""Forms of the role screen. Shape and type only; the grant rules live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from edudx.core.errors import DomainError
+
+
+def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's error on the form: field errors on their fields, the rest on top."""
+    placed = False
+    for d in exc.details:
+        field = d.field if d.field in form.fields else None
+        form.add_error(field, str(d.message))
+        placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Email"), required=False)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text=_("Leave empty to create an account that signs in through single sign-on only."),
+    )
+
+
+class GrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"))
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    grouping = forms.ModelChoiceField(label=_("Grouping"), queryset=None, required=False)
+
+    def __init__(self, *args, role_choices, units, groupings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: f"{'— ' * u.depth}{u.name} ({u.code})"
+        self.fields["grouping"].queryset = groupings
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("unit")) == bool(data.get("grouping")):
+            raise forms.ValidationError(_("Choose either a unit or a grouping."))
+        return data
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("What the token is for."))

@@ -1,0 +1,22 @@
+from django.utils.translation import gettext_lazy as _
+
+from edudx.core.navigation import nav_item
+
+from . import permissions as perms
+
+nav_item(
+    section=_("Administration"),
+    label=_("Users and roles"),
+    url_name="accounts:role_list",
+    permission=perms.MANAGE_ROLES,
+    icon="person-gear",
+    order=90,
+)
+nav_item(
+    section=_("Administration"),
+    label=_("My API tokens"),
+    url_name="accounts:token_list",
+    permission=None,
+    icon="key",
+    order=95,
+)

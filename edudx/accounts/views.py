@@ -1,0 +1,169 @@
+"""The role screen (administrators grant roles inside their own scope) and the current
+user's API tokens. Thin: form → selector/service → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edudx.core import history
+from edudx.core.actor import Actor
+from edudx.core.errors import DomainError, NotFound
+from edudx.core.pagination import paginate
+from edudx.core.roles import GRANTABLE, Role
+from edudx.orgs import selectors as org_selectors
+
+from . import permissions as perms
+from . import selectors, services
+from .forms import GrantForm, TokenForm, UserCreateForm, apply_domain_error
+from .models import ApiToken
+
+
+def _grant_form(request, data=None) -> GrantForm:
+    scope = request.scope
+    grantable = set(Role.values) if scope.is_system else set()
+    for g in scope.grants:
+        grantable |= GRANTABLE.get(g.role, frozenset())
+    units = org_selectors.unit_list(scope=scope).filter(scope.filter_q(perms.MANAGE_ROLES, "path"))
+    groupings = org_selectors.grouping_list(scope=scope).filter(
+        scope.filter_q(perms.MANAGE_ROLES, "owner__path")
+    )
+    return GrantForm(
+        data,
+        role_choices=[(v, label) for v, label in Role.choices if v in grantable],
+        units=units,
+        groupings=groupings,
+    )
+
+
+@login_required
+def role_list(request):
+    request.scope.require_any(perms.MANAGE_ROLES)
+    q = request.GET.get("q", "").strip()[:100]
+    page = paginate(
+        selectors.user_list(scope=request.scope, q=q),
+        order=("username", "id"),
+        cursor=request.GET.get("cursor") or None,
+        limit=50,
+    )
+    users = page.items
+    memberships = {}
+    for m in selectors.membership_list(scope=request.scope).filter(user__in=users):
+        memberships.setdefault(m.user_id, []).append(m)
+    rows = [(u, memberships.get(u.pk, [])) for u in users]
+    return render(request, "accounts/role_list.html", {"rows": rows, "page": page, "q": q})
+
+
+@login_required
+def user_create(request):
+    """Create a user together with their first role: a user without a role inside the
+    administrator's scope would be invisible to that administrator straight away."""
+    request.scope.require_any(perms.MANAGE_ROLES)
+    form = UserCreateForm(request.POST or None)
+    grant = _grant_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid() and grant.is_valid():
+        actor = Actor.from_request(request)
+        try:
+            with transaction.atomic():
+                user = services.user_create(actor=actor, **form.cleaned_data)
+                services.membership_grant(
+                    actor=actor,
+                    user=user,
+                    role=grant.cleaned_data["role"],
+                    unit=grant.cleaned_data["unit"],
+                    grouping=grant.cleaned_data["grouping"],
+                )
+        except DomainError as exc:
+            # Field errors come from the account (username, password); the rest from the grant.
+            apply_domain_error(form if exc.details else grant, exc)
+        else:
+            messages.success(request, _("User created."))
+            return redirect("accounts:user_detail", user_id=user.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "accounts/user_create.html", {"form": form, "grant": grant}, status=status)
+
+
+@login_required
+def user_detail(request, user_id: int):
+    person = selectors.user_get(scope=request.scope, pk=user_id)
+    return _user_page(request, person, _grant_form(request))
+
+
+def _user_page(request, person, form, status=200):
+    memberships = selectors.membership_list(scope=request.scope).filter(user=person)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"person": person, "memberships": memberships, "form": form, "history": history.entries_for(person)},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def membership_grant(request, user_id: int):
+    request.scope.require_any(perms.MANAGE_ROLES)
+    person = selectors.user_get(scope=request.scope, pk=user_id)
+    form = _grant_form(request, request.POST)
+    if form.is_valid():
+        try:
+            services.membership_grant(
+                actor=Actor.from_request(request),
+                user=person,
+                role=form.cleaned_data["role"],
+                unit=form.cleaned_data["unit"],
+                grouping=form.cleaned_data["grouping"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Role granted."))
+            return redirect("accounts:user_detail", user_id=person.pk)
+    return _user_page(request, person, form, status=422)
+
+
+@login_required
+@require_POST
+def membership_revoke(request, membership_id: int):
+    membership = selectors.membership_get(scope=request.scope, pk=membership_id)
+    user_id = membership.user_id
+    try:
+        services.membership_revoke(actor=Actor.from_request(request), membership=membership)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Role revoked."))
+    try:
+        selectors.user_get(scope=request.scope, pk=user_id)
+    except NotFound:
+        return redirect("accounts:role_list")
+    return redirect("accounts:user_detail", user_id=user_id)
+
+
+# ----- the current user's API tokens
+@login_required
+def token_list(request):
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = services.token_create(
+            actor=Actor.from_request(request), user=request.user, name=form.cleaned_data["name"]
+        )
+        form = TokenForm()
+    tokens = ApiToken.objects.filter(user_id=request.user.pk).order_by("-id")
+    return render(request, "accounts/token_list.html", {"form": form, "tokens": tokens, "new_key": new_key})
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id: int):
+    token = ApiToken.objects.filter(user_id=request.user.pk, pk=token_id).first()
+    if token is None:
+        raise NotFound()
+    services.token_revoke(actor=Actor.from_request(request), token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:token_list")
