@@ -275,3 +275,69 @@ def school_counts(*, scope: Scope, school: School) -> dict[str, int]:
         out["students"] = school.students.count()
         out["staff"] = school.staff.count()
     return out
+
+
+# ----- aggregates for other modules (callers pass school ids they already scoped)
+def school_ids_in_scope(*, scope: Scope, permission: str = perms.VIEW) -> QuerySet:
+    return School.objects.filter(scope.filter_q(permission, SCHOOL_PATH)).values_list("id", flat=True)
+
+
+def active_student_counts(school_ids) -> dict[int, int]:
+    """Pupils currently studying per school (statuses that count as enrolled)."""
+    from edudx.core.rules.people import ACTIVE_STUDENT_STATUSES
+
+    rows = (
+        Student.objects.filter(school_id__in=school_ids, status__in=list(ACTIVE_STUDENT_STATUSES))
+        .values("school_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["school_id"]: r["n"] for r in rows}
+
+
+def class_counts_by_grade(school_ids, *, year: SchoolYear | None = None) -> dict[int, dict[int, int]]:
+    """{school_id: {grade: number of classes}} for the current (or given) school year."""
+    year = year or current_year()
+    out: dict[int, dict[int, int]] = {}
+    if year is None:
+        return out
+    rows = (
+        SchoolClass.objects.filter(school_id__in=school_ids, year=year)
+        .values("school_id", "grade")
+        .annotate(n=Count("id"))
+    )
+    for r in rows:
+        out.setdefault(r["school_id"], {})[r["grade"]] = r["n"]
+    return out
+
+
+def school_summaries(school_ids) -> list[dict]:
+    """Plain rows (id, MOET code, name, level, ownership, area name/id) for reports of other modules."""
+    rows = School.objects.filter(pk__in=school_ids).values(
+        "id",
+        "moet_code",
+        "unit__name",
+        "level",
+        "ownership",
+        "unit__parent__name",
+        "unit__parent_id",
+        "unit__path",
+    )
+    return [
+        {
+            "id": r["id"],
+            "moet_code": r["moet_code"],
+            "name": r["unit__name"],
+            "level": r["level"],
+            "ownership": r["ownership"],
+            "area": r["unit__parent__name"],
+            "area_id": r["unit__parent_id"],
+            "path": r["unit__path"],
+        }
+        for r in rows
+    ]
+
+
+def school_names(*, pks: list[int]) -> dict[int, str]:
+    """Names of schools named in history entries (both ends of a transfer, like the
+    enrolment history, are shown on the student's record)."""
+    return dict(School.objects.filter(pk__in=pks).values_list("pk", "unit__name"))

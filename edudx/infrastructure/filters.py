@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+DEVICE_SORTS = {
+    "tag": ("asset_tag", "id"),
+    "recent": ("-condition_changed_at", "-id"),
+    "acquired": ("acquired_on", "id"),
+}
+
+
+class DeviceFilter(BaseModel):
+    q: str = Field("", max_length=80, description="Asset tag, serial number, make or model")
+    school: int | None = None
+    room: int | None = None
+    category: str = ""
+    condition: str = ""
+    sort: str = "tag"
+
+
+class ReadinessFilter(BaseModel):
+    area: int | None = Field(None, description="Id of a ward/commune unit")
+    grouping: int | None = None
+    level: str = ""
+    ownership: str = ""
+    below_only: bool = False

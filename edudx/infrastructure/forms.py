@@ -1,0 +1,50 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Condition, Connection, Device, Room
+
+
+class DeviceForm(forms.ModelForm):
+    class Meta:
+        model = Device
+        fields = (
+            "category",
+            "room",
+            "make",
+            "model",
+            "serial_number",
+            "acquired_on",
+            "funding",
+            "condition",
+            "location",
+            "notes",
+        )
+        widgets = {
+            "acquired_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, rooms=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = rooms if rooms is not None else Room.objects.none()
+
+
+class RoomForm(forms.ModelForm):
+    class Meta:
+        model = Room
+        fields = ("code", "name", "kind", "seats", "has_internet", "is_active")
+
+
+class ConnectionForm(forms.ModelForm):
+    class Meta:
+        model = Connection
+        fields = ("provider", "kind", "download_mbps", "upload_mbps", "wifi", "is_active")
+
+
+class DeclaredTotalForm(forms.Form):
+    total = forms.IntegerField(label=_("Equipment on the asset books"), min_value=0)
+
+
+class ConditionForm(forms.Form):
+    condition = forms.ChoiceField(choices=Condition.choices)
+    note = forms.CharField(required=False, max_length=255)

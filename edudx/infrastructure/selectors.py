@@ -1,0 +1,289 @@
+"""Reads of inventories and readiness, through the caller's Scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from edudx.core.errors import NotFound
+from edudx.core.scope import Scope
+from edudx.registry import selectors as registry
+
+from . import permissions as perms
+from . import readiness, thresholds
+from .filters import DEVICE_SORTS, DeviceFilter, ReadinessFilter
+from .models import (
+    COMPUTERS,
+    PRESENTATION,
+    TEACHING_ROOMS,
+    Condition,
+    ConditionSnapshot,
+    Connection,
+    Device,
+    InventoryProfile,
+    Licence,
+    Room,
+    RoomKind,
+)
+
+PATH = "school__unit__path"
+
+
+def device_list(
+    *, scope: Scope, filters: DeviceFilter | None = None
+) -> tuple[QuerySet[Device], tuple[str, ...]]:
+    f = filters or DeviceFilter()
+    qs = Device.objects.filter(scope.filter_q(perms.VIEW, PATH)).select_related("school__unit", "room")
+    if f.q:
+        text = f.q.strip()
+        qs = qs.filter(
+            Q(asset_tag__istartswith=text)
+            | Q(serial_number__istartswith=text)
+            | Q(make__icontains=text)
+            | Q(model__icontains=text)
+        )
+    if f.school:
+        qs = qs.filter(school_id=f.school)
+    if f.room:
+        qs = qs.filter(room_id=f.room)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.condition:
+        qs = qs.filter(condition=f.condition)
+    return qs, DEVICE_SORTS.get(f.sort) or DEVICE_SORTS["tag"]
+
+
+def device_get(*, scope: Scope, pk: int) -> Device:
+    try:
+        return (
+            Device.objects.filter(scope.filter_q(perms.VIEW, PATH))
+            .select_related("school__unit", "room")
+            .get(pk=pk)
+        )
+    except (Device.DoesNotExist, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def device_by_tag(*, scope: Scope, tag: str) -> Device:
+    try:
+        return Device.objects.filter(scope.filter_q(perms.VIEW, PATH)).get(asset_tag=tag)
+    except Device.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def room_list(*, scope: Scope, school_id: int | None = None) -> QuerySet[Room]:
+    qs = Room.objects.filter(scope.filter_q(perms.VIEW, PATH)).select_related("school__unit")
+    if school_id:
+        qs = qs.filter(school_id=school_id)
+    return qs.annotate(n_devices=Count("devices")).order_by("school_id", "code", "id")
+
+
+def room_get(*, scope: Scope, pk: int) -> Room:
+    try:
+        return Room.objects.filter(scope.filter_q(perms.VIEW, PATH)).select_related("school__unit").get(pk=pk)
+    except (Room.DoesNotExist, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def connection_list(*, scope: Scope, school_id: int | None = None) -> QuerySet[Connection]:
+    qs = Connection.objects.filter(scope.filter_q(perms.VIEW, PATH)).select_related("school__unit")
+    return qs.filter(school_id=school_id) if school_id else qs
+
+
+def connection_get(*, scope: Scope, pk: int) -> Connection:
+    try:
+        return Connection.objects.filter(scope.filter_q(perms.VIEW, PATH)).get(pk=pk)
+    except (Connection.DoesNotExist, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def licence_list(*, scope: Scope, school_id: int | None = None) -> QuerySet[Licence]:
+    qs = Licence.objects.filter(scope.filter_q(perms.VIEW, PATH)).select_related("school__unit")
+    return qs.filter(school_id=school_id) if school_id else qs
+
+
+def declared_total(school_id: int) -> int:
+    return (
+        InventoryProfile.objects.filter(school_id=school_id)
+        .values_list("declared_equipment_total", flat=True)
+        .first()
+        or 0
+    )
+
+
+# ----- readiness
+def _inputs(school_ids, *, today: dt.date, t: dict) -> dict[int, readiness.SchoolInputs]:
+    ids = list(school_ids)
+    out: dict[int, readiness.SchoolInputs] = {sid: readiness.SchoolInputs() for sid in ids}
+    cutoff = today.replace(year=today.year - int(t["max_device_age_years"]))
+    not_retired = ~Q(condition=Condition.RETIRED)
+    for r in (
+        Device.objects.filter(school_id__in=ids)
+        .values("school_id")
+        .annotate(
+            computers=Count("id", filter=Q(category__in=COMPUTERS, condition=Condition.IN_USE)),
+            total=Count("id", filter=not_retired),
+            broken=Count("id", filter=Q(condition__in=[Condition.BROKEN, Condition.NEEDS_REPAIR])),
+            old=Count("id", filter=not_retired & Q(acquired_on__lt=cutoff)),
+            recorded=Count("id"),
+        )
+    ):
+        x = out[r["school_id"]]
+        x.computers_working, x.devices_total, x.devices_broken = r["computers"], r["total"], r["broken"]
+        x.devices_old, x.devices_recorded = r["old"], r["recorded"]
+    display = Device.objects.filter(
+        room=OuterRef("pk"), category__in=PRESENTATION, condition=Condition.IN_USE
+    )
+    for r in (
+        Room.objects.filter(school_id__in=ids, is_active=True)
+        .annotate(disp=Exists(display))
+        .values("school_id")
+        .annotate(
+            teaching=Count("id", filter=Q(kind__in=TEACHING_ROOMS)),
+            ready=Count("id", filter=Q(kind__in=TEACHING_ROOMS, disp=True, has_internet=True)),
+            no_display=Count("id", filter=Q(kind__in=TEACHING_ROOMS, disp=False)),
+            no_internet=Count("id", filter=Q(kind__in=TEACHING_ROOMS, has_internet=False)),
+            labs=Count("id", filter=Q(kind=RoomKind.COMPUTER_LAB)),
+        )
+    ):
+        x = out[r["school_id"]]
+        x.teaching_rooms, x.teaching_rooms_ready = r["teaching"], r["ready"]
+        x.teaching_rooms_without_display, x.teaching_rooms_without_internet = (
+            r["no_display"],
+            r["no_internet"],
+        )
+        x.labs = r["labs"]
+    for r in (
+        Connection.objects.filter(school_id__in=ids, is_active=True)
+        .values("school_id")
+        .annotate(mbps=Sum("download_mbps"))
+    ):
+        out[r["school_id"]].download_mbps = r["mbps"] or 0
+    for sid, total in InventoryProfile.objects.filter(school_id__in=ids).values_list(
+        "school_id", "declared_equipment_total"
+    ):
+        out[sid].declared_total = total
+    for sid, n in registry.active_student_counts(ids).items():
+        out[sid].pupils = n
+    first_grade = int(t["informatics_from_grade"])
+    for sid, grades in registry.class_counts_by_grade(ids).items():
+        out[sid].informatics_classes = sum(n for g, n in grades.items() if g >= first_grade)
+    return out
+
+
+def school_ids(*, scope: Scope, filters: ReadinessFilter | None = None) -> list[int]:
+    from edudx.registry.filters import SchoolFilter
+
+    f = filters or ReadinessFilter()
+    qs, _ = registry.school_list(
+        scope=scope,
+        filters=SchoolFilter(area=f.area, grouping=f.grouping, level=f.level, ownership=f.ownership),
+    )
+    allowed = registry.school_ids_in_scope(scope=scope, permission=perms.VIEW)
+    return list(qs.filter(pk__in=allowed).values_list("id", flat=True))
+
+
+def readiness_for(
+    *, scope: Scope, filters: ReadinessFilter | None = None, today: dt.date | None = None
+) -> dict[int, readiness.Readiness]:
+    """Indicators, gaps and costs for every school in scope matching the filter."""
+    t = thresholds.current()
+    ids = school_ids(scope=scope, filters=filters)
+    inputs = _inputs(ids, today=today or timezone.localdate(), t=t)
+    result = readiness.compute(inputs, t, thresholds.unit_costs())
+    if filters and filters.below_only:
+        result = {k: v for k, v in result.items() if v.below}
+    return result
+
+
+def readiness_of_school(*, scope: Scope, school_id: int) -> readiness.Readiness:
+    school = registry.school_get(scope=scope, pk=school_id)  # NotFound outside the registry scope
+    scope.require(perms.VIEW, school.unit.path)
+    t = thresholds.current()
+    inputs = _inputs([school_id], today=timezone.localdate(), t=t)
+    return readiness.compute(inputs, t, thresholds.unit_costs())[school_id]
+
+
+def summarise(results: dict[int, readiness.Readiness], group_by: str = "area") -> list[dict]:
+    """Totals per area (ward/commune), school level or ownership: sums of inputs, then ratios."""
+    summaries = {s["id"]: s for s in registry.school_summaries(list(results))}
+    groups: dict[str, dict] = defaultdict(
+        lambda: {
+            "schools": 0,
+            "below": 0,
+            "pupils": 0,
+            "computers": 0,
+            "rooms": 0,
+            "rooms_ready": 0,
+            "mbps": 0,
+            "devices": 0,
+            "broken": 0,
+            "cost_vnd": 0,
+        }
+    )
+    for sid, r in results.items():
+        s = summaries.get(sid)
+        if s is None:
+            continue
+        key = s["area"] if group_by == "area" else s[group_by]
+        g = groups[key or "—"]
+        x = r.inputs
+        g["schools"] += 1
+        g["below"] += 1 if r.below else 0
+        g["pupils"] += x.pupils
+        g["computers"] += x.computers_working
+        g["rooms"] += x.teaching_rooms
+        g["rooms_ready"] += x.teaching_rooms_ready
+        g["mbps"] += x.download_mbps
+        g["devices"] += x.devices_total
+        g["broken"] += x.devices_broken
+        g["cost_vnd"] += r.cost_vnd
+    rows = []
+    for key, g in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        rows.append(
+            {
+                "key": key,
+                **g,
+                "pupils_per_computer": round(g["pupils"] / g["computers"], 1) if g["computers"] else None,
+                "presentation_share": round(g["rooms_ready"] / g["rooms"], 3) if g["rooms"] else None,
+                "kbps_per_pupil": round(g["mbps"] * 1000 / g["pupils"], 1) if g["pupils"] else None,
+                "broken_share": round(g["broken"] / g["devices"], 3) if g["devices"] else None,
+            }
+        )
+    return rows
+
+
+def procurement_list(*, scope: Scope, filters: ReadinessFilter | None = None) -> list[dict]:
+    """Schools below thresholds ranked for procurement: lowest readiness score first, then
+    most pupils per working computer; each row says what it would take and what it costs."""
+    results = readiness_for(scope=scope, filters=filters)
+    summaries = {s["id"]: s for s in registry.school_summaries(list(results))}
+    rows = []
+    for sid, r in results.items():
+        if not r.below:
+            continue
+        rows.append({**summaries[sid], **r.as_dict()})
+    rows.sort(key=lambda row: (row["score"], -(row["pupils_per_computer"] or 1e9), row["moet_code"]))
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return rows
+
+
+def condition_over_time(*, scope: Scope, school_id: int | None = None) -> list[dict]:
+    ids = registry.school_ids_in_scope(scope=scope, permission=perms.VIEW)
+    qs = ConditionSnapshot.objects.filter(school_id__in=ids)
+    if school_id:
+        qs = qs.filter(school_id=school_id)
+    return list(
+        qs.values("month")
+        .annotate(
+            in_use=Sum("in_use"),
+            needs_repair=Sum("needs_repair"),
+            broken=Sum("broken"),
+            retired=Sum("retired"),
+        )
+        .order_by("month")
+    )

@@ -1,0 +1,243 @@
+"""Every write to inventories, thresholds and unit costs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from edudx.core import history
+from edudx.core.actor import Actor
+from edudx.core.errors import ValidationFailed
+from edudx.core.services import create_with_history, update_with_history
+from edudx.orgs import selectors as org_selectors
+
+from . import permissions as perms
+from .models import (
+    Condition,
+    ConditionSnapshot,
+    Connection,
+    Device,
+    InventoryProfile,
+    Licence,
+    Room,
+    Threshold,
+    UnitCost,
+)
+from .thresholds import BY_CODE
+
+if TYPE_CHECKING:
+    from edudx.registry.models import School
+
+ROOM_FIELDS = ("code", "name", "kind", "seats", "has_internet", "is_active")
+DEVICE_FIELDS = (
+    "asset_tag",
+    "category",
+    "make",
+    "model",
+    "serial_number",
+    "acquired_on",
+    "funding",
+    "condition",
+    "location",
+    "notes",
+    "room",
+)
+CONNECTION_FIELDS = ("provider", "kind", "download_mbps", "upload_mbps", "wifi", "is_active")
+LICENCE_FIELDS = ("name", "vendor", "seats", "expires_on")
+
+
+def _require(actor: Actor, school: School, permission: str = perms.CHANGE) -> None:
+    actor.scope.require(permission, school.unit.path)
+
+
+def _check_room(school: School, room: Room | None) -> None:
+    if room is not None and room.school_id != school.pk:
+        raise ValidationFailed(_("The room belongs to another school."), code="room_other_school")
+
+
+def next_asset_tag(school: School) -> str:
+    """TB-<MOET code>-<n>: unique, printable, and readable on a label."""
+    last = Device.objects.filter(school=school, asset_tag__startswith=f"TB-{school.moet_code}-").order_by(
+        "-asset_tag"
+    )
+    n = int(last.values_list("asset_tag", flat=True).first().rsplit("-", 1)[1]) + 1 if last.exists() else 1
+    return f"TB-{school.moet_code}-{n:05d}"
+
+
+@transaction.atomic
+def room_create(*, actor: Actor, school: School, data: dict[str, Any]) -> Room:
+    _require(actor, school)
+    return create_with_history(
+        actor=actor, obj=Room(school=school, **data), fields=ROOM_FIELDS, operation="room_create"
+    )
+
+
+@transaction.atomic
+def room_update(*, actor: Actor, room: Room, data: dict[str, Any]) -> Room:
+    _require(actor, room.school)
+    update_with_history(actor=actor, obj=room, data=data, fields=ROOM_FIELDS, operation="room_update")
+    return room
+
+
+@transaction.atomic
+def device_create(*, actor: Actor, school: School, data: dict[str, Any]) -> Device:
+    _require(actor, school)
+    data = dict(data)
+    _check_room(school, data.get("room"))
+    if not data.get("asset_tag"):
+        data["asset_tag"] = next_asset_tag(school)
+    device = Device(school=school, **data)
+    return create_with_history(actor=actor, obj=device, fields=DEVICE_FIELDS, operation="device_create")
+
+
+@transaction.atomic
+def device_update(*, actor: Actor, device: Device, data: dict[str, Any]) -> Device:
+    _require(actor, device.school)
+    if "asset_tag" in data and data["asset_tag"] != device.asset_tag:
+        raise ValidationFailed(
+            _("An asset tag never changes; it is printed on the device."), code="asset_tag_immutable"
+        )
+    _check_room(device.school, data.get("room"))
+    if "condition" in data and data["condition"] != device.condition:
+        data = {**data}
+        device.condition_changed_at = timezone.now()
+    update_with_history(actor=actor, obj=device, data=data, fields=DEVICE_FIELDS, operation="device_update")
+    return device
+
+
+@transaction.atomic
+def device_set_condition(*, actor: Actor, device: Device, condition: str, note: str = "") -> Device:
+    """The two-tap update from a phone: any school member with report_condition may do it."""
+    _require(actor, device.school, perms.REPORT_CONDITION)
+    if condition not in Condition.values:
+        raise ValidationFailed(_("Unknown condition."), code="unknown_condition")
+    if condition == device.condition:
+        return device
+    before = device.condition
+    device.condition = condition
+    device.condition_changed_at = timezone.now()
+    device.save(update_fields=["condition", "condition_changed_at", "updated_at"])
+    history.record(
+        actor=actor,
+        obj=device,
+        action="status",
+        changes={"condition": [before, condition]},
+        operation="device_set_condition",
+        note=note,
+    )
+    return device
+
+
+@transaction.atomic
+def connection_create(*, actor: Actor, school: School, data: dict[str, Any]) -> Connection:
+    _require(actor, school)
+    return create_with_history(
+        actor=actor,
+        obj=Connection(school=school, **data),
+        fields=CONNECTION_FIELDS,
+        operation="connection_create",
+    )
+
+
+@transaction.atomic
+def connection_update(*, actor: Actor, connection: Connection, data: dict[str, Any]) -> Connection:
+    _require(actor, connection.school)
+    update_with_history(
+        actor=actor, obj=connection, data=data, fields=CONNECTION_FIELDS, operation="connection_update"
+    )
+    return connection
+
+
+@transaction.atomic
+def licence_create(*, actor: Actor, school: School, data: dict[str, Any]) -> Licence:
+    _require(actor, school)
+    return create_with_history(
+        actor=actor, obj=Licence(school=school, **data), fields=LICENCE_FIELDS, operation="licence_create"
+    )
+
+
+@transaction.atomic
+def profile_set_declared_total(*, actor: Actor, school: School, total: int) -> InventoryProfile:
+    _require(actor, school)
+    if total < 0:
+        raise ValidationFailed(_("The total cannot be negative."), code="negative_total")
+    profile, _created = InventoryProfile.objects.get_or_create(school=school)
+    update_with_history(
+        actor=actor,
+        obj=profile,
+        data={"declared_equipment_total": total},
+        fields=("declared_equipment_total",),
+        operation="profile_set_declared_total",
+    )
+    return profile
+
+
+def _require_manage(actor: Actor) -> None:
+    root = org_selectors.root_units().first()
+    actor.scope.require(perms.MANAGE, root.path if root else None)
+
+
+@transaction.atomic
+def threshold_set(*, actor: Actor, code: str, value: Decimal) -> Threshold:
+    _require_manage(actor)
+    if code not in BY_CODE:
+        raise ValidationFailed(_("Unknown threshold."), code="unknown_threshold")
+    if value < 0:
+        raise ValidationFailed(_("A threshold cannot be negative."), code="negative_threshold")
+    obj, created = Threshold.objects.get_or_create(code=code, defaults={"value": value})
+    before = None if created else obj.value
+    if not created and obj.value != value:
+        obj.value = value
+        obj.save(update_fields=["value", "updated_at"])
+    if created or before != value:
+        history.record(
+            actor=actor,
+            obj=obj,
+            action="update",
+            changes={
+                "value": [str(before) if before is not None else str(BY_CODE[code].default), str(value)]
+            },
+            operation="threshold_set",
+        )
+    return obj
+
+
+@transaction.atomic
+def unit_cost_set(*, actor: Actor, category: str, cost_vnd: int) -> UnitCost:
+    _require_manage(actor)
+    obj, created = UnitCost.objects.update_or_create(category=category, defaults={"cost_vnd": cost_vnd})
+    history.record(
+        actor=actor,
+        obj=obj,
+        action="update",
+        changes={"cost_vnd": [None, cost_vnd]},
+        operation="unit_cost_set",
+    )
+    return obj
+
+
+@transaction.atomic
+def snapshot_conditions(*, actor: Actor, month: dt.date | None = None, school_ids=None) -> int:
+    """Record device counts by condition for each school for a month (idempotent per month)."""
+    month = (month or timezone.localdate()).replace(day=1)
+    qs = Device.objects.all()
+    if not actor.scope.is_system:
+        qs = qs.filter(actor.scope.filter_q(perms.VIEW, "school__unit__path"))
+    if school_ids is not None:
+        qs = qs.filter(school_id__in=school_ids)
+    rows = qs.values("school_id").annotate(
+        in_use=Count("id", filter=Q(condition=Condition.IN_USE)),
+        needs_repair=Count("id", filter=Q(condition=Condition.NEEDS_REPAIR)),
+        broken=Count("id", filter=Q(condition=Condition.BROKEN)),
+        retired=Count("id", filter=Q(condition=Condition.RETIRED)),
+    )
+    snaps = [ConditionSnapshot(month=month, **r) for r in rows]
+    ConditionSnapshot.objects.filter(month=month, school_id__in=[s.school_id for s in snaps]).delete()
+    ConditionSnapshot.objects.bulk_create(snaps, batch_size=2000)
+    return len(snaps)
