@@ -1,0 +1,164 @@
+"""Writes of the LRS: credentials (issue, rotate, revoke, authenticate) and the Python API
+the platform's own learning features use to record statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from edudx.core import history
+from edudx.core.actor import Actor
+from edudx.core.errors import ValidationFailed
+
+from . import permissions as perms
+from .models import AccessToken, Credential
+from .xapi.errors import XapiError
+from .xapi.store import store_statements
+from .xapi.validate import V2, validate_statement
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _authority(name: str, key: str) -> dict[str, Any]:
+    return {
+        "objectType": "Agent",
+        "name": name,
+        "account": {"homePage": settings.LRS_AUTHORITY_HOMEPAGE, "name": key},
+    }
+
+
+@transaction.atomic
+def credential_issue(
+    *, actor: Actor, unit: Any, name: str, can_read: bool = True, can_write: bool = True
+) -> tuple[Credential, str]:
+    """A new key for a partner or tool; returns the credential and its secret (shown once)."""
+    actor.scope.require(perms.MANAGE_CREDENTIALS, unit.path)
+    if not name.strip():
+        raise ValidationFailed()
+    key = "lrs_" + secrets.token_hex(10)
+    secret = secrets.token_urlsafe(32)
+    cred = Credential.objects.create(
+        name=name.strip(),
+        unit=unit,
+        unit_path=unit.path,
+        key=key,
+        secret_hash=_hash(secret),
+        authority=_authority(name.strip(), key),
+        can_read=can_read,
+        can_write=can_write,
+        created_by=actor.user,
+    )
+    history.record(
+        actor=actor,
+        obj=cred,
+        action="create",
+        operation="lrs_credential_issue",
+        changes={"unit": unit.pk, "key": key},
+    )
+    return cred, secret
+
+
+@transaction.atomic
+def credential_rotate(*, actor: Actor, credential: Credential) -> str:
+    """A new secret for the same key and authority; the old secret stops working now."""
+    actor.scope.require(perms.MANAGE_CREDENTIALS, credential.unit_path)
+    if not credential.is_active:
+        raise ValidationFailed(code="revoked")
+    secret = secrets.token_urlsafe(32)
+    credential.secret_hash = _hash(secret)
+    credential.rotated_at = timezone.now()
+    credential.save(update_fields=["secret_hash", "rotated_at", "updated_at"])
+    AccessToken.objects.filter(credential=credential).delete()
+    history.record(actor=actor, obj=credential, action="update", operation="lrs_credential_rotate")
+    _CACHE.clear()
+    return secret
+
+
+@transaction.atomic
+def credential_revoke(*, actor: Actor, credential: Credential) -> None:
+    actor.scope.require(perms.MANAGE_CREDENTIALS, credential.unit_path)
+    credential.is_active = False
+    credential.revoked_at = timezone.now()
+    credential.save(update_fields=["is_active", "revoked_at", "updated_at"])
+    AccessToken.objects.filter(credential=credential).delete()
+    history.record(actor=actor, obj=credential, action="status", operation="lrs_credential_revoke")
+    _CACHE.clear()
+
+
+# A short in-process cache keeps per-request authentication off the database; rotation
+# and revocation clear it here, and other processes see the change within its lifetime.
+_CACHE: dict[str, tuple[float, Credential]] = {}
+_CACHE_SECONDS = 30.0
+
+
+def credential_authenticate(key: str, secret: str) -> Credential | None:
+    digest = _hash(secret)
+    hit = _CACHE.get(key)
+    now = time.monotonic()
+    if hit and now - hit[0] < _CACHE_SECONDS:
+        cred = hit[1]
+    else:
+        cred = Credential.objects.filter(key=key, is_active=True).first()
+        if cred is None:
+            _CACHE.pop(key, None)
+            return None
+        _CACHE[key] = (now, cred)
+        Credential.objects.filter(pk=cred.pk).update(last_used_at=timezone.now())
+    if not cred.is_active or not hmac.compare_digest(cred.secret_hash, digest):
+        return None
+    return cred
+
+
+def token_issue(*, credential: Credential) -> tuple[str, int]:
+    """OAuth2 client-credentials grant: a bearer token for the credential."""
+    token = secrets.token_urlsafe(32)
+    lifetime = settings.LRS_TOKEN_SECONDS
+    AccessToken.objects.create(
+        credential=credential,
+        token_hash=_hash(token),
+        expires_at=timezone.now() + dt.timedelta(seconds=lifetime),
+    )
+    return token, lifetime
+
+
+def token_authenticate(token: str) -> Credential | None:
+    row = (
+        AccessToken.objects.filter(token_hash=_hash(token), expires_at__gt=timezone.now())
+        .select_related("credential")
+        .first()
+    )
+    if row is None or not row.credential.is_active:
+        return None
+    return row.credential
+
+
+def statement_record(
+    *,
+    actor: Actor,
+    statement: dict[str, Any],
+    unit: Any,
+    version: str = V2,
+) -> str:
+    """Record one statement written by the platform itself (courses, quizzes): validated as
+    a 2.0 statement, stored in `unit`'s subtree with the platform as authority. Returns the
+    statement id. Raises ValidationFailed with the xAPI message when the statement is invalid.
+
+    The platform writes on its own authority: the calling feature has already decided that
+    `actor` may do what the statement records, so no LRS permission is checked here."""
+    del actor  # kept in the signature so every write names who caused it
+    try:
+        validate_statement(statement, version)
+        ids = store_statements([statement], version=version, credential=None, unit_path=unit.path)
+    except XapiError as exc:
+        raise ValidationFailed(exc.message, code=f"xapi_{exc.status}") from exc
+    return ids[0]

@@ -1,0 +1,194 @@
+"""The request envelope every xAPI resource handler sees: negotiated version, credential,
+parameters, headers and body — the same whether the client used a normal request or the
+1.0.3 Alternate Request Syntax (a form POST with ?method=)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from ..models import Credential
+from .errors import XapiError
+from .validate import V1, V2, is_iri, is_uuid, parse_timestamp, validate_agent_param
+
+FORM_HEADERS = {
+    "authorization",
+    "x-experience-api-version",
+    "content-type",
+    "content-length",
+    "if-match",
+    "if-none-match",
+}
+
+
+@dataclass
+class XRequest:
+    method: str
+    params: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+    version: str
+    credential: Credential
+    django: HttpRequest
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    def require_params(self, allowed: set[str], required: tuple[str, ...] = ()) -> None:
+        for key in self.params:
+            if key not in allowed:
+                raise XapiError(400, f"parameter {key!r} is not allowed here")
+        for key in required:
+            if key not in self.params:
+                raise XapiError(400, f"parameter {key!r} is required")
+
+    # ----- typed parameters
+    def iri(self, name: str) -> str | None:
+        value = self.params.get(name)
+        if value is not None and not is_iri(value):
+            raise XapiError(400, f"parameter {name!r} must be an IRI")
+        return value
+
+    def uuid(self, name: str) -> str | None:
+        value = self.params.get(name)
+        if value is not None and not is_uuid(value):
+            raise XapiError(400, f"parameter {name!r} must be a UUID")
+        return value.lower() if value else None
+
+    def agent(self, name: str = "agent") -> dict[str, Any] | None:
+        raw = self.params.get(name)
+        if raw is None:
+            return None
+        try:
+            value = json.loads(raw)
+        except ValueError as exc:
+            raise XapiError(400, f"parameter {name!r} must be JSON") from exc
+        validate_agent_param(value, self.version, name)
+        return value
+
+    def timestamp(self, name: str):
+        value = self.params.get(name)
+        return parse_timestamp(value, name, version=self.version) if value is not None else None
+
+    def boolean(self, name: str) -> bool:
+        value = self.params.get(name, "false")
+        if value not in ("true", "false"):
+            raise XapiError(400, f"parameter {name!r} must be true or false")
+        return value == "true"
+
+
+def negotiate(header: str | None) -> str:
+    if not header:
+        raise XapiError(400, "X-Experience-API-Version header is required")
+    if re.fullmatch(r"1\.0(\.\d+)?", header.strip()):
+        return V1
+    if re.fullmatch(r"2\.0(\.\d+)?", header.strip()):
+        return V2
+    raise XapiError(400, f"X-Experience-API-Version {header!r} is not supported")
+
+
+def error_response(exc: XapiError, version: str | None) -> HttpResponse:
+    resp = HttpResponse(
+        json.dumps({"error": exc.message}), status=exc.status, content_type="application/json"
+    )
+    resp["X-Experience-API-Version"] = version or V2
+    if exc.status == 401:
+        resp["WWW-Authenticate"] = 'Basic realm="edudx LRS"'
+    return resp
+
+
+def authenticate(header: str | None) -> Credential:
+    from .. import services
+
+    if not header:
+        raise XapiError(401, "authentication required")
+    scheme, _, value = header.partition(" ")
+    cred = None
+    if scheme.lower() == "basic":
+        try:
+            key, _, secret = base64.b64decode(value.strip()).decode().partition(":")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise XapiError(401, "malformed Basic credentials") from exc
+        cred = services.credential_authenticate(key, secret)
+    elif scheme.lower() == "bearer":
+        cred = services.token_authenticate(value.strip())
+    if cred is None:
+        raise XapiError(401, "invalid credentials")
+    return cred
+
+
+def _envelope(request: HttpRequest) -> tuple[str, dict[str, str], dict[str, str], bytes, bool]:
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    params = dict(request.GET.items())
+    if request.method == "POST" and "method" in request.GET:
+        # 1.0.3 Alternate Request Syntax: the real method in the query, headers and content
+        # and parameters in the form body; nothing else may be in the query string.
+        if set(request.GET) != {"method"}:
+            raise XapiError(400, "with ?method= the query string must hold nothing else")
+        method = request.GET["method"].upper()
+        if method not in ("GET", "PUT", "POST", "DELETE"):
+            raise XapiError(400, "unsupported method in Alternate Request Syntax")
+        if not headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            raise XapiError(400, "Alternate Request Syntax requires a form body")
+        form = dict(parse_qsl(request.body.decode("utf-8"), keep_blank_values=True))
+        out_headers = {k: v for k, v in headers.items() if k not in ("content-type", "content-length")}
+        body = b""
+        out_params = {}
+        for key, value in form.items():
+            lk = key.lower()
+            if lk in FORM_HEADERS:
+                out_headers[lk] = value
+            elif key == "content":
+                body = value.encode("utf-8")
+            else:
+                out_params[key] = value
+        if body and "content-type" not in out_headers:
+            out_headers["content-type"] = "application/json"
+        return method, out_params, out_headers, body, True
+    method = "GET" if request.method == "HEAD" else request.method
+    return method, params, headers, request.body, False
+
+
+def xapi_endpoint(handler: Callable[[XRequest], HttpResponse], *, methods: tuple[str, ...]) -> Callable:
+    @csrf_exempt
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        version: str | None = None
+        try:
+            version = negotiate(request.headers.get("X-Experience-API-Version"))
+        except XapiError:
+            version = None
+        try:
+            method, params, headers, body, alternate = _envelope(request)
+            # Credentials first: a browser session is never an xAPI credential (401).
+            credential = authenticate(headers.get("authorization"))
+            version = negotiate(headers.get("x-experience-api-version"))
+            if alternate and version != V1:
+                raise XapiError(400, "the Alternate Request Syntax was removed in xAPI 2.0")
+            if method not in methods:
+                raise XapiError(405, f"method {method} is not allowed here")
+            xreq = XRequest(method, params, headers, body, version, credential, request)
+            resp = handler(xreq)
+        except XapiError as exc:
+            return error_response(exc, version)
+        resp["X-Experience-API-Version"] = version
+        if request.method == "HEAD":
+            resp.content = b""
+        return resp
+
+    return view
+
+
+def consistent_through() -> str:
+    from .store import iso
+
+    return iso(timezone.now())

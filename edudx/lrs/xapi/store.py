@@ -1,0 +1,281 @@
+"""Writing statements: ids, LRS-set properties, conflicts, voiding, keys, definitions.
+
+`store_statements` is the one write path: the xAPI views and the platform's Python API
+(`lrs.services.statement_record`) both call it. It expects statements that passed
+`validate.validate_statement`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import Activity, Attachment, Credential, Statement, StatementAttachment, StatementKey
+from .errors import XapiError
+from .keys import ifi_key, statement_keys
+from .validate import SIGNATURE_USAGE, V1, VOIDED_VERB, parse_timestamp
+
+
+def iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def normalise(stmt: dict[str, Any]) -> dict[str, Any]:
+    """contextActivities values become arrays; Activity objectType is made explicit."""
+    for part in (stmt, stmt["object"] if stmt["object"].get("objectType") == "SubStatement" else None):
+        if part is None:
+            continue
+        ctx = part.get("context")
+        if ctx and "contextActivities" in ctx:
+            ctx["contextActivities"] = {
+                k: v if isinstance(v, list) else [v] for k, v in ctx["contextActivities"].items()
+            }
+        if part["object"].get("objectType") is None:
+            part["object"]["objectType"] = "Activity"
+    return stmt
+
+
+_IGNORED_IN_COMPARISON = ("authority", "stored", "version", "id")
+
+
+def comparable(stmt: dict[str, Any]) -> Any:
+    """The form two statements are compared in (same id re-sent): LRS-set properties
+    dropped, contextActivities as arrays, timestamps as instants, mbox_sha1sum lowercase."""
+    out = {k: v for k, v in stmt.items() if k not in _IGNORED_IN_COMPARISON}
+    out = normalise(json.loads(json.dumps(out)))
+    if "timestamp" in out:
+        out["timestamp"] = parse_timestamp(out["timestamp"], "timestamp", require_tz=False).timestamp()
+    return out
+
+
+def _unsigned(stmt: dict[str, Any]) -> dict[str, Any]:
+    return stmt
+
+
+def authority_for(credential: Credential | None) -> dict[str, Any]:
+    if credential is not None:
+        return credential.authority
+    return {
+        "objectType": "Agent",
+        "name": "edudx",
+        "account": {"homePage": "https://edudx.hcm.edu.vn", "name": "platform"},
+    }
+
+
+def prepare(
+    stmt: dict[str, Any], *, version: str, credential: Credential | None, stored: dt.datetime
+) -> dict[str, Any]:
+    """Set the properties the LRS owns: id (if absent), stored, authority, version, timestamp."""
+    stmt = normalise(stmt)
+    stmt["id"] = stmt.get("id", str(uuid.uuid4())).lower()
+    stmt["stored"] = iso(stored)
+    stmt["authority"] = authority_for(credential)
+    stmt.setdefault("version", "1.0.0" if version == V1 else "2.0.0")
+    stmt.setdefault("timestamp", stmt["stored"])
+    return stmt
+
+
+def _merge_definitions(statements: list[dict[str, Any]]) -> None:
+    """Keep the canonical definition of each activity: newer definitions win key by key,
+    language maps merge by language."""
+    defs: dict[str, dict[str, Any]] = {}
+
+    def visit(act: dict[str, Any]) -> None:
+        if act.get("definition"):
+            into = defs.setdefault(act["id"], {})
+            for key, value in act["definition"].items():
+                if key in ("name", "description", "extensions") and isinstance(value, dict):
+                    into.setdefault(key, {}).update(value)
+                else:
+                    into[key] = value
+
+    for stmt in statements:
+        for part in (stmt, stmt["object"] if stmt["object"].get("objectType") == "SubStatement" else None):
+            if part is None:
+                continue
+            if part["object"].get("objectType") == "Activity":
+                visit(part["object"])
+            for acts in ((part.get("context") or {}).get("contextActivities") or {}).values():
+                for act in acts:
+                    visit(act)
+    if not defs:
+        return
+    hashes = {hashlib.sha1(iri.encode()).hexdigest(): iri for iri in defs}  # noqa: S324 (a key, not security)
+    existing = {a.iri_hash: a for a in Activity.objects.filter(iri_hash__in=list(hashes))}
+    now = timezone.now()
+    new, changed = [], []
+    for h, iri in hashes.items():
+        incoming = defs[iri]
+        if h in existing:
+            act = existing[h]
+            merged = dict(act.definition)
+            for key, value in incoming.items():
+                if key in ("name", "description", "extensions") and isinstance(value, dict):
+                    merged[key] = {**merged.get(key, {}), **value}
+                else:
+                    merged[key] = value
+            if merged != act.definition:
+                act.definition, act.updated = merged, now
+                changed.append(act)
+        else:
+            new.append(Activity(iri=iri, iri_hash=h, definition=incoming, updated=now))
+    if new:
+        Activity.objects.bulk_create(new, ignore_conflicts=True)
+    if changed:
+        Activity.objects.bulk_update(changed, ["definition", "updated"])
+
+
+def store_statements(
+    statements: list[dict[str, Any]],
+    *,
+    version: str,
+    credential: Credential | None,
+    unit_path: str,
+    attachments: dict[str, tuple[str, bytes]] | None = None,
+) -> list[str]:
+    """Store validated statements; returns their ids in order.
+
+    Re-sending a statement with an id already stored is accepted when it is the same
+    statement (nothing is written) and refused with 409 when it differs.
+    """
+    ids = [s.get("id", "").lower() for s in statements if "id" in s]
+    if len(ids) != len(set(ids)):
+        raise XapiError(400, "a batch must not contain two statements with the same id")
+    with transaction.atomic():
+        existing = (
+            {
+                str(s.statement_id): s
+                for s in Statement.objects.filter(statement_id__in=ids).only("statement_id", "data")
+            }
+            if ids
+            else {}
+        )
+        # Voiding rules: the target of a voiding statement must not itself be a voider.
+        void_targets = {s["object"]["id"].lower(): s for s in statements if s["verb"]["id"] == VOIDED_VERB}
+        if void_targets:
+            in_batch = {s.get("id", "").lower() for s in statements if s["verb"]["id"] == VOIDED_VERB}
+            if (
+                set(void_targets) & in_batch
+                or Statement.objects.filter(statement_id__in=list(void_targets), voids__isnull=False).exists()
+            ):
+                raise XapiError(400, "a voiding statement cannot void another voiding statement")
+        out: list[str] = []
+        rows: list[Statement] = []
+        prepared: list[dict[str, Any]] = []
+        now = timezone.now()
+        for stmt in statements:
+            sid = stmt.get("id", "").lower()
+            if sid and sid in existing:
+                if comparable(json.loads(existing[sid].data)) != comparable(stmt):
+                    raise XapiError(409, f"statement {sid} already exists with different content")
+                out.append(sid)
+                continue
+            full = prepare(stmt, version=version, credential=credential, stored=now)
+            prepared.append(full)
+            out.append(full["id"])
+            obj = full["object"]
+            result = full.get("result") or {}
+            rows.append(
+                Statement(
+                    statement_id=full["id"],
+                    stored=now,
+                    data=dumps(full),
+                    voids=obj["id"] if full["verb"]["id"] == VOIDED_VERB else None,
+                    unit_path=unit_path,
+                    credential=credential,
+                    verb_iri=full["verb"]["id"][:512],
+                    actor_key=(ifi_key(full["actor"]) or "group")[:512],
+                    object_iri=(obj.get("id", "") if obj["objectType"] == "Activity" else "")[:512],
+                    timestamp=parse_timestamp(full["timestamp"], "timestamp", require_tz=False),
+                    success=result.get("success"),
+                    completion=result.get("completion"),
+                    score_scaled=(result.get("score") or {}).get("scaled"),
+                    has_attachments=bool(full.get("attachments")),
+                )
+            )
+        if not rows:
+            return out
+        try:
+            Statement.objects.bulk_create(rows, batch_size=500)
+        except IntegrityError as exc:  # a concurrent writer stored the same id first
+            raise XapiError(409, "statement id already exists") from exc
+        if rows[0].pk is None:  # backends that do not return ids from bulk inserts
+            pks = dict(
+                Statement.objects.filter(statement_id__in=[r.statement_id for r in rows]).values_list(
+                    "statement_id", "pk"
+                )
+            )
+            for r in rows:
+                r.pk = pks[uuid.UUID(str(r.statement_id))]
+        _write_keys(rows, prepared, now)
+        _apply_voiding(rows, prepared)
+        _merge_definitions(prepared)
+        if attachments:
+            _link_attachments(rows, prepared, attachments)
+    return out
+
+
+def _write_keys(rows: list[Statement], prepared: list[dict[str, Any]], now: dt.datetime) -> None:
+    keys: list[StatementKey] = []
+    ref_targets = {
+        s["object"]["id"].lower(): row
+        for row, s in zip(rows, prepared, strict=True)
+        if s["object"]["objectType"] == "StatementRef" and s["verb"]["id"] != VOIDED_VERB
+    }
+    inherited: dict[int, list[tuple[int, bool]]] = {}
+    if ref_targets:
+        # A statement referring to another matches the filters the target matches.
+        for sid, key, direct in StatementKey.objects.filter(
+            statement__statement_id__in=list(ref_targets)
+        ).values_list("statement__statement_id", "key", "direct"):
+            inherited.setdefault(ref_targets[str(sid)].pk, []).append((key, direct))
+    for row, stmt in zip(rows, prepared, strict=True):
+        mine = statement_keys(stmt)
+        for key, direct in inherited.get(row.pk, []):
+            mine[key] = mine.get(key, False) or direct
+        keys.extend(StatementKey(statement_id=row.pk, key=k, direct=d, stored=now) for k, d in mine.items())
+    StatementKey.objects.bulk_create(keys, batch_size=2000)
+
+
+def _apply_voiding(rows: list[Statement], prepared: list[dict[str, Any]]) -> None:
+    targets = [s["object"]["id"].lower() for s in prepared if s["verb"]["id"] == VOIDED_VERB]
+    if targets:
+        Statement.objects.filter(statement_id__in=targets, voids__isnull=True).update(voided=True)
+    # A statement arriving after the statement that voids it is stored voided.
+    late = Statement.objects.filter(voids__in=[r.statement_id for r in rows]).values_list("voids", flat=True)
+    late_ids = list(late)
+    if late_ids:
+        Statement.objects.filter(statement_id__in=late_ids, voids__isnull=True).update(voided=True)
+
+
+def _link_attachments(
+    rows: list[Statement], prepared: list[dict[str, Any]], parts: dict[str, tuple[str, bytes]]
+) -> None:
+    from django.core.files.base import ContentFile
+
+    stored: dict[str, Attachment] = {a.sha2: a for a in Attachment.objects.filter(sha2__in=list(parts))}
+    for sha2, (content_type, content) in parts.items():
+        if sha2 not in stored:
+            att = Attachment(sha2=sha2, content_type=content_type, length=len(content))
+            att.file.save(sha2, ContentFile(content), save=False)
+            att.save()
+            stored[sha2] = att
+    links = []
+    for row, stmt in zip(rows, prepared, strict=True):
+        for att in stmt.get("attachments", []):
+            if att["sha2"] in stored:
+                links.append(StatementAttachment(statement_id=row.pk, attachment=stored[att["sha2"]]))
+    StatementAttachment.objects.bulk_create(links, ignore_conflicts=True)
+
+
+__all__ = ["SIGNATURE_USAGE", "store_statements"]
