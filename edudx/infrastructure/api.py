@@ -1,0 +1,64 @@
+"""Infrastructure REST API (/api/v1/infrastructure/): devices, the condition update, and
+readiness with gaps per school."""
+
+from __future__ import annotations
+
+from ninja import Query, Router
+
+from edudx.core.actor import Actor, Via
+from edudx.core.pagination import paginate
+from edudx.registry import selectors as registry
+
+from . import permissions as perms
+from . import selectors, services
+from .filters import DeviceFilter, ReadinessFilter
+from .schemas import ConditionIn, CursorQuery, DeviceIn, DeviceOut, DevicePage, ReadinessOut
+
+router = Router(tags=["infrastructure"])
+
+
+@router.get("/devices", response=DevicePage)
+def device_list(request, filters: Query[DeviceFilter], page: Query[CursorQuery]):
+    request.scope.require_any(perms.VIEW)
+    qs, order = selectors.device_list(scope=request.scope, filters=filters)
+    p = paginate(qs, order=order, cursor=page.cursor, limit=page.limit)
+    return {"items": p.items, "next_cursor": p.next_cursor, "prev_cursor": p.prev_cursor}
+
+
+@router.get("/devices/{device_id}", response=DeviceOut)
+def device_detail(request, device_id: int):
+    return selectors.device_get(scope=request.scope, pk=device_id)
+
+
+@router.post("/schools/{school_id}/devices", response={201: DeviceOut})
+def device_create(request, school_id: int, data: DeviceIn):
+    school = registry.school_get(scope=request.scope, pk=school_id)
+    values = data.dict()
+    room_id = values.pop("room_id")
+    values["room"] = selectors.room_get(scope=request.scope, pk=room_id) if room_id else None
+    device = services.device_create(
+        actor=Actor.from_request(request, via=Via.API), school=school, data=values
+    )
+    return 201, device
+
+
+@router.post("/devices/{device_id}/condition", response=DeviceOut)
+def device_condition(request, device_id: int, data: ConditionIn):
+    device = selectors.device_get(scope=request.scope, pk=device_id)
+    return services.device_set_condition(
+        actor=Actor.from_request(request, via=Via.API),
+        device=device,
+        condition=data.condition,
+        note=data.note,
+    )
+
+
+@router.get("/readiness", response=list[ReadinessOut])
+def readiness(request, filters: Query[ReadinessFilter]):
+    request.scope.require_any(perms.VIEW)
+    return [r.as_dict() for r in selectors.readiness_for(scope=request.scope, filters=filters).values()]
+
+
+@router.get("/schools/{school_id}/readiness", response=ReadinessOut)
+def school_readiness(request, school_id: int):
+    return selectors.readiness_of_school(scope=request.scope, school_id=school_id).as_dict()

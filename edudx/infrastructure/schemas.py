@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import Field
+
+
+class CursorQuery(Schema):
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=500)
+
+
+class DeviceOut(Schema):
+    id: int
+    asset_tag: str
+    school_id: int
+    room_id: int | None
+    category: str
+    make: str
+    model: str
+    serial_number: str
+    acquired_on: dt.date | None
+    funding: str
+    condition: str
+    condition_changed_at: dt.datetime
+    location: str
+
+
+class DevicePage(Schema):
+    items: list[DeviceOut]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+class DeviceIn(Schema):
+    category: str
+    room_id: int | None = None
+    make: str = ""
+    model: str = ""
+    serial_number: str = ""
+    acquired_on: dt.date | None = None
+    funding: str = "state"
+    condition: str = "in_use"
+    location: str = ""
+    notes: str = ""
+
+
+class ConditionIn(Schema):
+    condition: str
+    note: str = ""
+
+
+class ReadinessOut(Schema):
+    school_id: int
+    pupils: int
+    pupils_per_computer: float | None
+    presentation_share: float | None
+    kbps_per_pupil: float | None
+    lab_ratio: float | None
+    broken_share: float | None
+    old_share: float | None
+    digital_record_share: float | None
+    below: list[str]
+    needs: dict[str, int]
+    extra_mbps: int
+    cost_vnd: int
+    score: float
