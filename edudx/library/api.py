@@ -1,0 +1,241 @@
+"""Library API (/api/v1/library/): search, resources, versions, workflow, use, collections,
+LTI platform registration. Handlers are thin: parse → selector/service → serialise."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from ninja import File, Form, Query, Router, UploadedFile
+
+from edudx.core.actor import Actor, Via
+from edudx.core.errors import NotFound, ValidationFailed
+from edudx.core.pagination import paginate
+
+from . import cartridge, selectors, services
+from . import permissions as perms
+from .filters import ResourceFilter
+from .models import LtiPlatform
+from .schemas import (
+    CollectionDetail,
+    CollectionIn,
+    CollectionOut,
+    CommentIn,
+    CommentOut,
+    ItemIn,
+    ItemOut,
+    OrderIn,
+    PlatformIn,
+    PlatformOut,
+    RatingIn,
+    ResourceIn,
+    ResourceOut,
+    ResourcePatch,
+    SearchOut,
+    StepIn,
+    VersionOut,
+)
+
+router = Router(tags=["library"])
+
+
+def _actor(request) -> Actor:
+    return Actor.from_request(request, via=Via.API)
+
+
+def _out(r) -> ResourceOut:
+    return ResourceOut.model_validate(
+        {
+            **{
+                f: getattr(r, f) for f in ResourceOut.model_fields if hasattr(r, f) and f != "current_version"
+            },
+            "grades": r.grades,
+            "current_version_id": r.current_version_id,
+            "rating": r.rating,
+        }
+    )
+
+
+@router.get("/resources", response=SearchOut, summary="Search published resources (facets, relevance)")
+def resource_search(request, filters: Query[ResourceFilter], cursor: str | None = None, limit: int = 20):
+    result = selectors.resource_search(
+        scope=request.scope, filters=filters, cursor=cursor, limit=max(1, min(limit, 100))
+    )
+    return {
+        "items": [_out(r) for r in result.page.items],
+        "total": result.total,
+        "next_cursor": result.page.next_cursor,
+        "prev_cursor": result.page.prev_cursor,
+        "facets": {k: [{"value": v, "count": n} for v, n in vals] for k, vals in result.facets.items()},
+    }
+
+
+@router.get("/resources/{resource_id}", response=ResourceOut)
+def resource_get(request, resource_id: int):
+    return _out(selectors.resource_get(scope=request.scope, pk=resource_id))
+
+
+def _school_for(request, school_id: int | None):
+    from .views import contributor_schools
+
+    schools = contributor_schools(request.scope)
+    if school_id is not None:
+        schools = [s for s in schools if s.pk == school_id]
+    if not schools:
+        raise ValidationFailed(
+            "You are not attached to a school that contributes materials.", code="no_school"
+        )
+    return schools[0]
+
+
+@router.post(
+    "/resources", response={201: ResourceOut}, summary="Contribute a resource (multipart: data + file)"
+)
+def resource_create(request, data: Form[ResourceIn], file: File[UploadedFile] | None = None):
+    request.scope.require_any(perms.CONTRIBUTE)
+    school = _school_for(request, data.school_id)
+    payload = data.model_dump(exclude={"grades", "school_id"})
+    upload = (file.name, file.read()) if file is not None else None
+    r = services.resource_create(
+        actor=_actor(request), school=school, data=payload, grades=data.grades, upload=upload
+    )
+    return 201, _out(r)
+
+
+@router.patch("/resources/{resource_id}", response=ResourceOut)
+def resource_update(request, resource_id: int, data: ResourcePatch):
+    r = selectors.resource_get(scope=request.scope, pk=resource_id)
+    payload = data.model_dump(exclude_none=True)
+    grades = payload.pop("grades", None)
+    services.resource_update(actor=_actor(request), resource=r, data=payload, grades=grades)
+    return _out(selectors.resource_get(scope=request.scope, pk=resource_id))
+
+
+@router.get("/resources/{resource_id}/versions", response=list[VersionOut])
+def version_list(request, resource_id: int):
+    return list(selectors.resource_versions(selectors.resource_get(scope=request.scope, pk=resource_id)))
+
+
+@router.post("/resources/{resource_id}/versions", response={201: VersionOut})
+def version_add(request, resource_id: int, file: File[UploadedFile], note: Form[str] = ""):
+    r = selectors.resource_get(scope=request.scope, pk=resource_id)
+    return 201, services.version_add(
+        actor=_actor(request), resource=r, name=file.name, data=file.read(), note=note
+    )
+
+
+STEPS = {
+    "submit": lambda a, r, s: services.resource_submit(actor=a, resource=r),
+    "review": lambda a, r, s: services.resource_review(actor=a, resource=r, comment=s.comment),
+    "publish": lambda a, r, s: services.resource_publish(actor=a, resource=r, comment=s.comment),
+    "return": lambda a, r, s: services.resource_return(actor=a, resource=r, comment=s.comment),
+    "takedown": lambda a, r, s: services.resource_takedown(actor=a, resource=r, reason=s.reason),
+}
+
+
+@router.post(
+    "/resources/{resource_id}/workflow/{step}",
+    response=ResourceOut,
+    summary="submit, review, publish, return, takedown",
+)
+def resource_step(request, resource_id: int, step: str, data: StepIn):
+    if step not in STEPS:
+        raise NotFound()
+    r = selectors.resource_get(scope=request.scope, pk=resource_id)
+    STEPS[step](_actor(request), r, data)
+    return _out(selectors.resource_get(scope=request.scope, pk=resource_id))
+
+
+@router.post("/resources/{resource_id}/rating", response=ResourceOut)
+def resource_rate(request, resource_id: int, data: RatingIn):
+    r = selectors.resource_get(scope=request.scope, pk=resource_id)
+    services.rating_set(actor=_actor(request), resource=r, stars=data.stars)
+    return _out(selectors.resource_get(scope=request.scope, pk=resource_id))
+
+
+@router.get("/resources/{resource_id}/comments", response=list[CommentOut])
+def comment_list(request, resource_id: int):
+    return list(selectors.resource_comments(selectors.resource_get(scope=request.scope, pk=resource_id)))
+
+
+@router.post("/resources/{resource_id}/comments", response={201: CommentOut})
+def comment_add(request, resource_id: int, data: CommentIn):
+    r = selectors.resource_get(scope=request.scope, pk=resource_id)
+    return 201, services.comment_add(actor=_actor(request), resource=r, text=data.text)
+
+
+@router.get("/most-used", response=list[ResourceOut], summary="Most used published resources this month")
+def most_used(request, subject: str = ""):
+    from django.utils import timezone
+
+    since = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return [_out(r) for r in selectors.most_used(scope=request.scope, since=since, subject=subject)]
+
+
+# ----- collections
+def _items(request, c) -> list[ItemOut]:
+    return [
+        ItemOut(id=i.pk, resource_id=i.resource_id, title=i.resource.title, position=i.position, note=i.note)
+        for i in selectors.collection_items(scope=request.scope, collection=c)
+    ]
+
+
+@router.get("/collections", response=dict)
+def collection_list(request, mine: bool = False, q: str = "", cursor: str | None = None, limit: int = 50):
+    qs = selectors.collection_list(scope=request.scope, mine_only=mine, q=q)
+    page = paginate(qs, order=("-updated_at", "-id"), cursor=cursor, limit=max(1, min(limit, 200)))
+    return {
+        "items": [CollectionOut.from_orm(c).model_dump(mode="json") for c in page.items],
+        "next_cursor": page.next_cursor,
+        "prev_cursor": page.prev_cursor,
+    }
+
+
+@router.post("/collections", response={201: CollectionOut})
+def collection_create(request, data: CollectionIn):
+    request.scope.require_any(perms.CONTRIBUTE)
+    return 201, services.collection_create(
+        actor=_actor(request), school=_school_for(request, None), data=data.model_dump()
+    )
+
+
+@router.get("/collections/{collection_id}", response=CollectionDetail)
+def collection_get(request, collection_id: int):
+    c = selectors.collection_get(scope=request.scope, pk=collection_id)
+    return {**CollectionOut.from_orm(c).model_dump(), "items": _items(request, c)}
+
+
+@router.post("/collections/{collection_id}/items", response={201: ItemOut})
+def collection_add(request, collection_id: int, data: ItemIn):
+    c = selectors.collection_get(scope=request.scope, pk=collection_id)
+    r = selectors.resource_get(scope=request.scope, pk=data.resource_id)
+    i = services.collection_add(actor=_actor(request), collection=c, resource=r, note=data.note)
+    return 201, ItemOut(id=i.pk, resource_id=r.pk, title=r.title, position=i.position, note=i.note)
+
+
+@router.put("/collections/{collection_id}/order", response=CollectionDetail)
+def collection_order(request, collection_id: int, data: OrderIn):
+    c = selectors.collection_get(scope=request.scope, pk=collection_id)
+    services.collection_reorder(actor=_actor(request), collection=c, item_ids=data.item_ids)
+    return {**CollectionOut.from_orm(c).model_dump(), "items": _items(request, c)}
+
+
+@router.get("/collections/{collection_id}/cartridge", summary="IMS Common Cartridge 1.3 export (.imscc)")
+def collection_cartridge(request, collection_id: int):
+    c = selectors.collection_get(scope=request.scope, pk=collection_id)
+    data = cartridge.build(c, selectors.collection_items(scope=request.scope, collection=c))
+    resp = HttpResponse(data, content_type="application/vnd.ims.imsccv1p3")
+    resp["Content-Disposition"] = f'attachment; filename="collection-{c.pk}.imscc"'
+    return resp
+
+
+# ----- LTI platforms
+@router.get("/lti/platforms", response=list[PlatformOut])
+def platform_list(request):
+    request.scope.require_any(perms.LTI_ADMIN)
+    return list(LtiPlatform.objects.order_by("name"))
+
+
+@router.post("/lti/platforms", response={201: PlatformOut}, summary="Register an LMS as an LTI 1.3 platform")
+def platform_create(request, data: PlatformIn):
+    from . import lti
+
+    return 201, lti.platform_register(actor=_actor(request), data=data.model_dump())
