@@ -1,0 +1,309 @@
+"""Digital-transformation evaluation: frameworks (versioned data), campaigns, assessments.
+
+A framework is data, never code: groups → criteria → sub-items with maximum points,
+mandatory conditions, scoring bands, evidence requirements and optional automatic
+indicators. An administrator clones last year's framework and corrects it in the UI.
+A campaign runs one framework for one school year over the schools it covers; each school
+gets one assessment, with one entry row per criterion so that two people editing the same
+assessment never overwrite each other's work (each row also carries an optimistic version).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from edudx.core.models import TimeStamped
+from edudx.orgs.models import Grouping, OrgUnit
+from edudx.registry.models import School
+
+ZERO = Decimal("0")
+
+
+class Framework(TimeStamped):
+    class Subject(models.TextChoices):
+        SCHOOL = "school", _("Schools")
+        AUTHORITY = "authority", _("Education authorities")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("In use")
+        RETIRED = "retired", _("Retired")
+
+    code = models.CharField(_("decision"), max_length=32)  # "4725", "3806"
+    name = models.CharField(_("name"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("year"))  # the evaluation year (end of the school year)
+    subject = models.CharField(_("evaluates"), max_length=12, choices=Subject.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    source = models.CharField(_("legal source"), max_length=255, blank=True)
+    # Levels given on the total of all groups (3806) instead of per group (4725).
+    levels_on_total = models.BooleanField(_("levels on the total"), default=False)
+    level2_min = models.DecimalField(_("Level 2 from (points)"), max_digits=6, decimal_places=2, default=50)
+    level3_above = models.DecimalField(
+        _("Level 3 above (points)"), max_digits=6, decimal_places=2, default=75
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    cloned_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
+    )
+
+    class Meta:
+        ordering = ("-year", "code")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "year"], name="monitoring_framework_code_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}/{self.year} · {self.name}"
+
+
+class FrameworkGroup(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="groups")
+    code = models.CharField(_("code"), max_length=16)  # "I", "II"
+    name = models.CharField(_("name"), max_length=255)
+    order = models.PositiveSmallIntegerField(default=0)
+    max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2, default=100)
+    # Level rules: Level 1 below level2_min; Level 2 from level2_min to level3_above; Level 3 above.
+    level2_min = models.DecimalField(_("Level 2 from (points)"), max_digits=6, decimal_places=2, default=50)
+    level3_above = models.DecimalField(
+        _("Level 3 above (points)"), max_digits=6, decimal_places=2, default=75
+    )
+
+    class Meta:
+        ordering = ("framework", "order", "code")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="monitoring_group_code"),
+            models.CheckConstraint(
+                condition=Q(level3_above__gte=F("level2_min")), name="monitoring_group_levels"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class Criterion(models.Model):
+    class Kind(models.TextChoices):
+        POINTS = "points", _("Scored")
+        MANDATORY = "mandatory", _("Mandatory condition (met / not met)")
+
+    group = models.ForeignKey(FrameworkGroup, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(_("code"), max_length=16)  # "I.3"
+    name = models.CharField(_("name"), max_length=500)
+    order = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.POINTS)
+    max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2, default=0)
+    # Scoring bands: [{"label": "< 10", "min": 0, "max": 10}, …] (guidance beside the entry).
+    bands = models.JSONField(_("scoring bands"), default=list, blank=True)
+    evidence_required = models.TextField(_("evidence required"), blank=True)
+    indicator_code = models.CharField(_("automatic indicator"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ("group__order", "order", "code")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "code"], name="monitoring_criterion_code"),
+            models.CheckConstraint(condition=Q(max_points__gte=0), name="monitoring_criterion_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_mandatory(self) -> bool:
+        return self.kind == self.Kind.MANDATORY
+
+
+class SubItem(models.Model):
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="subitems")
+    code = models.CharField(_("code"), max_length=16)  # "a", "b", …
+    name = models.CharField(_("name"), max_length=500)
+    order = models.PositiveSmallIntegerField(default=0)
+    max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ("criterion", "order", "code")
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "code"], name="monitoring_subitem_code"),
+            models.CheckConstraint(condition=Q(max_points__gte=0), name="monitoring_subitem_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}) {self.name}"
+
+
+class Campaign(TimeStamped):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("In preparation")
+        OPEN = "open", _("Self-assessment open")
+        REVIEW = "review", _("Under review")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Closed")
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(_("name"), max_length=255)
+    school_year = models.CharField(_("school year"), max_length=9)  # "2025-2026"
+    self_deadline = models.DateField(_("self-assessment deadline"))
+    review_deadline = models.DateField(_("review and publication deadline"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    # Coverage: schools under these units and in these groupings, of these levels and ownerships
+    # (an empty list means "any").
+    units = models.ManyToManyField(OrgUnit, blank=True, related_name="+", verbose_name=_("units"))
+    groupings = models.ManyToManyField(Grouping, blank=True, related_name="+", verbose_name=_("groupings"))
+    levels = models.JSONField(_("school levels"), default=list, blank=True)
+    ownerships = models.JSONField(_("ownership"), default=list, blank=True)
+    owner = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-school_year", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_deadline__gte=F("self_deadline")), name="monitoring_campaign_deadlines"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assessment(TimeStamped):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assessments")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    # Copy of the school's unit path: scope filtering and dashboards without a join.
+    unit_path = models.CharField(max_length=255, db_index=True)
+    # Snapshot when the campaign opened: results stay attributed to the supervising unit,
+    # level and ownership the school had in that year, and dashboards need no join.
+    supervisor = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    school_level = models.CharField(max_length=12, blank=True)
+    ownership = models.CharField(max_length=12, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    version = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submit_count = models.PositiveSmallIntegerField(default=0)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(_("reviewer's note"), blank=True)
+    external_evaluator = models.CharField(_("external evaluation by"), max_length=255, blank=True)
+    external_date = models.DateField(_("external evaluation date"), null=True, blank=True)
+    external_note = models.TextField(_("external evaluation findings"), blank=True)
+
+    class Meta:
+        ordering = ("campaign", "unit_path")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "school"], name="monitoring_assessment_school"),
+        ]
+        indexes = [models.Index(fields=["campaign", "status"], name="monitoring_assess_status")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.school_id}"
+
+    @property
+    def is_editable_by_school(self) -> bool:
+        return self.status in (self.Status.NOT_STARTED, self.Status.DRAFT, self.Status.RETURNED)
+
+
+class GroupResult(models.Model):
+    """Points and level of one group for one assessment, kept up to date by the services."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
+    group = models.ForeignKey(FrameworkGroup, on_delete=models.CASCADE, related_name="+")
+    points = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    mandatory_met = models.BooleanField(default=False)
+    level = models.PositiveSmallIntegerField(default=0)  # 0 = not reached / not yet assessed
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "group"], name="monitoring_result_group"),
+        ]
+        indexes = [models.Index(fields=["group", "level"], name="monitoring_result_level")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.group_id} = {self.points} (L{self.level})"
+
+
+class Entry(models.Model):
+    """One criterion of one assessment: what the school entered and what the reviewer decided."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="entries")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    # Copy of the criterion's maximum: lets the database refuse points above it.
+    max_points = models.DecimalField(max_digits=6, decimal_places=2)
+    value = models.CharField(_("value"), max_length=255, blank=True)
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, null=True, blank=True)
+    met = models.BooleanField(_("met"), null=True, blank=True)  # mandatory conditions
+    sub_points = models.JSONField(default=dict, blank=True)  # {"a": "6", …}
+    comment = models.TextField(_("school's comment"), blank=True)
+    reviewed_points = models.DecimalField(
+        _("points after review"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    review_reason = models.TextField(_("reason for the adjustment"), blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("assessment", "criterion__group__order", "criterion__order")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="monitoring_entry_criterion"),
+            models.CheckConstraint(
+                condition=Q(points__isnull=True) | (Q(points__gte=0) & Q(points__lte=F("max_points"))),
+                name="monitoring_entry_points_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_points__isnull=True)
+                | (Q(reviewed_points__gte=0) & Q(reviewed_points__lte=F("max_points"))),
+                name="monitoring_entry_reviewed_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.criterion_id}"
+
+    @property
+    def final_points(self) -> Decimal:
+        if self.reviewed_points is not None:
+            return self.reviewed_points
+        return self.points if self.points is not None else ZERO
+
+
+class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        FILE = "file", _("File")
+        LINK = "link", _("Link")
+        RECORD = "record", _("Platform record")
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(_("file"), upload_to="monitoring/evidence/%Y/%m/", blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    record_ref = models.CharField(
+        _("record"), max_length=100, blank=True
+    )  # "indicator:registry.staff_records"
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("entry", "id")
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,32 @@
+"""Monitoring permissions per role.
+
+view                see campaigns, dashboards and assessments in scope (cluster leads: their cluster)
+assess              fill in and submit the self-assessment of one's school
+review              review, return, approve, record external evaluation, publish (supervising unit)
+manage_campaigns    create and open campaigns
+manage_frameworks   clone and correct frameworks
+"""
+
+from edudx.core.roles import Role, grant
+
+VIEW = "monitoring.view"
+ASSESS = "monitoring.assess"
+REVIEW = "monitoring.review"
+MANAGE_CAMPAIGNS = "monitoring.manage_campaigns"
+MANAGE_FRAMEWORKS = "monitoring.manage_frameworks"
+
+for role in (
+    Role.DEPT_ADMIN,
+    Role.DEPT_OFFICER,
+    Role.WARD_OFFICER,
+    Role.CLUSTER_LEAD,
+    Role.SCHOOL_ADMIN,
+    Role.TEACHER,
+    Role.VIEWER,
+):
+    grant(role, VIEW)
+grant(Role.SCHOOL_ADMIN, ASSESS)
+for role in (Role.DEPT_ADMIN, Role.DEPT_OFFICER, Role.WARD_OFFICER):
+    grant(role, REVIEW)
+grant(Role.DEPT_ADMIN, MANAGE_CAMPAIGNS, MANAGE_FRAMEWORKS)
+grant(Role.DEPT_OFFICER, MANAGE_CAMPAIGNS)

@@ -1,0 +1,1 @@
+"""HTML views of the monitoring module, split by subject."""
