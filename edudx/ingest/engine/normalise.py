@@ -1,0 +1,290 @@
+"""Stage 4 — normalise without rejecting: NFC, legacy fonts, spacing, case, dates, IDs, phones.
+
+Vectorised: a polars expression recognises the values that are already clean (nearly all of
+them in a good file) and only the others go through the pure rules in core.rules, once per
+distinct value (memoised across chunks). Every repair is recorded as a warning so the school
+can fix its source; values that cannot be understood become errors.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+from django.utils.translation import gettext_lazy as _
+
+from edudx.core.rules import ERROR, WARNING, Issue, dates, names, personal_id, phones
+from edudx.core.text import nfc, tidy_spaces
+
+from .. import kinds as K
+from ..kinds import Column, Kind
+from . import vnfonts
+from .headers import HeaderMap
+from .problems import Problems
+from .read import ROW
+
+ERR = "__err"  # boolean column: the row has an error
+
+
+def _rust_class(chars: str) -> str:
+    return "".join("\\" + c if c in "\\[]^-&~|" else c for c in chars)
+
+
+_SUSPECT_POLARS = (
+    "[" + _rust_class("".join(sorted(set(vnfonts.TCVN3_MARKERS + vnfonts.VNI_MARKERS)))) + "]"
+    "|[aeouyAEOUY][ùõÙÕ]|[a-zđ][ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ]"
+)
+_TITLE_WORDS = r"^\p{Lu}[\p{Ll}\p{M}]*(?: \p{Lu}[\p{Ll}\p{M}]*)*$"
+
+
+class Sink:
+    """Adds problems for whole masks of a chunk and keeps the error flag per row."""
+
+    def __init__(self, problems: Problems, header_of: dict[str, str]):
+        self.problems = problems
+        self.header_of = header_of
+
+    def flag(
+        self, frame: pl.DataFrame, mask: pl.Series | pl.Expr, key: str, code: str, severity: str, message: Any
+    ) -> pl.DataFrame:
+        if isinstance(mask, pl.Expr):
+            mask = frame.select(mask.fill_null(False)).to_series()
+        else:
+            mask = mask.fill_null(False)
+        if not mask.any():
+            return frame
+        rows = frame.filter(mask)[ROW].to_list()
+        self.problems.add_rows(rows, self.header_of.get(key, key), code, severity, message)
+        if severity == ERROR:
+            return frame.with_columns((pl.col(ERR) | mask).alias(ERR))
+        return frame
+
+    def flag_rows(self, frame: pl.DataFrame, rows: dict[int, list[Issue]], key: str) -> pl.DataFrame:
+        """Per-row issues computed in Python (rare paths)."""
+        bad: list[int] = []
+        for row, issues in rows.items():
+            for issue in issues:
+                self.problems.add(
+                    row, self.header_of.get(key, key), issue.code, issue.severity, issue.message
+                )
+                if issue.is_error:
+                    bad.append(row)
+        if bad:
+            frame = frame.with_columns((pl.col(ERR) | pl.col(ROW).is_in(bad)).alias(ERR))
+        return frame
+
+
+Fixer = Callable[[str], tuple[Any, list[Issue]]]
+
+
+class Normaliser:
+    def __init__(self) -> None:
+        self.memo: dict[tuple[str, str], tuple[Any, list[Issue]]] = {}
+
+    # -- the generic slow path: distinct values through a pure function, memoised
+    def _python(
+        self, frame: pl.DataFrame, sink: Sink, key: str, fix: Fixer, todo: pl.Series, dtype: pl.DataType
+    ) -> tuple[pl.DataFrame, pl.Series]:
+        s = frame[key]
+        values = s.filter(todo & s.is_not_null()).unique().to_list()
+        mapping: dict[str, Any] = {}
+        by_issue: dict[tuple[str, str], tuple[Any, list[str]]] = {}
+        per_value_msgs: dict[str, list[Issue]] = defaultdict(list)
+        tag = key + ":" + fix.__name__
+        for v in values:
+            got = self.memo.get((tag, v))
+            if got is None:
+                got = fix(v)
+                if len(self.memo) < 2_000_000:
+                    self.memo[(tag, v)] = got
+            new, issues = got
+            mapping[v] = new
+            for issue in issues:
+                if issue.code.endswith("_unknown"):
+                    per_value_msgs[v].append(issue)
+                    continue
+                entry = by_issue.setdefault((issue.code, issue.severity), (issue.message, []))
+                entry[1].append(v)
+        fixed = (
+            s.replace_strict(mapping, default=None, return_dtype=dtype)
+            if mapping
+            else pl.Series(key, [None] * len(s), dtype=dtype)
+        )
+        for (code, severity), (message, vals) in by_issue.items():
+            frame = sink.flag(frame, todo & s.is_in(vals), key, code, severity, message)
+        for v, issues in per_value_msgs.items():
+            for issue in issues:
+                frame = sink.flag(frame, todo & (s == v), key, issue.code, issue.severity, issue.message)
+        return frame, fixed
+
+    def column(self, frame: pl.DataFrame, sink: Sink, col: Column) -> pl.DataFrame:
+        key = col.key
+        s = frame[key]
+        kind = col.normaliser
+        if col.choices is not None:
+            return self._choices(frame, sink, col)
+        if kind in (K.TEXT, K.NAME):
+            clean = (s == s.str.normalize("NFC")) & ~s.str.contains("  ") & ~s.str.contains(_SUSPECT_POLARS)
+            if kind == K.NAME:
+                clean = clean & s.str.contains(_TITLE_WORDS)
+            fix = fix_name if kind == K.NAME else fix_text
+            todo = ~clean.fill_null(True)
+            if not todo.any():
+                return frame
+            frame, fixed = self._python(frame, sink, key, fix, todo, pl.String)
+            return frame.with_columns(pl.when(todo).then(fixed).otherwise(pl.col(key)).alias(key))
+        if kind == K.CODE:
+            return frame.with_columns(
+                pl.col(key).str.replace(r"\.0$", "").str.replace_all(r"\s+", "").str.to_uppercase().alias(key)
+            )
+        if kind == K.DATE:
+            fast = s.str.contains(r"^\d{2}/\d{2}/\d{4}$").fill_null(False)
+            parsed = s.str.strptime(pl.Date, "%d/%m/%Y", strict=False)
+            frame = sink.flag(
+                frame, fast & parsed.is_null(), key, "date_invalid", ERROR,
+                _("Not a valid date (expected dd/mm/yyyy)."),
+            )  # fmt: skip
+            todo = ~fast & s.is_not_null()
+            if todo.any():
+                frame, fixed = self._python(frame, sink, key, fix_date, todo, pl.Date)
+                parsed = pl.select(pl.when(todo).then(fixed).otherwise(parsed)).to_series()
+            return frame.with_columns(parsed.alias(key))
+        if kind == K.PERSONAL_ID:
+            fast = s.str.contains(r"^\d{12}$").fill_null(True)
+            todo = ~fast
+            if not todo.any():
+                return frame
+            frame, fixed = self._python(frame, sink, key, fix_pid, todo, pl.String)
+            return frame.with_columns(pl.when(todo).then(fixed).otherwise(pl.col(key)).alias(key))
+        if kind == K.PHONE:
+            fast = s.str.contains(r"^(0[35789]\d{8}|02\d{9})$").fill_null(True)
+            todo = ~fast
+            if not todo.any():
+                return frame
+            frame, fixed = self._python(frame, sink, key, fix_phone, todo, pl.String)
+            return frame.with_columns(pl.when(todo).then(fixed).otherwise(pl.col(key)).alias(key))
+        if kind == K.SCHOOL_YEAR:
+            todo = s.is_not_null()
+            frame, fixed = self._python(frame, sink, key, fix_school_year, todo, pl.String)
+            return frame.with_columns(fixed.alias(key))
+        if kind == K.CLASS_NAME:
+            todo = s.is_not_null()
+            frame, fixed = self._python(frame, sink, key, fix_class_name, todo, pl.String)
+            return frame.with_columns(fixed.alias(key))
+        if kind == K.INTEGER:
+            out = s.str.replace(r"\.0$", "").cast(pl.Int64, strict=False)
+            frame = sink.flag(
+                frame, s.is_not_null() & out.is_null(), key, "not_a_number", ERROR, _("Not a whole number.")
+            )
+            return frame.with_columns(out.alias(key))
+        raise ValueError(f"unknown normaliser {kind!r}")
+
+    def _choices(self, frame: pl.DataFrame, sink: Sink, col: Column) -> pl.DataFrame:
+        mapper = col.choices
+        assert mapper is not None
+
+        def fix_choice(value: str) -> tuple[Any, list[Issue]]:
+            code = mapper(value)
+            if code is None:
+                return None, [
+                    Issue(
+                        f"{col.key}_unknown",
+                        ERROR,
+                        _("Unknown value “%(value)s” for this column.") % {"value": value[:60]},
+                    )
+                ]
+            return str(code), []
+
+        fix_choice.__name__ = "choice"
+        s = frame[col.key]
+        frame, fixed = self._python(frame, sink, col.key, fix_choice, s.is_not_null(), pl.String)
+        return frame.with_columns(fixed.alias(col.key))
+
+
+# ----- the pure per-value fixers (slow path)
+def _legacy(text: str) -> tuple[str, list[Issue]]:
+    fixed, which = vnfonts.repair(text)
+    if which == "tcvn3":
+        return fixed, [
+            Issue(
+                "text_legacy_tcvn3",
+                WARNING,
+                _("Text typed in the old TCVN3 (ABC) font was converted to Unicode."),
+            )
+        ]
+    if which == "vni":
+        return fixed, [
+            Issue("text_legacy_vni", WARNING, _("Text typed in the old VNI font was converted to Unicode."))
+        ]
+    return text, []
+
+
+def fix_text(value: str) -> tuple[str, list[Issue]]:
+    issues: list[Issue] = []
+    if unicodedata.is_normalized("NFC", value) is False:
+        issues.append(
+            Issue("text_nfd", WARNING, _("Text was in decomposed Unicode (NFD); converted to NFC."))
+        )
+    text = nfc(value)
+    text, more = _legacy(text)
+    return tidy_spaces(text), issues + more
+
+
+def fix_name(value: str) -> tuple[str, list[Issue]]:
+    text, issues = _legacy(value)
+    fixed, more = names.normalise(text)
+    return fixed, issues + more
+
+
+def fix_date(value: str) -> tuple[Any, list[Issue]]:
+    return dates.parse(value)
+
+
+def fix_pid(value: str) -> tuple[str | None, list[Issue]]:
+    fixed, issues = personal_id.normalise(value)
+    return fixed or None, issues
+
+
+def fix_phone(value: str) -> tuple[str | None, list[Issue]]:
+    return phones.normalise(value)
+
+
+_YEAR = re.compile(r"^(\d{4})\s*[-/–—]\s*(\d{4})$")
+
+
+def fix_school_year(value: str) -> tuple[str | None, list[Issue]]:
+    m = _YEAR.match(value.strip())
+    if not m or int(m.group(2)) != int(m.group(1)) + 1:
+        return None, [Issue("school_year_invalid", ERROR, _("A school year is written like 2025-2026."))]
+    fixed = f"{m.group(1)}-{m.group(2)}"
+    issues = (
+        []
+        if fixed == value
+        else [Issue("school_year_reformatted", WARNING, _("School year rewritten as yyyy-yyyy."))]
+    )
+    return fixed, issues
+
+
+def fix_class_name(value: str) -> tuple[str, list[Issue]]:
+    text = tidy_spaces(nfc(value))
+    return (text.upper() if text[:1].isdigit() else text), []
+
+
+def normalise_frame(
+    kind: Kind, raw: pl.DataFrame, hmap: HeaderMap, problems: Problems, normaliser: Normaliser
+) -> tuple[pl.DataFrame, Sink]:
+    """Rename file columns to the kind's keys (absent optional columns become null) and fix values."""
+    exprs = [pl.col(ROW)]
+    for col in kind.columns:
+        idx = hmap.letter_of.get(col.key)
+        exprs.append((pl.col(f"c{idx}") if idx is not None else pl.lit(None, dtype=pl.String)).alias(col.key))
+    frame = raw.select(exprs).with_columns(pl.lit(False).alias(ERR))
+    sink = Sink(problems, hmap.header_of)
+    for col in kind.columns:
+        if col.key in hmap.header_of:
+            frame = normaliser.column(frame, sink, col)
+    return frame, sink

@@ -1,0 +1,221 @@
+"""The stages in order: receive → read → map headers → normalise → validate → preview → commit.
+
+One function, `process`, serves every door (CLI, web, API, background task). With
+`write=False` it is the check and the preview; with `write=True` it commits inside one
+transaction: strict mode rolls everything back if any row has an error, partial mode writes
+the valid rows, and a cancellation between chunks rolls back too — nothing half-written.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+
+from ..kinds import Context, Kind
+from . import validate as V
+from .headers import HeaderMap, map_headers
+from .normalise import ERR, Normaliser, normalise_frame
+from .problems import FileRejected, Problems
+from .read import ROW, read
+from .receive import Received, receive
+
+STRICT, PARTIAL = "strict", "partial"
+MAX_DIFFS = 500
+
+
+class Cancelled(Exception):
+    pass
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class Outcome:
+    received: Received | None = None
+    problems: Problems = field(default_factory=Problems)
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("total", "new", "changed", "unchanged", "rejected"), 0)
+    )
+    diffs: list[dict[str, Any]] = field(default_factory=list)
+    header_of: dict[str, str] = field(default_factory=dict)
+    headers: list[str] = field(default_factory=list)
+    written: bool = False
+    cancelled: bool = False
+    rejected_file: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected_file and not self.problems.file_errors
+
+
+def validate_chunk(
+    kind: Kind, raw: pl.DataFrame, hmap: HeaderMap, problems: Problems, normaliser: Normaliser,
+    dups: V.Duplicates, ctx: Context, *, resolve: bool = True,
+) -> pl.DataFrame:  # fmt: skip
+    frame, sink = normalise_frame(kind, raw, hmap, problems, normaliser)
+    frame = V.required_values(frame, sink, kind)
+    if resolve and kind.resolve is not None:
+        frame = kind.resolve(frame, sink, ctx)
+    for rule in kind.rules:
+        frame = rule(frame, sink, ctx)
+    frame = V.natural_key(frame, kind)
+    frame = V.missing_key(frame, sink, kind)
+    return dups.check(frame, sink, kind)
+
+
+def _values_equal(a: Any, b: Any) -> bool:
+    if a in (None, "") and b in (None, ""):
+        return True
+    return a == b
+
+
+def classify(
+    kind: Kind, frame: pl.DataFrame, ctx: Context, outcome: Outcome
+) -> tuple[list[dict], list[tuple]]:
+    """Split the valid rows of a chunk into new and changed (with field diffs); count unchanged."""
+    valid = frame.filter(~pl.col(ERR))
+    outcome.counts["rejected"] += frame.height - valid.height
+    if valid.height == 0:
+        return [], []
+    existing = kind.existing(valid, ctx) if kind.existing else {}
+    cols = valid.columns
+    new: list[dict] = []
+    changed: list[tuple] = []
+    compared = kind.compared
+    for tup in valid.iter_rows():
+        row = dict(zip(cols, tup, strict=True))
+        current = existing.get(row[V.KEY])
+        if current is None:
+            new.append(row)
+            continue
+        changes = {
+            f: [current.get(f), row.get(f)]
+            for f in compared
+            if row.get(f) is not None and not _values_equal(current.get(f), row.get(f))
+        }
+        if changes:
+            changed.append((current["id"], row, changes))
+            if len(outcome.diffs) < MAX_DIFFS:
+                outcome.diffs.append({"row": row[ROW], "key": row[V.KEY], "changes": changes})
+        else:
+            outcome.counts["unchanged"] += 1
+    outcome.counts["new"] += len(new)
+    outcome.counts["changed"] += len(changed)
+    return new, changed
+
+
+def process(
+    *,
+    kind: Kind,
+    path: Path,
+    actor: Any,
+    write: bool = False,
+    mode: str = STRICT,
+    chunk_rows: int = 50_000,
+    on_progress: Callable[[int, int], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> Outcome:
+    started = time.monotonic()
+    outcome = Outcome()
+    try:
+        outcome.received = receive(Path(path))
+        table = read(outcome.received, chunk_rows=chunk_rows)
+    except FileRejected as exc:
+        outcome.problems.file_error(exc.code, exc.message, exc.column)
+        outcome.rejected_file = True
+        outcome.seconds = time.monotonic() - started
+        return outcome
+    try:
+        _run(
+            kind,
+            table,
+            actor,
+            outcome,
+            write=write,
+            mode=mode,
+            on_progress=on_progress,
+            should_cancel=should_cancel,
+        )
+    finally:
+        table.close()
+        outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel) -> None:
+    problems = outcome.problems
+    outcome.headers = table.headers
+    for note in table.notes:
+        problems.add(note.row, note.column, note.code, note.severity, note.message)
+    try:
+        hmap = map_headers(kind, table.headers)
+    except FileRejected as exc:
+        problems.file_error(exc.code, exc.message, exc.column)
+        outcome.rejected_file = True
+        return
+    outcome.header_of = hmap.header_of
+    for note in hmap.notes:
+        problems.add(note.row, note.column, note.code, note.severity, note.message)
+    if problems.file_errors:
+        return
+    ctx = Context(actor=actor, kind=kind)
+    normaliser = Normaliser()
+    dups = V.Duplicates()
+    total_estimate = getattr(table, "total_rows", 0)
+
+    def chunks():
+        seen = 0
+        try:
+            for raw in table.chunks:
+                seen += raw.height
+                yield raw
+                if on_progress:
+                    on_progress(seen, total_estimate)
+                if should_cancel and should_cancel():
+                    raise Cancelled()
+        except FileRejected as exc:
+            problems.file_error(exc.code, exc.message, exc.column)
+            outcome.rejected_file = True
+
+    def body() -> None:
+        writing = write
+        for raw in chunks():
+            outcome.counts["total"] += raw.height
+            frame = validate_chunk(kind, raw, hmap, problems, normaliser, dups, ctx)
+            new, changed = classify(kind, frame, ctx, outcome)
+            if writing and mode == STRICT and problems.has_errors:
+                writing = False  # keep checking to report every problem; the rollback comes below
+            if writing and (new or changed):
+                kind.write(actor=actor, new=new, changed=changed, ctx=ctx)
+        if outcome.counts["total"] == 0 and not outcome.rejected_file:
+            problems.file_error("file_no_rows", _no_rows_message())
+        if write and (outcome.rejected_file or (mode == STRICT and problems.has_errors)):
+            raise _Rollback()
+
+    try:
+        if write:
+            with transaction.atomic():
+                body()
+                outcome.written = True
+        else:
+            body()
+    except _Rollback:
+        outcome.written = False
+    except Cancelled:
+        outcome.cancelled = True
+        outcome.written = False
+
+
+def _no_rows_message():
+    from django.utils.translation import gettext_lazy as _
+
+    return _("The file has a header row but no data rows.")

@@ -1,0 +1,98 @@
+"""Stage 8 — report: problems as CSV, JSON, or the user's own workbook with problem cells
+highlighted and commented. No exported cell ever starts a formula (= + - @)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+COLUMNS = ("row", "column", "code", "severity", "message")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def as_csv(problems: list[dict[str, Any]]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(COLUMNS)
+    for p in problems:
+        w.writerow([safe(p[c]) for c in COLUMNS])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
+
+
+def as_json(problems: list[dict[str, Any]]) -> bytes:
+    return json.dumps(
+        [{c: safe(p[c]) for c in COLUMNS} for p in problems], ensure_ascii=False, indent=1
+    ).encode()
+
+
+def as_xlsx(
+    problems: list[dict[str, Any]],
+    *,
+    source: Path | None,
+    fmt: str,
+    headers: list[str],
+    sheet_title: str = "",
+) -> bytes:
+    """The user's rows with problem cells highlighted and commented, plus a sheet listing problems."""
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    red = PatternFill("solid", fgColor="FFC7CE")
+    yellow = PatternFill("solid", fgColor="FFEB9C")
+    if source is not None and fmt == "xlsx":
+        wb = load_workbook(source)
+        ws = wb[sheet_title] if sheet_title in wb.sheetnames else wb.worksheets[0]
+        _defuse(ws)
+    else:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Dữ liệu"
+        ws.append([safe(h) for h in headers])
+        if source is not None:
+            from .read import read
+            from .receive import receive
+
+            table = read(receive(source))
+            try:
+                for chunk in table.chunks:
+                    for tup in chunk.iter_rows():
+                        row_no = tup[0]
+                        for i, v in enumerate(tup[1:], start=1):
+                            if v is not None:
+                                ws.cell(row=row_no, column=i, value=safe(v))
+            finally:
+                table.close()
+    col_of = {str(h).strip(): i + 1 for i, h in enumerate(headers) if h}
+    by_cell: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for p in problems:
+        if p["row"] and p["column"] in col_of:
+            by_cell.setdefault((p["row"], col_of[p["column"]]), []).append(p)
+    for (r, c), items in by_cell.items():
+        cell = ws.cell(row=r, column=c)
+        cell.fill = red if any(i["severity"] == "error" for i in items) else yellow
+        cell.comment = Comment("\n".join(f"[{i['code']}] {i['message']}" for i in items)[:2000], "edudx")
+    listing = wb.create_sheet("Lỗi")
+    listing.append(list(COLUMNS))
+    for p in problems:
+        listing.append([safe(p[c]) for c in COLUMNS])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _defuse(ws) -> None:
+    """Formulas in the user's sheet are kept as their text, never re-armed in our export."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                cell.value = "'" + cell.value

@@ -1,0 +1,95 @@
+"""The Kind contract: what a module declares so the ingest engine can take its files in.
+
+A kind is declared once, in its own app's `imports.py` (found at start-up by
+core.autodiscover), and registered with `register()`. The engine does the rest: reading,
+header mapping, normalisation, validation, preview, commit and the report. See README.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+# Built-in normalisers (engine/normalise.py): each is vectorised over a polars column.
+TEXT = "text"  # tidy spaces, NFC, legacy-font repair
+NAME = "name"  # TEXT + capitalised words
+CODE = "code"  # identifiers: no spaces, no trailing ".0" from numeric cells, upper case
+DATE = "date"  # dd/mm/yyyy, d/m/yyyy, ISO, Excel serial → pl.Date
+PERSONAL_ID = "personal_id"  # 12 digits, leading zeros restored
+PHONE = "phone"  # 0xxxxxxxxx
+SCHOOL_YEAR = "school_year"  # 2025-2026
+CLASS_NAME = "class_name"  # "6a1" → "6A1"
+INTEGER = "integer"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: Any  # Vietnamese header as in the template (lazy text is fine)
+    aliases: tuple[str, ...] = ()  # other headers: no accents, English, sector-export names
+    required: bool = False  # the column must be present in the file
+    not_blank: bool = False  # every row must have a value
+    normaliser: str = TEXT
+    # Enumerations: a function mapping what people type to a stored code (None = unknown),
+    # with the labels offered in the template's dropdown.
+    choices: Callable[[str], str | None] | None = None
+    choice_labels: tuple[str, ...] = ()
+    help: Any = ""  # one line for the template's explanation sheet
+    example: str = ""
+
+
+@dataclass
+class Context:
+    """What rules and writers need besides the rows: who, and shared bulk lookups."""
+
+    actor: Any
+    kind: Kind
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # "students": what `edudx import students FILE` says
+    label: Any
+    columns: tuple[Column, ...]
+    # Natural keys in order of preference: the first non-empty one identifies a record.
+    natural_key: tuple[str, ...]
+    # Fields compared with the stored record to tell new / changed / unchanged.
+    compared: tuple[str, ...]
+    # Vectorised row rules: rule(frame, sink, ctx) — see engine/validate.py for the sink.
+    rules: tuple[Callable[..., None], ...] = ()
+    # resolve(frame, sink, ctx) -> frame: bulk lookups of references (schools, classes…),
+    # adding columns such as `school_id`; rejects rows outside the actor's scope.
+    resolve: Callable[..., pl.DataFrame] | None = None
+    # existing(frame, ctx) -> {natural key value: {"id": …, field: value…}} fetched in bulk.
+    existing: Callable[..., dict[str, dict[str, Any]]] | None = None
+    # write(actor=…, new=[row dicts], changed=[(id, row dict, changes)], ctx=…) -> None
+    write: Callable[..., None] | None = None
+    permission: str = "ingest.run"
+    description: Any = ""
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    @property
+    def required_keys(self) -> list[str]:
+        return [c.key for c in self.columns if c.required]
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def get(name: str) -> Kind:
+    return _KINDS[name]
+
+
+def all_kinds() -> Sequence[Kind]:
+    return list(_KINDS.values())

@@ -1,0 +1,139 @@
+"""The engine end to end on the test city: check, both modes, idempotence, scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from edudx.core.actor import Actor
+from edudx.core.models import HistoryEntry
+from edudx.ingest import services
+from edudx.ingest.models import ImportRun
+from edudx.registry.models import Enrolment, Student
+
+from .helpers import student_row, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(actor, path, *, commit=True, mode="strict"):
+    with path.open("rb") as fh:
+        run = services.run_receive(actor=actor, kind="students", fileobj=fh, file_name=path.name, mode=mode)
+    run = services.run_check(actor=actor, run=run)
+    if commit and run.state == "checked":
+        run = services.run_commit(actor=actor, run=run)
+    return run
+
+
+def _codes(city):
+    return [s.moet_code for s in city.schools]
+
+
+def test_check_counts_new_changed_unchanged_and_writes_nothing(city, tmp_path):
+    a1 = city.schools[0].moet_code
+    existing = city.students[0]
+    rows = [
+        student_row(school=a1, code="7990000001", pid="079214900001"),
+        # unchanged: exactly as stored
+        student_row(school=a1, code=existing.moet_code, name=existing.full_name, dob="01/03/2014",
+                    pid=existing.personal_id, phone="0901234567", eth=""),
+        # changed name
+        student_row(school=a1, code=city.students[1].moet_code, name="Trần Thị Bình Mới", dob="02/03/2014",
+                    gender="Nữ", pid=city.students[1].personal_id, eth=""),
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "hs.csv", rows)
+    before = Student.objects.count()
+    run = _run(Actor.system(), path, commit=False)
+    assert run.state == "checked"
+    assert (run.rows_new, run.rows_changed, run.rows_unchanged, run.rows_rejected) == (1, 1, 1, 0)
+    diff = run.report["diffs"][0]
+    assert diff["row"] == 4 and diff["changes"]["full_name"][1] == "Trần Thị Bình Mới"
+    assert Student.objects.count() == before
+
+
+def test_commit_creates_students_enrolments_and_history_then_second_run_changes_nothing(city, tmp_path):
+    a1 = city.schools[0].moet_code
+    rows = [student_row(school=a1, code=f"79900000{i:02d}", pid=f"0792149000{i:02d}", name=f"Lê Văn Học {chr(65 + i)}")
+            for i in range(5)]  # fmt: skip
+    path = write_csv(tmp_path / "hs.csv", rows)
+    run = _run(Actor.system(), path)
+    assert run.state == "committed", run.report["problems"]
+    assert run.rows_new == 5
+    st = Student.objects.get(moet_code="7990000003")
+    assert st.school_id == city.schools[0].pk and st.name_key == "le van hoc d"
+    assert Enrolment.objects.get(student=st, state="active").school_class_id == city.classes[0].pk
+    entries = HistoryEntry.objects.filter(source=f"import:{run.pk}")
+    assert entries.filter(action="create").count() == 5
+    assert set(entries.values_list("via", flat=True)) == {"import"}
+    history_before = HistoryEntry.objects.count()
+    again = _run(Actor.system(), write_csv(tmp_path / "hs2.csv", rows))
+    assert again.state == "committed"
+    assert (again.rows_new, again.rows_changed, again.rows_unchanged) == (0, 0, 5)
+    assert HistoryEntry.objects.count() == history_before
+
+
+def test_strict_mode_writes_nothing_when_one_row_has_an_error(city, tmp_path):
+    a1 = city.schools[0].moet_code
+    rows = [
+        student_row(school=a1, code="7990000001", pid="079214900001"),
+        student_row(school=a1, code="7990000002", pid="079214900002", dob="31/02/2014"),
+    ]
+    before = Student.objects.count()
+    run = _run(Actor.system(), write_csv(tmp_path / "hs.csv", rows))
+    assert run.rows_rejected == 1
+    problems = run.report["problems"]
+    assert any(p["row"] == 3 and p["code"] == "date_invalid" and p["column"] == "Ngày sinh" for p in problems)
+    # check succeeded, commit in strict mode refuses everything
+    assert run.state == "failed"
+    assert Student.objects.count() == before
+
+
+def test_partial_mode_writes_the_valid_rows_and_lists_the_rest(city, tmp_path):
+    a1 = city.schools[0].moet_code
+    rows = [
+        student_row(school=a1, code="7990000001", pid="079214900001"),
+        student_row(school=a1, code="7990000002", pid="079214900002", dob="31/02/2014"),
+    ]
+    run = _run(Actor.system(), write_csv(tmp_path / "hs.csv", rows), mode="partial")
+    assert run.state == "committed"
+    assert run.rows_new == 1 and run.rows_rejected == 1
+    assert Student.objects.filter(moet_code="7990000001").exists()
+    assert not Student.objects.filter(moet_code="7990000002").exists()
+
+
+def test_school_admin_cannot_import_rows_of_another_school(city, tmp_path):
+    a1, b1 = city.schools[0].moet_code, city.schools[2].moet_code
+    rows = [
+        student_row(school=a1, code="7990000001", pid="079214900001"),
+        student_row(school=b1, code="7990000002", pid="079214900002"),
+    ]
+    actor = city.actor_of("school_admin")
+    run = _run(actor, write_csv(tmp_path / "hs.csv", rows), mode="partial")
+    assert run.state == "committed"
+    assert any(p["row"] == 3 and p["code"] == "school_out_of_scope" for p in run.report["problems"])
+    assert Student.objects.filter(moet_code="7990000001").exists()
+    assert not Student.objects.filter(moet_code="7990000002").exists()
+
+
+def test_same_file_committed_twice_via_one_run_is_refused(city, tmp_path):
+    a1 = city.schools[0].moet_code
+    run = _run(Actor.system(), write_csv(tmp_path / "hs.csv", [student_row(school=a1)]))
+    assert run.state == "committed"
+    from edudx.core.errors import Conflict
+
+    with pytest.raises(Conflict):
+        services.run_commit(actor=Actor.system(), run=ImportRun.objects.get(pk=run.pk))
+
+
+def test_class_change_in_file_moves_the_student_and_keeps_both_enrolments(city, tmp_path):
+    a1 = city.schools[0].moet_code
+    st = city.students[0]
+    rows = [
+        student_row(school=a1, cls="6A2", code=st.moet_code, name=st.full_name, pid=st.personal_id, eth="")
+    ]
+    run = _run(Actor.system(), write_csv(tmp_path / "hs.csv", rows))
+    assert run.state == "committed", run.report["problems"]
+    assert run.rows_changed == 1
+    enrolments = Enrolment.objects.filter(student=st)
+    assert enrolments.count() == 2
+    assert enrolments.get(state="active").school_class.name == "6A2"
+    assert any(p["code"] == "class_will_be_created" for p in run.report["problems"])

@@ -1,0 +1,690 @@
+"""Ingest kinds of the registry: schools, classes, students with enrolments, staff.
+
+Declared once here (found at start-up by core.autodiscover); the ingest engine reads,
+normalises, validates, previews, commits and reports. Column headers follow the sector
+database's templates (CSDL ngành); aliases accept them without accents, in English, and
+as older template versions wrote them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from django.utils.translation import gettext_lazy as _
+
+from edudx.core.rules import ERROR, WARNING
+from edudx.core.rules.ethnicity import ETHNIC_GROUPS, ethnicity_code
+from edudx.core.rules.levels import (
+    GRADES,
+    Level,
+    Ownership,
+    grade_from_class_name,
+    level_code,
+    ownership_code,
+)
+from edudx.core.rules.people import (
+    Gender,
+    Position,
+    StaffStatus,
+    StudentStatus,
+    gender_code,
+    student_status_code,
+)
+from edudx.core.text import fold
+from edudx.ingest import kinds as K
+from edudx.ingest.engine.validate import KEY, age_vs_grade, person_rules
+
+from . import permissions as perms
+from .models import School, SchoolYear, Staff
+from .services import bulk
+
+INGEST_RUN = "ingest.run"
+
+
+def _labels(choices) -> tuple[str, ...]:
+    return tuple(
+        str(label).split("(")[-1].rstrip(")") if "(" in str(label) else str(label) for label in choices.labels
+    )
+
+
+def _position_code(value: str) -> str | None:
+    f = fold(value)
+    for code, label in Position.choices:
+        if f in (code, fold(str(label).split("(")[-1].rstrip(")")), fold(str(label).split(" (")[0])):
+            return code
+    return None
+
+
+def _staff_status_code(value: str) -> str | None:
+    f = fold(value)
+    for code, label in StaffStatus.choices:
+        if f in (code, fold(str(label).split("(")[-1].rstrip(")")), fold(str(label).split(" (")[0])):
+            return code
+    return None
+
+
+# ----- columns shared by kinds
+SCHOOL_CODE = K.Column(
+    "school_code", "Mã trường", ("ma truong", "school code", "ma don vi", "ma truong moet"),
+    required=True, not_blank=True, normaliser=K.CODE, help=_("MOET code of the school."), example="79000101",
+)  # fmt: skip
+SCHOOL_YEAR = K.Column(
+    "school_year", "Năm học", ("nam hoc", "school year", "year"), normaliser=K.SCHOOL_YEAR,
+    help=_("School year, e.g. 2025-2026; empty means the current year."), example="2025-2026",
+)  # fmt: skip
+CLASS_NAME = K.Column(
+    "class_name", "Lớp", ("ten lop", "lop hoc", "class", "class name", "ma lop"), required=True, not_blank=True,
+    normaliser=K.CLASS_NAME, help=_("Class name, e.g. 6A1."), example="6A1",
+)  # fmt: skip
+FULL_NAME = K.Column(
+    "full_name", "Họ và tên", ("ho ten", "ho va ten hoc sinh", "ho ten hoc sinh", "ho ten can bo", "full name", "name"),
+    required=True, not_blank=True, normaliser=K.NAME, help=_("Full name with diacritics."), example="Nguyễn Văn An",
+)  # fmt: skip
+DOB = K.Column(
+    "date_of_birth", "Ngày sinh", ("ngay thang nam sinh", "date of birth", "dob", "birth date"), required=True,
+    not_blank=True, normaliser=K.DATE, help=_("Date of birth, dd/mm/yyyy."), example="01/03/2014",
+)  # fmt: skip
+GENDER = K.Column(
+    "gender", "Giới tính", ("gioi tinh", "gender", "sex", "phai"), required=True, not_blank=True,
+    choices=gender_code, choice_labels=("Nam", "Nữ"), help=_("Nam or Nữ."), example="Nam",
+)  # fmt: skip
+PID = K.Column(
+    "personal_id", "Số định danh cá nhân",
+    ("so dinh danh", "so dinh danh ca nhan", "ma dinh danh cong dan", "cccd", "so cccd", "personal id", "citizen id"),
+    normaliser=K.PERSONAL_ID, help=_("12-digit personal ID (CCCD)."), example="079214000001",
+)  # fmt: skip
+ETHNICITY = K.Column(
+    "ethnicity", "Dân tộc", ("dan toc", "ethnicity"), choices=ethnicity_code,
+    choice_labels=tuple(ETHNIC_GROUPS.values()), help=_("Ethnic group name or GSO code."), example="Kinh",
+)  # fmt: skip
+
+
+def _name_key(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+    """core.text.fold, vectorised: the search key stored beside every name."""
+    return frame.with_columns(
+        pl.col("full_name")
+        .str.replace_all("[đĐð]", "d")
+        .str.normalize("NFD")
+        .str.replace_all(r"\p{M}", "")
+        .str.to_lowercase()
+        .alias("__name_key")
+    )
+
+
+# ----- references, resolved in bulk
+def _schools(ctx: K.Context, codes: list[str]) -> dict[str, dict[str, Any]]:
+    cache = ctx.cache.setdefault("schools", {})
+    todo = [c for c in codes if c not in cache]
+    if todo:
+        for s in School.objects.filter(moet_code__in=todo).values("id", "moet_code", "level", "unit__path"):
+            cache[s["moet_code"]] = s
+        for c in todo:
+            cache.setdefault(c, None)
+    return cache
+
+
+def _years(ctx: K.Context) -> dict[str, int]:
+    if "years" not in ctx.cache:
+        ctx.cache["years"] = {y.code: y.pk for y in SchoolYear.objects.all()}
+        current = SchoolYear.objects.filter(is_current=True).first()
+        ctx.cache["current_year"] = current.code if current else None
+    return ctx.cache["years"]
+
+
+def resolve_school(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+    """school_code → school_id, refusing unknown schools and schools outside the actor's scope."""
+    codes = frame["school_code"].drop_nulls().unique().to_list()
+    schools = _schools(ctx, codes)
+    scope = ctx.actor.scope
+    unknown = [c for c in codes if schools.get(c) is None]
+    outside = [
+        c for c in codes
+        if schools.get(c) and not (scope.can(perms.CHANGE, schools[c]["unit__path"]) and scope.can(INGEST_RUN, schools[c]["unit__path"]))
+    ]  # fmt: skip
+    frame = sink.flag(
+        frame, pl.col("school_code").is_in(unknown), "school_code", "school_not_found", ERROR,
+        _("No school has this MOET code."),
+    )  # fmt: skip
+    frame = sink.flag(
+        frame, pl.col("school_code").is_in(outside), "school_code", "school_out_of_scope", ERROR,
+        _("You may not import data of this school (outside your scope)."),
+    )  # fmt: skip
+    ids = {c: s["id"] for c, s in schools.items() if s}
+    levels = {c: s["level"] for c, s in schools.items() if s}
+    return frame.with_columns(
+        pl.col("school_code").replace_strict(ids, default=None, return_dtype=pl.Int64).alias("school_id"),
+        pl.col("school_code").replace_strict(levels, default=None, return_dtype=pl.String).alias("__level"),
+    )
+
+
+def resolve_year(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+    years = _years(ctx)
+    current = ctx.cache.get("current_year")
+    frame = frame.with_columns(pl.col("school_year").fill_null(pl.lit(current, dtype=pl.String)))
+    frame = sink.flag(
+        frame, ~pl.col("school_year").is_in(list(years)) & pl.col("school_year").is_not_null(), "school_year",
+        "school_year_not_found", ERROR, _("This school year is not set up in edudx."),
+    )  # fmt: skip
+    frame = sink.flag(frame, pl.col("school_year").is_null(), "school_year", "school_year_not_found", ERROR,
+                      _("No school year given and no current year is set."))  # fmt: skip
+    return frame.with_columns(
+        pl.col("school_year").replace_strict(years, default=None, return_dtype=pl.Int64).alias("year_id")
+    )
+
+
+def resolve_class(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+    """(school, year, class name) → class_id; a missing class is created at commit if its name
+    fits the school's level, else the row is refused."""
+    from .models import SchoolClass
+
+    keys = frame.select("school_id", "year_id", "class_name").drop_nulls().unique()
+    found: dict[tuple[int, int, str], tuple[int, int]] = {}
+    if keys.height:
+        for c in SchoolClass.objects.filter(
+            school_id__in=keys["school_id"].unique().to_list(),
+            year_id__in=keys["year_id"].unique().to_list(),
+            name__in=keys["class_name"].unique().to_list(),
+        ).values("id", "school_id", "year_id", "name", "grade"):
+            found[(c["school_id"], c["year_id"], c["name"])] = (c["id"], c["grade"])
+    lookup = pl.DataFrame(
+        {
+            "school_id": [k[0] for k in found],
+            "year_id": [k[1] for k in found],
+            "class_name": [k[2] for k in found],
+            "class_id": [v[0] for v in found.values()],
+            "__grade_db": [v[1] for v in found.values()],
+        },
+        schema={
+            "school_id": pl.Int64,
+            "year_id": pl.Int64,
+            "class_name": pl.String,
+            "class_id": pl.Int64,
+            "__grade_db": pl.Int64,
+        },
+    )
+    frame = frame.join(lookup, on=["school_id", "year_id", "class_name"], how="left", maintain_order="left")
+    names = frame["class_name"].drop_nulls().unique().to_list()
+    implied = {n: grade_from_class_name(n) for n in names}
+    frame = frame.with_columns(
+        pl.coalesce(
+            pl.col("__grade_db"),
+            pl.col("class_name").replace_strict(implied, default=None, return_dtype=pl.Int64),
+        ).alias("__grade")
+    )
+    lo = pl.col("__level").replace_strict(
+        {k: v[0] for k, v in GRADES.items()}, default=None, return_dtype=pl.Int64
+    )
+    hi = pl.col("__level").replace_strict(
+        {k: v[1] for k, v in GRADES.items()}, default=None, return_dtype=pl.Int64
+    )
+    new_class = (
+        pl.col("class_id").is_null() & pl.col("school_id").is_not_null() & pl.col("year_id").is_not_null()
+    )
+    frame = sink.flag(
+        frame, new_class & pl.col("__grade").is_null(), "class_name", "class_not_found", ERROR,
+        _("No such class at this school, and its grade cannot be read from the name."),
+    )  # fmt: skip
+    frame = sink.flag(
+        frame, pl.col("__grade").is_not_null() & ((pl.col("__grade") < lo) | (pl.col("__grade") > hi)),
+        "class_name", "class_name_level_mismatch", ERROR, _("This class name does not fit the school's level."),
+    )  # fmt: skip
+    return sink.flag(
+        frame, new_class & pl.col("__grade").is_not_null() & ~pl.col("__err"), "class_name", "class_will_be_created",
+        WARNING, _("The class does not exist yet; it will be created."),
+    )  # fmt: skip
+
+
+def resolve_students(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+    frame = resolve_school(frame, sink, ctx)
+    frame = resolve_year(frame, sink, ctx)
+    return resolve_class(frame, sink, ctx)
+
+
+STUDENT_COMPARED = (
+    "student_code", "full_name", "date_of_birth", "gender", "personal_id", "ethnicity", "parent_phone", "status",
+    "status_date", "disability", "father_name", "mother_name", "address", "place_of_birth", "school_id", "class_name",
+)  # fmt: skip
+
+
+def existing_students(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, Any]]:
+    codes = frame["student_code"].drop_nulls().unique().to_list()
+    pids = frame["personal_id"].drop_nulls().unique().to_list()
+    by_code, by_pid = bulk.student_bulk_lookup(codes=codes, pids=pids)
+    if not by_code and not by_pid:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    matched: list[tuple[str, dict, int]] = []
+    for key, code, pid, year_id in frame.select(KEY, "student_code", "personal_id", "year_id").iter_rows():
+        rec = by_code.get(code) if code else None
+        if rec is None and pid:
+            rec = by_pid.get(pid)
+        if rec is not None:
+            matched.append((key, rec, year_id))
+    classes = bulk.active_classes(student_ids=[r["id"] for _, r, _ in matched])
+    inv = {v: k for k, v in bulk.STUDENT_MAP.items()}
+    for key, rec, year_id in matched:
+        cur = {inv.get(f, f): v for f, v in rec.items()}
+        cur["class_name"] = classes.get((rec["id"], year_id))
+        out[key] = cur
+    return out
+
+
+def write_students(*, actor: Any, new: list[dict], changed: list[tuple], ctx: K.Context) -> None:
+    refused = [c for _, r, c in changed if "student_code" in c and c["student_code"][0]]
+    if refused:  # a MOET code never changes; the rule lives in validation, this is a guard
+        changed = [(i, r, {k: v for k, v in c.items() if k != "student_code"}) for i, r, c in changed]
+    bulk.student_bulk_upsert(actor=actor, new=new, changed=changed)
+
+
+STUDENTS = K.register(
+    K.Kind(
+        name="students",
+        label=_("Students with enrolments"),
+        description=_(
+            "Pupils of a school with their class for the school year (sector database export C1-HocSinh)."
+        ),
+        columns=(
+            SCHOOL_CODE,
+            CLASS_NAME,
+            SCHOOL_YEAR,
+            K.Column(
+                "student_code",
+                "Mã học sinh",
+                (
+                    "ma hs",
+                    "ma hoc sinh",
+                    "ma dinh danh hoc sinh",
+                    "ma dinh danh nganh",
+                    "ma dinh danh bo gd",
+                    "student code",
+                    "moet code",
+                ),
+                normaliser=K.CODE,
+                help=_("MOET student code (mã định danh ngành); empty for new grade-1 pupils."),
+                example="7900000001",
+            ),
+            FULL_NAME,
+            DOB,
+            GENDER,
+            PID,
+            ETHNICITY,
+            K.Column(
+                "parent_phone",
+                "Số điện thoại phụ huynh",
+                (
+                    "sdt phu huynh",
+                    "dien thoai phu huynh",
+                    "so dien thoai",
+                    "dien thoai",
+                    "phone",
+                    "parent phone",
+                ),
+                normaliser=K.PHONE,
+                help=_("Parent's phone, 0xxxxxxxxx."),
+                example="0901234567",
+            ),
+            K.Column(
+                "status",
+                "Trạng thái",
+                ("trang thai hoc sinh", "tinh trang", "status"),
+                choices=student_status_code,
+                choice_labels=_labels(StudentStatus),
+                help=_("Status, e.g. Đang học."),
+                example="Đang học",
+            ),
+            K.Column(
+                "status_date",
+                "Ngày trạng thái",
+                ("ngay cap nhat trang thai", "status date"),
+                normaliser=K.DATE,
+                help=_("Date of the status, dd/mm/yyyy."),
+            ),
+            K.Column(
+                "disability",
+                "Khuyết tật",
+                ("loai khuyet tat", "disability"),
+                help=_("Type of disability, if any."),
+            ),
+            K.Column(
+                "father_name",
+                "Họ tên cha",
+                ("ho ten bo", "ho va ten cha", "father name", "father"),
+                normaliser=K.NAME,
+                help=_("Father's full name."),
+            ),
+            K.Column(
+                "mother_name",
+                "Họ tên mẹ",
+                ("ho va ten me", "mother name", "mother"),
+                normaliser=K.NAME,
+                help=_("Mother's full name."),
+            ),
+            K.Column(
+                "address",
+                "Địa chỉ",
+                ("dia chi thuong tru", "noi o hien nay", "address"),
+                help=_("Home address."),
+            ),
+            K.Column("place_of_birth", "Nơi sinh", ("noi sinh", "place of birth"), help=_("Place of birth.")),
+        ),  # fmt: skip
+        natural_key=("student_code", "personal_id"),
+        compared=STUDENT_COMPARED,
+        resolve=resolve_students,
+        rules=(person_rules, lambda f, s, c: age_vs_grade(f, s), _name_key),
+        existing=existing_students,
+        write=write_students,
+    )
+)
+
+
+# ----- staff
+STAFF_FIELDS = {
+    "staff_code": "moet_code", "full_name": "full_name", "date_of_birth": "date_of_birth", "gender": "gender",
+    "personal_id": "personal_id", "ethnicity": "ethnicity", "position": "position", "phone": "phone",
+    "email": "email", "status": "status",
+}  # fmt: skip
+
+
+def existing_staff(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, Any]]:
+    codes = frame["staff_code"].drop_nulls().unique().to_list()
+    pids = frame["personal_id"].drop_nulls().unique().to_list()
+    fields = ("id", "school_id", *STAFF_FIELDS.values())
+    by_code = (
+        {s["moet_code"]: s for s in Staff.objects.filter(moet_code__in=codes).values(*fields)}
+        if codes
+        else {}
+    )
+    by_pid = (
+        {s["personal_id"]: s for s in Staff.objects.filter(personal_id__in=pids).values(*fields)}
+        if pids
+        else {}
+    )
+    inv = {v: k for k, v in STAFF_FIELDS.items()}
+    out = {}
+    for key, code, pid in frame.select(KEY, "staff_code", "personal_id").iter_rows():
+        rec = (by_code.get(code) if code else None) or (by_pid.get(pid) if pid else None)
+        if rec:
+            out[key] = {inv.get(f, f): v for f, v in rec.items()}
+    return out
+
+
+def write_staff(*, actor: Any, new: list[dict], changed: list[tuple], ctx: K.Context) -> None:
+    from . import services
+
+    schools = {
+        s.pk: s for s in School.objects.filter(pk__in={r["school_id"] for r in new}).select_related("unit")
+    }
+    for r in new:
+        data = {STAFF_FIELDS[k]: r[k] for k in STAFF_FIELDS if r.get(k) is not None}
+        services.staff_create(actor=actor, school=schools[r["school_id"]], data=data)
+    for pk, r, changes in changed:
+        staff = Staff.objects.select_related("school__unit").get(pk=pk)
+        data = {STAFF_FIELDS[k]: r[k] for k in changes if k in STAFF_FIELDS and k != "staff_code"}
+        if "school_id" in changes:
+            data["school"] = School.objects.get(pk=r["school_id"])
+        services.staff_update(actor=actor, staff=staff, data=data)
+
+
+STAFF = K.register(
+    K.Kind(
+        name="staff",
+        label=_("Staff"),
+        description=_("Teachers and staff of a school (sector database export CSDL_GiaoVien)."),
+        columns=(
+            SCHOOL_CODE,
+            K.Column(
+                "staff_code",
+                "Mã cán bộ",
+                ("ma can bo", "ma giao vien", "ma dinh danh can bo", "ma gv", "staff code"),
+                normaliser=K.CODE,
+                help=_("MOET staff code."),
+                example="GV79000101",
+            ),
+            FULL_NAME,
+            DOB,
+            GENDER,
+            PID,
+            ETHNICITY,
+            K.Column(
+                "position",
+                "Chức vụ",
+                ("chuc vu", "vi tri viec lam", "position"),
+                choices=_position_code,
+                choice_labels=_labels(Position),
+                help=_("Position, e.g. Giáo viên."),
+                example="giáo viên",
+            ),
+            K.Column(
+                "phone", "Số điện thoại", ("dien thoai", "sdt", "phone"), normaliser=K.PHONE, help=_("Phone.")
+            ),
+            K.Column("email", "Email", ("thu dien tu", "e-mail"), help=_("E-mail address.")),
+            K.Column(
+                "status",
+                "Trạng thái",
+                ("trang thai", "tinh trang lam viec", "status"),
+                choices=_staff_status_code,
+                choice_labels=_labels(StaffStatus),
+                help=_("Working status."),
+                example="đang làm việc",
+            ),
+        ),  # fmt: skip
+        natural_key=("staff_code", "personal_id"),
+        compared=tuple(STAFF_FIELDS) + ("school_id",),
+        resolve=resolve_school,
+        rules=(person_rules,),
+        existing=existing_staff,
+        write=write_staff,
+    )
+)
+
+
+# ----- schools and classes (thousands of rows: the one-row services are fast enough)
+def resolve_parent(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+    from edudx.orgs import selectors as org_selectors
+
+    codes = frame["parent_code"].drop_nulls().unique().to_list()
+    units = {u.code: u for u in org_selectors.unit_list(scope=ctx.actor.scope).filter(code__in=codes)}
+    ctx.cache.setdefault("units", {}).update(units)
+    frame = sink.flag(
+        frame, pl.col("parent_code").is_not_null() & ~pl.col("parent_code").is_in(list(units)), "parent_code",
+        "unit_not_found", ERROR, _("No managing unit has this code (or it is outside your scope)."),
+    )  # fmt: skip
+    outside = [c for c, u in units.items() if not ctx.actor.scope.can(perms.CHANGE, u.path)]
+    return sink.flag(
+        frame, pl.col("parent_code").is_in(outside), "parent_code", "school_out_of_scope", ERROR,
+        _("You may not import data of this school (outside your scope)."),
+    )  # fmt: skip
+
+
+def existing_schools(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, Any]]:
+    codes = frame["school_code"].drop_nulls().unique().to_list()
+    out = {}
+    for s in School.objects.filter(moet_code__in=codes).values(
+        "id", "moet_code", "level", "ownership", "address", "unit__name", "unit__parent__code", "unit__path"
+    ):
+        out[f"school_code={s['moet_code']}"] = {
+            "id": s["id"], "school_code": s["moet_code"], "name": s["unit__name"], "level": s["level"],
+            "ownership": s["ownership"], "address": s["address"], "parent_code": s["unit__parent__code"],
+        }  # fmt: skip
+    return out
+
+
+def write_schools(*, actor: Any, new: list[dict], changed: list[tuple], ctx: K.Context) -> None:
+    from . import services
+
+    units = ctx.cache.get("units", {})
+    for r in new:
+        parent = units.get(r["parent_code"])
+        if parent is None:
+            raise ValueError("a new school needs its managing unit")  # refused in validation
+        data = {k: r[k] for k in ("level", "ownership", "address") if r.get(k) is not None}
+        services.school_register(
+            actor=actor, parent=parent, moet_code=r["school_code"], name=r["name"], data=data
+        )
+    for pk, r, changes in changed:
+        school = School.objects.select_related("unit").get(pk=pk)
+        data = {k: r[k] for k in ("level", "ownership", "address") if k in changes}
+        services.school_update(
+            actor=actor, school=school, data=data, name=r["name"] if "name" in changes else None,
+            parent=units.get(r["parent_code"]) if "parent_code" in changes else None,
+        )  # fmt: skip
+
+
+def _new_school_needs_parent(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+    known = set(
+        School.objects.filter(moet_code__in=frame["school_code"].drop_nulls().unique().to_list()).values_list(
+            "moet_code", flat=True
+        )
+    )
+    return sink.flag(
+        frame, ~pl.col("school_code").is_in(list(known)) & pl.col("parent_code").is_null(), "parent_code",
+        "value_required", ERROR, _("A new school needs the code of its managing unit."),
+    )  # fmt: skip
+
+
+SCHOOLS = K.register(
+    K.Kind(
+        name="schools",
+        label=_("Schools"),
+        description=_("Schools with their level, ownership and managing unit."),
+        columns=(
+            SCHOOL_CODE,
+            K.Column(
+                "name",
+                "Tên trường",
+                ("ten truong", "ten don vi", "school name", "name"),
+                required=True,
+                not_blank=True,
+                help=_("Official school name."),
+                example="Trường THCS Nguyễn Du",
+            ),
+            K.Column(
+                "level",
+                "Cấp học",
+                ("cap hoc", "level", "school level"),
+                required=True,
+                not_blank=True,
+                choices=level_code,
+                choice_labels=_labels(Level),
+                help=_("School level, e.g. THCS."),
+                example="THCS",
+            ),
+            K.Column(
+                "ownership",
+                "Loại hình",
+                ("loai hinh", "loai hinh truong", "ownership"),
+                choices=ownership_code,
+                choice_labels=_labels(Ownership),
+                help=_("Public, private…"),
+                example="Công lập",
+            ),
+            K.Column(
+                "parent_code",
+                "Mã đơn vị quản lý",
+                ("ma don vi quan ly", "don vi quan ly", "ma phuong xa", "parent code", "managing unit"),
+                normaliser=K.CODE,
+                help=_("Code of the ward/commune or the department."),
+                example="PA",
+            ),
+            K.Column("address", "Địa chỉ", ("dia chi", "address"), help=_("Address.")),
+        ),  # fmt: skip
+        natural_key=("school_code",),
+        compared=("name", "level", "ownership", "address", "parent_code"),
+        resolve=resolve_parent,
+        rules=(_new_school_needs_parent,),
+        existing=existing_schools,
+        write=write_schools,
+    )
+)
+
+
+def existing_classes(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, Any]]:
+    from .models import SchoolClass
+
+    out = {}
+    qs = SchoolClass.objects.filter(
+        school_id__in=frame["school_id"].drop_nulls().unique().to_list(),
+        year_id__in=frame["year_id"].drop_nulls().unique().to_list(),
+    ).values("id", "school_id", "year_id", "name", "grade")
+    index = {(c["school_id"], c["year_id"], c["name"]): c for c in qs}
+    for key, sid, yid, name in frame.select(KEY, "school_id", "year_id", "class_name").iter_rows():
+        c = index.get((sid, yid, name))
+        if c:
+            out[key] = {"id": c["id"], "grade": c["grade"], "class_name": c["name"]}
+    return out
+
+
+def _class_key(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+    frame = resolve_school(frame, sink, ctx)
+    frame = resolve_year(frame, sink, ctx)
+    frame = frame.with_columns(
+        (pl.col("school_code") + "/" + pl.col("school_year") + "/" + pl.col("class_name")).alias("class_key"),
+        pl.coalesce(
+            pl.col("grade"), pl.col("class_name").map_elements(grade_from_class_name, return_dtype=pl.Int64)
+        ).alias("grade"),
+    )
+    lo = pl.col("__level").replace_strict(
+        {k: v[0] for k, v in GRADES.items()}, default=None, return_dtype=pl.Int64
+    )
+    hi = pl.col("__level").replace_strict(
+        {k: v[1] for k, v in GRADES.items()}, default=None, return_dtype=pl.Int64
+    )
+    frame = sink.flag(frame, pl.col("grade").is_null(), "grade", "value_required", ERROR,
+                      _("The grade cannot be read from the class name; give it."))  # fmt: skip
+    return sink.flag(
+        frame, (pl.col("grade") < lo) | (pl.col("grade") > hi), "class_name", "class_name_level_mismatch", ERROR,
+        _("This class name does not fit the school's level."),
+    )  # fmt: skip
+
+
+def write_classes(*, actor: Any, new: list[dict], changed: list[tuple], ctx: K.Context) -> None:
+    from . import services
+    from .models import SchoolClass
+
+    schools = {
+        s.pk: s for s in School.objects.filter(pk__in={r["school_id"] for r in new}).select_related("unit")
+    }
+    years = {y.pk: y for y in SchoolYear.objects.all()}
+    for r in new:
+        services.class_create(
+            actor=actor,
+            school=schools[r["school_id"]],
+            year=years[r["year_id"]],
+            grade=r["grade"],
+            name=r["class_name"],
+        )
+    for pk, r, changes in changed:
+        obj = SchoolClass.objects.select_related("school__unit").get(pk=pk)
+        services.class_update(
+            actor=actor, school_class=obj, data={"grade": r["grade"]} if "grade" in changes else {}
+        )
+
+
+CLASSES = K.register(
+    K.Kind(
+        name="classes",
+        label=_("Classes"),
+        description=_("Classes of a school for a school year."),
+        columns=(
+            SCHOOL_CODE,
+            SCHOOL_YEAR,
+            CLASS_NAME,
+            K.Column(
+                "grade",
+                "Khối",
+                ("khoi", "khoi lop", "grade"),
+                normaliser=K.INTEGER,
+                help=_("Grade 1–12 (0 for preschool groups); read from the name when empty."),
+                example="6",
+            ),
+        ),  # fmt: skip
+        natural_key=("class_key",),
+        compared=("grade",),
+        resolve=_class_key,
+        existing=existing_classes,
+        write=write_classes,
+    )
+)
+
+__all__ = ["CLASSES", "SCHOOLS", "STAFF", "STUDENTS", "Gender", "INGEST_RUN"]

@@ -1,0 +1,395 @@
+"""Bulk writes for imports: thousands of rows per call, same rules as the one-row services.
+
+The ingest engine has already normalised and validated every row with the same pure rules
+(core.rules) the one-row services use; these functions check the actor's scope for every
+target school, write with set-based SQL (COPY on PostgreSQL, executemany on SQLite, ids
+taken from the table's own sequence) and record one history entry per record changed,
+carrying the actor's door and source ("import:<id>"). They run inside the caller's
+transaction: an import commits all of it or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from edudx.core.actor import Actor
+from edudx.core.errors import PermissionDenied
+from edudx.core.models import HistoryEntry
+from edudx.core.rules.levels import grade_from_class_name
+from edudx.core.text import fold
+
+from .. import permissions as perms
+from ..models import Enrolment, School, SchoolClass, Student
+
+# Import column → Student field
+STUDENT_MAP = {
+    "student_code": "moet_code",
+    "full_name": "full_name",
+    "date_of_birth": "date_of_birth",
+    "gender": "gender",
+    "personal_id": "personal_id",
+    "ethnicity": "ethnicity",
+    "parent_phone": "parent_phone",
+    "status": "status",
+    "status_date": "status_date",
+    "disability": "disability",
+    "father_name": "father_name",
+    "mother_name": "mother_name",
+    "address": "address",
+    "place_of_birth": "place_of_birth",
+}
+_NULLABLE = {"moet_code", "date_of_birth", "personal_id", "status_date"}
+
+
+# ----- low-level set-based SQL
+def _is_pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _sqlite_value(v: Any) -> Any:
+    if isinstance(v, dt.datetime):
+        return v.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return int(v)
+    return v
+
+
+def allocate_ids(model: type[models.Model], n: int) -> list[int]:
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        if _is_pg():
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
+            )
+            return [r[0] for r in cur.fetchall()]
+        # SQLite: the import's transaction holds the write lock (BEGIN IMMEDIATE), so MAX is stable.
+        cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608 - table name from model meta
+        start = cur.fetchone()[0] + 1
+    return list(range(start, start + n))
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    table = model._meta.db_table
+    cols = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cur:
+        if _is_pg():
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # noqa: S608
+                for r in rows:
+                    copy.write_row(r)
+        else:
+            marks = ", ".join(["?"] * len(columns))
+            raw = cur.cursor
+            raw.executemany(
+                f'INSERT INTO "{table}" ({cols}) VALUES ({marks})',  # noqa: S608
+                ([_sqlite_value(v) for v in r] for r in rows),
+            )
+
+
+def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    """rows: (value per column..., id)."""
+    if not rows:
+        return
+    table = model._meta.db_table
+    sets = ", ".join(f'"{c}" = %s' for c in columns)
+    with connection.cursor() as cur:
+        if _is_pg():
+            cur.executemany(f'UPDATE "{table}" SET {sets} WHERE id = %s', rows)  # noqa: S608
+        else:
+            cur.executemany(
+                f'UPDATE "{table}" SET {sets} WHERE id = %s',  # noqa: S608
+                [[_sqlite_value(v) for v in r] for r in rows],
+            )
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v
+
+
+def history_rows(
+    *,
+    actor: Actor,
+    model: type[models.Model],
+    entries: Iterable[tuple[int, str, str, dict[str, Any]]],
+    operation: str,
+) -> None:
+    """entries: (object id, repr, action, changes) — written like core.history.record_many."""
+    ct = ContentType.objects.get_for_model(model).pk
+    now = timezone.now()
+    user_id = actor.user.pk if actor.user is not None else None
+    label, via, source = actor.label, actor.via, actor.source[:128]
+    columns = (
+        "content_type_id", "object_id", "object_repr", "action", "operation", "actor_id", "actor_label",
+        "via", "source", "changes", "note", "at",
+    )  # fmt: skip
+    insert_rows(
+        HistoryEntry,
+        columns,
+        (
+            (
+                ct,
+                str(pk),
+                text[:255],
+                action,
+                operation,
+                user_id,
+                label,
+                via,
+                source,
+                json.dumps(ch, ensure_ascii=False),
+                "",
+                now,
+            )
+            for pk, text, action, ch in entries
+        ),
+    )
+
+
+def _require_schools(actor: Actor, school_ids: set[int]) -> dict[int, School]:
+    schools = {s.pk: s for s in School.objects.filter(pk__in=school_ids).select_related("unit")}
+    for sid in school_ids:
+        school = schools.get(sid)
+        actor.scope.require(perms.CHANGE, school.unit.path if school else None)
+    return schools
+
+
+# ----- classes
+def class_bulk_ensure(*, actor: Actor, wanted: set[tuple[int, int, str]]) -> dict[tuple[int, int, str], int]:
+    """Ids of classes (school, year, name), creating the missing ones with history."""
+    if not wanted:
+        return {}
+    schools = _require_schools(actor, {w[0] for w in wanted})
+    found: dict[tuple[int, int, str], int] = {}
+    names = {w[2] for w in wanted}
+    for c in SchoolClass.objects.filter(
+        school_id__in={w[0] for w in wanted}, year_id__in={w[1] for w in wanted}, name__in=names
+    ).values("id", "school_id", "year_id", "name"):
+        found[(c["school_id"], c["year_id"], c["name"])] = c["id"]
+    missing = sorted(w for w in wanted if w not in found)
+    if missing:
+        ids = allocate_ids(SchoolClass, len(missing))
+        now = timezone.now()
+        rows = []
+        for pk, (school_id, year_id, name) in zip(ids, missing, strict=True):
+            grade = grade_from_class_name(name) or 0
+            rows.append((pk, now, now, school_id, year_id, grade, name))
+            found[(school_id, year_id, name)] = pk
+        insert_rows(
+            SchoolClass, ("id", "created_at", "updated_at", "school_id", "year_id", "grade", "name"), rows
+        )
+        history_rows(
+            actor=actor,
+            model=SchoolClass,
+            operation="class_create",
+            entries=(
+                (
+                    r[0],
+                    r[6],
+                    "create",
+                    {
+                        "school": [None, r[3]],
+                        "year": [None, r[4]],
+                        "grade": [None, r[5]],
+                        "name": [None, r[6]],
+                    },
+                )
+                for r in rows
+            ),
+        )
+    del schools
+    return found
+
+
+# ----- students with enrolments
+@transaction.atomic
+def student_bulk_upsert(
+    *,
+    actor: Actor,
+    new: list[dict[str, Any]],
+    changed: list[tuple[int, dict[str, Any], dict[str, list[Any]]]],
+) -> None:
+    """Create and update students and their enrolment for the row's class and year.
+
+    Rows carry the import columns plus `school_id`, `year_id`, `class_id` (resolved by the
+    caller, or None when the class is to be created from `class_name`).
+    """
+    rows_all = [*new, *(r for _, r, _ in changed)]
+    if not rows_all:
+        return
+    _require_schools(actor, {r["school_id"] for r in rows_all})
+    missing = {(r["school_id"], r["year_id"], r["class_name"]) for r in rows_all if not r.get("class_id")}
+    if missing:
+        class_ids = class_bulk_ensure(actor=actor, wanted=missing)
+        for r in rows_all:
+            if not r.get("class_id"):
+                r["class_id"] = class_ids[(r["school_id"], r["year_id"], r["class_name"])]
+    now = timezone.now()
+    today = timezone.localdate()
+    if new:
+        _students_create(actor, new, now, today)
+    if changed:
+        _students_update(actor, changed, now, today)
+
+
+def _field_value(row: dict[str, Any], col: str) -> Any:
+    v = row.get(col)
+    field = STUDENT_MAP[col]
+    if v is None and field not in _NULLABLE:
+        return "dang_hoc" if field == "status" else ""
+    return v
+
+
+def _students_create(actor: Actor, rows: list[dict[str, Any]], now: dt.datetime, today: dt.date) -> None:
+    ids = allocate_ids(Student, len(rows))
+    cols = list(STUDENT_MAP)
+    fields = [STUDENT_MAP[c] for c in cols]
+    student_rows = []
+    hist = []
+    for pk, r in zip(ids, rows, strict=True):
+        values = [_field_value(r, c) for c in cols]
+        name_key = r.get("__name_key") or fold(r["full_name"])
+        student_rows.append((pk, now, now, name_key, r["school_id"], "", *values))
+        changes = {f: [None, _plain(v)] for f, v in zip(fields, values, strict=True) if v not in (None, "")}
+        changes["school"] = [None, r["school_id"]]
+        changes["class"] = [None, r["class_name"]]
+        hist.append((pk, r["full_name"], "create", changes))
+        r["__id"] = pk
+    insert_rows(
+        Student,
+        ("id", "created_at", "updated_at", "name_key", "school_id", "guardian_name", *fields),
+        student_rows,
+    )
+    enrol_ids = allocate_ids(Enrolment, len(rows))
+    insert_rows(
+        Enrolment,
+        ("id", "student_id", "school_class_id", "year_id", "school_id", "state", "start_date", "note"),
+        (
+            (
+                eid,
+                r["__id"],
+                r["class_id"],
+                r["year_id"],
+                r["school_id"],
+                Enrolment.State.ACTIVE,
+                r.get("__start") or today,
+                "",
+            )
+            for eid, r in zip(enrol_ids, rows, strict=True)
+        ),
+    )
+    history_rows(actor=actor, model=Student, operation="student_import", entries=hist)
+
+
+def _students_update(
+    actor: Actor,
+    changed: list[tuple[int, dict[str, Any], dict[str, list[Any]]]],
+    now: dt.datetime,
+    today: dt.date,
+) -> None:
+    by_fields: dict[tuple[str, ...], list[list[Any]]] = defaultdict(list)
+    moves: list[tuple[int, dict[str, Any]]] = []
+    hist = []
+    for pk, row, changes in changed:
+        cols = tuple(c for c in changes if c in STUDENT_MAP)
+        if cols:
+            fields = tuple(STUDENT_MAP[c] for c in cols)
+            extra = ("name_key",) if "full_name" in cols else ()
+            values = [_field_value(row, c) for c in cols]
+            if extra:
+                values.append(row.get("__name_key") or fold(row["full_name"]))
+            by_fields[(*fields, *extra, "updated_at")].append([*values, now, pk])
+        if "class_name" in changes or "school_id" in changes:
+            moves.append((pk, row))
+        plain = {STUDENT_MAP.get(k, k): [_plain(a), _plain(b)] for k, (a, b) in changes.items()}
+        hist.append((pk, row["full_name"], "transfer" if "school_id" in changes else "update", plain))
+    for fields, rows in by_fields.items():
+        update_rows(Student, fields, rows)
+    if moves:
+        _move(moves, today)
+    history_rows(actor=actor, model=Student, operation="student_import", entries=hist)
+
+
+def _move(moves: list[tuple[int, dict[str, Any]]], today: dt.date) -> None:
+    """A changed class (or school) ends the active enrolment of that year and starts a new one."""
+    student_ids = [pk for pk, _ in moves]
+    current = {
+        (e["student_id"], e["year_id"]): e["id"]
+        for e in Enrolment.objects.filter(student_id__in=student_ids, state=Enrolment.State.ACTIVE).values(
+            "id", "student_id", "year_id"
+        )
+    }
+    ended = [current[(pk, r["year_id"])] for pk, r in moves if (pk, r["year_id"]) in current]
+    Enrolment.objects.filter(pk__in=ended).update(state=Enrolment.State.TRANSFERRED, end_date=today)
+    ids = allocate_ids(Enrolment, len(moves))
+    insert_rows(
+        Enrolment,
+        (
+            "id",
+            "student_id",
+            "school_class_id",
+            "year_id",
+            "school_id",
+            "state",
+            "start_date",
+            "previous_id",
+            "note",
+        ),
+        (
+            (
+                eid,
+                pk,
+                r["class_id"],
+                r["year_id"],
+                r["school_id"],
+                Enrolment.State.ACTIVE,
+                today,
+                current.get((pk, r["year_id"])),
+                "",
+            )
+            for eid, (pk, r) in zip(ids, moves, strict=True)
+        ),
+    )
+    school_moves = [[r["school_id"], pk] for pk, r in moves]
+    update_rows(Student, ("school_id",), school_moves)
+
+
+def student_bulk_lookup(*, codes: list[str], pids: list[str]) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Existing students by MOET code and by personal ID (for the import's preview)."""
+    fields = ("id", "school_id", *STUDENT_MAP.values())
+    by_code: dict[str, dict] = {}
+    by_pid: dict[str, dict] = {}
+    for i in range(0, len(codes), 5000):
+        for s in Student.objects.filter(moet_code__in=codes[i : i + 5000]).values(*fields):
+            by_code[s["moet_code"]] = s
+    for i in range(0, len(pids), 5000):
+        for s in Student.objects.filter(personal_id__in=pids[i : i + 5000]).values(*fields):
+            by_pid[s["personal_id"]] = s
+    return by_code, by_pid
+
+
+def active_classes(*, student_ids: list[int]) -> dict[tuple[int, int], str]:
+    """Name of each student's active class per year."""
+    out = {}
+    for i in range(0, len(student_ids), 5000):
+        for e in Enrolment.objects.filter(
+            student_id__in=student_ids[i : i + 5000], state=Enrolment.State.ACTIVE
+        ).values("student_id", "year_id", "school_class__name"):
+            out[(e["student_id"], e["year_id"])] = e["school_class__name"]
+    return out
+
+
+def raise_if_out_of_scope(actor: Actor, paths: Iterable[str]) -> None:
+    for p in paths:
+        if not actor.scope.can(perms.CHANGE, p):
+            raise PermissionDenied()
