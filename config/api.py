@@ -46,11 +46,20 @@ def _domain_error(request, exc: DomainError):
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
+def _field_name(loc) -> str:
+    """ninja's loc is (source, param, field…) for bodies and (source, field) otherwise;
+    clients know the body's fields, not our parameter name."""
+    parts = list(loc)[1:]
+    if loc and loc[0] == "body" and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts)
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request, exc: NinjaValidationError):
     details = [
         {
-            "field": ".".join(str(p) for p in e.get("loc", [])[1:]),
+            "field": _field_name(e.get("loc", [])),
             "code": e.get("type", "invalid"),
             "message": e.get("msg", ""),
         }

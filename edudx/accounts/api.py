@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from edudx.core import roles
 from edudx.core.actor import Actor, Via
@@ -75,10 +75,10 @@ def token_create(request, data: TokenIn):
         name=data.name.strip(),
         expires_at=data.expires_at,
     )
-    return 201, TokenCreated(**TokenOut.model_validate(token).model_dump(), key=key)
+    return Status(201, TokenCreated(**TokenOut.model_validate(token).model_dump(), key=key))
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of my API tokens")
 def token_revoke(request, token_id: int):
     services.token_revoke(actor=Actor.from_request(request, via=Via.API), token=_own_token(request, token_id))
-    return 204, None
+    return Status(204, None)

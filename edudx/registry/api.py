@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from edudx.core import history
 from edudx.core.actor import Actor, Via
@@ -117,7 +117,7 @@ def school_create(request, data: SchoolIn):
         name=data.name,
         data=data.model_dump(exclude={"parent", "moet_code", "name"}),
     )
-    return 201, SchoolOut.build(selectors.school_get(scope=request.scope, pk=school.pk))
+    return Status(201, SchoolOut.build(selectors.school_get(scope=request.scope, pk=school.pk)))
 
 
 @router.patch("/schools/{school_id}", response=SchoolOut)
@@ -162,7 +162,7 @@ def class_create(request, data: ClassIn):
         name=data.name,
         homeroom_teacher=teacher,
     )
-    return 201, ClassOut.build(selectors.class_get(scope=request.scope, pk=obj.pk))
+    return Status(201, ClassOut.build(selectors.class_get(scope=request.scope, pk=obj.pk)))
 
 
 @router.patch("/classes/{class_id}", response=ClassOut)
@@ -202,7 +202,7 @@ def student_create(request, data: StudentIn):
     student = services.student_create(
         actor=_actor(request), school=school, data=data.model_dump(exclude={"school"})
     )
-    return 201, _student_out(request)(selectors.student_get(scope=request.scope, pk=student.pk))
+    return Status(201, _student_out(request)(selectors.student_get(scope=request.scope, pk=student.pk)))
 
 
 @router.patch("/students/{student_id}", response=StudentOut)
@@ -233,7 +233,7 @@ def student_transfer(request, student_id: int, data: TransferIn):
         enrolment = services.enrolment_transfer(
             actor=_actor(request), student=student, to_class=to_class, on=data.on, note=data.note
         )
-    return 201, EnrolmentOut.build(enrolment)
+    return Status(201, EnrolmentOut.build(enrolment))
 
 
 @router.get("/students/{student_id}/enrolments", response=EnrolmentList)
@@ -271,7 +271,7 @@ def staff_create(request, data: StaffIn):
     staff = services.staff_create(
         actor=_actor(request), school=school, data=data.model_dump(exclude={"school"})
     )
-    return 201, _staff_out(request)(selectors.staff_get(scope=request.scope, pk=staff.pk))
+    return Status(201, _staff_out(request)(selectors.staff_get(scope=request.scope, pk=staff.pk)))
 
 
 @router.patch("/staff/{staff_id}", response=StaffOut)
