@@ -12,6 +12,7 @@ class ResourceForm(forms.ModelForm):
     )
     file = forms.FileField(label=_("File"), required=False)
     school = forms.TypedChoiceField(label=_("Contributing school"), coerce=int, required=True)
+    url = forms.URLField(label=_("web address"), required=False, max_length=1000, assume_scheme="https")
 
     class Meta:
         model = Resource

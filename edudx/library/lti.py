@@ -105,10 +105,11 @@ class ToolConf(ToolConfAbstract):
         return Deployment().set_deployment_id(deployment_id)
 
     def get_jwks(self, iss=None, client_id=None, **kwargs):
-        key = tool_key()
-        jwk = dict(Registration.get_jwk(key.public_key))
-        jwk["kid"] = key.kid
-        return {"keys": [jwk]}
+        # The kid is the key's RFC 7638 thumbprint, as pylti1p3 puts it in the JWT header.
+        return {
+            "keys": [Registration.get_jwk(k.public_key) for k in LtiKey.objects.all()]
+            or [Registration.get_jwk(tool_key().public_key)]
+        }
 
 
 def _storage():
