@@ -9,7 +9,6 @@ import pytest
 
 from edudx.identity.connectors import ERROR, MATCH, MISMATCH, NOT_FOUND, PersonQuery
 from edudx.identity.connectors.http import HttpRegistryConnector
-
 from edudx.identity.simulator import data as simdata
 from edudx.identity.simulator.process import SimulatorProcess
 

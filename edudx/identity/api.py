@@ -1,0 +1,71 @@
+"""Identity API (/api/v1/identity/): verification status, counts, and starting checks."""
+
+from __future__ import annotations
+
+from ninja import Query, Router, Schema
+
+from edudx.core.actor import Actor, Via
+
+from . import selectors, services
+from .models import Status, Verification, VerificationRun
+from .schemas import CountsOut, Kind, RunIn, RunOut, StatusOut, VerifyIn, VerifyOut
+
+router = Router(tags=["identity"])
+
+
+def _status(kind: str, person_id: int, v: Verification | None) -> StatusOut:
+    if v is None:
+        return StatusOut(kind=kind, person_id=person_id, status=Status.UNVERIFIED)
+    return StatusOut(kind=kind, person_id=person_id, status=v.status, differing_fields=v.differing_fields,
+                     checked_at=v.checked_at, source=v.source)  # fmt: skip
+
+
+def _run(run: VerificationRun) -> RunOut:
+    return RunOut(id=run.pk, kind=run.kind, school_id=run.school_id, state=run.state, total=run.total,
+                  done=run.done, percent=run.percent, counts=run.counts, created_at=run.created_at,
+                  finished_at=run.finished_at)  # fmt: skip
+
+
+@router.get("/students/{student_id}", response=StatusOut, summary="A student's verification status")
+def student_status(request, student_id: int):
+    person, v = selectors.status_get(scope=request.scope, kind="student", person_id=student_id)
+    return _status("student", person.pk, v)
+
+
+@router.get("/staff/{staff_id}", response=StatusOut, summary="A staff member's verification status")
+def staff_status(request, staff_id: int):
+    person, v = selectors.status_get(scope=request.scope, kind="staff", person_id=staff_id)
+    return _status("staff", person.pk, v)
+
+
+class CountsQuery(Schema):
+    kind: Kind = "student"
+    school_id: int | None = None
+
+
+@router.get("/counts", response=CountsOut, summary="People in your scope by verification status")
+def counts(request, params: Query[CountsQuery]):
+    c = selectors.status_counts(scope=request.scope, kind=params.kind, school_id=params.school_id)
+    return CountsOut(kind=params.kind, school_id=params.school_id, total=sum(c.values()), counts=c)
+
+
+@router.post("/verify", response=VerifyOut, summary="Check up to 100 people against the registry now")
+def verify(request, body: VerifyIn):
+    actor = Actor.from_request(request, via=Via.API)
+    summary = services.people_verify(actor=actor, kind=body.kind, ids=body.ids)
+    rows = {v.person_id: v for v in Verification.objects.filter(kind=body.kind, person_id__in=body.ids)}
+    return VerifyOut(
+        **summary.as_dict(), results=[_status(body.kind, i, rows.get(i)) for i in sorted(set(body.ids))]
+    )
+
+
+@router.post("/runs", response={202: RunOut}, summary="Start a background verification")
+def run_start(request, body: RunIn):
+    run = services.run_start(actor=Actor.from_request(request, via=Via.API), kind=body.kind,
+                             school_id=body.school)  # fmt: skip
+    return 202, _run(run)
+
+
+@router.get("/runs/{run_id}", response=RunOut, summary="Progress of a background verification")
+def run_get(request, run_id: int):
+    return _run(selectors.run_get(scope=request.scope, pk=run_id))

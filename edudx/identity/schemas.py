@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+Kind = Literal["student", "staff"]
+
+
+class StatusOut(Schema):
+    kind: Kind
+    person_id: int
+    status: str
+    differing_fields: list[str] = []
+    checked_at: dt.datetime | None = None
+    source: str = ""
+
+
+class CountsOut(Schema):
+    kind: Kind
+    school_id: int | None = None
+    total: int
+    counts: dict[str, int]
+
+
+class VerifyIn(Schema):
+    kind: Kind = "student"
+    ids: list[int] = Field(..., min_length=1, max_length=100)
+
+
+class VerifyOut(Schema):
+    checked: int
+    skipped: int
+    counts: dict[str, int]
+    results: list[StatusOut]
+
+
+class RunIn(Schema):
+    kind: Kind = "student"
+    school: int | None = Field(None, description="A school's id; empty for everyone in your scope")
+
+
+class RunOut(Schema):
+    id: int
+    kind: str
+    school_id: int | None
+    state: str
+    total: int
+    done: int
+    percent: int
+    counts: dict[str, int]
+    created_at: dt.datetime
+    finished_at: dt.datetime | None

@@ -1,0 +1,117 @@
+"""Reads of the identity app, always through the caller's Scope. People themselves are read
+through the registry's selectors; this app only adds their verification status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from edudx.core.errors import NotFound
+from edudx.core.pagination import Page, paginate
+from edudx.core.scope import Scope
+from edudx.registry import selectors as registry
+
+from . import permissions as perms
+from .models import PersonKind, Status, Verification, VerificationRun
+from .services import people_queryset
+
+PROBLEM_STATUSES = (Status.MISMATCH, Status.NOT_FOUND, Status.ERROR)
+STATUS_ORDER = (Status.VERIFIED, Status.MISMATCH, Status.NOT_FOUND, Status.ERROR, Status.UNVERIFIED)
+
+
+def status_of(*, scope: Scope, person: Any) -> Verification | None:
+    """The status row of a person the caller already holds (read through a registry selector)."""
+    if not scope.has_perm(perms.VIEW):
+        return None
+    kind = PersonKind.STAFF if person._meta.model_name == "staff" else PersonKind.STUDENT
+    return Verification.objects.filter(kind=kind, person_id=person.pk).first()
+
+
+def status_get(*, scope: Scope, kind: str, person_id: int) -> tuple[Any, Verification | None]:
+    """A person (scope-checked by the registry) and their status row, if any."""
+    scope.require_any(perms.VIEW)
+    if kind == PersonKind.STUDENT:
+        person = registry.student_get(scope=scope, pk=person_id)
+    elif kind == PersonKind.STAFF:
+        person = registry.staff_get(scope=scope, pk=person_id)
+    else:
+        raise NotFound()
+    if not person.school_id or not scope.can(perms.VIEW, person.school.unit.path):
+        raise NotFound()
+    return person, Verification.objects.filter(kind=kind, person_id=person.pk).first()
+
+
+def status_counts(
+    *, scope: Scope, kind: str = PersonKind.STUDENT, school_id: int | None = None
+) -> dict[str, int]:
+    """People in scope by verification status; people never checked count as unverified."""
+    scope.require_any(perms.VIEW)
+    people = people_queryset(scope=scope, kind=kind, school_id=school_id)
+    total = people.count()
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    rows = (
+        Verification.objects.filter(kind=kind, person_id__in=people.values("pk"))
+        .exclude(status=Status.UNVERIFIED)
+        .values("status")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    counts[Status.UNVERIFIED] = max(0, total - sum(v for k, v in counts.items() if k != Status.UNVERIFIED))
+    return counts
+
+
+def problem_page(
+    *,
+    scope: Scope,
+    kind: str = PersonKind.STUDENT,
+    school_id: int | None = None,
+    status: str = "",
+    q: str = "",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[Page, dict[int, Verification]]:
+    """People whose registry check found a problem, by name, with their status rows."""
+    scope.require_any(perms.VIEW)
+    statuses = (status,) if status in PROBLEM_STATUSES else PROBLEM_STATUSES
+    flagged = Verification.objects.filter(kind=kind, status__in=statuses).values("person_id")
+    if kind == PersonKind.STUDENT:
+        qs, _order = registry.student_list(scope=scope, filters=registry.StudentFilter(school=school_id, q=q))
+    else:
+        qs, _order = registry.staff_list(scope=scope, filters=registry.StaffFilter(school=school_id, q=q))
+    qs = qs.filter(pk__in=flagged)
+    page = paginate(qs, order=("name_key", "id"), cursor=cursor, limit=limit)
+    rows = Verification.objects.filter(kind=kind, person_id__in=[p.pk for p in page.items])
+    return page, {v.person_id: v for v in rows}
+
+
+def schools_to_verify(*, scope: Scope) -> list[Any]:
+    """Schools where the caller may start a verification."""
+    if not scope.has_perm(perms.VERIFY):
+        return []
+    qs, order = registry.school_list(scope=scope)
+    return [s for s in qs.order_by(*order) if scope.can(perms.VERIFY, s.unit.path)]
+
+
+def _runs_visible(scope: Scope) -> QuerySet[VerificationRun]:
+    q = scope.filter_q(perms.VIEW, "unit_path") & ~Q(unit_path="")
+    if scope.user_id is not None:
+        q |= Q(requested_by_id=scope.user_id)
+    elif scope.is_system:
+        q = Q()
+    return VerificationRun.objects.filter(q)
+
+
+def run_get(*, scope: Scope, pk: int) -> VerificationRun:
+    scope.require_any(perms.VIEW)
+    try:
+        return _runs_visible(scope).get(pk=pk)
+    except (VerificationRun.DoesNotExist, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def run_list(*, scope: Scope, limit: int = 10) -> list[VerificationRun]:
+    if not scope.has_perm(perms.VIEW):
+        return []
+    return list(_runs_visible(scope).order_by("-created_at", "-id")[:limit])

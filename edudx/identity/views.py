@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edudx.core.actor import Actor
+
+from . import permissions as perms
+from . import selectors, services
+from .forms import RunForm
+from .models import PersonKind, Status
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@login_required
+def dashboard(request):
+    scope = request.scope
+    scope.require_any(perms.VIEW)
+    kind = request.GET.get("kind") if request.GET.get("kind") in PersonKind.values else PersonKind.STUDENT
+    school_id = _int(request.GET.get("school"))
+    status = request.GET.get("status", "")
+    counts = selectors.status_counts(scope=scope, kind=kind, school_id=school_id)
+    labels = dict(Status.choices)
+    page, rows = selectors.problem_page(
+        scope=scope, kind=kind, school_id=school_id, status=status, q=request.GET.get("q", "")[:100],
+        cursor=request.GET.get("cursor") or None,
+    )  # fmt: skip
+    problems = [{"person": p, "verification": rows.get(p.pk)} for p in page.items]
+    return render(
+        request,
+        "identity/dashboard.html",
+        {
+            "kind": kind,
+            "kinds": PersonKind.choices,
+            "school_id": school_id,
+            "status": status,
+            "problem_statuses": [(s, labels[s]) for s in selectors.PROBLEM_STATUSES],
+            "counts": [{"status": s, "label": labels[s], "n": n} for s, n in counts.items()],
+            "total": sum(counts.values()),
+            "chart": {"labels": [str(labels[s]) for s in counts], "values": list(counts.values())},
+            "page": page,
+            "problems": problems,
+            "schools": selectors.schools_to_verify(scope=scope),
+            "runs": selectors.run_list(scope=scope, limit=5),
+            "can_verify": scope.has_perm(perms.VERIFY),
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_start(request):
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what to verify."))
+        return redirect("identity:dashboard")
+    run = services.run_start(
+        actor=Actor.from_request(request),
+        kind=form.cleaned_data["kind"] or PersonKind.STUDENT,
+        school_id=form.cleaned_data["school"],
+    )
+    messages.success(request, _("Verification started."))
+    return redirect("identity:run_detail", run_id=run.pk)
+
+
+@login_required
+def run_detail(request, run_id: int):
+    run = selectors.run_get(scope=request.scope, pk=run_id)
+    return render(request, "identity/run_detail.html", {"run": run, "labels": dict(Status.choices)})
+
+
+@login_required
+def run_progress(request, run_id: int):
+    run = selectors.run_get(scope=request.scope, pk=run_id)
+    return render(request, "identity/_run_progress.html", {"run": run, "labels": dict(Status.choices)})
