@@ -281,7 +281,8 @@ def normalise_frame(
     exprs = [pl.col(ROW)]
     for col in kind.columns:
         idx = hmap.letter_of.get(col.key)
-        exprs.append((pl.col(f"c{idx}") if idx is not None else pl.lit(None, dtype=pl.String)).alias(col.key))
+        absent = pl.lit(None, dtype=pl.Date if col.normaliser == K.DATE else pl.String)
+        exprs.append((pl.col(f"c{idx}") if idx is not None else absent).alias(col.key))
     frame = raw.select(exprs).with_columns(pl.lit(False).alias(ERR))
     sink = Sink(problems, hmap.header_of)
     for col in kind.columns:

@@ -165,7 +165,8 @@ def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel
     outcome.header_of = hmap.header_of
     for note in hmap.notes:
         problems.add(note.row, note.column, note.code, note.severity, note.message)
-    if problems.file_errors:
+    if problems.file_errors or any(n.severity == "error" for n in hmap.notes):
+        outcome.rejected_file = True
         return
     ctx = Context(actor=actor, kind=kind)
     normaliser = Normaliser()

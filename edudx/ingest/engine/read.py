@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import tempfile
 import zipfile
@@ -123,7 +124,14 @@ def read_csv(path: Path, *, chunk_rows: int) -> Table:
     def chunks() -> Iterator[pl.DataFrame]:
         max_rows = limit("INGEST_MAX_ROWS", 3_000_000)
         seen = 0
-        for batch in lf.collect_batches(chunk_size=chunk_rows):
+        try:
+            batches = iter(lf.collect_batches(chunk_size=chunk_rows))
+            first = next(batches, None)
+        except pl.exceptions.NoDataError:
+            return
+        if first is None:
+            return
+        for batch in itertools.chain([first], batches):
             if batch.height == 0:
                 continue
             seen += batch.height

@@ -20,5 +20,22 @@ def write_csv(path: Path, rows, headers=HEADERS, encoding="utf-8", sep=",") -> P
     w = csv.writer(buf, delimiter=sep, lineterminator="\r\n")
     w.writerow(headers)
     w.writerows(rows)
-    path.write_bytes(buf.getvalue().encode(encoding))
+    text = buf.getvalue()
+    path.write_bytes(cp1258(text) if encoding == "cp1258" else text.encode(encoding))
     return path
+
+
+def cp1258(text: str) -> bytes:
+    """Windows-1258 as Excel writes it: letters with shape marks precomposed, tones combining."""
+    import unicodedata
+
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    out = []
+    for ch in text:
+        try:
+            out.append(ch.encode("cp1258"))
+        except UnicodeEncodeError:
+            d = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
+            out.append((base + "".join(c for c in d if c in tones)).encode("cp1258"))
+    return b"".join(out)
