@@ -534,7 +534,6 @@ class SchoolGenerator:
         if school.level != Level.MN:
             roles += [Position.IT, Position.LIBRARIAN]
         roles += [Position.STAFF] * max(1, round(total * 0.08))
-        roles += [Position.TEACHER] * max(2, total - len(roles))
         # Cover every subject a class needs before drawing the rest by weight.
         must: list[tuple[str, tuple[str, ...]]] = []
         for b in bands:
@@ -545,6 +544,7 @@ class SchoolGenerator:
                 pack = next(p for p, _w in TEACHER_SUBJECTS[b] if subj in p)
                 covered.update(pack)
                 must.append((b, pack))
+        roles += [Position.TEACHER] * max(2, len(must), total - len(roles))
         pickers = {b: Picker(TEACHER_SUBJECTS[b]) for b in bands}
         teacher_no = 0
         for key, position in enumerate(roles):

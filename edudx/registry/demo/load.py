@@ -29,6 +29,10 @@ from ..models import Enrolment, School, SchoolClass, SchoolYear, Staff, Student,
 from . import bulk, city
 
 SEARCH_INDEXES = (("registry_student", "name_key"), ("registry_staff", "name_key"))
+BULK_TABLES = (
+    "registry_student", "registry_staff", "registry_enrolment", "registry_schoolclass",
+    "registry_teachingassignment", "core_historyentry",
+)  # fmt: skip
 FLUSH_ROWS = 60_000  # rows buffered before a batch is written
 COMMIT_SCHOOLS = 40  # schools per transaction at city scale
 
@@ -182,7 +186,10 @@ def _people(
     def iso(d: dt.date | None) -> str | None:
         return d.isoformat() if d is not None else None
 
-    with bulk.search_index_suspended(SEARCH_INDEXES):
+    with (
+        bulk.search_index_suspended(SEARCH_INDEXES),
+        bulk.indexes_suspended(BULK_TABLES, log=ctx.log),
+    ):
         tables = _Tables()
         atomic = transaction.atomic()
         atomic.__enter__()
