@@ -64,9 +64,12 @@ def _page(qs, order, page: Cursor, build) -> dict[str, Any]:
     return {"items": [build(o) for o in p.items], "next_cursor": p.next_cursor, "prev_cursor": p.prev_cursor}
 
 
-def _history(obj: Any, *, pii: bool = True) -> dict[str, Any]:
+def _history(*objs: Any, pii: bool = True) -> dict[str, Any]:
     items = []
-    for e in history.entries_for(obj):
+    entries = sorted(
+        (e for obj in objs for e in history.entries_for(obj)), key=lambda e: (e.at, e.pk), reverse=True
+    )
+    for e in entries:
         changes = dict(e.changes)
         if not pii:
             for key in PII_FIELDS:
@@ -133,7 +136,9 @@ def school_update(request, school_id: int, data: SchoolPatch):
 
 @router.get("/schools/{school_id}/history", response=HistoryList)
 def school_history(request, school_id: int):
-    return _history(selectors.school_get(scope=request.scope, pk=school_id))
+    # A school's name and place in the tree live on its unit: show both records' changes.
+    school = selectors.school_get(scope=request.scope, pk=school_id)
+    return _history(school, school.unit)
 
 
 # ----- classes
