@@ -1,0 +1,36 @@
+"""Objects private to school B1 for the route × role matrix test (docs/developing.md)."""
+
+from __future__ import annotations
+
+MARKER_RESOURCE = "MATRIX-B1-DRAFT Tài liệu riêng của B1"
+MARKER_COLLECTION = "MATRIX-B1-PRIVATE Bộ sưu tập riêng của B1"
+
+
+def providers(city) -> dict[str, tuple[int, str]]:
+    from edudx.accounts import services as accounts
+    from edudx.core.actor import Actor
+    from edudx.core.roles import Role
+    from edudx.library import services
+
+    from .helpers import docx_bytes
+
+    system = Actor.system(source="matrix")
+    b1 = city.schools[2]
+    user = accounts.user_create(actor=system, username="t_b1_teacher", full_name="Giáo viên B1", password=None)
+    accounts.membership_grant(actor=system, user=user, role=Role.TEACHER, unit=b1.unit)
+    teacher_b1 = Actor(user=user, scope=accounts.scope_for_user(user))
+    resource = services.resource_create(
+        actor=teacher_b1,
+        school=b1,
+        data={"title": MARKER_RESOURCE, "resource_type": "document", "subject": "toan", "licence": "CC-BY-4.0"},
+        grades=[6],
+        upload=("b1.docx", docx_bytes(MARKER_RESOURCE)),
+    )
+    collection = services.collection_create(
+        actor=teacher_b1, school=b1, data={"title": MARKER_COLLECTION, "visibility": "private"}
+    )
+    return {
+        "resource_id": (resource.pk, MARKER_RESOURCE),
+        "version_id": (resource.current_version_id, MARKER_RESOURCE),
+        "collection_id": (collection.pk, MARKER_COLLECTION),
+    }
