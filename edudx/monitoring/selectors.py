@@ -181,7 +181,7 @@ def assessment_list(
 ) -> tuple[QuerySet[Assessment], tuple[str, ...]]:
     f = filters or AssessmentFilter()
     qs = assessments_in_scope(scope=scope, campaign=campaign, permission=permission).select_related(
-        "school", "supervisor"
+        "school__unit", "supervisor"
     )
     if f.q:
         from edudx.core.text import fold
@@ -202,7 +202,7 @@ def review_queue(*, scope: Scope) -> QuerySet[Assessment]:
     scope.require_any(perms.REVIEW)
     return (
         Assessment.objects.filter(scope.filter_q(perms.REVIEW, PATH), status=Assessment.Status.SUBMITTED)
-        .select_related("school", "campaign", "supervisor")
+        .select_related("school__unit", "campaign", "supervisor")
         .order_by("submitted_at", "id")
     )
 
@@ -424,7 +424,7 @@ def school_profile(*, scope: Scope, school_id: int) -> dict[str, Any]:
 
 def export_rows(*, scope: Scope, campaign: Campaign, published_only: bool = False):
     """Assessments with entries and results, for spreadsheets and the sector-database export."""
-    qs = assessments_in_scope(scope=scope, campaign=campaign).select_related("school", "supervisor")
+    qs = assessments_in_scope(scope=scope, campaign=campaign).select_related("school__unit", "supervisor")
     if published_only:
         qs = qs.filter(status=Assessment.Status.PUBLISHED)
     return qs.prefetch_related(

@@ -44,7 +44,7 @@ def index(request):
     if scope.has_perm(perms.ASSESS):
         mine = list(
             selectors.assessments_in_scope(scope=scope, permission=perms.ASSESS)
-            .select_related("campaign", "school")
+            .select_related("campaign", "school__unit")
             .order_by("-campaign__school_year", "unit_path")[:20]
         )
     queue = selectors.review_queue(scope=scope).count() if scope.has_perm(perms.REVIEW) else None

@@ -31,10 +31,10 @@
     const c = init(id); if (!c || !h) return;
     c.setOption({
       tooltip: {position: "top", formatter: p => `${h.units[p.value[0]]}<br>${h.criteria[p.value[1]]}: ${p.value[2]}%`},
-      grid: {left: 60, right: 16, top: 10, bottom: 110},
+      grid: {left: 60, right: 16, top: 10, bottom: 150},
       xAxis: {type: "category", data: h.units, axisLabel: {rotate: 45, interval: 0, width: 100, overflow: "truncate"}},
       yAxis: {type: "category", data: h.criteria},
-      visualMap: {min: 0, max: 100, calculable: true, orient: "horizontal", left: "center", bottom: 0,
+      visualMap: {min: 0, max: 100, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120,
                   inRange: {color: ["#d73027", "#fee08b", "#1a9850"]}},
       series: [{type: "heatmap", data: h.cells, label: {show: h.units.length <= 12}}],
     });

@@ -1,0 +1,282 @@
+"""Demo evaluation data: last year's campaign, published, and this year's in progress.
+
+Each school gets a hidden "digital maturity" that carries over from one year to the next
+(with some progress), so levels spread realistically: most schools at Level 2, a strong
+third at Level 3, a tail at Level 1 and a few that miss a mandatory condition. Rows are
+written in bulk (the same builder serves bench/monitoring_dashboards.py at city scale).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from edudx.core import history
+from edudx.core.actor import Actor
+from edudx.core.demo import DemoContext
+from edudx.orgs import selectors as org_selectors
+from edudx.registry import selectors as registry_selectors
+from edudx.registry.filters import SchoolFilter
+
+from . import services
+from .models import Assessment, Campaign, Criterion, Entry, Framework, GroupResult
+
+ORDER = 60
+HALF = Decimal("0.5")
+
+# Share of schools per status in a campaign still in progress (mid-March).
+IN_PROGRESS_MIX = [
+    (Assessment.Status.NOT_STARTED, 0.22),
+    (Assessment.Status.DRAFT, 0.33),
+    (Assessment.Status.SUBMITTED, 0.17),
+    (Assessment.Status.RETURNED, 0.08),
+    (Assessment.Status.APPROVED, 0.20),
+]
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    pk: int
+    path: str
+    parent_id: int
+    level: str
+    ownership: str
+
+
+def school_rows(actor: Actor) -> list[SchoolRow]:
+    qs, _order = registry_selectors.school_list(scope=actor.scope, filters=SchoolFilter())
+    return [
+        SchoolRow(*r)
+        for r in qs.order_by("unit__path").values_list(
+            "pk", "unit__path", "unit__parent_id", "level", "ownership"
+        )
+    ]
+
+
+def maturity(rng: random.Random, row: SchoolRow) -> float:
+    base = rng.betavariate(5.2, 2.3)  # mean ≈ 0.69
+    if row.ownership != "cong_lap":
+        base += 0.04
+    if row.level == "MN":
+        base -= 0.08
+    return min(max(base, 0.05), 0.99)
+
+
+def _pick(rng: random.Random, mix) -> str:
+    x, acc = rng.random(), 0.0
+    for status, share in mix:
+        acc += share
+        if x < acc:
+            return status
+    return mix[-1][0]
+
+
+def _round_half(x: float, cap: Decimal) -> Decimal:
+    d = (Decimal(str(x)) / HALF).quantize(Decimal(1)) * HALF
+    return min(max(d, Decimal(0)), cap)
+
+
+def bulk_build(
+    *,
+    campaign: Campaign,
+    rows: list[SchoolRow],
+    skill: dict[int, float],
+    rng: random.Random,
+    status_of,
+    at: dt.datetime,
+    actor: Actor | None = None,
+) -> int:
+    """Write assessments, entries and group results for `rows` in bulk. `status_of(row)` gives each
+    school's status; entries exist for every status but "not started"; a draft is half filled."""
+    groups = list(campaign.framework.groups.order_by("order"))
+    criteria = list(
+        Criterion.objects.filter(group__framework=campaign.framework)
+        .prefetch_related("subitems")
+        .order_by("group__order", "order")
+    )
+    statuses = {r.pk: status_of(r) for r in rows}
+    Assessment.objects.bulk_create(
+        [
+            Assessment(
+                campaign=campaign,
+                school_id=r.pk,
+                unit_path=r.path,
+                supervisor_id=r.parent_id,
+                school_level=r.level,
+                ownership=r.ownership,
+                status=statuses[r.pk],
+                version=1,
+                submitted_at=at if statuses[r.pk] not in ("not_started", "draft") else None,
+                submit_count=1 if statuses[r.pk] not in ("not_started", "draft") else 0,
+                approved_at=at if statuses[r.pk] in ("approved", "published") else None,
+                published_at=at if statuses[r.pk] == "published" else None,
+            )
+            for r in rows
+        ],
+        batch_size=2000,
+    )
+    ids = dict(Assessment.objects.filter(campaign=campaign).values_list("school_id", "pk"))
+    entries: list[Entry] = []
+    results: list[GroupResult] = []
+    for r in rows:
+        status = statuses[r.pk]
+        if status == Assessment.Status.NOT_STARTED:
+            continue
+        aid = ids[r.pk]
+        q = skill[r.pk]
+        totals = {g.pk: Decimal(0) for g in groups}
+        met_all = {g.pk: True for g in groups}
+        filled_all = status != Assessment.Status.DRAFT
+        for i, c in enumerate(criteria):
+            if not filled_all and i % 2:
+                entries.append(Entry(assessment_id=aid, criterion=c, max_points=c.max_points))
+                met_all[c.group_id] = met_all[c.group_id] and c.kind != Criterion.Kind.MANDATORY
+                continue
+            e = Entry(assessment_id=aid, criterion=c, max_points=c.max_points, version=1)
+            if c.kind == Criterion.Kind.MANDATORY:
+                e.met = rng.random() < 0.93 + 0.06 * q
+                met_all[c.group_id] = met_all[c.group_id] and e.met
+            else:
+                subs = list(c.subitems.all())
+                # the weakest areas of the sector: studios, computer-based testing, health module
+                hard = c.code in ("I.5", "I.7") or c.code.startswith("II.4")
+                local = max(0.0, min(1.0, q + rng.gauss(-0.12 if hard else 0.03, 0.14)))
+                if subs:
+                    parts = {
+                        s.code: _round_half(
+                            float(s.max_points) * min(1.0, local + rng.gauss(0, 0.1)), s.max_points
+                        )
+                        for s in subs
+                    }
+                    e.sub_points = {k: str(v) for k, v in parts.items()}
+                    e.points = sum(parts.values(), Decimal(0))
+                else:
+                    e.points = _round_half(float(c.max_points) * local, c.max_points)
+                e.value = ""
+                totals[c.group_id] += e.points
+            entries.append(e)
+        for g in groups:
+            level = services.level_for(
+                totals[g.pk],
+                level2_min=g.level2_min,
+                level3_above=g.level3_above,
+                mandatory_met=met_all[g.pk],
+            )
+            results.append(
+                GroupResult(
+                    assessment_id=aid, group=g, points=totals[g.pk], mandatory_met=met_all[g.pk], level=level
+                )
+            )
+    Entry.objects.bulk_create(entries, batch_size=5000)
+    GroupResult.objects.bulk_create(results, batch_size=5000)
+    if actor is not None:
+        log = []
+        for a in Assessment.objects.filter(campaign=campaign).exclude(status__in=["not_started", "draft"]):
+            log.append(
+                {
+                    "obj": a,
+                    "action": "status",
+                    "operation": "assessment_submit",
+                    "changes": {"status": ["draft", "submitted"]},
+                }
+            )
+            if a.status in ("approved", "published"):
+                log.append(
+                    {
+                        "obj": a,
+                        "action": "status",
+                        "operation": "assessment_approve",
+                        "changes": {"status": ["submitted", "approved"]},
+                    }
+                )
+            if a.status == "published":
+                log.append(
+                    {
+                        "obj": a,
+                        "action": "status",
+                        "operation": "assessment_publish",
+                        "changes": {"status": ["approved", "published"]},
+                    }
+                )
+            if a.status == "returned":
+                log.append(
+                    {
+                        "obj": a,
+                        "action": "status",
+                        "operation": "assessment_return",
+                        "changes": {"status": ["submitted", "returned"]},
+                        "note": "Bổ sung minh chứng tiêu chí I.5",
+                    }
+                )
+        history.record_many(log, actor=actor)
+    return len(rows)
+
+
+@transaction.atomic
+def build(ctx: DemoContext) -> None:
+    actor = ctx.actor
+    rows = school_rows(actor)
+    if not rows:
+        ctx.log("monitoring: no schools, nothing to evaluate")
+        return
+    dept = org_selectors.unit_list(scope=actor.scope, kind="department").first()
+    last_fw = Framework.objects.get(code="4725", year=2025)
+    this_fw = Framework.objects.filter(code="4725", year=2026).first() or services.framework_clone(
+        actor=actor, framework=last_fw, year=2026
+    )
+    rng = ctx.rng
+    skill = {r.pk: maturity(rng, r) for r in rows}
+
+    end = ctx.today.year if ctx.today.month < 9 else ctx.today.year + 1
+    last_year, this_year = f"{end - 2}-{end - 1}", f"{end - 1}-{end}"
+    last = services.campaign_create(
+        actor=actor,
+        framework=last_fw,
+        owner=dept,
+        name=f"Đánh giá chuyển đổi số năm học {last_year}",
+        school_year=last_year,
+    )
+    Campaign.objects.filter(pk=last.pk).update(state=Campaign.State.PUBLISHED, published_at=timezone.now())
+    last_fw.state = Framework.State.ACTIVE
+    last_fw.save(update_fields=["state"])
+    at_last = dt.datetime(end - 1, 6, 18, 3, 0, tzinfo=dt.UTC)
+    bulk_build(
+        campaign=last,
+        rows=rows,
+        skill=skill,
+        rng=rng,
+        status_of=lambda r: Assessment.Status.PUBLISHED,
+        at=at_last,
+        actor=actor,
+    )
+
+    # a year of progress, unevenly spread
+    skill = {k: min(0.99, v + rng.uniform(-0.02, 0.09)) for k, v in skill.items()}
+    current = services.campaign_create(
+        actor=actor,
+        framework=this_fw,
+        owner=dept,
+        name=f"Đánh giá chuyển đổi số năm học {this_year}",
+        school_year=this_year,
+    )
+    Campaign.objects.filter(pk=current.pk).update(state=Campaign.State.OPEN)
+    this_fw.state = Framework.State.ACTIVE
+    this_fw.save(update_fields=["state"])
+    at_now = dt.datetime.combine(ctx.today, dt.time(2, 0), tzinfo=dt.UTC)
+    bulk_build(
+        campaign=current,
+        rows=rows,
+        skill=skill,
+        rng=rng,
+        status_of=lambda r: _pick(rng, IN_PROGRESS_MIX),
+        at=at_now,
+        actor=actor,
+    )
+    ctx.log(
+        f"monitoring: campaigns {last_year} (published) and {this_year} (open) over {len(rows):,} schools"
+    )
