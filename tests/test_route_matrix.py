@@ -4,7 +4,8 @@ New routes are covered without editing this file: the HTML routes are walked fro
 `config.urls` (recursively through includes) and the API operations from the NinjaAPI's
 OpenAPI document. Path kwargs are filled by `providers(city)` from every
 `edudx/<app>/tests/matrix.py`: for each kwarg name, the id of an object private to school B1
-(ward B) and a text marker that must never reach a user scoped to school A1 or ward A.
+(ward B) and a text marker that must never reach a user scoped to school A1 or ward A (a
+kwarg that is not an id, e.g. a workflow verb, gets a valid value and an empty marker).
 A route whose kwarg has no provider fails the test with a message saying where to add one.
 
 Who is checked against what
@@ -166,7 +167,9 @@ def require_providers(routes: list[Route], providers: dict) -> None:
             f"{lines}\n"
             "Add `providers(city) -> {kwarg: (id, marker)}` to edudx/<app>/tests/matrix.py of the app "
             "that owns the route: the id of an object private to school B1 of the test city (ward B) "
-            "and a text that must never appear in a response to a user of school A1 or ward A.",
+            "and a text that must never appear in a response to a user of school A1 or ward A. "
+            "A kwarg that is not an id (a verb such as `step`) gets a valid value and an empty marker: "
+            '`"step": ("submit", "")`.',
             pytrace=False,
         )
 
