@@ -1,0 +1,190 @@
+"""Class pages: list, roster and assignments, create and edit."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from edudx.core.actor import Actor
+from edudx.core.errors import DomainError
+
+from .. import permissions as perms
+from .. import selectors, services
+from ..filters import CLASS_SORTS, ClassFilter, SchoolFilter, StaffFilter
+from ..forms import ClassForm
+from .common import (
+    apply_domain_error,
+    export_response,
+    history_rows,
+    list_page,
+    parse_filter,
+    pid_for,
+)
+
+GRADES = list(range(0, 13))
+
+
+def _filtered(request):
+    f = parse_filter(ClassFilter, request.GET)
+    if "year" not in request.GET:
+        # By default a list of this year's classes; "year=" empty shows every year.
+        year = selectors.current_year()
+        f = f.model_copy(update={"year": year.pk if year else None})
+    qs, order = selectors.class_list(scope=request.scope, filters=f)
+    return f, qs, order
+
+
+def _schools(scope):
+    qs, order = selectors.school_list(scope=scope, filters=SchoolFilter())
+    return qs.order_by(*order)
+
+
+@login_required
+def class_list(request):
+    f, qs, order = _filtered(request)
+    scope = request.scope
+    return list_page(
+        request,
+        qs=qs,
+        order=order,
+        template="registry/class_list.html",
+        table_template="registry/class_table.html",
+        context={
+            "filter": f,
+            "sorts": CLASS_SORTS,
+            "schools": _schools(scope),
+            "years": selectors.year_list(),
+            "grades": GRADES,
+            "can_create": scope.has_perm(perms.CHANGE),
+        },
+    )
+
+
+@login_required
+def class_export(request):
+    _f, qs, order = _filtered(request)
+    rows = (
+        (c.school.unit.name, c.school.moet_code, c.year.code, c.grade, c.name,
+         c.homeroom_teacher.full_name if c.homeroom_teacher_id else "")
+        for c in qs.order_by(*order).iterator(chunk_size=2000)
+    )  # fmt: skip
+    headers = [_("School"), _("MOET code"), _("School year"), _("Grade"), _("Class"), _("Homeroom teacher")]
+    return export_response(request, name="classes", headers=headers, rows=rows)
+
+
+@login_required
+def class_detail(request, class_id: int):
+    scope = request.scope
+    klass = selectors.class_get(scope=scope, pk=class_id)
+    path = klass.school.unit.path
+    can_people = scope.can(perms.VIEW_PEOPLE, path)
+    show_pii = scope.can(perms.VIEW_PII, path)
+    roster = []
+    assignments = []
+    if can_people:
+        roster = [
+            {"enrolment": e, "student": e.student, "pid": pid_for(e.student.personal_id, full=show_pii)}
+            for e in selectors.class_roster(scope=scope, school_class=klass)
+        ]
+        assignments = list(selectors.class_assignments(scope=scope, school_class=klass))
+    return render(
+        request,
+        "registry/class_detail.html",
+        {
+            "klass": klass,
+            "roster": roster,
+            "assignments": assignments,
+            "can_people": can_people,
+            "can_change": scope.can(perms.CHANGE, path),
+            "history": history_rows(klass, show_pii=False),
+        },
+    )
+
+
+def _teachers(scope, school_id):
+    if not school_id:
+        return selectors.staff_list(scope=scope, filters=StaffFilter())[0].none()
+    qs, order = selectors.staff_list(scope=scope, filters=StaffFilter(school=school_id))
+    return qs.order_by(*order)
+
+
+@login_required
+def class_create(request):
+    scope = request.scope
+    scope.require_any(perms.CHANGE)
+    school_id = request.POST.get("school") or request.GET.get("school")
+    year = selectors.current_year()
+    initial = {"school": school_id, "year": year.pk if year else None}
+    form = ClassForm(
+        request.POST or None,
+        initial=initial,
+        schools=selectors.schools_changeable(scope=scope),
+        years=selectors.year_list(),
+        teachers=_teachers(scope, school_id if str(school_id or "").isdigit() else None),
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            klass = services.class_create(
+                actor=Actor.from_request(request),
+                school=d["school"],
+                year=d["year"],
+                grade=d["grade"],
+                name=d["name"],
+                homeroom_teacher=d["homeroom_teacher"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect("registry:class_detail", class_id=klass.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("New class"), "cancel_url": reverse("registry:class_list")},
+    )
+
+
+@login_required
+def class_edit(request, class_id: int):
+    scope = request.scope
+    klass = selectors.class_get(scope=scope, pk=class_id)
+    scope.require(perms.CHANGE, klass.school.unit.path)
+    initial = {
+        "school": klass.school_id,
+        "year": klass.year_id,
+        "grade": klass.grade,
+        "name": klass.name,
+        "homeroom_teacher": klass.homeroom_teacher_id,
+    }
+    form = ClassForm(
+        request.POST or None,
+        initial=initial,
+        schools=selectors.schools_changeable(scope=scope),
+        years=selectors.year_list(),
+        teachers=_teachers(scope, klass.school_id),
+        editing=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.class_update(
+                actor=Actor.from_request(request),
+                school_class=klass,
+                data={"grade": d["grade"], "name": d["name"], "homeroom_teacher": d["homeroom_teacher"]},
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect("registry:class_detail", class_id=klass.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("Edit class"),
+            "subject": klass,
+            "cancel_url": reverse("registry:class_detail", kwargs={"class_id": klass.pk}),
+        },
+    )

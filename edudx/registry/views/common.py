@@ -1,0 +1,253 @@
+"""What every registry page shares: filter parsing, list pages with cursor pagination,
+exports that are safe to open in a spreadsheet, history rows, and mapping domain errors
+onto form fields."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pydantic import BaseModel, ValidationError
+
+from edudx.core import history
+from edudx.core.errors import DomainError
+from edudx.core.pagination import paginate
+from edudx.core.rules.dates import format_vn
+from edudx.core.rules.personal_id import mask
+
+from .. import permissions as perms
+
+PAGE_SIZE = 50
+# A spreadsheet opens thousands of rows comfortably; past this, use the CSV export.
+XLSX_MAX_ROWS = 100_000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def parse_filter(model: type[BaseModel], params) -> BaseModel:
+    """The list's Pydantic filter from a query string; a bad value is dropped, not fatal
+    (a hand-edited URL still shows a list)."""
+    data = {k: v for k in model.model_fields if (v := params.get(k, "").strip()) != ""}
+    for _attempt in range(len(data) + 1):
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            bad = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
+            if not bad & set(data):
+                break
+            for key in bad:
+                data.pop(key, None)
+    return model()
+
+
+def can_view_pii(request: HttpRequest, unit_path: str | None = None) -> bool:
+    scope = request.scope  # type: ignore[attr-defined]
+    return scope.can(perms.VIEW_PII, unit_path) if unit_path else scope.has_perm(perms.VIEW_PII)
+
+
+def pid_for(value: str | None, *, full: bool) -> str:
+    return (value or "") if full else mask(value)
+
+
+def phone_for(value: str | None, *, full: bool) -> str:
+    if full or not value:
+        return value or ""
+    return "*" * max(len(value) - 3, 0) + value[-3:]
+
+
+def list_page(
+    request: HttpRequest,
+    *,
+    qs: QuerySet,
+    order: tuple[str, ...],
+    template: str,
+    table_template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    page = paginate(qs, order=order, cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE)
+    ctx = {**context, "page": page, "table_template": table_template}
+    # htmx asks for the table only (live search); a plain GET gets the whole page.
+    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+        return render(request, table_template, ctx)
+    return render(request, template, ctx)
+
+
+# ----- exports
+def safe_cell(value: Any) -> Any:
+    """Text a spreadsheet will never run as a formula (CSV/formula injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return format_vn(value)
+    if isinstance(value, bool | int | float):
+        return value
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_response(
+    request: HttpRequest,
+    *,
+    name: str,
+    headers: list[str],
+    rows: Iterable[Iterable[Any]],
+) -> HttpResponse:
+    fmt = request.GET.get("format", "csv")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "xlsx":
+        return _xlsx(name=f"{name}-{stamp}.xlsx", headers=headers, rows=rows)
+    return _csv(name=f"{name}-{stamp}.csv", headers=headers, rows=rows)
+
+
+def _csv(*, name: str, headers: list[str], rows: Iterable[Iterable[Any]]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def stream() -> Iterator[str]:
+        # A byte-order mark so Excel opens Vietnamese text as UTF-8.
+        yield "\ufeff" + writer.writerow([safe_cell(h) for h in headers])
+        for row in rows:
+            yield writer.writerow([safe_cell(v) for v in row])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _xlsx(*, name: str, headers: list[str], rows: Iterable[Iterable[Any]]) -> HttpResponse:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append([safe_cell(h) for h in headers])
+    for n, row in enumerate(rows):
+        if n >= XLSX_MAX_ROWS:
+            break
+        ws.append([safe_cell(v) for v in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = HttpResponse(
+        buf.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# ----- history
+_MASKED_FIELDS = {"personal_id": mask}
+
+
+def history_rows(obj, *, show_pii: bool) -> list[dict[str, Any]]:
+    """History entries of `obj` ready for the page: field label and before → after, with
+    personal IDs and parents' phones masked for readers without registry.view_pii."""
+    from edudx.core.models import HistoryEntry
+
+    from .. import selectors
+
+    actions = dict(HistoryEntry.Action.choices)
+    vias = {
+        "ui": _("web page"),
+        "api": _("API"),
+        "import": _("import"),
+        "cli": _("command line"),
+        "system": _("system"),
+    }
+    entries = history.entries_for(obj)
+    school_ids = {v for e in entries for v in (e.changes or {}).get("school", []) if isinstance(v, int)}
+    schools = selectors.school_names(pks=sorted(school_ids)) if school_ids else {}
+    label = field_labeller(type(obj))
+    rows = []
+    for entry in entries:
+        changes = []
+        for field, pair in (entry.changes or {}).items():
+            before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            if field == "school":
+                before, after = schools.get(before, before), schools.get(after, after)
+            choices = _choices(type(obj), field)
+            if choices:
+                before, after = choices.get(before, before), choices.get(after, after)
+            if not show_pii and field == "personal_id":
+                before, after = mask(before), mask(after)
+            elif not show_pii and field == "parent_phone":
+                before, after = phone_for(before, full=False), phone_for(after, full=False)
+            changes.append(
+                {
+                    "field": label(field),
+                    "before": _show(before),
+                    "after": _show(after),
+                }
+            )
+        rows.append(
+            {
+                "entry": entry,
+                "action": actions.get(entry.action, entry.action),
+                "via": vias.get(entry.via, entry.via),
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return format_vn(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _choices(model, name: str) -> dict[Any, Any]:
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - history may name fields that no longer exist
+        return {}
+    return dict(field.choices) if getattr(field, "choices", None) else {}
+
+
+def field_labeller(model) -> Callable[[str], str]:
+    extra = {"class": _("Class"), "school": _("School")}
+
+    def label(name: str) -> str:
+        if name in extra:
+            return str(extra[name])
+        try:
+            return str(model._meta.get_field(name).verbose_name).capitalize()
+        except Exception:  # noqa: BLE001 - history may name fields that no longer exist
+            return name
+
+    return label
+
+
+# ----- forms
+def apply_domain_error(form, exc: DomainError, *, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's field errors next to the fields; the rest on top of the form."""
+    placed = False
+    for detail in exc.details:
+        name = (aliases or {}).get(detail.field, detail.field)
+        if name and name in form.fields and not form.fields[name].disabled:
+            form.add_error(name, str(detail.message))
+            placed = True
+        else:
+            form.add_error(None, str(detail.message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))

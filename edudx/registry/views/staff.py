@@ -1,0 +1,171 @@
+"""Staff pages: list, record with assignments and history, create and edit."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from edudx.core.actor import Actor
+from edudx.core.errors import DomainError
+from edudx.core.rules.curriculum import Subject
+from edudx.core.rules.ethnicity import ETHNIC_GROUPS
+from edudx.core.rules.people import Position, StaffStatus
+
+from .. import permissions as perms
+from .. import selectors, services
+from ..filters import STAFF_SORTS, SchoolFilter, StaffFilter
+from ..forms import StaffForm
+from .common import (
+    apply_domain_error,
+    can_view_pii,
+    export_response,
+    history_rows,
+    list_page,
+    parse_filter,
+    pid_for,
+)
+
+EDIT_FIELDS = (
+    "full_name", "moet_code", "date_of_birth", "gender", "personal_id", "ethnicity", "position",
+    "subjects", "qualification", "phone", "email", "status",
+)  # fmt: skip
+SUBJECT_LABELS = dict(Subject.choices)
+
+
+def _filtered(request):
+    f = parse_filter(StaffFilter, request.GET)
+    qs, order = selectors.staff_list(scope=request.scope, filters=f)
+    return f, qs, order
+
+
+def subjects_text(codes) -> str:
+    return ", ".join(str(SUBJECT_LABELS.get(c, c)) for c in codes or [])
+
+
+@login_required
+def staff_list(request):
+    f, qs, order = _filtered(request)
+    scope = request.scope
+    schools, school_order = selectors.school_list(scope=scope, filters=SchoolFilter())
+    return list_page(
+        request,
+        qs=qs,
+        order=order,
+        template="registry/staff_list.html",
+        table_template="registry/staff_table.html",
+        context={
+            "filter": f,
+            "sorts": STAFF_SORTS,
+            "schools": schools.order_by(*school_order),
+            "positions": Position.choices,
+            "statuses": StaffStatus.choices,
+            "show_pii": can_view_pii(request),
+            "can_create": scope.has_perm(perms.CHANGE),
+        },
+    )
+
+
+@login_required
+def staff_export(request):
+    _f, qs, order = _filtered(request)
+    scope = request.scope
+
+    def rows():
+        for s in qs.order_by(*order).iterator(chunk_size=2000):
+            full = scope.can(perms.VIEW_PII, s.school.unit.path) if s.school_id else scope.is_system
+            yield (
+                s.moet_code or "", s.full_name, s.date_of_birth, s.get_gender_display(),
+                pid_for(s.personal_id, full=full), s.get_position_display(), subjects_text(s.subjects),
+                s.get_qualification_display(), s.get_status_display(),
+                s.school.unit.name if s.school_id else "", s.phone, s.email,
+            )  # fmt: skip
+
+    headers = [_("MOET code"), _("Full name"), _("Date of birth"), _("Gender"), _("Personal ID"),
+               _("Position"), _("Subjects"), _("Qualification"), _("Status"), _("School"), _("Phone"),
+               _("Email")]  # fmt: skip
+    return export_response(request, name="staff", headers=headers, rows=rows())
+
+
+@login_required
+def staff_detail(request, staff_id: int):
+    scope = request.scope
+    staff = selectors.staff_get(scope=scope, pk=staff_id)
+    path = staff.school.unit.path if staff.school_id else None
+    show_pii = bool(path) and scope.can(perms.VIEW_PII, path)
+    return render(
+        request,
+        "registry/staff_detail.html",
+        {
+            "staff": staff,
+            "pid": pid_for(staff.personal_id, full=show_pii),
+            "ethnicity": ETHNIC_GROUPS.get(staff.ethnicity, staff.ethnicity),
+            "subjects": subjects_text(staff.subjects),
+            "assignments": list(selectors.staff_assignments(scope=scope, staff=staff)),
+            "homerooms": list(staff.homeroom_classes.select_related("year").order_by("-year__code", "name")),
+            "can_change": bool(path) and scope.can(perms.CHANGE, path),
+            "history": history_rows(staff, show_pii=show_pii),
+        },
+    )
+
+
+@login_required
+def staff_create(request):
+    scope = request.scope
+    scope.require_any(perms.CHANGE)
+    form = StaffForm(
+        request.POST or None,
+        initial={
+            "school": request.GET.get("school"),
+            "position": Position.TEACHER,
+            "status": StaffStatus.WORKING,
+        },
+        schools=selectors.schools_changeable(scope=scope),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff = services.staff_create(
+                actor=Actor.from_request(request),
+                school=form.cleaned_data["school"],
+                data=form.service_data(),
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect("registry:staff_detail", staff_id=staff.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("New staff member"), "cancel_url": reverse("registry:staff_list")},
+    )
+
+
+@login_required
+def staff_edit(request, staff_id: int):
+    scope = request.scope
+    staff = selectors.staff_get(scope=scope, pk=staff_id)
+    scope.require(perms.CHANGE, staff.school.unit.path if staff.school_id else None)
+    initial = {k: getattr(staff, k) for k in EDIT_FIELDS} | {"school": staff.school_id}
+    form = StaffForm(
+        request.POST or None, initial=initial, schools=selectors.schools_changeable(scope=scope), editing=True
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_update(
+                actor=Actor.from_request(request), staff=staff, data=form.service_data(changed_only=True)
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect("registry:staff_detail", staff_id=staff.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("Edit staff member"),
+            "subject": staff,
+            "cancel_url": reverse("registry:staff_detail", kwargs={"staff_id": staff.pk}),
+        },
+    )

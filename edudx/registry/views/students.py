@@ -1,0 +1,261 @@
+"""Student pages: list, record with enrolments and history, create, edit, status, transfer."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from edudx.core.actor import Actor
+from edudx.core.errors import DomainError
+from edudx.core.rules.ethnicity import ETHNIC_GROUPS
+from edudx.core.rules.people import Gender, StudentStatus
+
+from .. import permissions as perms
+from .. import selectors, services
+from ..filters import STUDENT_SORTS, ClassFilter, SchoolFilter, StudentFilter
+from ..forms import StudentForm, StudentStatusForm, TransferForm
+from .common import (
+    apply_domain_error,
+    can_view_pii,
+    export_response,
+    history_rows,
+    list_page,
+    parse_filter,
+    phone_for,
+    pid_for,
+)
+
+EDIT_FIELDS = (
+    "full_name", "moet_code", "date_of_birth", "gender", "personal_id", "ethnicity", "disability",
+    "father_name", "mother_name", "guardian_name", "parent_phone", "address", "place_of_birth",
+)  # fmt: skip
+
+
+def _filtered(request):
+    f = parse_filter(StudentFilter, request.GET)
+    qs, order = selectors.student_list(scope=request.scope, filters=f)
+    return f, qs, order
+
+
+def _school_choices(scope):
+    qs, order = selectors.school_list(scope=scope, filters=SchoolFilter())
+    return qs.order_by(*order)
+
+
+def _class_choices(scope, school_id):
+    year = selectors.current_year()
+    if not school_id or year is None:
+        return []
+    qs, order = selectors.class_list(scope=scope, filters=ClassFilter(school=school_id, year=year.pk))
+    return list(qs.order_by(*order))
+
+
+@login_required
+def student_list(request):
+    f, qs, order = _filtered(request)
+    scope = request.scope
+    show_pii = can_view_pii(request)
+    return list_page(
+        request,
+        qs=qs,
+        order=order,
+        template="registry/student_list.html",
+        table_template="registry/student_table.html",
+        context={
+            "filter": f,
+            "sorts": STUDENT_SORTS,
+            "schools": _school_choices(scope),
+            "classes": _class_choices(scope, f.school),
+            "grades": list(range(0, 13)),
+            "genders": Gender.choices,
+            "statuses": StudentStatus.choices,
+            "show_pii": show_pii,
+            "can_create": scope.has_perm(perms.CHANGE),
+        },
+    )
+
+
+@login_required
+def student_export(request):
+    _f, qs, order = _filtered(request)
+    scope = request.scope
+
+    def rows():
+        for s in qs.order_by(*order).iterator(chunk_size=2000):
+            full = scope.can(perms.VIEW_PII, s.school.unit.path) if s.school_id else scope.is_system
+            yield (
+                s.moet_code or "", s.full_name, s.date_of_birth, s.get_gender_display(),
+                pid_for(s.personal_id, full=full), ETHNIC_GROUPS.get(s.ethnicity, s.ethnicity),
+                s.get_status_display(), s.status_date, s.school.unit.name if s.school_id else "",
+                phone_for(s.parent_phone, full=full), s.address,
+            )  # fmt: skip
+
+    headers = [_("MOET code"), _("Full name"), _("Date of birth"), _("Gender"), _("Personal ID"),
+               _("Ethnicity"), _("Status"), _("Status date"), _("School"), _("Parent's phone"),
+               _("Address")]  # fmt: skip
+    return export_response(request, name="students", headers=headers, rows=rows())
+
+
+@login_required
+def student_detail(request, student_id: int):
+    scope = request.scope
+    student = selectors.student_get(scope=scope, pk=student_id)
+    path = student.school.unit.path if student.school_id else None
+    show_pii = bool(path) and scope.can(perms.VIEW_PII, path)
+    enrolments = list(selectors.student_enrolments(scope=scope, student=student))
+    return render(
+        request,
+        "registry/student_detail.html",
+        {
+            "student": student,
+            "pid": pid_for(student.personal_id, full=show_pii),
+            "parent_phone": phone_for(student.parent_phone, full=show_pii),
+            "ethnicity": ETHNIC_GROUPS.get(student.ethnicity, student.ethnicity),
+            "show_pii": show_pii,
+            "enrolments": enrolments,
+            "current": next((e for e in enrolments if e.state == "active"), None),
+            "can_change": bool(path) and scope.can(perms.CHANGE, path),
+            "history": history_rows(student, show_pii=show_pii),
+        },
+    )
+
+
+@login_required
+def student_create(request):
+    scope = request.scope
+    scope.require_any(perms.CHANGE)
+    form = StudentForm(
+        request.POST or None,
+        initial={"school": request.GET.get("school")},
+        schools=selectors.schools_changeable(scope=scope),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            student = services.student_create(
+                actor=Actor.from_request(request),
+                school=form.cleaned_data["school"],
+                data=form.service_data(),
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect("registry:student_detail", student_id=student.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("New student"), "cancel_url": reverse("registry:student_list")},
+    )
+
+
+def _changeable(request, student_id):
+    scope = request.scope
+    student = selectors.student_get(scope=scope, pk=student_id)
+    scope.require(perms.CHANGE, student.school.unit.path if student.school_id else None)
+    return student
+
+
+@login_required
+def student_edit(request, student_id: int):
+    student = _changeable(request, student_id)
+    initial = {k: getattr(student, k) for k in EDIT_FIELDS} | {"school": student.school_id}
+    form = StudentForm(
+        request.POST or None,
+        initial=initial,
+        schools=selectors.schools_changeable(scope=request.scope),
+        editing=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.student_update(
+                actor=Actor.from_request(request), student=student, data=form.service_data(changed_only=True)
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect("registry:student_detail", student_id=student.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("Edit student"), "subject": student, "cancel_url": _url(student)},
+    )
+
+
+@login_required
+def student_status(request, student_id: int):
+    student = _changeable(request, student_id)
+    form = StudentStatusForm(
+        request.POST or None, initial={"status": student.status, "on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.student_set_status(
+                actor=Actor.from_request(request),
+                student=student,
+                status=d["status"],
+                on=d["on"],
+                note=d["note"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect("registry:student_detail", student_id=student.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("Change status"), "subject": student, "cancel_url": _url(student)},
+    )
+
+
+@login_required
+def student_transfer(request, student_id: int):
+    scope = request.scope
+    student = _changeable(request, student_id)
+    data = request.POST or None
+    raw_school = (request.POST.get("to_school") or request.GET.get("to_school") or "").strip()
+    school_id = int(raw_school) if raw_school.isdigit() else student.school_id
+    classes = _class_choices(scope, school_id)
+    form = TransferForm(
+        data,
+        initial={"to_school": school_id, "on": timezone.localdate()},
+        schools=_school_choices(scope),
+        classes=selectors.class_list(scope=scope, filters=ClassFilter())[0].filter(
+            pk__in=[c.pk for c in classes]
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.enrolment_transfer(
+                actor=Actor.from_request(request),
+                student=student,
+                to_class=d["to_class"],
+                on=d["on"],
+                note=d["note"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect("registry:student_detail", student_id=student.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("Transfer"),
+            "subject": student,
+            "cancel_url": _url(student),
+            "reload_field": "to_school",
+            "help": _(
+                "Moving a student to another school changes both schools' records: only a user "
+                "who may change both schools can do it."
+            ),
+        },
+    )
+
+
+def _url(student):
+    return reverse("registry:student_detail", kwargs={"student_id": student.pk})
