@@ -38,7 +38,10 @@ _SUSPECT_POLARS = (
     "[" + _rust_class("".join(sorted(set(vnfonts.TCVN3_MARKERS + vnfonts.VNI_MARKERS)))) + "]"
     "|[aeouyAEOUY][ùõÙÕ]|[a-zđ][ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ]"
 )
-_TITLE_WORDS = r"^\p{Lu}[\p{Ll}\p{M}]*(?: \p{Lu}[\p{Ll}\p{M}]*)*$"
+# One pass finds every name that is not already "Word Word Word" in NFC without mojibake:
+# edge/double spaces, a word starting lower-case, a capital inside a word, combining marks,
+# digits or punctuation, legacy-font markers.
+_NAME_NEEDS_WORK = r"^\s|\s$|\s\s|(?:^|\s)\P{Lu}|\p{L}\p{Lu}|\p{M}|[^\p{L} ]|" + _SUSPECT_POLARS
 
 
 class Sink:
@@ -128,9 +131,11 @@ class Normaliser:
         if col.choices is not None:
             return self._choices(frame, sink, col)
         if kind in (K.TEXT, K.NAME):
-            clean = (s == s.str.normalize("NFC")) & ~s.str.contains("  ") & ~s.str.contains(_SUSPECT_POLARS)
+            # Combining marks mean NFD (or stray accents): the slow path decides.
             if kind == K.NAME:
-                clean = clean & s.str.contains(_TITLE_WORDS)
+                clean = ~s.str.contains(_NAME_NEEDS_WORK)
+            else:
+                clean = ~s.str.contains(r"\p{M}|\s\s|" + _SUSPECT_POLARS)
             fix = fix_name if kind == K.NAME else fix_text
             todo = ~clean.fill_null(True)
             if not todo.any():
@@ -138,17 +143,14 @@ class Normaliser:
             frame, fixed = self._python(frame, sink, key, fix, todo, pl.String)
             return frame.with_columns(pl.when(todo).then(fixed).otherwise(pl.col(key)).alias(key))
         if kind == K.CODE:
-            return frame.with_columns(
-                pl.col(key).str.replace(r"\.0$", "").str.replace_all(r"\s+", "").str.to_uppercase().alias(key)
-            )
+            if not s.str.contains(r"[^0-9A-Z]").any():
+                return frame
+            code = pl.col(key).str.replace_all(r"\s+", "").str.replace(r"\.0$", "").str.to_uppercase()
+            return frame.with_columns(pl.when(code.str.len_bytes() > 0).then(code).alias(key))
         if kind == K.DATE:
-            fast = s.str.contains(r"^\d{2}/\d{2}/\d{4}$").fill_null(False)
+            # dd/mm/yyyy parses directly; anything else (d/m/yyyy, ISO, serials, junk) is slow path
             parsed = s.str.strptime(pl.Date, "%d/%m/%Y", strict=False)
-            frame = sink.flag(
-                frame, fast & parsed.is_null(), key, "date_invalid", ERROR,
-                _("Not a valid date (expected dd/mm/yyyy)."),
-            )  # fmt: skip
-            todo = ~fast & s.is_not_null()
+            todo = s.is_not_null() & (parsed.is_null() | (s.str.len_bytes() != 10))
             if todo.any():
                 frame, fixed = self._python(frame, sink, key, fix_date, todo, pl.Date)
                 parsed = pl.select(pl.when(todo).then(fixed).otherwise(parsed)).to_series()
@@ -231,26 +233,29 @@ def fix_text(value: str) -> tuple[str, list[Issue]]:
         )
     text = nfc(value)
     text, more = _legacy(text)
-    return tidy_spaces(text), issues + more
+    return tidy_spaces(text) or None, issues + more
 
 
 def fix_name(value: str) -> tuple[str, list[Issue]]:
     text, issues = _legacy(value)
     fixed, more = names.normalise(text)
-    return fixed, issues + more
+    return fixed or None, [i for i in issues + more if fixed or i.code != "name_spacing"]
 
 
 def fix_date(value: str) -> tuple[Any, list[Issue]]:
-    return dates.parse(value)
+    return dates.parse(value.strip())
 
 
 def fix_pid(value: str) -> tuple[str | None, list[Issue]]:
-    fixed, issues = personal_id.normalise(value)
+    fixed, issues = personal_id.normalise(value.strip())
     return fixed or None, issues
 
 
 def fix_phone(value: str) -> tuple[str | None, list[Issue]]:
-    return phones.normalise(value)
+    if not value.strip():
+        return None, []
+    fixed, issues = phones.normalise(value.strip())
+    return fixed or None, issues
 
 
 _YEAR = re.compile(r"^(\d{4})\s*[-/–—]\s*(\d{4})$")
@@ -271,7 +276,7 @@ def fix_school_year(value: str) -> tuple[str | None, list[Issue]]:
 
 def fix_class_name(value: str) -> tuple[str, list[Issue]]:
     text = tidy_spaces(nfc(value))
-    return (text.upper() if text[:1].isdigit() else text), []
+    return (text.upper() if text[:1].isdigit() else text) or None, []
 
 
 def normalise_frame(

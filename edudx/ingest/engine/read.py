@@ -137,11 +137,9 @@ def read_csv(path: Path, *, chunk_rows: int) -> Table:
             seen += batch.height
             if seen > max_rows:
                 raise FileRejected("too_many_rows", _("The file has too many rows."))
-            # polars keeps whitespace; empty strings mean empty cells
-            yield batch.with_columns(
-                pl.col(ROW).cast(pl.Int64),
-                *[pl.col(c).str.strip_chars().replace("", None) for c in names],
-            )
+            # Empty fields arrive as null; surrounding spaces are left to the normalisers, whose
+            # fast paths are anchored patterns (a padded value simply takes the slow path).
+            yield batch.with_columns(pl.col(ROW).cast(pl.Int64))
 
     return Table(headers=headers, chunks=chunks(), encoding=encoding, cleanup=cleanup)
 

@@ -38,36 +38,36 @@ def natural_key(frame: pl.DataFrame, kind: Kind) -> pl.DataFrame:
 
 
 class Duplicates:
-    """Natural keys seen so far in the file, across chunks."""
+    """Natural keys seen so far in the file, across chunks (kept as a polars frame)."""
 
     def __init__(self) -> None:
-        self.first_row: dict[str, int] = {}
+        self.seen = pl.DataFrame(schema={KEY: pl.String, "__first": pl.Int64, "__h": pl.UInt64})
 
     def check(self, frame: pl.DataFrame, sink: Sink, kind: Kind) -> pl.DataFrame:
-        keys = frame[KEY].to_list()
-        rows = frame[ROW].to_list()
-        dup_rows: list[int] = []
-        seen = self.first_row
-        for k, r in zip(keys, rows, strict=True):
-            if k is None:
-                continue
-            if k in seen:
-                dup_rows.append(r)
-            else:
-                seen[k] = r
-        if not dup_rows:
+        keys = frame[KEY]
+        present = keys.is_not_null()
+        hashes = keys.hash(seed=7)
+        within = keys.is_duplicated() & ~keys.is_first_distinct()
+        candidates = hashes.is_in(self.seen["__h"]) & present
+        earlier = candidates
+        if candidates.any():  # confirm hash hits by the text itself
+            hit = set(self.seen.filter(pl.col("__h").is_in(hashes.filter(candidates)))[KEY].to_list())
+            earlier = candidates & keys.is_in(list(hit))
+        dup = present & (within | earlier)
+        fresh = frame.filter(present & ~dup).select(
+            KEY, pl.col(ROW).alias("__first"), hashes.filter(present & ~dup).alias("__h")
+        )
+        self.seen = pl.concat([self.seen, fresh])
+        if not dup.any():
             return frame
         field = kind.natural_key[0]
-        for r in dup_rows:
-            k = keys[rows.index(r)] if len(dup_rows) < 50 else None
-            first = seen.get(k) if k else None
-            msg = (
-                _("Duplicate of row %(row)s in this file.") % {"row": first}
-                if first
-                else _("The same record appears earlier in this file.")
-            )
-            sink.problems.add(r, sink.header_of.get(field, field), "duplicate_in_file", ERROR, msg)
-        return frame.with_columns((pl.col("__err") | pl.col(ROW).is_in(dup_rows)).alias("__err"))
+        dups = frame.filter(dup).select(ROW, KEY).join(self.seen.select(KEY, "__first"), on=KEY, how="left")
+        for row, _key, first in dups.iter_rows():
+            sink.problems.add(
+                row, sink.header_of.get(field, field), "duplicate_in_file", ERROR,
+                _("Duplicate of row %(row)s in this file.") % {"row": first},
+            )  # fmt: skip
+        return frame.with_columns((pl.col("__err") | dup).alias("__err"))
 
 
 def missing_key(frame: pl.DataFrame, sink: Sink, kind: Kind) -> pl.DataFrame:
@@ -107,13 +107,18 @@ def person_rules(frame: pl.DataFrame, sink: Sink, ctx: Context) -> pl.DataFrame:
         return frame
     pid = pl.col("personal_id")
     present = pid.is_not_null()
-    frame = sink.flag(frame, present & ~pid.str.contains(r"^\d+$"), "personal_id", "pid_not_digits", ERROR,
-                      _("The personal ID must contain digits only."))  # fmt: skip
-    frame = sink.flag(frame, present & pid.str.contains(r"^\d{9}$"), "personal_id", "pid_old_9_digit", ERROR,
-                      _("This is an old 9-digit ID card number; the 12-digit personal ID is required."))  # fmt: skip
-    frame = sink.flag(frame, present & pid.str.contains(r"^\d+$") & ~pid.str.contains(r"^(\d{9}|\d{12})$"),
-                      "personal_id", "pid_length", ERROR, _("The personal ID must have 12 digits."))  # fmt: skip
-    ok = present & pid.str.contains(r"^\d{12}$")
+    ok_series = frame.select((present & pid.str.contains(r"^\d{12}$")).fill_null(False)).to_series()
+    bad = frame["personal_id"].is_not_null() & ~ok_series
+    if bad.any():  # the rare structural failures: checked on those rows only
+        frame = sink.flag(frame, bad & ~frame["personal_id"].str.contains(r"^\d+$"), "personal_id",
+                          "pid_not_digits", ERROR, _("The personal ID must contain digits only."))  # fmt: skip
+        frame = sink.flag(frame, bad & frame["personal_id"].str.contains(r"^\d{9}$"), "personal_id",
+                          "pid_old_9_digit", ERROR,
+                          _("This is an old 9-digit ID card number; the 12-digit personal ID is required."))  # fmt: skip
+        frame = sink.flag(frame, bad & frame["personal_id"].str.contains(r"^\d+$")
+                          & ~frame["personal_id"].str.contains(r"^\d{9}$"),
+                          "personal_id", "pid_length", ERROR, _("The personal ID must have 12 digits."))  # fmt: skip
+    ok = pl.lit(ok_series)
     prov = pid.str.slice(0, 3)
     frame = sink.flag(
         frame, ok & prov.str.starts_with("0") & ~prov.is_in(list(PID_PROVINCES)), "personal_id",

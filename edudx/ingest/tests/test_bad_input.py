@@ -66,7 +66,7 @@ def test_too_many_columns_and_rows(tmp_path, settings, city):
     wide.write_text(",".join(f"c{i}" for i in range(5000)) + "\n1\n")
     assert "too_many_columns" in codes(check(wide))
     settings.INGEST_MAX_ROWS = 3
-    rows = [student_row(code=f"79{i:08d}", pid=None or f"0792149{i:05d}") for i in range(10)]
+    rows = [student_row(code=f"79{i:08d}", pid=f"0792149{i:05d}") for i in range(10)]
     assert "too_many_rows" in codes(
         pipeline.process(
             kind=get("students"), path=write_csv(tmp_path / "r.csv", rows), actor=Actor.system(), chunk_rows=2
