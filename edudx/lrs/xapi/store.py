@@ -58,8 +58,11 @@ def comparable(stmt: dict[str, Any]) -> Any:
     return out
 
 
-def _unsigned(stmt: dict[str, Any]) -> dict[str, Any]:
-    return stmt
+def _as_sent(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored statement without the timestamp the LRS filled in (it equals `stored`)."""
+    if stored.get("timestamp") == stored.get("stored"):
+        stored.pop("timestamp", None)
+    return stored
 
 
 def authority_for(credential: Credential | None) -> dict[str, Any]:
@@ -176,7 +179,7 @@ def store_statements(
         for stmt in statements:
             sid = stmt.get("id", "").lower()
             if sid and sid in existing:
-                if comparable(json.loads(existing[sid].data)) != comparable(stmt):
+                if comparable(_as_sent(json.loads(existing[sid].data))) != comparable(stmt):
                     raise XapiError(409, f"statement {sid} already exists with different content")
                 out.append(sid)
                 continue
