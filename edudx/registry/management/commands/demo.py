@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import resource
 import time
 
 from django.conf import settings
@@ -67,6 +68,7 @@ class Command(BaseCommand):
             "registry_seconds": round(registry_seconds, 1),
             "total_seconds": round(total, 1),
             "counts": counts,
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "steps": [{"app": a, "result": r, "seconds": round(s, 1)} for a, r, s in results],
         }
         with contextlib.suppress(OSError):
