@@ -106,7 +106,10 @@ class Device(TimeStamped):
         verbose_name = _("device")
         verbose_name_plural = _("devices")
         indexes = [
-            models.Index(fields=["school", "category", "condition"], name="infra_device_school_cat"),
+            # Covers the readiness aggregate (counts by category, condition and age per school).
+            models.Index(
+                fields=["school", "condition", "category", "acquired_on"], name="infra_device_readiness"
+            ),
             models.Index(fields=["school", "asset_tag", "id"], name="infra_device_school_tag"),
         ]
 

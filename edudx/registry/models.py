@@ -160,6 +160,8 @@ class Student(Person):
             models.Index(fields=["name_key", "id"], name="registry_student_name"),
             models.Index(fields=["school", "name_key", "id"], name="registry_student_school_name"),
             models.Index(fields=["personal_id"], name="registry_student_pid"),
+            # Covers "pupils studying per school" counts that dashboards of every module run.
+            models.Index(fields=["school", "status"], name="registry_student_school_stat"),
         ]
         constraints = [
             models.UniqueConstraint(
