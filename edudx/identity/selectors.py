@@ -62,6 +62,31 @@ def status_counts(
     return counts
 
 
+def problem_queryset(
+    *,
+    scope: Scope,
+    kind: str = PersonKind.STUDENT,
+    school_id: int | None = None,
+    status: str = "",
+    q: str = "",
+) -> QuerySet:
+    """People whose registry check found a problem (mismatch, not found, error), in scope."""
+    scope.require_any(perms.VIEW)
+    statuses = (status,) if status in PROBLEM_STATUSES else PROBLEM_STATUSES
+    flagged = Verification.objects.filter(kind=kind, status__in=statuses).values("person_id")
+    if kind == PersonKind.STUDENT:
+        qs, _order = registry.student_list(scope=scope, filters=registry.StudentFilter(school=school_id, q=q))
+    else:
+        qs, _order = registry.staff_list(scope=scope, filters=registry.StaffFilter(school=school_id, q=q))
+    return qs.filter(pk__in=flagged)
+
+
+def verifications_for(*, kind: str, people: list[Any]) -> dict[int, Verification]:
+    """Status rows of people already read through a scoped selector."""
+    rows = Verification.objects.filter(kind=kind, person_id__in=[p.pk for p in people])
+    return {v.person_id: v for v in rows}
+
+
 def problem_page(
     *,
     scope: Scope,
@@ -72,18 +97,10 @@ def problem_page(
     cursor: str | None = None,
     limit: int = 50,
 ) -> tuple[Page, dict[int, Verification]]:
-    """People whose registry check found a problem, by name, with their status rows."""
-    scope.require_any(perms.VIEW)
-    statuses = (status,) if status in PROBLEM_STATUSES else PROBLEM_STATUSES
-    flagged = Verification.objects.filter(kind=kind, status__in=statuses).values("person_id")
-    if kind == PersonKind.STUDENT:
-        qs, _order = registry.student_list(scope=scope, filters=registry.StudentFilter(school=school_id, q=q))
-    else:
-        qs, _order = registry.staff_list(scope=scope, filters=registry.StaffFilter(school=school_id, q=q))
-    qs = qs.filter(pk__in=flagged)
+    """One page of problems by name, with their status rows."""
+    qs = problem_queryset(scope=scope, kind=kind, school_id=school_id, status=status, q=q)
     page = paginate(qs, order=("name_key", "id"), cursor=cursor, limit=limit)
-    rows = Verification.objects.filter(kind=kind, person_id__in=[p.pk for p in page.items])
-    return page, {v.person_id: v for v in rows}
+    return page, verifications_for(kind=kind, people=page.items)
 
 
 def schools_to_verify(*, scope: Scope) -> list[Any]:

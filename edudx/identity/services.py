@@ -127,7 +127,7 @@ def _record(*, actor, kind, people, queries, results, source, summary) -> None:
     }
     to_create, to_update, entries = [], [], []
     for person, query, result in zip(people, queries, results, strict=True):
-        status = STATUS_OF[result.status]
+        status = STATUS_OF[result.status].value
         summary.checked += 1
         summary.counts[status] = summary.counts.get(status, 0) + 1
         current = existing.get(person.pk)

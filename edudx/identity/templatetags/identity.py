@@ -26,3 +26,23 @@ def differing_labels(fields):
 
     names = {"full_name": _("full name"), "date_of_birth": _("date of birth"), "gender": _("gender")}
     return ", ".join(str(names.get(f, f)) for f in fields or ())
+
+
+@register.inclusion_tag("identity/_summary_card.html", takes_context=True)
+def verification_summary(context, kind="student"):
+    """A dashboard card: people in the user's scope by verification status, with a link."""
+    request = context.get("request")
+    scope = getattr(request, "scope", None)
+    if scope is None or not scope.has_perm(selectors.perms.VIEW):
+        return {"show": False}
+    counts = selectors.status_counts(scope=scope, kind=kind)
+    labels = dict(Status.choices)
+    total = sum(counts.values())
+    return {
+        "show": True,
+        "total": total,
+        "rows": [
+            {"status": s, "label": labels[s], "n": n, "pct": round(100 * n / total) if total else 0}
+            for s, n in counts.items()
+        ],
+    }

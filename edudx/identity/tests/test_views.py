@@ -109,3 +109,39 @@ def test_badge_shows_the_status_and_the_fields_that_differ(city, city_registry):
 def test_badge_shows_unverified_before_any_check_and_nothing_without_permission(city):
     assert 'data-status="unverified"' in render_badge(city, Role.TEACHER, city.students[0])
     assert render_badge(city, Role.STUDENT, city.students[0]).strip() == ""
+
+
+def test_export_lists_the_problems_in_scope_with_masked_ids(city, city_registry, client_for):
+    verify_all(city)
+    r = client_for(Role.SCHOOL_ADMIN).get(reverse("identity:problems_export"))
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    text = b"".join(r.streaming_content).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert len(lines) == 3  # header + the two mismatches of school A1
+    assert city.students[1].full_name in text and city.students[2].full_name in text
+    assert city.students[1].personal_id not in text
+    assert city.students[3].full_name not in text  # school A2
+
+
+def test_export_never_starts_a_cell_with_a_formula():
+    from edudx.identity.views import _cell
+
+    assert _cell("=HYPERLINK()") == "'=HYPERLINK()"
+    assert _cell("-1") == "'-1"
+    assert _cell("Nguyễn") == "Nguyễn"
+
+
+def test_dashboard_card_counts_the_users_scope(city, city_registry):
+    verify_all(city)
+    request = RequestFactory().get("/")
+    request.scope = city.scope_of(Role.SCHOOL_ADMIN)
+    html = Template("{% load identity %}{% verification_summary %}").render(Context({"request": request}))
+    assert 'data-testid="summary-verified">1 ' in html
+    assert 'data-testid="summary-mismatch">2 ' in html
+    request.scope = city.scope_of(Role.STUDENT)
+    assert (
+        Template("{% load identity %}{% verification_summary %}")
+        .render(Context({"request": request}))
+        .strip()
+        == ""
+    )
