@@ -223,6 +223,7 @@ EDUDX_CITIZEN_REGISTRY_TIMEOUT = env.float("EDUDX_CITIZEN_REGISTRY_TIMEOUT", def
 EDUDX_CITIZEN_REGISTRY_RETRIES = env.int("EDUDX_CITIZEN_REGISTRY_RETRIES", default=4)
 EDUDX_CITIZEN_REGISTRY_CACHE_SECONDS = env.int("EDUDX_CITIZEN_REGISTRY_CACHE_SECONDS", default=24 * 3600)
 
+LOGGING["loggers"]["httpx"] = {"level": "WARNING"}  # one INFO line per registry request is noise
 # --- LRS (xAPI learning record store)
 LRS_MAX_LIMIT = env.int("LRS_MAX_LIMIT", default=500)
 LRS_TOKEN_SECONDS = env.int("LRS_TOKEN_SECONDS", default=3600)
