@@ -56,7 +56,7 @@ def statement_summary(*, scope: Scope, since: dt.datetime | None = None) -> dict
         .order_by("unit_path")
     )
     by_week = list(
-        qs.annotate(week=TruncWeek("stored"))
+        qs.annotate(week=TruncWeek("timestamp"))
         .values("week")
         .annotate(
             statements=Count("id"),

@@ -1,0 +1,40 @@
+"""LRS management API (/api/v1/lrs/): the platform's own view of the learning records.
+The xAPI endpoints themselves are plain Django views under /lrs/xapi/ (see urls.py)."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema
+
+from . import permissions as perms
+from . import selectors
+
+router = Router(tags=["lrs"])
+
+
+class Totals(Schema):
+    statements: int
+    learners: int
+    activities: int
+    completions: int
+
+
+class CredentialOut(Schema):
+    id: int
+    name: str
+    key: str
+    unit_id: int
+    is_active: bool
+    can_read: bool
+    can_write: bool
+
+
+@router.get("/summary", response=Totals, summary="Learning-record totals in the caller's scope")
+def summary(request):
+    request.scope.require_any(perms.VIEW_ANALYTICS)
+    return selectors.statement_summary(scope=request.scope)["totals"]
+
+
+@router.get("/credentials", response=list[CredentialOut], summary="xAPI keys the caller manages")
+def credentials(request):
+    request.scope.require_any(perms.MANAGE_CREDENTIALS)
+    return list(selectors.credential_list(scope=request.scope).order_by("name", "id")[:500])
