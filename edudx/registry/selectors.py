@@ -341,3 +341,14 @@ def school_names(*, pks: list[int]) -> dict[int, str]:
     """Names of schools named in history entries (both ends of a transfer, like the
     enrolment history, are shown on the student's record)."""
     return dict(School.objects.filter(pk__in=pks).values_list("pk", "unit__name"))
+
+
+def schools_by_code(codes) -> dict[str, dict]:
+    """{MOET code: {"id", "level", "path"}} for importers resolving references in bulk; the
+    caller checks its Scope against each path before writing anything."""
+    return {
+        r["moet_code"]: {"id": r["id"], "level": r["level"], "path": r["unit__path"]}
+        for r in School.objects.filter(moet_code__in=list(codes)).values(
+            "id", "moet_code", "level", "unit__path"
+        )
+    }
