@@ -53,6 +53,10 @@ def _set_state(run: ImportRun, state: str, **fields: Any) -> None:
     ImportRun.objects.filter(pk=run.pk).update(state=state, **fields)
 
 
+def chunk_rows() -> int:
+    return int(getattr(settings, "INGEST_CHUNK_ROWS", 50_000))
+
+
 def get_kind(name: str) -> kinds_mod.Kind:
     try:
         return kinds_mod.get(name)
@@ -206,6 +210,7 @@ def run_check(*, actor: Actor, run: ImportRun, on_progress=None) -> ImportRun:
     with _local_copy(run) as path:
         outcome = pipeline.process(
             kind=kind, path=path, actor=_import_actor(actor, run), write=False, mode=run.mode,
+            chunk_rows=chunk_rows(),
             on_progress=_progress_writer(run, on_progress),
         )  # fmt: skip
     state = ImportRun.State.FAILED if outcome.rejected_file else ImportRun.State.CHECKED
@@ -236,6 +241,7 @@ def run_commit(
         with _local_copy(run) as path:
             outcome = pipeline.process(
                 kind=kind, path=path, actor=_import_actor(actor, run), write=True, mode=run.mode,
+                chunk_rows=chunk_rows(),
                 on_progress=_progress_writer(run, on_progress), should_cancel=cancelled,
             )  # fmt: skip
     except Exception as exc:

@@ -33,6 +33,7 @@ from edudx.core.rules.people import (
 )
 from edudx.core.text import fold
 from edudx.ingest import kinds as K
+from edudx.ingest.engine.read import ROW
 from edudx.ingest.engine.validate import KEY, age_vs_grade, person_rules
 
 from . import permissions as perms
@@ -229,9 +230,20 @@ def resolve_class(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFram
         frame, pl.col("__grade").is_not_null() & ((pl.col("__grade") < lo) | (pl.col("__grade") > hi)),
         "class_name", "class_name_level_mismatch", ERROR, _("This class name does not fit the school's level."),
     )  # fmt: skip
+    # Say it once per class (its first row in the file), not on every pupil of the class.
+    announced: set = ctx.cache.setdefault("announced_classes", set())
+    candidates = frame.filter(new_class & pl.col("__grade").is_not_null() & ~pl.col("__err"))
+    firsts = candidates.unique(
+        subset=["school_id", "year_id", "class_name"], keep="first", maintain_order=True
+    )
+    rows = []
+    for row, sid, yid, name in firsts.select(ROW, "school_id", "year_id", "class_name").iter_rows():
+        if (sid, yid, name) not in announced:
+            announced.add((sid, yid, name))
+            rows.append(row)
     return sink.flag(
-        frame, new_class & pl.col("__grade").is_not_null() & ~pl.col("__err"), "class_name", "class_will_be_created",
-        WARNING, _("The class does not exist yet; it will be created."),
+        frame, pl.col(ROW).is_in(rows), "class_name", "class_will_be_created", WARNING,
+        _("The class does not exist yet; it will be created."),
     )  # fmt: skip
 
 
