@@ -130,8 +130,16 @@ def search_index_suspended(indexes: Sequence[tuple[str, str]]) -> Iterator[None]
         rebuild_search_indexes(indexes)
 
 
+def _fire_deferred_constraints() -> None:
+    """PostgreSQL refuses CREATE INDEX on a table with pending deferred foreign-key checks
+    (Django declares foreign keys DEFERRABLE INITIALLY DEFERRED): run them now."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        connection.check_constraints()
+
+
 def rebuild_search_indexes(indexes: Sequence[tuple[str, str]]) -> None:
     vendor = connection.vendor
+    _fire_deferred_constraints()
     with connection.cursor() as cur:
         for table, column in indexes:
             if vendor == "sqlite":
@@ -177,6 +185,7 @@ def indexes_suspended(tables: Sequence[str], log=None) -> Iterator[None]:
     finally:
         if log:
             log(f"building {len(saved)} indexes")
+        _fire_deferred_constraints()
         with connection.cursor() as cur:
             for _name, sql in saved:
                 cur.execute(sql)
