@@ -11,15 +11,16 @@ from edudx.core.rules.ethnicity import ETHNIC_GROUPS
 from edudx.core.rules.levels import Level, Ownership
 from edudx.core.rules.people import Gender, Position, Qualification, StaffStatus, StudentStatus
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 ETHNICITY_CHOICES = [("", "—"), *sorted(ETHNIC_GROUPS.items())]
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """Dates as the sector writes them, dd/mm/yyyy, whatever the browser's locale."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        attrs = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(format="%d/%m/%Y", attrs=attrs, **kwargs)
 
 
 def date_field(label, *, required: bool = False) -> forms.DateField:

@@ -82,6 +82,24 @@ def test_student_list_paginates_with_a_cursor(city, client_for, monkeypatch):
     assert desc[0].full_name.startswith("Trần")
 
 
+def test_student_list_query_count_does_not_grow_with_rows(city, client_for, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(Role.DEPT_OFFICER)
+    with CaptureQueriesContext(connection) as before:
+        c.get(url("student_list"))
+    admin = city.actor_of(Role.DEPT_ADMIN)
+    for n in range(5):
+        services.student_create(
+            actor=admin,
+            school=city.schools[n % 4],
+            data={"full_name": f"Võ Thị {'ABCDE'[n]}", "gender": "female"},
+        )
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        c.get(url("student_list"))
+
+
 def test_school_list_filters_by_area_and_grouping(city, client_for):
     c = client_for(Role.DEPT_OFFICER)
     html = body(c.get(url("school_list"), {"area": city.wards[1].pk}))
@@ -302,7 +320,10 @@ def test_school_edit_renames_the_school(city, client_for):
     data["name"] = "Trường THCS Lê Quý Đôn"
     response = c.post(url("school_edit", school_id=school.pk), data)
     assert response.status_code == 302
-    assert "Trường THCS Lê Quý Đôn" in body(c.get(url("school_detail", school_id=school.pk)))
+    html = body(c.get(url("school_detail", school_id=school.pk)))
+    assert "Trường THCS Lê Quý Đôn" in html
+    # The rename is recorded on the school's unit and shown in the school's history.
+    assert "Trường THCS Thử PA1" in html
 
 
 def test_staff_create_through_the_form(city, client_for):

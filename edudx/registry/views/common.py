@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -151,7 +152,7 @@ def _xlsx(*, name: str, headers: list[str], rows: Iterable[Iterable[Any]]) -> Ht
 _MASKED_FIELDS = {"personal_id": mask}
 
 
-def history_rows(obj, *, show_pii: bool) -> list[dict[str, Any]]:
+def history_rows(obj, *, show_pii: bool, also: tuple = ()) -> list[dict[str, Any]]:
     """History entries of `obj` ready for the page: field label and before → after, with
     personal IDs and parents' phones masked for readers without registry.view_pii."""
     from edudx.core.models import HistoryEntry
@@ -167,17 +168,25 @@ def history_rows(obj, *, show_pii: bool) -> list[dict[str, Any]]:
         "system": _("system"),
     }
     entries = history.entries_for(obj)
+    if also:
+        # e.g. a school's unit: its renames and moves belong to the school's story.
+        entries = sorted(
+            [*entries, *(e for other in also for e in history.entries_for(other))],
+            key=lambda e: (e.at, e.pk),
+            reverse=True,
+        )
     school_ids = {v for e in entries for v in (e.changes or {}).get("school", []) if isinstance(v, int)}
     schools = selectors.school_names(pks=sorted(school_ids)) if school_ids else {}
-    label = field_labeller(type(obj))
     rows = []
     for entry in entries:
+        model = ContentType.objects.get_for_id(entry.content_type_id).model_class() or type(obj)
+        label = field_labeller(model)
         changes = []
         for field, pair in (entry.changes or {}).items():
             before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
             if field == "school":
                 before, after = schools.get(before, before), schools.get(after, after)
-            choices = _choices(type(obj), field)
+            choices = _choices(model, field)
             if choices:
                 before, after = choices.get(before, before), choices.get(after, after)
             if not show_pii and field == "personal_id":

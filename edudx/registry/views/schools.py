@@ -82,7 +82,7 @@ def school_detail(request, school_id: int):
             "counts": selectors.school_counts(scope=scope, school=school),
             "can_change": scope.can(perms.CHANGE, school.unit.path),
             "can_people": scope.can(perms.VIEW_PEOPLE, school.unit.path),
-            "history": history_rows(school, show_pii=False),
+            "history": history_rows(school, show_pii=False, also=(school.unit,)),
         },
     )
 

@@ -7,7 +7,7 @@ function edudxBarChart(id, data, opts) {
     tooltip: {trigger: "axis"},
     grid: {left: 48, right: 16, top: 16, bottom: 32},
     xAxis: {type: "category", data: data.labels},
-    yAxis: {type: "value"},
+    yAxis: {type: "value", minInterval: 1},
     series: [{type: "bar", data: data.values, itemStyle: {color: "#0b4f8a"}}],
   }, opts || {}));
   window.addEventListener("resize", () => chart.resize());
