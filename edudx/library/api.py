@@ -166,7 +166,7 @@ def comment_add(request, resource_id: int, data: CommentIn):
 def most_used(request, subject: str = ""):
     from django.utils import timezone
 
-    since = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    since = selectors.usage_month_start(timezone.localtime())
     return [_out(r) for r in selectors.most_used(scope=request.scope, since=since, subject=subject)]
 
 

@@ -51,6 +51,10 @@ def fts5_expression(query: str, *, column: str | None = None) -> str | None:
     return f"{column} : ({expr})" if column else expr
 
 
+def phrase(query: str) -> str:
+    return " ".join(search_tokens(query))
+
+
 def tsquery(query: str) -> str | None:
     tokens = search_tokens(query)
     if not tokens:
@@ -86,13 +90,19 @@ def ranked(qs: QuerySet, query: str) -> QuerySet | None:
         if expr is None:
             return None
         # A join on the FTS table (not IN + correlated subquery): FTS5 evaluates MATCH once and
-        # hands bm25 for each row; bm25 is lower-is-better, so negate it.
+        # hands bm25 for each row; bm25 is lower-is-better, so negate it. A title holding the
+        # words as typed, in order ("phuong trinh bac hai"), comes before titles that merely
+        # hold all the words ("Hệ hai phương trình bậc nhất hai ẩn").
         return qs.extra(
             tables=[FTS],
             where=[f"{FTS}.rowid = {TABLE}.id", f"{FTS} MATCH %s"],
             params=[expr],
-            select={"rank": f"-bm25({FTS}, {TITLE_WEIGHT}, {BODY_WEIGHT})"},
-        ).order_by("-rank", "-id")
+            select={
+                "phrase": f"instr({TABLE}.search_title, %s) > 0",
+                "rank": f"-bm25({FTS}, {TITLE_WEIGHT}, {BODY_WEIGHT})",
+            },
+            select_params=[phrase(query)],
+        ).order_by("-phrase", "-rank", "-id")
     if connection.vendor == "postgresql":
         tsq = tsquery(query)
         if tsq is None:
@@ -101,13 +111,16 @@ def ranked(qs: QuerySet, query: str) -> QuerySet | None:
         return (
             matching(qs, query)
             .annotate(
+                phrase=RawSQL(f"strpos({TABLE}.search_title, %s) > 0", [phrase(query)], output_field=_bool()),
+            )
+            .annotate(
                 rank=RawSQL(
                     f"ts_rank({weights}::float4[], {_PG_VECTOR}, to_tsquery('simple', %s))",
                     [tsq],
                     output_field=FloatField(),
                 )
             )
-            .order_by("-rank", "-id")
+            .order_by("-phrase", "-rank", "-id")
         )
     m = matching(qs, query)
     return None if m is None else m.annotate(rank=RawSQL("0", [], output_field=FloatField()))

@@ -211,6 +211,19 @@ def user_rating(resource: Resource, user) -> int | None:
     return r.stars if r else None
 
 
+def usage_month_start(now: dt.datetime) -> dt.datetime:
+    """Start of this month; if nothing was used yet this month (a new month, or demo data dated
+    earlier), the start of the latest month with use, so the page is never empty for no reason."""
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if Use.objects.filter(at__gte=start).exists():
+        return start
+    last = Use.objects.order_by("-at").values_list("at", flat=True).first()
+    if last is None:
+        return start
+    last = last.astimezone(now.tzinfo)
+    return last.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
 def most_used(*, scope: Scope, since: dt.datetime, subject: str = "", limit: int = 10) -> list[Resource]:
     """Most used published resources since `since` (views + downloads + LMS picks)."""
     uses = Use.objects.filter(at__gte=since)

@@ -77,7 +77,8 @@ def resource_list(request):
         "can_contribute": request.scope.has_perm(perms.CONTRIBUTE),
     }
     if not f.q and not request.GET.get("cursor"):
-        since = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        since = selectors.usage_month_start(timezone.localtime())
+        ctx["most_used_since"] = since
         ctx["most_used"] = selectors.most_used(scope=request.scope, since=since, subject=f.subject, limit=5)
     template = (
         "library/_results.html"
@@ -105,7 +106,7 @@ def suggest(request):
 
 @login_required
 def most_used(request):
-    since = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    since = selectors.usage_month_start(timezone.localtime())
     by_subject = selectors.most_used_by_subject(scope=request.scope, since=since)
     labels = dict(Subject.choices)
     return render(

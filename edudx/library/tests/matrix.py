@@ -16,13 +16,20 @@ def providers(city) -> dict[str, tuple[int, str]]:
 
     system = Actor.system(source="matrix")
     b1 = city.schools[2]
-    user = accounts.user_create(actor=system, username="t_b1_teacher", full_name="Giáo viên B1", password=None)
+    user = accounts.user_create(
+        actor=system, username="t_b1_teacher", full_name="Giáo viên B1", password=None
+    )
     accounts.membership_grant(actor=system, user=user, role=Role.TEACHER, unit=b1.unit)
     teacher_b1 = Actor(user=user, scope=accounts.scope_for_user(user))
     resource = services.resource_create(
         actor=teacher_b1,
         school=b1,
-        data={"title": MARKER_RESOURCE, "resource_type": "document", "subject": "toan", "licence": "CC-BY-4.0"},
+        data={
+            "title": MARKER_RESOURCE,
+            "resource_type": "document",
+            "subject": "toan",
+            "licence": "CC-BY-4.0",
+        },
         grades=[6],
         upload=("b1.docx", docx_bytes(MARKER_RESOURCE)),
     )

@@ -6,11 +6,22 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .matrix import providers
 
-ROLES = ("dept_admin", "dept_officer", "ward_officer", "cluster_lead", "school_admin", "teacher", "student", "viewer")
+ROLES = (
+    "dept_admin",
+    "dept_officer",
+    "ward_officer",
+    "cluster_lead",
+    "school_admin",
+    "teacher",
+    "student",
+    "viewer",
+)
 
 
 def library_routes() -> list[URLPattern]:
-    library = next(p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "library")
+    library = next(
+        p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "library"
+    )
     return [p for p in library.url_patterns if isinstance(p, URLPattern) and p.pattern.converters]
 
 

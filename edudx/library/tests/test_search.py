@@ -114,3 +114,16 @@ def test_relevance_pages_continue_with_the_cursor(city, corpus):
         scope=scope, filters=ResourceFilter(q="phuong trinh"), limit=1, cursor=first.page.next_cursor
     )
     assert titles(first) != titles(second) and len(titles(second)) == 1
+
+
+@pytest.mark.django_db
+def test_the_words_in_order_beat_the_same_words_scattered(city):
+    publish(city, make_resource(city, title="Hệ hai phương trình bậc nhất hai ẩn"))
+    publish(city, make_resource(city, title="Kế hoạch bài dạy: Phương trình bậc hai một ẩn"))
+    result = selectors.resource_search(
+        scope=city.scope_of("viewer"), filters=ResourceFilter(q="phuong trinh bac hai")
+    )
+    assert titles(result) == [
+        "Kế hoạch bài dạy: Phương trình bậc hai một ẩn",
+        "Hệ hai phương trình bậc nhất hai ẩn",
+    ]

@@ -1,0 +1,451 @@
+"""Demo data for the library: ~2,000 resources with real Vietnamese curriculum topics across
+subjects and grades, every workflow state, real small files (DOCX, PPTX, PDF, H5P) so that
+text extraction and search work, use over the weeks before the demo date, ratings, comments
+and teachers' collections. Bulk writes (city-scale demo), history entries included."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import logging
+import zipfile
+from urllib.parse import quote_plus
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from edudx.core import history
+from edudx.core.demo import DemoContext
+from edudx.core.rules.curriculum import Subject
+from edudx.core.rules.people import Position
+from edudx.registry import selectors as registry
+from edudx.registry.filters import StaffFilter
+
+from . import files, search
+from .curriculum_topics import all_topics
+from .models import (
+    Collection,
+    CollectionItem,
+    Comment,
+    Licence,
+    Rating,
+    Resource,
+    ResourceGrade,
+    ResourceType,
+    ResourceVersion,
+    Series,
+    State,
+    Use,
+)
+
+ORDER = 40
+TOTAL = 2000
+MAX_PDFS = 25
+
+# (resource type, title prefix, file kind or "link", weight)
+KINDS = [
+    (ResourceType.LESSON_PLAN, "Kế hoạch bài dạy", "docx", 22),
+    (ResourceType.DOCUMENT, "Bài giảng", "docx", 18),
+    (ResourceType.WORKSHEET, "Phiếu học tập", "docx", 14),
+    (ResourceType.WORKSHEET, "Đề kiểm tra 15 phút", "pdf", 3),
+    (ResourceType.PRESENTATION, "Bài trình chiếu", "pptx", 14),
+    (ResourceType.INTERACTIVE, "Trò chơi tương tác", "h5p", 4),
+    (ResourceType.VIDEO, "Video bài giảng", "link", 12),
+    (ResourceType.LINK, "Tư liệu tham khảo", "link", 8),
+]
+STATES = [
+    (State.PUBLISHED, 70),
+    (State.DRAFT, 9),
+    (State.SUBMITTED, 8),
+    (State.REVIEWED, 4),
+    (State.RETURNED, 6),
+    (State.TAKEN_DOWN, 3),
+]
+LICENCES = [
+    (Licence.CC_BY, 40),
+    (Licence.CC_BY_SA, 25),
+    (Licence.CC_BY_NC_SA, 15),
+    (Licence.CC_BY_NC, 6),
+    (Licence.CC0, 4),
+    (Licence.SECTOR_ONLY, 10),
+]
+SERIES = [
+    (Series.KNTT, 40),
+    (Series.CTST, 25),
+    (Series.CANH_DIEU, 20),
+    (Series.NATIONAL, 10),
+    (Series.OTHER, 5),
+]
+RETURN_COMMENTS = [
+    "Chưa ghi nguồn hình ảnh; đề nghị bổ sung nguồn và giấy phép.",
+    "Đáp án câu 3 chưa chính xác, thầy/cô kiểm tra lại.",
+    "Nội dung vượt yêu cầu cần đạt của chương trình lớp này.",
+    "Thiếu mục tiêu bài học theo Chương trình GDPT 2018.",
+]
+TAKEDOWN_REASONS = [
+    "Vi phạm bản quyền: sao chép nguyên văn sách giáo khoa.",
+    "Có sai sót kiến thức, chờ tác giả chỉnh sửa.",
+]
+COMMENTS = [
+    "Tài liệu rất hữu ích, cảm ơn thầy/cô đã chia sẻ!",
+    "Em đã dùng cho tiết dạy tuần trước, học sinh hứng thú.",
+    "Phiếu học tập rõ ràng, nên thêm phần đáp án.",
+    "Slide đẹp, dễ chỉnh sửa cho lớp mình.",
+]
+
+
+def _pick(rng, weighted):
+    values, weights = zip(*weighted, strict=True)
+    return rng.choices(values, weights=weights, k=1)[0]
+
+
+def _grade_label(g: int) -> str:
+    return f"lớp {g}"
+
+
+def _body(subject_label: str, grade: int, topic: str, prefix: str) -> list[str]:
+    return [
+        f"{prefix}: {topic}",
+        f"Môn {subject_label} – {_grade_label(grade)} – Chương trình GDPT 2018",
+        "I. Mục tiêu",
+        f"1. Kiến thức: học sinh nêu được nội dung chính của bài “{topic}”.",
+        "2. Năng lực: tự chủ và tự học, giao tiếp và hợp tác, giải quyết vấn đề và sáng tạo.",
+        "3. Phẩm chất: chăm chỉ, trung thực, trách nhiệm.",
+        "II. Thiết bị dạy học và học liệu: máy chiếu, phiếu học tập, sách giáo khoa.",
+        "III. Tiến trình dạy học",
+        "Hoạt động 1: Khởi động (5 phút) – đặt vấn đề từ tình huống thực tế.",
+        f"Hoạt động 2: Hình thành kiến thức mới về {topic.lower()}.",
+        "Hoạt động 3: Luyện tập – học sinh làm việc theo nhóm bốn người.",
+        "Hoạt động 4: Vận dụng – liên hệ với cuộc sống ở Thành phố Hồ Chí Minh.",
+    ]
+
+
+LINES = 12  # _body() writes this many lines
+
+
+@functools.cache
+def _template(kind: str) -> bytes:
+    """A real DOCX/PPTX made once by python-docx/python-pptx with markers where the text goes;
+    each resource's file is this package with the markers replaced (python-docx takes ~0.2 s
+    per document on a busy machine, which for 2,000 files is minutes)."""
+    marks = [f"EDUDXMARK{i:02d}X" for i in range(LINES)]
+    out = io.BytesIO()
+    if kind == "docx":
+        import docx
+
+        doc = docx.Document()
+        doc.add_heading(marks[0], level=1)
+        for m in marks[1:]:
+            doc.add_paragraph(m)
+        doc.save(out)
+    else:
+        from pptx import Presentation
+
+        prs = Presentation()
+        slide = prs.slides.add_slide(prs.slide_layouts[0])
+        slide.shapes.title.text = marks[0]
+        slide.placeholders[1].text = marks[1]
+        for i in range(2, LINES, 4):
+            s = prs.slides.add_slide(prs.slide_layouts[1])
+            s.shapes.title.text = marks[i]
+            s.placeholders[1].text = "\n".join(marks[i + 1 : i + 4])
+        prs.save(out)
+    return out.getvalue()
+
+
+@functools.cache
+def _entries(kind: str) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    src = zipfile.ZipFile(io.BytesIO(_template(kind)))
+    return [(info, src.read(info)) for info in src.infolist()]
+
+
+def _fill(kind: str, lines: list[str]) -> bytes:
+    from xml.sax.saxutils import escape
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for info, data in _entries(kind):
+            if b"EDUDXMARK" in data:
+                text = data.decode("utf-8")
+                for i, line in enumerate(lines[:LINES]):
+                    text = text.replace(f"EDUDXMARK{i:02d}X", escape(line))
+                data = text.encode("utf-8")
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def _docx(lines: list[str]) -> bytes:
+    return _fill("docx", lines)
+
+
+def _pptx(lines: list[str]) -> bytes:
+    return _fill("pptx", lines)
+
+
+def _pdf(lines: list[str]) -> bytes:
+    from html import escape
+
+    from weasyprint import HTML
+
+    body = "".join(f"<p>{escape(line)}</p>" for line in lines[1:])
+    html = (
+        "<html lang='vi'><body style='font-family: DejaVu Sans; font-size: 11pt'>"
+        f"<h1 style='font-size:15pt'>{escape(lines[0])}</h1>{body}"
+        "<p>Câu 1. (2 điểm) ...</p><p>Câu 2. (3 điểm) ...</p></body></html>"
+    )
+    return HTML(string=html).write_pdf()
+
+
+def _h5p(lines: list[str]) -> bytes:
+    import json
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(
+            "h5p.json", json.dumps({"title": lines[0], "language": "vi", "mainLibrary": "H5P.QuestionSet"})
+        )
+        zf.writestr("content/content.json", json.dumps({"questions": lines[2:6]}, ensure_ascii=False))
+    return out.getvalue()
+
+
+MAKERS = {"docx": _docx, "pptx": _pptx, "pdf": _pdf, "h5p": _h5p}
+
+
+def build(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    scope = ctx.actor.scope
+    schools = list(registry.school_list(scope=scope)[0].order_by("moet_code")[:400])
+    if not schools:
+        ctx.log("library: no schools, skipped")
+        return
+    staff_qs, _o = registry.staff_list(scope=scope, filters=StaffFilter(position=Position.TEACHER))
+    teachers: dict[int, list[tuple[str, int | None]]] = {}
+    for sid, name, uid in staff_qs.filter(school_id__in=[s.pk for s in schools]).values_list(
+        "school_id", "full_name", "user_id"
+    )[:20000]:
+        teachers.setdefault(sid, []).append((name, uid))
+    users = ctx.data.get("users", {})
+    demo_teacher = users.get("teacher")
+    demo_school_admin = users.get("school_admin")
+    home_school = schools[0]
+    if demo_teacher is not None:
+        from edudx.accounts.services import scope_for_user
+
+        paths = scope_for_user(demo_teacher).paths_for("library.contribute") or ()
+        home_school = next((s for s in schools if any(s.unit.path.startswith(p) for p in paths)), schools[0])
+
+    topics = all_topics()
+    labels = dict(Subject.choices)
+    now = dt.datetime.combine(ctx.today, dt.time(9, 0), tzinfo=dt.UTC)
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    pdfs = 0
+    resources: list[Resource] = []
+    payloads: list[tuple[str, bytes | None, str, list[int]]] = []
+    for i in range(TOTAL):
+        subject, grade, topic = topics[i % len(topics)] if i < len(topics) else rng.choice(topics)
+        rtype, prefix, fkind, _w = rng.choices(KINDS, weights=[k[3] for k in KINDS], k=1)[0]
+        school = home_school if i % 12 == 0 else rng.choice(schools)
+        state = _pick(rng, STATES)
+        licence = _pick(rng, LICENCES) if state != State.DRAFT or rng.random() < 0.5 else ""
+        names = teachers.get(school.pk) or [("Nguyễn Thị Hồng", None)]
+        author_name, author_uid = rng.choice(names)
+        created_by_id = author_uid
+        if school.pk == home_school.pk and demo_teacher is not None and i % 2 == 0:
+            created_by_id = demo_teacher.pk
+        lines = _body(str(labels[subject]), grade, topic, prefix)
+        title = f"{prefix}: {topic}" if i % 3 else f"{topic} – {prefix.lower()} ({_grade_label(grade)})"
+        description = (
+            f"{prefix} môn {labels[subject]} {_grade_label(grade)}, bài “{topic}”. "
+            f"Soạn theo định hướng phát triển phẩm chất, năng lực của Chương trình GDPT 2018; "
+            f"có thể điều chỉnh cho lớp học đông học sinh."
+        )
+        if fkind == "pdf":
+            pdfs += 1
+            if pdfs > MAX_PDFS:  # WeasyPrint takes about a second a page on a busy machine
+                fkind = "docx"
+        data = MAKERS[fkind](lines) if fkind != "link" else None
+        # The text we wrote is the text extraction finds (tests check the extractors on such
+        # files); running them on 2,000 files would only slow the demo down.
+        text = "\n".join(lines) if fkind in ("docx", "pptx", "pdf") else ""
+        url = ""
+        if fkind == "link":
+            url = f"https://www.youtube.com/results?search_query={quote_plus(topic)}"
+        grades = [grade] + ([grade + 1] if grade < 12 and rng.random() < 0.15 else [])
+        created = now - dt.timedelta(days=rng.randint(5, 200), minutes=rng.randint(0, 600))
+        r = Resource(
+            title=title[:300],
+            description=description,
+            resource_type=rtype,
+            subject=subject,
+            topic=topic,
+            outcome=f"Học sinh vận dụng được kiến thức về {topic.lower()} để giải quyết tình huống thực tiễn.",
+            series=_pick(rng, SERIES),
+            language="en" if subject == "ngoai_ngu" and rng.random() < 0.6 else "vi",
+            licence=licence,
+            authors=author_name,
+            url=url,
+            school=school,
+            unit_path=school.unit.path,
+            created_by_id=created_by_id,
+            state=state,
+            review_comment=rng.choice(RETURN_COMMENTS) if state == State.RETURNED else "",
+            takedown_reason=rng.choice(TAKEDOWN_REASONS) if state == State.TAKEN_DOWN else "",
+            published_at=created + dt.timedelta(days=rng.randint(1, 4))
+            if state in (State.PUBLISHED, State.TAKEN_DOWN)
+            else None,
+            search_title=search.fold_title(title),
+            search_body=search.fold_body(description, topic, author_name, text),
+        )
+        r._demo_created = created
+        resources.append(r)
+        payloads.append((fkind, data, text, grades))
+        if (i + 1) % 500 == 0:
+            ctx.log(f"library: {i + 1}/{TOTAL} resources generated")
+
+    with transaction.atomic():
+        Resource.objects.bulk_create(resources, batch_size=500)
+        for r in resources:
+            r.created_at = r._demo_created
+            r.updated_at = r.published_at or r._demo_created
+        Resource.objects.bulk_update(resources, ["created_at", "updated_at"], batch_size=500)
+        ResourceGrade.objects.bulk_create(
+            [
+                ResourceGrade(resource=r, grade=g)
+                for r, p in zip(resources, payloads, strict=True)
+                for g in p[3]
+            ],
+            batch_size=2000,
+        )
+        versions = []
+        for r, (fkind, data, text, _g) in zip(resources, payloads, strict=True):
+            if data is None:
+                continue
+            info = files.inspect(data)
+            name = default_storage.save(f"library/{r.pk}/v1{info.kind.extension}", ContentFile(data))
+            v = ResourceVersion(
+                resource=r,
+                number=1,
+                original_name=f"{r.topic[:60]}{info.kind.extension}",
+                extension=info.kind.extension,
+                mime=info.kind.mime,
+                kind=info.kind.code,
+                size=info.size,
+                sha256=info.sha256,
+                extracted_text=text,
+                created_by_id=r.created_by_id,
+            )
+            v.file.name = name
+            if fkind == "pdf":
+                thumb = files.thumbnail("pdf", data)
+                if thumb:
+                    v.thumbnail.name = default_storage.save(
+                        f"library/{r.pk}/v1-thumb.png", ContentFile(thumb)
+                    )
+            versions.append(v)
+        ResourceVersion.objects.bulk_create(versions, batch_size=500)
+        by_resource = {v.resource_id: v.pk for v in versions}
+        for r in resources:
+            r.current_version_id = by_resource.get(r.pk)
+        Resource.objects.bulk_update(resources, ["current_version"], batch_size=500)
+        _history(ctx, resources)
+        _use(ctx, resources, now)
+        _collections(ctx, resources, demo_teacher, demo_school_admin, home_school)
+    counts = {s: sum(1 for r in resources if r.state == s) for s in State.values}
+    ctx.log(
+        f"library: {len(resources):,} resources ({', '.join(f'{k} {v}' for k, v in counts.items())}), "
+        f"{len(versions):,} files, {Use.objects.count():,} uses"
+    )
+
+
+def _history(ctx, resources):
+    steps = {
+        State.DRAFT: [],
+        State.SUBMITTED: ["submit"],
+        State.REVIEWED: ["submit", "review"],
+        State.PUBLISHED: ["submit", "publish"],
+        State.RETURNED: ["submit", "return"],
+        State.TAKEN_DOWN: ["submit", "publish", "takedown"],
+    }
+    entries = []
+    for r in resources:
+        entries.append(
+            {"obj": r, "action": "create", "changes": {"title": [None, r.title]}, "operation": "demo"}
+        )
+        if r.current_version_id:
+            entries.append(
+                {"obj": r, "action": "version", "changes": {"version": [None, 1]}, "operation": "demo"}
+            )
+        for step in steps[r.state]:
+            note = r.review_comment if step == "return" else r.takedown_reason if step == "takedown" else ""
+            entries.append({"obj": r, "action": step, "changes": {}, "operation": "demo", "note": note})
+    history.record_many(entries, actor=ctx.actor)
+
+
+def _use(ctx, resources, now):
+    rng = ctx.rng
+    published = [r for r in resources if r.state == State.PUBLISHED]
+    users = [u for u in ctx.data.get("users", {}).values() if u is not None]
+    uses = []
+    for rank, r in enumerate(sorted(published, key=lambda _r: rng.random())):
+        n = int(400 / (rank + 4)) + rng.randint(0, 6)
+        views = downloads = 0
+        for _ in range(n):
+            kind = Use.Kind.DOWNLOAD if rng.random() < 0.35 else Use.Kind.VIEW
+            at = now - dt.timedelta(days=rng.randint(0, 45), minutes=rng.randint(0, 1400))
+            uses.append(Use(resource=r, kind=kind, subject=r.subject, at=at))
+            views += kind == Use.Kind.VIEW
+            downloads += kind == Use.Kind.DOWNLOAD
+        r.view_count, r.download_count, r.use_count = views, downloads, views + downloads
+    Use.objects.bulk_create(uses, batch_size=5000)
+    ratings, comments = [], []
+    for r in published[:400]:
+        for u in rng.sample(users, k=min(len(users), rng.randint(0, 3))):
+            stars = rng.choice([3, 4, 4, 5, 5, 5])
+            ratings.append(Rating(resource=r, user=u, stars=stars))
+            r.rating_sum += stars
+            r.rating_count += 1
+        if users and rng.random() < 0.3:
+            comments.append(Comment(resource=r, user=rng.choice(users), text=rng.choice(COMMENTS)))
+    Rating.objects.bulk_create(ratings)
+    Comment.objects.bulk_create(comments)
+    Resource.objects.bulk_update(
+        published, ["view_count", "download_count", "use_count", "rating_sum", "rating_count"], batch_size=500
+    )
+
+
+def _collections(ctx, resources, teacher, school_admin, home_school):
+    rng = ctx.rng
+    owners = [u for u in (teacher, school_admin) if u is not None]
+    if not owners:
+        return
+    published = [r for r in resources if r.state == State.PUBLISHED]
+    by_topic: dict[str, list[Resource]] = {}
+    for r in published:
+        by_topic.setdefault(r.topic, []).append(r)
+    topics = [t for t, rs in by_topic.items() if len(rs) >= 3]
+    for n, topic in enumerate(sorted(topics)[:40]):
+        owner = owners[n % len(owners)]
+        vis = [Collection.Visibility.SHARED, Collection.Visibility.SCHOOL, Collection.Visibility.PRIVATE][
+            n % 3
+        ]
+        rs = by_topic[topic]
+        c = Collection.objects.create(
+            title=f"Chủ đề: {topic}",
+            description=f"Học liệu chọn lọc cho bài “{topic}”.",
+            subject=rs[0].subject,
+            grade=rs[0].grades[0] if rs[0].pk else None,
+            visibility=vis,
+            owner=owner,
+            school=home_school,
+            unit_path=home_school.unit.path,
+        )
+        notes = ["Dùng khởi động đầu giờ", "Giao về nhà", "Dùng cho hoạt động nhóm", ""]
+        CollectionItem.objects.bulk_create(
+            [
+                CollectionItem(collection=c, resource=r, position=i + 1, note=rng.choice(notes))
+                for i, r in enumerate(rs[:8])
+            ]
+        )
