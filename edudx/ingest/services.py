@@ -84,7 +84,7 @@ def run_receive(
         language=language if language in ("vi", "en") else "vi",
     )
     run.file.save(run.file_name, File(fileobj), save=False)
-    with _local_copy(run) as path:
+    with local_copy(run) as path:
         run.size = path.stat().st_size
         from .engine.receive import sha256_of
 
@@ -110,7 +110,7 @@ def _actor_unit(actor: Actor):
 
 
 @contextmanager
-def _local_copy(run: ImportRun):
+def local_copy(run: ImportRun):
     """A local path for the stored file (storages without paths get a temporary copy)."""
     try:
         local = Path(default_storage.path(run.file.name))
@@ -207,7 +207,7 @@ def run_check(*, actor: Actor, run: ImportRun, on_progress=None) -> ImportRun:
     actor.scope.require_any(RUN)
     _set_state(run, ImportRun.State.CHECKING)
     kind = get_kind(run.kind)
-    with _local_copy(run) as path:
+    with local_copy(run) as path:
         outcome = pipeline.process(
             kind=kind, path=path, actor=_import_actor(actor, run), write=False, mode=run.mode,
             chunk_rows=chunk_rows(),
@@ -218,15 +218,20 @@ def run_check(*, actor: Actor, run: ImportRun, on_progress=None) -> ImportRun:
     return run
 
 
-def run_commit(
-    *, actor: Actor, run: ImportRun, mode: str | None = None, on_progress=None, should_cancel=None
-) -> ImportRun:
-    """Write the file in one transaction; strict mode writes nothing if any row has an error."""
+def run_commit_allowed(*, actor: Actor, run: ImportRun) -> None:
+    """The checks run_commit makes first (so a door can refuse before queueing a job)."""
     actor.scope.require_any(RUN)
     if run.state == ImportRun.State.COMMITTED:
         raise Conflict(_("This import has already been committed."), code="already_committed")
     if run.state != ImportRun.State.CHECKED:
         raise Conflict(_("Check the file before committing it."), code="not_checked")
+
+
+def run_commit(
+    *, actor: Actor, run: ImportRun, mode: str | None = None, on_progress=None, should_cancel=None
+) -> ImportRun:
+    """Write the file in one transaction; strict mode writes nothing if any row has an error."""
+    run_commit_allowed(actor=actor, run=run)
     if mode:
         run.mode = mode
         ImportRun.objects.filter(pk=run.pk).update(mode=mode)
@@ -238,7 +243,7 @@ def run_commit(
 
     kind = get_kind(run.kind)
     try:
-        with _local_copy(run) as path:
+        with local_copy(run) as path:
             outcome = pipeline.process(
                 kind=kind, path=path, actor=_import_actor(actor, run), write=True, mode=run.mode,
                 chunk_rows=chunk_rows(),
