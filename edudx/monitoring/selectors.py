@@ -40,14 +40,18 @@ LEVELS = [0, 1, 2, 3]
 
 # ---------------------------------------------------------------- frameworks
 def framework_list(*, scope: Scope) -> QuerySet[Framework]:
+    """Frameworks the caller may read: every one for those who manage frameworks or campaigns,
+    otherwise those used by a campaign the caller can see."""
     scope.require_any(perms.VIEW)
-    return Framework.objects.all().annotate(n_campaigns=Count("campaigns"))
+    qs = Framework.objects.all()
+    if not (scope.has_perm(perms.MANAGE_FRAMEWORKS) or scope.has_perm(perms.MANAGE_CAMPAIGNS)):
+        qs = qs.filter(pk__in=campaign_list(scope=scope).values("framework_id"))
+    return qs.annotate(n_campaigns=Count("campaigns"))
 
 
 def framework_get(*, scope: Scope, pk: int) -> Framework:
-    scope.require_any(perms.VIEW)
     try:
-        return Framework.objects.get(pk=pk)
+        return framework_list(scope=scope).get(pk=pk)
     except (Framework.DoesNotExist, ValueError) as exc:
         raise NotFound() from exc
 
@@ -98,7 +102,9 @@ def framework_editable(framework: Framework) -> bool:
 def group_get(*, scope: Scope, pk: int) -> FrameworkGroup:
     scope.require_any(perms.VIEW)
     try:
-        return FrameworkGroup.objects.select_related("framework").get(pk=pk)
+        return FrameworkGroup.objects.select_related("framework").get(
+            pk=pk, framework__in=framework_list(scope=scope)
+        )
     except (FrameworkGroup.DoesNotExist, ValueError) as exc:
         raise NotFound() from exc
 
@@ -106,7 +112,9 @@ def group_get(*, scope: Scope, pk: int) -> FrameworkGroup:
 def criterion_get(*, scope: Scope, pk: int) -> Criterion:
     scope.require_any(perms.VIEW)
     try:
-        return Criterion.objects.select_related("group__framework").get(pk=pk)
+        return Criterion.objects.select_related("group__framework").get(
+            pk=pk, group__framework__in=framework_list(scope=scope)
+        )
     except (Criterion.DoesNotExist, ValueError) as exc:
         raise NotFound() from exc
 
@@ -114,7 +122,9 @@ def criterion_get(*, scope: Scope, pk: int) -> Criterion:
 def subitem_get(*, scope: Scope, pk: int) -> SubItem:
     scope.require_any(perms.VIEW)
     try:
-        return SubItem.objects.select_related("criterion__group__framework").get(pk=pk)
+        return SubItem.objects.select_related("criterion__group__framework").get(
+            pk=pk, criterion__group__framework__in=framework_list(scope=scope)
+        )
     except (SubItem.DoesNotExist, ValueError) as exc:
         raise NotFound() from exc
 
@@ -142,8 +152,13 @@ def automatic_coverage(framework: Framework, groups: list[FrameworkGroup] | None
 
 # ---------------------------------------------------------------- campaigns
 def campaign_list(*, scope: Scope) -> QuerySet[Campaign]:
+    """Campaigns owned within the caller's scope, or covering at least one school in it."""
     scope.require_any(perms.VIEW)
-    return Campaign.objects.select_related("framework", "owner").order_by("-school_year", "-id")
+    qs = Campaign.objects.select_related("framework", "owner")
+    if not scope.is_system:
+        covering = Assessment.objects.filter(scope.filter_q(perms.VIEW, PATH)).values("campaign_id")
+        qs = qs.filter(scope.filter_q(perms.VIEW, "owner__path") | Q(pk__in=covering))
+    return qs.order_by("-school_year", "-id")
 
 
 def campaign_get(*, scope: Scope, pk: int) -> Campaign:

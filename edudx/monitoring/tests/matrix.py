@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from edudx.core.actor import Actor
 from edudx.monitoring import services
 from edudx.monitoring.models import Assessment, Campaign, Framework
 
@@ -19,22 +20,26 @@ MARKER = "MONITORING-B1-PRIVATE-7Q2"
 
 def providers(city) -> dict[str, tuple[int, str]]:
     admin = city.actor_of("dept_admin")
-    fw = Framework.objects.get(code="4725", year=2025)
+    # A framework and a campaign of B1 alone: a school of ward A has nothing to do with either.
+    fw = services.framework_clone(
+        actor=admin, framework=Framework.objects.get(code="4725", year=2025), year=2099
+    )
     today = timezone.localdate()
     campaign = services.campaign_create(
         actor=admin,
         framework=fw,
-        owner=city.dept,
+        owner=city.schools[2].unit,
         name="Matrix campaign",
         school_year="2025-2026",
         self_deadline=today + dt.timedelta(days=30),
         review_deadline=today + dt.timedelta(days=50),
+        units=[city.schools[2].unit],
     )
     services.campaign_transition(actor=admin, campaign=campaign, to=Campaign.State.OPEN)
     b1 = Assessment.objects.get(campaign=campaign, school=city.schools[2])
     services.assessment_ensure_entries(b1)
     entry = b1.entries.select_related("criterion").get(criterion__code="I.4")
-    system = city.actor_of("dept_admin").__class__.system(source="matrix")
+    system = Actor.system(source="matrix")
     # B1's own school administrator is not a role of the test city: write as the system.
     services.entry_save(
         actor=system, entry=entry, data={"comment": MARKER, "points": "7"}, version=entry.version

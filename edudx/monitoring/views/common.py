@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 
 from edudx.core.actor import Actor
-from edudx.core.errors import DomainError
+from edudx.core.errors import DomainError, NotFound, PermissionDenied
 
 
 def actor(request) -> Actor:
@@ -20,6 +20,9 @@ def error_text(exc: DomainError) -> str:
 
 
 def flash_error(request, exc: DomainError) -> None:
+    """Show a refused write as a message; refusals of access stay errors (403/404 pages)."""
+    if isinstance(exc, PermissionDenied | NotFound):
+        raise exc
     messages.error(request, error_text(exc))
 
 
