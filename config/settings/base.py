@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "edudx.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -171,6 +171,7 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LANGUAGE_COOKIE_NAME = "edudx_language"
 LOCALE_PATHS = [BASE_DIR / "edudx" / "locale"]
+FORMAT_MODULE_PATH = ["edudx.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
@@ -178,6 +179,7 @@ USE_TZ = True
 # --- Static and media files (all assets served from our own origin; no CDN).
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing directory before collectstatic
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("EDUDX_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {

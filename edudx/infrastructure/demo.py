@@ -140,7 +140,7 @@ class _Builder:
                     self.devices.append(
                         self._device(school, room, DeviceCategory.DOC_CAMERA, n_serial=serial, poor=poor)
                     )
-                elif rng.random() < (0.35 if poor else 0.92):
+                elif rng.random() < (0.35 if poor else 0.96):
                     serial += 1
                     cat = DeviceCategory.TV if rng.random() < 0.25 else DeviceCategory.PROJECTOR
                     self.devices.append(self._device(school, room, cat, n_serial=serial, poor=poor))

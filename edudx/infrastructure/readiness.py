@@ -83,7 +83,9 @@ def compute_one(school_id: int, x: SchoolInputs, t: dict[str, Decimal], costs: d
     r = Readiness(
         school_id=school_id,
         inputs=x,
-        pupils_per_computer=_ratio(x.pupils, x.computers_working) if x.pupils else None,
+        pupils_per_computer=_ratio(x.pupils, x.computers_working)
+        if x.pupils and x.informatics_classes
+        else None,
         presentation_share=_ratio(x.teaching_rooms_ready, x.teaching_rooms),
         kbps_per_pupil=_ratio(x.download_mbps * 1000, x.pupils),
         lab_ratio=_ratio(
@@ -95,8 +97,9 @@ def compute_one(school_id: int, x: SchoolInputs, t: dict[str, Decimal], costs: d
     )
     checks = 0
     met = 0
-    # Computers: a school with pupils and no working computer is below threshold.
-    if x.pupils:
+    # Computers per pupil apply where Informatics is taught (GDPT 2018: from grade 3), so not
+    # to preschools; a school with such pupils and no working computer is below threshold.
+    if x.pupils and x.informatics_classes:
         checks += 1
         needed = math.ceil(x.pupils / f["max_pupils_per_computer"]) - x.computers_working
         if needed > 0:

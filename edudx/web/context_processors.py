@@ -1,5 +1,3 @@
-from itertools import groupby
-
 from django.urls import NoReverseMatch, reverse
 
 from edudx.core import navigation as nav_registry
@@ -18,7 +16,9 @@ def navigation(request):
         except NoReverseMatch:
             continue
         visible.append({"item": item, "url": url, "active": request.path.startswith(url) and url != "/"})
-    sections = []
-    for section, entries in groupby(visible, key=lambda e: str(e["item"].section)):
-        sections.append({"title": section, "entries": list(entries)})
+    # One block per section, in the order of its first entry, whatever order apps declared them.
+    grouped: dict[str, list] = {}
+    for entry in visible:
+        grouped.setdefault(str(entry["item"].section), []).append(entry)
+    sections = [{"title": title, "entries": entries} for title, entries in grouped.items()]
     return {"nav_sections": sections}

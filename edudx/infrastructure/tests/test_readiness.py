@@ -58,7 +58,7 @@ def test_gaps_are_turned_into_devices_and_cost():
 
 
 def test_thresholds_are_data_a_looser_rule_clears_a_gap():
-    x = readiness.SchoolInputs(pupils=300, computers_working=10)
+    x = readiness.SchoolInputs(pupils=300, computers_working=10, informatics_classes=8)
     strict = readiness.compute_one(1, x, T, COSTS)
     loose = readiness.compute_one(1, x, {**T, "max_pupils_per_computer": Decimal(40)}, COSTS)
     assert "pupils_per_computer" in strict.below and "pupils_per_computer" not in loose.below
@@ -67,3 +67,11 @@ def test_thresholds_are_data_a_looser_rule_clears_a_gap():
 def test_a_school_with_no_data_reports_no_indicator_rather_than_zero():
     r = readiness.compute_one(1, readiness.SchoolInputs(), T, COSTS)
     assert r.pupils_per_computer is None and r.presentation_share is None and r.digital_record_share is None
+
+
+def test_preschools_are_not_held_to_a_computer_ratio():
+    # Preschool has no Informatics in GDPT 2018: no computers per pupil expected.
+    x = readiness.SchoolInputs(pupils=300, computers_working=2, informatics_classes=0, teaching_rooms=10,
+                               teaching_rooms_ready=10)
+    r = readiness.compute_one(1, x, T, COSTS)
+    assert r.pupils_per_computer is None and "pupils_per_computer" not in r.below and "desktop" not in r.needs
