@@ -417,3 +417,26 @@ def test_school_and_staff_exports_respect_scope(city, client_for):
     assert city.schools[0].moet_code in text and city.schools[2].moet_code not in text
     staff_rows = _csv_rows(c.get(url("staff_export")))
     assert len(staff_rows) == 3  # header + the two teachers of ward A
+
+
+def test_create_form_preselects_a_principals_only_school(city, client_for):
+    form = client_for(Role.SCHOOL_ADMIN).get(url("student_create")).context["form"]
+    assert form["school"].value() == city.schools[0].pk
+    form = client_for(Role.DEPT_ADMIN).get(url("student_create")).context["form"]
+    assert form["school"].value() is None  # many schools: the user chooses
+
+
+def test_transfer_form_offers_the_classes_of_the_chosen_school(city, client_for):
+    student = city.students[0]
+    c = client_for(Role.DEPT_ADMIN)
+    form = c.get(url("student_transfer", student_id=student.pk), {"to_school": city.schools[2].pk}).context[
+        "form"
+    ]
+    assert [k.pk for k in form.fields["to_class"].queryset] == [city.classes[2].pk]
+    response = c.post(
+        url("student_transfer", student_id=student.pk),
+        {"to_school": city.schools[2].pk, "to_class": city.classes[2].pk, "on": "03/11/2025"},
+    )
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert student.school_id == city.schools[2].pk and student.status == "chuyen_den"

@@ -21,6 +21,7 @@ from .common import (
     list_page,
     parse_filter,
     pid_for,
+    single_pk,
 )
 
 GRADES = list(range(0, 13))
@@ -114,13 +115,14 @@ def _teachers(scope, school_id):
 def class_create(request):
     scope = request.scope
     scope.require_any(perms.CHANGE)
-    school_id = request.POST.get("school") or request.GET.get("school")
+    schools = selectors.schools_changeable(scope=scope)
+    school_id = request.POST.get("school") or request.GET.get("school") or single_pk(schools)
     year = selectors.current_year()
-    initial = {"school": school_id, "year": year.pk if year else None}
+    initial = {"year": year.pk if year else None, **request.GET.dict(), "school": school_id}
     form = ClassForm(
         request.POST or None,
         initial=initial,
-        schools=selectors.schools_changeable(scope=scope),
+        schools=schools,
         years=selectors.year_list(),
         teachers=_teachers(scope, school_id if str(school_id or "").isdigit() else None),
     )
@@ -142,7 +144,13 @@ def class_create(request):
     return render(
         request,
         "registry/form.html",
-        {"form": form, "title": _("New class"), "cancel_url": reverse("registry:class_list")},
+        {
+            "form": form,
+            "title": _("New class"),
+            "cancel_url": reverse("registry:class_list"),
+            # The homeroom teacher's choices follow the chosen school.
+            "reload_field": "school",
+        },
     )
 
 

@@ -247,6 +247,12 @@ def field_labeller(model) -> Callable[[str], str]:
 
 
 # ----- forms
+def single_pk(qs) -> int | None:
+    """The one choice when there is exactly one (a principal's own school), else None."""
+    pks = list(qs.values_list("pk", flat=True)[:2])
+    return pks[0] if len(pks) == 1 else None
+
+
 def apply_domain_error(form, exc: DomainError, *, aliases: dict[str, str] | None = None) -> None:
     """Put a service's field errors next to the fields; the rest on top of the form."""
     placed = False

@@ -25,6 +25,7 @@ from .common import (
     list_page,
     parse_filter,
     pid_for,
+    single_pk,
 )
 
 EDIT_FIELDS = (
@@ -114,14 +115,15 @@ def staff_detail(request, staff_id: int):
 def staff_create(request):
     scope = request.scope
     scope.require_any(perms.CHANGE)
+    schools = selectors.schools_changeable(scope=scope)
     form = StaffForm(
         request.POST or None,
         initial={
-            "school": request.GET.get("school"),
+            "school": request.GET.get("school") or single_pk(schools),
             "position": Position.TEACHER,
             "status": StaffStatus.WORKING,
         },
-        schools=selectors.schools_changeable(scope=scope),
+        schools=schools,
     )
     if request.method == "POST" and form.is_valid():
         try:

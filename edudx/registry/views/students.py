@@ -26,6 +26,7 @@ from .common import (
     parse_filter,
     phone_for,
     pid_for,
+    single_pk,
 )
 
 EDIT_FIELDS = (
@@ -127,10 +128,11 @@ def student_detail(request, student_id: int):
 def student_create(request):
     scope = request.scope
     scope.require_any(perms.CHANGE)
+    schools = selectors.schools_changeable(scope=scope)
     form = StudentForm(
         request.POST or None,
-        initial={"school": request.GET.get("school")},
-        schools=selectors.schools_changeable(scope=scope),
+        initial={"school": request.GET.get("school") or single_pk(schools)},
+        schools=schools,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -220,7 +222,7 @@ def student_transfer(request, student_id: int):
     classes = _class_choices(scope, school_id)
     form = TransferForm(
         data,
-        initial={"to_school": school_id, "on": timezone.localdate()},
+        initial={"on": timezone.localdate(), **request.GET.dict(), "to_school": school_id},
         schools=_school_choices(scope),
         classes=selectors.class_list(scope=scope, filters=ClassFilter())[0].filter(
             pk__in=[c.pk for c in classes]
