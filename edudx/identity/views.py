@@ -52,7 +52,11 @@ def dashboard(request):
             "problem_statuses": [(s, labels[s]) for s in selectors.PROBLEM_STATUSES],
             "counts": [{"status": s, "label": labels[s], "n": n} for s, n in counts.items()],
             "total": sum(counts.values()),
-            "chart": {"labels": [str(labels[s]) for s in counts], "values": list(counts.values())},
+            "chart": {
+                "labels": [str(labels[s]) for s in counts],
+                "values": list(counts.values()),
+                "keys": list(counts),
+            },
             "page": page,
             "problems": problems,
             "schools": selectors.schools_to_verify(scope=scope),

@@ -58,10 +58,20 @@ class Command(BaseCommand):
             )
             os.execv(sys.executable, cmd)  # noqa: S606 - replaces this process with the service
         self._stop(pid_file, quiet=True)
-        log = open(simulator_dir() / "simulator.log", "ab")  # noqa: SIM115 - handed to the child
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+        log_path = simulator_dir() / "simulator.log"
+        with open(log_path, "ab") as log:
+            proc = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=log, start_new_session=True, text=True
+            )
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # "LISTENING <port>", or EOF when it could not start
+        proc.stdout.close()
+        if not line.startswith("LISTENING "):
+            proc.wait(timeout=5)
+            tail = log_path.read_text(errors="replace").strip().splitlines()[-1:]
+            raise CommandError(f"the simulator did not start: {' '.join(tail)} (log: {log_path})")
         pid_file.write_text(str(proc.pid))
-        self.stdout.write(f"citizen-registry simulator started (pid {proc.pid}) on port {opts['port']}")
+        self.stdout.write(f"citizen-registry simulator started (pid {proc.pid}) on port {line.split()[1]}")
 
     def _stop(self, pid_file, quiet: bool = False):
         if not pid_file.exists():
