@@ -261,8 +261,11 @@ STUDENT_COMPARED = (
 
 def existing_students(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, Any]]:
     codes = frame["student_code"].drop_nulls().unique().to_list()
-    pids = frame["personal_id"].drop_nulls().unique().to_list()
-    by_code, by_pid = bulk.student_bulk_lookup(codes=codes, pids=pids)
+    by_code, _ = bulk.student_bulk_lookup(codes=codes, pids=[])
+    # personal ID is the fallback key: only for rows whose MOET code is absent or unknown
+    fallback = frame.filter(pl.col("student_code").is_null() | ~pl.col("student_code").is_in(list(by_code)))
+    pids = fallback["personal_id"].drop_nulls().unique().to_list()
+    _, by_pid = bulk.student_bulk_lookup(codes=[], pids=pids)
     if not by_code and not by_pid:
         return {}
     out: dict[str, dict[str, Any]] = {}

@@ -60,7 +60,7 @@ def receive(path: Path) -> Received:
     size = path.stat().st_size
     if size == 0:
         raise FileRejected("file_empty", _("The file is empty."))
-    if size > limit("INGEST_MAX_FILE_BYTES", 300 * 1024 * 1024):
+    if size > limit("INGEST_MAX_FILE_BYTES", 1024 * 1024 * 1024):
         raise FileRejected("file_too_large", _("The file is larger than the allowed size."))
     with path.open("rb") as fh:
         head = fh.read(8192)

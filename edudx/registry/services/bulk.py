@@ -78,21 +78,25 @@ def allocate_ids(model: type[models.Model], n: int) -> list[int]:
     return list(range(start, start + n))
 
 
+def db_now() -> Any:
+    """Now, as the backend stores it (SQLite: the text Django writes for an aware datetime)."""
+    now = timezone.now()
+    return now if _is_pg() else _sqlite_value(now)
+
+
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Rows must hold backend-ready values (use db_now() for timestamps; dates may be dates)."""
     table = model._meta.db_table
     cols = ", ".join(f'"{c}"' for c in columns)
-    with connection.cursor() as cur:
-        if _is_pg():
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # noqa: S608
-                for r in rows:
-                    copy.write_row(r)
-        else:
-            marks = ", ".join(["?"] * len(columns))
-            raw = cur.cursor
-            raw.executemany(
-                f'INSERT INTO "{table}" ({cols}) VALUES ({marks})',  # noqa: S608
-                ([_sqlite_value(v) for v in r] for r in rows),
-            )
+    connection.ensure_connection()
+    if _is_pg():
+        with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # noqa: S608
+            for r in rows:
+                copy.write_row(r)
+    else:
+        marks = ", ".join(["?"] * len(columns))
+        # The raw sqlite3 connection: no per-parameter conversion in Python.
+        connection.connection.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)  # noqa: S608
 
 
 def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
@@ -101,14 +105,27 @@ def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[Se
         return
     table = model._meta.db_table
     sets = ", ".join(f'"{c}" = %s' for c in columns)
-    with connection.cursor() as cur:
-        if _is_pg():
+    if _is_pg():
+        with connection.cursor() as cur:
             cur.executemany(f'UPDATE "{table}" SET {sets} WHERE id = %s', rows)  # noqa: S608
-        else:
-            cur.executemany(
-                f'UPDATE "{table}" SET {sets} WHERE id = %s',  # noqa: S608
-                [[_sqlite_value(v) for v in r] for r in rows],
-            )
+    else:
+        connection.ensure_connection()
+        connection.connection.executemany(
+            f'UPDATE "{table}" SET {sets.replace("%s", "?")} WHERE id = ?',  # noqa: S608
+            [[_sqlite_value(v) for v in r] for r in rows],
+        )
+
+
+def select_in(sql: str, values: list[Any], *, chunk: int = 900) -> list[tuple]:
+    """Run `sql` (ending in `IN ({})`) for values in chunks, with raw placeholders (fast)."""
+    out: list[tuple] = []
+    mark = "%s"
+    with connection.cursor() as cur:
+        for i in range(0, len(values), chunk):
+            part = values[i : i + chunk]
+            cur.execute(sql.format(", ".join([mark] * len(part))), part)
+            out.extend(cur.fetchall())
+    return out
 
 
 def _plain(v: Any) -> Any:
@@ -126,7 +143,7 @@ def history_rows(
 ) -> None:
     """entries: (object id, repr, action, changes) — written like core.history.record_many."""
     ct = ContentType.objects.get_for_model(model).pk
-    now = timezone.now()
+    now = db_now()
     user_id = actor.user.pk if actor.user is not None else None
     label, via, source = actor.label, actor.via, actor.source[:128]
     columns = (
@@ -179,7 +196,7 @@ def class_bulk_ensure(*, actor: Actor, wanted: set[tuple[int, int, str]]) -> dic
     missing = sorted(w for w in wanted if w not in found)
     if missing:
         ids = allocate_ids(SchoolClass, len(missing))
-        now = timezone.now()
+        now = db_now()
         rows = []
         for pk, (school_id, year_id, name) in zip(ids, missing, strict=True):
             grade = grade_from_class_name(name) or 0
@@ -234,7 +251,7 @@ def student_bulk_upsert(
         for r in rows_all:
             if not r.get("class_id"):
                 r["class_id"] = class_ids[(r["school_id"], r["year_id"], r["class_name"])]
-    now = timezone.now()
+    now = db_now()
     today = timezone.localdate()
     if new:
         _students_create(actor, new, now, today)
@@ -366,15 +383,24 @@ def _move(moves: list[tuple[int, dict[str, Any]]], today: dt.date) -> None:
 
 def student_bulk_lookup(*, codes: list[str], pids: list[str]) -> tuple[dict[str, dict], dict[str, dict]]:
     """Existing students by MOET code and by personal ID (for the import's preview)."""
-    fields = ("id", "school_id", *STUDENT_MAP.values())
-    by_code: dict[str, dict] = {}
-    by_pid: dict[str, dict] = {}
-    for i in range(0, len(codes), 5000):
-        for s in Student.objects.filter(moet_code__in=codes[i : i + 5000]).values(*fields):
-            by_code[s["moet_code"]] = s
-    for i in range(0, len(pids), 5000):
-        for s in Student.objects.filter(personal_id__in=pids[i : i + 5000]).values(*fields):
-            by_pid[s["personal_id"]] = s
+    fields = ["id", "school_id", *STUDENT_MAP.values()]
+    cols = ", ".join(f'"{f}"' for f in fields)
+    table = Student._meta.db_table
+    date_fields = {"date_of_birth", "status_date"}
+
+    def rows(column: str, values: list[str]) -> list[dict]:
+        found = select_in(f'SELECT {cols} FROM "{table}" WHERE "{column}" IN ({{}})', values)  # noqa: S608
+        out = []
+        for r in found:
+            d = dict(zip(fields, r, strict=True))
+            for f in date_fields:  # SQLite returns text for raw selects
+                if isinstance(d[f], str):
+                    d[f] = dt.date.fromisoformat(d[f])
+            out.append(d)
+        return out
+
+    by_code = {s["moet_code"]: s for s in rows("moet_code", codes)} if codes else {}
+    by_pid = {s["personal_id"]: s for s in rows("personal_id", pids)} if pids else {}
     return by_code, by_pid
 
 
