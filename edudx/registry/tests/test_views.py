@@ -440,3 +440,27 @@ def test_transfer_form_offers_the_classes_of_the_chosen_school(city, client_for)
     assert response.status_code == 302
     student.refresh_from_db()
     assert student.school_id == city.schools[2].pk and student.status == "chuyen_den"
+
+
+def test_only_users_who_may_change_a_ward_may_register_schools(city, client_for):
+    principal = client_for(Role.SCHOOL_ADMIN)
+    assert 'data-testid="create"' not in body(principal.get(url("school_list")))
+    assert principal.get(url("school_create")).status_code == 403
+    admin = client_for(Role.DEPT_ADMIN)
+    assert 'data-testid="create"' in body(admin.get(url("school_list")))
+    response = admin.post(
+        url("school_create"),
+        {"name": "Trường Tiểu học Hòa Bình", "moet_code": "79000999", "parent": city.wards[0].pk,
+         "level": "TH", "ownership": "cong_lap"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    html = body(admin.get(response["Location"]))
+    assert "Trường Tiểu học Hòa Bình" in html and "79000999" in html and "Phường An Khánh" in html
+    # The same MOET code again: refused next to the field.
+    again = admin.post(
+        url("school_create"),
+        {"name": "Trường khác", "moet_code": "79000999", "parent": city.wards[0].pk,
+         "level": "TH", "ownership": "cong_lap"},
+    )  # fmt: skip
+    assert again.status_code == 200
+    assert "moet_code" in again.context["form"].errors

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from edudx.core.actor import Actor
-from edudx.core.errors import DomainError
+from edudx.core.errors import DomainError, PermissionDenied
 from edudx.core.rules.levels import Level, Ownership
 from edudx.orgs import selectors as orgs
 
@@ -42,7 +42,8 @@ def school_list(request):
             "ownerships": Ownership.choices,
             "areas": orgs.area_list(scope=scope),
             "groupings": orgs.grouping_list(scope=scope).order_by("name"),
-            "can_create": scope.has_perm(perms.CHANGE),
+            # Registering a school needs the right to change a ward/commune, not just a school.
+            "can_create": scope.has_perm(perms.CHANGE) and _parents(scope).exists(),
         },
     )
 
@@ -96,8 +97,9 @@ def _parents(scope):
 @login_required
 def school_create(request):
     scope = request.scope
-    scope.require_any(perms.CHANGE)
     parents = _parents(scope)
+    if not parents.exists():
+        raise PermissionDenied()
     form = SchoolForm(request.POST or None, parents=parents)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
