@@ -4,7 +4,7 @@ LTI platform registration. Handlers are thin: parse → selector/service → ser
 from __future__ import annotations
 
 from django.http import HttpResponse
-from ninja import File, Form, Query, Router, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from edudx.core.actor import Actor, Via
 from edudx.core.errors import NotFound, ValidationFailed
@@ -89,7 +89,7 @@ def _school_for(request, school_id: int | None):
 @router.post(
     "/resources", response={201: ResourceOut}, summary="Contribute a resource (multipart: data + file)"
 )
-def resource_create(request, data: Form[ResourceIn], file: File[UploadedFile] | None = None):
+def resource_create(request, data: Form[ResourceIn], file: UploadedFile | None = File(None)):  # noqa: B008
     request.scope.require_any(perms.CONTRIBUTE)
     school = _school_for(request, data.school_id)
     payload = data.model_dump(exclude={"grades", "school_id"})
@@ -97,7 +97,7 @@ def resource_create(request, data: Form[ResourceIn], file: File[UploadedFile] | 
     r = services.resource_create(
         actor=_actor(request), school=school, data=payload, grades=data.grades, upload=upload
     )
-    return 201, _out(r)
+    return Status(201, _out(r))
 
 
 @router.patch("/resources/{resource_id}", response=ResourceOut)
@@ -117,9 +117,8 @@ def version_list(request, resource_id: int):
 @router.post("/resources/{resource_id}/versions", response={201: VersionOut})
 def version_add(request, resource_id: int, file: File[UploadedFile], note: Form[str] = ""):
     r = selectors.resource_get(scope=request.scope, pk=resource_id)
-    return 201, services.version_add(
-        actor=_actor(request), resource=r, name=file.name, data=file.read(), note=note
-    )
+    v = services.version_add(actor=_actor(request), resource=r, name=file.name, data=file.read(), note=note)
+    return Status(201, v)
 
 
 STEPS = {
@@ -159,7 +158,7 @@ def comment_list(request, resource_id: int):
 @router.post("/resources/{resource_id}/comments", response={201: CommentOut})
 def comment_add(request, resource_id: int, data: CommentIn):
     r = selectors.resource_get(scope=request.scope, pk=resource_id)
-    return 201, services.comment_add(actor=_actor(request), resource=r, text=data.text)
+    return Status(201, services.comment_add(actor=_actor(request), resource=r, text=data.text))
 
 
 @router.get("/most-used", response=list[ResourceOut], summary="Most used published resources this month")
@@ -192,9 +191,10 @@ def collection_list(request, mine: bool = False, q: str = "", cursor: str | None
 @router.post("/collections", response={201: CollectionOut})
 def collection_create(request, data: CollectionIn):
     request.scope.require_any(perms.CONTRIBUTE)
-    return 201, services.collection_create(
+    c = services.collection_create(
         actor=_actor(request), school=_school_for(request, None), data=data.model_dump()
     )
+    return Status(201, c)
 
 
 @router.get("/collections/{collection_id}", response=CollectionDetail)
@@ -208,7 +208,7 @@ def collection_add(request, collection_id: int, data: ItemIn):
     c = selectors.collection_get(scope=request.scope, pk=collection_id)
     r = selectors.resource_get(scope=request.scope, pk=data.resource_id)
     i = services.collection_add(actor=_actor(request), collection=c, resource=r, note=data.note)
-    return 201, ItemOut(id=i.pk, resource_id=r.pk, title=r.title, position=i.position, note=i.note)
+    return Status(201, ItemOut(id=i.pk, resource_id=r.pk, title=r.title, position=i.position, note=i.note))
 
 
 @router.put("/collections/{collection_id}/order", response=CollectionDetail)
@@ -238,4 +238,4 @@ def platform_list(request):
 def platform_create(request, data: PlatformIn):
     from . import lti
 
-    return 201, lti.platform_register(actor=_actor(request), data=data.model_dump())
+    return Status(201, lti.platform_register(actor=_actor(request), data=data.model_dump()))

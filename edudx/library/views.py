@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
@@ -26,6 +27,17 @@ from .filters import OwnFilter, ResourceFilter
 from .forms import GRADE_CHOICES, CollectionForm, ResourceForm, VersionForm
 from .models import Collection, Licence, ResourceType, Series, State
 
+ACTION_LABELS = {
+    "create": _lazy("Created"),
+    "update": _lazy("Edited"),
+    "version": _lazy("New file version"),
+    "unpublish": _lazy("Back to draft (new file to review)"),
+    "submit": _lazy("Submitted for review"),
+    "review": _lazy("Reviewed"),
+    "publish": _lazy("Published"),
+    "return": _lazy("Returned with comments"),
+    "takedown": _lazy("Taken down"),
+}
 FACET_LABELS = {
     "subject": dict(Subject.choices),
     "resource_type": dict(ResourceType.choices),
@@ -153,7 +165,9 @@ def resource_detail(request, resource_id: int):
         "preview": kind.inline if kind else False,
         "preview_kind": version.kind if version else "",
         "versions": selectors.resource_versions(r),
-        "history": selectors.resource_history(r) if (can_edit or can_review or is_author) else [],
+        "history": [(e, ACTION_LABELS.get(e.action, e.action)) for e in selectors.resource_history(r)]
+        if (can_edit or can_review or is_author)
+        else [],
         "comments": selectors.resource_comments(r),
         "my_rating": selectors.user_rating(r, request.user),
         "can_edit": can_edit,
@@ -248,11 +262,11 @@ def version_add(request, resource_id: int):
 
 
 WORKFLOW = {
-    "submit": (services.resource_submit, None, _("Submitted for review.")),
-    "review": (services.resource_review, "comment", _("Marked as reviewed.")),
-    "publish": (services.resource_publish, "comment", _("Published.")),
-    "return": (services.resource_return, "comment", _("Returned to the author with your comments.")),
-    "takedown": (services.resource_takedown, "reason", _("Taken down.")),
+    "submit": (services.resource_submit, None, _lazy("Submitted for review.")),
+    "review": (services.resource_review, "comment", _lazy("Marked as reviewed.")),
+    "publish": (services.resource_publish, "comment", _lazy("Published.")),
+    "return": (services.resource_return, "comment", _lazy("Returned to the author with your comments.")),
+    "takedown": (services.resource_takedown, "reason", _lazy("Taken down.")),
 }
 
 
