@@ -7,6 +7,7 @@ from importlib.util import find_spec
 
 from django.apps import apps
 from django.http import Http404
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -66,13 +67,15 @@ def _validation_error(request, exc: NinjaValidationError):
         for e in exc.errors
     ]
     return api.create_response(
-        request, _body("invalid_request", "The request is not valid.", details), status=422
+        request, _body("invalid_request", gettext("The request is not valid."), details), status=422
     )
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
-    return api.create_response(request, _body("not_authenticated", "Authentication required."), status=401)
+    return api.create_response(
+        request, _body("not_authenticated", gettext("Authentication required.")), status=401
+    )
 
 
 @api.exception_handler(Http404)

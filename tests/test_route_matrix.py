@@ -23,16 +23,18 @@ Assertions
 ----------
 (a) GET of a route with a foreign object → 403, 404 (or 405 for a POST-only view);
     POST/PUT/PATCH/DELETE with a plausible body → 403/404/405/422, and nothing written: the
-    history count is unchanged after each request, and a fingerprint of every edudx table
-    is identical before and after the role's whole run.
+    history count is unchanged after each request, and no row of any edudx table that
+    existed before the role's run (the foreign objects included) is changed or deleted.
     API create operations without a path kwarg are also written to, when their body refers
     to a foreign object (e.g. `{"school": <B1>}`); HTML create forms are not (their bodies
     are not described anywhere this test can read).
 (b) No response to a scoped role — list pages included — contains a foreign marker
     (JSON is decoded, HTML unescaped and XLSX/zip exports unpacked before searching).
 (c) The ward officer's school list (HTML and API) holds exactly the schools of ward A.
-(d) Anonymous users are redirected to the login page (HTML) or get 401 (API) everywhere
-    except the login/logout pages and the API docs and OpenAPI document.
+(d) Anonymous users are redirected to the login page (HTML) or get 401 (API; or an HTML-side
+    protocol endpoint with its own authentication) everywhere except the login/logout pages,
+    the API docs and OpenAPI document, and routes an app declares public by design in
+    `PUBLIC_ROUTES = {"app:name": "why"}` of its tests/matrix.py (still checked for markers).
 """
 
 from __future__ import annotations
@@ -144,18 +146,42 @@ def api_routes() -> list[Route]:
     return out
 
 
-def collect_providers(city) -> dict[str, tuple[int, str]]:
-    found: dict[str, tuple[int, str]] = {}
+def public_routes() -> dict[str, str]:
+    """Routes an app declares open to anonymous callers (protocol endpoints such as OAI-PMH,
+    LTI or an xAPI `about`): `PUBLIC_ROUTES = {"app:name": "why it is public"}` in the app's
+    tests/matrix.py. They must still never show a foreign marker."""
+    out: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        module = f"{config.name}.tests.matrix"
+        if not config.name.startswith("edudx.") or find_spec(f"{config.name}.tests") is None:
+            continue
+        if find_spec(module) is not None:
+            out.update(getattr(importlib.import_module(module), "PUBLIC_ROUTES", {}))
+    return out
+
+
+def collect_providers(city) -> tuple[dict[str, tuple[Any, str]], dict[str, str]]:
+    """(kwarg -> (value, marker), label -> marker). Two apps may provide the same kwarg (e.g.
+    `school_id`) if they point at the same object; every app's marker is searched for."""
+    found: dict[str, tuple[Any, str]] = {}
+    markers: dict[str, str] = {}
     for config in apps.get_app_configs():
         if not config.name.startswith("edudx."):
             continue
         module = f"{config.name}.tests.matrix"
         if find_spec(f"{config.name}.tests") is None or find_spec(module) is None:
             continue
-        for kwarg, value in importlib.import_module(module).providers(city).items():
-            assert kwarg not in found, f"two apps provide the kwarg {kwarg!r}"
-            found[kwarg] = value
-    return found
+        for kwarg, (value, marker) in importlib.import_module(module).providers(city).items():
+            if kwarg in found and found[kwarg][0] != value:
+                pytest.fail(
+                    f"{config.label} provides {kwarg!r} = {value!r}, another app {found[kwarg][0]!r}: "
+                    "a kwarg name means one kind of object everywhere; use the same object or rename the kwarg",
+                    pytrace=False,
+                )
+            found.setdefault(kwarg, (value, marker))
+            if marker:
+                markers[f"{config.label}:{kwarg}"] = marker
+    return found, markers
 
 
 def require_providers(routes: list[Route], providers: dict) -> None:
@@ -253,18 +279,29 @@ def _text(response) -> str:
 
 def _leaks(response, markers: dict[str, str]) -> list[str]:
     text = _text(response)
-    return [f"{kwarg} marker {m!r}" for kwarg, m in markers.items() if m and m in text]
+    return [f"{label} marker {m!r}" for label, m in markers.items() if m in text]
 
 
-def _fingerprint() -> dict[str, list[str]]:
-    """Every row of every edudx table, as text: equal before and after means nothing was written."""
+def _fingerprint() -> dict[str, dict[Any, str]]:
+    """Every row of every edudx table, as text, by primary key."""
     out = {}
     for model in apps.get_models():
         if not model.__module__.startswith("edudx.") or model._meta.proxy:
             continue
-        rows = model.objects.order_by("pk").values_list()
-        out[model._meta.label] = [repr(r) for r in rows]
+        out[model._meta.label] = {row[0]: repr(row) for row in model.objects.order_by("pk").values_list()}
     return out
+
+
+def _changed_rows(before: dict[str, dict[Any, str]], after: dict[str, dict[Any, str]]) -> list[str]:
+    """Rows that existed before and were changed or deleted. (A row added without a history
+    entry — a lazily created signing key, a cache — is not a write to someone else's data;
+    every service write records history, which is counted after each request.)"""
+    return [
+        f"{label} pk={pk}"
+        for label, rows in before.items()
+        for pk, text in rows.items()
+        if after.get(label, {}).get(pk) != text
+    ]
 
 
 def _history_count() -> int:
@@ -302,19 +339,18 @@ def _isolate_cluster_lead(city) -> None:
 
 @pytest.mark.django_db
 def test_every_route_kwarg_has_a_provider(city):
-    require_providers(html_routes() + api_routes(), collect_providers(city))
+    require_providers(html_routes() + api_routes(), collect_providers(city)[0])
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", sorted(SCOPED_ROLES))
 def test_scoped_role_cannot_read_or_write_foreign_objects(role, city):
     routes = html_routes() + api_routes()
-    providers = collect_providers(city)
+    providers, markers = collect_providers(city)
     require_providers(routes, providers)
     if role == Role.CLUSTER_LEAD:
         _isolate_cluster_lead(city)
     client = _login(city, role)
-    markers = {k: m for k, (_pk, m) in providers.items()}
     html_body = _html_body(providers, city)
     problems: list[str] = []
     before = _fingerprint()
@@ -353,7 +389,8 @@ def test_scoped_role_cannot_read_or_write_foreign_objects(role, city):
             continue
         check(route, method, body, WRITE_REFUSED)
 
-    assert _fingerprint() == before, f"{role}: the database changed during the run"
+    changed = _changed_rows(before, _fingerprint())
+    assert not changed, f"{role}: rows changed or deleted during the run: {changed[:20]}"
     assert not problems, "\n".join(problems)
 
 
@@ -361,7 +398,7 @@ def test_scoped_role_cannot_read_or_write_foreign_objects(role, city):
 @pytest.mark.parametrize("role", [Role.DEPT_ADMIN, Role.DEPT_OFFICER])
 def test_department_roles_can_open_every_route(role, city):
     routes = html_routes() + api_routes()
-    providers = collect_providers(city)
+    providers, _markers = collect_providers(city)
     require_providers(routes, providers)
     client = _login(city, role)
     failures = []
@@ -378,8 +415,9 @@ def test_department_roles_can_open_every_route(role, city):
 @pytest.mark.django_db
 def test_anonymous_is_sent_to_login_or_refused(city):
     routes = html_routes() + api_routes()
-    providers = collect_providers(city)
+    providers, markers = collect_providers(city)
     require_providers(routes, providers)
+    public = public_routes()
     client = Client()
     failures = []
     for route in routes:
@@ -389,9 +427,17 @@ def test_anonymous_is_sent_to_login_or_refused(city):
                 continue
             for method in ("GET", "POST"):
                 response = _send(client, method, url, {}, api=False)
+                where = f"anonymous {method} {url} ({route.name})"
+                failures.extend(f"{where}: leaks {leak}" for leak in _leaks(response, markers))
+                if route.name in public:
+                    if response.status_code >= 500:
+                        failures.append(f"{where}: server error {response.status_code}")
+                    continue
                 location = response.get("Location", "")
-                if response.status_code != 302 or not location.startswith("/accounts/login/"):
-                    failures.append(f"anonymous {method} {url}: {response.status_code} {location}")
+                to_login = response.status_code == 302 and location.startswith("/accounts/login/")
+                # 401: a protocol endpoint with its own authentication (e.g. xAPI Basic auth).
+                if not (to_login or response.status_code == 401):
+                    failures.append(f"{where}: {response.status_code} {location}")
         else:
             method = route.methods[0]
             response = _send(client, method, url, {}, api=True)
@@ -399,6 +445,12 @@ def test_anonymous_is_sent_to_login_or_refused(city):
                 failures.append(f"anonymous {method} {url}: {response.status_code}")
             elif response.json()["error"]["code"] != "not_authenticated":
                 failures.append(f"anonymous {method} {url}: body {response.content[:200]!r}")
+    if failures:
+        failures.append(
+            "An HTML route must send anonymous users to the login page (or answer 401 if it has its "
+            "own authentication). A route that is public by design is declared in its app's "
+            'tests/matrix.py: PUBLIC_ROUTES = {"app:name": "why"}.'
+        )
     assert not failures, "\n".join(failures)
 
 

@@ -59,9 +59,9 @@ def test_a_revoked_token_is_refused_with_the_error_body(city):
     assert c.delete(f"/api/v1/accounts/tokens/{token.pk}", **_bearer(key)).status_code == 204
     refused = c.get("/api/v1/accounts/me", **_bearer(key))
     assert refused.status_code == 401
-    assert refused.json() == {
-        "error": {"code": "not_authenticated", "message": "Authentication required.", "details": []}
-    }
+    error = refused.json()["error"]
+    assert set(error) == {"code", "message", "details"}
+    assert error["code"] == "not_authenticated" and error["message"] and error["details"] == []
 
 
 def test_session_writes_need_the_csrf_token(city):
