@@ -14,7 +14,7 @@ from edudx.registry import selectors as registry
 
 from . import permissions as perms
 from .models import PersonKind, Status, Verification, VerificationRun
-from .services import people_queryset
+from .services import people_queryset, person_query
 
 PROBLEM_STATUSES = (Status.MISMATCH, Status.NOT_FOUND, Status.ERROR)
 STATUS_ORDER = (Status.VERIFIED, Status.MISMATCH, Status.NOT_FOUND, Status.ERROR, Status.UNVERIFIED)
@@ -25,12 +25,17 @@ def status_of(*, scope: Scope, person: Any) -> Verification | None:
     if not scope.has_perm(perms.VIEW):
         return None
     kind = PersonKind.STAFF if person._meta.model_name == "staff" else PersonKind.STUDENT
-    return Verification.objects.filter(kind=kind, person_id=person.pk).first()
+    v = Verification.objects.filter(kind=kind, person_id=person.pk).first()
+    if v is not None:
+        # The record was edited after the check: the answer may no longer hold.
+        v.is_stale = bool(v.fingerprint) and v.fingerprint != person_query(kind, person).fingerprint()
+    return v
 
 
 def status_get(*, scope: Scope, kind: str, person_id: int) -> tuple[Any, Verification | None]:
     """A person (scope-checked by the registry) and their status row, if any."""
     scope.require_any(perms.VIEW)
+    person: Any
     if kind == PersonKind.STUDENT:
         person = registry.student_get(scope=scope, pk=person_id)
     elif kind == PersonKind.STAFF:
@@ -49,7 +54,7 @@ def status_counts(
     scope.require_any(perms.VIEW)
     people = people_queryset(scope=scope, kind=kind, school_id=school_id)
     total = people.count()
-    counts = dict.fromkeys(STATUS_ORDER, 0)
+    counts: dict[str, int] = {s.value: 0 for s in STATUS_ORDER}
     rows = (
         Verification.objects.filter(kind=kind, person_id__in=people.values("pk"))
         .exclude(status=Status.UNVERIFIED)
@@ -74,6 +79,7 @@ def problem_queryset(
     scope.require_any(perms.VIEW)
     statuses = (status,) if status in PROBLEM_STATUSES else PROBLEM_STATUSES
     flagged = Verification.objects.filter(kind=kind, status__in=statuses).values("person_id")
+    qs: QuerySet[Any]
     if kind == PersonKind.STUDENT:
         qs, _order = registry.student_list(scope=scope, filters=registry.StudentFilter(school=school_id, q=q))
     else:

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edudx.core import history
 from edudx.core.actor import Actor, Via
 from edudx.core.errors import NotFound, ValidationFailed
+from edudx.core.scope import Scope
 from edudx.registry import selectors as registry
 
 from . import connectors
@@ -53,8 +55,9 @@ class VerifySummary:
         return {"checked": self.checked, "skipped": self.skipped, "counts": dict(self.counts)}
 
 
-def people_queryset(*, scope, kind: str, school_id: int | None = None):
+def people_queryset(*, scope: Scope, kind: str, school_id: int | None = None) -> QuerySet[Any]:
     """The people of `kind` the scope may see, through the registry's selectors."""
+    qs: QuerySet[Any]
     if kind == PersonKind.STUDENT:
         qs, _order = registry.student_list(scope=scope, filters=registry.StudentFilter(school=school_id))
     elif kind == PersonKind.STAFF:
@@ -64,7 +67,7 @@ def people_queryset(*, scope, kind: str, school_id: int | None = None):
     return qs
 
 
-def _query(kind: str, person: Any) -> connectors.PersonQuery:
+def person_query(kind: str, person: Any) -> connectors.PersonQuery:
     return connectors.PersonQuery(
         ref=f"{kind}:{person.pk}",
         personal_id=person.personal_id or "",
@@ -109,7 +112,7 @@ def _verify_people(
     own = connector is None
     conn = connector or connectors.get_connector()
     try:
-        queries = [_query(kind, p) for p in askable]
+        queries = [person_query(kind, p) for p in askable]
         results = conn.verify_batch(queries)
     finally:
         if own:
@@ -134,7 +137,7 @@ def _record(*, actor, kind, people, queries, results, source, summary) -> None:
         if current is None:
             current = Verification(kind=kind, person_id=person.pk)
             to_create.append(current)
-            before = (Status.UNVERIFIED, [])
+            before: tuple[str, list[str]] = (Status.UNVERIFIED.value, [])
         else:
             to_update.append(current)
             before = (current.status, list(current.differing_fields))
