@@ -2,6 +2,7 @@
 search without diacritics, be refused outside the scope, switch language, use a phone."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -63,3 +64,22 @@ def test_phone_width_collapses_the_sidebar_into_the_menu(live_server, live_city,
     expect(page.get_by_role("heading", name="Học sinh")).to_be_visible()
     # The table fits: no horizontal scrolling of the page itself.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_filters_update_the_table_and_a_school_brings_its_classes(live_server, live_city, login):
+    page = login("t_dept_officer")
+    page.goto(f"{live_server.url}/registry/students/")
+    results = page.get_by_test_id("results")
+    expect(results.locator("tbody tr")).to_have_count(12)
+    page.get_by_label("Giới tính").select_option("female")
+    expect(results.locator("tbody tr")).to_have_count(4)
+    page.get_by_label("Trường").select_option(label=live_city.schools[2].unit.name)
+    # The school's classes now appear as a filter; the gender choice is kept.
+    page.get_by_label("Lớp").select_option(label="6A1")
+    expect(results.locator("tbody tr")).to_have_count(1)
+    expect(results).to_contain_text("Trần Thị Bình Pba")
+    # Export follows the filters on screen.
+    with page.expect_download() as download:
+        page.get_by_test_id("export-csv").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "Trần Thị Bình Pba" in text and "Nguyễn Văn An" not in text
