@@ -285,7 +285,7 @@ def existing_students(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str
     return out
 
 
-def write_students(*, actor: Any, new: list[dict], changed: list[tuple], ctx: K.Context) -> None:
+def write_students(*, actor: Any, new: pl.DataFrame, changed: list[tuple], ctx: K.Context) -> None:
     refused = [c for _, r, c in changed if "student_code" in c and c["student_code"][0]]
     if refused:  # a MOET code never changes; the rule lives in validation, this is a guard
         changed = [(i, r, {k: v for k, v in c.items() if k != "student_code"}) for i, r, c in changed]
@@ -529,7 +529,7 @@ def write_schools(*, actor: Any, new: list[dict], changed: list[tuple], ctx: K.C
     from . import services
 
     units = ctx.cache.get("units", {})
-    for r in new:
+    for r in new.to_dicts():
         parent = units.get(r["parent_code"])
         if parent is None:
             raise ValueError("a new school needs its managing unit")  # refused in validation

@@ -80,23 +80,23 @@ def _values_equal(a: Any, b: Any) -> bool:
 
 def classify(
     kind: Kind, frame: pl.DataFrame, ctx: Context, outcome: Outcome
-) -> tuple[list[dict], list[tuple]]:
-    """Split the valid rows of a chunk into new and changed (with field diffs); count unchanged."""
+) -> tuple[pl.DataFrame, list[tuple]]:
+    """Split the valid rows of a chunk into new (a frame, for set-based writing) and changed
+    (with field diffs); count unchanged. Existing records are fetched in bulk by natural key."""
     valid = frame.filter(~pl.col(ERR))
     outcome.counts["rejected"] += frame.height - valid.height
     if valid.height == 0:
-        return [], []
+        return valid, []
     existing = kind.existing(valid, ctx) if kind.existing else {}
-    cols = valid.columns
-    new: list[dict] = []
+    known = valid[V.KEY].is_in(list(existing)) if existing else pl.Series([False] * valid.height)
+    new = valid.filter(~known)
     changed: list[tuple] = []
     compared = kind.compared
-    for tup in valid.iter_rows():
+    matched = valid.filter(known)
+    cols = matched.columns
+    for tup in matched.iter_rows():
         row = dict(zip(cols, tup, strict=True))
-        current = existing.get(row[V.KEY])
-        if current is None:
-            new.append(row)
-            continue
+        current = existing[row[V.KEY]]
         changes = {
             f: [current.get(f), row.get(f)]
             for f in compared
@@ -108,7 +108,7 @@ def classify(
                 outcome.diffs.append({"row": row[ROW], "key": row[V.KEY], "changes": changes})
         else:
             outcome.counts["unchanged"] += 1
-    outcome.counts["new"] += len(new)
+    outcome.counts["new"] += new.height
     outcome.counts["changed"] += len(changed)
     return new, changed
 
@@ -195,7 +195,7 @@ def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel
             new, changed = classify(kind, frame, ctx, outcome)
             if writing and mode == STRICT and problems.has_errors:
                 writing = False  # keep checking to report every problem; the rollback comes below
-            if writing and (new or changed):
+            if writing and (new.height or changed):
                 kind.write(actor=actor, new=new, changed=changed, ctx=ctx)
         if outcome.counts["total"] == 0 and not outcome.rejected_file:
             problems.file_error("file_no_rows", _no_rows_message())

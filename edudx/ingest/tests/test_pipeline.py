@@ -137,3 +137,17 @@ def test_class_change_in_file_moves_the_student_and_keeps_both_enrolments(city, 
     assert enrolments.count() == 2
     assert enrolments.get(state="active").school_class.name == "6A2"
     assert any(p["code"] == "class_will_be_created" for p in run.report["problems"])
+
+
+def test_a_changed_field_is_updated_with_a_history_entry_naming_the_import(city, tmp_path):
+    a1 = city.schools[0].moet_code
+    st = city.students[0]
+    rows = [
+        student_row(school=a1, code=st.moet_code, name="Nguyễn Văn An Mới", pid=st.personal_id, eth="Kinh")
+    ]
+    run = _run(Actor.system(), write_csv(tmp_path / "hs.csv", rows))
+    assert run.state == "committed" and run.rows_changed == 1
+    st.refresh_from_db()
+    assert st.full_name == "Nguyễn Văn An Mới" and st.ethnicity == "01" and st.name_key == "nguyen van an moi"
+    entry = HistoryEntry.objects.get(source=f"import:{run.pk}", object_id=str(st.pk))
+    assert entry.action == "update" and entry.changes["full_name"][1] == "Nguyễn Văn An Mới"

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import polars as pl
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -231,81 +232,142 @@ def class_bulk_ensure(*, actor: Actor, wanted: set[tuple[int, int, str]]) -> dic
 # ----- students with enrolments
 @transaction.atomic
 def student_bulk_upsert(
-    *,
-    actor: Actor,
-    new: list[dict[str, Any]],
-    changed: list[tuple[int, dict[str, Any], dict[str, list[Any]]]],
+    *, actor: Actor, new: pl.DataFrame | None, changed: list[tuple[int, dict[str, Any], dict[str, list[Any]]]]
 ) -> None:
     """Create and update students and their enrolment for the row's class and year.
 
-    Rows carry the import columns plus `school_id`, `year_id`, `class_id` (resolved by the
-    caller, or None when the class is to be created from `class_name`).
+    `new` is a polars frame of import rows (set-based writing: no Python object per row),
+    `changed` a list of (id, row, {field: [before, after]}). Rows carry the import columns
+    plus `school_id`, `year_id`, `class_id` (None when the class is to be created from
+    `class_name`) and `__name_key`.
     """
-    rows_all = [*new, *(r for _, r, _ in changed)]
-    if not rows_all:
+    new = new if new is not None and new.height else None
+    school_ids = {r["school_id"] for _, r, _ in changed}
+    if new is not None:
+        school_ids |= set(new["school_id"].unique().to_list())
+    if not school_ids:
         return
-    _require_schools(actor, {r["school_id"] for r in rows_all})
-    missing = {(r["school_id"], r["year_id"], r["class_name"]) for r in rows_all if not r.get("class_id")}
-    if missing:
-        class_ids = class_bulk_ensure(actor=actor, wanted=missing)
-        for r in rows_all:
-            if not r.get("class_id"):
-                r["class_id"] = class_ids[(r["school_id"], r["year_id"], r["class_name"])]
+    _require_schools(actor, school_ids)
+    wanted = {(r["school_id"], r["year_id"], r["class_name"]) for _, r, _ in changed if not r.get("class_id")}
+    if new is not None:
+        wanted |= set(
+            new.filter(pl.col("class_id").is_null())
+            .select("school_id", "year_id", "class_name")
+            .unique()
+            .rows()
+        )
+    class_ids = class_bulk_ensure(actor=actor, wanted=wanted) if wanted else {}
+    for _, r, _ in changed:
+        if not r.get("class_id"):
+            r["class_id"] = class_ids[(r["school_id"], r["year_id"], r["class_name"])]
     now = db_now()
     today = timezone.localdate()
-    if new:
+    if new is not None:
+        if class_ids:
+            lookup = pl.DataFrame(
+                [(*k, v) for k, v in class_ids.items()],
+                schema={
+                    "school_id": pl.Int64,
+                    "year_id": pl.Int64,
+                    "class_name": pl.String,
+                    "__cid": pl.Int64,
+                },
+                orient="row",
+            )
+            new = new.join(
+                lookup, on=["school_id", "year_id", "class_name"], how="left", maintain_order="left"
+            )
+            new = new.with_columns(pl.coalesce("class_id", "__cid").alias("class_id"))
         _students_create(actor, new, now, today)
     if changed:
         _students_update(actor, changed, now, today)
+
+
+_DEFAULTS = {"status": "dang_hoc"}
 
 
 def _field_value(row: dict[str, Any], col: str) -> Any:
     v = row.get(col)
     field = STUDENT_MAP[col]
     if v is None and field not in _NULLABLE:
-        return "dang_hoc" if field == "status" else ""
+        return _DEFAULTS.get(field, "")
     return v
 
 
-def _students_create(actor: Actor, rows: list[dict[str, Any]], now: dt.datetime, today: dt.date) -> None:
-    ids = allocate_ids(Student, len(rows))
-    cols = list(STUDENT_MAP)
+def _students_create(actor: Actor, new: pl.DataFrame, now: Any, today: dt.date) -> None:
+    n = new.height
+    ids = allocate_ids(Student, n)
+    cols = [c for c in STUDENT_MAP if c in new.columns]
     fields = [STUDENT_MAP[c] for c in cols]
-    student_rows = []
-    hist = []
-    for pk, r in zip(ids, rows, strict=True):
-        values = [_field_value(r, c) for c in cols]
-        name_key = r.get("__name_key") or fold(r["full_name"])
-        student_rows.append((pk, now, now, name_key, r["school_id"], "", *values))
-        changes = {f: [None, _plain(v)] for f, v in zip(fields, values, strict=True) if v not in (None, "")}
-        changes["school"] = [None, r["school_id"]]
-        changes["class"] = [None, r["class_name"]]
-        hist.append((pk, r["full_name"], "create", changes))
-        r["__id"] = pk
+
+    def value(c: str) -> pl.Expr:
+        field = STUDENT_MAP[c]
+        if field in _NULLABLE:
+            return pl.col(c)
+        return pl.col(c).fill_null(pl.lit(_DEFAULTS.get(field, "")))
+
+    if "__name_key" not in new.columns:
+        new = new.with_columns(
+            pl.col("full_name").map_elements(fold, return_dtype=pl.String).alias("__name_key")
+        )
+    new = new.with_columns(pl.Series("__id", ids, dtype=pl.Int64))
     insert_rows(
         Student,
         ("id", "created_at", "updated_at", "name_key", "school_id", "guardian_name", *fields),
-        student_rows,
-    )
-    enrol_ids = allocate_ids(Enrolment, len(rows))
+        new.select(
+            "__id", pl.lit(now).alias("__c"), pl.lit(now).alias("__u"), "__name_key", "school_id",
+            pl.lit("").alias("__g"), *[value(c).alias(f"__v_{c}") for c in cols],
+        ).iter_rows(),
+    )  # fmt: skip
+    enrol_ids = allocate_ids(Enrolment, n)
     insert_rows(
         Enrolment,
         ("id", "student_id", "school_class_id", "year_id", "school_id", "state", "start_date", "note"),
-        (
-            (
-                eid,
-                r["__id"],
-                r["class_id"],
-                r["year_id"],
-                r["school_id"],
-                Enrolment.State.ACTIVE,
-                r.get("__start") or today,
-                "",
-            )
-            for eid, r in zip(enrol_ids, rows, strict=True)
-        ),
+        new.select(
+            pl.Series("__e", enrol_ids, dtype=pl.Int64), "__id", "class_id", "year_id", "school_id",
+            pl.lit(Enrolment.State.ACTIVE).alias("__s"), pl.lit(today).alias("__d"), pl.lit("").alias("__n"),
+        ).iter_rows(),
+    )  # fmt: skip
+    # History: {field: [null, value]} per created record, JSON built by polars.
+    change_cols = [
+        pl.when(value(c).is_not_null() & (value(c).cast(pl.String) != ""))
+        .then(pl.concat_list(pl.lit(None, dtype=new.schema[c]), pl.col(c)))
+        .alias(STUDENT_MAP[c])
+        for c in cols
+    ]
+    changes = pl.struct(
+        *change_cols,
+        pl.concat_list(pl.lit(None, dtype=pl.Int64), pl.col("school_id")).alias("school"),
+        pl.concat_list(pl.lit(None, dtype=pl.String), pl.col("class_name")).alias("class"),
+    ).struct.json_encode()
+    history_frame(
+        actor=actor,
+        model=Student,
+        operation="student_import",
+        frame=new.select(pl.col("__id"), pl.col("full_name"), changes.alias("__changes")),
     )
-    history_rows(actor=actor, model=Student, operation="student_import", entries=hist)
+
+
+def history_frame(*, actor: Actor, model: type[models.Model], frame: pl.DataFrame, operation: str) -> None:
+    """History entries ("create") from a frame of (id, repr, changes JSON)."""
+    ct = ContentType.objects.get_for_model(model).pk
+    now = db_now()
+    user_id = actor.user.pk if actor.user is not None else None
+    columns = (
+        "content_type_id", "object_id", "object_repr", "action", "operation", "actor_id", "actor_label",
+        "via", "source", "changes", "note", "at",
+    )  # fmt: skip
+    id_col, repr_col, ch_col = frame.columns
+    insert_rows(
+        HistoryEntry,
+        columns,
+        frame.select(
+            pl.lit(ct).alias("__ct"), pl.col(id_col).cast(pl.String), pl.col(repr_col).str.slice(0, 255),
+            pl.lit("create").alias("__a"), pl.lit(operation).alias("__o"), pl.lit(user_id, dtype=pl.Int64).alias("__u"),
+            pl.lit(actor.label).alias("__l"), pl.lit(actor.via).alias("__v"), pl.lit(actor.source[:128]).alias("__s"),
+            pl.col(ch_col), pl.lit("").alias("__n"), pl.lit(now).alias("__at"),
+        ).iter_rows(),
+    )  # fmt: skip
 
 
 def _students_update(
