@@ -517,7 +517,7 @@ def entry_save(*, actor: Actor, entry: Entry, data: dict[str, Any], version: int
     if n == 0:
         raise Conflict(
             _(
-                "Someone else saved this criterion in the meantime. Their version is shown; re-enter your change."
+                "Someone else saved this criterion in the meantime. Reload to see their version, then re-enter your change."
             )
         )
     entry.refresh_from_db()

@@ -70,22 +70,6 @@ def assessment_detail(request, assessment_id: int):
     return render(request, "monitoring/assessment_detail.html", _context(request, a))
 
 
-def _entry_card(request, a, entry, *, error=None, saved=False):
-    return render(
-        request,
-        "monitoring/_entry.html",
-        {
-            "a": a,
-            "e": entry,
-            "can_edit": request.scope.can(perms.ASSESS, a.unit_path) and a.is_editable_by_school,
-            "suggestions": selectors.suggestions(a, [entry]),
-            "error": error,
-            "saved": saved,
-            "link_form": LinkEvidenceForm(),
-        },
-    )
-
-
 @login_required
 @require_POST
 def entry_save(request, assessment_id: int, criterion_id: int):
@@ -104,20 +88,26 @@ def entry_save(request, assessment_id: int, criterion_id: int):
         version = int(request.POST.get("version", "-1"))
     except ValueError:
         version = -1
-    error = None
+    error, conflict = None, False
     try:
         services.entry_save(actor=actor(request), entry=entry, data=data, version=version)
-    except Conflict as exc:
-        error = error_text(exc)
     except PermissionDenied:
         raise
+    except Conflict as exc:
+        error, conflict = error_text(exc), True
     except DomainError as exc:
         error = error_text(exc)
-    a.refresh_from_db()
     entry = selectors.entry_get(scope=request.scope, assessment=a, criterion_id=criterion_id)
     if request.headers.get("HX-Request"):
-        resp = _entry_card(request, a, entry, error=error, saved=error is None)
-        resp["HX-Trigger"] = "assessment-saved"
+        # Only the status line (and, out of band, the new version and total) is swapped: a field
+        # the user is typing in meanwhile is never overwritten.
+        resp = render(
+            request,
+            "monitoring/_entry_status.html",
+            {"a": a, "e": entry, "error": error, "conflict": conflict},
+        )
+        if error is None:
+            resp["HX-Trigger"] = "assessment-saved"
         return resp
     if error:
         messages.error(request, error)
