@@ -45,6 +45,10 @@ GET_PARAMS = {
 FILTERS = GET_PARAMS - {"statementId", "voidedStatementId", "format", "attachments", "more"}
 
 
+class RawJson(str):
+    """JSON text that is already encoded."""
+
+
 def json_response(data: Any, status: int = 200) -> HttpResponse:
     return HttpResponse(json.dumps(data, ensure_ascii=False), status=status, content_type="application/json")
 
@@ -130,7 +134,7 @@ def _attachment_parts(pks: list[int]) -> list[tuple[str, str, bytes]]:
 
 
 def _respond(req: XRequest, payload: Any, pks_with_attachments: list[int], attachments: bool) -> HttpResponse:
-    body = json.dumps(payload, ensure_ascii=False).encode()
+    body = (payload if isinstance(payload, RawJson) else json.dumps(payload, ensure_ascii=False)).encode()
     if attachments:
         content, ctype = build_multipart(body, _attachment_parts(pks_with_attachments))
         resp = HttpResponse(content, content_type=ctype)
@@ -186,8 +190,14 @@ def get(req: XRequest) -> HttpResponse:
             extra={"format": fmt, "attachments": attachments},
         )
     rows, more = run(q, max_limit=settings.LRS_MAX_LIMIT)
-    stmts = _render(req, [json.loads(r[2]) for r in rows], fmt)
-    payload = {"statements": stmts, "more": f"{req.django.path}?more={more}" if more else ""}
+    more_url = f"{req.django.path}?more={more}" if more else ""
+    if fmt == "exact":
+        # The stored text is already the exact format: splice it, no parse and re-encode.
+        payload: Any = RawJson(
+            '{"statements":[' + ",".join(r[2] for r in rows) + '],"more":' + json.dumps(more_url) + "}"
+        )
+    else:
+        payload = {"statements": _render(req, [json.loads(r[2]) for r in rows], fmt), "more": more_url}
     resp = _respond(req, payload, [r[0] for r in rows if r[3]], attachments)
     if rows:
         resp["Last-Modified"] = http_date(max(r[1] for r in rows).timestamp())

@@ -11,9 +11,11 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ..models import Activity, Attachment, Credential, Statement, StatementAttachment, StatementKey
@@ -88,6 +90,50 @@ def prepare(
     return stmt
 
 
+class _SqliteWriterLock:
+    """SQLite allows one writer; concurrent writers otherwise wait in SQLite's busy handler,
+    which sleeps in growing steps. A file lock wakes the next writer the moment the
+    previous one commits. No-op on other databases."""
+
+    def __init__(self) -> None:
+        self.fd: int | None = None
+
+    def __enter__(self) -> None:
+        if connection.vendor != "sqlite" or connection.in_atomic_block:
+            return
+        import fcntl
+        import os
+
+        path = os.path.join(str(settings.VAR_DIR), "lrs-write.lock")
+        self.fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            import fcntl
+            import os
+
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+# Canonical definitions this process has already written, to skip the database when an
+# activity arrives again with nothing new (the common case: every learner, same lesson).
+_KNOWN_DEFINITIONS: dict[str, dict[str, Any]] = {}
+
+
+def _covered(known: dict[str, Any], incoming: dict[str, Any]) -> bool:
+    for key, value in incoming.items():
+        if key in ("name", "description", "extensions") and isinstance(value, dict):
+            have = known.get(key) or {}
+            if any(have.get(k) != v for k, v in value.items()):
+                return False
+        elif known.get(key) != value:
+            return False
+    return True
+
+
 def _merge_definitions(statements: list[dict[str, Any]]) -> None:
     """Keep the canonical definition of each activity: newer definitions win key by key,
     language maps merge by language."""
@@ -111,12 +157,20 @@ def _merge_definitions(statements: list[dict[str, Any]]) -> None:
             for acts in ((part.get("context") or {}).get("contextActivities") or {}).values():
                 for act in acts:
                     visit(act)
+    defs = {
+        iri: d
+        for iri, d in defs.items()
+        if not (iri in _KNOWN_DEFINITIONS and _covered(_KNOWN_DEFINITIONS[iri], d))
+    }
     if not defs:
         return
     hashes = {hashlib.sha1(iri.encode()).hexdigest(): iri for iri in defs}  # noqa: S324 (a key, not security)
     existing = {a.iri_hash: a for a in Activity.objects.filter(iri_hash__in=list(hashes))}
     now = timezone.now()
     new, changed = [], []
+    learned: dict[str, dict[str, Any]] = {}
+    # Remember only what was committed (a rolled-back batch must not be remembered).
+    transaction.on_commit(lambda: _KNOWN_DEFINITIONS.update(learned))
     for h, iri in hashes.items():
         incoming = defs[iri]
         if h in existing:
@@ -130,12 +184,80 @@ def _merge_definitions(statements: list[dict[str, Any]]) -> None:
             if merged != act.definition:
                 act.definition, act.updated = merged, now
                 changed.append(act)
+            learned[iri] = merged
         else:
             new.append(Activity(iri=iri, iri_hash=h, definition=incoming, updated=now))
+            learned[iri] = incoming
     if new:
         Activity.objects.bulk_create(new, ignore_conflicts=True)
     if changed:
         Activity.objects.bulk_update(changed, ["definition", "updated"])
+
+
+_COLUMNS = (
+    "statement_id",
+    "stored",
+    "data",
+    "voided",
+    "voids",
+    "unit_path",
+    "credential_id",
+    "verb_iri",
+    "actor_key",
+    "object_iri",
+    "timestamp",
+    "success",
+    "completion",
+    "score_scaled",
+    "has_attachments",
+)
+
+
+@dataclass
+class _Row:
+    statement_id: str
+    values: tuple
+    pk: int | None = None
+
+
+def _insert(rows: list[_Row]) -> None:
+    """Insert statement rows and learn their primary keys. On SQLite (one writer, and this
+    runs inside the write transaction) ids are assigned here and the rows go in with a plain
+    executemany; elsewhere through bulk_create, which returns the ids."""
+    if connection.vendor == "sqlite":
+        ops = connection.ops
+        with connection.cursor() as cur:
+            cur.execute("SELECT COALESCE(MAX(id), 0) FROM lrs_statement")
+            next_id = cur.fetchone()[0] + 1
+            params = []
+            for row in rows:
+                row.pk = next_id
+                next_id += 1
+                v = list(row.values)
+                v[0] = uuid.UUID(v[0]).hex
+                v[1] = ops.adapt_datetimefield_value(v[1])
+                v[10] = ops.adapt_datetimefield_value(v[10])
+                v[4] = uuid.UUID(v[4]).hex if v[4] else None
+                params.append((row.pk, *v))
+            cur.executemany(
+                "INSERT INTO lrs_statement (id, statement_id, stored, data, voided, voids, unit_path, credential_id,"
+                " verb_iri, actor_key, object_iri, timestamp, success, completion, score_scaled, has_attachments)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                params,
+            )
+        return
+    objs = [Statement(**dict(zip(_COLUMNS, row.values, strict=True))) for row in rows]
+    Statement.objects.bulk_create(objs, batch_size=500)
+    if objs and objs[0].pk is None:  # backends that do not return ids from bulk inserts
+        pks = dict(
+            Statement.objects.filter(statement_id__in=[r.statement_id for r in rows]).values_list(
+                "statement_id", "pk"
+            )
+        )
+        for obj in objs:
+            obj.pk = pks[uuid.UUID(str(obj.statement_id))]
+    for row, obj in zip(rows, objs, strict=True):
+        row.pk = obj.pk
 
 
 def store_statements(
@@ -173,7 +295,7 @@ def store_statements(
             ):
                 raise XapiError(400, "a voiding statement cannot void another voiding statement")
         out: list[str] = []
-        rows: list[Statement] = []
+        rows: list[_Row] = []
         prepared: list[dict[str, Any]] = []
         now = timezone.now()
         for stmt in statements:
@@ -189,37 +311,33 @@ def store_statements(
             obj = full["object"]
             result = full.get("result") or {}
             rows.append(
-                Statement(
+                _Row(
                     statement_id=full["id"],
-                    stored=now,
-                    data=dumps(full),
-                    voids=obj["id"] if full["verb"]["id"] == VOIDED_VERB else None,
-                    unit_path=unit_path,
-                    credential=credential,
-                    verb_iri=full["verb"]["id"][:512],
-                    actor_key=(ifi_key(full["actor"]) or "group")[:512],
-                    object_iri=(obj.get("id", "") if obj["objectType"] == "Activity" else "")[:512],
-                    timestamp=parse_timestamp(full["timestamp"], "timestamp", require_tz=False),
-                    success=result.get("success"),
-                    completion=result.get("completion"),
-                    score_scaled=(result.get("score") or {}).get("scaled"),
-                    has_attachments=bool(full.get("attachments")),
+                    values=(
+                        full["id"],
+                        now,
+                        dumps(full),
+                        False,
+                        obj["id"] if full["verb"]["id"] == VOIDED_VERB else None,
+                        unit_path,
+                        credential.pk if credential is not None else None,
+                        full["verb"]["id"][:512],
+                        (ifi_key(full["actor"]) or "group")[:512],
+                        (obj.get("id", "") if obj["objectType"] == "Activity" else "")[:512],
+                        parse_timestamp(full["timestamp"], "timestamp", require_tz=False),
+                        result.get("success"),
+                        result.get("completion"),
+                        (result.get("score") or {}).get("scaled"),
+                        bool(full.get("attachments")),
+                    ),
                 )
             )
         if not rows:
             return out
         try:
-            Statement.objects.bulk_create(rows, batch_size=500)
+            _insert(rows)
         except IntegrityError as exc:  # a concurrent writer stored the same id first
             raise XapiError(409, "statement id already exists") from exc
-        if rows[0].pk is None:  # backends that do not return ids from bulk inserts
-            pks = dict(
-                Statement.objects.filter(statement_id__in=[r.statement_id for r in rows]).values_list(
-                    "statement_id", "pk"
-                )
-            )
-            for r in rows:
-                r.pk = pks[uuid.UUID(str(r.statement_id))]
         _write_keys(rows, prepared, now)
         _apply_voiding(rows, prepared)
         _merge_definitions(prepared)
@@ -228,14 +346,15 @@ def store_statements(
     return out
 
 
-def _write_keys(rows: list[Statement], prepared: list[dict[str, Any]], now: dt.datetime) -> None:
-    keys: list[StatementKey] = []
+def _write_keys(rows: list[_Row], prepared: list[dict[str, Any]], now: dt.datetime) -> None:
+    keys: list[tuple[int, int, bool, Any]] = []
     ref_targets = {
         s["object"]["id"].lower(): row
         for row, s in zip(rows, prepared, strict=True)
         if s["object"]["objectType"] == "StatementRef" and s["verb"]["id"] != VOIDED_VERB
     }
     inherited: dict[int, list[tuple[int, bool]]] = {}
+    db_now = connection.ops.adapt_datetimefield_value(now)
     if ref_targets:
         # A statement referring to another matches the filters the target matches.
         for sid, key, direct in StatementKey.objects.filter(
@@ -246,11 +365,15 @@ def _write_keys(rows: list[Statement], prepared: list[dict[str, Any]], now: dt.d
         mine = statement_keys(stmt)
         for key, direct in inherited.get(row.pk, []):
             mine[key] = mine.get(key, False) or direct
-        keys.extend(StatementKey(statement_id=row.pk, key=k, direct=d, stored=now) for k, d in mine.items())
-    StatementKey.objects.bulk_create(keys, batch_size=2000)
+        keys.extend((row.pk, k, d, db_now) for k, d in mine.items())
+    # Plain executemany: five-odd keys per statement make model instances the main cost.
+    with connection.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO lrs_statementkey (statement_id, key, direct, stored) VALUES (%s, %s, %s, %s)", keys
+        )
 
 
-def _apply_voiding(rows: list[Statement], prepared: list[dict[str, Any]]) -> None:
+def _apply_voiding(rows: list[_Row], prepared: list[dict[str, Any]]) -> None:
     targets = [s["object"]["id"].lower() for s in prepared if s["verb"]["id"] == VOIDED_VERB]
     if targets:
         Statement.objects.filter(statement_id__in=targets, voids__isnull=True).update(voided=True)
@@ -262,7 +385,7 @@ def _apply_voiding(rows: list[Statement], prepared: list[dict[str, Any]]) -> Non
 
 
 def _link_attachments(
-    rows: list[Statement], prepared: list[dict[str, Any]], parts: dict[str, tuple[str, bytes]]
+    rows: list[_Row], prepared: list[dict[str, Any]], parts: dict[str, tuple[str, bytes]]
 ) -> None:
     from django.core.files.base import ContentFile
 

@@ -1,0 +1,347 @@
+"""LRS benchmark (issue 6, "Bar"): xAPI write throughput and filtered-read latency on SQLite,
+through the real HTTP stack (gunicorn on 127.0.0.1, a bounded client loop).
+
+    .venv/bin/python bench/lrs_throughput.py --db-dir /tmp/lrs-bench --seconds 20 --stored 1000000
+
+Prints:
+1. statements/s posting batches of 100 (target >= 5,000/s) and posting one at a time
+   (target >= 500/s), each for --seconds with --clients concurrent client threads;
+2. with --stored statements in the store (topped up by a direct bulk loader that writes the
+   same rows and index keys the LRS writes), the median and p95 of GET /statements filtered
+   by agent and by activity (target p95 < 50 ms), over --queries requests each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(db_dir: Path) -> None:
+    os.environ["EDUDX_VAR_DIR"] = str(db_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+
+
+def prepare(db_dir: Path) -> tuple[str, str, str]:
+    """Migrate, and create a unit and an xAPI key (once); returns (key, secret, unit path)."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from edudx.core.actor import Actor
+    from edudx.lrs import services
+    from edudx.lrs.models import Credential
+    from edudx.orgs import services as orgs
+    from edudx.orgs.models import OrgUnit
+
+    actor = Actor.system(source="bench")
+    unit = OrgUnit.objects.filter(code="BENCH").first() or orgs.unit_create(
+        actor=actor, code="BENCH", name="Sở GD-ĐT (bench)", kind="department", parent=None
+    )
+    Credential.objects.filter(name="bench").delete()
+    cred, secret = services.credential_issue(actor=actor, unit=unit, name="bench")
+    return cred.key, secret, unit.path
+
+
+def make_statement(rng: random.Random, n_agents: int, n_acts: int) -> dict:
+    a = rng.randrange(n_agents)
+    act = rng.randrange(n_acts)
+    return {
+        "actor": {
+            "objectType": "Agent",
+            "name": f"Học sinh {a}",
+            "account": {"homePage": "https://lms.example.vn", "name": f"hs{a}"},
+        },
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"vi": "đã hoàn thành"}},
+        "object": {
+            "objectType": "Activity",
+            "id": f"https://lms.example.vn/bai-hoc/{act}",
+            "definition": {"name": {"vi": f"Bài học số {act}"}},
+        },
+        "result": {"score": {"scaled": round(rng.random(), 2)}, "completion": True, "success": True},
+        "context": {"registration": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "platform": "bench"},
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(),
+    }
+
+
+class Server:
+    def __init__(self, db_dir: Path, port: int, workers: int, persistent: bool = True):
+        env = dict(
+            os.environ,
+            EDUDX_VAR_DIR=str(db_dir),
+            DJANGO_SETTINGS_MODULE="config.settings.base",
+            EDUDX_LOG_LEVEL="WARNING",
+        )
+        self.proc = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "config.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                str(workers),
+                "--log-level",
+                "warning",
+                "--timeout",
+                "120",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        self.base = f"http://127.0.0.1:{port}"
+
+    def wait(self) -> None:
+        import httpx
+
+        for _ in range(100):
+            try:
+                httpx.get(self.base + "/lrs/xapi/about", timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise SystemExit("server did not start")
+
+    def cpu_seconds(self) -> float:
+        """User+system CPU of the gunicorn master and its workers (from /proc)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        pids = [self.proc.pid]
+        try:
+            with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as f:
+                pids += [int(p) for p in f.read().split()]
+        except OSError:
+            pass
+        total = 0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+            except OSError:
+                pass
+        return total / tick
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+def post_loop(
+    base: str, headers: dict, seconds: float, clients: int, batch: int, seed: int
+) -> tuple[int, float, int]:
+    import httpx
+
+    stop_at = time.monotonic() + seconds
+    counts = [0] * clients
+    errors = [0] * clients
+
+    def worker(i: int) -> None:
+        rng = random.Random(seed + i)
+        with httpx.Client(base_url=base, headers=headers, timeout=60) as c:
+            while time.monotonic() < stop_at:
+                body = (
+                    [make_statement(rng, 50_000, 2_000) for _ in range(batch)]
+                    if batch > 1
+                    else make_statement(rng, 50_000, 2_000)
+                )
+                r = c.post("/lrs/xapi/statements", content=json.dumps(body))
+                if r.status_code == 200:
+                    counts[i] += batch
+                else:
+                    errors[i] += 1
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts), time.monotonic() - started, sum(errors)
+
+
+def bulk_load(db_path: Path, unit_path: str, target: int, n_agents: int, n_acts: int) -> int:
+    """Top the store up to `target` statements with the same rows and keys the LRS writes
+    (statement JSON, denormalised columns, hashed keys), straight into SQLite."""
+    from edudx.lrs.xapi.keys import statement_keys
+    from edudx.lrs.xapi.store import dumps, iso
+
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=OFF")
+    con.execute("PRAGMA cache_size=-1000000")
+    have = con.execute("SELECT count(*) FROM lrs_statement").fetchone()[0]
+    rng = random.Random(have)
+    next_id = (con.execute("SELECT max(id) FROM lrs_statement").fetchone()[0] or 0) + 1
+    start_time = dt.datetime(2025, 9, 5, tzinfo=dt.UTC)
+    authority = {
+        "objectType": "Agent",
+        "name": "bench",
+        "account": {"homePage": "https://edudx", "name": "bench"},
+    }
+    t0 = time.monotonic()
+    chunk = 20_000
+    while have < target:
+        n = min(chunk, target - have)
+        srows, krows = [], []
+        for _ in range(n):
+            s = make_statement(rng, n_agents, n_acts)
+            stored = start_time + dt.timedelta(milliseconds=next_id * 3)
+            sid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            s.update(id=sid, stored=iso(stored), authority=authority, version="2.0.0")
+            stored_db = stored.strftime("%Y-%m-%d %H:%M:%S.%f")
+            srows.append(
+                (
+                    next_id,
+                    sid.replace("-", ""),
+                    stored_db,
+                    dumps(s),
+                    0,
+                    None,
+                    unit_path,
+                    None,
+                    s["verb"]["id"],
+                    "account:" + s["actor"]["account"]["homePage"] + "|" + s["actor"]["account"]["name"],
+                    s["object"]["id"],
+                    stored_db,
+                    1,
+                    1,
+                    s["result"]["score"]["scaled"],
+                    0,
+                )
+            )
+            for key, direct in statement_keys(s).items():
+                krows.append((next_id, key, int(direct), stored_db))
+            next_id += 1
+        with con:
+            con.executemany(
+                "INSERT INTO lrs_statement (id, statement_id, stored, data, voided, voids, unit_path, credential_id,"
+                " verb_iri, actor_key, object_iri, timestamp, success, completion, score_scaled, has_attachments)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                srows,
+            )
+            con.executemany(
+                "INSERT INTO lrs_statementkey (statement_id, key, direct, stored) VALUES (?,?,?,?)", krows
+            )
+        have += n
+        if have % 500_000 < chunk:
+            print(f"  loaded {have:,} statements ({time.monotonic() - t0:.0f} s)", flush=True)
+    con.execute("ANALYZE")
+    con.close()
+    return have
+
+
+def query_latency(base: str, headers: dict, params_list: list[dict]) -> tuple[float, float, int]:
+    import httpx
+
+    times = []
+    n_rows = 0
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as c:
+        for p in params_list[:5]:  # warm-up
+            c.get("/lrs/xapi/statements?" + urlencode(p))
+        for p in params_list:
+            t = time.perf_counter()
+            r = c.get("/lrs/xapi/statements?" + urlencode(p))
+            times.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200, r.text
+            n_rows += len(r.json()["statements"])
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], n_rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db-dir", default="/tmp/lrs-bench")
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--port", type=int, default=18765)
+    ap.add_argument("--stored", type=int, default=1_000_000)
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--skip-writes", action="store_true")
+    ap.add_argument(
+        "--per-request-connections",
+        action="store_true",
+        help="the base settings' SQLite connection per request",
+    )
+    args = ap.parse_args()
+    db_dir = Path(args.db_dir)
+    db_dir.mkdir(parents=True, exist_ok=True)
+    setup_django(db_dir)
+    key, secret, unit_path = prepare(db_dir)
+    headers = {
+        "Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode(),
+        "X-Experience-API-Version": "2.0.0",
+        "Content-Type": "application/json",
+    }
+    print(
+        f"SQLite at {db_dir}, gunicorn {args.workers} workers, {args.clients} client threads, {os.cpu_count()} cores"
+    )
+    server = Server(db_dir, args.port, args.workers, not args.per_request_connections)
+    try:
+        server.wait()
+        if not args.skip_writes:
+            n, secs, errs = post_loop(server.base, headers, args.seconds, args.clients, 100, 1)
+            print(
+                f"POST batches of 100: {n:,} statements in {secs:.1f} s = {n / secs:,.0f} statements/s (errors {errs}; target >= 5,000/s)"
+            )
+            n, secs, errs = post_loop(server.base, headers, args.seconds, args.clients, 1, 2)
+            print(
+                f"POST one at a time:  {n:,} statements in {secs:.1f} s = {n / secs:,.0f} statements/s (errors {errs}; target >= 500/s)"
+            )
+        server.stop()
+        n_agents, n_acts = max(1000, args.stored // 200), max(100, args.stored // 2000)
+        t = time.monotonic()
+        total = bulk_load(db_dir / "edudx.sqlite3", unit_path, args.stored, n_agents, n_acts)
+        print(
+            f"store holds {total:,} statements (bulk top-up {time.monotonic() - t:.0f} s); {n_agents:,} agents, {n_acts:,} activities"
+        )
+        server = Server(db_dir, args.port, args.workers, not args.per_request_connections)
+        server.wait()
+        rng = random.Random(7)
+        agents = [
+            {
+                "agent": json.dumps(
+                    {
+                        "objectType": "Agent",
+                        "account": {
+                            "homePage": "https://lms.example.vn",
+                            "name": f"hs{rng.randrange(n_agents)}",
+                        },
+                    }
+                ),
+                "limit": 50,
+            }
+            for _ in range(args.queries)
+        ]
+        acts = [
+            {"activity": f"https://lms.example.vn/bai-hoc/{rng.randrange(n_acts)}", "limit": 50}
+            for _ in range(args.queries)
+        ]
+        for label, plist in (("agent", agents), ("activity", acts)):
+            med, p95, rows = query_latency(server.base, headers, plist)
+            print(
+                f"GET /statements?{label}=… (limit 50): median {med:.1f} ms, p95 {p95:.1f} ms over {len(plist)} requests, {rows / len(plist):.0f} statements/page (target p95 < 50 ms)"
+            )
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
