@@ -30,7 +30,9 @@ def test_background_start_builds_missing_data_and_stop_ends_it(city, settings, t
     settings.VAR_DIR = tmp_path
     settings.EDUDX_CITIZEN_REGISTRY_KEY = ""
     port = free_port()
-    call_command("registry_simulator", "--background", "--port", str(port))
+    # No --port: the simulator listens where EDUDX_CITIZEN_REGISTRY_URL points.
+    settings.EDUDX_CITIZEN_REGISTRY_URL = f"http://127.0.0.1:{port}"
+    call_command("registry_simulator", "--background")
     pid_file = tmp_path / "identity" / "simulator.pid"
     try:
         assert connectors.simulator_data_path().exists()

@@ -12,7 +12,9 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from edudx.identity.connectors import local_simulator_key, registry_key, simulator_data_path, simulator_dir
@@ -23,7 +25,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=None,
+            help="default: the port of EDUDX_CITIZEN_REGISTRY_URL, else 8765",
+        )
         parser.add_argument(
             "--data", default="", help="SQLite data file (default var/identity/citizens.sqlite3)"
         )
@@ -40,6 +47,8 @@ class Command(BaseCommand):
         pid_file = simulator_dir() / "simulator.pid"
         if opts["stop"]:
             return self._stop(pid_file)
+        if opts["port"] is None:
+            opts["port"] = urlsplit(settings.EDUDX_CITIZEN_REGISTRY_URL).port or 8765
         data = opts["data"] or str(simulator_data_path())
         if opts["rebuild_data"] or not os.path.exists(data):
             from edudx.identity.demo import write_citizens
