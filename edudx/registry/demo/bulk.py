@@ -204,3 +204,15 @@ def fast_sqlite() -> Iterator[None]:
     finally:
         with connection.cursor() as cur:
             cur.execute("PRAGMA synchronous=NORMAL")
+
+
+def analyze(tables: Sequence[str]) -> None:
+    """Fresh planner statistics after a bulk load (PostgreSQL's autovacuum would get there
+    later; SQLite has none until ANALYZE runs). SQLite samples: seconds, not minutes."""
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("PRAGMA analysis_limit=1000")
+            cur.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            for table in tables:
+                cur.execute(f"ANALYZE {connection.ops.quote_name(table)}")

@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 
 from edudx.core.actor import Actor
 from edudx.core.demo import DemoContext
@@ -292,6 +292,8 @@ def _people(
             atomic.__exit__(None, None, None)
         ctx.log("rebuilding the name-search index")
     bulk.reset_sequences([Staff, SchoolClass, Student, Enrolment, TeachingAssignment, HistoryEntry])
+    if not connection.in_atomic_block:
+        bulk.analyze(("orgs_orgunit", "registry_school", *BULK_TABLES))
     return counts
 
 
