@@ -71,7 +71,8 @@ def test_a_school_with_no_data_reports_no_indicator_rather_than_zero():
 
 def test_preschools_are_not_held_to_a_computer_ratio():
     # Preschool has no Informatics in GDPT 2018: no computers per pupil expected.
-    x = readiness.SchoolInputs(pupils=300, computers_working=2, informatics_classes=0, teaching_rooms=10,
-                               teaching_rooms_ready=10)
+    x = readiness.SchoolInputs(
+        pupils=300, computers_working=2, informatics_classes=0, teaching_rooms=10, teaching_rooms_ready=10
+    )
     r = readiness.compute_one(1, x, T, COSTS)
     assert r.pupils_per_computer is None and "pupils_per_computer" not in r.below and "desktop" not in r.needs

@@ -104,3 +104,19 @@ def test_only_the_department_changes_thresholds_and_it_changes_results(city, equ
     )
     a1 = selectors.readiness_for(scope=Actor.system().scope)[equipped["a1"].pk]
     assert "pupils_per_computer" in a1.below and a1.needs["desktop"] == 3
+
+
+def test_a_monthly_snapshot_counts_devices_by_condition_and_can_be_rerun(equipped):
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from edudx.infrastructure.models import ConditionSnapshot
+
+    call_command("infra_snapshot", "--month", "2026-03-01")
+    call_command("infra_snapshot", "--month", "2026-03-01")  # idempotent
+    snap = ConditionSnapshot.objects.get(school=equipped["b1"], month=dt.date(2026, 3, 1))
+    assert (snap.broken, snap.in_use) == (1, 0)
+    assert ConditionSnapshot.objects.filter(month=dt.date(2026, 3, 1)).count() == 2
+    rows = selectors.condition_over_time(scope=Actor.system().scope)
+    assert rows == [{"month": dt.date(2026, 3, 1), "in_use": 4, "needs_repair": 0, "broken": 1, "retired": 0}]
