@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ninja import Query, Router, Schema
+from ninja import Status as HttpStatus
 
 from edudx.core.actor import Actor, Via
 
@@ -63,7 +64,7 @@ def verify(request, body: VerifyIn):
 def run_start(request, body: RunIn):
     run = services.run_start(actor=Actor.from_request(request, via=Via.API), kind=body.kind,
                              school_id=body.school)  # fmt: skip
-    return 202, _run(run)
+    return HttpStatus(202, _run(run))
 
 
 @router.get("/runs/{run_id}", response=RunOut, summary="Progress of a background verification")
