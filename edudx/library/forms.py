@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Collection, Resource
+from .models import Collection, Resource, ResourceType
 
 GRADE_CHOICES = [(g, _("Preschool") if g == 0 else _("Grade %(g)s") % {"g": g}) for g in range(0, 13)]
 
@@ -42,6 +42,9 @@ class ResourceForm(forms.ModelForm):
     def __init__(self, *args, schools=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].choices = [(s.pk, s.name) for s in schools]
+        # Left empty, the type is taken from the uploaded file's content (PDF → document, …).
+        self.fields["resource_type"].required = False
+        self.fields["resource_type"].choices = [("", _("— from the file —")), *ResourceType.choices]
         if editing:
             del self.fields["school"]
             del self.fields["file"]
