@@ -352,3 +352,9 @@ def schools_by_code(codes) -> dict[str, dict]:
             "id", "moet_code", "level", "unit__path"
         )
     }
+
+
+def staff_homerooms(*, scope: Scope, staff: Staff) -> QuerySet[SchoolClass]:
+    """Classes the staff member is homeroom teacher of, newest year first."""
+    staff_get(scope=scope, pk=staff.pk)
+    return staff.homeroom_classes.select_related("year").order_by("-year__code", "name")

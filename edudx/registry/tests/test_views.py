@@ -122,8 +122,14 @@ def test_cluster_lead_sees_schools_but_no_student_list(city, client_for):
     html = body(c.get(url("school_list")))
     assert city.schools[0].moet_code in html and city.schools[2].moet_code in html
     assert city.schools[1].moet_code not in html
-    page = c.get(url("student_list")).context["page"]
-    assert page.items == []
+    # Cluster leads supervise schools, not pupils' records.
+    assert c.get(url("student_list")).status_code == 403
+    assert c.get(url("staff_export")).status_code == 403
+
+
+def test_student_user_sees_only_their_own_record(city, client_for):
+    page = client_for(Role.STUDENT).get(url("student_list")).context["page"]
+    assert [s.pk for s in page.items] == [city.students[0].pk]
 
 
 # ----- details

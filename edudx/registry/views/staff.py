@@ -36,6 +36,7 @@ SUBJECT_LABELS = dict(Subject.choices)
 
 
 def _filtered(request):
+    request.scope.require_any(perms.VIEW_PEOPLE)
     f = parse_filter(StaffFilter, request.GET)
     qs, order = selectors.staff_list(scope=request.scope, filters=f)
     return f, qs, order
@@ -104,7 +105,7 @@ def staff_detail(request, staff_id: int):
             "ethnicity": ETHNIC_GROUPS.get(staff.ethnicity, staff.ethnicity),
             "subjects": subjects_text(staff.subjects),
             "assignments": list(selectors.staff_assignments(scope=scope, staff=staff)),
-            "homerooms": list(staff.homeroom_classes.select_related("year").order_by("-year__code", "name")),
+            "homerooms": list(selectors.staff_homerooms(scope=scope, staff=staff)),
             "can_change": bool(path) and scope.can(perms.CHANGE, path),
             "history": history_rows(staff, show_pii=show_pii),
         },

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edudx.core.actor import Actor
-from edudx.core.errors import DomainError
+from edudx.core.errors import DomainError, PermissionDenied
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
 from edudx.core.rules.people import Gender, StudentStatus
 
@@ -36,6 +36,9 @@ EDIT_FIELDS = (
 
 
 def _filtered(request):
+    scope = request.scope
+    if not (scope.has_perm(perms.VIEW_PEOPLE) or scope.has_perm(perms.VIEW_SELF)):
+        raise PermissionDenied()
     f = parse_filter(StudentFilter, request.GET)
     qs, order = selectors.student_list(scope=request.scope, filters=f)
     return f, qs, order
