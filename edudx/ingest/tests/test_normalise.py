@@ -112,3 +112,25 @@ def test_headers_without_accents_in_english_and_another_order(tmp_path, city):
                   headers=headers)  # fmt: skip
     out = pipeline.process(kind=get("students"), path=p, actor=Actor.system())
     assert out.counts["new"] == 1, [p.as_dict() for p in out.problems.items]
+
+
+def test_xlsx_numeric_ids_and_real_dates_are_read_as_the_user_meant(tmp_path, city):
+    import datetime as dt
+
+    import xlsxwriter
+
+    from .helpers import HEADERS
+
+    a1 = city.schools[0].moet_code
+    path = tmp_path / "n.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, HEADERS)
+    ws.write_row(1, 0, [int(a1), "6A1", "2025-2026", 7990000001, "Nguyễn Văn An"])
+    ws.write_datetime(1, 5, dt.datetime(2014, 3, 1), wb.add_format({"num_format": "dd/mm/yyyy"}))
+    ws.write_row(1, 6, ["Nam", 79214900001, "Kinh", 901234567])
+    wb.close()
+    out = pipeline.process(kind=get("students"), path=path, actor=Actor.system())
+    found = {p.code for p in out.problems.items}
+    assert out.counts["new"] == 1, [p.as_dict() for p in out.problems.items]
+    assert {"pid_leading_zero_restored", "phone_reformatted"} <= found
