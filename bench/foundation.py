@@ -86,7 +86,8 @@ def main() -> int:
             loads.append(
                 (
                     "small demo (SQLite, 30 schools)",
-                    f"{seconds:.1f} s wall ({rec.get('registry_seconds', '?')} s in command)",
+                    f"{seconds:.1f} s wall incl. start-up ({rec.get('registry_seconds', '?')} s in command, "
+                    f"CPU {rec.get('cpu_seconds', '?')} s, load average {rec.get('load_average', '?')})",
                 )
             )
     if args.load_city:
@@ -98,7 +99,8 @@ def main() -> int:
         loads.append(
             (
                 f"{rec['size']} ({rec['vendor']}), recorded by `edudx demo`",
-                f"{rec['registry_seconds']} s, peak RSS {rec.get('peak_rss_mb', '?')} MB",
+                f"{rec['registry_seconds']} s wall, CPU {rec.get('cpu_seconds', '?')} s, "
+                f"peak RSS {rec.get('peak_rss_mb', '?')} MB, load average {rec.get('load_average', '?')}",
             )
         )
     children_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

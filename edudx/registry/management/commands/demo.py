@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import resource
 import time
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         )
         results = [] if registry_only else steps.run_all(ctx, strict=strict)
         total = time.monotonic() - started
+        usage = resource.getrusage(resource.RUSAGE_SELF)
         record = {
             "size": scale,
             "seed": seed,
@@ -68,12 +70,19 @@ class Command(BaseCommand):
             "registry_seconds": round(registry_seconds, 1),
             "total_seconds": round(total, 1),
             "counts": counts,
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024),
+            # The machine may be shared: CPU time and load average say how much of the wall
+            # time was this load.
+            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+            "load_average": [round(x, 1) for x in os.getloadavg()],
             "steps": [{"app": a, "result": r, "seconds": round(s, 1)} for a, r, s in results],
         }
         with contextlib.suppress(OSError):
             (settings.VAR_DIR / "demo-load.json").write_text(json.dumps(record, indent=1))
         failed = [a for a, r, _s in results if r != "ok"]
+        ctx.log(
+            f"CPU {record['cpu_seconds']}s, peak RSS {record['peak_rss_mb']} MB, load average {record['load_average']}"
+        )
         ctx.log(f"demo loaded in {total:.1f}s" + (f"; failed steps: {', '.join(failed)}" if failed else ""))
 
 
