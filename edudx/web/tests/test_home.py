@@ -11,6 +11,14 @@ from edudx.registry import services
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # The overview caches its figures per scope; each test starts without them.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def test_anonymous_user_is_sent_to_the_login_page(client):
     response = client.get(reverse("web:home"))
     assert response.status_code == 302
@@ -25,6 +33,8 @@ def test_ward_officer_sees_the_figures_of_their_ward_only(city, client_for):
 
 
 def test_department_officer_sees_the_whole_city(city, client_for):
+    # The ward officer's cached figures are not served to a user with another scope.
+    client_for(Role.WARD_OFFICER).get(reverse("web:home"))
     figures = client_for(Role.DEPT_OFFICER).get(reverse("web:home")).context["figures"]
     assert figures["schools"] == 4 and figures["students"] == 12
 
