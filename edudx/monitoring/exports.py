@@ -64,31 +64,32 @@ def campaign_xlsx(*, scope, campaign: Campaign) -> bytes:
         ]
     )
     ws.append([safe(h) for h in head])
-    for i, a in enumerate(selectors.export_rows(scope=scope, campaign=campaign), start=1):
-        entries = {e.criterion_id: e for e in a.entries.all()}
-        results = {r.group_id: r for r in a.results.all()}
+    met_text, not_met_text = _("Met"), _("Not met")
+    rows = selectors.export_table(scope=scope, campaign=campaign)
+    for i, a in enumerate(rows["assessments"], start=1):
+        entries = rows["entries"].get(a["id"], {})
+        results = rows["results"].get(a["id"], {})
         row = [
             i,
-            safe(a.school.moet_code),
-            safe(a.school.name),
-            safe(a.supervisor.name),
-            safe(str(levels.get(a.school_level, a.school_level))),
-            safe(str(owners.get(a.ownership, a.ownership))),
-            safe(str(status[a.status])),
+            safe(a["school__moet_code"]),
+            safe(a["school__unit__name"]),
+            safe(a["supervisor__name"]),
+            safe(str(levels.get(a["school_level"], a["school_level"]))),
+            safe(str(owners.get(a["ownership"], a["ownership"]))),
+            safe(str(status[a["status"]])),
         ]
         for c in criteria:
             e = entries.get(c.pk)
             if e is None:
                 row.append(None)
             elif c.is_mandatory:
-                row.append(None if e.met is None else (_("Met") if e.met else _("Not met")))
+                row.append(None if e[2] is None else (met_text if e[2] else not_met_text))
             else:
-                row.append(
-                    _num(e.final_points) if (e.points is not None or e.reviewed_points is not None) else None
-                )
+                final = e[1] if e[1] is not None else e[0]
+                row.append(_num(final))
         for g in groups:
             r = results.get(g.pk)
-            row += [_num(r.points) if r else None, (r.level or None) if r else None]
+            row += [_num(r[0]) if r else None, (r[1] or None) if r else None]
         ws.append(row)
     summary = wb.create_sheet(_("Summary"))
     summary.append(

@@ -304,15 +304,15 @@ def campaign_progress(*, scope: Scope, campaign: Campaign) -> dict[str, Any]:
     groupings = list(org_selectors.grouping_list(scope=scope)[:50])
     if groupings:
         members = org_selectors.member_paths([g.pk for g in groupings])
+        in_groupings: dict[str, list[str]] = defaultdict(list)
         for g in groupings:
-            paths = members.get(g.pk) or []
-            if not paths:
-                continue
-            counts = dict.fromkeys(STATUSES, 0)
-            for row in base.filter(unit_path__in=paths).values("status").annotate(n=Count("id")).order_by():
-                counts[row["status"]] = row["n"]
-            if any(counts.values()):
-                by_grouping[g.name] = counts
+            for p in members.get(g.pk) or []:
+                in_groupings[p].append(g.name)
+        # one pass over the (path, status) pairs instead of one query per grouping
+        for path, status in base.filter(unit_path__in=list(in_groupings)).values_list("unit_path", "status"):
+            for name in in_groupings[path]:
+                by_grouping.setdefault(name, dict.fromkeys(STATUSES, 0))[status] += 1
+        by_grouping = dict(sorted(by_grouping.items()))
     return {
         "total": total,
         "by_unit": dict(sorted(by_unit.items())),
@@ -454,6 +454,34 @@ def export_rows(*, scope: Scope, campaign: Campaign, published_only: bool = Fals
             ),
         ),
     ).order_by("unit_path")
+
+
+def export_table(*, scope: Scope, campaign: Campaign) -> dict[str, Any]:
+    """Plain rows for the XLSX summary (three queries, no model instances: 3,500 schools × 20
+    criteria stay fast)."""
+    base = assessments_in_scope(scope=scope, campaign=campaign)
+    assessments = list(
+        base.order_by("unit_path", "id").values(
+            "id",
+            "status",
+            "school_level",
+            "ownership",
+            "school__moet_code",
+            "school__unit__name",
+            "supervisor__name",
+        )
+    )
+    entries: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for aid, cid, pts, rev, met in Entry.objects.filter(assessment__in=base).values_list(
+        "assessment_id", "criterion_id", "points", "reviewed_points", "met"
+    ):
+        entries[aid][cid] = (pts, rev, met)
+    results: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for aid, gid, pts, level in GroupResult.objects.filter(assessment__in=base).values_list(
+        "assessment_id", "group_id", "points", "level"
+    ):
+        results[aid][gid] = (pts, level)
+    return {"assessments": assessments, "entries": entries, "results": results}
 
 
 @dataclass
