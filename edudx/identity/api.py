@@ -9,45 +9,59 @@ from edudx.core.actor import Actor, Via
 
 from . import selectors, services
 from .models import Status, Verification, VerificationRun
-from .schemas import CountsOut, Kind, RunIn, RunOut, StatusOut, VerifyIn, VerifyOut
+from .schemas import (
+    Kind,
+    VerificationCountsOut,
+    VerificationRunIn,
+    VerificationRunOut,
+    VerificationStatusOut,
+    VerifyIn,
+    VerifyOut,
+)
 
 router = Router(tags=["identity"])
 
 
-def _status(kind: str, person_id: int, v: Verification | None) -> StatusOut:
+def _status(kind: str, person_id: int, v: Verification | None) -> VerificationStatusOut:
     if v is None:
-        return StatusOut(kind=kind, person_id=person_id, status=Status.UNVERIFIED)
-    return StatusOut(kind=kind, person_id=person_id, status=v.status, differing_fields=v.differing_fields,
+        return VerificationStatusOut(kind=kind, person_id=person_id, status=Status.UNVERIFIED)
+    return VerificationStatusOut(kind=kind, person_id=person_id, status=v.status, differing_fields=v.differing_fields,
                      checked_at=v.checked_at, source=v.source)  # fmt: skip
 
 
-def _run(run: VerificationRun) -> RunOut:
-    return RunOut(id=run.pk, kind=run.kind, school_id=run.school_id, state=run.state, total=run.total,
+def _run(run: VerificationRun) -> VerificationRunOut:
+    return VerificationRunOut(id=run.pk, kind=run.kind, school_id=run.school_id, state=run.state, total=run.total,
                   done=run.done, percent=run.percent, counts=run.counts, created_at=run.created_at,
                   finished_at=run.finished_at)  # fmt: skip
 
 
-@router.get("/students/{student_id}", response=StatusOut, summary="A student's verification status")
+@router.get(
+    "/students/{student_id}", response=VerificationStatusOut, summary="A student's verification status"
+)
 def student_status(request, student_id: int):
     person, v = selectors.status_get(scope=request.scope, kind="student", person_id=student_id)
     return _status("student", person.pk, v)
 
 
-@router.get("/staff/{staff_id}", response=StatusOut, summary="A staff member's verification status")
+@router.get(
+    "/staff/{staff_id}", response=VerificationStatusOut, summary="A staff member's verification status"
+)
 def staff_status(request, staff_id: int):
     person, v = selectors.status_get(scope=request.scope, kind="staff", person_id=staff_id)
     return _status("staff", person.pk, v)
 
 
-class CountsQuery(Schema):
+class VerificationCountsQuery(Schema):
     kind: Kind = "student"
     school_id: int | None = None
 
 
-@router.get("/counts", response=CountsOut, summary="People in your scope by verification status")
-def counts(request, params: Query[CountsQuery]):
+@router.get("/counts", response=VerificationCountsOut, summary="People in your scope by verification status")
+def counts(request, params: Query[VerificationCountsQuery]):
     c = selectors.status_counts(scope=request.scope, kind=params.kind, school_id=params.school_id)
-    return CountsOut(kind=params.kind, school_id=params.school_id, total=sum(c.values()), counts=c)
+    return VerificationCountsOut(
+        kind=params.kind, school_id=params.school_id, total=sum(c.values()), counts=c
+    )
 
 
 @router.post("/verify", response=VerifyOut, summary="Check up to 100 people against the registry now")
@@ -60,13 +74,13 @@ def verify(request, body: VerifyIn):
     )
 
 
-@router.post("/runs", response={202: RunOut}, summary="Start a background verification")
-def run_start(request, body: RunIn):
+@router.post("/runs", response={202: VerificationRunOut}, summary="Start a background verification")
+def run_start(request, body: VerificationRunIn):
     run = services.run_start(actor=Actor.from_request(request, via=Via.API), kind=body.kind,
                              school_id=body.school)  # fmt: skip
     return HttpStatus(202, _run(run))
 
 
-@router.get("/runs/{run_id}", response=RunOut, summary="Progress of a background verification")
+@router.get("/runs/{run_id}", response=VerificationRunOut, summary="Progress of a background verification")
 def run_get(request, run_id: int):
     return _run(selectors.run_get(scope=request.scope, pk=run_id))

@@ -9,7 +9,7 @@ from pydantic import Field
 Kind = Literal["student", "staff"]
 
 
-class StatusOut(Schema):
+class VerificationStatusOut(Schema):
     kind: Kind
     person_id: int
     status: str
@@ -18,7 +18,7 @@ class StatusOut(Schema):
     source: str = ""
 
 
-class CountsOut(Schema):
+class VerificationCountsOut(Schema):
     kind: Kind
     school_id: int | None = None
     total: int
@@ -34,15 +34,15 @@ class VerifyOut(Schema):
     checked: int
     skipped: int
     counts: dict[str, int]
-    results: list[StatusOut]
+    results: list[VerificationStatusOut]
 
 
-class RunIn(Schema):
+class VerificationRunIn(Schema):
     kind: Kind = "student"
     school: int | None = Field(None, description="A school's id; empty for everyone in your scope")
 
 
-class RunOut(Schema):
+class VerificationRunOut(Schema):
     id: int
     kind: str
     school_id: int | None
