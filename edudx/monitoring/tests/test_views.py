@@ -214,3 +214,32 @@ def test_new_campaign_form(city, framework, client_for, today):
     )
     assert r.status_code == 302
     assert client_for("ward_officer").get(url("campaign_create")).status_code == 403
+
+
+def test_campaign_page_query_count_does_not_grow_with_schools(city, framework, client_for, today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import open_campaign
+
+    c = client_for("dept_officer")
+    small = services.campaign_create(
+        actor=city.actor_of("dept_admin"),
+        framework=framework,
+        owner=city.dept,
+        name="Một phường",
+        school_year="2025-2026",
+        units=[city.wards[0]],
+    )
+    services.campaign_transition(actor=city.actor_of("dept_admin"), campaign=small, to="open")
+    big = open_campaign(city, framework)
+    for campaign in (small, big):
+        for a in campaign.assessments.all():
+            fill(city.actor_of("dept_admin").__class__.system(), a)
+    counts = []
+    for campaign in (small, big):
+        c.get(url("campaign_detail", campaign_id=campaign.pk))
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url("campaign_detail", campaign_id=campaign.pk)).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]

@@ -1,0 +1,34 @@
+import datetime as dt
+
+from edudx.core.demo import DemoContext
+from edudx.monitoring import demo, selectors
+from edudx.monitoring.models import Assessment, Campaign, GroupResult
+
+
+def test_demo_builds_a_published_year_and_one_in_progress(city):
+    demo.build(DemoContext(scale="small", today=dt.date(2026, 3, 16)))
+    last = Campaign.objects.get(school_year="2024-2025")
+    current = Campaign.objects.get(school_year="2025-2026")
+    assert last.state == Campaign.State.PUBLISHED and current.state == Campaign.State.OPEN
+    assert set(last.assessments.values_list("status", flat=True)) == {Assessment.Status.PUBLISHED}
+    assert last.assessments.count() == current.assessments.count() == len(city.schools)
+    # every published school has a level per group, from the group's own points
+    results = GroupResult.objects.filter(assessment__campaign=last)
+    assert results.count() == 2 * len(city.schools)
+    for r in results.select_related("group"):
+        expected = 0 if not r.mandatory_met else 3 if r.points > 75 else 2 if r.points >= 50 else 1
+        assert r.level == expected
+    assert current.framework.cloned_from == last.framework
+    assert selectors.trends(scope=city.scope_of("dept_officer"))["years"][0] == "2024-2025"
+
+
+def test_demo_status_mix_is_realistic_over_many_schools():
+    import random
+
+    rng = random.Random(1)
+    picks = [demo._pick(rng, demo.IN_PROGRESS_MIX) for _ in range(2000)]
+    shares = {s: picks.count(s) / len(picks) for s, _w in demo.IN_PROGRESS_MIX}
+    assert all(share > 0.04 for share in shares.values())
+    skills = [demo.maturity(rng, demo.SchoolRow(1, "", 1, "THCS", "cong_lap")) for _ in range(2000)]
+    mean = sum(skills) / len(skills)
+    assert 0.6 < mean < 0.78  # most schools at Level 2, a strong third at Level 3
