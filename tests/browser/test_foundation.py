@@ -62,6 +62,11 @@ def test_phone_width_collapses_the_sidebar_into_the_menu(live_server, live_city,
     expect(sidebar_link).to_be_visible()
     sidebar_link.click()
     expect(page.get_by_role("heading", name="Học sinh")).to_be_visible()
+    # The filters fold away behind a button on a phone.
+    grade = page.get_by_label("Khối")
+    expect(grade).to_be_hidden()
+    page.get_by_role("button", name="Thêm bộ lọc").click()
+    expect(grade).to_be_visible()
     # The table fits: no horizontal scrolling of the page itself.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
