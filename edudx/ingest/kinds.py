@@ -68,6 +68,8 @@ class Kind:
     existing: Callable[..., dict[str, dict[str, Any]]] | None = None
     # write(actor=…, new=[row dicts], changed=[(id, row dict, changes)], ctx=…) -> None
     write: Callable[..., None] | None = None
+    # bulk_load() -> context manager wrapped around a big commit (e.g. defer index upkeep).
+    bulk_load: Callable[[], Any] | None = None
     permission: str = "ingest.run"
     description: Any = ""
 

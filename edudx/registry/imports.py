@@ -389,6 +389,7 @@ STUDENTS = K.register(
         rules=(person_rules, lambda f, s, c: age_vs_grade(f, s), _name_key),
         existing=existing_students,
         write=write_students,
+        bulk_load=bulk.student_bulk_load,
     )
 )
 

@@ -204,8 +204,13 @@ def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel
 
     try:
         if write:
+            big = outcome.received is not None and outcome.received.size > _bulk_threshold()
             with transaction.atomic():
-                body()
+                if big and kind.bulk_load is not None:
+                    with kind.bulk_load():
+                        body()
+                else:
+                    body()
                 outcome.written = True
         else:
             body()
@@ -214,6 +219,12 @@ def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel
     except Cancelled:
         outcome.cancelled = True
         outcome.written = False
+
+
+def _bulk_threshold() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "INGEST_BULK_LOAD_BYTES", 20 * 1024 * 1024))
 
 
 def _no_rows_message():

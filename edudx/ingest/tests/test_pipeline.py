@@ -151,3 +151,27 @@ def test_a_changed_field_is_updated_with_a_history_entry_naming_the_import(city,
     assert st.full_name == "Nguyễn Văn An Mới" and st.ethnicity == "01" and st.name_key == "nguyen van an moi"
     entry = HistoryEntry.objects.get(source=f"import:{run.pk}", object_id=str(st.pk))
     assert entry.action == "update" and entry.changes["full_name"][1] == "Nguyễn Văn An Mới"
+
+
+def test_big_loads_defer_index_upkeep_and_leave_every_index_in_place(city, tmp_path, settings):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("index deferral is a SQLite technique; PostgreSQL loads with COPY")
+    settings.INGEST_BULK_LOAD_BYTES = 0  # every file counts as big here
+
+    def indexes():
+        with connection.cursor() as cur:
+            cur.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name LIKE 'registry_%'")
+            return sorted(r[0] for r in cur.fetchall())
+
+    before = indexes()
+    a1 = city.schools[0].moet_code
+    rows = [student_row(school=a1, code=f"79900000{i:02d}", pid=f"0792149000{i:02d}") for i in range(5)]
+    run = _run(Actor.system(), write_csv(tmp_path / "hs.csv", rows))
+    assert run.state == "committed" and run.rows_new == 5
+    assert indexes() == before
+    bad = _run(
+        Actor.system(), write_csv(tmp_path / "bad.csv", [student_row(school=a1, code="7990000099", dob="x")])
+    )
+    assert bad.state == "failed" and indexes() == before

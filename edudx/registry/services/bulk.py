@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
@@ -180,6 +181,38 @@ def _require_schools(actor: Actor, school_ids: set[int]) -> dict[int, School]:
         school = schools.get(sid)
         actor.scope.require(perms.CHANGE, school.unit.path if school else None)
     return schools
+
+
+@contextmanager
+def deferred_indexes(models_: Sequence[type[models.Model]], *, keep: Sequence[str] = ()):
+    """SQLite, big loads: drop the plain secondary indexes of these tables and rebuild them at
+    the end (one sort per index instead of millions of random B-tree inserts). Runs inside the
+    caller's transaction: a failure or a cancellation rolls the DDL back with the rows, and
+    other connections keep reading the committed tables, indexes included (WAL)."""
+    if _is_pg():
+        yield
+        return
+    tables = [m._meta.db_table for m in models_]
+    with connection.cursor() as cur:
+        marks = ", ".join(["%s"] * len(tables))
+        cur.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
+            f"AND tbl_name IN ({marks}) AND sql NOT LIKE 'CREATE UNIQUE%%'",
+            tables,
+        )
+        # Indexes the load itself reads through (lookups by personal ID, by student) stay.
+        indexes = [(n, q) for n, q in cur.fetchall() if not any(k in q for k in keep)]
+        for name, _sql in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cur:
+        for _name, sql in indexes:
+            cur.execute(sql)
+
+
+def student_bulk_load():
+    """The bulk-load context for a big student import (see deferred_indexes)."""
+    return deferred_indexes([Student, Enrolment, HistoryEntry], keep=('"personal_id"', '"student_id"'))
 
 
 # ----- classes
