@@ -156,10 +156,18 @@ def _record(*, actor, kind, people, queries, results, source, summary) -> None:
                 changes["differing_fields"] = [before[1], after[1]]
             entries.append({"obj": person, "action": "status", "changes": changes,
                             "operation": "people_verify"})  # fmt: skip
-    Verification.objects.bulk_create(to_create, batch_size=1000)
+    written = ["status", "differing_fields", "error", "checked_at", "source", "fingerprint"]
+    # Two runs over the same people may race to create a row: the later answer wins.
+    Verification.objects.bulk_create(
+        to_create,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["kind", "person_id"],
+        update_fields=written,
+    )
     Verification.objects.bulk_update(
         to_update,
-        ["status", "differing_fields", "error", "checked_at", "source", "fingerprint"],
+        written,
         batch_size=1000,
     )
     if entries:
