@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Condition, Connection, Device, Room
+from .models import Condition, Connection, Device, Licence, Room
 
 
 class DeviceForm(forms.ModelForm):
@@ -48,3 +48,10 @@ class DeclaredTotalForm(forms.Form):
 class ConditionForm(forms.Form):
     condition = forms.ChoiceField(choices=Condition.choices)
     note = forms.CharField(required=False, max_length=255)
+
+
+class LicenceForm(forms.ModelForm):
+    class Meta:
+        model = Licence
+        fields = ("name", "vendor", "seats", "expires_on")
+        widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("schools/<int:school_id>/devices/new/", views.device_create, name="device_create"),
     path("schools/<int:school_id>/rooms/new/", views.room_create, name="room_create"),
     path("schools/<int:school_id>/connections/new/", views.connection_create, name="connection_create"),
+    path("schools/<int:school_id>/licences/new/", views.licence_create, name="licence_create"),
     path("devices/", views.device_list, name="device_list"),
     path("devices/<int:device_id>/", views.device_detail, name="device_detail"),
     path("devices/<int:device_id>/edit/", views.device_edit, name="device_edit"),

@@ -26,7 +26,7 @@ from edudx.registry import selectors as registry
 from . import permissions as perms
 from . import selectors, services, thresholds
 from .filters import DeviceFilter, ReadinessFilter
-from .forms import ConditionForm, ConnectionForm, DeclaredTotalForm, DeviceForm, RoomForm
+from .forms import ConditionForm, ConnectionForm, DeclaredTotalForm, DeviceForm, LicenceForm, RoomForm
 from .models import Condition, DeviceCategory
 
 PAGE_SIZE = 50
@@ -456,6 +456,20 @@ def connection_edit(request, connection_id: int):
         obj=conn,
         title=_("Internet connection"),
         update=lambda actor, obj, data: services.connection_update(actor=actor, connection=obj, data=data),
+    )
+
+
+@login_required
+def licence_create(request, school_id: int):
+    school = registry.school_get(scope=request.scope, pk=school_id)
+    request.scope.require(perms.CHANGE, school.unit.path)
+    return _simple_form_page(
+        request,
+        school=school,
+        form_class=LicenceForm,
+        create=services.licence_create,
+        update=None,
+        title=_("Software licence"),
     )
 
 

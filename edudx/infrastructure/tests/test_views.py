@@ -124,3 +124,24 @@ def test_the_demo_step_equips_every_school_and_leaves_some_below_thresholds(city
     results = selectors.readiness_for(scope=ctx.actor.scope)
     assert all(Device.objects.filter(school=s).count() > 10 for s in city.schools)
     assert all(r.inputs.download_mbps > 0 and r.inputs.teaching_rooms > 0 for r in results.values())
+
+
+def test_the_dashboard_filters_by_cluster(client_for, city, equipped):
+    r = client_for(Role.DEPT_OFFICER).get(
+        reverse("infrastructure:dashboard") + f"?grouping={city.cluster.pk}"
+    )
+    body = r.content.decode()
+    assert 'data-testid="infra-schools">2<' in body  # the cluster holds A1 and B1
+    assert city.cluster.name in body
+
+
+def test_a_school_admin_records_a_software_licence(client_for, equipped):
+    from edudx.infrastructure.models import Licence
+
+    url = reverse("infrastructure:licence_create", kwargs={"school_id": equipped["a1"].pk})
+    r = client_for(Role.SCHOOL_ADMIN).post(
+        url, {"name": "Microsoft 365 A1", "vendor": "Microsoft", "seats": "500", "expires_on": "2027-06-30"}
+    )
+    assert r.status_code == 302
+    assert Licence.objects.get(school=equipped["a1"]).seats == 500
+    assert client_for(Role.TEACHER).get(url).status_code == 403
