@@ -470,3 +470,19 @@ def test_only_users_who_may_change_a_ward_may_register_schools(city, client_for)
     )  # fmt: skip
     assert again.status_code == 200
     assert "moet_code" in again.context["form"].errors
+
+
+def test_a_department_wide_scope_gets_no_huge_school_dropdown(city, client_for, monkeypatch):
+    from edudx.registry.views import common
+
+    monkeypatch.setattr(common, "SCHOOL_SELECT_MAX", 2)  # the test city has 4 schools
+    c = client_for(Role.DEPT_OFFICER)
+    html = body(c.get(url("student_list")))
+    assert 'id="id_school"' not in html
+    # Coming from a school's page, the chosen school shows as a removable filter.
+    school = city.schools[3]
+    response = c.get(url("student_list"), {"school": school.pk})
+    assert 'data-testid="chosen-school"' in body(response)
+    assert {s.school_id for s in response.context["page"].items} == {school.pk}
+    # The ward officer's two schools still come as a drop-down.
+    assert 'id="id_school"' in body(client_for(Role.WARD_OFFICER).get(url("student_list")))

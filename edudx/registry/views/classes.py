@@ -12,7 +12,7 @@ from edudx.core.errors import DomainError
 
 from .. import permissions as perms
 from .. import selectors, services
-from ..filters import CLASS_SORTS, ClassFilter, SchoolFilter, StaffFilter
+from ..filters import CLASS_SORTS, ClassFilter, StaffFilter
 from ..forms import ClassForm
 from .common import (
     apply_domain_error,
@@ -21,6 +21,7 @@ from .common import (
     list_page,
     parse_filter,
     pid_for,
+    school_filter,
     single_pk,
 )
 
@@ -37,11 +38,6 @@ def _filtered(request):
     return f, qs, order
 
 
-def _schools(scope):
-    qs, order = selectors.school_list(scope=scope, filters=SchoolFilter())
-    return qs.order_by(*order)
-
-
 @login_required
 def class_list(request):
     f, qs, order = _filtered(request)
@@ -55,7 +51,7 @@ def class_list(request):
         context={
             "filter": f,
             "sorts": CLASS_SORTS,
-            "schools": _schools(scope),
+            **school_filter(scope, f.school),
             "years": selectors.year_list(),
             "grades": GRADES,
             "can_create": scope.has_perm(perms.CHANGE),

@@ -19,14 +19,20 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from edudx.core import history
-from edudx.core.errors import DomainError
+from edudx.core.errors import DomainError, NotFound
+from edudx.core.models import HistoryEntry
 from edudx.core.pagination import paginate
 from edudx.core.rules.dates import format_vn
 from edudx.core.rules.personal_id import mask
 
 from .. import permissions as perms
+from .. import selectors
+from ..filters import SchoolFilter
 
 PAGE_SIZE = 50
+# A school filter lists the schools as a drop-down up to this many; a department-wide scope
+# (3,500 schools) reaches one school's records from the school's page instead.
+SCHOOL_SELECT_MAX = 300
 # A spreadsheet opens thousands of rows comfortably; past this, use the CSV export.
 XLSX_MAX_ROWS = 100_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -46,6 +52,22 @@ def parse_filter(model: type[BaseModel], params) -> BaseModel:
             for key in bad:
                 data.pop(key, None)
     return model()
+
+
+def school_filter(scope, current: int | None) -> dict[str, Any]:
+    """Context for a list's school filter: the choices, or only the chosen school when the
+    scope holds too many schools for a drop-down."""
+    qs, order = selectors.school_list(scope=scope, filters=SchoolFilter())
+    options = list(qs.order_by(*order)[: SCHOOL_SELECT_MAX + 1])
+    if len(options) <= SCHOOL_SELECT_MAX:
+        return {"schools": options, "chosen_school": None}
+    chosen = None
+    if current:
+        try:
+            chosen = selectors.school_get(scope=scope, pk=current)
+        except NotFound:
+            chosen = None
+    return {"schools": None, "chosen_school": chosen}
 
 
 def can_view_pii(request: HttpRequest, unit_path: str | None = None) -> bool:
@@ -155,10 +177,6 @@ _MASKED_FIELDS = {"personal_id": mask}
 def history_rows(obj, *, show_pii: bool, also: tuple = ()) -> list[dict[str, Any]]:
     """History entries of `obj` ready for the page: field label and before → after, with
     personal IDs and parents' phones masked for readers without registry.view_pii."""
-    from edudx.core.models import HistoryEntry
-
-    from .. import selectors
-
     actions = dict(HistoryEntry.Action.choices)
     vias = {
         "ui": _("web page"),

@@ -15,7 +15,7 @@ from edudx.core.rules.people import Position, StaffStatus
 
 from .. import permissions as perms
 from .. import selectors, services
-from ..filters import STAFF_SORTS, SchoolFilter, StaffFilter
+from ..filters import STAFF_SORTS, StaffFilter
 from ..forms import StaffForm
 from .common import (
     apply_domain_error,
@@ -25,6 +25,7 @@ from .common import (
     list_page,
     parse_filter,
     pid_for,
+    school_filter,
     single_pk,
 )
 
@@ -50,7 +51,6 @@ def subjects_text(codes) -> str:
 def staff_list(request):
     f, qs, order = _filtered(request)
     scope = request.scope
-    schools, school_order = selectors.school_list(scope=scope, filters=SchoolFilter())
     return list_page(
         request,
         qs=qs,
@@ -60,7 +60,7 @@ def staff_list(request):
         context={
             "filter": f,
             "sorts": STAFF_SORTS,
-            "schools": schools.order_by(*school_order),
+            **school_filter(scope, f.school),
             "positions": Position.choices,
             "statuses": StaffStatus.choices,
             "show_pii": can_view_pii(request),

@@ -26,6 +26,7 @@ from .common import (
     parse_filter,
     phone_for,
     pid_for,
+    school_filter,
     single_pk,
 )
 
@@ -71,7 +72,7 @@ def student_list(request):
         context={
             "filter": f,
             "sorts": STUDENT_SORTS,
-            "schools": _school_choices(scope),
+            **school_filter(scope, f.school),
             "classes": _class_choices(scope, f.school),
             "grades": list(range(0, 13)),
             "genders": Gender.choices,
