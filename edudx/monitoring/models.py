@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from edudx.core.models import TimeStamped
 from edudx.orgs.models import Grouping, OrgUnit
@@ -31,8 +32,8 @@ class Framework(TimeStamped):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        ACTIVE = "active", _("In use")
-        RETIRED = "retired", _("Retired")
+        ACTIVE = "active", pgettext_lazy("framework state", "In use")
+        RETIRED = "retired", pgettext_lazy("framework state", "Retired")
 
     code = models.CharField(_("decision"), max_length=32)  # "4725", "3806"
     name = models.CharField(_("name"), max_length=255)
