@@ -24,7 +24,7 @@ from edudx.registry import selectors as registry_selectors
 from edudx.registry.filters import SchoolFilter
 
 from . import services
-from .models import Assessment, Campaign, Criterion, Entry, Framework, GroupResult
+from .models import Assessment, Campaign, Criterion, Entry, Evidence, Framework, GroupResult
 
 ORDER = 60
 HALF = Decimal("0.5")
@@ -90,6 +90,7 @@ def bulk_build(
     status_of,
     at: dt.datetime,
     actor: Actor | None = None,
+    with_evidence: bool = False,
 ) -> int:
     """Write assessments, entries and group results for `rows` in bulk. `status_of(row)` gives each
     school's status; entries exist for every status but "not started"; a draft is half filled."""
@@ -174,6 +175,8 @@ def bulk_build(
             )
     Entry.objects.bulk_create(entries, batch_size=5000)
     GroupResult.objects.bulk_create(results, batch_size=5000)
+    if with_evidence:
+        _evidence(campaign, rng)
     if actor is not None:
         log = []
         for a in Assessment.objects.filter(campaign=campaign).exclude(status__in=["not_started", "draft"]):
@@ -217,6 +220,39 @@ def bulk_build(
     return len(rows)
 
 
+EVIDENCE_TITLES = {
+    "I.1": "Kế hoạch dạy học trực tuyến kết hợp trực tiếp (đã ký)",
+    "I.2": "Quy chế tổ chức dạy học trực tuyến",
+    "I.3": "Hợp đồng bản quyền phần mềm và ảnh chụp LMS",
+    "I.4": "Danh mục học liệu số của trường",
+    "I.5": "Kế hoạch kiểm tra trên máy tính học kỳ I",
+    "I.6": "Danh sách giáo viên có tài khoản bồi dưỡng trực tuyến",
+    "I.7": "Biên bản kiểm kê thiết bị phòng học",
+    "II.1": "Quyết định phân công phụ trách chuyển đổi số",
+    "II.2": "Kế hoạch ứng dụng CNTT năm học",
+    "II.3": "Ảnh chụp các phân hệ phần mềm quản trị",
+    "II.4": "Đường dẫn dịch vụ trực tuyến và số liệu sử dụng",
+}
+
+
+def _evidence(campaign: Campaign, rng: random.Random) -> None:
+    """Links as evidence on most filled criteria (demo files would be invented documents)."""
+    rows = Entry.objects.filter(assessment__campaign=campaign).exclude(points__isnull=True, met__isnull=True)
+    out = []
+    for eid, code, moet in rows.values_list("pk", "criterion__code", "assessment__school__moet_code"):
+        if rng.random() < 0.75:
+            slug = code.lower().replace(".", "-")
+            out.append(
+                Evidence(
+                    entry_id=eid,
+                    kind=Evidence.Kind.LINK,
+                    title=EVIDENCE_TITLES.get(code, code),
+                    url=f"https://minhchung.example.edu.vn/{moet}/{slug}",
+                )
+            )
+    Evidence.objects.bulk_create(out, batch_size=5000)
+
+
 @transaction.atomic
 def build(ctx: DemoContext) -> None:
     actor = ctx.actor
@@ -253,6 +289,7 @@ def build(ctx: DemoContext) -> None:
         status_of=lambda r: Assessment.Status.PUBLISHED,
         at=at_last,
         actor=actor,
+        with_evidence=True,
     )
 
     # a year of progress, unevenly spread
@@ -276,6 +313,7 @@ def build(ctx: DemoContext) -> None:
         status_of=lambda r: _pick(rng, IN_PROGRESS_MIX),
         at=at_now,
         actor=actor,
+        with_evidence=True,
     )
     ctx.log(
         f"monitoring: campaigns {last_year} (published) and {this_year} (open) over {len(rows):,} schools"

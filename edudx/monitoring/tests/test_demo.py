@@ -32,3 +32,11 @@ def test_demo_status_mix_is_realistic_over_many_schools():
     skills = [demo.maturity(rng, demo.SchoolRow(1, "", 1, "THCS", "cong_lap")) for _ in range(2000)]
     mean = sum(skills) / len(skills)
     assert 0.6 < mean < 0.78  # most schools at Level 2, a strong third at Level 3
+
+
+def test_demo_evidence_links_most_filled_criteria(city):
+    from edudx.monitoring.models import Evidence
+
+    demo.build(DemoContext(scale="small", today=dt.date(2026, 3, 16)))
+    links = Evidence.objects.filter(entry__assessment__campaign__school_year="2024-2025")
+    assert links.exists() and set(links.values_list("kind", flat=True)) == {"link"}
