@@ -118,11 +118,13 @@ def resource_search(
     use_rank = bool(f.q.strip()) and f.sort == "relevance"
     related = ("school__unit", "current_version")
     if use_rank:
-        rows = search.ranked(base, f.q) or base.none()
         offset = _offset_cursor(cursor)
-        items = list(
-            rows.select_related(*related).prefetch_related("grade_rows")[offset : offset + limit + 1]
-        )
+        items = _ranked_window(base, f.q, offset, limit, related)
+        if items is None:  # PostgreSQL, or the window was too small for this page: exact ranking
+            rows = search.ranked(base, f.q) or base.none()
+            items = list(
+                rows.select_related(*related).prefetch_related("grade_rows")[offset : offset + limit + 1]
+            )
         page = Page(
             items=items[:limit],
             next_cursor=str(offset + limit) if len(items) > limit else None,
@@ -153,6 +155,22 @@ def resource_search(
             .order_by("grade")
         ]
     return result
+
+
+def _ranked_window(
+    base: QuerySet[Resource], q: str, offset: int, limit: int, related
+) -> list[Resource] | None:
+    found = search.candidates(q)
+    if found is None:
+        return None
+    rows, capped = found
+    visible = set(base.filter(pk__in=[pk for pk, _s in rows]).values_list("pk", flat=True))
+    ordered = [pk for pk, _s in rows if pk in visible]
+    if capped and len(ordered) < offset + limit + 1:
+        return None
+    page_ids = ordered[offset : offset + limit + 1]
+    by_id = base.select_related(*related).prefetch_related("grade_rows").in_bulk(page_ids)
+    return [by_id[pk] for pk in page_ids if pk in by_id]
 
 
 def suggestions(*, scope: Scope, q: str, limit: int = 8) -> list[Resource]:

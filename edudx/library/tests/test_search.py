@@ -127,3 +127,18 @@ def test_the_words_in_order_beat_the_same_words_scattered(city):
         "Kế hoạch bài dạy: Phương trình bậc hai một ẩn",
         "Hệ hai phương trình bậc nhất hai ẩn",
     ]
+
+
+@pytest.mark.django_db
+def test_a_full_window_falls_back_to_the_exact_ranking(city, corpus, monkeypatch):
+    from edudx.library import search
+
+    scope = city.scope_of("viewer")
+    windowed = titles(
+        selectors.resource_search(scope=scope, filters=ResourceFilter(q="phuong trinh bac hai"))
+    )
+    monkeypatch.setattr(search, "CANDIDATES", 1)
+    monkeypatch.setattr(search, "PHRASE_CANDIDATES", 1)
+    exact = titles(selectors.resource_search(scope=scope, filters=ResourceFilter(q="phuong trinh bac hai")))
+    assert windowed[0] == exact[0] == "Phương trình bậc hai một ẩn"
+    assert sorted(windowed) == sorted(exact)
