@@ -21,6 +21,7 @@ from edudx.core.actor import Actor
 from edudx.core.errors import PermissionDenied, ValidationFailed
 from edudx.core.exports import export_response, xlsx_response
 from edudx.core.pagination import paginate
+from edudx.orgs import selectors as org_selectors
 from edudx.registry import selectors as registry
 
 from . import permissions as perms
@@ -91,6 +92,7 @@ def dashboard(request):
             "areas": registry.school_list(scope=scope)[0]
             .values_list("unit__parent_id", "unit__parent__name")
             .distinct(),
+            "groupings": org_selectors.grouping_list(scope=scope).values_list("id", "name"),
             "total": total,
             "ppc": round(total["pupils"] / total["computers"], 1) if total["computers"] else None,
             "presentation": round(100 * total["rooms_ready"] / total["rooms"], 1) if total["rooms"] else None,
