@@ -164,3 +164,17 @@ def test_pages_render_for_every_role(city, client_for):
         for name in ("resource_list", "collection_list", "most_used"):
             assert c.get(reverse(f"library:{name}")).status_code == 200, (role, name)
         assert c.get(reverse("library:resource_detail", args=[r.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_search_results_export_to_excel_without_formulas(city, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    publish(city, make_resource(city, title='=HYPERLINK("http://x")'))
+    publish(city, make_resource(city, title="Quang hợp"))
+    resp = client_for("viewer").get(reverse("library:resource_list"), {"export": "xlsx"})
+    ws = load_workbook(io.BytesIO(resp.content)).active
+    titles = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert "Quang hợp" in titles and '\'=HYPERLINK("http://x")' in titles
