@@ -297,14 +297,16 @@ def main() -> None:
     try:
         server.wait()
         if not args.skip_writes:
-            n, secs, errs = post_loop(server.base, headers, args.seconds, args.clients, 100, 1)
-            print(
-                f"POST batches of 100: {n:,} statements in {secs:.1f} s = {n / secs:,.0f} statements/s (errors {errs}; target >= 5,000/s)"
-            )
-            n, secs, errs = post_loop(server.base, headers, args.seconds, args.clients, 1, 2)
-            print(
-                f"POST one at a time:  {n:,} statements in {secs:.1f} s = {n / secs:,.0f} statements/s (errors {errs}; target >= 500/s)"
-            )
+            load = os.getloadavg()[0]
+            for label, batch, target in (("batches of 100", 100, "5,000"), ("one at a time", 1, "500")):
+                cpu0, ccpu0 = server.cpu_seconds(), time.process_time()
+                n, secs, errs = post_loop(server.base, headers, args.seconds, args.clients, batch, batch)
+                cpu, ccpu = server.cpu_seconds() - cpu0, time.process_time() - ccpu0
+                print(
+                    f"POST {label}: {n:,} statements in {secs:.1f} s = {n / secs:,.0f} statements/s "
+                    f"(errors {errs}; target >= {target}/s); server CPU {cpu:.1f} s = {n / max(cpu, 0.01):,.0f} "
+                    f"statements per server CPU-second; client CPU {ccpu:.1f} s; load average {load:.1f}"
+                )
         server.stop()
         n_agents, n_acts = max(1000, args.stored // 200), max(100, args.stored // 2000)
         t = time.monotonic()

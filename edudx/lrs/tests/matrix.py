@@ -12,3 +12,9 @@ def providers(city) -> dict[str, tuple[int, str]]:
         actor=Actor.system(source="matrix"), unit=city.schools[2].unit, name="Khoá xAPI riêng B1"
     )
     return {"credential_id": (cred.pk, cred.key)}
+
+
+PUBLIC_ROUTES = {
+    "lrs:xapi_about": "the xAPI About resource is public by the specification (versions, extensions)",
+    "lrs:oauth_token": "the OAuth2 token endpoint authenticates the client itself (401 without valid client credentials)",
+}

@@ -168,3 +168,35 @@ def test_demo_builds_keys_and_statements(city):
     demo.build(DemoContext(scale="small"))
     assert Credential.objects.count() == 4
     assert Statement.objects.count() > 100
+
+
+def test_oauth2_token_endpoint_refuses_an_unknown_client_before_looking_at_the_grant(db, client):
+    assert client.post("/lrs/oauth/token", {}).status_code == 401
+
+
+def test_oauth2_token_endpoint_refuses_other_grant_types(city, client):
+    cred, secret = services.credential_issue(actor=city.actor_of("dept_admin"), unit=city.dept, name="App")
+    resp = client.post(
+        "/lrs/oauth/token", {"grant_type": "password", "client_id": cred.key, "client_secret": secret}
+    )
+    assert resp.status_code == 400
+
+
+XAPI_ROUTES = [
+    "statements",
+    "activities/state",
+    "activities/profile",
+    "activities",
+    "agents/profile",
+    "agents",
+]
+
+
+@pytest.mark.parametrize("route", XAPI_ROUTES)
+@pytest.mark.parametrize("role", [None, "dept_admin", "school_admin", "student"])
+def test_xapi_endpoints_answer_401_to_anonymous_and_session_users(city, client, client_for, route, role):
+    c = client if role is None else client_for(role)
+    for version in ("1.0.3", "2.0.0", None):
+        extra = {"HTTP_X_EXPERIENCE_API_VERSION": version} if version else {}
+        assert c.get(f"/lrs/xapi/{route}", **extra).status_code == 401
+        assert c.post(f"/lrs/xapi/{route}", {}, **extra).status_code == 401

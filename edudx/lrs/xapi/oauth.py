@@ -19,8 +19,6 @@ def _error(code: str, status: int = 400) -> HttpResponse:
 def token(request: HttpRequest) -> HttpResponse:
     from .. import services
 
-    if request.POST.get("grant_type") != "client_credentials":
-        return _error("unsupported_grant_type")
     key, secret = request.POST.get("client_id", ""), request.POST.get("client_secret", "")
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("basic "):
@@ -31,6 +29,8 @@ def token(request: HttpRequest) -> HttpResponse:
     cred = services.credential_authenticate(key, secret)
     if cred is None:
         return _error("invalid_client", 401)
+    if request.POST.get("grant_type") != "client_credentials":
+        return _error("unsupported_grant_type")
     value, lifetime = services.token_issue(credential=cred)
     resp = HttpResponse(
         json.dumps({"access_token": value, "token_type": "Bearer", "expires_in": lifetime}),
