@@ -8,11 +8,10 @@ from edudx.core import roles
 from edudx.core.actor import Actor, Via
 from edudx.core.errors import NotFound
 from edudx.core.pagination import paginate
-from edudx.orgs.schemas import Cursor
 
 from . import services
 from .models import ApiToken, Membership
-from .schemas import MeOut, RoleOut, ScopeSummary, TokenCreated, TokenIn, TokenList, TokenOut
+from .schemas import Cursor, MeOut, RoleOut, ScopeSummary, TokenCreated, TokenIn, TokenList, TokenOut
 
 router = Router(tags=["accounts"])
 

@@ -8,6 +8,11 @@ from ninja import Schema
 from pydantic import Field
 
 
+class Cursor(Schema):
+    cursor: str | None = Field(None, description="`next_cursor` or `prev_cursor` of another page")
+    limit: int = Field(50, ge=1, le=500)
+
+
 class RoleOut(Schema):
     role: str
     role_label: str
