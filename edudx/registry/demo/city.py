@@ -19,7 +19,6 @@ import random
 from dataclasses import dataclass, field
 
 from edudx.core.rules import personal_id
-from edudx.core.rules.curriculum import Subject
 from edudx.core.rules.levels import Level, Ownership
 from edudx.core.rules.people import Gender, Position, Qualification, StaffStatus, StudentStatus
 from edudx.core.rules.provinces import PID_PROVINCES
@@ -251,9 +250,16 @@ CLASS_SUBJECTS = {
         ("vat_li", "2.0"), ("hoa_hoc", "2.0"),
     ),
 }  # fmt: skip
+# Subject names as the sector's staff export writes them ("Môn dạy").
 SUBJECT_LABEL = {
-    s.value: str(s.label).split("(")[-1].rstrip(")") if "(" in str(s.label) else str(s.label) for s in Subject
-}
+    "tieng_viet": "Tiếng Việt", "ngu_van": "Ngữ văn", "toan": "Toán", "ngoai_ngu": "Ngoại ngữ 1",
+    "gdcd": "GDCD", "dao_duc": "Đạo đức", "tnxh": "Tự nhiên và Xã hội", "khoa_hoc": "Khoa học",
+    "ls_dl": "Lịch sử và Địa lí", "lich_su": "Lịch sử", "dia_li": "Địa lí", "khtn": "Khoa học tự nhiên",
+    "vat_li": "Vật lí", "hoa_hoc": "Hóa học", "sinh_hoc": "Sinh học", "gdkt_pl": "GD Kinh tế và Pháp luật",
+    "cong_nghe": "Công nghệ", "tin_hoc": "Tin học", "gdtc": "GDTC", "nghe_thuat": "Nghệ thuật",
+    "am_nhac": "Âm nhạc", "mi_thuat": "Mĩ thuật", "hdtn": "HĐTN-HN", "gdqp": "GDQP-AN",
+    "dia_phuong": "Nội dung GD địa phương",
+}  # fmt: skip
 
 
 def perm(n: int, modulus: int, mult: int, add: int) -> int:

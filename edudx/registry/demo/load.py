@@ -27,7 +27,7 @@ from edudx.orgs import services as org_services
 from edudx.orgs.services import UnitKind
 
 from .. import services as registry
-from ..models import Enrolment, School, SchoolClass, SchoolYear, Staff, Student, TeachingAssignment, Term
+from ..models import Enrolment, School, SchoolClass, Staff, Student, TeachingAssignment, Term
 from . import bulk, city
 
 SEARCH_INDEXES = (("registry_student", "name_key"), ("registry_staff", "name_key"))
@@ -304,14 +304,14 @@ def _transfers(actor: Actor, tree: dict[str, Any], *, between_schools: int = 6, 
     schools = tree["schools"][:200]
     moved = 0
     on = dt.date(2025, 11, 17)
-    by_key: dict[tuple[int, int], list[School]] = {}
+    by_parent: dict[int, list[School]] = {}
     for school in schools:
-        by_key.setdefault((school.unit.parent_id, 0), []).append(school)
+        by_parent.setdefault(school.unit.parent_id, []).append(school)
     # Between schools of the same administrative parent that teach the same grade.
     for school in schools:
         if moved >= between_schools:
             break
-        siblings = [s for s in by_key[(school.unit.parent_id, 0)] if s.pk != school.pk]
+        siblings = [s for s in by_parent[school.unit.parent_id] if s.pk != school.pk]
         enrolment = (
             Enrolment.objects.filter(
                 school=school, year=year, state=Enrolment.State.ACTIVE, school_class__grade__gt=0
@@ -364,7 +364,3 @@ def _transfers(actor: Actor, tree: dict[str, Any], *, between_schools: int = 6, 
         )
         done += 1
     return moved + done
-
-
-def current_year() -> SchoolYear | None:
-    return SchoolYear.objects.filter(is_current=True).first()

@@ -360,6 +360,12 @@ def test_generated_student_rows_parse_back(generated):
         assert row["Số điện thoại phụ huynh"].startswith("0")
 
 
+def test_every_subject_has_its_name_for_the_staff_export():
+    from edudx.core.rules.curriculum import Subject
+
+    assert set(city.SUBJECT_LABEL) == set(Subject.values)
+
+
 def test_generated_schools_parse_back(generated):
     _headers, rows = read_csv(generated / "schools.csv")
     units = {r["Mã đơn vị"] for r in read_csv(generated / "units.csv")[1]}
