@@ -15,7 +15,7 @@ nav_item(
 )
 nav_item(
     section=SECTION,
-    label=_("Review queue"),
+    label=_("Evaluations to review"),
     url_name="monitoring:review_queue",
     permission=perms.REVIEW,
     icon="inbox",
