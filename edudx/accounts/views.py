@@ -93,12 +93,36 @@ def user_detail(request, user_id: int):
     return _user_page(request, person, _grant_form(request))
 
 
+def _visible_history(request, person, form: GrantForm) -> list:
+    """The person's history as far as it concerns the administrator's scope: a user may also
+    hold roles elsewhere (granted by someone else), and those grants are not this
+    administrator's business."""
+    units = {u.code for u in form.fields["unit"].queryset}
+    groupings = {g.code for g in form.fields["grouping"].queryset}
+    out = []
+    for e in history.entries_for(person):
+        if e.operation in ("membership_grant", "membership_revoke"):
+            unit = next((v for v in e.changes.get("unit", []) if v), None)
+            grouping = next((v for v in e.changes.get("grouping", []) if v), None)
+            if unit not in units and grouping not in groupings:
+                continue
+        elif e.operation.startswith("token_") and person.pk != request.user.pk:
+            continue
+        out.append(e)
+    return out
+
+
 def _user_page(request, person, form, status=200):
     memberships = selectors.membership_list(scope=request.scope).filter(user=person)
     return render(
         request,
         "accounts/user_detail.html",
-        {"person": person, "memberships": memberships, "form": form, "history": history.entries_for(person)},
+        {
+            "person": person,
+            "memberships": memberships,
+            "form": form,
+            "history": _visible_history(request, person, form),
+        },
         status=status,
     )
 

@@ -119,3 +119,16 @@ def test_nobody_revokes_another_users_token(city, client_for):
     assert client_for(Role.DEPT_ADMIN).post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_the_user_page_hides_grants_outside_the_administrators_scope(city, client_for):
+    from edudx.accounts import services
+    from edudx.core.actor import Actor
+
+    teacher = city.users[Role.TEACHER]
+    services.membership_grant(actor=Actor.system(), user=teacher, role="viewer", unit=city.schools[3].unit)
+    page = client_for(Role.SCHOOL_ADMIN).get(f"/accounts/users/{teacher.pk}/").content.decode()
+    assert city.schools[0].moet_code in page  # the grant at their own school
+    assert city.schools[3].moet_code not in page
+    page = client_for(Role.DEPT_ADMIN).get(f"/accounts/users/{teacher.pk}/").content.decode()
+    assert city.schools[3].moet_code in page
