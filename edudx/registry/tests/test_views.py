@@ -486,3 +486,24 @@ def test_a_department_wide_scope_gets_no_huge_school_dropdown(city, client_for, 
     assert {s.school_id for s in response.context["page"].items} == {school.pk}
     # The ward officer's two schools still come as a drop-down.
     assert 'id="id_school"' in body(client_for(Role.WARD_OFFICER).get(url("student_list")))
+
+
+def test_the_student_page_shows_the_population_registry_check(client_for, city):
+    from django.utils import timezone
+
+    from edudx.identity.models import Status, Verification
+
+    student = city.students[0]
+    Verification.objects.create(
+        kind="student",
+        person_id=student.pk,
+        status=Status.MISMATCH,
+        differing_fields=["date_of_birth"],
+        source="test",
+        checked_at=timezone.now(),
+    )
+    body = client_for("school_admin").get(f"/registry/students/{student.pk}/").content.decode()
+    badge = body.split('data-testid="verification"')[1].split("</dd>")[0]
+    assert "ngày sinh" in badge.lower()
+    other = client_for("school_admin").get(f"/registry/students/{city.students[1].pk}/").content.decode()
+    assert "ngày sinh" not in other.split('data-testid="verification"')[1].split("</dd>")[0].lower()
