@@ -7,7 +7,7 @@ from . import permissions as perms
 nav_item(
     section=_("Learning materials"),
     label=_("Search materials"),
-    url_name="library:resource_list",
+    url_name="library:resource_search",
     permission=perms.VIEW,
     icon="journal-bookmark",
     order=40,

@@ -4,6 +4,9 @@ from . import lti, oai, views
 
 urlpatterns = [
     path("", views.resource_list, name="resource_list"),
+    # The menu points here: "/library/" is a prefix of every library page, so the layout would
+    # mark the search entry active everywhere in the module.
+    path("search/", views.resource_list, name="resource_search"),
     path("suggest/", views.suggest, name="suggest"),
     path("most-used/", views.most_used, name="most_used"),
     path("mine/", views.my_resources, name="my_resources"),
