@@ -502,7 +502,9 @@ def _clean_entry(entry: Entry, data: dict[str, Any]) -> dict[str, Any]:
 def entry_save(*, actor: Actor, entry: Entry, data: dict[str, Any], version: int) -> Entry:
     """Save one criterion of a self-assessment. `version` is the version the user saw: a save
     over someone else's newer save is refused (their entry is never silently lost)."""
-    assessment = entry.assessment
+    # Locking the assessment row serialises a save with a concurrent submit (which locks it
+    # too); saves of different criteria still never overwrite each other (one row each).
+    assessment = _lock(entry.assessment)
     _require_school_can_edit(actor, assessment)
     clean = _clean_entry(entry, data)
     before = history.snapshot(entry, ENTRY_FIELDS)

@@ -243,3 +243,28 @@ def test_campaign_page_query_count_does_not_grow_with_schools(city, framework, c
             assert c.get(url("campaign_detail", campaign_id=campaign.pk)).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_evidence_upload_through_the_page_is_checked(city, campaign, client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from edudx.monitoring.models import Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    a = assessment_of(campaign, city.schools[0])
+    services.assessment_ensure_entries(a)
+    e = a.entries.get(criterion__code="I.1")
+    c = client_for("school_admin")
+    add = url("evidence_add", assessment_id=a.pk, criterion_id=e.criterion_id)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    c.post(add, {"kind": "file", "file": SimpleUploadedFile("ke-hoach.pdf", pdf, "application/pdf")})
+    c.post(
+        add,
+        {"kind": "file", "file": SimpleUploadedFile("virus.pdf", b"MZ" + b"\x00" * 300, "application/pdf")},
+    )
+    r = c.post(add, {"kind": "link", "url": "javascript:alert(1)"}, follow=True)
+    assert list(Evidence.objects.filter(entry=e).values_list("title", flat=True)) == ["ke-hoach.pdf"]
+    assert "https://" in r.content.decode()  # the link error says what a valid link looks like
+    ev = Evidence.objects.get(entry=e)
+    r = c.get(url("evidence_download", evidence_id=ev.pk))
+    assert r["Content-Disposition"].startswith("attachment") and b"".join(r.streaming_content) == pdf
