@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+PUBLIC_ROUTES = {
+    "library:oai": "OAI-PMH harvesters call without a session; it shows metadata of published resources only",
+    "library:lti_login": "LTI 1.3 OIDC login initiation, called by the LMS",
+    "library:lti_launch": "LTI 1.3 launch: authenticated by the platform's signed id_token",
+    "library:lti_pick": "LTI deep-linking answer: authenticated by the cached, validated launch",
+    "library:lti_jwks": "the tool's public keys, fetched by LMSs",
+    "library:lti_file": "download for LMS users: authenticated by a signed, expiring token",
+}
+
 MARKER_RESOURCE = "MATRIX-B1-DRAFT Tài liệu riêng của B1"
 MARKER_COLLECTION = "MATRIX-B1-PRIVATE Bộ sưu tập riêng của B1"
 
@@ -37,6 +46,8 @@ def providers(city) -> dict[str, tuple[int, str]]:
         actor=teacher_b1, school=b1, data={"title": MARKER_COLLECTION, "visibility": "private"}
     )
     return {
+        "action": ("submit", ""),
+        "step": ("submit", ""),
         "resource_id": (resource.pk, MARKER_RESOURCE),
         "version_id": (resource.current_version_id, MARKER_RESOURCE),
         "collection_id": (collection.pk, MARKER_COLLECTION),

@@ -44,5 +44,5 @@ def test_b1_private_objects_never_reach_other_users(city, client_for):
                 resp = getattr(c, method)(url)
                 text = body(resp)
                 for _pk, marker in objs.values():
-                    assert marker not in text, (role, route.name, method, resp.status_code)
+                    assert not marker or marker not in text, (role, route.name, method, resp.status_code)
                 assert resp.status_code in (302, 403, 404, 405), (role, route.name, method, resp.status_code)
