@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edudx.core.models import TimeStamped
-from edudx.orgs.models import OrgUnit
 
 
 class Credential(TimeStamped):
@@ -26,7 +25,7 @@ class Credential(TimeStamped):
 
     name = models.CharField(_("name"), max_length=150)
     unit = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, related_name="lrs_credentials", verbose_name=_("unit")
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="lrs_credentials", verbose_name=_("unit")
     )
     unit_path = models.CharField(max_length=255, editable=False, db_index=True)
     key = models.CharField(_("key"), max_length=64, unique=True)
