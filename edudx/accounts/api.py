@@ -6,28 +6,22 @@ from ninja import Query, Router, Status
 
 from edudx.core import roles
 from edudx.core.actor import Actor, Via
-from edudx.core.errors import NotFound
 from edudx.core.pagination import paginate
 
-from . import services
-from .models import ApiToken, Membership
+from . import selectors, services
 from .schemas import Cursor, MeOut, RoleOut, ScopeSummary, TokenCreated, TokenIn, TokenList, TokenOut
 
 router = Router(tags=["accounts"])
 
 
-def _own_token(request, token_id: int) -> ApiToken:
-    # A user's own tokens: the only rows this API shows, so the filter is by the user itself.
-    token = ApiToken.objects.filter(user_id=request.user.pk, pk=token_id).first()
-    if token is None:
-        raise NotFound()
-    return token
+def _own_token(request, token_id: int):
+    return selectors.own_token_get(user=request.user, pk=token_id)
 
 
 @router.get("/me", response=MeOut, summary="The current user, their roles and a scope summary")
 def me(request):
     user = request.user
-    memberships = Membership.objects.filter(user=user).select_related("unit", "grouping").order_by("id")
+    memberships = selectors.memberships_of(user=user)
     scope = request.scope
     held = sorted(p for p in roles.known_permissions() if scope.has_perm(p))
     return MeOut(
@@ -57,7 +51,7 @@ def me(request):
 
 @router.get("/tokens", response=TokenList, summary="My API tokens")
 def token_list(request, page: Query[Cursor]):
-    qs = ApiToken.objects.filter(user_id=request.user.pk)
+    qs = selectors.own_token_list(user=request.user)
     p = paginate(qs, order=("-id",), cursor=page.cursor, limit=page.limit)
     return {
         "items": [TokenOut.model_validate(t) for t in p.items],

@@ -9,7 +9,7 @@ from edudx.core.errors import NotFound
 from edudx.core.scope import Scope
 
 from . import permissions as perms
-from .models import Membership, User
+from .models import ApiToken, Membership, User
 
 
 def membership_list(*, scope: Scope) -> QuerySet[Membership]:
@@ -46,3 +46,20 @@ def membership_get(*, scope: Scope, pk: int) -> Membership:
         return membership_list(scope=scope).get(pk=pk)
     except Membership.DoesNotExist as exc:
         raise NotFound() from exc
+
+
+def own_token_list(*, user) -> QuerySet[ApiToken]:
+    """A user's own API tokens: the only tokens anyone is shown."""
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-id")
+
+
+def own_token_get(*, user, pk: int) -> ApiToken:
+    token = own_token_list(user=user).filter(pk=pk).first()
+    if token is None:
+        raise NotFound()
+    return token
+
+
+def memberships_of(*, user) -> QuerySet[Membership]:
+    """The requesting user's own memberships (for "me")."""
+    return Membership.objects.filter(user=user).select_related("unit", "grouping").order_by("id")

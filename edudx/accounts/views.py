@@ -20,7 +20,6 @@ from edudx.orgs import selectors as org_selectors
 from . import permissions as perms
 from . import selectors, services
 from .forms import GrantForm, TokenForm, UserCreateForm, apply_domain_error
-from .models import ApiToken
 
 
 def _grant_form(request, data=None) -> GrantForm:
@@ -178,16 +177,14 @@ def token_list(request):
             actor=Actor.from_request(request), user=request.user, name=form.cleaned_data["name"]
         )
         form = TokenForm()
-    tokens = ApiToken.objects.filter(user_id=request.user.pk).order_by("-id")
+    tokens = selectors.own_token_list(user=request.user)
     return render(request, "accounts/token_list.html", {"form": form, "tokens": tokens, "new_key": new_key})
 
 
 @login_required
 @require_POST
 def token_revoke(request, token_id: int):
-    token = ApiToken.objects.filter(user_id=request.user.pk, pk=token_id).first()
-    if token is None:
-        raise NotFound()
+    token = selectors.own_token_get(user=request.user, pk=token_id)
     services.token_revoke(actor=Actor.from_request(request), token=token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:token_list")
