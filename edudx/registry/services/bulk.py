@@ -263,7 +263,9 @@ def class_bulk_ensure(*, actor: Actor, wanted: set[tuple[int, int, str]]) -> dic
 
 
 # ----- students with enrolments
-@transaction.atomic
+# No savepoint of its own: inside an import's transaction an open SAVEPOINT makes SQLite keep
+# a growing sub-journal that every one of millions of INSERT statements then walks.
+@transaction.atomic(savepoint=False)
 def student_bulk_upsert(
     *, actor: Actor, new: pl.DataFrame | None, changed: list[tuple[int, dict[str, Any], dict[str, list[Any]]]]
 ) -> None:
