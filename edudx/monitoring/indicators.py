@@ -7,9 +7,11 @@ a view of them) and report where the data comes from.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edudx.core.indicators import indicator
@@ -82,3 +84,33 @@ def staff_records(school_ids: Iterable[int]) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {r["school_id"]: r["n"] for r in rows}
+
+
+@indicator(
+    code="ingest.school_imports_12m",
+    name=_("Data exchanges committed by the school in the last 12 months"),
+    unit="count",
+    formula=_(
+        "Import runs (sector-database or school-management exports) committed from the school's own "
+        "account in the last 365 days"
+    ),
+    freshness=_("Import log of the platform, live"),
+    criteria=("4725:II.3",),
+)
+def school_imports_12m(school_ids: Iterable[int]) -> dict[int, int]:
+    from edudx.ingest import selectors as ingest
+
+    qs, _order = registry.school_list(scope=Scope.system())
+    path_of = dict(qs.filter(pk__in=list(school_ids)).values_list("unit__path", "pk"))
+    since = timezone.now() - dt.timedelta(days=365)
+    rows = (
+        ingest.run_list(scope=Scope.system())
+        .filter(state="committed", created_at__gte=since, unit_path__in=list(path_of))
+        .order_by()
+        .values("unit_path")
+        .annotate(n=Count("id"))
+    )
+    out = dict.fromkeys(path_of.values(), 0)
+    for r in rows:
+        out[path_of[r["unit_path"]]] = r["n"]
+    return out

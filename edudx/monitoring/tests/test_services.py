@@ -309,3 +309,25 @@ def test_publish_campaign_publishes_only_approved_in_scope(city, campaign):
     b1 = assessment_of(campaign, city.schools[2])
     with pytest.raises(PermissionDenied):
         services.assessment_approve(actor=officer, assessment=b1)
+
+
+def test_school_imports_indicator_counts_committed_runs_of_the_last_year(city, campaign):
+    from django.utils import timezone
+
+    from edudx.core import indicators
+    from edudx.ingest.models import ImportRun
+
+    a1, b1 = city.schools[0], city.schools[2]
+    ind = indicators.get("ingest.school_imports_12m")
+    assert ind.compute([a1.pk, b1.pk]) == {a1.pk: 0, b1.pk: 0}
+    for state, days in (("committed", 10), ("committed", 200), ("failed", 5), ("committed", 400)):
+        ImportRun.objects.create(
+            kind="students",
+            file="x.csv",
+            file_name="x.csv",
+            sha256="0" * 64,
+            state=state,
+            unit_path=a1.unit.path,
+            created_at=timezone.now() - dt.timedelta(days=days),
+        )
+    assert ind.compute([a1.pk, b1.pk]) == {a1.pk: 2, b1.pk: 0}
