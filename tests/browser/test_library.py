@@ -10,20 +10,6 @@ from playwright.sync_api import expect
 from edudx.core.testing.city import PASSWORD
 
 
-@pytest.fixture
-def city(db, monkeypatch):
-    # Same workaround as edudx/library/tests/conftest.py: core's test city names teachers with
-    # digits, which the registry's name rule refuses (reported to core).
-    from edudx.core.rules import names
-    from edudx.core.testing.city import build_city
-
-    original = names.check
-    monkeypatch.setattr(
-        names, "check", lambda n, *a, **k: [i for i in original(n, *a, **k) if i.code != "name_has_digits"]
-    )
-    return build_city()
-
-
 def login(page, live_server, username):
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/accounts/login/")
