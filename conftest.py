@@ -18,6 +18,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, SQLite-only tests are deselected (not skipped: nothing is counted)."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    keep = [i for i in items if i.get_closest_marker("sqlite_only") is None]
+    dropped = [i for i in items if i.get_closest_marker("sqlite_only") is not None]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

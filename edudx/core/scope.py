@@ -9,6 +9,7 @@ the unit's path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -30,6 +31,32 @@ def path_upper_bound(path: str) -> str:
 
 def subtree_q(path: str, field_name: str) -> Q:
     return Q(**{f"{field_name}__gte": path, f"{field_name}__lt": path_upper_bound(path)})
+
+
+# The paths of the tree's roots (units without a parent), provided by the orgs app at start-up
+# (core imports no domain app). A scope holding every root sees every unit.
+_root_paths: Callable[[], tuple[str, ...]] | None = None
+_root_length = 0  # length of a root's path: a scope without such a path cannot hold every root
+
+
+def set_root_paths_provider(provider: Callable[[], tuple[str, ...]], *, root_length: int) -> None:
+    global _root_paths, _root_length
+    _root_paths, _root_length = provider, root_length
+
+
+def _anywhere_q(path_field: str) -> Q:
+    """Rows attached to some unit, without comparing paths: `school__unit__path` → school set.
+
+    A range on the joined unit path makes the planner drive the query from the units and
+    sort millions of rows; "has a school" lets it walk the list's own sort index instead.
+    """
+    parts = path_field.split("__")
+    if parts[-1] != "path":  # a path copied onto the row (e.g. unit_path): any non-empty one
+        return ~Q(**{path_field: ""})
+    chain = parts[:-1]
+    if len(chain) > 1 and chain[-1] == "unit":  # a school always has its unit
+        chain = chain[:-1]
+    return Q(**{"__".join(chain) + "__isnull": False}) if chain else Q()
 
 
 @dataclass(frozen=True)
@@ -109,6 +136,14 @@ class Scope:
         if not self.has_perm(permission):
             raise PermissionDenied()
 
+    def _covers_every_root(self, paths: tuple[str, ...]) -> bool:
+        if _root_paths is None or not any(len(p) == _root_length for p in paths):
+            return False
+        if "roots" not in self._cache:
+            self._cache["roots"] = frozenset(_root_paths())
+        roots = self._cache["roots"]
+        return bool(roots) and roots <= set(paths)
+
     def filter_q(self, permission: str, path_field: str) -> Q:
         """A Q limiting rows to those whose unit path lies in the scope for `permission`."""
         paths = self.paths_for(permission)
@@ -116,6 +151,8 @@ class Scope:
             return Q()
         if not paths:
             return Q(pk__in=[])
+        if self._covers_every_root(paths):
+            return _anywhere_q(path_field)
         q = Q()
         for p in paths:
             q |= subtree_q(p, path_field)

@@ -2,7 +2,9 @@
 databases: SQLite FTS5 (an external-content table kept in sync by triggers) and PostgreSQL
 full-text search (a GIN expression index over to_tsvector('simple', column)).
 
-Typing "nguyen van an" matches "Nguyễn Văn An" (and "Nguyễn Văn Anh": each word is a prefix).
+Typing "nguyen van an" matches "Nguyễn Văn An" and, as the user is still typing the last
+word, "Nguyễn Văn Anh"; earlier words match whole words, which keeps the index lookups
+selective (a prefix "nguyen*" would read a third of all pupils in a city).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def match_q(model, column: str, query: str) -> Q | None:
         return None
     table = model._meta.db_table
     if connection.vendor == "sqlite":
-        expr = " ".join(f'"{t}"*' for t in tokens)
+        expr = " ".join([*(f'"{t}"' for t in tokens[:-1]), f'"{tokens[-1]}"*'])
         sql = f"SELECT rowid FROM {fts_table(table, column)} WHERE {fts_table(table, column)} MATCH %s"
         from django.db.models.expressions import RawSQL
 
@@ -35,20 +37,16 @@ def match_q(model, column: str, query: str) -> Q | None:
     if connection.vendor == "postgresql":
         from django.db.models.expressions import RawSQL
 
-        tsquery = " & ".join(f"{t}:*" for t in tokens)
-        sql = f"to_tsvector('simple', {table}.{column}) @@ to_tsquery('simple', %s)"
-        return Q(RawSQL(sql, [tsquery], output_field=_bool()))
+        tsquery = " & ".join([*tokens[:-1], f"{tokens[-1]}:*"])
+        # A subquery of its own, so the planner answers it from the GIN index instead of
+        # evaluating to_tsvector row by row while it walks the list's sort index.
+        sql = f"SELECT id FROM {table} WHERE to_tsvector('simple', {column}) @@ to_tsquery('simple', %s)"
+        return Q(pk__in=RawSQL(sql, [tsquery]))
     # Other databases: plain containment on the folded column.
     q = Q()
     for t in tokens:
         q &= Q(**{f"{column}__contains": t})
     return q
-
-
-def _bool():
-    from django.db.models import BooleanField
-
-    return BooleanField()
 
 
 def sqlite_fts_sql(table: str, column: str) -> list[str]:

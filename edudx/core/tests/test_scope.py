@@ -155,3 +155,25 @@ def test_filter_q_selects_exactly_the_subtree_rows(city):
     cluster = city.scope_of(Role.CLUSTER_LEAD)
     codes = set(OrgUnit.objects.filter(cluster.filter_q(VIEW, "path")).values_list("code", flat=True))
     assert codes == {city.schools[0].moet_code, city.schools[2].moet_code}
+
+
+@pytest.mark.django_db
+def test_a_scope_holding_every_root_filters_by_attachment_not_by_path_ranges(city):
+    # A department-wide list must not join unit paths: that makes the database sort millions
+    # of rows before the first page. The rows it selects stay exactly the same.
+    from edudx.registry.models import Student
+
+    admin = city.scope_of(Role.DEPT_ADMIN)
+    assert admin.filter_q("registry.view_people", "school__unit__path") == Q(school__isnull=False)
+    assert admin.filter_q("registry.view_people", "unit_path") == ~Q(unit_path="")
+    ward = city.scope_of(Role.WARD_OFFICER)
+    assert "school__unit__path__gte" in str(ward.filter_q("registry.view_people", "school__unit__path"))
+    everyone = set(Student.objects.filter(school__isnull=False).values_list("pk", flat=True))
+    assert (
+        set(
+            Student.objects.filter(admin.filter_q("registry.view_people", "school__unit__path")).values_list(
+                "pk", flat=True
+            )
+        )
+        == everyone
+    )

@@ -153,11 +153,10 @@ def test_a_changed_field_is_updated_with_a_history_entry_naming_the_import(city,
     assert entry.action == "update" and entry.changes["full_name"][1] == "Nguyễn Văn An Mới"
 
 
+@pytest.mark.sqlite_only  # index deferral is a SQLite technique; PostgreSQL loads with COPY
 def test_big_loads_defer_index_upkeep_and_leave_every_index_in_place(city, tmp_path, settings):
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        pytest.skip("index deferral is a SQLite technique; PostgreSQL loads with COPY")
     settings.INGEST_BULK_LOAD_BYTES = 0  # every file counts as big here
 
     def indexes():
