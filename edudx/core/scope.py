@@ -45,18 +45,14 @@ def set_root_paths_provider(provider: Callable[[], tuple[str, ...]], *, root_len
 
 
 def _anywhere_q(path_field: str) -> Q:
-    """Rows attached to some unit, without comparing paths: `school__unit__path` → school set.
+    """What a scope holding every root of the tree may see: everything, so no condition at all.
 
-    A range on the joined unit path makes the planner drive the query from the units and
-    sort millions of rows; "has a school" lets it walk the list's own sort index instead.
+    Even "has a school" lets the planner drive the query from that column's index and sort
+    millions of rows before the first page; no condition lets a list walk its own sort index.
+    (Records attached to no unit at all — a pupil who left the city's schools — are the
+    department's to see.)
     """
-    parts = path_field.split("__")
-    if parts[-1] != "path":  # a path copied onto the row (e.g. unit_path): any non-empty one
-        return ~Q(**{path_field: ""})
-    chain = parts[:-1]
-    if len(chain) > 1 and chain[-1] == "unit":  # a school always has its unit
-        chain = chain[:-1]
-    return Q(**{"__".join(chain) + "__isnull": False}) if chain else Q()
+    return Q()
 
 
 @dataclass(frozen=True)
