@@ -38,9 +38,10 @@ def match_q(model, column: str, query: str) -> Q | None:
         from django.db.models.expressions import RawSQL
 
         tsquery = " & ".join([*tokens[:-1], f"{tokens[-1]}:*"])
-        # A subquery of its own, so the planner answers it from the GIN index instead of
-        # evaluating to_tsvector row by row while it walks the list's sort index.
-        sql = f"SELECT id FROM {table} WHERE to_tsvector('simple', {column}) @@ to_tsquery('simple', %s)"
+        # The matches first, then the list's order: OFFSET 0 keeps PostgreSQL from flattening
+        # the subquery and walking the whole name index (it assumes matches are spread evenly,
+        # but "nguyen van an" sits in one stretch of it): 8 s → 0.23 s over 2.5 M pupils.
+        sql = f"SELECT id FROM {table} WHERE to_tsvector('simple', {column}) @@ to_tsquery('simple', %s) OFFSET 0"
         return Q(pk__in=RawSQL(sql, [tsquery]))
     # Other databases: plain containment on the folded column.
     q = Q()
