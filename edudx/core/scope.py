@@ -50,9 +50,10 @@ def _anywhere_q(path_field: str) -> Q:
     Even "has a school" lets the planner drive the query from that column's index and sort
     millions of rows before the first page; no condition lets a list walk its own sort index.
     (Records attached to no unit at all — a pupil who left the city's schools — are the
-    department's to see.)
+    department's to see.) Not an empty Q: callers OR other conditions onto this one, and
+    `Q() | X` is just X. A primary key is never NULL, so databases drop the test.
     """
-    return Q()
+    return Q(pk__isnull=False)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class Scope:
         """A Q limiting rows to those whose unit path lies in the scope for `permission`."""
         paths = self.paths_for(permission)
         if paths is None:
-            return Q()
+            return _anywhere_q(path_field)
         if not paths:
             return Q(pk__in=[])
         if self._covers_every_root(paths):

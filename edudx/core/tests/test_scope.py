@@ -40,7 +40,7 @@ def test_system_scope_sees_and_may_do_everything():
     assert s.has_perm(CHANGE)
     assert s.can(CHANGE, None)
     assert s.can(CHANGE, SCHOOL_B1)
-    assert s.filter_q(CHANGE, "path") == Q()
+    assert s.filter_q(CHANGE, "path") == Q(pk__isnull=False)  # everything, and safe to OR onto
     s.require(CHANGE, SCHOOL_B1)
     s.require_any(CHANGE)
 
@@ -164,7 +164,9 @@ def test_a_scope_holding_every_root_needs_no_path_condition(city):
     from edudx.registry.models import Student
 
     admin = city.scope_of(Role.DEPT_ADMIN)
-    assert admin.filter_q("registry.view_people", "school__unit__path") == Q()
+    assert admin.filter_q("registry.view_people", "school__unit__path") == Q(pk__isnull=False)
+    # Callers OR their own conditions onto it; an empty Q would swallow them.
+    assert (admin.filter_q("registry.view_people", "school__unit__path") | Q(pk=-1)) != Q(pk=-1)
     ward = city.scope_of(Role.WARD_OFFICER)
     assert "school__unit__path__gte" in str(ward.filter_q("registry.view_people", "school__unit__path"))
     everyone = set(Student.objects.values_list("pk", flat=True))

@@ -46,7 +46,7 @@ class SimulatorProcess:
 
     def command(self) -> list[str]:
         cmd = [sys.executable, "-m", "edudx.identity.simulator.server", "--host", self.host,
-               "--port", str(self.port), "--data", self.data, "--key", self.key, *self.extra]  # fmt: skip
+               "--port", str(self.port), "--data", self.data, f"--key={self.key}", *self.extra]  # fmt: skip
         return [*cmd, "--control"] if self.control else cmd
 
     def start(self, *, timeout: float = 15.0) -> SimulatorProcess:

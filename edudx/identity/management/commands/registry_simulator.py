@@ -57,7 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(f"wrote {n} citizens to {data}")
         cmd = [
             sys.executable, "-m", "edudx.identity.simulator.server", "--host", opts["host"],
-            "--port", str(opts["port"]), "--data", data, "--key", registry_key() or local_simulator_key(),
+            "--port", str(opts["port"]), "--data", data, f"--key={registry_key() or local_simulator_key()}",
             "--rate", str(opts["rate"]), "--latency", str(opts["latency"]),
             "--error-rate", str(opts["error_rate"]),
         ]  # fmt: skip
