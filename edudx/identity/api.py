@@ -81,6 +81,10 @@ def run_start(request, body: VerificationRunIn):
     return HttpStatus(202, _run(run))
 
 
-@router.get("/runs/{run_id}", response=VerificationRunOut, summary="Progress of a background verification")
-def run_get(request, run_id: int):
-    return _run(selectors.run_get(scope=request.scope, pk=run_id))
+@router.get(
+    "/runs/{verification_run_id}",
+    response=VerificationRunOut,
+    summary="Progress of a background verification",
+)
+def run_get(request, verification_run_id: int):
+    return _run(selectors.run_get(scope=request.scope, pk=verification_run_id))

@@ -130,16 +130,16 @@ def run_start(request):
         school_id=form.cleaned_data["school"],
     )
     messages.success(request, _("Verification started."))
-    return redirect("identity:run_detail", run_id=run.pk)
+    return redirect("identity:run_detail", verification_run_id=run.pk)
 
 
 @login_required
-def run_detail(request, run_id: int):
-    run = selectors.run_get(scope=request.scope, pk=run_id)
+def run_detail(request, verification_run_id: int):
+    run = selectors.run_get(scope=request.scope, pk=verification_run_id)
     return render(request, "identity/run_detail.html", {"run": run, "labels": dict(Status.choices)})
 
 
 @login_required
-def run_progress(request, run_id: int):
-    run = selectors.run_get(scope=request.scope, pk=run_id)
+def run_progress(request, verification_run_id: int):
+    run = selectors.run_get(scope=request.scope, pk=verification_run_id)
     return render(request, "identity/_run_progress.html", {"run": run, "labels": dict(Status.choices)})

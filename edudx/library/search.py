@@ -28,9 +28,11 @@ FTS = "library_resource_fts"
 TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
 
+# Unqualified column names: Django aliases the table inside subqueries (U0), where
+# "library_resource.search_title" would not resolve; no other table has these columns.
 _PG_VECTOR = (
-    f"(setweight(to_tsvector('simple', {TABLE}.search_title), 'A') || "
-    f"setweight(to_tsvector('simple', {TABLE}.search_body), 'B'))"
+    "(setweight(to_tsvector('simple', search_title), 'A') || "
+    "setweight(to_tsvector('simple', search_body), 'B'))"
 )
 
 
@@ -111,7 +113,7 @@ def ranked(qs: QuerySet, query: str) -> QuerySet | None:
         return (
             matching(qs, query)
             .annotate(
-                phrase=RawSQL(f"strpos({TABLE}.search_title, %s) > 0", [phrase(query)], output_field=_bool()),
+                phrase=RawSQL("strpos(search_title, %s) > 0", [phrase(query)], output_field=_bool()),
             )
             .annotate(
                 rank=RawSQL(
@@ -199,7 +201,7 @@ def title_prefix(qs: QuerySet, query: str) -> QuerySet | None:
         return qs.filter(
             Q(
                 RawSQL(
-                    f"to_tsvector('simple', {TABLE}.search_title) @@ to_tsquery('simple', %s)",
+                    "to_tsvector('simple', search_title) @@ to_tsquery('simple', %s)",
                     [tsq],
                     output_field=_bool(),
                 )

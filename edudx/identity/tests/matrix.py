@@ -11,4 +11,4 @@ def providers(city) -> dict[str, tuple[int, str]]:
     run = VerificationRun.objects.create(
         school_id=b1.pk, school_name=f"{b1.name} · {marker}", unit_path=b1.unit.path, total=3
     )
-    return {"run_id": (run.pk, marker)}
+    return {"verification_run_id": (run.pk, marker)}

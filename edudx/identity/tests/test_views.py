@@ -58,10 +58,14 @@ def test_the_button_starts_a_run_and_shows_its_progress(
     with django_capture_on_commit_callbacks(execute=True):
         r = c.post(reverse("identity:run_start"), {"kind": "student", "school": city.schools[0].pk})
     run = VerificationRun.objects.get()
-    assert r.status_code == 302 and r.url == reverse("identity:run_detail", kwargs={"run_id": run.pk})
+    assert r.status_code == 302 and r.url == reverse(
+        "identity:run_detail", kwargs={"verification_run_id": run.pk}
+    )
     page = c.get(r.url).content.decode()
     assert 'data-state="done"' in page and "100%" in page
-    progress = c.get(reverse("identity:run_progress", kwargs={"run_id": run.pk})).content.decode()
+    progress = c.get(
+        reverse("identity:run_progress", kwargs={"verification_run_id": run.pk})
+    ).content.decode()
     assert "3 / 3" in progress
 
 
@@ -70,7 +74,9 @@ def test_a_running_run_polls_for_progress(city, client_for):
         school_id=city.schools[0].pk, unit_path=city.schools[0].unit.path, total=10, done=4,
         state=VerificationRun.State.RUNNING,
     )  # fmt: skip
-    html = client_for(Role.SCHOOL_ADMIN).get(reverse("identity:run_progress", kwargs={"run_id": run.pk}))
+    html = client_for(Role.SCHOOL_ADMIN).get(
+        reverse("identity:run_progress", kwargs={"verification_run_id": run.pk})
+    )
     html = html.content.decode()
     assert 'hx-trigger="every 1s"' in html and "40%" in html
 
@@ -83,11 +89,13 @@ def test_starting_a_run_for_another_school_is_refused(city, city_registry, clien
 
 def test_another_schools_run_is_not_shown(city, client_for):
     ids = providers(city)
-    run_id, marker = ids["run_id"]
+    run_id, marker = ids["verification_run_id"]
     for name in ("identity:run_detail", "identity:run_progress"):
-        r = client_for(Role.SCHOOL_ADMIN).get(reverse(name, kwargs={"run_id": run_id}))
+        r = client_for(Role.SCHOOL_ADMIN).get(reverse(name, kwargs={"verification_run_id": run_id}))
         assert r.status_code == 404 and marker not in r.content.decode()
-    r = client_for(Role.DEPT_ADMIN).get(reverse("identity:run_detail", kwargs={"run_id": run_id}))
+    r = client_for(Role.DEPT_ADMIN).get(
+        reverse("identity:run_detail", kwargs={"verification_run_id": run_id})
+    )
     assert r.status_code == 200 and marker in r.content.decode()
 
 
