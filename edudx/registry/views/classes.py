@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError
+from edudx.core.exports import export_response
 
 from .. import permissions as perms
 from .. import selectors, services
@@ -16,7 +17,6 @@ from ..filters import CLASS_SORTS, ClassFilter, StaffFilter
 from ..forms import ClassForm
 from .common import (
     apply_domain_error,
-    export_response,
     history_rows,
     list_page,
     parse_filter,

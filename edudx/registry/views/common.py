@@ -1,20 +1,17 @@
 """What every registry page shares: filter parsing, list pages with cursor pagination,
-exports that are safe to open in a spreadsheet, history rows, and mapping domain errors
+history rows (exports use core.exports), and mapping domain errors
 onto form fields."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ValidationError
 
@@ -33,9 +30,6 @@ PAGE_SIZE = 50
 # A school filter lists the schools as a drop-down up to this many; a department-wide scope
 # (3,500 schools) reaches one school's records from the school's page instead.
 SCHOOL_SELECT_MAX = 300
-# A spreadsheet opens thousands of rows comfortably; past this, use the CSV export.
-XLSX_MAX_ROWS = 100_000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def parse_filter(model: type[BaseModel], params) -> BaseModel:
@@ -100,74 +94,6 @@ def list_page(
     if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
         return render(request, table_template, ctx)
     return render(request, template, ctx)
-
-
-# ----- exports
-def safe_cell(value: Any) -> Any:
-    """Text a spreadsheet will never run as a formula (CSV/formula injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return format_vn(value)
-    if isinstance(value, bool | int | float):
-        return value
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def export_response(
-    request: HttpRequest,
-    *,
-    name: str,
-    headers: list[str],
-    rows: Iterable[Iterable[Any]],
-) -> HttpResponse:
-    fmt = request.GET.get("format", "csv")
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    if fmt == "xlsx":
-        return _xlsx(name=f"{name}-{stamp}.xlsx", headers=headers, rows=rows)
-    return _csv(name=f"{name}-{stamp}.csv", headers=headers, rows=rows)
-
-
-def _csv(*, name: str, headers: list[str], rows: Iterable[Iterable[Any]]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def stream() -> Iterator[str]:
-        # A byte-order mark so Excel opens Vietnamese text as UTF-8.
-        yield "\ufeff" + writer.writerow([safe_cell(h) for h in headers])
-        for row in rows:
-            yield writer.writerow([safe_cell(v) for v in row])
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def _xlsx(*, name: str, headers: list[str], rows: Iterable[Iterable[Any]]) -> HttpResponse:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet()
-    ws.append([safe_cell(h) for h in headers])
-    for n, row in enumerate(rows):
-        if n >= XLSX_MAX_ROWS:
-            break
-        ws.append([safe_cell(v) for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    response = HttpResponse(
-        buf.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 # ----- history

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, PermissionDenied
+from edudx.core.exports import export_response
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
 from edudx.core.rules.people import Gender, StudentStatus
 
@@ -20,7 +21,6 @@ from ..forms import StudentForm, StudentStatusForm, TransferForm
 from .common import (
     apply_domain_error,
     can_view_pii,
-    export_response,
     history_rows,
     list_page,
     parse_filter,
