@@ -216,10 +216,13 @@ def read_workbook(path: Path, fmt: str, *, chunk_rows: int) -> Table:
                 % {"range": f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"},
             )
         )
+    sheet_index = [m.name for m in wb.sheets_metadata].index(sheet_name)
     if fmt == XLSX:
-        notes.extend(_xlsx_formulas(path, sheet_index=[m.name for m in wb.sheets_metadata].index(sheet_name)))
+        notes.extend(_xlsx_formulas(path, sheet_index=sheet_index))
+    elif fmt == XLS:
+        notes.extend(_xls_formulas(path, sheet_index=sheet_index))
     elif fmt == ODS:
-        notes.extend(_ods_formulas(path))
+        notes.extend(_ods_notes(path, sheet_name=sheet_name, merged_known=bool(notes_merged(notes))))
 
     rows = sheet.iter_rows()
     header_row = start_row + 1
@@ -307,35 +310,130 @@ def _xlsx_formulas(path: Path, *, sheet_index: int, max_listed: int = 1000) -> l
                 for m in _CELL_WITH_FORMULA.finditer(data):
                     last = m.end()
                     if len(out) < max_listed:
-                        out.append(
-                            Problem(
-                                int(m.group(2)),
-                                m.group(1).decode(),
-                                "formula_cached_value",
-                                WARNING,
-                                _("The cell holds a formula; its last calculated value was used."),
-                            )
-                        )
+                        out.append(_formula_note(int(m.group(2)), m.group(1).decode()))
                 tail = data[max(last, len(data) - 512) :]
     return out
 
 
-def _ods_formulas(path: Path) -> list[Problem]:
+def notes_merged(notes: list[Problem]) -> list[Problem]:
+    return [n for n in notes if n.code == "merged_cells"]
+
+
+def _formula_note(row: int, col: str) -> Problem:
+    return Problem(
+        row,
+        col,
+        "formula_cached_value",
+        WARNING,
+        _("The cell holds a formula; its last calculated value was used."),
+    )
+
+
+# BIFF8 record types (Microsoft's [MS-XLS]): a sheet's substream starts at the offset its
+# BoundSheet8 record gives and ends at EOF; each Formula record names its cell (row, column).
+_BIFF_BOUNDSHEET, _BIFF_FORMULA, _BIFF_EOF = 0x0085, 0x0006, 0x000A
+
+
+def _xls_formulas(path: Path, *, sheet_index: int, max_listed: int = 1000) -> list[Problem]:
+    """Formula cells of an Excel 97–2003 sheet, found by walking the BIFF records of the
+    workbook stream (calamine gives values only)."""
+    import struct
+
+    import olefile
+
+    out: list[Problem] = []
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:
+                return out
+            data = ole.openstream(name).read()
+    except (OSError, olefile.olefile.OleFileError):
+        return out  # calamine already opened it; a stream we cannot walk only loses the notes
+    offsets: list[int] = []
+    pos = 0
+    while pos + 4 <= len(data):
+        rtype, size = struct.unpack_from("<HH", data, pos)
+        if rtype == _BIFF_BOUNDSHEET and size >= 4:
+            offsets.append(struct.unpack_from("<I", data, pos + 4)[0])
+        elif rtype == _BIFF_EOF:
+            break
+        pos += 4 + size
+    if sheet_index >= len(offsets):
+        return out
+    pos = offsets[sheet_index]
+    first = True
+    while pos + 4 <= len(data) and len(out) < max_listed:
+        rtype, size = struct.unpack_from("<HH", data, pos)
+        if rtype == _BIFF_EOF and not first:
+            break
+        if rtype == _BIFF_FORMULA and size >= 4:
+            row, col = struct.unpack_from("<HH", data, pos + 4)
+            out.append(_formula_note(row + 1, _col_letter(col)))
+        first = False
+        pos += 4 + size
+    return out
+
+
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+def _ods_notes(path: Path, *, sheet_name: str, merged_known: bool, max_listed: int = 1000) -> list[Problem]:
+    """Formula and merged cells of one ODS sheet, cell by cell: a streamed parse of content.xml
+    that counts repeated rows and columns without expanding them (receive() has already refused
+    DOCTYPE and entity declarations)."""
+    from defusedxml.ElementTree import iterparse
+
+    t = "{" + _ODS_TABLE + "}"
+    out: list[Problem] = []
+    in_sheet = done = False
+    row = col = 0
     with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
-        count = 0
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            count += block.count(b"table:formula=")
-    if not count:
-        return []
-    return [
-        Problem(
-            0,
-            "",
-            "formula_cached_value",
-            WARNING,
-            _("%(n)s cells hold formulas; their last calculated values were used.") % {"n": count},
-        )
-    ]
+        for event, el in iterparse(fh, events=("start", "end")):
+            tag = el.tag
+            if tag == t + "table":
+                if event == "start":
+                    in_sheet = el.get(t + "name") == sheet_name
+                    row = 0
+                elif in_sheet:
+                    done = True
+                el.clear()
+                if done:
+                    break
+                continue
+            if not in_sheet:
+                if event == "end":
+                    el.clear()
+                continue
+            if tag == t + "table-row":
+                if event == "start":
+                    col = 0
+                else:
+                    row += int(el.get(t + "number-rows-repeated", "1"))
+                    el.clear()
+            elif tag in (t + "table-cell", t + "covered-table-cell") and event == "start":
+                if len(out) < max_listed:
+                    if el.get(t + "formula"):
+                        out.append(_formula_note(row + 1, _col_letter(col)))
+                    span_c = int(el.get(t + "number-columns-spanned", "1"))
+                    span_r = int(el.get(t + "number-rows-spanned", "1"))
+                    if (span_c > 1 or span_r > 1) and not merged_known:
+                        rng = f"{_col_letter(col)}{row + 1}:{_col_letter(col + span_c - 1)}{row + span_r}"
+                        out.append(
+                            Problem(
+                                row + 1,
+                                _col_letter(col),
+                                "merged_cells",
+                                WARNING,
+                                _(
+                                    "Merged cells %(range)s: only the first cell keeps the value; "
+                                    "unmerge them in the source."
+                                )
+                                % {"range": rng},
+                            )
+                        )
+                col += int(el.get(t + "number-columns-repeated", "1"))
+    return out
 
 
 __all__ = ["CSV", "ODS", "ROW", "XLS", "XLSX", "Table", "read"]

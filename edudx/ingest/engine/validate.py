@@ -48,10 +48,12 @@ class Duplicates:
         present = keys.is_not_null()
         hashes = keys.hash(seed=7)
         within = keys.is_duplicated() & ~keys.is_first_distinct()
-        candidates = hashes.is_in(self.seen["__h"]) & present
+        candidates = hashes.is_in(self.seen["__h"].implode()) & present
         earlier = candidates
         if candidates.any():  # confirm hash hits by the text itself
-            hit = set(self.seen.filter(pl.col("__h").is_in(hashes.filter(candidates)))[KEY].to_list())
+            hit = set(
+                self.seen.filter(pl.col("__h").is_in(hashes.filter(candidates).implode()))[KEY].to_list()
+            )
             earlier = candidates & keys.is_in(list(hit))
         dup = present & (within | earlier)
         fresh = frame.filter(present & ~dup).select(
