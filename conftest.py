@@ -38,6 +38,13 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def _own_warehouse(settings, tmp_path_factory):
+    """Each test gets its own analytics warehouse directory: the Parquet snapshots follow the
+    test's database, which is rolled back after it (and xdist workers must not share them)."""
+    settings.WAREHOUSE_DIR = tmp_path_factory.mktemp("warehouse")
+
+
 @pytest.fixture
 def city(db):
     from edudx.core.testing.city import build_city

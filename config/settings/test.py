@@ -18,3 +18,5 @@ else:
     _suffix = env.str("EDUDX_TEST_DB_SUFFIX", default="")
     if _suffix:
         DATABASES["default"]["TEST"] = {"NAME": f"test_edudx_{_suffix}"}
+# The warehouse exports a PostgreSQL row at once in tests (no other writer is racing it).
+WAREHOUSE_SETTLE_SECONDS = 0

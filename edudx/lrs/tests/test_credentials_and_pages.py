@@ -134,7 +134,8 @@ def test_summary_counts_learners_and_completions_in_scope(city):
     )
     services.statement_record(actor=city.actor_of("teacher"), statement=stmt(), unit=b1)
     totals = selectors.statement_summary(scope=city.scope_of("school_admin"))["totals"]
-    assert totals == {"statements": 2, "learners": 2, "activities": 1, "completions": 2}
+    picked = {k: totals[k] for k in ("statements", "learners", "activities", "completions")}
+    assert picked == {"statements": 2, "learners": 2, "activities": 1, "completions": 2}
     assert selectors.statement_summary(scope=city.scope_of("dept_admin"))["totals"]["statements"] == 3
 
 

@@ -1,0 +1,225 @@
+# ruff: noqa: S608 - SQL built from constants and checked identifiers; values are bound parameters
+"""The analytics warehouse: append-only Parquet snapshots of the platform's big fact tables,
+read with DuckDB ("DuckDB reading the database / Parquet snapshots", docs/architecture.md).
+
+An app registers a `Dataset` (its name is also the DuckDB view name) whose `fetch(after_id,
+limit)` returns the next rows, ordered by a monotonic integer `id`, as a polars DataFrame with
+the declared schema. `refresh(name)` appends what is new as Parquet parts; `connect(*names)`
+gives a DuckDB connection with one view per dataset over its current parts.
+
+Writes are safe to run from several processes (web workers and the task worker): a file lock
+serialises refreshes, each part is written to a temporary file and renamed, and the list of
+current parts lives in `manifest.json`, replaced atomically. A reader therefore sees either the
+old or the new set of parts, never a half-written file and never a part twice (compaction
+swaps many small parts for one in a single manifest replacement).
+
+Rows that change after export (a voided xAPI statement) are the dataset's business: the LRS
+keeps voiding statements in the same dataset and anti-joins on them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+
+MANIFEST = "manifest.json"
+COMPACT_WHEN_PARTS = 24  # more parts than this → the small ones are merged
+SMALL_PART_ROWS = 1_000_000
+
+_DUCK_TYPES = {
+    pl.Int64: "BIGINT",
+    pl.Int32: "INTEGER",
+    pl.Float64: "DOUBLE",
+    pl.Boolean: "BOOLEAN",
+    pl.String: "VARCHAR",
+    pl.Date: "DATE",
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    schema: dict[str, pl.DataType]  # first column: the monotonic integer "id"
+    fetch: Callable[[int, int], pl.DataFrame]  # (after_id, limit) -> rows with id > after_id
+    latest_id: Callable[[], int]  # the newest id in the database (0 when empty)
+    description: str = ""
+
+
+_datasets: dict[str, Dataset] = {}
+
+
+def register(dataset: Dataset) -> Dataset:
+    if not dataset.name.isidentifier():
+        raise ValueError(f"dataset name must be an identifier: {dataset.name!r}")
+    _datasets[dataset.name] = dataset
+    return dataset
+
+
+def get(name: str) -> Dataset:
+    return _datasets[name]
+
+
+def names() -> list[str]:
+    return sorted(_datasets)
+
+
+def root() -> Path:
+    return Path(getattr(settings, "WAREHOUSE_DIR", settings.VAR_DIR / "warehouse"))
+
+
+def directory(name: str) -> Path:
+    return root() / name
+
+
+# ----- manifest
+def _read_manifest(name: str) -> dict:
+    path = directory(name) / MANIFEST
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return {"parts": [], "high_water": 0, "refreshed_at": None}
+
+
+def _write_manifest(name: str, manifest: dict) -> None:
+    d = directory(name)
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".manifest-", suffix=".json")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(manifest, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, d / MANIFEST)
+
+
+@contextlib.contextmanager
+def _locked(name: str) -> Iterator[None]:
+    d = directory(name)
+    d.mkdir(parents=True, exist_ok=True)
+    with (d / ".lock").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _write_part(name: str, frame: pl.DataFrame) -> dict:
+    d = directory(name)
+    first, last = int(frame["id"].min()), int(frame["id"].max())
+    final = d / f"part-{first:015d}-{last:015d}.parquet"
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".part-", suffix=".parquet")
+    os.close(fd)
+    frame.write_parquet(tmp, compression="zstd", statistics=True)
+    os.replace(tmp, final)
+    return {"file": final.name, "first": first, "last": last, "rows": frame.height}
+
+
+# ----- public
+@dataclass
+class Freshness:
+    high_water: int  # the newest id in the warehouse
+    latest: int  # the newest id in the database
+    refreshed_at: float | None  # epoch seconds
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.high_water >= self.latest
+
+
+def freshness(name: str) -> Freshness:
+    manifest = _read_manifest(name)
+    return Freshness(manifest["high_water"], get(name).latest_id(), manifest["refreshed_at"])
+
+
+def refresh(name: str, *, batch_rows: int = 200_000, max_rows: int | None = None) -> int:
+    """Append the rows the database holds beyond the warehouse's high-water mark; returns how
+    many were appended. Stops after `max_rows` (None: everything)."""
+    ds = get(name)
+    appended = 0
+    with _locked(name):
+        manifest = _read_manifest(name)
+        after = manifest["high_water"]
+        while max_rows is None or appended < max_rows:
+            limit = batch_rows if max_rows is None else min(batch_rows, max_rows - appended)
+            frame = ds.fetch(after, limit)
+            if frame.height == 0:
+                break
+            frame = frame.select([pl.col(c).cast(t) for c, t in ds.schema.items()])
+            part = _write_part(name, frame)
+            manifest["parts"].append(part)
+            manifest["high_water"] = after = part["last"]
+            appended += frame.height
+            _write_manifest(name, manifest)  # each part is durable on its own
+            if frame.height < limit:
+                break
+        manifest["refreshed_at"] = time.time()
+        if len(manifest["parts"]) > COMPACT_WHEN_PARTS:
+            manifest = _compact(name, manifest)
+        _write_manifest(name, manifest)
+    return appended
+
+
+def _compact(name: str, manifest: dict) -> dict:
+    d = directory(name)
+    small = [p for p in manifest["parts"] if p["rows"] < SMALL_PART_ROWS]
+    if len(small) < 2:
+        return manifest
+    merged = pl.concat([pl.read_parquet(d / p["file"]) for p in small]).sort("id")
+    part = _write_part(name, merged)
+    keep = [p for p in manifest["parts"] if p not in small]
+    new = {**manifest, "parts": sorted([*keep, part], key=lambda p: p["first"])}
+    _write_manifest(name, new)
+    for p in small:
+        (d / p["file"]).unlink(missing_ok=True)
+    return new
+
+
+def rebuild(name: str) -> int:
+    """Drop the dataset's parts and export everything again (after a schema change)."""
+    with _locked(name):
+        d = directory(name)
+        for p in d.glob("*.parquet"):
+            p.unlink()
+        _write_manifest(name, {"parts": [], "high_water": 0, "refreshed_at": None})
+    return refresh(name)
+
+
+def connect(*dataset_names: str):
+    """A DuckDB connection (in memory) with a view per dataset over its current parts."""
+    import duckdb
+
+    con = duckdb.connect()
+    for name in dataset_names:
+        ds = get(name)
+        files = [str(directory(name) / p["file"]) for p in _read_manifest(name)["parts"]]
+        if files:
+            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listed}])")
+        else:
+            cols = ", ".join(f'"{c}" {_duck_type(t)}' for c, t in ds.schema.items())
+            con.execute(f"CREATE TABLE {name} ({cols})")
+    return con
+
+
+def _duck_type(t: pl.DataType) -> str:
+    if isinstance(t, pl.Datetime) or t == pl.Datetime:
+        return "TIMESTAMP"
+    return _DUCK_TYPES[t]
+
+
+def path_condition(column: str, paths: tuple[str, ...] | None) -> tuple[str, list[str]]:
+    """SQL (DuckDB) limiting `column` to the unit subtrees `paths` (None: everywhere)."""
+    if paths is None:
+        return "TRUE", []
+    if not paths:
+        return "FALSE", []
+    return "(" + " OR ".join(f"starts_with({column}, ?)" for _ in paths) + ")", list(paths)
