@@ -95,8 +95,11 @@ def dashboard(request):
     for row in summary["by_unit"]:
         row["name"] = names.get(row["unit_path"], row["unit_path"])
     chart = {
-        "weeks": [r["week"].date().isoformat() if r["week"] else "" for r in summary["by_week"]],
+        "weeks": [r["week"].strftime("%d/%m/%Y") if r["week"] else "" for r in summary["by_week"]],
         "learners": [r["learners"] for r in summary["by_week"]],
         "completions": [r["completions"] for r in summary["by_week"]],
+        "labels": {"learners": str(_("Active learners")), "completions": str(_("Completions"))},
     }
-    return render(request, "lrs/dashboard.html", {"summary": summary, "chart": chart})
+    fresh = summary["freshness"]
+    behind = max(0, fresh.latest - fresh.high_water)
+    return render(request, "lrs/dashboard.html", {"summary": summary, "chart": chart, "behind": behind})
