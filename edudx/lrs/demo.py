@@ -17,6 +17,7 @@ from .xapi.store import iso, store_statements
 from .xapi.validate import V2, validate_statement
 
 ORDER = 50
+SECONDARY_LEVELS = ("THCS", "TH_THCS", "THCS_THPT")
 SCHOOLS = 6
 STATEMENTS_PER_SCHOOL = 600
 HOME = "https://lms.edudx.hcm.edu.vn"
@@ -31,6 +32,15 @@ LESSONS = [
     ("tin-hoc-9-bang-tinh", "Tin học 9 – Bảng tính điện tử"),
     ("gdcd-8-le-phep", "Giáo dục công dân 8 – Lễ phép"),
 ]
+COURSES = {  # the course a lesson belongs to: its IRI slug (the lesson slug's first word) → name
+    "toan": "Toán THCS – học kết hợp",
+    "ngu": "Ngữ văn THCS – đọc hiểu",
+    "khtn": "Khoa học tự nhiên THCS",
+    "tieng": "Tiếng Anh THCS – Global Success",
+    "lich": "Lịch sử và Địa lí THCS",
+    "tin": "Tin học THCS – ứng dụng văn phòng",
+    "gdcd": "Giáo dục công dân THCS",
+}
 VERBS = {
     "launched": ("http://adlnet.gov/expapi/verbs/launched", "đã mở"),
     "experienced": ("http://adlnet.gov/expapi/verbs/experienced", "đã xem"),
@@ -64,7 +74,17 @@ def _statement(ctx: DemoContext, student, lesson, verb_key, when: dt.datetime, r
             "registration": registration,
             "platform": "edudx LMS",
             "language": "vi-VN",
-            "contextActivities": {"parent": [{"id": f"{HOME}/khoa-hoc/{slug.split('-')[0]}"}]},
+            "contextActivities": {
+                "parent": [
+                    {
+                        "id": f"{HOME}/khoa-hoc/{slug.split('-')[0]}",
+                        "definition": {
+                            "name": {"vi": COURSES[slug.split("-")[0]]},
+                            "type": "http://adlnet.gov/expapi/activities/course",
+                        },
+                    }
+                ]
+            },
         },
         "timestamp": iso(when),
     }
@@ -81,7 +101,8 @@ def _statement(ctx: DemoContext, student, lesson, verb_key, when: dt.datetime, r
 
 def build(ctx: DemoContext) -> None:
     schools, _order = registry.school_list(scope=ctx.actor.scope)
-    schools = list(schools.order_by("pk")[:SCHOOLS])
+    # The demo courses are lower-secondary subjects: only schools that teach grades 6–9 take them.
+    schools = list(schools.filter(level__in=SECONDARY_LEVELS).order_by("pk")[:SCHOOLS])
     end = timezone.make_aware(dt.datetime.combine(ctx.today, dt.time(17, 0)))
     total = 0
     for school in schools:
