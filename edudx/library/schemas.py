@@ -41,6 +41,10 @@ class Facet(Schema):
 class SearchOut(Schema):
     items: list[ResourceOut]
     total: int
+    capped: bool = Field(
+        False,
+        description="total and facets were counted over the newest 10,000 matches and there are more: lower bounds",
+    )
     next_cursor: str | None
     prev_cursor: str | None
     facets: dict[str, list[Facet]]

@@ -60,6 +60,10 @@ def resource_get(*, scope: Scope, pk: int) -> Resource:
 
 
 def published(*, scope: Scope) -> QuerySet[Resource]:
+    if scope.is_authenticated and scope.has_perm(perms.VIEW):
+        # Every published resource is visible to a viewer: the state alone, so search's row
+        # checks read one column (not "(published OR own) AND published").
+        return Resource.objects.filter(state=State.PUBLISHED)
     return resources_visible(scope=scope).filter(state=State.PUBLISHED)
 
 
@@ -87,6 +91,9 @@ class SearchResult:
     total: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     ranked: bool = False
+    # The facets and total were counted over the newest search.FACET_CAP matches only, and
+    # there are more: each count is a lower bound ("10,000+").
+    capped: bool = False
 
 
 FACETS = ("subject", "resource_type", "licence", "series")
@@ -140,9 +147,12 @@ def resource_search(
         )
     result = SearchResult(page=page, total=0, ranked=use_rank)
     if with_facets:
+        # Counted over the newest search.FACET_CAP matches (a broad query at a million
+        # resources matches 90,000: exact counts would cost 250 ms); `capped` says so.
+        sample, result.capped = search.newest_matching(base, f.q)
         # One GROUP BY over the four facet columns evaluates the full-text match once (instead
         # of a count and four group-bys); the per-facet counts are summed here.
-        combos = matched.order_by().values(*FACETS).annotate(n=Count("id"))
+        combos = sample.order_by().values(*FACETS).annotate(n=Count("id"))
         totals: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         for row in combos:
             result.total += row["n"]
@@ -153,7 +163,7 @@ def resource_search(
             result.facets[name] = sorted(totals[name].items(), key=lambda kv: (-kv[1], kv[0]))
         result.facets["grade"] = [
             (str(r["grade"]), r["n"])
-            for r in ResourceGrade.objects.filter(resource_id__in=matched.order_by().values("id"))
+            for r in ResourceGrade.objects.filter(resource_id__in=sample.order_by().values("id"))
             .values("grade")
             .annotate(n=Count("id"))
             .order_by("grade")
@@ -164,15 +174,18 @@ def resource_search(
 def _ranked_window(
     base: QuerySet[Resource], q: str, offset: int, limit: int, related
 ) -> list[Resource] | None:
-    found = search.candidates(q)
+    need = offset + limit + 1
+
+    def visible_titles(ids: list[int]) -> dict[int, str]:
+        return dict(base.filter(pk__in=ids).values_list("pk", "search_title"))
+
+    found = search.candidates(q, visible_titles=visible_titles, need=need)
     if found is None:
         return None
-    rows, capped = found
-    visible = set(base.filter(pk__in=[pk for pk, _s in rows]).values_list("pk", flat=True))
-    ordered = [pk for pk, _s in rows if pk in visible]
-    if capped and len(ordered) < offset + limit + 1:
+    ordered, capped = found
+    if capped and len(ordered) < need:
         return None
-    page_ids = ordered[offset : offset + limit + 1]
+    page_ids = ordered[offset:need]
     by_id = base.select_related(*related).prefetch_related("grade_rows").in_bulk(page_ids)
     return [by_id[pk] for pk in page_ids if pk in by_id]
 

@@ -21,7 +21,7 @@ from edudx.core.pagination import paginate
 from edudx.core.rules.curriculum import Subject
 from edudx.registry import selectors as registry
 
-from . import files, selectors, services
+from . import files, search, selectors, services
 from . import permissions as perms
 from .filters import OwnFilter, ResourceFilter
 from .forms import GRADE_CHOICES, CollectionForm, ResourceForm, VersionForm
@@ -153,6 +153,7 @@ def resource_list(request):
         "f": f,
         "result": result,
         "facets": facets,
+        "facet_cap": search.FACET_CAP,
         "sorts": [("relevance", _("Relevance")), ("newest", _("Newest")), ("most_used", _("Most used"))],
         "can_contribute": request.scope.has_perm(perms.CONTRIBUTE),
     }

@@ -142,3 +142,42 @@ def test_a_full_window_falls_back_to_the_exact_ranking(city, corpus, monkeypatch
     exact = titles(selectors.resource_search(scope=scope, filters=ResourceFilter(q="phuong trinh bac hai")))
     assert windowed[0] == exact[0] == "Phương trình bậc hai một ẩn"
     assert sorted(windowed) == sorted(exact)
+
+
+@pytest.mark.django_db
+def test_facets_past_the_cap_count_the_newest_matches_and_say_so(city, corpus, monkeypatch):
+    from edudx.library import search
+
+    scope = city.scope_of("viewer")
+    # "phuong trinh bac hai" matches the body-only and the title resources (the draft too,
+    # which the sample holds but the counts leave out).
+    exact = selectors.resource_search(scope=scope, filters=ResourceFilter(q="phuong trinh bac hai"))
+    assert (exact.total, exact.capped) == (2, False)
+    monkeypatch.setattr(search, "FACET_CAP", 2)  # the newest two matches: the title one and the draft
+    capped = selectors.resource_search(scope=scope, filters=ResourceFilter(q="phuong trinh bac hai"))
+    assert (capped.total, capped.capped) == (1, True)
+    assert dict(capped.facets["subject"]) == {"toan": 1}
+    assert titles(capped) == titles(exact)  # the page itself is not sampled
+    browse = selectors.resource_search(scope=scope, filters=ResourceFilter())
+    # No query: the newest two resources, the draft and "Đất nước" (published).
+    assert (browse.total, browse.capped) == (1, True)
+    assert dict(browse.facets["subject"]) == {"ngu_van": 1}
+
+
+@pytest.mark.django_db
+def test_suggestions_follow_title_edits_and_ignore_bodies(city, corpus):
+    from edudx.library import services
+
+    scope = city.scope_of("viewer")
+    # "Ôn tập chương IV" has "phương trình" in its body only: never suggested.
+    assert [r.title for r in selectors.suggestions(scope=scope, q="phuong")] == [
+        "Phương trình bậc hai một ẩn"
+    ]
+    r = corpus["title"]
+    r.state = "draft"
+    r.save(update_fields=["state"])
+    services.resource_update(actor=city.actor_of("teacher"), resource=r, data={"title": "Hàm số bậc hai"})
+    r.state = "published"
+    r.save(update_fields=["state"])
+    assert selectors.suggestions(scope=scope, q="phuong") == []
+    assert [x.title for x in selectors.suggestions(scope=scope, q="ham so b")] == ["Hàm số bậc hai"]

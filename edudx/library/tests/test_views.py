@@ -103,6 +103,24 @@ def test_search_page_shows_facets_and_results_without_accents(city, client_for):
 
 
 @pytest.mark.django_db
+def test_capped_facet_counts_are_labelled_as_lower_bounds(city, client_for, monkeypatch):
+    from edudx.library import search
+
+    for title in ("Quang hợp 1", "Quang hợp 2", "Quang hợp 3"):
+        publish(city, make_resource(city, title=title))
+    c = client_for("viewer")
+    page = c.get(reverse("library:resource_list"), {"q": "quang hop"}).content.decode()
+    assert "3 học liệu" in page and "Ít nhất" not in page and 'data-testid="facets-capped"' not in page
+    monkeypatch.setattr(search, "FACET_CAP", 2)
+    page = c.get(reverse("library:resource_list"), {"q": "quang hop"}).content.decode()
+    assert "Ít nhất 2 học liệu" in page and "Đếm trên 2 kết quả mới nhất." in page
+    assert 'data-facet="subject:toan">2+<' in page
+    assert all(t in page for t in ("Quang hợp 1", "Quang hợp 2", "Quang hợp 3"))  # the results are not capped
+    api = c.get("/api/v1/library/resources", {"q": "quang hop"}).json()
+    assert (api["total"], api["capped"]) == (2, True)
+
+
+@pytest.mark.django_db
 def test_review_through_the_page_and_history_is_shown(city, client_for):
     r = make_resource(city, upload=("a.png", png_bytes()), data={"resource_type": "image"})
     teacher = client_for("teacher")
