@@ -68,8 +68,9 @@ class Kind:
     existing: Callable[..., dict[str, dict[str, Any]]] | None = None
     # write(actor=…, new=[row dicts], changed=[(id, row dict, changes)], ctx=…) -> None
     write: Callable[..., None] | None = None
-    # bulk_load() -> context manager wrapped around a big commit (e.g. defer index upkeep).
-    bulk_load: Callable[[], Any] | None = None
+    # bulk_load(size_bytes) -> context manager wrapped around the commit of a file larger than
+    # INGEST_BULK_LOAD_BYTES (e.g. defer index upkeep when the load is big next to the table).
+    bulk_load: Callable[[int], Any] | None = None
     permission: str = "ingest.run"
     description: Any = ""
 

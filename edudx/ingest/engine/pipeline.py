@@ -207,7 +207,7 @@ def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel
             big = outcome.received is not None and outcome.received.size > _bulk_threshold()
             with transaction.atomic():
                 if big and kind.bulk_load is not None:
-                    with kind.bulk_load():
+                    with kind.bulk_load(outcome.received.size):
                         body()
                 else:
                     body()

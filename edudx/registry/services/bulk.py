@@ -14,7 +14,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import polars as pl
@@ -66,10 +66,21 @@ def _sqlite_value(v: Any) -> Any:
     return v
 
 
-def allocate_ids(model: type[models.Model], n: int) -> list[int]:
+def allocate_ids(model: type[models.Model], n: int) -> list[int] | range:
     table = model._meta.db_table
     with connection.cursor() as cur:
         if _is_pg():
+            # n values of the table's own sequence, safe beside concurrent inserts; without
+            # concurrent inserts they are consecutive and come back as a range, not n rows.
+            cur.execute(
+                "WITH s AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS v FROM generate_series(1, %s)) "
+                "SELECT min(v), max(v) FROM s",
+                [table, n],
+            )
+            lo, hi = cur.fetchone()
+            if hi - lo + 1 == n:
+                return range(lo, hi + 1)
+            # Interleaved with another session: those values are left unused (gaps are harmless).
             cur.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
             )
@@ -77,7 +88,7 @@ def allocate_ids(model: type[models.Model], n: int) -> list[int]:
         # SQLite: the import's transaction holds the write lock (BEGIN IMMEDIATE), so MAX is stable.
         cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608 - table name from model meta
         start = cur.fetchone()[0] + 1
-    return list(range(start, start + n))
+    return range(start, start + n)
 
 
 def db_now() -> Any:
@@ -101,6 +112,51 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
         connection.connection.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)  # noqa: S608
 
 
+def _sql_literal(v: Any) -> str:
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return str(int(v))
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return "'" + v.replace("'", "''") + "'"
+    raise TypeError(f"no SQL literal for {type(v).__name__}")
+
+
+def insert_frame(
+    model: type[models.Model], frame: pl.DataFrame, consts: dict[str, Any] | None = None
+) -> None:
+    """Insert a polars frame whose column names are the table's columns, plus `consts` (one value
+    for every row: timestamps, defaults). No Python work per row on PostgreSQL: polars writes the
+    CSV that COPY reads. On SQLite, executemany over the frame's row tuples, the constants
+    written once into the statement (fewer parameters bound per row)."""
+    if frame.height == 0:
+        return
+    consts = dict(consts or {})
+    table = model._meta.db_table
+    connection.ensure_connection()
+    if _is_pg():
+        frame = frame.with_columns(
+            pl.lit(v.isoformat() if isinstance(v, dt.date) else v).alias(k) for k, v in consts.items()
+        )
+        cols = ", ".join(f'"{c}"' for c in frame.columns)
+        sql = f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)"  # noqa: S608 - names from model meta
+        step = 100_000
+        with connection.cursor() as cur, cur.cursor.copy(sql) as copy:
+            for i in range(0, frame.height, step):
+                # polars: null → empty field (NULL), "" → "" (empty string), as COPY's CSV reads them.
+                copy.write(frame.slice(i, step).write_csv(include_header=False))
+        return
+    names = [*frame.columns, *consts]
+    cols = ", ".join(f'"{c}"' for c in names)
+    values = ", ".join(["?"] * frame.width + [_sql_literal(_sqlite_value(v)) for v in consts.values()])
+    frame = frame.with_columns(
+        pl.col(c).dt.to_string("%Y-%m-%d") for c, t in frame.schema.items() if t == pl.Date
+    )
+    connection.connection.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({values})', frame.iter_rows())  # noqa: S608
+
+
 def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
     """rows: (value per column..., id)."""
     if not rows:
@@ -119,13 +175,20 @@ def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[Se
 
 
 def select_in(sql: str, values: list[Any], *, chunk: int = 900) -> list[tuple]:
-    """Run `sql` (ending in `IN ({})`) for values in chunks, with raw placeholders (fast)."""
+    """Run `sql` (ending in `IN ({})`) for values in chunks, with raw placeholders (fast).
+    PostgreSQL: one `= ANY(array)` per 50,000 values (long IN lists cost planning time)."""
     out: list[tuple] = []
     mark = "%s"
+    pg = _is_pg()
+    if pg:
+        sql, chunk = sql.replace(" IN ({})", " = ANY(%s)"), 50_000
     with connection.cursor() as cur:
         for i in range(0, len(values), chunk):
             part = values[i : i + chunk]
-            cur.execute(sql.format(", ".join([mark] * len(part))), part)
+            if pg:
+                cur.execute(sql, [part])
+            else:
+                cur.execute(sql.format(", ".join([mark] * len(part))), part)
             out.extend(cur.fetchall())
     return out
 
@@ -184,14 +247,23 @@ def _require_schools(actor: Actor, school_ids: set[int]) -> dict[int, School]:
 
 
 @contextmanager
-def deferred_indexes(models_: Sequence[type[models.Model]], *, keep: Sequence[str] = ()):
+def deferred_indexes(
+    models_: Sequence[type[models.Model]], *, keep: Sequence[str] = (), fts: Sequence[tuple[str, str]] = ()
+):
     """SQLite, big loads: drop the plain secondary indexes of these tables and rebuild them at
-    the end (one sort per index instead of millions of random B-tree inserts). Runs inside the
-    caller's transaction: a failure or a cancellation rolls the DDL back with the rows, and
-    other connections keep reading the committed tables, indexes included (WAL)."""
+    the end (one sort per index instead of millions of random B-tree inserts), and fill the
+    FTS5 name indexes (`fts`: (table, column)) with one INSERT … SELECT over the new ids
+    instead of a trigger per row. Runs inside the caller's transaction: a failure or a
+    cancellation rolls the DDL back with the rows, and other connections keep reading the
+    committed tables, indexes included (WAL). PostgreSQL: the same for the plain secondary
+    indexes (the GIN name index included), rebuilt with a larger maintenance_work_mem; the
+    DDL is transactional there too (other sessions wait on these tables until the commit)."""
     if _is_pg():
-        yield
+        with _pg_deferred_indexes(models_, keep=keep):
+            yield
         return
+    from edudx.core.search import fts_table
+
     tables = [m._meta.db_table for m in models_]
     with connection.cursor() as cur:
         marks = ", ".join(["%s"] * len(tables))
@@ -204,15 +276,82 @@ def deferred_indexes(models_: Sequence[type[models.Model]], *, keep: Sequence[st
         indexes = [(n, q) for n, q in cur.fetchall() if not any(k in q for k in keep)]
         for name, _sql in indexes:
             cur.execute(f'DROP INDEX "{name}"')
-    yield
+        triggers = []  # (table, column, trigger sql, highest id before the load)
+        for table, column in fts:
+            cur.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                [f"{fts_table(table, column)}_ai"],
+            )
+            found = cur.fetchone()
+            if found:
+                cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608
+                triggers.append((table, column, found[0], cur.fetchone()[0]))
+                cur.execute(f'DROP TRIGGER "{fts_table(table, column)}_ai"')
+        cur.execute("PRAGMA cache_size")
+        cache = cur.fetchone()[0]
+        cur.execute("PRAGMA cache_size = -262144")  # 256 MiB while loading and sorting
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA cache_size = {int(cache)}")
     with connection.cursor() as cur:
+        for table, column, sql, last in triggers:
+            cur.execute(
+                f"INSERT INTO {fts_table(table, column)}(rowid, {column}) "  # noqa: S608
+                f'SELECT id, "{column}" FROM "{table}" WHERE id > %s ORDER BY id',
+                [last],
+            )
+            cur.execute(sql)
         for _name, sql in indexes:
             cur.execute(sql)
 
 
-def student_bulk_load():
-    """The bulk-load context for a big student import (see deferred_indexes)."""
-    return deferred_indexes([Student, Enrolment, HistoryEntry], keep=('"personal_id"', '"student_id"'))
+@contextmanager
+def _pg_deferred_indexes(models_: Sequence[type[models.Model]], *, keep: Sequence[str] = ()):
+    tables = [m._meta.db_table for m in models_]
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+            "WHERE t.relname = ANY(%s) AND NOT x.indisunique AND NOT x.indisprimary "
+            "AND t.relnamespace = current_schema()::regnamespace",
+            [tables],
+        )
+        indexes = [(n, q) for n, q in cur.fetchall() if not any(k.strip('"') in q for k in keep)]
+        for name, _sql in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cur:
+        # CREATE INDEX refuses a table with queued (deferred) foreign-key checks: run them now.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, sql in indexes:
+            cur.execute(sql)
+
+
+def _big_relative_to(model: type[models.Model], rows: int) -> bool:
+    """A load is big for a table when it brings at least half as many rows as it holds."""
+    from django.conf import settings
+
+    share = float(getattr(settings, "INGEST_BULK_LOAD_SHARE", 0.5))
+    with connection.cursor() as cur:
+        cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{model._meta.db_table}"')  # noqa: S608
+        held = cur.fetchone()[0]
+    return rows >= share * held
+
+
+def student_bulk_load(size_bytes: int = 0):
+    """The bulk-load context for a big student import (see deferred_indexes). Only the tables
+    the load is big next to are touched: for a small load into big tables, rebuilding their
+    indexes would cost more than keeping them up to date (and would lock them longer)."""
+    rows = size_bytes // 250  # a pupil's row in a sector export is ~250 bytes
+    tables = [m for m in (Student, Enrolment, HistoryEntry) if _big_relative_to(m, rows)]
+    if not tables:
+        return nullcontext()
+    fts = [(Student._meta.db_table, "name_key")] if Student in tables else []
+    return deferred_indexes(tables, keep=('"personal_id"', '"student_id"'), fts=fts)
 
 
 # ----- classes
@@ -333,7 +472,6 @@ def _students_create(actor: Actor, new: pl.DataFrame, now: Any, today: dt.date) 
     n = new.height
     ids = allocate_ids(Student, n)
     cols = [c for c in STUDENT_MAP if c in new.columns]
-    fields = [STUDENT_MAP[c] for c in cols]
 
     def value(c: str) -> pl.Expr:
         field = STUDENT_MAP[c]
@@ -346,22 +484,22 @@ def _students_create(actor: Actor, new: pl.DataFrame, now: Any, today: dt.date) 
             pl.col("full_name").map_elements(fold, return_dtype=pl.String).alias("__name_key")
         )
     new = new.with_columns(pl.Series("__id", ids, dtype=pl.Int64))
-    insert_rows(
+    insert_frame(
         Student,
-        ("id", "created_at", "updated_at", "name_key", "school_id", "guardian_name", *fields),
         new.select(
-            "__id", pl.lit(now).alias("__c"), pl.lit(now).alias("__u"), "__name_key", "school_id",
-            pl.lit("").alias("__g"), *[value(c).alias(f"__v_{c}") for c in cols],
-        ).iter_rows(),
+            pl.col("__id").alias("id"), pl.col("__name_key").alias("name_key"), "school_id",
+            *[value(c).alias(STUDENT_MAP[c]) for c in cols],
+        ),
+        {"created_at": now, "updated_at": now, "guardian_name": ""},
     )  # fmt: skip
     enrol_ids = allocate_ids(Enrolment, n)
-    insert_rows(
+    insert_frame(
         Enrolment,
-        ("id", "student_id", "school_class_id", "year_id", "school_id", "state", "start_date", "note"),
         new.select(
-            pl.Series("__e", enrol_ids, dtype=pl.Int64), "__id", "class_id", "year_id", "school_id",
-            pl.lit(Enrolment.State.ACTIVE).alias("__s"), pl.lit(today).alias("__d"), pl.lit("").alias("__n"),
-        ).iter_rows(),
+            pl.Series("id", enrol_ids, dtype=pl.Int64), pl.col("__id").alias("student_id"),
+            pl.col("class_id").alias("school_class_id"), "year_id", "school_id",
+        ),
+        {"state": Enrolment.State.ACTIVE.value, "start_date": today, "note": ""},
     )  # fmt: skip
     # History: {field: [null, value]} per created record, JSON built by polars.
     change_cols = [
@@ -388,20 +526,17 @@ def history_frame(*, actor: Actor, model: type[models.Model], frame: pl.DataFram
     ct = ContentType.objects.get_for_model(model).pk
     now = db_now()
     user_id = actor.user.pk if actor.user is not None else None
-    columns = (
-        "content_type_id", "object_id", "object_repr", "action", "operation", "actor_id", "actor_label",
-        "via", "source", "changes", "note", "at",
-    )  # fmt: skip
     id_col, repr_col, ch_col = frame.columns
-    insert_rows(
+    insert_frame(
         HistoryEntry,
-        columns,
         frame.select(
-            pl.lit(ct).alias("__ct"), pl.col(id_col).cast(pl.String), pl.col(repr_col).str.slice(0, 255),
-            pl.lit("create").alias("__a"), pl.lit(operation).alias("__o"), pl.lit(user_id, dtype=pl.Int64).alias("__u"),
-            pl.lit(actor.label).alias("__l"), pl.lit(actor.via).alias("__v"), pl.lit(actor.source[:128]).alias("__s"),
-            pl.col(ch_col), pl.lit("").alias("__n"), pl.lit(now).alias("__at"),
-        ).iter_rows(),
+            pl.col(id_col).cast(pl.String).alias("object_id"), pl.col(repr_col).str.slice(0, 255).alias("object_repr"),
+            pl.col(ch_col).alias("changes"),
+        ),
+        {
+            "content_type_id": ct, "action": "create", "operation": operation, "actor_id": user_id,
+            "actor_label": actor.label, "via": actor.via, "source": actor.source[:128], "note": "", "at": now,
+        },
     )  # fmt: skip
 
 
