@@ -177,7 +177,7 @@ def _ranked_window(
     need = offset + limit + 1
 
     def visible_titles(ids: list[int]) -> dict[int, str]:
-        return dict(base.filter(pk__in=ids).values_list("pk", "search_title"))
+        return dict(base.filter(pk__in=ids).order_by().values_list("pk", "search_title"))
 
     found = search.candidates(q, visible_titles=visible_titles, need=need)
     if found is None:
