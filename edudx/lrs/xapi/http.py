@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -129,6 +130,8 @@ def authenticate(header: str | None) -> Credential:
 
 def _envelope(request: HttpRequest) -> tuple[str, dict[str, str], dict[str, str], bytes, bool]:
     headers = {k.lower(): v for k, v in request.headers.items()}
+    if any(len(values) > 1 for _key, values in request.GET.lists()):
+        raise XapiError(400, "a parameter is given more than once")
     params = dict(request.GET.items())
     if request.method == "POST" and "method" in request.GET:
         # 1.0.3 Alternate Request Syntax: the real method in the query, headers and content
@@ -178,9 +181,14 @@ def xapi_endpoint(handler: Callable[[XRequest], HttpResponse], *, methods: tuple
                 raise XapiError(405, f"method {method} is not allowed here")
             xreq = XRequest(method, params, headers, body, version, credential, request)
             resp = handler(xreq)
+        except RequestDataTooBig:
+            resp = error_response(XapiError(413, "the request is too large"), version)
         except XapiError as exc:
-            return error_response(exc, version)
-        resp["X-Experience-API-Version"] = version
+            resp = error_response(exc, version)
+            if request.path.endswith("/statements") and request.method in ("GET", "HEAD"):
+                resp["X-Experience-API-Consistent-Through"] = consistent_through()
+        else:
+            resp["X-Experience-API-Version"] = version
         if request.method == "HEAD":
             resp.content = b""
         return resp
