@@ -43,7 +43,21 @@ _DUCK_TYPES = {
     pl.Boolean: "BOOLEAN",
     pl.String: "VARCHAR",
     pl.Date: "DATE",
+    pl.UInt64: "UBIGINT",
 }
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """A pre-aggregated companion of a dataset, built part by part as rows arrive, so that a
+    dashboard reads thousands of rows, not millions. `sql` is a DuckDB SELECT giving rows in
+    `schema`; it reads the view `new_part` (the rows just exported) and may read the view
+    `<dataset>` (every part, the new one included — e.g. to find what a voiding statement
+    voids). Queried as the view `<dataset>__<name>`."""
+
+    name: str
+    schema: dict[str, pl.DataType]
+    sql: str
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,7 @@ class Dataset:
     fetch: Callable[[int, int], pl.DataFrame]  # (after_id, limit) -> rows with id > after_id
     latest_id: Callable[[], int]  # the newest id in the database (0 when empty)
     description: str = ""
+    rollups: tuple[Rollup, ...] = ()
 
 
 _datasets: dict[str, Dataset] = {}
@@ -87,7 +102,7 @@ def _read_manifest(name: str) -> dict:
     try:
         return json.loads(path.read_text())
     except FileNotFoundError:
-        return {"parts": [], "high_water": 0, "refreshed_at": None}
+        return {"parts": [], "rollups": {}, "high_water": 0, "refreshed_at": None}
 
 
 def _write_manifest(name: str, manifest: dict) -> None:
@@ -112,10 +127,12 @@ def _locked(name: str) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _write_part(name: str, frame: pl.DataFrame) -> dict:
+def _write_part(name: str, frame: pl.DataFrame, *, first: int | None = None, last: int | None = None,
+                prefix: str = "part") -> dict:  # fmt: skip
     d = directory(name)
-    first, last = int(frame["id"].min()), int(frame["id"].max())
-    final = d / f"part-{first:015d}-{last:015d}.parquet"
+    if first is None or last is None:
+        first, last = int(frame["id"].min()), int(frame["id"].max())
+    final = d / f"{prefix}-{first:015d}-{last:015d}.parquet"
     fd, tmp = tempfile.mkstemp(dir=d, prefix=".part-", suffix=".parquet")
     os.close(fd)
     frame.write_parquet(tmp, compression="zstd", statistics=True)
@@ -156,6 +173,7 @@ def refresh(name: str, *, batch_rows: int = 200_000, max_rows: int | None = None
             frame = frame.select([pl.col(c).cast(t) for c, t in ds.schema.items()])
             part = _write_part(name, frame)
             manifest["parts"].append(part)
+            _append_rollups(ds, manifest, part)
             manifest["high_water"] = after = part["last"]
             appended += frame.height
             _write_manifest(name, manifest)  # each part is durable on its own
@@ -164,8 +182,60 @@ def refresh(name: str, *, batch_rows: int = 200_000, max_rows: int | None = None
         manifest["refreshed_at"] = time.time()
         if len(manifest["parts"]) > COMPACT_WHEN_PARTS:
             manifest = _compact(name, manifest)
+        for rollup in ds.rollups:
+            if len(manifest.setdefault("rollups", {}).get(rollup.name, [])) > COMPACT_WHEN_PARTS:
+                manifest = _compact_rollup(name, manifest, rollup)
         _write_manifest(name, manifest)
     return appended
+
+
+def _append_rollups(ds: Dataset, manifest: dict, part: dict) -> None:
+    if not ds.rollups:
+        return
+    d = directory(ds.name)
+    con = _connect_manifest(ds, manifest, rollups=False)
+    try:
+        _view(con, "new_part", ds.schema, [d / part["file"]])
+        for rollup in ds.rollups:
+            fd, tmp = tempfile.mkstemp(dir=d, prefix=f".{rollup.name}-", suffix=".parquet")
+            os.close(fd)
+            cols = ", ".join(f'"{c}"::{_duck_type(t)} AS "{c}"' for c, t in rollup.schema.items())
+            quoted = tmp.replace("'", "''")
+            con.execute(
+                f"COPY (SELECT {cols} FROM ({rollup.sql})) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd)"
+            )
+            rows = con.execute(f"SELECT count(*) FROM read_parquet('{quoted}')").fetchone()[0]
+            if rows == 0:
+                os.unlink(tmp)
+                continue
+            final = d / f"{rollup.name}-{part['first']:015d}-{part['last']:015d}.parquet"
+            os.replace(tmp, final)
+            entry = {"file": final.name, "first": part["first"], "last": part["last"], "rows": rows}
+            manifest.setdefault("rollups", {}).setdefault(rollup.name, []).append(entry)
+    finally:
+        con.close()
+
+
+def _compact_rollup(name: str, manifest: dict, rollup: Rollup) -> dict:
+    d = directory(name)
+    parts = manifest["rollups"][rollup.name]
+    small = [p for p in parts if p["rows"] < SMALL_PART_ROWS]
+    if len(small) < 2:
+        return manifest
+    merged = pl.concat([pl.read_parquet(d / p["file"]) for p in small])
+    part = _write_part(
+        name,
+        merged,
+        first=min(p["first"] for p in small),
+        last=max(p["last"] for p in small),
+        prefix=rollup.name,
+    )
+    keep = [p for p in parts if p not in small]
+    new = {**manifest, "rollups": {**manifest["rollups"], rollup.name: [*keep, part]}}
+    _write_manifest(name, new)
+    for p in small:
+        (d / p["file"]).unlink(missing_ok=True)
+    return new
 
 
 def _compact(name: str, manifest: dict) -> dict:
@@ -189,25 +259,45 @@ def rebuild(name: str) -> int:
         d = directory(name)
         for p in d.glob("*.parquet"):
             p.unlink()
-        _write_manifest(name, {"parts": [], "high_water": 0, "refreshed_at": None})
+        _write_manifest(name, {"parts": [], "rollups": {}, "high_water": 0, "refreshed_at": None})
     return refresh(name)
 
 
 def connect(*dataset_names: str):
-    """A DuckDB connection (in memory) with a view per dataset over its current parts."""
+    """A DuckDB connection (in memory) with a view per dataset over its current parts, and a
+    view `<dataset>__<rollup>` per rollup."""
     import duckdb
 
     con = duckdb.connect()
     for name in dataset_names:
-        ds = get(name)
-        files = [str(directory(name) / p["file"]) for p in _read_manifest(name)["parts"]]
-        if files:
-            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listed}])")
-        else:
-            cols = ", ".join(f'"{c}" {_duck_type(t)}' for c, t in ds.schema.items())
-            con.execute(f"CREATE TABLE {name} ({cols})")
+        _add_views(con, get(name), _read_manifest(name))
     return con
+
+
+def _connect_manifest(ds: Dataset, manifest: dict, *, rollups: bool = True):
+    import duckdb
+
+    con = duckdb.connect()
+    _add_views(con, ds, manifest, rollups=rollups)
+    return con
+
+
+def _add_views(con, ds: Dataset, manifest: dict, *, rollups: bool = True) -> None:
+    d = directory(ds.name)
+    _view(con, ds.name, ds.schema, [d / p["file"] for p in manifest["parts"]])
+    if rollups:
+        for rollup in ds.rollups:
+            files = [d / p["file"] for p in manifest.get("rollups", {}).get(rollup.name, [])]
+            _view(con, f"{ds.name}__{rollup.name}", rollup.schema, files)
+
+
+def _view(con, view: str, schema: dict[str, pl.DataType], files: list[Path]) -> None:
+    if files:
+        listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+        con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet([{listed}])")
+    else:
+        cols = ", ".join(f'"{c}" {_duck_type(t)}' for c, t in schema.items())
+        con.execute(f"CREATE TABLE {view} ({cols})")
 
 
 def _duck_type(t: pl.DataType) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from edudx.core import warehouse
@@ -16,8 +17,6 @@ from edudx.core.scope import Scope
 from . import permissions as perms
 from . import warehouse as lrs_warehouse
 from .models import Activity, Credential
-
-COMPLETED = ("http://adlnet.gov/expapi/verbs/completed", "http://adlnet.gov/expapi/verbs/passed")
 
 
 def credential_list(*, scope: Scope, q: str = "") -> QuerySet[Credential]:
@@ -37,7 +36,6 @@ def credential_get(*, scope: Scope, pk: int) -> Credential:
 
 
 INLINE_REFRESH_ROWS = 100_000  # a backlog larger than this is left to the background task
-VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
 
 def warehouse_current() -> warehouse.Freshness:
@@ -55,83 +53,99 @@ def warehouse_current() -> warehouse.Freshness:
     return warehouse.freshness(lrs_warehouse.NAME)
 
 
-def _facts(scope: Scope | None, since: dt.datetime | None) -> tuple[str, list[Any]]:
-    """The statements the caller may see, not voided and not voiding, as a DuckDB subquery."""
-    paths = None if scope is None else scope.paths_for(perms.VIEW_ANALYTICS)
-    where, params = warehouse.path_condition("s.unit_path", paths)
-    done = " OR ".join(["s.completion"] + ["s.verb_iri = ?" for _ in COMPLETED])
-    sql = (
-        f"SELECT s.*, ({done}) AS done FROM {lrs_warehouse.NAME} s "
-        f"ANTI JOIN (SELECT voids FROM {lrs_warehouse.NAME} WHERE voids IS NOT NULL) v "
-        f"ON s.statement_id = v.voids WHERE s.verb_iri <> ? AND {where}"
-    )
-    params = [*COMPLETED, VOIDED, *params]
-    if since is not None:
-        sql += " AND s.stored >= ?"
-        params.append(since.astimezone(dt.UTC).replace(tzinfo=None))
-    return sql, params
-
-
 def _rows(con, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     cur = con.execute(sql, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-_MEASURES = (
-    "count(*) AS statements, count(DISTINCT actor_key) AS learners, "
-    "count(*) FILTER (WHERE done) AS completions, avg(score_scaled) AS mean_score"
-)
+LEARNERS = f"{lrs_warehouse.NAME}__{lrs_warehouse.LEARNERS.name}"
+ACTIVITIES = f"{lrs_warehouse.NAME}__{lrs_warehouse.ACTIVITIES.name}"
+
+
+def _where(scope: Scope | None, since: dt.datetime | None) -> tuple[str, list[Any]]:
+    """The caller's unit subtrees, and the days from `since` on (the day a statement's
+    timestamp falls on, UTC)."""
+    paths = None if scope is None else scope.paths_for(perms.VIEW_ANALYTICS)
+    where, params = warehouse.path_condition("unit_path", paths)
+    if since is not None:
+        where += " AND day >= ?"
+        params.append(since.astimezone(dt.UTC).date())
+    return where, params
 
 
 def statement_summary(
     *, scope: Scope, since: dt.datetime | None = None, weeks: int = 26, courses: int = 20
 ) -> dict[str, Any]:
     """Active learners, activities, completions and mean scaled score — in total, by unit, by
-    course and by week — over the statements in units the caller may see, computed by DuckDB
-    on the warehouse's Parquet snapshot of the store."""
+    course and by week — over the statements in units the caller may see, voided ones left
+    out, computed by DuckDB over the warehouse's daily rollups of the store. The figures only
+    change when the warehouse grows, so they are cached under its high-water mark."""
     fresh = warehouse_current()
-    facts, params = _facts(scope, since)
+    paths = scope.paths_for(perms.VIEW_ANALYTICS)
+    key = (
+        "lrs:summary:"
+        + hashlib.sha1(  # noqa: S324 (a cache key)
+            repr((paths, since, weeks, courses, fresh.high_water, str(warehouse.root()))).encode()
+        ).hexdigest()
+    )
+    out = cache.get(key)
+    if out is None:
+        out = _summary(scope, since, weeks, courses)
+        cache.set(key, out, SUMMARY_CACHE_SECONDS)
+    return {**out, "freshness": fresh}
+
+
+SUMMARY_CACHE_SECONDS = 600
+_MEASURES = (
+    "sum(st) AS statements, count(DISTINCT actor_hash) AS learners, sum(co) AS completions, "
+    "sum(ss) / nullif(sum(sn), 0) AS mean_score"
+)
+
+
+def _summary(scope: Scope, since: dt.datetime | None, weeks: int, courses: int) -> dict[str, Any]:
+    where, params = _where(scope, since)
     con = warehouse.connect(lrs_warehouse.NAME)
     try:
-        con.execute(f"CREATE TEMP TABLE f AS {facts}", params)
-        totals = _rows(
-            con,
-            f"SELECT {_MEASURES}, count(DISTINCT object_iri) FILTER (WHERE object_iri <> '') AS activities, "
-            "count(DISTINCT course_iri) AS courses FROM f",
-            [],
-        )[0]
+        # Re-group the learner-day rows (parts overlap) by week: a learner counts where what
+        # they did was not all voided (HAVING sum > 0). One pass per breakdown beats GROUPING
+        # SETS with distinct counts in DuckDB.
+        con.execute(
+            f"""CREATE TEMP TABLE r AS
+            SELECT date_trunc('week', day)::DATE AS week, unit_path, course_iri, actor_hash,
+                   sum(statements) AS st, sum(completions) AS co, sum(score_sum) AS ss, sum(score_n) AS sn
+            FROM {LEARNERS} WHERE {where} GROUP BY ALL HAVING sum(statements) > 0""",
+            params,
+        )
+        totals = _rows(con, f"SELECT {_MEASURES} FROM r", [])[0]
         by_unit = _rows(
-            con, f"SELECT unit_path, {_MEASURES} FROM f GROUP BY unit_path ORDER BY unit_path", []
+            con, f"SELECT unit_path, {_MEASURES} FROM r GROUP BY unit_path ORDER BY unit_path", []
         )
         by_week = _rows(
-            con,
-            f"SELECT date_trunc('week', timestamp) AS week, {_MEASURES} FROM f "
-            "GROUP BY week ORDER BY week DESC LIMIT ?",
-            [weeks],
-        )[::-1]
+            con, f"SELECT week, {_MEASURES} FROM r GROUP BY week ORDER BY week DESC LIMIT ?", [weeks]
+        )
         by_course = _rows(
             con,
-            f"SELECT course_iri, {_MEASURES} FROM f WHERE course_iri IS NOT NULL "
-            "GROUP BY course_iri ORDER BY learners DESC, course_iri LIMIT ?",
-            [courses],
+            f"SELECT course_iri, {_MEASURES} FROM r WHERE course_iri IS NOT NULL GROUP BY course_iri "
+            "ORDER BY learners DESC, course_iri",
+            [],
         )
+        activities = con.execute(
+            f"SELECT count(*) FROM (SELECT object_iri FROM {ACTIVITIES} WHERE {where} "
+            "GROUP BY object_iri HAVING sum(statements) > 0)",
+            params,
+        ).fetchone()[0]
     finally:
         con.close()
     for row in [totals, *by_unit, *by_week, *by_course]:
-        for key in ("statements", "learners", "completions", "activities", "courses"):
-            if key in row:
-                row[key] = int(row[key] or 0)
+        for k in ("statements", "learners", "completions"):
+            row[k] = int(row[k] or 0)
+    totals.update(activities=int(activities), courses=len(by_course))
+    by_course = by_course[:courses]
     names = activity_names([r["course_iri"] for r in by_course])
     for row in by_course:
         row["name"] = names.get(row["course_iri"]) or row["course_iri"]
-    return {
-        "totals": totals,
-        "by_unit": by_unit,
-        "by_week": by_week,
-        "by_course": by_course,
-        "freshness": fresh,
-    }
+    return {"totals": totals, "by_unit": by_unit, "by_week": by_week[::-1], "by_course": by_course}
 
 
 def activity_names(iris: list[str], language: str = "vi") -> dict[str, str]:
@@ -149,17 +163,21 @@ def learner_counts_by_school(
     school_paths: dict[int, str], *, since: dt.datetime | None = None
 ) -> dict[int, int]:
     """Distinct active learners per school (system use: indicators), one DuckDB pass per
-    distinct length of school path (a prefix join, grouped)."""
+    distinct length of school path over the learner-day rollup (a prefix join, grouped)."""
     warehouse_current()
-    facts, params = _facts(None, since)
-    con = warehouse.connect(lrs_warehouse.NAME)
+    where, params = _where(None, since)
     out = dict.fromkeys(school_paths, 0)
     by_path = {path: pk for pk, path in school_paths.items()}
+    con = warehouse.connect(lrs_warehouse.NAME)
     try:
-        con.execute(f"CREATE TEMP TABLE f AS {facts}", params)
+        con.execute(
+            f"CREATE TEMP TABLE a AS SELECT unit_path, actor_hash FROM {LEARNERS} WHERE {where} "
+            "GROUP BY ALL HAVING sum(statements) > 0",
+            params,
+        )
         for length in sorted({len(p) for p in school_paths.values()}):
             rows = con.execute(
-                "SELECT substr(unit_path, 1, ?) AS p, count(DISTINCT actor_key) FROM f "
+                "SELECT substr(unit_path, 1, ?) AS p, count(DISTINCT actor_hash) FROM a "
                 "WHERE length(unit_path) >= ? GROUP BY p",
                 [length, length],
             ).fetchall()

@@ -98,6 +98,61 @@ def latest_id() -> int:
     return last or 0
 
 
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+COMPLETED = ("http://adlnet.gov/expapi/verbs/completed", "http://adlnet.gov/expapi/verbs/passed")
+
+# The rows a new part adds (+1) and takes away (-1): its statements that nothing voids, and
+# the statements of earlier parts that its voiding statements void (once, even if voided
+# twice). A statement voided before it arrives is simply never added.
+_SIGNED = f"""
+WITH all_voids AS (SELECT DISTINCT voids FROM {NAME} WHERE voids IS NOT NULL),
+voided_before AS (
+    SELECT DISTINCT voids FROM {NAME} WHERE voids IS NOT NULL AND id < (SELECT min(id) FROM new_part)
+),
+plus AS (
+    SELECT n.* FROM new_part n ANTI JOIN all_voids v ON n.statement_id = v.voids WHERE n.verb_iri <> '{VOIDED}'
+),
+minus AS (
+    SELECT s.* FROM {NAME} s
+    SEMI JOIN (SELECT DISTINCT voids FROM new_part WHERE voids IS NOT NULL) t ON s.statement_id = t.voids
+    ANTI JOIN voided_before b ON s.statement_id = b.voids
+    WHERE s.id < (SELECT min(id) FROM new_part) AND s.verb_iri <> '{VOIDED}'
+)
+SELECT *, 1 AS sign FROM plus UNION ALL SELECT *, -1 AS sign FROM minus
+"""
+_DONE = "coalesce(completion, false) OR verb_iri IN (" + ", ".join(f"'{v}'" for v in COMPLETED) + ")"
+
+LEARNERS = warehouse.Rollup(
+    name="daily_learners",
+    schema={
+        "day": pl.Date,
+        "unit_path": pl.String,
+        "course_iri": pl.String,
+        "actor_hash": pl.UInt64,
+        "statements": pl.Int64,
+        "completions": pl.Int64,
+        "score_sum": pl.Float64,
+        "score_n": pl.Int64,
+    },
+    sql=f"""
+SELECT CAST(timestamp AS DATE) AS day, unit_path, course_iri, hash(actor_key) AS actor_hash,
+       sum(sign) AS statements,
+       sum(CASE WHEN {_DONE} THEN sign ELSE 0 END) AS completions,
+       sum(sign * score_scaled) AS score_sum,
+       sum(CASE WHEN score_scaled IS NOT NULL THEN sign ELSE 0 END) AS score_n
+FROM ({_SIGNED}) GROUP BY ALL
+""",
+)
+
+ACTIVITIES = warehouse.Rollup(
+    name="daily_activities",
+    schema={"day": pl.Date, "unit_path": pl.String, "object_iri": pl.String, "statements": pl.Int64},
+    sql=f"""
+SELECT CAST(timestamp AS DATE) AS day, unit_path, object_iri, sum(sign) AS statements
+FROM ({_SIGNED}) WHERE object_iri <> '' GROUP BY ALL
+""",
+)
+
 DATASET = warehouse.register(
     warehouse.Dataset(
         name=NAME,
@@ -105,5 +160,6 @@ DATASET = warehouse.register(
         fetch=fetch,
         latest_id=latest_id,
         description="xAPI statements (voiding statements included), one row each",
+        rollups=(LEARNERS, ACTIVITIES),
     )
 )

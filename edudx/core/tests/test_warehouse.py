@@ -112,3 +112,38 @@ def test_dataset_names_must_be_identifiers():
         warehouse.register(
             warehouse.Dataset(name="x; DROP", schema=SCHEMA, fetch=lambda a, b: None, latest_id=lambda: 0)
         )
+
+
+def test_rollups_are_built_per_part_and_survive_compaction(monkeypatch):
+    src = Source()
+    rollup = warehouse.Rollup(
+        name="by_path",
+        schema={"unit_path": pl.String, "n": pl.Int64, "total": pl.Float64},
+        # a rollup may read every part (here: to prove the new part is visible in the view)
+        sql="SELECT unit_path, count(*) AS n, sum(value) AS total FROM new_part "
+        "WHERE id <= (SELECT max(id) FROM test_rolled) GROUP BY unit_path",
+    )
+    warehouse.register(
+        warehouse.Dataset(
+            name="test_rolled",
+            schema=SCHEMA,
+            fetch=src.fetch,
+            latest_id=lambda: len(src.rows),
+            rollups=(rollup,),
+        )
+    )
+    monkeypatch.setattr(warehouse, "COMPACT_WHEN_PARTS", 2)
+    for i in range(4):
+        src.add(10, path=f"000000{i % 2 + 1}")
+        warehouse.refresh("test_rolled")
+    con = warehouse.connect("test_rolled")
+    try:
+        got = con.execute(
+            "SELECT unit_path, sum(n), sum(total) FROM test_rolled__by_path GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    finally:
+        con.close()
+    assert got == [("0000001", 20, float(sum(range(0, 10)) + sum(range(20, 30)))),
+                   ("0000002", 20, float(sum(range(10, 20)) + sum(range(30, 40))))]  # fmt: skip
+    manifest = json.loads((warehouse.directory("test_rolled") / warehouse.MANIFEST).read_text())
+    assert len(manifest["rollups"]["by_path"]) <= 2

@@ -23,7 +23,9 @@ def in_course(**over):
     s = stmt(**over)
     s["context"] = {
         "contextActivities": {
-            "grouping": [{"id": COURSE, "definition": {"name": {"vi": "Toán 6 trực tuyến", "en-US": "Maths 6"}}}]
+            "grouping": [
+                {"id": COURSE, "definition": {"name": {"vi": "Toán 6 trực tuyến", "en-US": "Maths 6"}}}
+            ]
         }
     }
     return s
@@ -49,6 +51,24 @@ def test_voided_and_voiding_statements_are_left_out(city):
             "object": {"objectType": "StatementRef", "id": gone},
         },
     )
+    totals = selectors.statement_summary(scope=dept)["totals"]
+    assert totals["statements"] == 1 and totals["learners"] == 1
+
+
+def test_a_voiding_statement_that_arrives_first_keeps_its_target_out(city):
+    dept = city.scope_of("dept_admin")
+    target = uid()
+    record(city, stmt(actor={"mbox": "mailto:other@x.vn"}))
+    record(
+        city,
+        {
+            "actor": {"mbox": "mailto:teacher@x.vn"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-US": "voided"}},
+            "object": {"objectType": "StatementRef", "id": target},
+        },
+    )
+    assert selectors.statement_summary(scope=dept)["totals"]["statements"] == 1  # exported: part 1
+    record(city, stmt(id=target, actor={"mbox": "mailto:late@x.vn"}))  # part 2: already voided
     totals = selectors.statement_summary(scope=dept)["totals"]
     assert totals["statements"] == 1 and totals["learners"] == 1
 
@@ -80,7 +100,7 @@ def test_courses_weeks_and_scores(city):
     assert course["course_iri"] == COURSE and course["name"] == "Toán 6 trực tuyến"
     assert course["learners"] == 2 and course["completions"] == 1
     assert course["mean_score"] == pytest.approx(0.6)
-    weeks = [(r["week"].date().isoformat(), r["learners"]) for r in out["by_week"]]
+    weeks = [(r["week"].isoformat(), r["learners"]) for r in out["by_week"]]
     assert weeks == [("2026-09-07", 1), ("2026-09-14", 2)]
     assert out["totals"]["courses"] == 1 and out["totals"]["completions"] == 2
 
