@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .rules.dates import format_vn
 
@@ -38,6 +39,12 @@ def safe_cell(value: Any) -> Any:
     if text.startswith(FORMULA_START):
         return "'" + text
     return text
+
+
+def number_format(value: int, *, force_grouping: bool = False) -> str:
+    from django.utils.formats import number_format as localized
+
+    return localized(value, force_grouping=force_grouping)
 
 
 class _Echo:
@@ -75,8 +82,21 @@ def xlsx_bytes(
         cell.font = Font(bold=True)
         header_cells.append(cell)
     ws.append(header_cells)
-    for n, row in enumerate(rows):
-        if n >= max_rows:
+    for written, row in enumerate(rows):
+        if written >= max_rows:
+            # Say so in the file itself: a silent cut would pass for the whole list.
+            note = WriteOnlyCell(
+                ws,
+                value=safe_cell(
+                    gettext(
+                        "The list goes on: this spreadsheet stops at %(n)s rows. "
+                        "Download the CSV for the whole list."
+                    )
+                    % {"n": number_format(max_rows, force_grouping=True)}
+                ),
+            )
+            note.font = Font(bold=True, italic=True, color="9C0006")
+            ws.append([note])
             break
         ws.append([safe_cell(v) for v in row])
     buf = io.BytesIO()
