@@ -19,6 +19,7 @@ from django.db import transaction
 from edudx.core import history
 from edudx.core.demo import DemoContext
 from edudx.core.rules.curriculum import Subject
+from edudx.core.rules.levels import grade_allowed
 from edudx.core.rules.people import Position
 from edudx.registry import selectors as registry
 from edudx.registry.filters import StaffFilter
@@ -237,6 +238,7 @@ def build(ctx: DemoContext) -> None:
         home_school = next((s for s in schools if any(s.unit.path.startswith(p) for p in paths)), schools[0])
 
     topics = all_topics()
+    teaching = {g: [s for s in schools if grade_allowed(s.level, g)] for g in range(13)}
     labels = dict(Subject.choices)
     now = dt.datetime.combine(ctx.today, dt.time(9, 0), tzinfo=dt.UTC)
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
@@ -247,7 +249,9 @@ def build(ctx: DemoContext) -> None:
     for i in range(TOTAL):
         subject, grade, topic = topics[i % len(topics)] if i < len(topics) else rng.choice(topics)
         rtype, prefix, fkind, _w = rng.choices(KINDS, weights=[k[3] for k in KINDS], k=1)[0]
-        school = home_school if i % 12 == 0 else rng.choice(schools)
+        # A teacher writes for the grades their school teaches: no grade-9 algebra from a preschool.
+        able = teaching.get(grade) or schools
+        school = home_school if i % 12 == 0 and home_school in able else rng.choice(able)
         state = _pick(rng, STATES)
         licence = _pick(rng, LICENCES) if state != State.DRAFT or rng.random() < 0.5 else ""
         names = teachers.get(school.pk) or [("Nguyễn Thị Hồng", None)]
