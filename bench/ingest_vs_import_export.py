@@ -65,6 +65,9 @@ def main() -> None:
         f"ratio: {ie_s / edudx_s:.1f}× faster with edudx by wall time, {ie_cpu / edudx_cpu:.1f}× by CPU time "
         f"(aim ≥ 20×); load average {os.getloadavg()[0]:.1f}"
     )
+    import resource
+
+    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
 
 def _setup(schools) -> None:

@@ -29,7 +29,7 @@ from edudx.core.rules.levels import grade_from_class_name
 from edudx.core.text import fold
 
 from .. import permissions as perms
-from ..models import Enrolment, School, SchoolClass, Student
+from ..models import Enrolment, School, SchoolClass, SchoolYear, Student
 
 # Import column → Student field
 STUDENT_MAP = {
@@ -174,21 +174,17 @@ def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[Se
         )
 
 
-def select_in(sql: str, values: list[Any], *, chunk: int = 900) -> list[tuple]:
-    """Run `sql` (ending in `IN ({})`) for values in chunks, with raw placeholders (fast).
-    PostgreSQL: one `= ANY(array)` per 50,000 values (long IN lists cost planning time)."""
+def select_in(sql: str, values: list[Any], *, chunk: int = 50_000) -> list[tuple]:
+    """Run `sql` (ending in `IN ({})`) for values in chunks of 50,000, passed as one parameter:
+    an array on PostgreSQL (`= ANY(%s)`), a JSON list on SQLite (`IN (SELECT value FROM
+    json_each(%s))`) — long IN lists cost parsing and planning time on both."""
     out: list[tuple] = []
-    mark = "%s"
     pg = _is_pg()
-    if pg:
-        sql, chunk = sql.replace(" IN ({})", " = ANY(%s)"), 50_000
+    sql = sql.replace(" IN ({})", " = ANY(%s)" if pg else " IN (SELECT value FROM json_each(%s))")
     with connection.cursor() as cur:
         for i in range(0, len(values), chunk):
             part = values[i : i + chunk]
-            if pg:
-                cur.execute(sql, [part])
-            else:
-                cur.execute(sql.format(", ".join([mark] * len(part))), part)
+            cur.execute(sql, [part if pg else json.dumps(part)])
             out.extend(cur.fetchall())
     return out
 
@@ -248,7 +244,11 @@ def _require_schools(actor: Actor, school_ids: set[int]) -> dict[int, School]:
 
 @contextmanager
 def deferred_indexes(
-    models_: Sequence[type[models.Model]], *, keep: Sequence[str] = (), fts: Sequence[tuple[str, str]] = ()
+    models_: Sequence[type[models.Model]],
+    *,
+    keep: Sequence[str] = (),
+    fts: Sequence[tuple[str, str]] = (),
+    fk_parents: Sequence[str] = (),
 ):
     """SQLite, big loads: drop the plain secondary indexes of these tables and rebuild them at
     the end (one sort per index instead of millions of random B-tree inserts), and fill the
@@ -256,10 +256,12 @@ def deferred_indexes(
     instead of a trigger per row. Runs inside the caller's transaction: a failure or a
     cancellation rolls the DDL back with the rows, and other connections keep reading the
     committed tables, indexes included (WAL). PostgreSQL: the same for the plain secondary
-    indexes (the GIN name index included), rebuilt with a larger maintenance_work_mem; the
-    DDL is transactional there too (other sessions wait on these tables until the commit)."""
+    indexes (the GIN name index included), rebuilt with a larger maintenance_work_mem, and
+    the foreign keys from these tables to `fk_parents` dropped and re-added (validated once).
+    The DDL is transactional there too; other sessions wait on these tables (and on the
+    `fk_parents`) until the commit, so keep `fk_parents` to the load's own app."""
     if _is_pg():
-        with _pg_deferred_indexes(models_, keep=keep):
+        with _pg_deferred_indexes(models_, keep=keep, fk_parents=fk_parents):
             yield
         return
     from edudx.core.search import fts_table
@@ -308,7 +310,9 @@ def deferred_indexes(
 
 
 @contextmanager
-def _pg_deferred_indexes(models_: Sequence[type[models.Model]], *, keep: Sequence[str] = ()):
+def _pg_deferred_indexes(
+    models_: Sequence[type[models.Model]], *, keep: Sequence[str] = (), fk_parents: Sequence[str] = ()
+):
     tables = [m._meta.db_table for m in models_]
     with connection.cursor() as cur:
         cur.execute(
@@ -321,14 +325,31 @@ def _pg_deferred_indexes(models_: Sequence[type[models.Model]], *, keep: Sequenc
         indexes = [(n, q) for n, q in cur.fetchall() if not any(k.strip('"') in q for k in keep)]
         for name, _sql in indexes:
             cur.execute(f'DROP INDEX "{name}"')
+        # Foreign keys to `fk_parents`: a deferred check per row and key queued until the commit
+        # (millions of them) becomes one validating join per key when the constraint is re-added.
+        cur.execute(
+            "SELECT c.conname, t.relname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class p ON p.oid = c.confrelid "
+            "WHERE c.contype = 'f' AND t.relname = ANY(%s) AND p.relname = ANY(%s) "
+            "AND t.relnamespace = current_schema()::regnamespace",
+            [tables, list(fk_parents)],
+        )
+        fks = cur.fetchall()
+        if fks:  # DDL refuses a table with queued (deferred) foreign-key checks: run them now.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        for name, table, _sql in fks:
+            cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
     yield
     with connection.cursor() as cur:
-        # CREATE INDEX refuses a table with queued (deferred) foreign-key checks: run them now.
+        # DDL refuses a table with queued (deferred) foreign-key checks: run them now.
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cur.execute("SET CONSTRAINTS ALL DEFERRED")
         cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, sql in indexes:
             cur.execute(sql)
+        for name, table, sql in fks:
+            cur.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {sql}')
 
 
 def _big_relative_to(model: type[models.Model], rows: int) -> bool:
@@ -351,7 +372,8 @@ def student_bulk_load(size_bytes: int = 0):
     if not tables:
         return nullcontext()
     fts = [(Student._meta.db_table, "name_key")] if Student in tables else []
-    return deferred_indexes(tables, keep=('"personal_id"', '"student_id"'), fts=fts)
+    parents = [m._meta.db_table for m in (School, SchoolYear, SchoolClass, Student, Enrolment)]
+    return deferred_indexes(tables, keep=('"personal_id"', '"student_id"'), fts=fts, fk_parents=parents)
 
 
 # ----- classes
