@@ -74,9 +74,14 @@ def document(kind: str):
         ):
             raise XapiError(403, "this credential may not do this")
         allowed = set(required) | {id_param} | optional
-        if req.method != "GET" or id_param in req.params:
+        # `since` filters the multi-document GET and, in 1.0.3 only, the State multi-DELETE.
+        if id_param in req.params or not (
+            req.method == "GET" or req.method == "DELETE" and req.version == V1
+        ):
             allowed.discard("since")
         req.require_params(allowed, required)
+        if req.params.get(id_param) == "":
+            raise XapiError(400, f"parameter {id_param!r} must not be empty")
         activity = req.iri("activityId") if "activityId" in required else None
         agent = req.agent() if "agent" in required else None
         registration = req.uuid("registration") if "registration" in optional else None
@@ -106,7 +111,8 @@ def document(kind: str):
                 if doc_id is None:
                     if kind != DocumentKind.STATE:
                         raise XapiError(400, f"parameter {id_param!r} is required")
-                    base.delete()
+                    since = req.timestamp("since")
+                    (base.filter(updated__gt=since) if since else base).delete()
                 else:
                     doc = base.filter(doc_id=doc_id).select_for_update().first()
                     _check_preconditions(req, doc)
@@ -126,7 +132,8 @@ def _write(req, kind, base, doc_id, activity, agent, registration, key) -> HttpR
         doc = base.filter(doc_id=doc_id).select_for_update().first()
         _check_preconditions(req, doc)
         concurrency = "if-match" in req.headers or "if-none-match" in req.headers
-        needs_headers = kind != DocumentKind.STATE
+        # 1.0.3 lets a State PUT overwrite unconditionally; 2.0 (and both profiles) need a precondition.
+        needs_headers = kind != DocumentKind.STATE or req.version == V2
         if req.method == "PUT" and doc is not None and needs_headers and not concurrency:
             raise XapiError(409, "a PUT to an existing document needs If-Match or If-None-Match")
         if req.method == "POST" and doc is not None:
@@ -195,10 +202,17 @@ def agents(req: XRequest) -> HttpResponse:
     return json_response(person)
 
 
+V1_PATCHES = ["1.0.0", "1.0.1", "1.0.2", V1]  # every 1.0.x header is served as 1.0.3
+
+
 def about(request) -> HttpResponse:
+    """Public. A 1.0.x client is told only 1.0.x versions (the 1.0.3 suite allows nothing
+    else in the list); anyone else gets those and 2.0.0."""
+    header = (request.headers.get("X-Experience-API-Version") or "").strip()
+    is_v1 = header == "1.0" or header.startswith("1.0.")
     resp = json_response(
         {
-            "version": [V1, V2],
+            "version": V1_PATCHES if is_v1 else [*V1_PATCHES, V2],
             "extensions": {
                 "https://edudx.hcm.edu.vn/xapi/extensions/about": {
                     "name": "edudx LRS",
@@ -207,5 +221,5 @@ def about(request) -> HttpResponse:
             },
         }
     )
-    resp["X-Experience-API-Version"] = V2
+    resp["X-Experience-API-Version"] = V1 if is_v1 else V2
     return resp
