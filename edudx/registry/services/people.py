@@ -96,9 +96,11 @@ def student_update(*, actor: Actor, student: Student, data: dict[str, Any]) -> S
         student.name_key = key
     if "status" in data and data["status"] != student.status and "status_date" not in data:
         data["status_date"] = timezone.localdate()
-    update_with_history(
+    changes = update_with_history(
         actor=actor, obj=student, data=data, fields=STUDENT_FIELDS, operation="student_update"
     )
+    if "full_name" in changes:  # update_with_history saves the changed fields only
+        student.save(update_fields=["name_key"])
     return student
 
 
@@ -138,5 +140,9 @@ def staff_update(*, actor: Actor, staff: Staff, data: dict[str, Any]) -> Staff:
     data, key = _split_key(data)
     if key is not None:
         staff.name_key = key
-    update_with_history(actor=actor, obj=staff, data=data, fields=STAFF_FIELDS, operation="staff_update")
+    changes = update_with_history(
+        actor=actor, obj=staff, data=data, fields=STAFF_FIELDS, operation="staff_update"
+    )
+    if "full_name" in changes:  # update_with_history saves the changed fields only
+        staff.save(update_fields=["name_key"])
     return staff
