@@ -1,0 +1,95 @@
+"""Name search (core/search.py over the registry's people), the same answers on SQLite (FTS5)
+and PostgreSQL (GIN over prefix lexemes): earlier words are whole words, the last one a
+prefix, in any order, without diacritics; the index follows edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from edudx.core.roles import Role
+from edudx.core.rules import personal_id
+from edudx.core.scope import Scope
+from edudx.core.search import postgres_tsquery
+from edudx.registry import selectors, services
+from edudx.registry.filters import StaffFilter, StudentFilter
+from edudx.registry.models import Student
+
+pytestmark = pytest.mark.django_db
+
+
+def names(q: str) -> set[str]:
+    qs, _order = selectors.student_list(scope=Scope.system(), filters=StudentFilter(q=q))
+    return set(qs.values_list("full_name", flat=True))
+
+
+def test_last_word_is_a_prefix_earlier_words_are_whole(city):
+    assert names("nguyen van an paa") == {"Nguyễn Văn An Paa"}
+    assert names("nguyen van an pa") == {"Nguyễn Văn An Paa", "Nguyễn Văn An Pab"}
+    assert names("nguyen van a") >= {"Nguyễn Văn An Paa", "Nguyễn Văn An Pba"}
+    assert names("nguyen va an") == set()  # "va" is not a whole word of any name
+    assert names("nguye van") == set()
+
+
+def test_words_match_in_any_order_and_without_diacritics(city):
+    assert names("an nguyen paa") == {"Nguyễn Văn An Paa"}
+    assert names("TRẦN thi BINH pbb") == {"Trần Thị Bình Pbb"}
+    assert names("chau minh") == {f"Phạm Minh Châu {w}" for w in ("Paa", "Pab", "Pba", "Pbb")}
+
+
+def test_a_prefix_entry_is_not_a_whole_word(city):
+    # On PostgreSQL "binh" is indexed both as the word and as the prefixes "b*" … "binh*":
+    # a whole-word term must not be answered by a prefix entry, nor the reverse.
+    assert names("binh tr") == {f"Trần Thị Bình {w}" for w in ("Paa", "Pab", "Pba", "Pbb")}
+    assert names("bin tran") == set()
+
+
+def test_search_follows_a_rename(city):
+    actor = city.actor_of(Role.SCHOOL_ADMIN)
+    student = Student.objects.get(full_name="Nguyễn Văn An Paa")
+    services.student_update(actor=actor, student=student, data={"full_name": "Đặng Thuỳ Dương Paa"})
+    assert names("dang thuy duong") == {"Đặng Thuỳ Dương Paa"}
+    assert names("nguyen van an paa") == set()
+
+
+def test_names_with_apostrophes_and_new_people_are_found(city):
+    actor = city.actor_of(Role.SCHOOL_ADMIN)
+    student = services.student_create(
+        actor=actor,
+        school=city.schools[0],
+        data={
+            "full_name": "H'Hen Niê",
+            "gender": "female",
+            "date_of_birth": dt.date(2014, 5, 6),
+            "personal_id": personal_id.make("079", "female", 2014, 4243),
+            "moet_code": "7999000002",
+            "parent_phone": "0901 234 567",
+        },
+    )
+    assert student.name_key == "h'hen nie"
+    assert names("nie h") == {student.full_name}
+    assert names("hen ni") == {student.full_name}
+
+
+def test_staff_search(city):
+    qs, _order = selectors.staff_list(scope=Scope.system(), filters=StaffFilter(q="le thi giao pa"))
+    assert set(qs.values_list("full_name", flat=True)) == {"Lê Thị Giáo Paa", "Lê Thị Giáo Pab"}
+
+
+def test_postgres_query_terms_are_quoted_lexemes_the_last_one_a_prefix_entry():
+    assert postgres_tsquery(["nguyen", "van", "an"]) == "'nguyen' & 'van' & 'an*'"
+    assert postgres_tsquery(["o'x\\"]) == "'o''x\\\\*'"
+
+
+def test_the_name_indexes_are_in_place_for_this_database(db):
+    with connection.cursor() as cur:
+        for table in ("registry_student", "registry_staff"):
+            if connection.vendor == "postgresql":
+                cur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [f"{table}_name_key_tsv"])
+                (indexdef,) = cur.fetchone()
+                assert "USING gin (edudx_prefix_tsv(" in indexdef
+            else:
+                cur.execute("SELECT count(*) FROM sqlite_master WHERE name = %s", [f"{table}_name_key_fts"])
+                assert cur.fetchone() == (1,)
