@@ -83,13 +83,15 @@ def make_statement(rng: random.Random, n_agents: int, n_acts: int) -> dict:
 
 
 class Server:
-    def __init__(self, db_dir: Path, port: int, workers: int, persistent: bool = True):
+    def __init__(self, db_dir: Path, port: int, workers: int, persistent: bool = True, threads: int = 4):
         env = dict(
             os.environ,
             EDUDX_VAR_DIR=str(db_dir),
             DJANGO_SETTINGS_MODULE="config.settings.base",
             EDUDX_LOG_LEVEL="WARNING",
         )
+        if not persistent:
+            env["EDUDX_DB_CONN_MAX_AGE"] = "0"
         self.proc = subprocess.Popen(
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -98,6 +100,10 @@ class Server:
                 f"127.0.0.1:{port}",
                 "-w",
                 str(workers),
+                # As ./run serves: gthread workers (keep-alive; the sync worker closes the
+                # connection after every response).
+                "--threads",
+                str(threads),
                 "--log-level",
                 "warning",
                 "--timeout",
@@ -179,9 +185,6 @@ def post_loop(
 def bulk_load(db_path: Path, unit_path: str, target: int, n_agents: int, n_acts: int) -> int:
     """Top the store up to `target` statements with the same rows and keys the LRS writes
     (statement JSON, denormalised columns, hashed keys), straight into SQLite."""
-    from edudx.lrs.xapi.keys import statement_keys
-    from edudx.lrs.xapi.store import dumps, iso
-
     con = sqlite3.connect(db_path)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")
@@ -197,6 +200,36 @@ def bulk_load(db_path: Path, unit_path: str, target: int, n_agents: int, n_acts:
     }
     t0 = time.monotonic()
     chunk = 20_000
+    # The key index is ordered by a random hash: inserting into it row by row is what makes
+    # a large top-up slow once it outgrows the cache. For a top-up larger than the store,
+    # drop it and rebuild it once at the end (a sort), whatever the migrations made it.
+    rebuild = []
+    if target - have > have:
+        rebuild = con.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lrs_statementkey'"
+            " AND sql LIKE '%(\"key\"%'"
+        ).fetchall()
+        for name, _sql in rebuild:
+            con.execute(f'DROP INDEX "{name}"')
+    try:
+        have = _load_chunks(
+            con, rng, have, target, chunk, next_id, start_time, authority, unit_path, n_agents, n_acts, t0
+        )
+    finally:
+        for name, sql in rebuild:
+            print(f"  rebuilding index {name} ({time.monotonic() - t0:.0f} s)", flush=True)
+            con.execute(sql)
+    con.execute("ANALYZE")
+    con.close()
+    return have
+
+
+def _load_chunks(
+    con, rng, have, target, chunk, next_id, start_time, authority, unit_path, n_agents, n_acts, t0
+):
+    from edudx.lrs.xapi.keys import statement_keys
+    from edudx.lrs.xapi.store import dumps, iso
+
     while have < target:
         n = min(chunk, target - have)
         srows, krows = [], []
@@ -242,8 +275,6 @@ def bulk_load(db_path: Path, unit_path: str, target: int, n_agents: int, n_acts:
         have += n
         if have % 500_000 < chunk:
             print(f"  loaded {have:,} statements ({time.monotonic() - t0:.0f} s)", flush=True)
-    con.execute("ANALYZE")
-    con.close()
     return have
 
 
@@ -271,6 +302,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (./run uses 4)")
     ap.add_argument("--port", type=int, default=18765)
     ap.add_argument("--stored", type=int, default=1_000_000)
     ap.add_argument("--queries", type=int, default=200)
@@ -291,9 +323,9 @@ def main() -> None:
         "Content-Type": "application/json",
     }
     print(
-        f"SQLite at {db_dir}, gunicorn {args.workers} workers, {args.clients} client threads, {os.cpu_count()} cores"
+        f"SQLite at {db_dir}, gunicorn {args.workers} workers x {args.threads} threads, {args.clients} client threads, {os.cpu_count()} cores"
     )
-    server = Server(db_dir, args.port, args.workers, not args.per_request_connections)
+    server = Server(db_dir, args.port, args.workers, not args.per_request_connections, args.threads)
     try:
         server.wait()
         if not args.skip_writes:
@@ -314,7 +346,7 @@ def main() -> None:
         print(
             f"store holds {total:,} statements (bulk top-up {time.monotonic() - t:.0f} s); {n_agents:,} agents, {n_acts:,} activities"
         )
-        server = Server(db_dir, args.port, args.workers, not args.per_request_connections)
+        server = Server(db_dir, args.port, args.workers, not args.per_request_connections, args.threads)
         server.wait()
         rng = random.Random(7)
         agents = [

@@ -116,7 +116,9 @@ class StatementKey(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["key", "stored", "statement"], name="lrs_key_stored"),
+            # `direct` last: the filtered page reads only this index (covering), never
+            # the key rows themselves — one random read per candidate instead of two.
+            models.Index(fields=["key", "stored", "statement", "direct"], name="lrs_key_stored_direct"),
             models.Index(fields=["statement"], name="lrs_key_statement"),
         ]
 

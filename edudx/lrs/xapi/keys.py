@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from .models_kinds import KIND_PREFIX
@@ -23,6 +24,7 @@ def ifi_key(agent: dict[str, Any]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)  # verbs, activities, authorities and active learners recur
 def key_hash(kind: str, value: str) -> int:
     digest = hashlib.blake2b(f"{KIND_PREFIX[kind]}|{value}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)

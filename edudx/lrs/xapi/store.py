@@ -81,12 +81,22 @@ def prepare(
     stmt: dict[str, Any], *, version: str, credential: Credential | None, stored: dt.datetime
 ) -> dict[str, Any]:
     """Set the properties the LRS owns: id (if absent), stored, authority, version, timestamp."""
+    return stamp(prepare_unstored(stmt, version=version, credential=credential), iso(stored))
+
+
+def prepare_unstored(stmt: dict[str, Any], *, version: str, credential: Credential | None) -> dict[str, Any]:
+    """The LRS-owned properties that do not depend on the time of storing (id, authority,
+    version): set before taking the write lock."""
     stmt = normalise(stmt)
-    stmt["id"] = stmt.get("id", str(uuid.uuid4())).lower()
-    stmt["stored"] = iso(stored)
+    stmt["id"] = stmt["id"].lower() if "id" in stmt else str(uuid.uuid4())
     stmt["authority"] = authority_for(credential)
     stmt.setdefault("version", "1.0.0" if version == V1 else "2.0.0")
-    stmt.setdefault("timestamp", stmt["stored"])
+    return stmt
+
+
+def stamp(stmt: dict[str, Any], stored: str) -> dict[str, Any]:
+    stmt["stored"] = stored
+    stmt.setdefault("timestamp", stored)
     return stmt
 
 
@@ -225,18 +235,19 @@ def _insert(rows: list[_Row]) -> None:
     runs inside the write transaction) ids are assigned here and the rows go in with a plain
     executemany; elsewhere through bulk_create, which returns the ids."""
     if connection.vendor == "sqlite":
-        ops = connection.ops
+        adapt = connection.ops.adapt_datetimefield_value
         with connection.cursor() as cur:
             cur.execute("SELECT COALESCE(MAX(id), 0) FROM lrs_statement")
             next_id = cur.fetchone()[0] + 1
             params = []
+            stored_db = adapt(rows[0].values[1]) if rows else None
             for row in rows:
                 row.pk = next_id
                 next_id += 1
                 v = list(row.values)
-                v[0] = uuid.UUID(v[0]).hex
-                v[1] = ops.adapt_datetimefield_value(v[1])
-                v[10] = ops.adapt_datetimefield_value(v[10])
+                v[0] = v[0].replace("-", "")  # validated (or generated) canonical UUID
+                v[1] = stored_db
+                v[10] = stored_db if v[10] is row.values[1] else adapt(v[10])
                 v[4] = uuid.UUID(v[4]).hex if v[4] else None
                 params.append((row.pk, *v))
             cur.executemany(
@@ -260,6 +271,31 @@ def _insert(rows: list[_Row]) -> None:
         row.pk = obj.pk
 
 
+# Plain SQL for the few per-batch lookups: on a one-statement POST the ORM's query
+# compilation cost more than the insert itself.
+_CHUNK = 500
+
+
+def _uuid_params(ids: list[str]) -> list[Any]:
+    field = Statement._meta.get_field("statement_id")
+    return [field.get_db_prep_value(i, connection) for i in ids]
+
+
+def _select_in(sql: str, ids: list[str], extra: tuple = ()) -> list[tuple]:
+    """Run `sql` (with one `{in}` placeholder) over `ids` in chunks; all rows."""
+    out: list[tuple] = []
+    with connection.cursor() as cur:
+        for i in range(0, len(ids), _CHUNK):
+            part = _uuid_params(ids[i : i + _CHUNK])
+            cur.execute(sql.format(in_=", ".join(["%s"] * len(part))), [*part, *extra])
+            out.extend(cur.fetchall())
+    return out
+
+
+def _as_uuid_str(value: Any) -> str:
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+
+
 def store_statements(
     statements: list[dict[str, Any]],
     *,
@@ -273,63 +309,85 @@ def store_statements(
     Re-sending a statement with an id already stored is accepted when it is the same
     statement (nothing is written) and refused with 409 when it differs.
     """
-    ids = [s.get("id", "").lower() for s in statements if "id" in s]
+    ids = [s["id"].lower() for s in statements if "id" in s]
     if len(ids) != len(set(ids)):
         raise XapiError(400, "a batch must not contain two statements with the same id")
-    with transaction.atomic():
+    # Voiding rules: the target of a voiding statement must not itself be a voider.
+    void_targets = [s["object"]["id"].lower() for s in statements if s["verb"]["id"] == VOIDED_VERB]
+    if void_targets:
+        in_batch = {s.get("id", "").lower() for s in statements if s["verb"]["id"] == VOIDED_VERB}
+        if set(void_targets) & in_batch:
+            raise XapiError(400, "a voiding statement cannot void another voiding statement")
+    # Writers serialise (on SQLite): everything that needs neither the database nor the
+    # time of storing — LRS-set properties, index keys, row values — is done before.
+    pending = []
+    for stmt in statements:
+        full = prepare_unstored(stmt, version=version, credential=credential)
+        obj = full["object"]
+        result = full.get("result") or {}
+        pending.append(
+            (
+                full,
+                statement_keys(full),
+                parse_timestamp(full["timestamp"], "timestamp", require_tz=False)
+                if "timestamp" in full
+                else None,
+                (
+                    False,
+                    obj["id"] if full["verb"]["id"] == VOIDED_VERB else None,
+                    unit_path,
+                    credential.pk if credential is not None else None,
+                    full["verb"]["id"][:512],
+                    (ifi_key(full["actor"]) or "group")[:512],
+                    (obj.get("id", "") if obj["objectType"] == "Activity" else "")[:512],
+                ),
+                (
+                    result.get("success"),
+                    result.get("completion"),
+                    (result.get("score") or {}).get("scaled"),
+                    bool(full.get("attachments")),
+                ),
+            )
+        )
+    with _SqliteWriterLock(), transaction.atomic():
         existing = (
             {
-                str(s.statement_id): s
-                for s in Statement.objects.filter(statement_id__in=ids).only("statement_id", "data")
+                _as_uuid_str(sid): data
+                for sid, data in _select_in(
+                    "SELECT statement_id, data FROM lrs_statement WHERE statement_id IN ({in_})", ids
+                )
             }
             if ids
             else {}
         )
-        # Voiding rules: the target of a voiding statement must not itself be a voider.
-        void_targets = {s["object"]["id"].lower(): s for s in statements if s["verb"]["id"] == VOIDED_VERB}
-        if void_targets:
-            in_batch = {s.get("id", "").lower() for s in statements if s["verb"]["id"] == VOIDED_VERB}
-            if (
-                set(void_targets) & in_batch
-                or Statement.objects.filter(statement_id__in=list(void_targets), voids__isnull=False).exists()
-            ):
-                raise XapiError(400, "a voiding statement cannot void another voiding statement")
+        if void_targets and _select_in(
+            "SELECT 1 FROM lrs_statement WHERE statement_id IN ({in_}) AND voids IS NOT NULL",
+            void_targets,
+        ):
+            raise XapiError(400, "a voiding statement cannot void another voiding statement")
         out: list[str] = []
         rows: list[_Row] = []
         prepared: list[dict[str, Any]] = []
+        keys: list[dict[int, bool]] = []
         now = timezone.now()
-        for stmt in statements:
-            sid = stmt.get("id", "").lower()
-            if sid and sid in existing:
-                if comparable(_as_sent(json.loads(existing[sid].data))) != comparable(stmt):
+        stored = iso(now)
+        for full, stmt_keys, timestamp, head, tail in pending:
+            sid = full["id"]
+            if sid in existing:
+                # `full` is the statement as sent plus id, authority and version, which the
+                # comparison ignores (it is stamped with `stored` only when new).
+                if comparable(_as_sent(json.loads(existing[sid]))) != comparable(full):
                     raise XapiError(409, f"statement {sid} already exists with different content")
                 out.append(sid)
                 continue
-            full = prepare(stmt, version=version, credential=credential, stored=now)
+            stamp(full, stored)
             prepared.append(full)
-            out.append(full["id"])
-            obj = full["object"]
-            result = full.get("result") or {}
+            keys.append(stmt_keys)
+            out.append(sid)
             rows.append(
                 _Row(
-                    statement_id=full["id"],
-                    values=(
-                        full["id"],
-                        now,
-                        dumps(full),
-                        False,
-                        obj["id"] if full["verb"]["id"] == VOIDED_VERB else None,
-                        unit_path,
-                        credential.pk if credential is not None else None,
-                        full["verb"]["id"][:512],
-                        (ifi_key(full["actor"]) or "group")[:512],
-                        (obj.get("id", "") if obj["objectType"] == "Activity" else "")[:512],
-                        parse_timestamp(full["timestamp"], "timestamp", require_tz=False),
-                        result.get("success"),
-                        result.get("completion"),
-                        (result.get("score") or {}).get("scaled"),
-                        bool(full.get("attachments")),
-                    ),
+                    statement_id=sid,
+                    values=(sid, now, dumps(full), *head, now if timestamp is None else timestamp, *tail),
                 )
             )
         if not rows:
@@ -338,7 +396,7 @@ def store_statements(
             _insert(rows)
         except IntegrityError as exc:  # a concurrent writer stored the same id first
             raise XapiError(409, "statement id already exists") from exc
-        _write_keys(rows, prepared, now)
+        _write_keys(rows, prepared, keys, now)
         _apply_voiding(rows, prepared)
         _merge_definitions(prepared)
         if attachments:
@@ -346,8 +404,10 @@ def store_statements(
     return out
 
 
-def _write_keys(rows: list[_Row], prepared: list[dict[str, Any]], now: dt.datetime) -> None:
-    keys: list[tuple[int, int, bool, Any]] = []
+def _write_keys(
+    rows: list[_Row], prepared: list[dict[str, Any]], keys: list[dict[int, bool]], now: dt.datetime
+) -> None:
+    out: list[tuple[int, int, bool, Any]] = []
     ref_targets = {
         s["object"]["id"].lower(): row
         for row, s in zip(rows, prepared, strict=True)
@@ -361,15 +421,14 @@ def _write_keys(rows: list[_Row], prepared: list[dict[str, Any]], now: dt.dateti
             statement__statement_id__in=list(ref_targets)
         ).values_list("statement__statement_id", "key", "direct"):
             inherited.setdefault(ref_targets[str(sid)].pk, []).append((key, direct))
-    for row, stmt in zip(rows, prepared, strict=True):
-        mine = statement_keys(stmt)
+    for row, mine in zip(rows, keys, strict=True):
         for key, direct in inherited.get(row.pk, []):
             mine[key] = mine.get(key, False) or direct
-        keys.extend((row.pk, k, d, db_now) for k, d in mine.items())
+        out.extend((row.pk, k, d, db_now) for k, d in mine.items())
     # Plain executemany: five-odd keys per statement make model instances the main cost.
     with connection.cursor() as cur:
         cur.executemany(
-            "INSERT INTO lrs_statementkey (statement_id, key, direct, stored) VALUES (%s, %s, %s, %s)", keys
+            "INSERT INTO lrs_statementkey (statement_id, key, direct, stored) VALUES (%s, %s, %s, %s)", out
         )
 
 
@@ -378,10 +437,13 @@ def _apply_voiding(rows: list[_Row], prepared: list[dict[str, Any]]) -> None:
     if targets:
         Statement.objects.filter(statement_id__in=targets, voids__isnull=True).update(voided=True)
     # A statement arriving after the statement that voids it is stored voided.
-    late = Statement.objects.filter(voids__in=[r.statement_id for r in rows]).values_list("voids", flat=True)
-    late_ids = list(late)
-    if late_ids:
-        Statement.objects.filter(statement_id__in=late_ids, voids__isnull=True).update(voided=True)
+    late = _select_in(
+        "SELECT voids FROM lrs_statement WHERE voids IN ({in_})", [r.statement_id for r in rows]
+    )
+    if late:
+        Statement.objects.filter(
+            statement_id__in=[_as_uuid_str(v) for (v,) in late], voids__isnull=True
+        ).update(voided=True)
 
 
 def _link_attachments(
