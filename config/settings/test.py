@@ -20,3 +20,5 @@ else:
         DATABASES["default"]["TEST"] = {"NAME": f"test_edudx_{_suffix}"}
 # The warehouse exports a PostgreSQL row at once in tests (no other writer is racing it).
 WAREHOUSE_SETTLE_SECONDS = 0
+# Browser tests wait for the live server's last request before the database is flushed.
+MIDDLEWARE = ["edudx.core.testing.inflight.InflightMiddleware", *MIDDLEWARE]  # noqa: F405

@@ -10,6 +10,19 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "vi-VN"}
 
 
+@pytest.fixture(autouse=True)
+def _server_quiet_before_flush(transactional_db, page):
+    """Torn down before the database flush (it is set up after transactional_db): close the
+    page so the browser sends nothing more, then let the live server finish what it serves.
+    Under load a late request (a preview, a suggestion) could otherwise still be reading when
+    the flush empties the tables, and SQLite refuses: "database table is locked"."""
+    yield
+    from edudx.core.testing import inflight
+
+    page.close()
+    assert inflight.wait_idle(timeout=30), "the live server is still serving a request after 30 s"
+
+
 @pytest.fixture
 def live_city(transactional_db):
     """The shared test city, committed so the live server's thread sees it."""
