@@ -60,6 +60,27 @@ def postgres_tsquery(tokens: list[str]) -> str:
     return " & ".join([*(lexeme(t) for t in tokens[:-1]), lexeme(tokens[-1] + "*")])
 
 
+# Past this many estimated matches a page is found faster by walking the list in its order
+# than by collecting every match and sorting it (the two cost the same near 6,500 matches in
+# a 2.5 M-pupil city: ~50 µs a collected match against ~17 µs a row walked).
+BROAD_MATCHES = 10_000
+
+
+def _estimated_matches(table: str, column: str, tsquery: str) -> float:
+    """The planner's estimate of the rows matching (from the index's statistics; ~1 ms)."""
+    import json
+
+    with connection.cursor() as cur:
+        cur.execute(
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} WHERE {PG_FUNCTION}({column}) @@ %s::tsquery",
+            [tsquery],
+        )
+        plan = cur.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
 def fts_table(table: str, column: str) -> str:
     return f"{table}_{column}_fts"
 
@@ -82,11 +103,20 @@ def match_q(model, column: str, query: str) -> Q | None:
     if connection.vendor == "postgresql":
         from django.db.models.expressions import RawSQL
 
-        # The matches first, then the list's order: OFFSET 0 keeps PostgreSQL from flattening
-        # the subquery and walking the whole name index (it assumes matches are spread evenly,
-        # but "nguyen van an" sits in one stretch of it): 8 s → 0.23 s over 2.5 M pupils.
+        tsquery = postgres_tsquery(tokens)
+        if _estimated_matches(table, column, tsquery) > BROAD_MATCHES:
+            # Many matches ("tran thi", "nguyen"): they are dense in the list's order, so
+            # walking it and testing each row finds a page after a few hundred rows — the
+            # condition sits on the table itself for the planner to do just that.
+            from django.db.models import BooleanField
+
+            cond = f'{PG_FUNCTION}("{table}"."{column}") @@ %s::tsquery'
+            return Q(RawSQL(cond, [tsquery], output_field=BooleanField()))
+        # Few matches: collect them first, then the list's order. OFFSET 0 keeps PostgreSQL
+        # from flattening the subquery and walking the whole name index (it assumes matches
+        # are spread evenly, but "nguyen van an" sits in one stretch of it): 8 s → 0.2 s.
         sql = f"SELECT id FROM {table} WHERE {PG_FUNCTION}({column}) @@ %s::tsquery OFFSET 0"
-        return Q(pk__in=RawSQL(sql, [postgres_tsquery(tokens)]))
+        return Q(pk__in=RawSQL(sql, [tsquery]))
     # Other databases: plain containment on the folded column.
     q = Q()
     for t in tokens:
