@@ -211,6 +211,7 @@ def bulk_load(db_path: Path, unit_path: str, target: int, n_agents: int, n_acts:
         ).fetchall()
         for name, _sql in rebuild:
             con.execute(f'DROP INDEX "{name}"')
+    before = have
     try:
         have = _load_chunks(
             con, rng, have, target, chunk, next_id, start_time, authority, unit_path, n_agents, n_acts, t0
@@ -219,7 +220,8 @@ def bulk_load(db_path: Path, unit_path: str, target: int, n_agents: int, n_acts:
         for name, sql in rebuild:
             print(f"  rebuilding index {name} ({time.monotonic() - t0:.0f} s)", flush=True)
             con.execute(sql)
-    con.execute("ANALYZE")
+    if have > before:  # statistics for the planner; minutes over a 10 M store, so only after a load
+        con.execute("ANALYZE")
     con.close()
     return have
 
