@@ -224,7 +224,8 @@ def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel
 def _bulk_threshold() -> int:
     from django.conf import settings
 
-    return int(getattr(settings, "INGEST_BULK_LOAD_BYTES", 20 * 1024 * 1024))
+    # Small on purpose: bulk_load itself keeps the indexes of tables the load is small next to.
+    return int(getattr(settings, "INGEST_BULK_LOAD_BYTES", 4 * 1024 * 1024))
 
 
 def _no_rows_message():
