@@ -112,6 +112,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA temp_store=MEMORY;"
             "PRAGMA mmap_size=268435456;"
             "PRAGMA cache_size=-65536;"
+            # Checkpoint every ~80 MB of WAL instead of 4 MB: each checkpoint writes back and
+            # syncs scattered index pages; fewer, larger ones coalesce the hot pages (xAPI
+            # batch into a 10 M store: 252 → 95 ms per batch of 100).
+            "PRAGMA wal_autocheckpoint=20000;"
         ),
     }
 # Persistent connections on SQLite too: opening one (file, pragmas, schema parse) costs
