@@ -78,7 +78,7 @@ def run_list(request, kind: str = ""):
     runs = selectors.run_list(scope=request.scope)
     if kind:
         runs = runs.filter(kind=kind)
-    return [_out(r) for r in runs[:100]]
+    return [_out(services.run_settle(r)) for r in runs[:100]]
 
 
 @router.post("/runs", response={201: RunOut})
@@ -104,12 +104,12 @@ def run_upload(
 
 @router.get("/runs/{run_id}", response=RunOut)
 def run_status(request, run_id: int):
-    return _out(selectors.run_get(scope=request.scope, run_id=run_id))
+    return _out(services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id)))
 
 
 @router.get("/runs/{run_id}/preview", response=PreviewOut)
 def run_preview(request, run_id: int, limit: int = 1000):
-    run = selectors.run_get(scope=request.scope, run_id=run_id)
+    run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     return {
         "run": _out(run),
         "diffs": run.report.get("diffs", [])[: max(limit, 0)],
@@ -119,7 +119,7 @@ def run_preview(request, run_id: int, limit: int = 1000):
 
 @router.post("/runs/{run_id}/commit", response=RunOut)
 def run_commit(request, run_id: int, body: CommitIn):
-    run = selectors.run_get(scope=request.scope, run_id=run_id)
+    run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     actor = _actor(request)
     if _background(run):
         services.run_commit_allowed(actor=actor, run=run)
@@ -132,7 +132,7 @@ def run_commit(request, run_id: int, body: CommitIn):
 
 @router.post("/runs/{run_id}/cancel", response=RunOut)
 def run_cancel(request, run_id: int):
-    run = selectors.run_get(scope=request.scope, run_id=run_id)
+    run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     services.run_cancel(actor=_actor(request), run=run)
     run.refresh_from_db()
     return _out(run)
@@ -140,7 +140,7 @@ def run_cancel(request, run_id: int):
 
 @router.get("/runs/{run_id}/report")
 def run_report(request, run_id: int, format: Literal["csv", "json"] = "json"):  # noqa: A002 - query name
-    run = selectors.run_get(scope=request.scope, run_id=run_id)
+    run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     problems = run.report.get("problems", [])
     if format == "csv":
         resp = HttpResponse(report_mod.as_csv(problems), content_type="text/csv; charset=utf-8")

@@ -6,6 +6,7 @@ state machine, stores the file through the storage API and the report on the run
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import tempfile
@@ -39,6 +40,55 @@ def _work_dir() -> Path:
 
 def _flag(run: ImportRun, name: str) -> Path:
     return _work_dir() / f"run-{run.pk}.{name}"
+
+
+@contextmanager
+def _alive(run: ImportRun):
+    """Held while a process checks or commits `run`: an exclusive lock on a file in the work
+    directory, which the operating system releases when the process ends, however it ends.
+    A run left "checking"/"committing" whose lock nobody holds was interrupted (run_settle)."""
+    with _flag(run, "alive").open("a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise Conflict(_("This import is already being processed."), code="busy") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _is_alive(run: ImportRun) -> bool:
+    with _flag(run, "alive").open("a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        return False
+
+
+def run_settle(run: ImportRun) -> ImportRun:
+    """A run left "checking" or "committing" by a process that died (killed, machine
+    restarted) ends as failed, with the reason. Nothing of it was written: the commit is one
+    transaction, which the database rolled back when the process died. Safe to call on any
+    run, from any process: only a run still in that state, whose lock nobody holds, changes."""
+    busy = (ImportRun.State.CHECKING, ImportRun.State.COMMITTING)
+    if run.state not in busy or _is_alive(run):
+        return run
+    failure = str(
+        _(
+            "Interrupted: the process running this import stopped before it finished. Nothing was written; run it again."
+        )
+    )
+    done = timezone.now()
+    if ImportRun.objects.filter(pk=run.pk, state=run.state).update(
+        state=ImportRun.State.FAILED, failure=failure, finished_at=done
+    ):
+        run.state, run.failure, run.finished_at = ImportRun.State.FAILED, failure, done
+    else:
+        run.refresh_from_db()
+    return run
 
 
 def _set_state(run: ImportRun, state: str, **fields: Any) -> None:
@@ -205,16 +255,17 @@ def _plain(v: Any) -> Any:
 def run_check(*, actor: Actor, run: ImportRun, on_progress=None) -> ImportRun:
     """Read, normalise, validate and preview — nothing is written to the registry."""
     actor.scope.require_any(RUN)
-    _set_state(run, ImportRun.State.CHECKING)
-    kind = get_kind(run.kind)
-    with local_copy(run) as path:
-        outcome = pipeline.process(
-            kind=kind, path=path, actor=_import_actor(actor, run), write=False, mode=run.mode,
-            chunk_rows=chunk_rows(),
-            on_progress=_progress_writer(run, on_progress),
-        )  # fmt: skip
-    state = ImportRun.State.FAILED if outcome.rejected_file else ImportRun.State.CHECKED
-    _store_outcome(run, outcome, state=state, phase="check")
+    with _alive(run):
+        _set_state(run, ImportRun.State.CHECKING)
+        kind = get_kind(run.kind)
+        with local_copy(run) as path:
+            outcome = pipeline.process(
+                kind=kind, path=path, actor=_import_actor(actor, run), write=False, mode=run.mode,
+                chunk_rows=chunk_rows(),
+                on_progress=_progress_writer(run, on_progress),
+            )  # fmt: skip
+        state = ImportRun.State.FAILED if outcome.rejected_file else ImportRun.State.CHECKED
+        _store_outcome(run, outcome, state=state, phase="check")
     return run
 
 
@@ -235,36 +286,37 @@ def run_commit(
     if mode:
         run.mode = mode
         ImportRun.objects.filter(pk=run.pk).update(mode=mode)
-    _set_state(run, ImportRun.State.COMMITTING)
-    cancel_flag = _flag(run, "cancel")
+    with _alive(run):
+        _set_state(run, ImportRun.State.COMMITTING)
+        cancel_flag = _flag(run, "cancel")
 
-    def cancelled() -> bool:
-        return cancel_flag.exists() or bool(should_cancel and should_cancel())
+        def cancelled() -> bool:
+            return cancel_flag.exists() or bool(should_cancel and should_cancel())
 
-    kind = get_kind(run.kind)
-    try:
-        with local_copy(run) as path:
-            outcome = pipeline.process(
-                kind=kind, path=path, actor=_import_actor(actor, run), write=True, mode=run.mode,
-                chunk_rows=chunk_rows(),
-                on_progress=_progress_writer(run, on_progress), should_cancel=cancelled,
-            )  # fmt: skip
-    except Exception as exc:
-        _set_state(
-            run,
-            ImportRun.State.FAILED,
-            failure=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-        )
-        raise
-    finally:
-        cancel_flag.unlink(missing_ok=True)
-    if outcome.cancelled:
-        _store_outcome(run, outcome, state=ImportRun.State.CANCELLED, phase="commit")
-    elif outcome.written:
-        _store_outcome(run, outcome, state=ImportRun.State.COMMITTED, phase="commit")
-    else:
-        _store_outcome(run, outcome, state=ImportRun.State.FAILED, phase="commit")
+        kind = get_kind(run.kind)
+        try:
+            with local_copy(run) as path:
+                outcome = pipeline.process(
+                    kind=kind, path=path, actor=_import_actor(actor, run), write=True, mode=run.mode,
+                    chunk_rows=chunk_rows(),
+                    on_progress=_progress_writer(run, on_progress), should_cancel=cancelled,
+                )  # fmt: skip
+        except Exception as exc:
+            _set_state(
+                run,
+                ImportRun.State.FAILED,
+                failure=f"{type(exc).__name__}: {exc}"[:2000],
+                finished_at=timezone.now(),
+            )
+            raise
+        finally:
+            cancel_flag.unlink(missing_ok=True)
+        if outcome.cancelled:
+            _store_outcome(run, outcome, state=ImportRun.State.CANCELLED, phase="commit")
+        elif outcome.written:
+            _store_outcome(run, outcome, state=ImportRun.State.COMMITTED, phase="commit")
+        else:
+            _store_outcome(run, outcome, state=ImportRun.State.FAILED, phase="commit")
     return run
 
 

@@ -35,9 +35,8 @@ def run_list(request):
     kind = request.GET.get("kind") or ""
     if kind:
         runs = runs.filter(kind=kind)
-    return render(
-        request, "ingest/run_list.html", {"runs": runs[:200], "kinds": kinds.all_kinds(), "kind": kind}
-    )
+    page = [services.run_settle(r) for r in runs[:200]]
+    return render(request, "ingest/run_list.html", {"runs": page, "kinds": kinds.all_kinds(), "kind": kind})
 
 
 @login_required
@@ -68,7 +67,7 @@ def upload(request):
 
 @login_required
 def run_detail(request, run_id: int):
-    run = selectors.run_get(scope=request.scope, run_id=run_id)
+    run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     problems = run.report.get("problems", [])
     return render(
         request,
@@ -87,7 +86,7 @@ def run_detail(request, run_id: int):
 
 @login_required
 def run_progress(request, run_id: int):
-    run = selectors.run_get(scope=request.scope, run_id=run_id)
+    run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     response = render(request, "ingest/_progress.html", {"run": run, "progress": services.progress_of(run)})
     if run.state not in (ImportRun.State.CHECKING, ImportRun.State.COMMITTING):
         response["HX-Refresh"] = "true"
@@ -97,7 +96,7 @@ def run_progress(request, run_id: int):
 @login_required
 @require_POST
 def run_commit(request, run_id: int):
-    run = selectors.run_get(scope=request.scope, run_id=run_id)
+    run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     form = CommitForm(request.POST)
     mode = form.cleaned_data["mode"] if form.is_valid() else run.mode
     actor = Actor.from_request(request)
@@ -117,7 +116,7 @@ def run_commit(request, run_id: int):
 @login_required
 @require_POST
 def run_cancel(request, run_id: int):
-    run = selectors.run_get(scope=request.scope, run_id=run_id)
+    run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     try:
         services.run_cancel(actor=Actor.from_request(request), run=run)
     except DomainError as exc:
@@ -128,7 +127,7 @@ def run_cancel(request, run_id: int):
 
 
 def _report(request, run_id: int, fmt: str) -> HttpResponse:
-    run = selectors.run_get(scope=request.scope, run_id=run_id)
+    run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     problems = run.report.get("problems", [])
     base = f"bao-cao-nhap-{run.pk}"
     if fmt == "csv":

@@ -70,3 +70,15 @@ def test_a_commit_killed_midway_leaves_nothing_and_can_be_run_again(tmp_path):
         assert {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")} == names
     finally:
         con.close()
+
+
+@pytest.mark.sqlite_only
+def test_the_import_log_ends_a_killed_commit_as_failed_when_next_looked_at(tmp_path):
+    killed = run(tmp_path, "--services")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
+    looked = run(tmp_path, "--settle")
+    assert looked.returncode == 0, looked.stderr[-3000:]
+    assert "state before: committing" in looked.stdout
+    assert "state after: failed" in looked.stdout
+    db = tmp_path / "killed.sqlite3"
+    assert count(db, "SELECT count(*) FROM registry_student WHERE moet_code >= '7900100000'") == 0
