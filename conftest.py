@@ -45,6 +45,13 @@ def _own_warehouse(settings, tmp_path_factory):
     settings.WAREHOUSE_DIR = tmp_path_factory.mktemp("warehouse")
 
 
+@pytest.fixture(autouse=True)
+def _own_ingest_work_dir(settings, tmp_path_factory):
+    """Import runs keep flag files (progress, cancel, the liveness lock) named by run id; each
+    test's database numbers its runs from 1, so each test gets its own work directory."""
+    settings.INGEST_WORK_DIR = tmp_path_factory.mktemp("ingest-work")
+
+
 @pytest.fixture
 def city(db):
     from edudx.core.testing.city import build_city
