@@ -35,6 +35,7 @@ from django.conf import settings
 MANIFEST = "manifest.json"
 COMPACT_WHEN_PARTS = 24  # more parts than this → the small ones are merged
 SMALL_PART_ROWS = 1_000_000
+MERGED_PART_ROWS = 4_000_000  # a merge holds at most this many rows in memory
 
 _DUCK_TYPES = {
     pl.Int64: "BIGINT",
@@ -218,39 +219,45 @@ def _append_rollups(ds: Dataset, manifest: dict, part: dict) -> None:
 
 def _compact_rollup(name: str, manifest: dict, rollup: Rollup) -> dict:
     d = directory(name)
-    parts = manifest["rollups"][rollup.name]
-    small = [p for p in parts if p["rows"] < SMALL_PART_ROWS]
-    if len(small) < 2:
-        return manifest
-    merged = pl.concat([pl.read_parquet(d / p["file"]) for p in small])
-    part = _write_part(
-        name,
-        merged,
-        first=min(p["first"] for p in small),
-        last=max(p["last"] for p in small),
-        prefix=rollup.name,
-    )
-    keep = [p for p in parts if p not in small]
-    new = {**manifest, "rollups": {**manifest["rollups"], rollup.name: [*keep, part]}}
-    _write_manifest(name, new)
-    for p in small:
-        (d / p["file"]).unlink(missing_ok=True)
-    return new
+    small = [p for p in manifest["rollups"][rollup.name] if p["rows"] < SMALL_PART_ROWS]
+    for group in _groups(small):
+        merged = pl.concat([pl.read_parquet(d / p["file"]) for p in group])
+        first, last = min(p["first"] for p in group), max(p["last"] for p in group)
+        part = _write_part(name, merged, first=first, last=last, prefix=rollup.name)
+        keep = [p for p in manifest["rollups"][rollup.name] if p not in group]
+        manifest = {**manifest, "rollups": {**manifest["rollups"], rollup.name: [*keep, part]}}
+        _write_manifest(name, manifest)
+        for p in group:
+            (d / p["file"]).unlink(missing_ok=True)
+    return manifest
+
+
+def _groups(parts: list[dict]) -> list[list[dict]]:
+    """Small parts in id order, in groups of at most MERGED_PART_ROWS rows: a compaction holds
+    one group in memory, never the whole backlog of a first export."""
+    groups: list[list[dict]] = [[]]
+    rows = 0
+    for p in sorted(parts, key=lambda p: p["first"]):
+        if groups[-1] and rows + p["rows"] > MERGED_PART_ROWS:
+            groups.append([])
+            rows = 0
+        groups[-1].append(p)
+        rows += p["rows"]
+    return [g for g in groups if len(g) > 1]
 
 
 def _compact(name: str, manifest: dict) -> dict:
     d = directory(name)
     small = [p for p in manifest["parts"] if p["rows"] < SMALL_PART_ROWS]
-    if len(small) < 2:
-        return manifest
-    merged = pl.concat([pl.read_parquet(d / p["file"]) for p in small]).sort("id")
-    part = _write_part(name, merged)
-    keep = [p for p in manifest["parts"] if p not in small]
-    new = {**manifest, "parts": sorted([*keep, part], key=lambda p: p["first"])}
-    _write_manifest(name, new)
-    for p in small:
-        (d / p["file"]).unlink(missing_ok=True)
-    return new
+    for group in _groups(small):
+        merged = pl.concat([pl.read_parquet(d / p["file"]) for p in group]).sort("id")
+        part = _write_part(name, merged)
+        keep = [p for p in manifest["parts"] if p not in group]
+        manifest = {**manifest, "parts": sorted([*keep, part], key=lambda p: p["first"])}
+        _write_manifest(name, manifest)
+        for p in group:
+            (d / p["file"]).unlink(missing_ok=True)
+    return manifest
 
 
 def rebuild(name: str) -> int:

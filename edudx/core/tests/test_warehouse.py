@@ -147,3 +147,14 @@ def test_rollups_are_built_per_part_and_survive_compaction(monkeypatch):
                    ("0000002", 20, float(sum(range(10, 20)) + sum(range(30, 40))))]  # fmt: skip
     manifest = json.loads((warehouse.directory("test_rolled") / warehouse.MANIFEST).read_text())
     assert len(manifest["rollups"]["by_path"]) <= 2
+
+
+def test_compaction_holds_one_bounded_group_in_memory_at_a_time(source, monkeypatch):
+    monkeypatch.setattr(warehouse, "COMPACT_WHEN_PARTS", 3)
+    monkeypatch.setattr(warehouse, "MERGED_PART_ROWS", 25)
+    source.add(100)
+    warehouse.refresh("test_facts", batch_rows=10)  # ten parts of ten rows: a first export
+    manifest = json.loads((warehouse.directory("test_facts") / warehouse.MANIFEST).read_text())
+    assert all(p["rows"] <= 25 for p in manifest["parts"])  # merged in groups, not all at once
+    assert len(manifest["parts"]) < 10
+    assert total() == (100, 100, sum(range(100)))
