@@ -37,6 +37,7 @@ from edudx.ingest.engine.read import ROW
 from edudx.ingest.engine.validate import KEY, age_vs_grade, person_rules
 
 from . import permissions as perms
+from . import selectors
 from .models import School, SchoolYear, Staff
 from .services import bulk
 
@@ -118,8 +119,7 @@ def _schools(ctx: K.Context, codes: list[str]) -> dict[str, dict[str, Any]]:
     cache = ctx.cache.setdefault("schools", {})
     todo = [c for c in codes if c not in cache]
     if todo:
-        for s in School.objects.filter(moet_code__in=todo).values("id", "moet_code", "level", "unit__path"):
-            cache[s["moet_code"]] = s
+        cache.update(selectors.schools_by_code(todo))
         for c in todo:
             cache.setdefault(c, None)
     return cache
@@ -133,15 +133,26 @@ def _years(ctx: K.Context) -> dict[str, int]:
     return ctx.cache["years"]
 
 
-def resolve_school(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
-    """school_code → school_id, refusing unknown schools and schools outside the actor's scope."""
+def school_resolver(permission: str):
+    """A kind's `resolve` step for a `school_code` column: school_code → school_id (and
+    `__level`), refusing unknown schools and schools where the actor lacks `permission` (the
+    writing app's own change permission) or the right to run imports. Every app's kind that
+    names a school uses this one."""
+
+    def resolve(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+        return _resolve_school(frame, sink, ctx, permission)
+
+    return resolve
+
+
+def _resolve_school(frame: pl.DataFrame, sink: Any, ctx: K.Context, permission: str) -> pl.DataFrame:
     codes = frame["school_code"].drop_nulls().unique().to_list()
     schools = _schools(ctx, codes)
     scope = ctx.actor.scope
     unknown = [c for c in codes if schools.get(c) is None]
     outside = [
         c for c in codes
-        if schools.get(c) and not (scope.can(perms.CHANGE, schools[c]["unit__path"]) and scope.can(INGEST_RUN, schools[c]["unit__path"]))
+        if schools.get(c) and not (scope.can(permission, schools[c]["path"]) and scope.can(INGEST_RUN, schools[c]["path"]))
     ]  # fmt: skip
     frame = sink.flag(
         frame, pl.col("school_code").is_in(unknown), "school_code", "school_not_found", ERROR,
@@ -157,6 +168,9 @@ def resolve_school(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFra
         pl.col("school_code").replace_strict(ids, default=None, return_dtype=pl.Int64).alias("school_id"),
         pl.col("school_code").replace_strict(levels, default=None, return_dtype=pl.String).alias("__level"),
     )
+
+
+resolve_school = school_resolver(perms.CHANGE)
 
 
 def resolve_year(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:

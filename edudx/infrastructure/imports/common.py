@@ -7,13 +7,11 @@ from typing import Any
 
 import polars as pl
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from edudx.core import history
-from edudx.core.rules import ERROR
 from edudx.core.text import fold
 from edudx.ingest import kinds as K
-from edudx.registry import selectors as registry
+from edudx.registry.imports import SCHOOL_CODE, school_resolver  # noqa: F401 (SCHOOL_CODE re-exported)
 
 from .. import permissions as perms
 from ..models import Condition, Connection, DeviceCategory, Funding, RoomKind
@@ -92,49 +90,12 @@ WIFI = _chooser({
 })  # fmt: skip
 YES = {"co", "x", "yes", "1", "true", "dung"}
 
-SCHOOL_CODE = K.Column(
-    "school_code", "Mã trường", ("ma truong", "school code", "ma don vi"), required=True, not_blank=True,
-    normaliser=K.CODE, help=_("MOET code of the school."), example="79000101",
-)  # fmt: skip
+_resolve = school_resolver(perms.CHANGE)
 
 
 def resolve_school(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
-    """school_code → school_id; unknown schools and schools outside the importer's scope are refused."""
-    codes = frame["school_code"].drop_nulls().unique().to_list()
-    cache = ctx.cache.setdefault("schools", {})
-    todo = [c for c in codes if c not in cache]
-    if todo:
-        found = registry.schools_by_code(todo)
-        for c in todo:
-            cache[c] = found.get(c)
-    scope = ctx.actor.scope
-    unknown = [c for c in codes if cache.get(c) is None]
-    outside = [
-        c
-        for c in codes
-        if cache.get(c)
-        and not (scope.can(perms.CHANGE, cache[c]["path"]) and scope.can(INGEST_RUN, cache[c]["path"]))
-    ]
-    frame = sink.flag(
-        frame,
-        pl.col("school_code").is_in(unknown),
-        "school_code",
-        "school_not_found",
-        ERROR,
-        _("No school has this MOET code."),
-    )
-    frame = sink.flag(
-        frame,
-        pl.col("school_code").is_in(outside),
-        "school_code",
-        "school_out_of_scope",
-        ERROR,
-        _("You may not import data of this school (outside your scope)."),
-    )
-    ids = {c: s["id"] for c, s in cache.items() if s}
-    return frame.with_columns(
-        pl.col("school_code").replace_strict(ids, default=None, return_dtype=pl.Int64).alias("school_id")
-    )
+    """The registry's school resolver, with infrastructure's change permission."""
+    return _resolve(frame, sink, ctx).drop("__level")
 
 
 def _rows(new: Any):
