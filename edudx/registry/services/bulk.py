@@ -31,6 +31,7 @@ from edudx.core.text import fold
 
 from .. import permissions as perms
 from ..models import Enrolment, School, SchoolClass, SchoolYear, Student
+from . import bulk_pg
 
 # Import column → Student field
 STUDENT_MAP = {
@@ -71,21 +72,7 @@ def allocate_ids(model: type[models.Model], n: int) -> list[int] | range:
     table = model._meta.db_table
     with connection.cursor() as cur:
         if _is_pg():
-            # n values of the table's own sequence, safe beside concurrent inserts; without
-            # concurrent inserts they are consecutive and come back as a range, not n rows.
-            cur.execute(
-                "WITH s AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS v FROM generate_series(1, %s)) "
-                "SELECT min(v), max(v) FROM s",
-                [table, n],
-            )
-            lo, hi = cur.fetchone()
-            if hi - lo + 1 == n:
-                return range(lo, hi + 1)
-            # Interleaved with another session: those values are left unused (gaps are harmless).
-            cur.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
-            )
-            return [r[0] for r in cur.fetchall()]
+            return bulk_pg.allocate_ids(cur, table, n)
         # SQLite: the import's transaction holds the write lock (BEGIN IMMEDIATE), so MAX is stable.
         cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608 - table name from model meta
         start = cur.fetchone()[0] + 1
@@ -104,9 +91,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     cols = ", ".join(f'"{c}"' for c in columns)
     connection.ensure_connection()
     if _is_pg():
-        with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # noqa: S608
-            for r in rows:
-                copy.write_row(r)
+        bulk_pg.copy_rows(table, cols, rows)
     else:
         marks = ", ".join(["?"] * len(columns))
         # The raw sqlite3 connection: no per-parameter conversion in Python.
@@ -138,16 +123,7 @@ def insert_frame(
     table = model._meta.db_table
     connection.ensure_connection()
     if _is_pg():
-        frame = frame.with_columns(
-            pl.lit(v.isoformat() if isinstance(v, dt.date) else v).alias(k) for k, v in consts.items()
-        )
-        cols = ", ".join(f'"{c}"' for c in frame.columns)
-        sql = f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)"  # noqa: S608 - names from model meta
-        step = 100_000
-        with connection.cursor() as cur, cur.cursor.copy(sql) as copy:
-            for i in range(0, frame.height, step):
-                # polars: null → empty field (NULL), "" → "" (empty string), as COPY's CSV reads them.
-                copy.write(frame.slice(i, step).write_csv(include_header=False))
+        bulk_pg.copy_frame(table, frame, consts)
         return
     names = [*frame.columns, *consts]
     cols = ", ".join(f'"{c}"' for c in names)
@@ -271,7 +247,7 @@ def deferred_indexes(
     The DDL is transactional there too; other sessions wait on these tables (and on the
     `fk_parents`) until the commit, so keep `fk_parents` to the load's own app."""
     if _is_pg():
-        with _pg_deferred_indexes(models_, keep=keep, fk_parents=fk_parents):
+        with bulk_pg.deferred_indexes(models_, keep=keep, fk_parents=fk_parents):
             yield
         return
     from edudx.core.search import fts_table
@@ -317,49 +293,6 @@ def deferred_indexes(
             cur.execute(sql)
         for _name, sql in indexes:
             cur.execute(sql)
-
-
-@contextmanager
-def _pg_deferred_indexes(
-    models_: Sequence[type[models.Model]], *, keep: Sequence[str] = (), fk_parents: Sequence[str] = ()
-):
-    tables = [m._meta.db_table for m in models_]
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
-            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
-            "WHERE t.relname = ANY(%s) AND NOT x.indisunique AND NOT x.indisprimary "
-            "AND t.relnamespace = current_schema()::regnamespace",
-            [tables],
-        )
-        indexes = [(n, q) for n, q in cur.fetchall() if not any(k.strip('"') in q for k in keep)]
-        for name, _sql in indexes:
-            cur.execute(f'DROP INDEX "{name}"')
-        # Foreign keys to `fk_parents`: a deferred check per row and key queued until the commit
-        # (millions of them) becomes one validating join per key when the constraint is re-added.
-        cur.execute(
-            "SELECT c.conname, t.relname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-            "JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class p ON p.oid = c.confrelid "
-            "WHERE c.contype = 'f' AND t.relname = ANY(%s) AND p.relname = ANY(%s) "
-            "AND t.relnamespace = current_schema()::regnamespace",
-            [tables, list(fk_parents)],
-        )
-        fks = cur.fetchall()
-        if fks:  # DDL refuses a table with queued (deferred) foreign-key checks: run them now.
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cur.execute("SET CONSTRAINTS ALL DEFERRED")
-        for name, table, _sql in fks:
-            cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-    yield
-    with connection.cursor() as cur:
-        # DDL refuses a table with queued (deferred) foreign-key checks: run them now.
-        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cur.execute("SET CONSTRAINTS ALL DEFERRED")
-        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for _name, sql in indexes:
-            cur.execute(sql)
-        for name, table, sql in fks:
-            cur.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {sql}')
 
 
 def _big_relative_to(model: type[models.Model], rows: int) -> bool:

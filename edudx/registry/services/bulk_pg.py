@@ -1,0 +1,91 @@
+"""PostgreSQL side of the bulk writes (services/bulk.py): ids from the table's sequence,
+COPY for rows and polars frames, and the deferred-index context of big loads. bulk.py
+decides what is written; this module only how it travels to PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import polars as pl
+from django.db import connection, models
+
+
+def allocate_ids(cur: Any, table: str, n: int) -> list[int] | range:
+    # n values of the table's own sequence, safe beside concurrent inserts; without
+    # concurrent inserts they are consecutive and come back as a range, not n rows.
+    cur.execute(
+        "WITH s AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS v FROM generate_series(1, %s)) "
+        "SELECT min(v), max(v) FROM s",
+        [table, n],
+    )
+    lo, hi = cur.fetchone()
+    if hi - lo + 1 == n:
+        return range(lo, hi + 1)
+    # Interleaved with another session: those values are left unused (gaps are harmless).
+    cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
+    return [r[0] for r in cur.fetchall()]
+
+
+def copy_rows(table: str, cols: str, rows: Iterable[Sequence[Any]]) -> None:
+    with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # noqa: S608
+        for r in rows:
+            copy.write_row(r)
+
+
+def copy_frame(table: str, frame: pl.DataFrame, consts: dict[str, Any]) -> None:
+    frame = frame.with_columns(
+        pl.lit(v.isoformat() if isinstance(v, dt.date) else v).alias(k) for k, v in consts.items()
+    )
+    cols = ", ".join(f'"{c}"' for c in frame.columns)
+    sql = f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)"  # noqa: S608 - names from model meta
+    step = 100_000
+    with connection.cursor() as cur, cur.cursor.copy(sql) as copy:
+        for i in range(0, frame.height, step):
+            # polars: null → empty field (NULL), "" → "" (empty string), as COPY's CSV reads them.
+            copy.write(frame.slice(i, step).write_csv(include_header=False))
+
+
+@contextmanager
+def deferred_indexes(
+    models_: Sequence[type[models.Model]], *, keep: Sequence[str] = (), fk_parents: Sequence[str] = ()
+):
+    tables = [m._meta.db_table for m in models_]
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+            "WHERE t.relname = ANY(%s) AND NOT x.indisunique AND NOT x.indisprimary "
+            "AND t.relnamespace = current_schema()::regnamespace",
+            [tables],
+        )
+        indexes = [(n, q) for n, q in cur.fetchall() if not any(k.strip('"') in q for k in keep)]
+        for name, _sql in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+        # Foreign keys to `fk_parents`: a deferred check per row and key queued until the commit
+        # (millions of them) becomes one validating join per key when the constraint is re-added.
+        cur.execute(
+            "SELECT c.conname, t.relname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class p ON p.oid = c.confrelid "
+            "WHERE c.contype = 'f' AND t.relname = ANY(%s) AND p.relname = ANY(%s) "
+            "AND t.relnamespace = current_schema()::regnamespace",
+            [tables, list(fk_parents)],
+        )
+        fks = cur.fetchall()
+        if fks:  # DDL refuses a table with queued (deferred) foreign-key checks: run them now.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        for name, table, _sql in fks:
+            cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+    yield
+    with connection.cursor() as cur:
+        # DDL refuses a table with queued (deferred) foreign-key checks: run them now.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, sql in indexes:
+            cur.execute(sql)
+        for name, table, sql in fks:
+            cur.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {sql}')
