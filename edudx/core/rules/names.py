@@ -1,7 +1,12 @@
-"""Vietnamese personal names: NFC, tidy spacing, each word capitalised."""
+"""Vietnamese personal names: NFC, tidy spacing, each word capitalised.
+
+Names of the Central Highlands peoples join parts with an apostrophe or a hyphen and
+capitalise each part: "H'Hen Niê", "Ksor H'Wen", "Y-Moan". The part after the mark is
+capitalised like a word."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from django.utils.translation import gettext_lazy as _
@@ -23,10 +28,17 @@ def normalise(raw: object) -> tuple[str, list[Issue]]:
     spaced = tidy_spaces(text)
     if spaced != text:
         issues.append(Issue("name_spacing", WARNING, _("Extra spaces in the name were removed.")))
-    cased = " ".join(w[:1].upper() + w[1:].lower() for w in spaced.split(" ")) if spaced else ""
+    cased = " ".join(_case_word(w) for w in spaced.split(" ")) if spaced else ""
     if cased != spaced:
         issues.append(Issue("name_case", WARNING, _("Letter case of the name was corrected.")))
     return cased, issues
+
+
+_JOINERS = re.compile(r"(['’-])")
+
+
+def _case_word(word: str) -> str:
+    return "".join(part[:1].upper() + part[1:].lower() for part in _JOINERS.split(word))
 
 
 def check(name: str) -> list[Issue]:

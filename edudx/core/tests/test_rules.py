@@ -58,6 +58,21 @@ def test_names_are_nfc_tidy_and_capitalised():
 
 
 @pytest.mark.parametrize(
+    ("raw", "expected", "warned"),
+    [
+        ("H'Hen Niê", "H'Hen Niê", False),  # already right: no warning
+        ("h'hen niê", "H'Hen Niê", True),
+        ("KSOR H’WEN", "Ksor H’Wen", True),  # typographic apostrophe kept
+        ("y-moan ênuôl", "Y-Moan Ênuôl", True),
+    ],
+)
+def test_central_highlands_names_capitalise_each_part(raw, expected, warned):
+    value, issues = names.normalise(raw)
+    assert value == expected
+    assert ("name_case" in codes(issues)) is warned
+
+
+@pytest.mark.parametrize(
     ("raw", "expected", "code"),
     [
         ("05/09/2014", dt.date(2014, 9, 5), None),
