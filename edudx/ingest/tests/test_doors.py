@@ -34,7 +34,13 @@ def test_upload_preview_commit_and_reports_through_the_pages(city, client_for, t
     c.post(reverse("ingest:run_commit", kwargs={"run_id": run.pk}), {"mode": "strict"})
     run.refresh_from_db()
     assert run.state == "committed"
-    assert Student.objects.filter(moet_code="7990000001", school=city.schools[0]).exists()
+    student = Student.objects.get(moet_code="7990000001", school=city.schools[0])
+    # The pupil's page says which import created the record, from which row of the file.
+    html = c.get(
+        reverse("registry:student_detail", kwargs={"student_id": student.pk}), HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    text = html.content.decode()
+    assert f"import:{run.pk}" in text and "Dòng trong tệp nhập" in text and "→ 2</div>" in text
 
 
 def test_a_school_admin_does_not_see_another_schools_run(city, client_for, tmp_path):

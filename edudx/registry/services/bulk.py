@@ -51,6 +51,8 @@ STUDENT_MAP = {
     "place_of_birth": "place_of_birth",
 }
 _NULLABLE = {"moet_code", "date_of_birth", "personal_id", "status_date"}
+# The ingest engine's column holding each row's number in the spreadsheet (header = 1).
+IMPORT_ROW = "__row"
 
 
 # ----- low-level set-based SQL
@@ -466,18 +468,15 @@ def _students_create(actor: Actor, new: pl.DataFrame, now: Any, today: dt.date) 
         ),
         {"state": Enrolment.State.ACTIVE.value, "start_date": today, "note": ""},
     )  # fmt: skip
-    # History: {field: [null, value]} per created record, JSON built by polars.
-    change_cols = [
-        pl.when(value(c).is_not_null() & (value(c).cast(pl.String) != ""))
-        .then(pl.concat_list(pl.lit(None, dtype=new.schema[c]), pl.col(c)))
-        .alias(STUDENT_MAP[c])
-        for c in cols
-    ]
-    changes = pl.struct(
-        *change_cols,
-        pl.concat_list(pl.lit(None, dtype=pl.Int64), pl.col("school_id")).alias("school"),
-        pl.concat_list(pl.lit(None, dtype=pl.String), pl.col("class_name")).alias("class"),
-    ).struct.json_encode()
+    # History: one "create" entry per pupil naming the import (source "import:<run>") and the
+    # spreadsheet row it came from. The values are not copied: the record holds them, the run
+    # keeps the file (hash, stored copy) and its report. Same [before, after] shape as a diff.
+    if IMPORT_ROW in new.columns:
+        changes = pl.concat_str(
+            pl.lit('{"import_row": [null, '), pl.col(IMPORT_ROW).cast(pl.String), pl.lit("]}")
+        )
+    else:
+        changes = pl.lit("{}")
     history_frame(
         actor=actor,
         model=Student,

@@ -177,7 +177,7 @@ def _choices(model, name: str) -> dict[Any, Any]:
 
 
 def field_labeller(model) -> Callable[[str], str]:
-    extra = {"class": _("Class"), "school": _("School")}
+    extra = {"class": _("Class"), "school": _("School"), "import_row": _("Row in the imported file")}
 
     def label(name: str) -> str:
         if name in extra:
