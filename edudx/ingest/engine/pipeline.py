@@ -8,6 +8,7 @@ the valid rows, and a cancellation between chunks rolls back too — nothing hal
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from ..kinds import Context, Kind
 from . import validate as V
@@ -174,29 +175,46 @@ def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel
     total_estimate = getattr(table, "total_rows", 0)
 
     def chunks():
-        seen = 0
         try:
-            for raw in table.chunks:
-                seen += raw.height
-                yield raw
-                if on_progress:
-                    on_progress(seen, total_estimate)
-                if should_cancel and should_cancel():
-                    raise Cancelled()
+            yield from table.chunks
         except FileRejected as exc:
             problems.file_error(exc.code, exc.message, exc.column)
             outcome.rejected_file = True
 
+    def after_chunk(seen: int) -> None:  # the chunk is checked (and written, when writing)
+        if on_progress:
+            on_progress(seen, total_estimate)
+        if should_cancel and should_cancel():
+            raise Cancelled()
+
     def body() -> None:
         writing = write
-        for raw in chunks():
-            outcome.counts["total"] += raw.height
-            frame = validate_chunk(kind, raw, hmap, problems, normaliser, dups, ctx)
-            new, changed = classify(kind, frame, ctx, outcome)
-            if writing and mode == STRICT and problems.has_errors:
-                writing = False  # keep checking to report every problem; the rollback comes below
-            if writing and (new.height or changed):
-                kind.write(actor=actor, new=new, changed=changed, ctx=ctx)
+        writer = _Writer(kind, actor, ctx)
+        pending = None  # rows seen up to the chunk the writer is writing
+        seen = 0
+        try:
+            for raw in chunks():
+                seen += raw.height
+                outcome.counts["total"] += raw.height
+                # Checked while the writer thread writes the previous chunk.
+                frame = validate_chunk(kind, raw, hmap, problems, normaliser, dups, ctx)
+                new, changed = classify(kind, frame, ctx, outcome)
+                if writing and mode == STRICT and problems.has_errors:
+                    writing = False  # keep checking to report every problem; the rollback comes below
+                if pending is not None:
+                    writer.wait()
+                    after_chunk(pending)
+                    pending = None
+                if writing and (new.height or changed):
+                    writer.start(new, changed)
+                    pending = seen
+                else:
+                    after_chunk(seen)
+            if pending is not None:
+                writer.wait()
+                after_chunk(pending)
+        finally:
+            writer.stop()  # an error or a cancel: the write in flight ends before the rollback
         if outcome.counts["total"] == 0 and not outcome.rejected_file:
             problems.file_error("file_no_rows", _no_rows_message())
         if write and (outcome.rejected_file or (mode == STRICT and problems.has_errors)):
@@ -219,6 +237,50 @@ def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel
     except Cancelled:
         outcome.cancelled = True
         outcome.written = False
+
+
+class _Writer:
+    """Writes one chunk in a thread while the caller checks the next one: two cores instead
+    of one (sqlite3 and psycopg release the GIL while the database works, polars while it
+    computes). The thread uses the caller's own connection, inside the caller's transaction,
+    so it writes exactly what a write in the caller's thread would, and the caller's lookups
+    (existing records, classes) see the same data as before; the database serialises the
+    calls. One chunk in flight at most: memory stays bounded, and progress and the cancel
+    check follow each chunk's write as they did."""
+
+    def __init__(self, kind: Kind, actor: Any, ctx: Context) -> None:
+        self.kind, self.actor, self.ctx = kind, actor, ctx
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+        self.conn = connections[DEFAULT_DB_ALIAS]
+
+    def start(self, new: pl.DataFrame, changed: list[tuple]) -> None:
+        self.conn.inc_thread_sharing()
+        self.thread = threading.Thread(target=self._write, args=(new, changed), name="ingest-writer")
+        self.thread.start()
+
+    def _write(self, new: pl.DataFrame, changed: list[tuple]) -> None:
+        connections[DEFAULT_DB_ALIAS] = self.conn
+        try:
+            self.kind.write(actor=self.actor, new=new, changed=changed, ctx=self.ctx)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread by wait()
+            self.error = exc
+
+    def wait(self) -> None:
+        """Until the chunk in flight is written; its error, if any, is raised here."""
+        if self.thread is None:
+            return
+        self.thread.join()
+        self.thread = None
+        self.conn.dec_thread_sharing()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def stop(self) -> None:
+        """Ends the write in flight (before any rollback); its error, the first cause of
+        whatever the caller then ran into, is raised."""
+        self.wait()
 
 
 def _bulk_threshold() -> int:
