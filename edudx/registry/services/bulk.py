@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager, nullcontext
@@ -280,21 +281,26 @@ def deferred_indexes(
         cur.execute("PRAGMA cache_size")
         cache = cur.fetchone()[0]
         cur.execute("PRAGMA cache_size = -262144")  # 256 MiB while loading and sorting
+        cur.execute("PRAGMA threads")
+        threads = cur.fetchone()[0]
+        # The rebuilds' sorts may use helper threads (SQLite's multi-threaded sorter).
+        cur.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
     try:
         yield
+        with connection.cursor() as cur:
+            for table, column, sql, last in triggers:
+                cur.execute(
+                    f"INSERT INTO {fts_table(table, column)}(rowid, {column}) "  # noqa: S608
+                    f'SELECT id, "{column}" FROM "{table}" WHERE id > %s ORDER BY id',
+                    [last],
+                )
+                cur.execute(sql)
+            for _name, sql in indexes:
+                cur.execute(sql)
     finally:
         with connection.cursor() as cur:
             cur.execute(f"PRAGMA cache_size = {int(cache)}")
-    with connection.cursor() as cur:
-        for table, column, sql, last in triggers:
-            cur.execute(
-                f"INSERT INTO {fts_table(table, column)}(rowid, {column}) "  # noqa: S608
-                f'SELECT id, "{column}" FROM "{table}" WHERE id > %s ORDER BY id',
-                [last],
-            )
-            cur.execute(sql)
-        for _name, sql in indexes:
-            cur.execute(sql)
+            cur.execute(f"PRAGMA threads = {int(threads)}")
 
 
 def _big_relative_to(model: type[models.Model], rows: int) -> bool:
@@ -318,7 +324,12 @@ def student_bulk_load(size_bytes: int = 0):
         return nullcontext()
     fts = [(Student._meta.db_table, "name_key")] if Student in tables else []
     parents = [m._meta.db_table for m in (School, SchoolYear, SchoolClass, Student, Enrolment)]
-    return deferred_indexes(tables, keep=('"personal_id"', '"student_id"'), fts=fts, fk_parents=parents)
+    # Indexes the load's own lookups read stay: by student (enrolments), and by personal ID on
+    # PostgreSQL; SQLite's lookups by personal ID read the partial unique index instead.
+    keep = (
+        ('"student_id"',) if not _is_pg() and _pid_unique_condition() else ('"personal_id"', '"student_id"')
+    )
+    return deferred_indexes(tables, keep=keep, fts=fts, fk_parents=parents)
 
 
 # ----- classes
@@ -584,8 +595,8 @@ def student_bulk_lookup(*, codes: list[str], pids: list[str]) -> tuple[dict[str,
     table = Student._meta.db_table
     date_fields = {"date_of_birth", "status_date"}
 
-    def rows(column: str, values: list[str]) -> list[dict]:
-        found = select_in(f'SELECT {cols} FROM "{table}" WHERE "{column}" IN ({{}})', values)  # noqa: S608
+    def rows(column: str, values: list[str], extra: str = "") -> list[dict]:
+        found = select_in(f'SELECT {cols} FROM "{table}" WHERE "{column}" IN ({{}}){extra}', values)  # noqa: S608
         out = []
         for r in found:
             d = dict(zip(fields, r, strict=True))
@@ -596,8 +607,27 @@ def student_bulk_lookup(*, codes: list[str], pids: list[str]) -> tuple[dict[str,
         return out
 
     by_code = {s["moet_code"]: s for s in rows("moet_code", codes)} if codes else {}
-    by_pid = {s["personal_id"]: s for s in rows("personal_id", pids)} if pids else {}
+    by_pid = {s["personal_id"]: s for s in rows("personal_id", pids, _pid_unique_condition())} if pids else {}
     return by_code, by_pid
+
+
+def _pid_unique_condition() -> str:
+    """SQLite: " AND <the WHERE of the partial unique index on personal_id>", as stored in the
+    schema. The planner reads a partial index only for queries that state its condition, and
+    a big load defers the plain personal_id index (one random B-tree insert less per pupil)
+    while its lookups read the unique one. The condition changes no result: the values looked
+    up are personal IDs, never empty. PostgreSQL: "" (it keeps the plain index)."""
+    if _is_pg():
+        return ""
+    with connection.cursor() as cur:
+        cur.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [_PID_UNIQUE])
+        found = cur.fetchone()
+    if not found or " WHERE " not in (found[0] or ""):
+        return ""
+    return f" AND ({found[0].split(' WHERE ', 1)[1]})"
+
+
+_PID_UNIQUE = "registry_student_pid_unique"
 
 
 def active_classes(*, student_ids: list[int]) -> dict[tuple[int, int], str]:
