@@ -224,3 +224,63 @@ def test_a_small_load_next_to_big_tables_keeps_their_indexes(city, settings):
     # rows ≈ bytes / 250: far fewer rows than the table holds → no index is touched
     assert isinstance(bulk.student_bulk_load(250 * held // 4), contextlib.nullcontext)
     assert not isinstance(bulk.student_bulk_load(250 * held * 2), contextlib.nullcontext)
+
+
+def test_a_big_load_matches_pupils_by_personal_id_while_that_index_is_deferred(city, tmp_path, settings):
+    """The plain personal-ID index is dropped during a big SQLite load: the lookup by personal
+    ID (the fallback key, for pupils without a MOET code) must still find existing pupils."""
+    settings.INGEST_BULK_LOAD_BYTES = 0
+    settings.INGEST_BULK_LOAD_SHARE = 0
+    settings.INGEST_CHUNK_ROWS = 2  # several chunks, each checked while the previous one is written
+    a1 = city.schools[0].moet_code
+    st = city.students[0]
+    rows = [
+        student_row(school=a1, code="7990000001", pid="079214900001"),
+        student_row(school=a1, code="7990000002", pid="079214900002"),
+        student_row(school=a1, code="", name="Nguyễn Văn An Mới", pid=st.personal_id, eth=""),
+        student_row(school=a1, code="7990000003", pid="079214900003"),
+    ]
+    before = Student.objects.count()
+    run = _run(Actor.system(), write_csv(tmp_path / "hs.csv", rows))
+    assert run.state == "committed", run.report["problems"]
+    assert (run.rows_new, run.rows_changed) == (3, 1)
+    assert Student.objects.count() == before + 3
+    st.refresh_from_db()
+    assert st.full_name == "Nguyễn Văn An Mới"
+    from django.db import connection
+
+    if connection.vendor == "sqlite":  # the lookup states the partial unique index's condition
+        from edudx.registry.services import bulk
+
+        with connection.cursor() as cur:
+            cur.execute("DROP INDEX registry_student_pid")
+            sql = "EXPLAIN QUERY PLAN SELECT id FROM registry_student WHERE personal_id IN (SELECT value FROM json_each(%s))"
+            cur.execute(sql + bulk._pid_unique_condition(), ['["x"]'])
+            plan = " ".join(str(r[-1]) for r in cur.fetchall())
+        assert "registry_student_pid_unique" in plan
+
+
+def test_a_write_that_fails_in_a_later_chunk_fails_the_run_and_writes_nothing(
+    city, tmp_path, settings, monkeypatch
+):
+    from edudx.registry.services import bulk
+
+    settings.INGEST_CHUNK_ROWS = 1
+    real, calls = bulk.student_bulk_upsert, []
+
+    def failing(**kw):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        return real(**kw)
+
+    monkeypatch.setattr(bulk, "student_bulk_upsert", failing)
+    a1 = city.schools[0].moet_code
+    rows = [student_row(school=a1, code=f"799000000{i}", pid=f"07921490000{i}") for i in range(1, 4)]
+    before, history = Student.objects.count(), HistoryEntry.objects.count()
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        _run(Actor.system(), write_csv(tmp_path / "hs.csv", rows))
+    run = ImportRun.objects.get()
+    assert run.state == "failed" and "disk on fire" in run.failure
+    assert len(calls) == 2  # the third chunk was never handed to the writer
+    assert Student.objects.count() == before and HistoryEntry.objects.count() == history
