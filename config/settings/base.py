@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "edudx.core.middleware.LeanPathMiddleware",  # LEAN_PATH_PREFIXES skip the rest
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "edudx.core.middleware.LanguageMiddleware",
@@ -76,6 +77,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# Machine APIs with their own credentials on every request: served past sessions, CSRF,
+# auth, scope, messages, htmx and axes (core.middleware.LeanPathMiddleware).
+LEAN_PATH_PREFIXES = ["/lrs/xapi/", "/lrs/oauth/"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -1,5 +1,7 @@
 """Map domain errors raised in HTML views to error pages (the API has its own handler)."""
 
+import functools
+
 from django.shortcuts import render
 
 from .errors import DomainError, NotFound, PermissionDenied
@@ -44,3 +46,56 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class LeanPathMiddleware:
+    """Serve the paths in settings.LEAN_PATH_PREFIXES past the middleware they never use.
+
+    Those are machine APIs that authenticate every request by their own credentials (the
+    xAPI endpoints: HTTP Basic or a Bearer token) and answer JSON: sessions, CSRF, the user,
+    the scope, messages, htmx, login throttling and the language cookie do nothing for them
+    but cost about a quarter of a one-statement POST. Placed right after SecurityMiddleware,
+    so these responses keep its headers (nosniff, referrer and opener policy, HSTS, the SSL
+    redirect); X-Frame-Options is set here as XFrameOptionsMiddleware would. A browser
+    session can never authenticate such a request — which is also what lets the xAPI
+    answer cross-origin requests (CORS) safely. Every other path goes down the full stack.
+    """
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.prefixes = tuple(settings.LEAN_PATH_PREFIXES)
+        self.language = settings.LANGUAGE_CODE
+        self.frame_options = getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()
+
+    def __call__(self, request):
+        if not request.path_info.startswith(self.prefixes):
+            return self.get_response(request)
+        from django.urls import get_urlconf
+        from django.utils import translation
+
+        # A thread may still hold the language a previous full-stack request chose.
+        translation.activate(self.language)
+        # Resolver404 → the 404 page
+        request.resolver_match = match = _resolve_lean(get_urlconf(), request.path_info)
+        response = match.func(request, *match.args, **match.kwargs)
+        if response is None:
+            raise ValueError(f"{match.func!r} returned None instead of an HttpResponse")
+        if callable(getattr(response, "render", None)):
+            response = response.render()
+        if not getattr(response, "xframe_options_exempt", False):
+            response.headers.setdefault("X-Frame-Options", self.frame_options)
+        if not response.streaming and "Content-Length" not in response.headers:
+            response.headers["Content-Length"] = str(len(response.content))
+        return response
+
+
+@functools.lru_cache(maxsize=256)
+def _resolve_lean(urlconf, path):
+    """Lean paths are a handful of fixed routes, each walked past a dozen URL patterns on
+    every request: resolve each once per process (the URL configuration does not change
+    while serving; a 404 raises and is not cached)."""
+    from django.urls import resolve
+
+    return resolve(path, urlconf)
