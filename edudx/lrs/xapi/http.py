@@ -88,14 +88,27 @@ class XRequest:
         return value == "true"
 
 
+_V1_HEADER = re.compile(r"1\.0(\.\d+)?")
+_V2_HEADER = re.compile(r"2\.0(\.\d+)?")
+
+
 def negotiate(header: str | None) -> str:
     if not header:
         raise XapiError(400, "X-Experience-API-Version header is required")
-    if re.fullmatch(r"1\.0(\.\d+)?", header.strip()):
-        return V1
-    if re.fullmatch(r"2\.0(\.\d+)?", header.strip()):
+    value = header.strip()
+    if _V2_HEADER.fullmatch(value):
         return V2
+    if _V1_HEADER.fullmatch(value):
+        return V1
     raise XapiError(400, f"X-Experience-API-Version {header!r} is not supported")
+
+
+def _negotiated(header: str | None) -> str | None:
+    """The version an error response is labelled with, if the header names one."""
+    try:
+        return negotiate(header)
+    except XapiError:
+        return None
 
 
 def error_response(exc: XapiError, version: str | None) -> HttpResponse:
@@ -128,12 +141,28 @@ def authenticate(header: str | None) -> Credential:
     return cred
 
 
-def _envelope(request: HttpRequest) -> tuple[str, dict[str, str], dict[str, str], bytes, bool]:
-    headers = {k.lower(): v for k, v in request.headers.items()}
-    if any(len(values) > 1 for _key, values in request.GET.lists()):
+def request_headers(meta: dict[str, Any]) -> dict[str, str]:
+    """The request's headers by lower-case name, read once from the WSGI environ (what
+    request.headers holds, without building its case-insensitive mapping on every request)."""
+    out = {}
+    for key, value in meta.items():
+        if key.startswith("HTTP_"):
+            out[key[5:].replace("_", "-").lower()] = value
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            out[key.replace("_", "-").lower()] = value
+    return out
+
+
+def _envelope(
+    request: HttpRequest, headers: dict[str, str]
+) -> tuple[str, dict[str, str], dict[str, str], bytes, bool]:
+    if not request.META.get("QUERY_STRING"):  # most writes: no parameters at all
+        params: dict[str, str] = {}
+    elif any(len(values) > 1 for _key, values in request.GET.lists()):
         raise XapiError(400, "a parameter is given more than once")
-    params = dict(request.GET.items())
-    if request.method == "POST" and "method" in request.GET:
+    else:
+        params = dict(request.GET.items())
+    if request.method == "POST" and "method" in params:
         # 1.0.3 Alternate Request Syntax: the real method in the query, headers and content
         # and parameters in the form body; nothing else may be in the query string.
         if set(request.GET) != {"method"}:
@@ -165,16 +194,14 @@ def _envelope(request: HttpRequest) -> tuple[str, dict[str, str], dict[str, str]
 def xapi_endpoint(handler: Callable[[XRequest], HttpResponse], *, methods: tuple[str, ...]) -> Callable:
     @csrf_exempt
     def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        version: str | None = None
+        request_hdrs = request_headers(request.META)
+        version = _negotiated(request_hdrs.get("x-experience-api-version"))
         try:
-            version = negotiate(request.headers.get("X-Experience-API-Version"))
-        except XapiError:
-            version = None
-        try:
-            method, params, headers, body, alternate = _envelope(request)
+            method, params, headers, body, alternate = _envelope(request, request_hdrs)
             # Credentials first: a browser session is never an xAPI credential (401).
             credential = authenticate(headers.get("authorization"))
-            version = negotiate(headers.get("x-experience-api-version"))
+            if alternate or version is None:  # the form may carry the header, or it is wrong
+                version = negotiate(headers.get("x-experience-api-version"))
             if alternate and version != V1:
                 raise XapiError(400, "the Alternate Request Syntax was removed in xAPI 2.0")
             if method not in methods:
