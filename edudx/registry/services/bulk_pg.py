@@ -14,8 +14,20 @@ from django.db import connection, models
 
 
 def allocate_ids(cur: Any, table: str, n: int) -> list[int] | range:
-    # n values of the table's own sequence, safe beside concurrent inserts; without
-    # concurrent inserts they are consecutive and come back as a range, not n rows.
+    """n ids from the table's own sequence, safe beside concurrent inserts."""
+    # The lock an INSERT takes anyway, taken first: a concurrent allocate_ids waits here while
+    # a session holds the table for a bulk load (the range reservation below relies on it).
+    cur.execute(f'LOCK TABLE "{table}" IN ROW EXCLUSIVE MODE')
+    if n > 1 and _holds_exclusive(cur, table):
+        # Nobody else can take a value meanwhile (inserts and allocate_ids wait for our lock):
+        # reserve the range in one step instead of calling nextval n times (~3 µs each).
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
+            [table, table, n],
+        )
+        hi = cur.fetchone()[0]
+        return range(hi - n + 1, hi + 1)
+    # Without concurrent inserts they are consecutive and come back as a range, not n rows.
     cur.execute(
         "WITH s AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS v FROM generate_series(1, %s)) "
         "SELECT min(v), max(v) FROM s",
@@ -29,8 +41,23 @@ def allocate_ids(cur: Any, table: str, n: int) -> list[int] | range:
     return [r[0] for r in cur.fetchall()]
 
 
+def _holds_exclusive(cur: Any, table: str) -> bool:
+    """Whether this transaction holds a lock on `table` that keeps every other writer out (a
+    bulk load's DROP INDEX takes ACCESS EXCLUSIVE)."""
+    cur.execute(
+        "SELECT EXISTS (SELECT FROM pg_locks WHERE locktype = 'relation' AND relation = %s::regclass "
+        "AND pid = pg_backend_pid() AND granted "
+        "AND mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'))",
+        [f'"{table}"'],
+    )
+    return cur.fetchone()[0]
+
+
 def copy_rows(table: str, cols: str, rows: Iterable[Sequence[Any]]) -> None:
-    with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # noqa: S608
+    # Django's error wrapper: a refused row (a foreign key checked at the end of the COPY) is a
+    # django.db.IntegrityError, as from any other statement, not psycopg's own.
+    sql = f"COPY {table} ({cols}) FROM STDIN"  # noqa: S608 - names from model meta
+    with connection.wrap_database_errors, connection.cursor() as cur, cur.cursor.copy(sql) as copy:
         for r in rows:
             copy.write_row(r)
 
@@ -42,7 +69,7 @@ def copy_frame(table: str, frame: pl.DataFrame, consts: dict[str, Any]) -> None:
     cols = ", ".join(f'"{c}"' for c in frame.columns)
     sql = f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)"  # noqa: S608 - names from model meta
     step = 100_000
-    with connection.cursor() as cur, cur.cursor.copy(sql) as copy:
+    with connection.wrap_database_errors, connection.cursor() as cur, cur.cursor.copy(sql) as copy:
         for i in range(0, frame.height, step):
             # polars: null → empty field (NULL), "" → "" (empty string), as COPY's CSV reads them.
             copy.write(frame.slice(i, step).write_csv(include_header=False))
@@ -79,12 +106,26 @@ def deferred_indexes(
             cur.execute("SET CONSTRAINTS ALL DEFERRED")
         for name, table, _sql in fks:
             cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        # The foreign keys that stay (to users and content types: dropping them would lock
+        # tables every request reads) are checked at the end of each COPY instead of at the
+        # commit: the same check per row, run while the chunk's pages are still in shared
+        # buffers, and no queue of millions of pending checks (3 a pupil) held in the server's
+        # memory until the end.
+        cur.execute(
+            "SELECT DISTINCT c.conname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+            "WHERE c.contype = 'f' AND c.condeferrable AND t.relname = ANY(%s) "
+            "AND t.relnamespace = current_schema()::regnamespace",
+            [tables],
+        )
+        kept = [r[0] for r in cur.fetchall()]
+        if kept:
+            cur.execute("SET CONSTRAINTS " + ", ".join(f'"{n}"' for n in kept) + " IMMEDIATE")
     yield
     with connection.cursor() as cur:
         # DDL refuses a table with queued (deferred) foreign-key checks: run them now.
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cur.execute("SET CONSTRAINTS ALL DEFERRED")
-        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
         for _name, sql in indexes:
             cur.execute(sql)
         for name, table, sql in fks:
