@@ -1,11 +1,21 @@
 """The batch write path (xapi/store.py): work done before the write lock, plain-SQL lookups,
 the covering key index."""
 
+import json
+import os
+import sqlite3
+import time
+import uuid
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from edudx.lrs.models import Statement, StatementKey
+from edudx.lrs.xapi import store
 from edudx.lrs.xapi.keys import key_hash
+from edudx.lrs.xapi.store import checkpoint, time_ordered_uuid
+from edudx.lrs.xapi.validate import parse_timestamp
 
 from .conftest import stmt, uid
 
@@ -113,3 +123,97 @@ def test_agent_filter_reads_only_the_key_index():
             )
             plan = " ".join(str(r[-1]) for r in cur.fetchall())
             assert "COVERING INDEX lrs_key_stored_direct" in plan
+
+
+def test_generated_ids_are_version_7_and_ordered_by_time():
+    before = time.time_ns() // 1_000_000
+    first = time_ordered_uuid()
+    time.sleep(0.002)
+    second = time_ordered_uuid()
+    after = time.time_ns() // 1_000_000
+    for sid in (first, second):
+        u = uuid.UUID(sid)
+        assert str(u) == sid and u.version == 7 and u.variant == uuid.RFC_4122
+        assert before <= u.int >> 80 <= after
+    assert first < second and first.replace("-", "") < second.replace("-", "")
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "2025-09-05T08:00:00.1234567+07:00",
+        "2025-09-05T01:00:00.123456Z",
+        "2025-09-05T08:00:00.123456+0700",
+        "20250905T010000.123456Z",
+        "2025-09-04T20:00:00.123456-05:00",
+    ],
+)
+def test_timestamp_column_is_the_instant_in_every_accepted_form(x, sent):
+    sid = uid()
+    assert x.post(stmt(id=sid, timestamp=sent)).status_code == 200
+    row = Statement.objects.get(statement_id=sid)
+    assert row.timestamp == parse_timestamp(sent, "timestamp")
+    assert row.timestamp.isoformat() == "2025-09-05T01:00:00.123456+00:00"
+
+
+def test_timestamp_without_offset_is_utc_in_1_0_3(x):
+    sid = uid()
+    assert x.post(stmt(id=sid, timestamp="2025-09-05T01:00:00"), version="1.0.3").status_code == 200
+    assert Statement.objects.get(statement_id=sid).timestamp.isoformat() == "2025-09-05T01:00:00+00:00"
+
+
+def test_statements_without_ids_skip_the_late_voiding_lookup(x):
+    with CaptureQueriesContext(connection) as ctx:
+        assert x.post([stmt(), stmt()]).status_code == 200
+    assert not [q for q in ctx.captured_queries if "voids IN" in q["sql"]]
+    with CaptureQueriesContext(connection) as ctx:
+        assert x.post([stmt(id=uid())]).status_code == 200
+    assert [q for q in ctx.captured_queries if "voids IN" in q["sql"]]
+
+
+def test_nested_null_is_refused_with_its_path(x):
+    resp = x.post(stmt(result={"score": {"scaled": 0.5, "raw": None}}))
+    assert resp.status_code == 400
+    assert "statement.result.score.raw" in resp.content.decode()
+    assert x.post(stmt(result={"extensions": {"https://example.vn/x": None}})).status_code == 200
+
+
+def test_the_wal_checkpoint_writes_every_frame_back(tmp_path):
+    con = sqlite3.connect(tmp_path / "wal.sqlite3", isolation_level=None)
+    assert con.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
+    con.execute("PRAGMA wal_autocheckpoint=0")
+    con.execute("CREATE TABLE t (v TEXT)")
+    con.executemany("INSERT INTO t VALUES (?)", [("x" * 500,) for _ in range(2000)])
+    busy, frames, written = checkpoint(con)
+    assert busy == 0 and frames > 100 and written == frames
+    con.close()
+
+
+@pytest.mark.sqlite_only
+def test_no_checkpoint_thread_for_an_in_memory_database(monkeypatch):
+    monkeypatch.setattr(store, "_checkpointer", store._Checkpointer())
+    name = str(connection.settings_dict["NAME"])
+    assert store._checkpointer.start() is (os.path.exists(name) and "mode=memory" not in name)
+
+
+def test_stored_text_has_one_stored_and_a_filled_timestamp_equal_to_it(x):
+    sent, filled = uid(), uid()
+    x.post([stmt(id=sent, stored="2001-01-01T00:00:00Z", timestamp="2025-09-05T01:00:00Z"), stmt(id=filled)])
+    rows = {str(r.statement_id): r for r in Statement.objects.filter(statement_id__in=[sent, filled])}
+    text = rows[sent].data
+    assert text.count('"stored"') == 1 and text.count('"timestamp"') == 1
+    data = json.loads(text)
+    assert data["stored"] != "2001-01-01T00:00:00Z" and data["timestamp"] == "2025-09-05T01:00:00Z"
+    filled_data = json.loads(rows[filled].data)
+    assert rows[filled].data.count('"timestamp"') == 1
+    assert filled_data["timestamp"] == filled_data["stored"] == data["stored"]
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused_and_nothing_is_stored(x, number):
+    before = Statement.objects.count()
+    body = json.dumps([stmt(), stmt()])
+    body = body[: body.rindex("}")] + f',"result":{{"extensions":{{"https://example.vn/x":{number}}}}}}}]'
+    resp = x.post(body)
+    assert resp.status_code == 400
+    assert Statement.objects.count() == before

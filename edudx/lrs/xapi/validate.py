@@ -516,7 +516,13 @@ class Validator:
             fail("statement version is not supported")
 
     def no_nulls(self, value: Any, where: str) -> None:
-        """No property anywhere may be null or an empty object, except inside extensions."""
+        """No property anywhere may be null or an empty object, except inside extensions.
+        A statement is checked without building paths; the path is worked out only for the
+        message of one that fails."""
+        if _has_null(value):
+            self._no_nulls(value, where)
+
+    def _no_nulls(self, value: Any, where: str) -> None:
         if isinstance(value, dict):
             if not value:
                 fail(f"{where} must not be an empty object")
@@ -525,12 +531,30 @@ class Validator:
                     continue
                 if item is None:
                     fail(f"{where}.{key} must not be null")
-                self.no_nulls(item, f"{where}.{key}")
+                self._no_nulls(item, f"{where}.{key}")
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if item is None:
                     fail(f"{where}[{i}] must not be null")
-                self.no_nulls(item, f"{where}[{i}]")
+                self._no_nulls(item, f"{where}[{i}]")
+
+
+def _has_null(value: Any) -> bool:
+    """Whether `no_nulls` would fail somewhere in `value` (same rules, no paths)."""
+    if isinstance(value, dict):
+        if not value:
+            return True
+        for key, item in value.items():
+            if key == "extensions":
+                continue
+            if item is None or (isinstance(item, (dict, list)) and _has_null(item)):
+                return True
+        return False
+    if isinstance(value, list):
+        for item in value:
+            if item is None or (isinstance(item, (dict, list)) and _has_null(item)):
+                return True
+    return False
 
 
 def validate_statement(data: Any, version: str) -> None:
