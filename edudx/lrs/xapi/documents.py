@@ -15,7 +15,7 @@ from django.utils.http import http_date
 
 from ..models import Activity, Document, DocumentKind
 from .errors import XapiError
-from .http import XRequest
+from .http import XRequest, allow_cross_origin, preflight
 from .keys import ifi_key
 from .statements import json_response
 from .store import iso
@@ -206,8 +206,10 @@ V1_PATCHES = ["1.0.0", "1.0.1", "1.0.2", V1]  # every 1.0.x header is served as 
 
 
 def about(request) -> HttpResponse:
-    """Public. A 1.0.x client is told only 1.0.x versions (the 1.0.3 suite allows nothing
-    else in the list); anyone else gets those and 2.0.0."""
+    """Public, cross-origin too. A 1.0.x client is told only 1.0.x versions (the 1.0.3 suite
+    allows nothing else in the list); anyone else gets those and 2.0.0."""
+    if request.method == "OPTIONS":
+        return preflight(("GET",))
     header = (request.headers.get("X-Experience-API-Version") or "").strip()
     is_v1 = header == "1.0" or header.startswith("1.0.")
     resp = json_response(
@@ -222,4 +224,4 @@ def about(request) -> HttpResponse:
         }
     )
     resp["X-Experience-API-Version"] = V1 if is_v1 else V2
-    return resp
+    return allow_cross_origin(resp)

@@ -191,9 +191,36 @@ def _envelope(
     return method, params, headers, request.body, False
 
 
+# Cross-origin (CORS): content packages call the LRS from their own origin in the browser,
+# with the credential in the Authorization header. No cookie ever authenticates an xAPI
+# request (and the lean path reads none), so any origin may call and read; credentials
+# mode stays off (no Access-Control-Allow-Credentials).
+CORS_REQUEST_HEADERS = "Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match"
+CORS_EXPOSED_HEADERS = "ETag, Last-Modified, X-Experience-API-Version, X-Experience-API-Consistent-Through"
+CORS_MAX_AGE = "86400"
+
+
+def allow_cross_origin(resp: HttpResponse) -> HttpResponse:
+    resp["Access-Control-Allow-Origin"] = "*"
+    resp["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
+    return resp
+
+
+def preflight(methods: tuple[str, ...]) -> HttpResponse:
+    """The answer to a browser's OPTIONS preflight: which methods and headers may follow."""
+    allowed = ", ".join([*methods, *(("HEAD",) if "GET" in methods else ()), "OPTIONS"])
+    resp = HttpResponse(status=204)
+    resp["Allow"] = resp["Access-Control-Allow-Methods"] = allowed
+    resp["Access-Control-Allow-Headers"] = CORS_REQUEST_HEADERS
+    resp["Access-Control-Max-Age"] = CORS_MAX_AGE
+    return allow_cross_origin(resp)
+
+
 def xapi_endpoint(handler: Callable[[XRequest], HttpResponse], *, methods: tuple[str, ...]) -> Callable:
     @csrf_exempt
     def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "OPTIONS":
+            return preflight(methods)
         request_hdrs = request_headers(request.META)
         version = _negotiated(request_hdrs.get("x-experience-api-version"))
         try:
@@ -218,7 +245,7 @@ def xapi_endpoint(handler: Callable[[XRequest], HttpResponse], *, methods: tuple
             resp["X-Experience-API-Version"] = version
         if request.method == "HEAD":
             resp.content = b""
-        return resp
+        return allow_cross_origin(resp)
 
     return view
 
