@@ -351,11 +351,9 @@ def student_bulk_load(size_bytes: int = 0):
         return nullcontext()
     fts = [(Student._meta.db_table, "name_key")] if Student in tables else []
     parents = [m._meta.db_table for m in (School, SchoolYear, SchoolClass, Student, Enrolment)]
-    # Indexes the load's own lookups read stay: by student (enrolments), and by personal ID on
-    # PostgreSQL; SQLite's lookups by personal ID read the partial unique index instead.
-    keep = (
-        ('"student_id"',) if not _is_pg() and _pid_unique_condition() else ('"personal_id"', '"student_id"')
-    )
+    # Indexes the load's own lookups read stay: by student (enrolments); the lookups by
+    # personal ID read the partial unique index instead of the plain one.
+    keep = ('"student_id"',) if _pid_unique_condition() else ('"personal_id"', '"student_id"')
     return deferred_indexes(tables, keep=keep, fts=fts, fk_parents=parents)
 
 
@@ -639,13 +637,20 @@ def student_bulk_lookup(*, codes: list[str], pids: list[str]) -> tuple[dict[str,
 
 
 def _pid_unique_condition() -> str:
-    """SQLite: " AND <the WHERE of the partial unique index on personal_id>", as stored in the
+    """The condition of the partial unique index on personal_id, as " AND (…)", as stored in the
     schema. The planner reads a partial index only for queries that state its condition, and
     a big load defers the plain personal_id index (one random B-tree insert less per pupil)
     while its lookups read the unique one. The condition changes no result: the values looked
-    up are personal IDs, never empty. PostgreSQL: "" (it keeps the plain index)."""
+    up are personal IDs, never empty. PostgreSQL: the same, from pg_index (the planner proves
+    the condition from constants only for IN lists of up to 100 values)."""
     if _is_pg():
-        return ""
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = to_regclass(%s)",
+                [_PID_UNIQUE],
+            )
+            found = cur.fetchone()
+        return f" AND ({found[0]})" if found and found[0] else ""
     with connection.cursor() as cur:
         cur.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [_PID_UNIQUE])
         found = cur.fetchone()
