@@ -125,6 +125,18 @@ class Server:
                 time.sleep(0.2)
         raise SystemExit("server did not start")
 
+    def settle(self) -> None:
+        """Wait until the workers have finished starting (imports, first connections): the
+        timed runs count the server's CPU, and one worker may still be booting when another
+        answers."""
+        last = self.cpu_seconds()
+        for _ in range(240):
+            time.sleep(0.5)
+            now = self.cpu_seconds()
+            if now - last < 0.03:
+                return
+            last = now
+
     def cpu_seconds(self) -> float:
         """User+system CPU of the gunicorn master and its workers (from /proc)."""
         tick = os.sysconf("SC_CLK_TCK")
@@ -362,6 +374,7 @@ def main() -> None:
                 continue
             # Enough distinct statements for several times the target rate.
             bodies = make_bodies(int(most_per_second * args.seconds), batch, seed=batch)
+            server.settle()
             load = os.getloadavg()[0]
             cpu0, ccpu0 = server.cpu_seconds(), time.process_time()
             n, secs, errs, ran_out = post_loop(

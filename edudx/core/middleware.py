@@ -68,6 +68,12 @@ class LeanPathMiddleware:
         self.prefixes = tuple(settings.LEAN_PATH_PREFIXES)
         self.language = settings.LANGUAGE_CODE
         self.frame_options = getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()
+        # Import the URL configuration (every app's views) while the process starts, not
+        # in its first request: a fresh server worker would otherwise spend its first
+        # seconds of serving on imports.
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018
 
     def __call__(self, request):
         if not request.path_info.startswith(self.prefixes):
