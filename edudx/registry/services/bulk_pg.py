@@ -120,8 +120,17 @@ def deferred_indexes(
         kept = [r[0] for r in cur.fetchall()]
         if kept:
             cur.execute("SET CONSTRAINTS " + ", ".join(f'"{n}"' for n in kept) + " IMMEDIATE")
+        # The load looks up each chunk's 50,000 keys in the tables it is filling. With the
+        # spinning-disk default (random_page_cost 4) the planner prices 50,000 index probes
+        # above reading the whole table once the table holds a few hundred thousand rows, and
+        # every later chunk scanned it all (a lookup over 2.5 M pupils: 12 s against 0.2 s for
+        # the index). 1.1 is the usual value for SSD storage, which keeps the probes.
+        cur.execute("SELECT current_setting('random_page_cost')")
+        page_cost = cur.fetchone()[0]
+        cur.execute("SET LOCAL random_page_cost = 1.1")
     yield
     with connection.cursor() as cur:
+        cur.execute("SELECT set_config('random_page_cost', %s, true)", [page_cost])
         # DDL refuses a table with queued (deferred) foreign-key checks: run them now.
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cur.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -34,6 +34,25 @@ def test_a_bulk_load_reserves_ids_in_one_range_that_later_inserts_do_not_reuse(c
     assert st.pk > ids[-1]
 
 
+def test_a_postgres_bulk_load_prices_index_probes_as_on_ssd_for_its_own_transaction_only(city, settings):
+    settings.INGEST_BULK_LOAD_SHARE = 0
+
+    def page_cost() -> str | None:
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cur:
+            cur.execute("SELECT current_setting('random_page_cost')")
+            return cur.fetchone()[0]
+
+    if connection.vendor == "postgresql":  # the default, whatever the test server is set to
+        with connection.cursor() as cur:
+            cur.execute("SET random_page_cost = 4")
+    before = page_cost()
+    with transaction.atomic(), bulk.student_bulk_load(10**9):
+        inside = page_cost()
+    assert (inside, page_cost()) == ((None, None) if before is None else ("1.1", "4"))
+
+
 def test_a_bulk_load_still_checks_the_foreign_keys_it_keeps(city, settings):
     settings.INGEST_BULK_LOAD_SHARE = 0
     missing = (ContentType.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1000
