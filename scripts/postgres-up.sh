@@ -11,8 +11,9 @@ fi
 # Sized like a modest production server, so big imports are measured as they would run there
 # (edudx/ingest/README.md, PostgreSQL): a 1 GB buffer cache holds the indexes a city load keeps
 # up to date; 4 GB of WAL between checkpoints spares it forced checkpoints (and, with
-# full_page_writes on, a full page image of every index page it touches after each one).
-printf 'shared_buffers = 1GB\nmax_wal_size = 4GB\ncheckpoint_timeout = 15min\n' > "/etc/postgresql/$PGVER/main/conf.d/zz-edudx.conf"
+# full_page_writes on, a full page image of every index page it touches after each one);
+# random_page_cost 1.1 as for SSD storage (with 4, lookups of a few thousand keys read whole tables).
+printf 'shared_buffers = 1GB\nmax_wal_size = 4GB\ncheckpoint_timeout = 15min\nrandom_page_cost = 1.1\n' > "/etc/postgresql/$PGVER/main/conf.d/zz-edudx.conf"
 if pg_ctlcluster "$PGVER" main status >/dev/null 2>&1; then
   pg_ctlcluster "$PGVER" main reload
   # shared_buffers needs a restart; not done here, as it would cut every open session.
