@@ -143,6 +143,7 @@ class Student(Person):
         on_delete=models.PROTECT,
         related_name="students",
         verbose_name=_("school"),
+        db_index=False,  # registry_student_school_name and _school_stat both lead with school
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -230,7 +231,10 @@ class Enrolment(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrolments")
-    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="enrolments")
+    # No index of its own: registry_enrol_class_state leads with the class.
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.PROTECT, related_name="enrolments", db_index=False
+    )
     year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments")
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.ACTIVE)

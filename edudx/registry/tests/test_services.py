@@ -218,3 +218,19 @@ def test_staff_create_and_update_keep_history(city):
 def test_the_cluster_lead_sees_the_cluster_schools_of_both_wards(city):
     visible, _order = selectors.school_list(scope=city.scope_of(Role.CLUSTER_LEAD))
     assert set(visible) == {city.schools[0], city.schools[2]}
+
+
+def test_student_school_and_enrolment_class_are_indexed_once_by_their_composites(db):
+    """Migration 0005: the single-column foreign-key indexes on student.school_id and
+    enrolment.school_class_id are gone; composites leading with those columns serve them."""
+    from django.db import connection
+
+    from edudx.registry.models import Enrolment, Student
+
+    def leading(model, column):
+        with connection.cursor() as cur:
+            found = connection.introspection.get_constraints(cur, model._meta.db_table)
+        return {n for n, c in found.items() if c["index"] and c["columns"] and c["columns"][0] == column}
+
+    assert leading(Student, "school_id") == {"registry_student_school_name", "registry_student_school_stat"}
+    assert leading(Enrolment, "school_class_id") == {"registry_enrol_class_state"}
