@@ -109,11 +109,14 @@ def main() -> None:
     with connection.cursor() as cur:
         cur.execute("PRAGMA page_count")
         pages = cur.fetchone()[0]
+        # Frames in the WAL now: it must not grow without bound under sustained writes.
+        cur.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        wal_frames = cur.fetchone()[1]
     print(
         f"{n:,} statements in batches of {args.batch} into a store of {before:,}"
         f" ({pages * 4096 / 2**20:,.0f} MiB): {total / n * 1000:.3f} ms CPU per statement"
         f" = {n / total:,.0f} statements per CPU-second; wall {wall:.1f} s;"
-        f" load average {os.getloadavg()[0]:.1f}"
+        f" load average {os.getloadavg()[0]:.1f}; WAL {wal_frames:,} frames at the end"
     )
     for label, secs in (("json parse", parse), ("validate", validate), ("store_statements", write)):
         print(f"  {label:<17} {secs / n * 1000:.3f} ms/statement ({secs / total * 100:4.1f} %)")

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from edudx.lrs.models import Statement, StatementKey
 from edudx.lrs.xapi import store
 from edudx.lrs.xapi.keys import key_hash
-from edudx.lrs.xapi.store import checkpoint, time_ordered_uuid
+from edudx.lrs.xapi.store import checkpoint, checkpoint_in_two_passes, time_ordered_uuid
 from edudx.lrs.xapi.validate import parse_timestamp
 
 from .conftest import stmt, uid
@@ -217,3 +217,18 @@ def test_nan_and_infinity_are_refused_and_nothing_is_stored(x, number):
     resp = x.post(body)
     assert resp.status_code == 400
     assert Statement.objects.count() == before
+
+
+def test_after_two_pass_checkpoint_the_next_write_restarts_the_wal(tmp_path):
+    con = sqlite3.connect(tmp_path / "wal.sqlite3", isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA wal_autocheckpoint=0")
+    con.execute("CREATE TABLE t (v TEXT)")
+    for _ in range(3):
+        con.executemany("INSERT INTO t VALUES (?)", [("x" * 500,) for _ in range(2000)])
+    busy, frames, written = checkpoint_in_two_passes(con, str(tmp_path / "write.lock"))
+    assert busy == 0 and frames > 300 and written == frames
+    con.execute("INSERT INTO t VALUES ('y')")
+    assert checkpoint(con)[1] < 10  # the write went to the top of the WAL, not after its end
+    assert con.execute("SELECT count(*) FROM t").fetchone()[0] == 6001
+    con.close()

@@ -186,6 +186,7 @@ class _Checkpointer:
     def __init__(self) -> None:
         self.pid: int | None = None
         self.path: str | None = None
+        self.lock_path = ""
         self.event: Any = None
 
     def start(self) -> bool:
@@ -199,6 +200,7 @@ class _Checkpointer:
             self.path = None
             return False
         self.path = name
+        self.lock_path = os.path.join(str(settings.VAR_DIR), "lrs-write.lock")
         self.event = threading.Event()
         threading.Thread(target=self._run, name="lrs-wal-checkpoint", daemon=True).start()
         return True
@@ -222,7 +224,7 @@ class _Checkpointer:
                 if con is None:
                     con = sqlite3.connect(path, timeout=1, isolation_level=None, check_same_thread=False)
                     con.execute("PRAGMA synchronous=NORMAL")
-                checkpoint(con)
+                checkpoint_in_two_passes(con, self.lock_path)
             except Exception:  # a failed pass is retried at the next write
                 log.exception("LRS WAL checkpoint failed")
                 if con is not None:
@@ -234,6 +236,24 @@ def checkpoint(con: Any) -> tuple[int, int, int]:
     """One PASSIVE checkpoint on a sqlite3 connection: (busy, frames in the WAL, frames
     written back)."""
     return tuple(con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
+
+
+def checkpoint_in_two_passes(con: Any, lock_path: str) -> tuple[int, int, int]:
+    """Write the WAL back without holding writers up, and let it restart from the top.
+
+    Writers append while a pass runs, so the WAL would never be wholly written back when
+    the next writer starts — the only moment SQLite restarts it — and it would grow without
+    bound. The first pass (no lock) writes back the bulk; the second, under the writer lock,
+    only what arrived meanwhile."""
+    import fcntl
+
+    checkpoint(con)
+    fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return checkpoint(con)
+    finally:
+        os.close(fd)  # releases the lock
 
 
 _checkpointer = _Checkpointer()
