@@ -238,16 +238,19 @@ def checkpoint(con: Any) -> tuple[int, int, int]:
     return tuple(con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
 
 
-def checkpoint_in_two_passes(con: Any, lock_path: str) -> tuple[int, int, int]:
+def checkpoint_in_two_passes(con: Any, lock_path: str, min_frames: int = 10_000) -> tuple[int, int, int]:
     """Write the WAL back without holding writers up, and let it restart from the top.
 
     Writers append while a pass runs, so the WAL would never be wholly written back when
     the next writer starts — the only moment SQLite restarts it — and it would grow without
-    bound. The first pass (no lock) writes back the bulk; the second, under the writer lock,
-    only what arrived meanwhile."""
+    bound. The first pass (no lock) writes back the bulk; once the WAL holds `min_frames`
+    (40 MB at 10,000), a second one under the writer lock writes back only what arrived
+    meanwhile, so the next writer starts the WAL afresh."""
     import fcntl
 
-    checkpoint(con)
+    first = checkpoint(con)
+    if first[1] < min_frames:
+        return first
     fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
