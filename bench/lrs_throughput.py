@@ -92,6 +92,17 @@ class Server:
         )
         if not persistent:
             env["EDUDX_DB_CONN_MAX_AGE"] = "0"
+        # Engineers share the machine: a server of another run on the port would answer this
+        # run's requests (with another store and credential) while this one fails to bind.
+        import socket
+
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                raise SystemExit(
+                    f"port {port} is in use (another bench run?); choose one with --port"
+                ) from None
         self.proc = subprocess.Popen(
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -118,6 +129,8 @@ class Server:
         import httpx
 
         for _ in range(100):
+            if self.proc.poll() is not None:
+                raise SystemExit("the server exited while starting")
             try:
                 httpx.get(self.base + "/lrs/xapi/about", timeout=1)
                 return
