@@ -34,11 +34,11 @@ from edudx.core.rules.people import (
 from edudx.core.text import fold
 from edudx.ingest import kinds as K
 from edudx.ingest.engine.read import ROW
-from edudx.ingest.engine.validate import KEY, age_vs_grade, person_rules
+from edudx.ingest.engine.validate import KEY, SharedValue, age_vs_grade, person_rules
 
 from . import permissions as perms
 from . import selectors
-from .models import School, SchoolYear, Staff
+from .models import School, SchoolYear, Staff, Student
 from .services import bulk
 
 INGEST_RUN = "ingest.run"
@@ -112,6 +112,21 @@ def _name_key(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
         .str.to_lowercase()
         .alias("__name_key")
     )
+
+
+def _personal_id_once(code_column: str):
+    """The kind's rule: one personal ID, one person in the file (see ingest.engine.validate.SharedValue)."""
+
+    def rule(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+        check = ctx.cache.get("personal_id_once")
+        if check is None:
+            check = ctx.cache["personal_id_once"] = SharedValue(
+                "personal_id", code_column, "personal_id_duplicate_in_file",
+                _("This personal ID is already on row %(row)s of this file, under another code."),
+            )  # fmt: skip
+        return check.check(frame, sink, ctx)
+
+    return rule
 
 
 # ----- references, resolved in bulk
@@ -274,6 +289,14 @@ STUDENT_COMPARED = (
 
 
 def existing_students(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, Any]]:
+    # A registry that held no pupil when the import began has nothing to match: this file's
+    # own earlier rows are refused by the in-file checks (natural key, personal ID), never
+    # matched here. Asked before the first write; a city's first load then skips two index
+    # probes a row.
+    if "pupils_before" not in ctx.cache:
+        ctx.cache["pupils_before"] = Student.objects.exists()
+    if not ctx.cache["pupils_before"]:
+        return {}
     codes = frame["student_code"].drop_nulls().unique().to_list()
     by_code, _ = bulk.student_bulk_lookup(codes=codes, pids=[])
     # personal ID is the fallback key: only for rows whose MOET code is absent or unknown
@@ -400,7 +423,12 @@ STUDENTS = K.register(
         natural_key=("student_code", "personal_id"),
         compared=STUDENT_COMPARED,
         resolve=resolve_students,
-        rules=(person_rules, lambda f, s, c: age_vs_grade(f, s), _name_key),
+        rules=(
+            person_rules,
+            _personal_id_once("student_code"),
+            lambda f, s, c: age_vs_grade(f, s),
+            _name_key,
+        ),
         existing=existing_students,
         write=write_students,
         bulk_load=bulk.student_bulk_load,
@@ -502,7 +530,7 @@ STAFF = K.register(
         natural_key=("staff_code", "personal_id"),
         compared=tuple(STAFF_FIELDS) + ("school_id",),
         resolve=resolve_school,
-        rules=(person_rules,),
+        rules=(person_rules, _personal_id_once("staff_code")),
         existing=existing_staff,
         write=write_staff,
     )

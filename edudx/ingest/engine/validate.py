@@ -72,6 +72,63 @@ class Duplicates:
         return frame.with_columns((pl.col("__err") | dup).alias("__err"))
 
 
+class SharedValue:
+    """A column that identifies a person on its own (the personal ID) must not appear on two
+    rows of one file under different natural keys: two pupils with one personal ID are one
+    person typed twice, or a typing error. The later rows are refused, naming the first.
+    Rows with the same natural key are left to `Duplicates` (one message per row). Across
+    chunks, the values seen are kept as 64-bit hashes with their key, confirmed by text."""
+
+    def __init__(self, column: str, key_column: str, code: str, message) -> None:
+        self.column, self.key_column, self.code, self.message = column, key_column, code, message
+        self.seen = pl.DataFrame(
+            schema={"__v": pl.String, "__k": pl.String, "__first": pl.Int64, "__h": pl.UInt64}
+        )
+
+    def check(self, frame: pl.DataFrame, sink: Sink, ctx: Context) -> pl.DataFrame:
+        if self.column not in frame.columns:
+            return frame
+        rows = frame.select(
+            pl.col(self.column).cast(pl.String).alias("__v"),
+            pl.col(self.key_column).cast(pl.String).alias("__k") if self.key_column in frame.columns
+            else pl.lit(None, dtype=pl.String).alias("__k"),
+            pl.col(ROW).alias("__row"),
+        ).filter(pl.col("__v").is_not_null())  # fmt: skip
+        if rows.height == 0:
+            return frame
+        rows = rows.with_columns(pl.col("__v").hash(seed=11).alias("__h"))
+        # The first row of each value in this chunk, then those already seen in earlier chunks.
+        firsts = rows.unique("__v", keep="first", maintain_order=True)
+        known = self.seen.filter(pl.col("__h").is_in(firsts["__h"].implode()))
+        owners = pl.concat(
+            [
+                known.select("__v", "__k", "__first"),
+                firsts.join(known.select("__v"), on="__v", how="anti").select(
+                    "__v", "__k", pl.col("__row").alias("__first")
+                ),
+            ]
+        )
+        clash = rows.join(owners, on="__v", how="inner").filter(
+            (pl.col("__row") != pl.col("__first")) & pl.col("__k").ne_missing(pl.col("__k_right"))
+        )
+        self.seen = pl.concat(
+            [
+                self.seen,
+                firsts.join(known.select("__v"), on="__v", how="anti").select(
+                    "__v", "__k", pl.col("__row").alias("__first"), "__h"
+                ),
+            ]
+        )
+        if clash.height == 0:
+            return frame
+        header = sink.header_of.get(self.column, self.column)
+        for row, first in clash.select("__row", "__first").iter_rows():
+            sink.problems.add(row, header, self.code, ERROR, self.message % {"row": first})
+        return frame.with_columns(
+            (pl.col("__err") | pl.col(ROW).is_in(clash["__row"].implode())).alias("__err")
+        )
+
+
 def missing_key(frame: pl.DataFrame, sink: Sink, kind: Kind) -> pl.DataFrame:
     return sink.flag(
         frame,

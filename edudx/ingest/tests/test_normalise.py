@@ -134,3 +134,26 @@ def test_xlsx_numeric_ids_and_real_dates_are_read_as_the_user_meant(tmp_path, ci
     found = {p.code for p in out.problems.items}
     assert out.counts["new"] == 1, [p.as_dict() for p in out.problems.items]
     assert {"pid_leading_zero_restored", "phone_reformatted"} <= found
+
+
+def test_one_personal_id_on_two_pupils_is_refused_across_chunks(tmp_path, city):
+    """Two codes, one personal ID: the later rows are refused with the first row named, in the
+    same chunk and across chunks; the same pupil listed twice stays one duplicate message."""
+    a1 = city.schools[0].moet_code
+    rows = [
+        student_row(school=a1, code="7990000001", pid="079214900001"),
+        student_row(school=a1, code="7990000002", pid="079214900002"),
+        student_row(school=a1, code="7990000003", pid="079214900001"),  # same chunk, other code
+        student_row(school=a1, code="7990000002", pid="079214900002"),  # same pupil again
+        student_row(school=a1, code="7990000005", pid="079214900005"),
+        student_row(school=a1, code="7990000006", pid="079214900001"),  # next chunk, other code
+    ]
+    path = write_csv(tmp_path / "pid.csv", rows)
+    out = pipeline.process(kind=get("students"), path=path, actor=Actor.system(), chunk_rows=3)
+    clashes = {(p.row, p.message) for p in out.problems.items if p.code == "personal_id_duplicate_in_file"}
+    assert {r for r, _m in clashes} == {4, 7}
+    assert all("2" in m for _r, m in clashes)  # both name row 2, the first with that ID
+    assert [p.row for p in out.problems.items if p.code == "duplicate_in_file"] == [5]
+    assert not any(p.row == 5 and p.code == "personal_id_duplicate_in_file" for p in out.problems.items)
+    assert out.counts["rejected"] == 3
+    assert out.counts["new"] == 3
