@@ -31,7 +31,8 @@ class HistoryEntry(models.Model):
         REVOKE = "revoke", _("Role revoked")
         OTHER = "other", _("Other")
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # No index of its own: core_hist_obj_at leads with it (migration 0002).
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=255, blank=True)
     action = models.CharField(max_length=32)
