@@ -124,7 +124,7 @@ def _personal_id_once(code_column: str):
                 "personal_id", code_column, "personal_id_duplicate_in_file",
                 _("This personal ID is already on row %(row)s of this file, under another code."),
             )  # fmt: skip
-        return check.check(frame, sink, ctx)
+        return check.check(frame, sink)
 
     return rule
 

@@ -214,7 +214,9 @@ def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel
                 writer.wait()
                 after_chunk(pending)
         finally:
-            writer.stop()  # an error or a cancel: the write in flight ends before the rollback
+            # An error or a cancel: the write in flight ends before the rollback, and its own
+            # error, the first cause of whatever the caller then ran into, is raised.
+            writer.wait()
         if outcome.counts["total"] == 0 and not outcome.rejected_file:
             problems.file_error("file_no_rows", _no_rows_message())
         if write and (outcome.rejected_file or (mode == STRICT and problems.has_errors)):
@@ -276,11 +278,6 @@ class _Writer:
         if self.error is not None:
             error, self.error = self.error, None
             raise error
-
-    def stop(self) -> None:
-        """Ends the write in flight (before any rollback); its error, the first cause of
-        whatever the caller then ran into, is raised."""
-        self.wait()
 
 
 def _bulk_threshold() -> int:

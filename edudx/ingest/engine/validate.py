@@ -85,7 +85,7 @@ class SharedValue:
             schema={"__v": pl.String, "__k": pl.String, "__first": pl.Int64, "__h": pl.UInt64}
         )
 
-    def check(self, frame: pl.DataFrame, sink: Sink, ctx: Context) -> pl.DataFrame:
+    def check(self, frame: pl.DataFrame, sink: Sink) -> pl.DataFrame:
         if self.column not in frame.columns:
             return frame
         rows = frame.select(
@@ -100,24 +100,18 @@ class SharedValue:
         # The first row of each value in this chunk, then those already seen in earlier chunks.
         firsts = rows.unique("__v", keep="first", maintain_order=True)
         known = self.seen.filter(pl.col("__h").is_in(firsts["__h"].implode()))
+        fresh = firsts.join(known.select("__v"), on="__v", how="anti")  # values new to the file
         owners = pl.concat(
             [
                 known.select("__v", "__k", "__first"),
-                firsts.join(known.select("__v"), on="__v", how="anti").select(
-                    "__v", "__k", pl.col("__row").alias("__first")
-                ),
+                fresh.select("__v", "__k", pl.col("__row").alias("__first")),
             ]
         )
         clash = rows.join(owners, on="__v", how="inner").filter(
             (pl.col("__row") != pl.col("__first")) & pl.col("__k").ne_missing(pl.col("__k_right"))
         )
         self.seen = pl.concat(
-            [
-                self.seen,
-                firsts.join(known.select("__v"), on="__v", how="anti").select(
-                    "__v", "__k", pl.col("__row").alias("__first"), "__h"
-                ),
-            ]
+            [self.seen, fresh.select("__v", "__k", pl.col("__row").alias("__first"), "__h")]
         )
         if clash.height == 0:
             return frame

@@ -132,6 +132,11 @@ def stamp(stmt: dict[str, Any], stored: str) -> dict[str, Any]:
     return stmt
 
 
+def writer_lock_path() -> str:
+    """The file LRS writers (and the checkpointer's locked pass) serialise on."""
+    return os.path.join(str(settings.VAR_DIR), "lrs-write.lock")
+
+
 class _SqliteWriterLock:
     """SQLite allows one writer; concurrent writers otherwise wait in SQLite's busy handler,
     which sleeps in growing steps. A file lock wakes the next writer the moment the
@@ -150,8 +155,7 @@ class _SqliteWriterLock:
             return
         import fcntl
 
-        path = os.path.join(str(settings.VAR_DIR), "lrs-write.lock")
-        self.fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        self.fd = os.open(writer_lock_path(), os.O_CREAT | os.O_RDWR, 0o600)
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         if _checkpointer.start():
             with connection.cursor() as cur:
@@ -200,7 +204,7 @@ class _Checkpointer:
             self.path = None
             return False
         self.path = name
-        self.lock_path = os.path.join(str(settings.VAR_DIR), "lrs-write.lock")
+        self.lock_path = writer_lock_path()
         self.event = threading.Event()
         threading.Thread(target=self._run, name="lrs-wal-checkpoint", daemon=True).start()
         return True
