@@ -126,12 +126,24 @@ def _students_in_scope(scope: Scope) -> QuerySet[Student]:
     return Student.objects.filter(q)
 
 
-def _person_search(qs: QuerySet, model, text: str) -> QuerySet:
+def _person_search(qs: QuerySet, model, text: str, *, scope: Scope) -> QuerySet:
+    """Name (word prefixes), MOET code, or — only where the caller sees it unmasked — personal ID.
+
+    A caller without registry.view_pii sees an ID as 079******806 beside the birth date and
+    gender, so three digits are unknown: were the ID searchable for them, a thousand
+    searches would confirm the full number. For them an ID matches nothing (the same
+    answer as a number nobody has); the condition is not even put to the database when the
+    caller sees no ID unmasked anywhere, so the answer's time says nothing either. A caller
+    with view_pii over some schools matches IDs in those schools only.
+    """
     text = text.strip()
     if not text:
         return qs
     if text.isdigit():
-        return qs.filter(Q(moet_code=text) | Q(personal_id=text))
+        q = Q(moet_code=text)
+        if scope.has_perm(perms.VIEW_PII):
+            q |= Q(personal_id=text) & scope.filter_q(perms.VIEW_PII, VIA_SCHOOL_PATH)
+        return qs.filter(q)
     q = match_q(model, "name_key", text)
     return qs.filter(q) if q is not None else qs
 
@@ -141,7 +153,7 @@ def student_list(
 ) -> tuple[QuerySet[Student], tuple[str, ...]]:
     f = filters or StudentFilter()
     qs = _students_in_scope(scope).select_related("school__unit")
-    qs = _person_search(qs, Student, f.q)
+    qs = _person_search(qs, Student, f.q, scope=scope)
     if f.school:
         qs = qs.filter(school_id=f.school)
     if f.school_class:
@@ -178,7 +190,7 @@ def staff_list(
     f = filters or StaffFilter()
     q = scope.filter_q(perms.VIEW_PEOPLE, VIA_SCHOOL_PATH)
     qs = Staff.objects.filter(q).select_related("school__unit")
-    qs = _person_search(qs, Staff, f.q)
+    qs = _person_search(qs, Staff, f.q, scope=scope)
     if f.school:
         qs = qs.filter(school_id=f.school)
     if f.position:
