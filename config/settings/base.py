@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "edudx.accounts.middleware.ScopeMiddleware",
+    "edudx.accounts.middleware.SearchThrottleMiddleware",  # EDUDX_SEARCH_RATES below
     "django.contrib.messages.middleware.MessageMiddleware",
     "edudx.core.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -148,10 +149,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+# Login throttling (django-axes): after EDUDX_LOGIN_FAILURE_LIMIT failures, the pair (username,
+# client address) waits the cool-off; the same account from another address, and other accounts
+# from the same address, are not held (docs/architecture.md, "Logins"). The client address is
+# REMOTE_ADDR, or X-Forwarded-For when the request comes from one of EDUDX_TRUSTED_PROXIES
+# (addresses or networks of our own reverse proxies; empty: no header is believed).
 AXES_FAILURE_LIMIT = env.int("EDUDX_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("EDUDX_LOGIN_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+EDUDX_TRUSTED_PROXIES = env.list("EDUDX_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "edudx.accounts.network.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -205,7 +212,29 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # --- Background jobs: Django's Tasks API (django-tasks backport) with the database backend.
 TASKS = {"default": {"BACKEND": env.str("EDUDX_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "edudx"}}
+CACHES = {
+    # Per-process figures for dashboards (a few seconds stale at most; nothing to share).
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "edudx"},
+    # Counters every server process must share (search throttling): files under var/, with
+    # atomic add/incr under a file lock — no cache service to run (edudx/core/cache.py says why
+    # neither local memory nor the database cache).
+    "shared": {
+        "BACKEND": "edudx.core.cache.LockedFileBasedCache",
+        "LOCATION": env.str("EDUDX_SHARED_CACHE_DIR", default=str(VAR_DIR / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+
+# --- Search throttling (edudx/accounts/throttle.py), per user (API tokens: their user; else the
+# client address). django-ratelimit rates, comma-separated ("60/m", "100/h", "300/d"); empty =
+# no limit. Every request with a value in EDUDX_SEARCH_PARAMS counts against
+# EDUDX_SEARCH_RATES; one holding a run of 9+ digits (a personal ID, a phone) also against
+# EDUDX_ID_SEARCH_RATES: 1,000 lookups to enumerate a masked ID's hidden digits take > 3 days.
+EDUDX_SEARCH_PARAMS = env.list("EDUDX_SEARCH_PARAMS", default=["q"])
+EDUDX_SEARCH_RATES = env.list("EDUDX_SEARCH_RATES", default=["60/m"])
+EDUDX_ID_SEARCH_RATES = env.list("EDUDX_ID_SEARCH_RATES", default=["100/h", "300/d"])
+RATELIMIT_USE_CACHE = "shared"
+RATELIMIT_IP_META_KEY = "edudx.accounts.network.client_ip"
 
 # --- API
 NINJA_PAGINATION_PER_PAGE = 50

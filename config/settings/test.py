@@ -18,6 +18,15 @@ else:
     _suffix = env.str("EDUDX_TEST_DB_SUFFIX", default="")
     if _suffix:
         DATABASES["default"]["TEST"] = {"NAME": f"test_edudx_{_suffix}"}
+# No search throttling unless a test sets its rates (accounts/tests/test_throttle.py); its
+# counters in memory, per test process.
+EDUDX_SEARCH_RATES: list[str] = []
+EDUDX_ID_SEARCH_RATES: list[str] = []
+CACHES = {
+    **CACHES,  # noqa: F405
+    "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The warehouse exports a PostgreSQL row at once in tests (no other writer is racing it).
 WAREHOUSE_SETTLE_SECONDS = 0
 # Browser tests wait for the live server's last request before the database is flushed.

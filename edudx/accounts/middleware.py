@@ -21,3 +21,34 @@ class ScopeMiddleware:
         if not hasattr(request, "scope"):
             request.scope = SimpleLazyObject(build)
         return self.get_response(request)
+
+
+class SearchThrottleMiddleware:
+    """Count each search (a request carrying settings.EDUDX_SEARCH_PARAMS) against the
+    caller's budget (accounts.throttle); past it, 429 with Retry-After: the API's JSON error
+    body for /api/, the error page (Vietnamese) for the HTML UI."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import throttle
+
+        text = throttle.search_text(request)
+        if text:
+            try:
+                throttle.check(request, text)
+            except throttle.RateLimited as exc:
+                response = _rate_limited_response(request, exc)
+                response["Retry-After"] = str(exc.retry_after)
+                return response
+        return self.get_response(request)
+
+
+def _rate_limited_response(request, exc):
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(exc.as_dict(), status=exc.status)
+    return render(request, "web/error.html", {"error": exc}, status=exc.status)

@@ -163,6 +163,17 @@ def token_authenticate(key: str) -> User | None:
     return token.user
 
 
+def token_user_id(key: str) -> int | None:
+    """The id of a usable token's active user, reading only (the search throttle keys API
+    callers by it before the API authenticates them; token_authenticate records the use)."""
+    if not key or not key.startswith("edx_"):
+        return None
+    token = ApiToken.objects.filter(key_hash=_hash(key)).select_related("user").first()
+    if token is None or not token.is_usable or not token.user.is_active:
+        return None
+    return token.user_id
+
+
 @transaction.atomic
 def token_revoke(*, actor: Actor, token: ApiToken) -> None:
     if actor.user is None or actor.user.pk != token.user_id:
