@@ -247,7 +247,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Personal IDs and phone numbers (runs of 9+ digits) never reach a log line, whatever
+    # logged them (a URL with its query string, an error): edudx/core/logmask.py. gunicorn's
+    # access log is masked by the same rule (gunicorn.conf.py).
+    "filters": {"mask_personal_ids": {"()": "edudx.core.logmask.MaskPersonalIds"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_ids"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("EDUDX_LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}},
 }
@@ -264,6 +270,8 @@ EDUDX_CITIZEN_REGISTRY_RETRIES = env.int("EDUDX_CITIZEN_REGISTRY_RETRIES", defau
 EDUDX_CITIZEN_REGISTRY_CACHE_SECONDS = env.int("EDUDX_CITIZEN_REGISTRY_CACHE_SECONDS", default=24 * 3600)
 
 LOGGING["loggers"]["httpx"] = {"level": "WARNING"}  # one INFO line per registry request is noise
+# runserver's request lines (with query strings) through the masking console handler too.
+LOGGING["loggers"]["django.server"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
 # --- LRS (xAPI learning record store)
 LRS_MAX_LIMIT = env.int("LRS_MAX_LIMIT", default=500)
 LRS_TOKEN_SECONDS = env.int("LRS_TOKEN_SECONDS", default=3600)
