@@ -24,6 +24,12 @@ SCHOOL_YEAR = "school_year"  # 2025-2026
 CLASS_NAME = "class_name"  # "6a1" → "6A1"
 INTEGER = "integer"
 
+# Scope (checked by the engine, engine/scope.py, never by a kind):
+# every record `existing()` returns holds UNIT_PATH, the path of the unit that owns it;
+# `locate()` gives, for every row, the path of the unit the row writes into.
+UNIT_PATH = "__unit_path"
+TARGET_PATH = "__target_path"
+
 
 @dataclass(frozen=True)
 class Column:
@@ -64,7 +70,8 @@ class Kind:
     # resolve(frame, sink, ctx) -> frame: bulk lookups of references (schools, classes…),
     # adding columns such as `school_id`; rejects rows outside the actor's scope.
     resolve: Callable[..., pl.DataFrame] | None = None
-    # existing(frame, ctx) -> {natural key value: {"id": …, field: value…}} fetched in bulk.
+    # existing(frame, ctx) -> {natural key value: {"id": …, UNIT_PATH: …, field: value…}} fetched
+    # in bulk (one query per chunk); UNIT_PATH is the path of the unit owning the record.
     existing: Callable[..., dict[str, dict[str, Any]]] | None = None
     # write(actor=…, new=[row dicts], changed=[(id, row dict, changes)], ctx=…) -> None
     write: Callable[..., None] | None = None
@@ -73,6 +80,15 @@ class Kind:
     bulk_load: Callable[[int], Any] | None = None
     permission: str = "ingest.run"
     description: Any = ""
+    # Scope, enforced by the engine for every kind alike (engine/scope.py):
+    # change_permission — what the actor needs (beside `permission`) on the unit of every record
+    # a row matches and of every unit a row writes into;
+    # locate(frame, ctx) -> pl.Series of unit paths, one per row (None where the row names no
+    # known unit): where the row writes. Rows writing outside the scope are refused before
+    # `resolve` runs; matched records outside it are refused before the preview sees them.
+    change_permission: str = ""
+    locate: Callable[..., pl.Series] | None = None
+    locate_column: str = "school_code"  # the column named by a refusal of the target
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -86,6 +102,11 @@ _KINDS: dict[str, Kind] = {}
 
 
 def register(kind: Kind) -> Kind:
+    if not kind.change_permission or kind.locate is None:
+        raise ValueError(
+            f"import kind {kind.name!r} must declare change_permission and locate: the engine checks the "
+            "scope of every record a row matches and of every unit a row writes into"
+        )
     _KINDS[kind.name] = kind
     return kind
 

@@ -148,34 +148,36 @@ def _years(ctx: K.Context) -> dict[str, int]:
     return ctx.cache["years"]
 
 
-def school_resolver(permission: str):
-    """A kind's `resolve` step for a `school_code` column: school_code → school_id (and
-    `__level`), refusing unknown schools and schools where the actor lacks `permission` (the
-    writing app's own change permission) or the right to run imports. Every app's kind that
-    names a school uses this one."""
-
-    def resolve(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
-        return _resolve_school(frame, sink, ctx, permission)
-
-    return resolve
-
-
-def _resolve_school(frame: pl.DataFrame, sink: Any, ctx: K.Context, permission: str) -> pl.DataFrame:
+def locate_school(frame: pl.DataFrame, ctx: K.Context) -> pl.Series:
+    """A kind's `locate` for a `school_code` column: the unit path of each row's school (None for
+    an unknown code). The engine refuses rows of schools outside the actor's scope
+    (ingest/engine/scope.py); every app's kind that names a school uses this one."""
     codes = frame["school_code"].drop_nulls().unique().to_list()
     schools = _schools(ctx, codes)
-    scope = ctx.actor.scope
+    paths = {c: s["path"] for c, s in schools.items() if s}
+    return frame["school_code"].replace_strict(paths, default=None, return_dtype=pl.String)
+
+
+def school_paths(ctx: K.Context, school_ids: list[int]) -> dict[int, str]:
+    """{school id: unit path} for the records an `existing` step matched (one query per chunk,
+    for the ids not seen before in the run)."""
+    cache: dict[int, str] = ctx.cache.setdefault("school_paths", {})
+    todo = [i for i in school_ids if i is not None and i not in cache]
+    if todo:
+        cache.update(School.objects.filter(pk__in=todo).values_list("id", "unit__path"))
+    return cache
+
+
+def resolve_school(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+    """A kind's `resolve` step for a `school_code` column: school_code → school_id (and
+    `__level`), refusing unknown codes. Scope is not checked here: the engine refused the rows
+    of schools outside the actor's scope before this step (Kind.locate)."""
+    codes = frame["school_code"].drop_nulls().unique().to_list()
+    schools = _schools(ctx, codes)
     unknown = [c for c in codes if schools.get(c) is None]
-    outside = [
-        c for c in codes
-        if schools.get(c) and not (scope.can(permission, schools[c]["path"]) and scope.can(INGEST_RUN, schools[c]["path"]))
-    ]  # fmt: skip
     frame = sink.flag(
         frame, pl.col("school_code").is_in(unknown), "school_code", "school_not_found", ERROR,
         _("No school has this MOET code."),
-    )  # fmt: skip
-    frame = sink.flag(
-        frame, pl.col("school_code").is_in(outside), "school_code", "school_out_of_scope", ERROR,
-        _("You may not import data of this school (outside your scope)."),
     )  # fmt: skip
     ids = {c: s["id"] for c, s in schools.items() if s}
     levels = {c: s["level"] for c, s in schools.items() if s}
@@ -183,9 +185,6 @@ def _resolve_school(frame: pl.DataFrame, sink: Any, ctx: K.Context, permission: 
         pl.col("school_code").replace_strict(ids, default=None, return_dtype=pl.Int64).alias("school_id"),
         pl.col("school_code").replace_strict(levels, default=None, return_dtype=pl.String).alias("__level"),
     )
-
-
-resolve_school = school_resolver(perms.CHANGE)
 
 
 def resolve_year(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
@@ -314,10 +313,12 @@ def existing_students(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str
         if rec is not None:
             matched.append((key, rec, year_id))
     classes = bulk.active_classes(student_ids=[r["id"] for _, r, _ in matched])
+    paths = school_paths(ctx, list({r["school_id"] for _, r, _ in matched}))
     inv = {v: k for k, v in bulk.STUDENT_MAP.items()}
     for key, rec, year_id in matched:
         cur = {inv.get(f, f): v for f, v in rec.items()}
         cur["class_name"] = classes.get((rec["id"], year_id))
+        cur[K.UNIT_PATH] = paths.get(rec["school_id"])
         out[key] = cur
     return out
 
@@ -432,6 +433,8 @@ STUDENTS = K.register(
         existing=existing_students,
         write=write_students,
         bulk_load=bulk.student_bulk_load,
+        change_permission=perms.CHANGE,
+        locate=locate_school,
     )
 )
 
@@ -447,7 +450,7 @@ STAFF_FIELDS = {
 def existing_staff(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, Any]]:
     codes = frame["staff_code"].drop_nulls().unique().to_list()
     pids = frame["personal_id"].drop_nulls().unique().to_list()
-    fields = ("id", "school_id", *STAFF_FIELDS.values())
+    fields = ("id", "school_id", *STAFF_FIELDS.values(), "school__unit__path")
     by_code = (
         {s["moet_code"]: s for s in Staff.objects.filter(moet_code__in=codes).values(*fields)}
         if codes
@@ -463,25 +466,35 @@ def existing_staff(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, A
     for key, code, pid in frame.select(KEY, "staff_code", "personal_id").iter_rows():
         rec = (by_code.get(code) if code else None) or (by_pid.get(pid) if pid else None)
         if rec:
-            out[key] = {inv.get(f, f): v for f, v in rec.items()}
+            cur = {inv.get(f, f): v for f, v in rec.items() if f != "school__unit__path"}
+            cur[K.UNIT_PATH] = rec["school__unit__path"]
+            out[key] = cur
     return out
 
 
-def write_staff(*, actor: Any, new: list[dict], changed: list[tuple], ctx: K.Context) -> None:
+def _row_dicts(new: Any) -> list[dict[str, Any]]:
+    """The engine hands new rows as a polars frame (set-based writers use it as is); the one-row
+    services below take them one dict at a time."""
+    if new is None:
+        return []
+    return new.to_dicts() if isinstance(new, pl.DataFrame) else list(new)
+
+
+def write_staff(*, actor: Any, new: pl.DataFrame, changed: list[tuple], ctx: K.Context) -> None:
     from . import services
 
-    schools = {
-        s.pk: s for s in School.objects.filter(pk__in={r["school_id"] for r in new}).select_related("unit")
-    }
-    for r in new:
+    rows = _row_dicts(new)
+    school_ids = {r["school_id"] for r in rows} | {r["school_id"] for _, r, _ in changed}
+    schools = School.objects.select_related("unit").in_bulk(school_ids)
+    for r in rows:
         data = {STAFF_FIELDS[k]: r[k] for k in STAFF_FIELDS if r.get(k) is not None}
         services.staff_create(actor=actor, school=schools[r["school_id"]], data=data)
+    current = Staff.objects.select_related("school__unit").in_bulk([pk for pk, _, _ in changed])
     for pk, r, changes in changed:
-        staff = Staff.objects.select_related("school__unit").get(pk=pk)
         data = {STAFF_FIELDS[k]: r[k] for k in changes if k in STAFF_FIELDS and k != "staff_code"}
         if "school_id" in changes:
-            data["school"] = School.objects.get(pk=r["school_id"])
-        services.staff_update(actor=actor, staff=staff, data=data)
+            data["school"] = schools[r["school_id"]]
+        services.staff_update(actor=actor, staff=current[pk], data=data)
 
 
 STAFF = K.register(
@@ -533,25 +546,40 @@ STAFF = K.register(
         rules=(person_rules, _personal_id_once("staff_code")),
         existing=existing_staff,
         write=write_staff,
+        change_permission=perms.CHANGE,
+        locate=locate_school,
     )
 )
 
 
 # ----- schools and classes (thousands of rows: the one-row services are fast enough)
-def resolve_parent(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+def _units(frame: pl.DataFrame, ctx: K.Context) -> dict[str, Any]:
+    """Managing units named by `parent_code`, among those the actor can see (in bulk, cached)."""
     from edudx.orgs import selectors as org_selectors
 
-    codes = frame["parent_code"].drop_nulls().unique().to_list()
-    units = {u.code: u for u in org_selectors.unit_list(scope=ctx.actor.scope).filter(code__in=codes)}
-    ctx.cache.setdefault("units", {}).update(units)
-    frame = sink.flag(
+    units = ctx.cache.setdefault("units", {})
+    asked = ctx.cache.setdefault("units_asked", set())
+    todo = [c for c in frame["parent_code"].drop_nulls().unique().to_list() if c not in asked]
+    if todo:
+        units.update(
+            {u.code: u for u in org_selectors.unit_list(scope=ctx.actor.scope).filter(code__in=todo)}
+        )
+        asked.update(todo)
+    return units
+
+
+def locate_parent(frame: pl.DataFrame, ctx: K.Context) -> pl.Series:
+    """The schools kind writes under the managing unit a row names (None: no parent given, or one
+    the actor cannot see — refused as unknown by resolve_parent)."""
+    paths = {c: u.path for c, u in _units(frame, ctx).items()}
+    return frame["parent_code"].replace_strict(paths, default=None, return_dtype=pl.String)
+
+
+def resolve_parent(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+    units = _units(frame, ctx)
+    return sink.flag(
         frame, pl.col("parent_code").is_not_null() & ~pl.col("parent_code").is_in(list(units)), "parent_code",
         "unit_not_found", ERROR, _("No managing unit has this code (or it is outside your scope)."),
-    )  # fmt: skip
-    outside = [c for c, u in units.items() if not ctx.actor.scope.can(perms.CHANGE, u.path)]
-    return sink.flag(
-        frame, pl.col("parent_code").is_in(outside), "parent_code", "school_out_of_scope", ERROR,
-        _("You may not import data of this school (outside your scope)."),
     )  # fmt: skip
 
 
@@ -564,6 +592,7 @@ def existing_schools(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str,
         out[f"school_code={s['moet_code']}"] = {
             "id": s["id"], "school_code": s["moet_code"], "name": s["unit__name"], "level": s["level"],
             "ownership": s["ownership"], "address": s["address"], "parent_code": s["unit__parent__code"],
+            K.UNIT_PATH: s["unit__path"],
         }  # fmt: skip
     return out
 
@@ -572,7 +601,7 @@ def write_schools(*, actor: Any, new: list[dict], changed: list[tuple], ctx: K.C
     from . import services
 
     units = ctx.cache.get("units", {})
-    for r in new.to_dicts():
+    for r in _row_dicts(new):
         parent = units.get(r["parent_code"])
         if parent is None:
             raise ValueError("a new school needs its managing unit")  # refused in validation
@@ -653,6 +682,9 @@ SCHOOLS = K.register(
         rules=(_new_school_needs_parent,),
         existing=existing_schools,
         write=write_schools,
+        change_permission=perms.CHANGE,
+        locate=locate_parent,
+        locate_column="parent_code",
     )
 )
 
@@ -664,12 +696,14 @@ def existing_classes(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str,
     qs = SchoolClass.objects.filter(
         school_id__in=frame["school_id"].drop_nulls().unique().to_list(),
         year_id__in=frame["year_id"].drop_nulls().unique().to_list(),
-    ).values("id", "school_id", "year_id", "name", "grade")
+    ).values("id", "school_id", "year_id", "name", "grade", "school__unit__path")
     index = {(c["school_id"], c["year_id"], c["name"]): c for c in qs}
     for key, sid, yid, name in frame.select(KEY, "school_id", "year_id", "class_name").iter_rows():
         c = index.get((sid, yid, name))
         if c:
-            out[key] = {"id": c["id"], "grade": c["grade"], "class_name": c["name"]}
+            out[key] = {
+                "id": c["id"], "grade": c["grade"], "class_name": c["name"], K.UNIT_PATH: c["school__unit__path"],
+            }  # fmt: skip
     return out
 
 
@@ -690,21 +724,27 @@ def _class_key(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
     )
     frame = sink.flag(frame, pl.col("grade").is_null(), "grade", "value_required", ERROR,
                       _("The grade cannot be read from the class name; give it."))  # fmt: skip
+    # The service refuses it too (registry.services._check_class): say so in the check, not as
+    # a failed commit.
+    implied = pl.col("class_name").map_elements(grade_from_class_name, return_dtype=pl.Int64)
+    frame = sink.flag(
+        frame, implied.is_not_null() & pl.col("grade").is_not_null() & (implied != pl.col("grade")), "grade",
+        "class_name_grade_mismatch", ERROR, _("The class name suggests another grade."),
+    )  # fmt: skip
     return sink.flag(
         frame, (pl.col("grade") < lo) | (pl.col("grade") > hi), "class_name", "class_name_level_mismatch", ERROR,
         _("This class name does not fit the school's level."),
     )  # fmt: skip
 
 
-def write_classes(*, actor: Any, new: list[dict], changed: list[tuple], ctx: K.Context) -> None:
+def write_classes(*, actor: Any, new: pl.DataFrame, changed: list[tuple], ctx: K.Context) -> None:
     from . import services
     from .models import SchoolClass
 
-    schools = {
-        s.pk: s for s in School.objects.filter(pk__in={r["school_id"] for r in new}).select_related("unit")
-    }
+    rows = _row_dicts(new)
+    schools = School.objects.select_related("unit").in_bulk({r["school_id"] for r in rows})
     years = {y.pk: y for y in SchoolYear.objects.all()}
-    for r in new:
+    for r in rows:
         services.class_create(
             actor=actor,
             school=schools[r["school_id"]],
@@ -712,10 +752,10 @@ def write_classes(*, actor: Any, new: list[dict], changed: list[tuple], ctx: K.C
             grade=r["grade"],
             name=r["class_name"],
         )
+    current = SchoolClass.objects.select_related("school__unit").in_bulk([pk for pk, _, _ in changed])
     for pk, r, changes in changed:
-        obj = SchoolClass.objects.select_related("school__unit").get(pk=pk)
         services.class_update(
-            actor=actor, school_class=obj, data={"grade": r["grade"]} if "grade" in changes else {}
+            actor=actor, school_class=current[pk], data={"grade": r["grade"]} if "grade" in changes else {}
         )
 
 
@@ -742,6 +782,8 @@ CLASSES = K.register(
         resolve=_class_key,
         existing=existing_classes,
         write=write_classes,
+        change_permission=perms.CHANGE,
+        locate=locate_school,
     )
 )
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from edudx.core import history
 from edudx.core.text import fold
 from edudx.ingest import kinds as K
-from edudx.registry.imports import SCHOOL_CODE, school_resolver  # noqa: F401 (SCHOOL_CODE re-exported)
+from edudx.registry.imports import SCHOOL_CODE, locate_school, school_paths  # noqa: F401 (re-exported)
+from edudx.registry.imports import resolve_school as _resolve
 
 from .. import permissions as perms
 from ..models import Condition, Connection, DeviceCategory, Funding, RoomKind
@@ -90,11 +91,11 @@ WIFI = _chooser({
 })  # fmt: skip
 YES = {"co", "x", "yes", "1", "true", "dung"}
 
-_resolve = school_resolver(perms.CHANGE)
+CHANGE = perms.CHANGE  # every infrastructure kind's change_permission (scope checked by the engine)
 
 
 def resolve_school(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
-    """The registry's school resolver, with infrastructure's change permission."""
+    """The registry's school resolver (school_code → school_id)."""
     return _resolve(frame, sink, ctx).drop("__level")
 
 

@@ -12,7 +12,7 @@ from edudx.core.rules import ERROR
 from edudx.ingest import kinds as K
 
 from ..models import Connection
-from .common import CONN_KIND, SCHOOL_CODE, WIFI, _apply, _rows, resolve_school
+from .common import CHANGE, CONN_KIND, SCHOOL_CODE, WIFI, _apply, _rows, locate_school, resolve_school
 
 CONN_COMPARED = ("school_id", "provider", "kind", "download_mbps", "upload_mbps", "wifi")
 
@@ -21,9 +21,11 @@ def _conn_key(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
     frame = resolve_school(frame, sink, ctx)
     for col in ("download_mbps", "upload_mbps"):
         if col in frame.columns:
+            # A column the file lacks comes as nulls of text: compare as numbers.
+            mbps = pl.col(col).cast(pl.Int64, strict=False)
             frame = sink.flag(
                 frame,
-                (pl.col(col) <= 0) | (pl.col(col) > 100000),
+                (mbps <= 0) | (mbps > 100000),
                 col,
                 "bandwidth_out_of_range",
                 ERROR,
@@ -38,10 +40,14 @@ def _conn_key(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
 
 def existing_connections(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, Any]]:
     rows = Connection.objects.filter(school_id__in=frame["school_id"].drop_nulls().unique().to_list()).values(
-        "id", "school_id", "provider", "kind", "download_mbps", "upload_mbps", "wifi"
+        "id", "school_id", "provider", "kind", "download_mbps", "upload_mbps", "wifi", "school__unit__path"
     )
     codes = {s["id"]: c for c, s in ctx.cache.get("schools", {}).items() if s}
-    return {f"conn_key={codes.get(r['school_id'])}/{r['provider'].lower()}": r for r in rows}
+    out = {}
+    for r in rows:
+        r[K.UNIT_PATH] = r.pop("school__unit__path")
+        out[f"conn_key={codes.get(r['school_id'])}/{r['provider'].lower()}"] = r
+    return out
 
 
 @transaction.atomic
@@ -119,5 +125,7 @@ CONNECTIONS = K.register(
         resolve=_conn_key,
         existing=existing_connections,
         write=write_connections,
+        change_permission=CHANGE,
+        locate=locate_school,
     )
 )

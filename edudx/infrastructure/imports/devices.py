@@ -16,6 +16,7 @@ from ..models import Condition, Device, Funding, Room
 from .common import (
     CATEGORY,
     CATEGORY_LABELS,
+    CHANGE,
     CONDITION,
     CONDITION_LABELS,
     FUNDING,
@@ -23,6 +24,7 @@ from .common import (
     SCHOOL_CODE,
     _apply,
     _rows,
+    locate_school,
     resolve_school,
 )
 
@@ -85,12 +87,17 @@ def existing_devices(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str,
         frame["serial_number"].drop_nulls().unique().to_list() if "serial_number" in frame.columns else []
     )
     out: dict[str, dict[str, Any]] = {}
-    fields = ["id", "asset_tag", *_DEVICE_DB.values()]
+    fields = ["id", "asset_tag", *_DEVICE_DB.values(), "school__unit__path"]
     for rec in Device.objects.filter(asset_tag__in=tags).values(*fields):
-        out[f"asset_tag={rec['asset_tag']}"] = rec
+        out[f"asset_tag={rec['asset_tag']}"] = _with_path(rec)
     for rec in Device.objects.filter(serial_number__in=serials).exclude(serial_number="").values(*fields):
-        out.setdefault(f"serial_number={rec['serial_number']}", rec)
+        out.setdefault(f"serial_number={rec['serial_number']}", _with_path(rec))
     return out
+
+
+def _with_path(rec: dict[str, Any]) -> dict[str, Any]:
+    rec[K.UNIT_PATH] = rec.pop("school__unit__path")
+    return rec
 
 
 def device_rules(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
@@ -246,5 +253,7 @@ DEVICES = K.register(
         resolve=resolve_device,
         existing=existing_devices,
         write=write_devices,
+        change_permission=CHANGE,
+        locate=locate_school,
     )
 )

@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from edudx.ingest import kinds as K
 
 from ..models import Room, RoomKind
-from .common import ROOM_KIND, ROOM_LABELS, SCHOOL_CODE, YES, _apply, _rows, resolve_school
+from .common import (
+    CHANGE,
+    ROOM_KIND,
+    ROOM_LABELS,
+    SCHOOL_CODE,
+    YES,
+    _apply,
+    _rows,
+    locate_school,
+    resolve_school,
+)
 
 ROOM_COMPARED = ("school_id", "name", "kind", "seats", "has_internet")
 
@@ -29,10 +39,14 @@ def _room_key(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
 
 def existing_rooms(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, Any]]:
     rooms = Room.objects.filter(school_id__in=frame["school_id"].drop_nulls().unique().to_list()).values(
-        "id", "school_id", "code", "name", "kind", "seats", "has_internet"
+        "id", "school_id", "code", "name", "kind", "seats", "has_internet", "school__unit__path"
     )
     codes = {s["id"]: c for c, s in ctx.cache.get("schools", {}).items() if s}
-    return {f"room_key={codes.get(r['school_id'])}/{r['code']}": r for r in rooms}
+    out = {}
+    for r in rooms:
+        r[K.UNIT_PATH] = r.pop("school__unit__path")
+        out[f"room_key={codes.get(r['school_id'])}/{r['code']}"] = r
+    return out
 
 
 @transaction.atomic
@@ -106,5 +120,7 @@ ROOMS = K.register(
         resolve=_room_key,
         existing=existing_rooms,
         write=write_rooms,
+        change_permission=CHANGE,
+        locate=locate_school,
     )
 )

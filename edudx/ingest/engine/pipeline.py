@@ -19,6 +19,7 @@ import polars as pl
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from ..kinds import Context, Kind
+from . import scope as S
 from . import validate as V
 from .headers import HeaderMap, map_headers
 from .normalise import ERR, Normaliser, normalise_frame
@@ -64,6 +65,7 @@ def validate_chunk(
 ) -> pl.DataFrame:  # fmt: skip
     frame, sink = normalise_frame(kind, raw, hmap, problems, normaliser)
     frame = V.required_values(frame, sink, kind)
+    frame = S.refuse_foreign_targets(frame, sink, kind, ctx)
     if resolve and kind.resolve is not None:
         frame = kind.resolve(frame, sink, ctx)
     for rule in kind.rules:
@@ -83,12 +85,21 @@ def classify(
     kind: Kind, frame: pl.DataFrame, ctx: Context, outcome: Outcome
 ) -> tuple[pl.DataFrame, list[tuple]]:
     """Split the valid rows of a chunk into new (a frame, for set-based writing) and changed
-    (with field diffs); count unchanged. Existing records are fetched in bulk by natural key."""
+    (with field diffs); count unchanged. Existing records are fetched in bulk by natural key;
+    those outside the actor's scope are dropped here, their rows refused, before anything
+    below sees their values."""
     valid = frame.filter(~pl.col(ERR))
+    if valid.height == 0:
+        outcome.counts["rejected"] += frame.height
+        return valid, []
+    existing = kind.existing(valid, ctx) if kind.existing else {}
+    if existing:
+        valid, existing = S.refuse_foreign_records(
+            kind, valid, existing, ctx, outcome.problems, outcome.header_of
+        )
     outcome.counts["rejected"] += frame.height - valid.height
     if valid.height == 0:
         return valid, []
-    existing = kind.existing(valid, ctx) if kind.existing else {}
     known = valid[V.KEY].is_in(list(existing)) if existing else pl.Series([False] * valid.height)
     new = valid.filter(~known)
     changed: list[tuple] = []

@@ -1,0 +1,101 @@
+"""The scope gate: what a file may touch, checked by the engine for every kind alike.
+
+Two checks, both set-based (in memory, over the distinct unit paths of a chunk):
+
+* targets — the unit each row writes into (`Kind.locate`) must be one where the actor holds
+  the kind's `permission` and `change_permission`; other rows are refused with
+  `school_out_of_scope` before the kind's `resolve` looks anything up for them.
+* records — every record `Kind.existing` matched carries the path of its unit (`UNIT_PATH`);
+  a match outside the scope is dropped before the preview, the diffs or the writer see any
+  of its values, and its rows are refused with `record_out_of_scope`. The answer is the same
+  whichever identifier matched (code or personal ID) and names the kind's first key column,
+  so it tells nothing of the record: not its name, school or any field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from django.utils.translation import gettext_lazy as _
+
+from edudx.core.rules import ERROR
+
+from ..kinds import TARGET_PATH, UNIT_PATH, Context, Kind
+from .read import ROW
+from .validate import KEY
+
+TARGET_OUT_OF_SCOPE = "school_out_of_scope"
+RECORD_OUT_OF_SCOPE = "record_out_of_scope"
+TARGET_MESSAGE = _("You may not import data of this school (outside your scope).")
+RECORD_MESSAGE = _(
+    "This identifier cannot be used in your import: it is not available to you. "
+    "A record of another school changes school by a transfer, not by an import."
+)
+
+
+def allowed(kind: Kind, ctx: Context) -> Any:
+    """path -> may the actor import into / change records of that unit? (memoised per run)"""
+    cache: dict[str, bool] = ctx.cache.setdefault("__scope_allowed", {})
+    scope = ctx.actor.scope
+
+    def ok(path: str | None) -> bool:
+        if not path:
+            return False
+        hit = cache.get(path)
+        if hit is None:
+            hit = cache[path] = bool(
+                scope.can(kind.permission, path) and scope.can(kind.change_permission, path)
+            )
+        return hit
+
+    return ok
+
+
+def refuse_foreign_targets(frame: pl.DataFrame, sink: Any, kind: Kind, ctx: Context) -> pl.DataFrame:
+    """Add TARGET_PATH (from the kind's `locate`) and refuse the rows writing outside the scope."""
+    paths = kind.locate(frame, ctx)
+    if len(paths) != frame.height:
+        raise ValueError(f"{kind.name}.locate returned {len(paths)} paths for {frame.height} rows")
+    frame = frame.with_columns(paths.cast(pl.String).alias(TARGET_PATH))
+    ok = allowed(kind, ctx)
+    outside = [p for p in frame[TARGET_PATH].drop_nulls().unique().to_list() if not ok(p)]
+    if not outside:
+        return frame
+    return sink.flag(
+        frame,
+        pl.col(TARGET_PATH).is_in(outside),
+        kind.locate_column,
+        TARGET_OUT_OF_SCOPE,
+        ERROR,
+        TARGET_MESSAGE,
+    )
+
+
+def refuse_foreign_records(
+    kind: Kind, valid: pl.DataFrame, existing: dict[str, dict[str, Any]], ctx: Context, problems: Any,
+    header_of: dict[str, str],
+) -> tuple[pl.DataFrame, dict[str, dict[str, Any]]]:  # fmt: skip
+    """(the rows left, the records they may see): matches outside the scope are dropped and their
+    rows refused with one answer that reveals nothing of the record."""
+    ok = allowed(kind, ctx)
+    mine: dict[str, dict[str, Any]] = {}
+    foreign: list[str] = []
+    for key, rec in existing.items():
+        if UNIT_PATH not in rec:
+            raise KeyError(
+                f"{kind.name}.existing must give each record its {UNIT_PATH!r} (see ingest/kinds.py)"
+            )
+        if ok(rec[UNIT_PATH]):
+            mine[key] = rec
+        else:
+            foreign.append(key)
+    if not foreign:
+        return valid, mine
+    hit = valid[KEY].is_in(foreign)
+    column = next((header_of[k] for k in kind.natural_key if k in header_of), "")
+    problems.add_rows(valid.filter(hit)[ROW].to_list(), column, RECORD_OUT_OF_SCOPE, ERROR, RECORD_MESSAGE)
+    return valid.filter(~hit), mine
+
+
+__all__ = ["RECORD_OUT_OF_SCOPE", "TARGET_OUT_OF_SCOPE", "refuse_foreign_records", "refuse_foreign_targets"]
