@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "edudx.core.middleware.LeanPathMiddleware",  # LEAN_PATH_PREFIXES skip the rest
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "edudx.core.middleware.LanguageMiddleware",
@@ -236,12 +238,57 @@ EDUDX_ID_SEARCH_RATES = env.list("EDUDX_ID_SEARCH_RATES", default=["100/h", "300
 RATELIMIT_USE_CACHE = "shared"
 RATELIMIT_IP_META_KEY = "edudx.accounts.network.client_ip"
 
+# --- Content-Security-Policy (django-csp 4) on every page: scripts from our origin or carrying
+# the response's nonce (`nonce="{{ request.csp_nonce }}"`), never inline handlers (onclick=…:
+# web/static/web/behaviours.js binds data-* attributes instead). Style attributes stay allowed
+# (style-src-attr): server-computed widths of progress bars; a style attribute runs nothing and
+# reads nothing. <style> elements need the nonce. Bootstrap draws a few icons as data: images.
+# The xAPI lean paths get the stricter EDUDX_LEAN_CSP (JSON only) from LeanPathMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        # No frame-ancestors: X-Frame-Options (DENY, lifted by the LTI views the LMS frames) rules.
+    },
+}
+EDUDX_LEAN_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
 # --- API
 NINJA_PAGINATION_PER_PAGE = 50
 
 # --- edudx
 EDUDX_PAGE_SIZE = env.int("EDUDX_PAGE_SIZE", default=50)
 EDUDX_API_MAX_LIMIT = 500
+
+# --- Places and limits the apps read (each was a getattr default in the code; same values).
+# Analytics warehouse (edudx/core/warehouse.py): where the Parquet parts go; on PostgreSQL rows
+# stored in the last WAREHOUSE_SETTLE_SECONDS wait for the next export (edudx/lrs/README.md).
+WAREHOUSE_DIR = Path(env.str("EDUDX_WAREHOUSE_DIR", default=str(VAR_DIR / "warehouse")))
+WAREHOUSE_SETTLE_SECONDS = env.int("EDUDX_WAREHOUSE_SETTLE_SECONDS", default=10)
+# Imports (edudx/ingest/README.md): working files, chunk size, which files go to the worker or
+# take the bulk-load path, and what a file may hold.
+INGEST_WORK_DIR = Path(env.str("EDUDX_INGEST_WORK_DIR", default=str(VAR_DIR / "ingest")))
+INGEST_CHUNK_ROWS = env.int("EDUDX_INGEST_CHUNK_ROWS", default=50_000)
+INGEST_BACKGROUND_BYTES = env.int("EDUDX_INGEST_BACKGROUND_BYTES", default=2 * 1024 * 1024)
+INGEST_BULK_LOAD_BYTES = env.int("EDUDX_INGEST_BULK_LOAD_BYTES", default=4 * 1024 * 1024)
+INGEST_BULK_LOAD_SHARE = env.float("EDUDX_INGEST_BULK_LOAD_SHARE", default=0.5)
+INGEST_MAX_COLUMNS = env.int("EDUDX_INGEST_MAX_COLUMNS", default=500)
+INGEST_MAX_ZIP_ENTRIES = env.int("EDUDX_INGEST_MAX_ZIP_ENTRIES", default=2000)
+INGEST_MAX_UNCOMPRESSED_BYTES = env.int("EDUDX_INGEST_MAX_UNCOMPRESSED_BYTES", default=1024 * 1024 * 1024)
+INGEST_MAX_COMPRESSION_RATIO = env.int("EDUDX_INGEST_MAX_COMPRESSION_RATIO", default=200)
+# Library (edudx/library/README.md): how far an archive may expand; the OAI-PMH repository's identity.
+LIBRARY_MAX_UNCOMPRESSED_MB = env.int("EDUDX_LIBRARY_MAX_UNCOMPRESSED_MB", default=1024)
+LIBRARY_OAI_REPOSITORY_ID = env.str("EDUDX_LIBRARY_OAI_REPOSITORY_ID", default="edudx.hcm.edu.vn")
+LIBRARY_OAI_ADMIN_EMAIL = env.str("EDUDX_LIBRARY_OAI_ADMIN_EMAIL", default="hoclieu@example.edu.vn")
 
 LOGGING = {
     "version": 1,

@@ -56,7 +56,8 @@ class LeanPathMiddleware:
     the scope, messages, htmx, login throttling and the language cookie do nothing for them
     but cost about a quarter of a one-statement POST. Placed right after SecurityMiddleware,
     so these responses keep its headers (nosniff, referrer and opener policy, HSTS, the SSL
-    redirect); X-Frame-Options is set here as XFrameOptionsMiddleware would. A browser
+    redirect); X-Frame-Options is set here as XFrameOptionsMiddleware would, and a fixed
+    Content-Security-Policy (settings.EDUDX_LEAN_CSP: nothing may load). A browser
     session can never authenticate such a request — which is also what lets the xAPI
     answer cross-origin requests (CORS) safely. Every other path goes down the full stack.
     """
@@ -68,6 +69,8 @@ class LeanPathMiddleware:
         self.prefixes = tuple(settings.LEAN_PATH_PREFIXES)
         self.language = settings.LANGUAGE_CODE
         self.frame_options = getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()
+        # JSON only: a fixed policy that lets nothing load (CSPMiddleware sits after us).
+        self.csp = getattr(settings, "EDUDX_LEAN_CSP", "")
         # Import the URL configuration (every app's views) while the process starts, not
         # in its first request: a fresh server worker would otherwise spend its first
         # seconds of serving on imports.
@@ -92,6 +95,8 @@ class LeanPathMiddleware:
             response = response.render()
         if not getattr(response, "xframe_options_exempt", False):
             response.headers.setdefault("X-Frame-Options", self.frame_options)
+        if self.csp:
+            response.headers.setdefault("Content-Security-Policy", self.csp)
         if not response.streaming and "Content-Length" not in response.headers:
             response.headers["Content-Length"] = str(len(response.content))
         return response

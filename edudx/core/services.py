@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models
@@ -11,6 +11,8 @@ from django.db import IntegrityError, models
 from . import history
 from .actor import Actor
 from .errors import Conflict, FieldError, ValidationFailed
+
+M = TypeVar("M", bound=models.Model)
 
 
 def full_clean_or_raise(obj: models.Model, *, exclude: Iterable[str] | None = None) -> None:
@@ -33,9 +35,7 @@ def full_clean_or_raise(obj: models.Model, *, exclude: Iterable[str] | None = No
         raise ValidationFailed(details=details) from exc
 
 
-def create_with_history(
-    *, actor: Actor, obj: models.Model, fields: Iterable[str], operation: str
-) -> models.Model:
+def create_with_history(*, actor: Actor, obj: M, fields: Iterable[str], operation: str) -> M:
     full_clean_or_raise(obj)
     try:
         obj.save(force_insert=True)

@@ -3,6 +3,7 @@ through the registry's selectors; this app only adds their verification status."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -91,6 +92,12 @@ def verifications_for(*, kind: str, people: list[Any]) -> dict[int, Verification
     """Status rows of people already read through a scoped selector."""
     rows = Verification.objects.filter(kind=kind, person_id__in=[p.pk for p in people])
     return {v.person_id: v for v in rows}
+
+
+def verifications_of(*, scope: Scope, kind: str, ids: Iterable[int]) -> dict[int, Verification]:
+    """Status rows of the given people, by person id; people outside the scope are left out."""
+    people = people_queryset(scope=scope, kind=kind).filter(pk__in=list(ids)).values("pk")
+    return {v.person_id: v for v in Verification.objects.filter(kind=kind, person_id__in=people)}
 
 
 def problem_page(

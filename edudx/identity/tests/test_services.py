@@ -135,6 +135,18 @@ def test_problem_page_lists_mismatches_in_scope_with_their_rows(city, city_regis
     assert {p.pk for p in page.items} == {city.students[1].pk, city.students[2].pk}
 
 
+def test_verifications_of_leaves_out_people_outside_the_scope(city, city_registry):
+    services.people_verify(
+        actor=city.actor_of(Role.DEPT_ADMIN), kind="student", ids=[s.pk for s in city.students]
+    )
+    ids = [s.pk for s in city.students]
+    city_wide = selectors.verifications_of(scope=city.scope_of(Role.DEPT_ADMIN), kind="student", ids=ids)
+    assert set(city_wide) == set(ids)
+    school = selectors.verifications_of(scope=city.scope_of(Role.SCHOOL_ADMIN), kind="student", ids=ids)
+    assert set(school) == {s.pk for s in city.students[:3]}
+    assert school[city.students[1].pk].differing_fields == ["full_name"]
+
+
 def test_a_run_for_a_school_checks_its_pupils_and_reports_progress(
     city, city_registry, django_capture_on_commit_callbacks
 ):
