@@ -262,6 +262,19 @@ CONTENT_SECURITY_POLICY = {
 }
 EDUDX_LEAN_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
+# --- E-mail (password reset). Development prints messages on the console; production sends
+# through the SMTP server the environment names (config/settings/production.py).
+EMAIL_BACKEND = env.str("EDUDX_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EDUDX_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EDUDX_EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EDUDX_EMAIL_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EDUDX_EMAIL_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EDUDX_EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env.int("EDUDX_EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("EDUDX_EMAIL_FROM", default="edudx <no-reply@localhost>")
+PASSWORD_RESET_TIMEOUT = env.int("EDUDX_PASSWORD_RESET_SECONDS", default=3 * 3600)
+EDUDX_PASSWORD_RESET_RATES = env.list("EDUDX_PASSWORD_RESET_RATES", default=["5/h"])  # per client address
+
 # --- API
 NINJA_PAGINATION_PER_PAGE = 50
 
