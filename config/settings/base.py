@@ -282,6 +282,27 @@ NINJA_PAGINATION_PER_PAGE = 50
 EDUDX_PAGE_SIZE = env.int("EDUDX_PAGE_SIZE", default=50)
 EDUDX_API_MAX_LIMIT = 500
 
+# --- Places and limits the apps read (each was a getattr default in the code; same values).
+# Analytics warehouse (edudx/core/warehouse.py): where the Parquet parts go; on PostgreSQL rows
+# stored in the last WAREHOUSE_SETTLE_SECONDS wait for the next export (edudx/lrs/README.md).
+WAREHOUSE_DIR = Path(env.str("EDUDX_WAREHOUSE_DIR", default=str(VAR_DIR / "warehouse")))
+WAREHOUSE_SETTLE_SECONDS = env.int("EDUDX_WAREHOUSE_SETTLE_SECONDS", default=10)
+# Imports (edudx/ingest/README.md): working files, chunk size, which files go to the worker or
+# take the bulk-load path, and what a file may hold.
+INGEST_WORK_DIR = Path(env.str("EDUDX_INGEST_WORK_DIR", default=str(VAR_DIR / "ingest")))
+INGEST_CHUNK_ROWS = env.int("EDUDX_INGEST_CHUNK_ROWS", default=50_000)
+INGEST_BACKGROUND_BYTES = env.int("EDUDX_INGEST_BACKGROUND_BYTES", default=2 * 1024 * 1024)
+INGEST_BULK_LOAD_BYTES = env.int("EDUDX_INGEST_BULK_LOAD_BYTES", default=4 * 1024 * 1024)
+INGEST_BULK_LOAD_SHARE = env.float("EDUDX_INGEST_BULK_LOAD_SHARE", default=0.5)
+INGEST_MAX_COLUMNS = env.int("EDUDX_INGEST_MAX_COLUMNS", default=500)
+INGEST_MAX_ZIP_ENTRIES = env.int("EDUDX_INGEST_MAX_ZIP_ENTRIES", default=2000)
+INGEST_MAX_UNCOMPRESSED_BYTES = env.int("EDUDX_INGEST_MAX_UNCOMPRESSED_BYTES", default=1024 * 1024 * 1024)
+INGEST_MAX_COMPRESSION_RATIO = env.int("EDUDX_INGEST_MAX_COMPRESSION_RATIO", default=200)
+# Library (edudx/library/README.md): how far an archive may expand; the OAI-PMH repository's identity.
+LIBRARY_MAX_UNCOMPRESSED_MB = env.int("EDUDX_LIBRARY_MAX_UNCOMPRESSED_MB", default=1024)
+LIBRARY_OAI_REPOSITORY_ID = env.str("EDUDX_LIBRARY_OAI_REPOSITORY_ID", default="edudx.hcm.edu.vn")
+LIBRARY_OAI_ADMIN_EMAIL = env.str("EDUDX_LIBRARY_OAI_ADMIN_EMAIL", default="hoclieu@example.edu.vn")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

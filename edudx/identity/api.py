@@ -68,7 +68,7 @@ def counts(request, params: Query[VerificationCountsQuery]):
 def verify(request, body: VerifyIn):
     actor = Actor.from_request(request, via=Via.API)
     summary = services.people_verify(actor=actor, kind=body.kind, ids=body.ids)
-    rows = {v.person_id: v for v in Verification.objects.filter(kind=body.kind, person_id__in=body.ids)}
+    rows = selectors.verifications_of(scope=request.scope, kind=body.kind, ids=body.ids)
     return VerifyOut(
         **summary.as_dict(), results=[_status(body.kind, i, rows.get(i)) for i in sorted(set(body.ids))]
     )

@@ -1,0 +1,75 @@
+"""Gate: no module under edudx/ grows past 400 lines unless it is listed here with a reason.
+
+The conventions turn a file into a package when it passes ~400 lines, split by subject
+(../shared/docs/conventions.md, "Layout"). Migrations, tests and locale files are not counted.
+A listed module that has come back under the limit (or is gone) must leave the list.
+
+Run: .venv/bin/python scripts/checks/module_size.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT = 400
+
+# Modules over the limit today -> why, and what splitting them waits for.
+ALLOWLIST: dict[str, str] = {
+    "edudx/registry/imports.py": "four import kinds (schools, classes, students, staff); imports/ by kind pending #19",
+    "edudx/monitoring/services.py": "four subjects (frameworks, campaigns, assessments, review); split pending #19",
+    "edudx/registry/demo/city.py": "demo city generator (tables and builders); demo code, split pending #19",
+    "edudx/registry/services/bulk.py": "bulk writer for big imports (SQLite and PostgreSQL paths); split pending #19",
+    "edudx/lrs/xapi/store.py": "the statement store (write, query, void under one writer lock); split pending #19",
+    "edudx/infrastructure/views.py": "rooms, devices, connections, licences, readiness; views/ by subject pending #19",
+    "edudx/lrs/xapi/validate.py": "xAPI statement validator following the spec's sections; split pending #19",
+    "edudx/library/views.py": "resources, collections, review, LTI pages; views/ by subject pending #19",
+    "edudx/monitoring/selectors.py": "reads for frameworks, campaigns and dashboards; split with services pending #19",
+    "edudx/library/services.py": "resources, versions, workflow, collections, ratings; split pending #19",
+    "edudx/library/demo.py": "demo library (catalogue tables and builders); demo code, split pending #19",
+    "edudx/ingest/engine/read.py": "reader stage for xlsx/xls/ods/csv; one module per format pending #19",
+    "edudx/library/search.py": "search index, query parsing and ranking; split pending #19",
+}
+
+
+def counted(root: Path) -> dict[str, int]:
+    """Line count of each counted module under edudx/, by path relative to root."""
+    sizes: dict[str, int] = {}
+    for path in sorted((root / "edudx").rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        parts = set(path.relative_to(root).parts)
+        if parts & {"migrations", "tests", "locale"}:
+            continue
+        with path.open("rb") as f:
+            sizes[rel] = sum(1 for _ in f)
+    return sizes
+
+
+def check(root: Path = ROOT) -> list[str]:
+    sizes = counted(root)
+    problems = [
+        f"{rel}: {n} lines (limit {LIMIT}) — split it by subject into a package, "
+        f"or add it to ALLOWLIST in scripts/checks/module_size.py with the reason"
+        for rel, n in sizes.items()
+        if n > LIMIT and rel not in ALLOWLIST
+    ]
+    problems += [
+        f"{rel}: allowlisted but now {sizes[rel]} lines — delete its ALLOWLIST line"
+        if rel in sizes
+        else f"{rel}: allowlisted but gone — delete its ALLOWLIST line"
+        for rel in ALLOWLIST
+        if sizes.get(rel, 0) <= LIMIT
+    ]
+    return problems
+
+
+def main() -> int:
+    problems = check()
+    for p in problems:
+        print(p, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
