@@ -5,19 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from edudx.core.errors import DomainError
-
-
-def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's error on the form: field errors on their fields, the rest on top."""
-    placed = False
-    for d in exc.details:
-        field = d.field if d.field in form.fields else None
-        form.add_error(field, str(d.message))
-        placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
-
 
 class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)

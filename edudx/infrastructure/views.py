@@ -20,6 +20,7 @@ from edudx.core import history
 from edudx.core.actor import Actor
 from edudx.core.errors import PermissionDenied, ValidationFailed
 from edudx.core.exports import export_response, xlsx_response
+from edudx.core.forms import apply_domain_error
 from edudx.core.pagination import paginate
 from edudx.orgs import selectors as org_selectors
 from edudx.registry import selectors as registry
@@ -39,13 +40,6 @@ def _filter(model, params):
         return model.model_validate(data)
     except Exception:  # a hand-edited URL still shows the page, unfiltered
         return model()
-
-
-def _apply_errors(form, exc: ValidationFailed) -> None:
-    if not exc.details:
-        form.add_error(None, str(exc.message))
-    for d in exc.details:
-        form.add_error(d.field if d.field in form.fields else None, str(d.message))
 
 
 def _chart(rows, key, value):
@@ -356,7 +350,7 @@ def _device_form_page(request, *, school, device=None):
             messages.success(request, _("Saved."))
             return redirect("infrastructure:device_detail", device_id=device.pk)
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            apply_domain_error(form, exc)
     return render(
         request,
         "infrastructure/form.html",
@@ -395,7 +389,7 @@ def _simple_form_page(request, *, school, form_class, create, update, obj=None, 
             messages.success(request, _("Saved."))
             return redirect("infrastructure:school", school_id=school.pk)
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            apply_domain_error(form, exc)
     return render(
         request,
         "infrastructure/form.html",

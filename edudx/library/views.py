@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, NotFound
+from edudx.core.forms import apply_domain_error
 from edudx.core.pagination import paginate
 from edudx.core.rules.curriculum import Subject
 from edudx.registry import selectors as registry
@@ -58,14 +59,6 @@ def contributor_schools(scope):
     """Schools where the user may contribute (usually exactly one: their own)."""
     qs, _order = registry.school_list(scope=scope)
     return [s for s in qs[:200] if scope.can(perms.CONTRIBUTE, s.unit.path)]
-
-
-def _form_errors(form, exc: DomainError):
-    if exc.details:
-        for d in exc.details:
-            form.add_error(d.field if d.field in form.fields else None, d.message)
-    else:
-        form.add_error(None, exc.message)
 
 
 # ----- export
@@ -279,7 +272,7 @@ def resource_create(request):
                 upload=upload,
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, _("Saved as a draft. Submit it for review when it is ready."))
             return redirect("library:resource_detail", resource_id=r.pk)
@@ -303,7 +296,7 @@ def resource_edit(request, resource_id: int):
                 grades=form.cleaned_data["grades"],
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("library:resource_detail", resource_id=r.pk)
@@ -326,7 +319,7 @@ def version_add(request, resource_id: int):
                 note=form.cleaned_data["note"],
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, _("New version uploaded; earlier versions are kept."))
             return redirect("library:resource_detail", resource_id=r.pk)
@@ -480,7 +473,7 @@ def collection_create(request):
                     actor=Actor.from_request(request), school=schools[0], data=form.cleaned_data
                 )
             except DomainError as exc:
-                _form_errors(form, exc)
+                apply_domain_error(form, exc)
             else:
                 return redirect("library:collection_detail", collection_id=c.pk)
     return render(request, "library/collection_form.html", {"form": form})
@@ -497,7 +490,7 @@ def collection_edit(request, collection_id: int):
                 actor=Actor.from_request(request), collection=fresh, data=form.cleaned_data
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             return redirect("library:collection_detail", collection_id=c.pk)
     return render(request, "library/collection_form.html", {"form": form, "c": c})

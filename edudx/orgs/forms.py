@@ -5,16 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from edudx.core.errors import DomainError
-
-
-def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's error on the form: field errors on their fields, the rest on top."""
-    for d in exc.details:
-        form.add_error(d.field if d.field in form.fields else None, str(d.message))
-    if not exc.details:
-        form.add_error(None, str(exc.message))
-
 
 class RenameForm(forms.Form):
     name = forms.CharField(label=_("New name"), max_length=255)

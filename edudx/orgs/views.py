@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from edudx.core import history
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError
+from edudx.core.forms import apply_domain_error
 from edudx.core.scope import subtree_q
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import MoveForm, RenameForm, apply_domain_error
+from .forms import MoveForm, RenameForm
 
 
 def _move_form(request, unit, data=None) -> MoveForm:

@@ -1,5 +1,5 @@
 """HTML forms of the registry: shape and type only. Rules live in the services; their
-errors come back onto these forms through views.common.apply_domain_error."""
+errors come back onto these forms through core.forms.apply_domain_error."""
 
 from __future__ import annotations
 

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError
 from edudx.core.exports import export_response
+from edudx.core.forms import apply_domain_error
 
 from .. import permissions as perms
 from .. import selectors, services
 from ..filters import CLASS_SORTS, ClassFilter, StaffFilter
 from ..forms import ClassForm
 from .common import (
-    apply_domain_error,
     history_rows,
     list_page,
     parse_filter,

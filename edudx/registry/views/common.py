@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from edudx.core import history
-from edudx.core.errors import DomainError, NotFound
+from edudx.core.errors import NotFound
 from edudx.core.models import HistoryEntry
 from edudx.core.pagination import paginate
 from edudx.core.rules.dates import format_vn
@@ -195,18 +195,3 @@ def single_pk(qs) -> int | None:
     """The one choice when there is exactly one (a principal's own school), else None."""
     pks = list(qs.values_list("pk", flat=True)[:2])
     return pks[0] if len(pks) == 1 else None
-
-
-def apply_domain_error(form, exc: DomainError, *, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's field errors next to the fields; the rest on top of the form."""
-    placed = False
-    for detail in exc.details:
-        name = (aliases or {}).get(detail.field, detail.field)
-        if name and name in form.fields and not form.fields[name].disabled:
-            form.add_error(name, str(detail.message))
-            placed = True
-        else:
-            form.add_error(None, str(detail.message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError
 from edudx.core.exports import export_response
+from edudx.core.forms import apply_domain_error
 from edudx.core.rules.curriculum import Subject
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
 from edudx.core.rules.people import Position, StaffStatus
@@ -19,7 +20,6 @@ from .. import selectors, services
 from ..filters import STAFF_SORTS, StaffFilter
 from ..forms import StaffForm
 from .common import (
-    apply_domain_error,
     can_view_pii,
     history_rows,
     list_page,
