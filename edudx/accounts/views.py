@@ -3,16 +3,21 @@ user's API tokens. Thin: form → selector/service → render."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from edudx.core import history
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, NotFound
+from edudx.core.forms import apply_domain_error
 from edudx.core.forms import apply_domain_error
 from edudx.core.pagination import paginate
 from edudx.core.roles import GRANTABLE, Role
@@ -21,6 +26,7 @@ from edudx.orgs import selectors as org_selectors
 from . import permissions as perms
 from . import selectors, services
 from .forms import GrantForm, TokenForm, UserCreateForm
+from .throttle import RateLimited
 
 
 def _grant_form(request, data=None) -> GrantForm:
@@ -189,3 +195,34 @@ def token_revoke(request, token_id: int):
     services.token_revoke(actor=Actor.from_request(request), token=token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:token_list")
+
+
+RESET_LIMITED = gettext_lazy(
+    "Too many password reset requests from this address. Please wait %(minutes)s minute(s) and try again."
+)
+_password_reset_view = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset_form.html",
+    email_template_name="accounts/password_reset_email.txt",
+    subject_template_name="accounts/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+
+
+def password_reset(request):
+    """Django's reset form, with the requests of one client address counted
+    (EDUDX_PASSWORD_RESET_RATES): the form mails whoever holds an address, so it must not
+    become a way to flood an inbox. The answer never says whether the address is known."""
+    if request.method == "POST":
+        from django_ratelimit.core import get_usage
+
+        from .network import client_ip
+
+        for rate in settings.EDUDX_PASSWORD_RESET_RATES:
+            usage = get_usage(request, group="password-reset", key=lambda _g, r: client_ip(r), rate=rate,
+                              increment=True)  # fmt: skip
+            if usage is not None and usage["should_limit"]:
+                error = RateLimited(max(usage["time_left"], 1), RESET_LIMITED)
+                response = render(request, "web/error.html", {"error": error}, status=429)
+                response["Retry-After"] = str(error.retry_after)
+                return response
+    return _password_reset_view(request)
