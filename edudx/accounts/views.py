@@ -18,7 +18,6 @@ from edudx.core import history
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, NotFound
 from edudx.core.forms import apply_domain_error
-from edudx.core.forms import apply_domain_error
 from edudx.core.pagination import paginate
 from edudx.core.roles import GRANTABLE, Role
 from edudx.orgs import selectors as org_selectors
