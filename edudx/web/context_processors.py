@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.urls import NoReverseMatch, reverse
 
 from edudx.core import navigation as nav_registry
@@ -7,7 +9,7 @@ def navigation(request):
     scope = getattr(request, "scope", None)
     if scope is None or not getattr(request.user, "is_authenticated", False):
         return {"nav_sections": []}
-    visible = []
+    visible: list[dict[str, Any]] = []
     for item in nav_registry.items():
         if item.permission and not scope.has_perm(item.permission):
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -28,7 +30,7 @@ def _context(request, a: Assessment):
     can_edit = scope.can(perms.ASSESS, a.unit_path) and a.is_editable_by_school
     can_review = scope.can(perms.REVIEW, a.unit_path)
     sugg = selectors.suggestions(a, entries)
-    groups = []
+    groups: list[dict[str, Any]] = []
     for e in entries:
         if not groups or groups[-1]["group"].pk != e.criterion.group_id:
             groups.append({"group": e.criterion.group, "entries": []})

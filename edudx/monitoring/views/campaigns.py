@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -274,7 +276,7 @@ def review_queue(request):
 def school_profile(request, school_id: int):
     request.scope.require_any(perms.VIEW)
     data = selectors.school_profile(scope=request.scope, school_id=school_id)
-    chart = {"years": [], "series": {}}
+    chart: dict[str, Any] = {"years": [], "series": {}}
     for a in data["assessments"]:
         chart["years"].append(a.campaign.school_year)
         for r in a.results.all():
