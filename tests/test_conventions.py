@@ -42,12 +42,18 @@ def test_manager_reads_of_personal_models_are_found_however_the_model_is_named(p
         from edudx.registry import models as registry_models
         from edudx.registry.models import School, Student as Pupil
 
-        def view(request):
+        Model = Pupil
+
+        def view(request, school):
             Pupil.objects.all()
             registry_models.Enrolment._default_manager.count()
             get_user_model().objects.first()
             apps.get_model("identity", "Verification").objects.all()
             School.objects.all()  # not personal data
+            Model.objects.count()
+            getattr(registry_models.Staff, "objects").all()
+            school.students.filter(status="dang_hoc")
+            school.classes.all()  # not personal data
         """
     )
     found = personal_data.violations_in(Path("views.py"), source)
@@ -56,6 +62,9 @@ def test_manager_reads_of_personal_models_are_found_however_the_model_is_named(p
         ("Enrolment", "Enrolment._default_manager"),
         ("User", "User.objects"),
         ("Verification", "get_model('Verification')"),
+        ("Student", "Student.objects"),
+        ("Staff", "getattr(Staff, 'objects')"),
+        ("Student", ".students.filter() (Student rows)"),
     ]
 
 

@@ -40,6 +40,21 @@ PERSONAL_MODELS = {
     "HistoryEntry",
 }
 MANAGERS = {"objects", "_default_manager", "_base_manager"}
+# Reverse relations that reach those models from another row (`school.students.all()`), by
+# related_name, and the queryset methods that read through them.
+RELATED_MANAGERS = {
+    "students": "Student",
+    "staff": "Staff",
+    "enrolments": "Enrolment",
+    "assignments": "TeachingAssignment",
+    "memberships": "Membership",
+    "role_memberships": "Membership",
+}
+READS = {
+    "all", "filter", "exclude", "get", "first", "last", "count", "exists", "values", "values_list",
+    "order_by", "select_related", "prefetch_related", "annotate", "aggregate", "only", "defer",
+    "in_bulk", "iterator",
+}  # fmt: skip
 
 # Existing violations, "path:Model" -> why it is still there (each one is to be cleared).
 ALLOWLIST: dict[str, str] = {}
@@ -72,18 +87,44 @@ def _model_name(node: ast.expr, aliases: dict[str, str]) -> str | None:
 def violations_in(path: Path, source: str) -> list[tuple[int, str, str]]:
     """(line, model, what) for each manager access on a personal-data model in `source`."""
     tree = ast.parse(source, filename=str(path))
-    aliases: dict[str, str] = {}  # local name -> imported class name (`import Student as S`)
+    aliases: dict[str, str] = {}  # local name -> class name (`import Student as S`, `M = Student`)
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 if alias.asname:
                     aliases[alias.asname] = alias.name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            model = (
+                _model_name(node.value, aliases) if isinstance(node.value, ast.Name | ast.Attribute) else None
+            )
+            if model in PERSONAL_MODELS:
+                aliases[node.targets[0].id] = model
     found: list[tuple[int, str, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr in MANAGERS:
             model = _model_name(node.value, aliases)
             if model in PERSONAL_MODELS:
                 found.append((node.lineno, model, f"{model}.{node.attr}"))
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr in READS
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr in RELATED_MANAGERS
+        ):
+            model = RELATED_MANAGERS[node.value.attr]
+            found.append((node.lineno, model, f".{node.value.attr}.{node.attr}() ({model} rows)"))
+        elif (  # getattr(Student, "objects")
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "getattr"
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value in MANAGERS
+        ):
+            model = _model_name(node.args[0], aliases)
+            if model in PERSONAL_MODELS:
+                found.append((node.lineno, model, f"getattr({model}, {node.args[1].value!r})"))
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -95,7 +136,7 @@ def violations_in(path: Path, source: str) -> list[tuple[int, str, str]]:
                     model = next((m for m in PERSONAL_MODELS if m.lower() == model.lower()), None)
                     if model:
                         found.append((node.lineno, model, f"get_model({arg.value!r})"))
-    return found
+    return sorted(found)
 
 
 def check(root: Path = ROOT) -> list[str]:
