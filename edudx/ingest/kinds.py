@@ -29,6 +29,12 @@ INTEGER = "integer"
 # `locate()` gives, for every row, the path of the unit the row writes into.
 UNIT_PATH = "__unit_path"
 TARGET_PATH = "__target_path"
+# A record `existing()` gives under a row's key not because the row identifies it but because
+# the row would take one of its unique values (e.g. a matched pupil's new personal ID that
+# another pupil holds): {"id", UNIT_PATH, CLAIMED: column key} and nothing else. The engine
+# refuses the row: record_out_of_scope if that record is outside the scope (the same answer
+# as a match), value_taken otherwise.
+CLAIMED = "__claimed"
 
 
 @dataclass(frozen=True)

@@ -306,16 +306,33 @@ def existing_students(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str
         return {}
     out: dict[str, dict[str, Any]] = {}
     matched: list[tuple[str, dict, int]] = []
+    new_pid: dict[str, str] = {}  # row key -> the personal ID the row gives a pupil matched by code
     for key, code, pid, year_id in frame.select(KEY, "student_code", "personal_id", "year_id").iter_rows():
         rec = by_code.get(code) if code else None
         if rec is None and pid:
             rec = by_pid.get(pid)
         if rec is not None:
             matched.append((key, rec, year_id))
+            if pid and rec["personal_id"] != pid:
+                new_pid[key] = pid
+    # A matched pupil's new personal ID that another pupil holds (the unique index would fail
+    # the commit): that pupil is claimed (K.CLAIMED), one lookup for the chunk's such rows.
+    _, owners = bulk.student_bulk_lookup(codes=[], pids=list(set(new_pid.values()))) if new_pid else ({}, {})
+    claims = {key: owners[pid] for key, pid in new_pid.items() if pid in owners}
     classes = bulk.active_classes(student_ids=[r["id"] for _, r, _ in matched])
-    paths = school_paths(ctx, list({r["school_id"] for _, r, _ in matched}))
+    paths = school_paths(
+        ctx, list({r["school_id"] for _, r, _ in matched} | {r["school_id"] for r in claims.values()})
+    )
     inv = {v: k for k, v in bulk.STUDENT_MAP.items()}
     for key, rec, year_id in matched:
+        if key in claims:
+            owner = claims[key]
+            out[key] = {
+                "id": owner["id"],
+                K.UNIT_PATH: paths.get(owner["school_id"]),
+                K.CLAIMED: "personal_id",
+            }
+            continue
         cur = {inv.get(f, f): v for f, v in rec.items()}
         cur["class_name"] = classes.get((rec["id"], year_id))
         cur[K.UNIT_PATH] = paths.get(rec["school_id"])
@@ -465,7 +482,10 @@ def existing_staff(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, A
     out = {}
     for key, code, pid in frame.select(KEY, "staff_code", "personal_id").iter_rows():
         rec = (by_code.get(code) if code else None) or (by_pid.get(pid) if pid else None)
-        if rec:
+        owner = by_pid.get(pid) if pid else None
+        if rec and owner and owner["id"] != rec["id"]:  # the row's personal ID is another's
+            out[key] = {"id": owner["id"], K.UNIT_PATH: owner["school__unit__path"], K.CLAIMED: "personal_id"}
+        elif rec:
             cur = {inv.get(f, f): v for f, v in rec.items() if f != "school__unit__path"}
             cur[K.UNIT_PATH] = rec["school__unit__path"]
             out[key] = cur

@@ -65,14 +65,17 @@ def validate_chunk(
 ) -> pl.DataFrame:  # fmt: skip
     frame, sink = normalise_frame(kind, raw, hmap, problems, normaliser)
     frame = V.required_values(frame, sink, kind)
-    frame = S.refuse_foreign_targets(frame, sink, kind, ctx)
+    frame, refused = S.refuse_foreign_targets(frame, sink, kind, ctx)
     if resolve and kind.resolve is not None:
         frame = kind.resolve(frame, sink, ctx)
     for rule in kind.rules:
         frame = rule(frame, sink, ctx)
     frame = V.natural_key(frame, kind)
     frame = V.missing_key(frame, sink, kind)
-    return dups.check(frame, sink, kind)
+    frame = dups.check(frame, sink, kind)
+    if refused is not None:  # rejected and counted, nothing else: their row numbers only
+        frame = pl.concat([frame, refused.select(ROW, ERR)], how="diagonal")
+    return frame
 
 
 def _values_equal(a: Any, b: Any) -> bool:

@@ -21,13 +21,15 @@ from django.utils.translation import gettext_lazy as _
 
 from edudx.core.rules import ERROR
 
-from ..kinds import TARGET_PATH, UNIT_PATH, Context, Kind
+from ..kinds import CLAIMED, TARGET_PATH, UNIT_PATH, Context, Kind
 from .read import ROW
 from .validate import KEY
 
 TARGET_OUT_OF_SCOPE = "school_out_of_scope"
 RECORD_OUT_OF_SCOPE = "record_out_of_scope"
 TARGET_MESSAGE = _("You may not import data of this school (outside your scope).")
+VALUE_TAKEN = "value_taken"
+TAKEN_MESSAGE = _("This value already belongs to another record.")
 RECORD_MESSAGE = _(
     "This identifier cannot be used in your import: it is not available to you. "
     "A record of another school changes school by a transfer, not by an import."
@@ -52,8 +54,13 @@ def allowed(kind: Kind, ctx: Context) -> Any:
     return ok
 
 
-def refuse_foreign_targets(frame: pl.DataFrame, sink: Any, kind: Kind, ctx: Context) -> pl.DataFrame:
-    """Add TARGET_PATH (from the kind's `locate`) and refuse the rows writing outside the scope."""
+def refuse_foreign_targets(
+    frame: pl.DataFrame, sink: Any, kind: Kind, ctx: Context
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """(rows to check further, rows refused): TARGET_PATH added from the kind's `locate`, and
+    the rows writing outside the scope refused and set aside — no later step (the kind's
+    lookups of classes, rooms…, its rules, the match) runs on them, so no answer about them
+    can depend on what another school holds. The caller puts them back, rejected, at the end."""
     paths = kind.locate(frame, ctx)
     if len(paths) != frame.height:
         raise ValueError(f"{kind.name}.locate returned {len(paths)} paths for {frame.height} rows")
@@ -61,15 +68,10 @@ def refuse_foreign_targets(frame: pl.DataFrame, sink: Any, kind: Kind, ctx: Cont
     ok = allowed(kind, ctx)
     outside = [p for p in frame[TARGET_PATH].drop_nulls().unique().to_list() if not ok(p)]
     if not outside:
-        return frame
-    return sink.flag(
-        frame,
-        pl.col(TARGET_PATH).is_in(outside),
-        kind.locate_column,
-        TARGET_OUT_OF_SCOPE,
-        ERROR,
-        TARGET_MESSAGE,
-    )
+        return frame, None
+    hit = pl.col(TARGET_PATH).is_in(outside)
+    frame = sink.flag(frame, hit, kind.locate_column, TARGET_OUT_OF_SCOPE, ERROR, TARGET_MESSAGE)
+    return frame.filter(~hit), frame.filter(hit)
 
 
 def refuse_foreign_records(
@@ -77,25 +79,41 @@ def refuse_foreign_records(
     header_of: dict[str, str],
 ) -> tuple[pl.DataFrame, dict[str, dict[str, Any]]]:  # fmt: skip
     """(the rows left, the records they may see): matches outside the scope are dropped and their
-    rows refused with one answer that reveals nothing of the record."""
+    rows refused with one answer that reveals nothing of the record; rows that would take a
+    unique value of another record (CLAIMED) are refused too."""
     ok = allowed(kind, ctx)
     mine: dict[str, dict[str, Any]] = {}
     foreign: list[str] = []
+    taken: dict[str, list[str]] = {}  # column key -> row keys
     for key, rec in existing.items():
         if UNIT_PATH not in rec:
             raise KeyError(
                 f"{kind.name}.existing must give each record its {UNIT_PATH!r} (see ingest/kinds.py)"
             )
-        if ok(rec[UNIT_PATH]):
-            mine[key] = rec
-        else:
+        if not ok(rec[UNIT_PATH]):
             foreign.append(key)
-    if not foreign:
+        elif CLAIMED in rec:
+            taken.setdefault(rec[CLAIMED], []).append(key)
+        else:
+            mine[key] = rec
+    if not foreign and not taken:
         return valid, mine
-    hit = valid[KEY].is_in(foreign)
-    column = next((header_of[k] for k in kind.natural_key if k in header_of), "")
-    problems.add_rows(valid.filter(hit)[ROW].to_list(), column, RECORD_OUT_OF_SCOPE, ERROR, RECORD_MESSAGE)
-    return valid.filter(~hit), mine
+    keys = valid[KEY]
+    refused = pl.Series([False] * valid.height)
+    if foreign:
+        hit = keys.is_in(foreign)
+        column = next((header_of[k] for k in kind.natural_key if k in header_of), "")
+        problems.add_rows(
+            valid.filter(hit)[ROW].to_list(), column, RECORD_OUT_OF_SCOPE, ERROR, RECORD_MESSAGE
+        )
+        refused = refused | hit
+    for col, row_keys in taken.items():
+        hit = keys.is_in(row_keys)
+        problems.add_rows(
+            valid.filter(hit)[ROW].to_list(), header_of.get(col, col), VALUE_TAKEN, ERROR, TAKEN_MESSAGE
+        )
+        refused = refused | hit
+    return valid.filter(~refused), mine
 
 
 __all__ = ["RECORD_OUT_OF_SCOPE", "TARGET_OUT_OF_SCOPE", "refuse_foreign_records", "refuse_foreign_targets"]

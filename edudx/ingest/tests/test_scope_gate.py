@@ -120,3 +120,55 @@ def test_a_kind_whose_records_lack_their_unit_fails_loudly(city, tmp_path):
     )
     with pytest.raises(KeyError, match="__unit_path"):
         pipeline.process(kind=kind, path=path, actor=_principal(city))
+
+
+def test_a_matched_pupil_given_a_foreign_pupils_personal_id_gets_the_same_answer(city, tmp_path):
+    """The unique index would have failed the commit (and named the clash): refused in the check."""
+    mine, foreign = city.students[0], _foreign(city)
+    a1 = city.schools[0].moet_code
+    by_code = write_csv(
+        tmp_path / "a.csv", [student_row(school=a1, code=foreign.moet_code, pid="", name="Học Sinh Lạ")]
+    )
+    claim = write_csv(tmp_path / "b.csv", [student_row(school=a1, code=mine.moet_code, pid=foreign.personal_id,
+                                                       name=mine.full_name)])  # fmt: skip
+    answer = [p.as_dict() for p in _check(city, by_code).problems.items if p.severity == "error"]
+    out = _check(city, claim, write=True, mode=pipeline.PARTIAL)
+    assert [p.as_dict() for p in out.problems.items if p.severity == "error"] == answer
+    assert out.counts["rejected"] == 1 and out.diffs == []
+    mine.refresh_from_db()
+    assert mine.personal_id != foreign.personal_id
+
+
+def test_a_matched_pupil_given_another_pupils_personal_id_in_scope_is_refused_not_a_failed_commit(
+    city, tmp_path
+):
+    first, second = city.students[0], city.students[2]  # both boys
+    a1 = city.schools[0].moet_code
+    path = write_csv(tmp_path / "hs.csv", [
+        student_row(school=a1, code=first.moet_code, pid=second.personal_id, name=first.full_name),
+        student_row(school=a1, code="7990000001", pid="079214900001"),
+    ])  # fmt: skip
+    out = _check(city, path, write=True, mode=pipeline.PARTIAL)
+    assert out.written
+    assert [(p.row, p.code) for p in out.problems.items if p.severity == "error"] == [(2, "value_taken")]
+    assert Student.objects.filter(moet_code="7990000001").exists()
+
+
+def test_a_row_aimed_at_another_school_is_answered_without_looking_into_it(city, tmp_path):
+    """Rows of an out-of-scope school are set aside before the kind's lookups: whether B1 has
+    the room named changes nothing in the answer (no room_not_found oracle)."""
+    from edudx.core.actor import Actor
+    from edudx.infrastructure import services as infra
+
+    b1 = city.schools[2]
+    infra.room_create(actor=Actor.system(), school=b1, data={"code": "BX1", "name": "Phòng B1"})
+    answers = []
+    for room in ("BX1", "ZZ9"):
+        path = tmp_path / f"tb-{room}.csv"
+        path.write_text(
+            f"Mã trường,Loại thiết bị,Mã phòng\r\n{b1.moet_code},Máy chiếu,{room}\r\n", encoding="utf-8"
+        )
+        out = pipeline.process(kind=K.get("devices"), path=path, actor=_principal(city))
+        answers.append([(p.row, p.column, p.code) for p in out.problems.items])
+        assert out.counts["rejected"] == 1
+    assert answers[0] == answers[1] == [(2, "Mã trường", "school_out_of_scope")]
