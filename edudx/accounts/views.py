@@ -225,3 +225,16 @@ def password_reset(request):
                 response["Retry-After"] = str(error.retry_after)
                 return response
     return _password_reset_view(request)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view; a link that is not (or no longer) valid answers 404 with our page saying
+    so — there is no such reset, and the status tells scripts and the route matrix as much."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def render_to_response(self, context, **response_kwargs):
+        if not context.get("validlink"):
+            response_kwargs["status"] = 404
+        return super().render_to_response(context, **response_kwargs)

@@ -3,10 +3,21 @@ a user who holds a role only at B1, that membership, and that user's API token."
 
 from __future__ import annotations
 
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
 from edudx.accounts import services
 from edudx.core.actor import Actor
 
 USER_MARKER = "mx_teacher_only_at_b1"
+# Password reset by e-mail is for people who cannot log in: open by design. The link's
+# kwargs are not ids: the matrix gets the B1 user's uidb64 with a token that is not valid.
+PUBLIC_ROUTES = {
+    "accounts:password_reset": "the forgotten-password form: for people who cannot log in",
+    "accounts:password_reset_done": "the page after the form: says nothing about any account",
+    "accounts:password_reset_confirm": "the link from the e-mail: the token is the credential",
+    "accounts:password_reset_complete": "the page after a reset: says nothing about any account",
+}
 TOKEN_MARKER = "mx-token-of-b1-teacher"
 
 
@@ -19,4 +30,6 @@ def providers(city) -> dict[str, tuple[int, str]]:
         "user_id": (user.pk, USER_MARKER),
         "membership_id": (membership.pk, USER_MARKER),
         "token_id": (token.pk, TOKEN_MARKER),
+        "uidb64": (urlsafe_base64_encode(force_bytes(user.pk)), ""),
+        "token": ("not-a-valid-token", ""),
     }
