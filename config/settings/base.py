@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "edudx.accounts.middleware.ScopeMiddleware",
     "edudx.accounts.middleware.SearchThrottleMiddleware",  # EDUDX_SEARCH_RATES below
     "django.contrib.messages.middleware.MessageMiddleware",
+    "edudx.core.uploads.UploadLimitMiddleware",  # oversized uploads refused before CSRF and views
     "edudx.core.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -207,8 +208,28 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Uploads (edudx.core.uploads): a file bigger than FILE_UPLOAD_MAX_MEMORY_SIZE streams to a
+# temporary file in 64 KiB chunks; LimitedUploadHandler, first, counts the bytes as they arrive
+# and stops the upload past the limit of its URL prefix (EDUDX_UPLOAD_LIMITS, else
+# EDUDX_UPLOAD_MAX_BYTES); UploadLimitMiddleware refuses a Content-Length over the limit
+# before reading anything. DATA_UPLOAD_MAX_MEMORY_SIZE bounds the other fields of a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("EDUDX_UPLOAD_MAX_MEMORY", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "edudx.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+EDUDX_UPLOAD_MAX_BYTES = env.int("EDUDX_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+INGEST_MAX_FILE_BYTES = env.int("EDUDX_INGEST_MAX_FILE_BYTES", default=1024 * 1024 * 1024)
+INGEST_MAX_ROWS = env.int("EDUDX_INGEST_MAX_ROWS", default=3_000_000)
+LIBRARY_MAX_UPLOAD_BYTES = env.int("EDUDX_LIBRARY_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+EDUDX_UPLOAD_LIMITS = {
+    "/ingest/": INGEST_MAX_FILE_BYTES,
+    "/api/v1/ingest/": INGEST_MAX_FILE_BYTES,
+    "/library/": LIBRARY_MAX_UPLOAD_BYTES,
+    "/api/v1/library/": LIBRARY_MAX_UPLOAD_BYTES,
+}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- Background jobs: Django's Tasks API (django-tasks backport) with the database backend.

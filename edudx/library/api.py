@@ -94,7 +94,7 @@ def resource_create(request, data: Form[ResourceIn], file: UploadedFile | None =
     request.scope.require_any(perms.CONTRIBUTE)
     school = _school_for(request, data.school_id)
     payload = data.model_dump(exclude={"grades", "school_id"})
-    upload = (file.name, file.read()) if file is not None else None
+    upload = (file.name or "file", file) if file is not None else None  # streamed, never read whole
     r = services.resource_create(
         actor=_actor(request), school=school, data=payload, grades=data.grades, upload=upload
     )
@@ -118,7 +118,9 @@ def version_list(request, resource_id: int):
 @router.post("/resources/{resource_id}/versions", response={201: VersionOut})
 def version_add(request, resource_id: int, file: File[UploadedFile], note: Form[str] = ""):
     r = selectors.resource_get(scope=request.scope, pk=resource_id)
-    v = services.version_add(actor=_actor(request), resource=r, name=file.name, data=file.read(), note=note)
+    v = services.version_add(
+        actor=_actor(request), resource=r, name=file.name or "file", data=file, note=note
+    )
     return Status(201, v)
 
 

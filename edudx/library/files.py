@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import subprocess  # noqa: S404 - pdftoppm, fixed arguments, no shell
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import IO
 
 import filetype
 from django.conf import settings
@@ -135,10 +137,21 @@ def check_archive(zf: zipfile.ZipFile) -> list[str]:
     return names
 
 
-def _zip_kind(data: bytes) -> str:
+Source = bytes | IO[bytes]
+
+
+def stream(src: Source) -> IO[bytes]:
+    """A readable, seekable stream at its start: the bytes given, or the (uploaded) file itself —
+    uploads are read from their temporary file, never loaded whole."""
+    fh = io.BytesIO(src) if isinstance(src, bytes | bytearray) else src
+    fh.seek(0)
+    return fh
+
+
+def _zip_kind(fh: IO[bytes]) -> str:
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+        zf = zipfile.ZipFile(stream(fh))
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise _reject("unsupported_type", _("The archive is damaged.")) from exc
     with zf:
         names = set(check_archive(zf))
@@ -171,18 +184,23 @@ class Inspected:
     sha256: str
 
 
-def inspect(data: bytes) -> Inspected:
-    """Identify `data` by content and apply the size limit of its kind, or raise."""
-    if not data:
+def inspect(src: Source) -> Inspected:
+    """Identify the file by content and apply the size limit of its kind, or raise. Reads the
+    head, the zip directory and, to hash it, the file in 1 MiB blocks — never all of it at once."""
+    fh = stream(src)
+    size = fh.seek(0, io.SEEK_END)
+    if not size:
         raise _reject("empty_file", _("The file is empty."))
-    guess = filetype.guess(data)
+    fh.seek(0)
+    head = fh.read(8192)
+    guess = filetype.guess(head)
     code = None
-    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         # Every zip-based kind (and filetype's guesses for them) is decided by the layout inside.
-        code = _zip_kind(data)
+        code = _zip_kind(fh)
     elif guess is not None:
         code = _SNIFFED.get(guess.mime)
-    elif _looks_like_svg(data):
+    elif _looks_like_svg(head):
         code = "svg"
     if code is None:
         raise _reject(
@@ -190,24 +208,30 @@ def inspect(data: bytes) -> Inspected:
             _("This kind of file is not accepted (HTML pages and programs never are)."),
         )
     kind = KINDS[code]
-    if len(data) > kind.max_mb * MB:
+    if size > kind.max_mb * MB:
         raise _reject(
             "file_too_large",
             _("The file is larger than %(mb)s MB, the limit for this kind.") % {"mb": kind.max_mb},
         )
-    return Inspected(kind, len(data), hashlib.sha256(data).hexdigest())
+    digest = hashlib.sha256()
+    fh.seek(0)
+    for block in iter(lambda: fh.read(MB), b""):
+        digest.update(block)
+    fh.seek(0)
+    return Inspected(kind, size, digest.hexdigest())
 
 
 # ----- text extraction (for search and the preview of office documents)
 MAX_TEXT = 200_000
 
 
-def extract_text(kind: str, data: bytes) -> str:
+def extract_text(kind: str, src: Source) -> str:
+    data = stream(src)
     try:
         if kind == "pdf":
             from pypdf import PdfReader
 
-            reader = PdfReader(io.BytesIO(data))
+            reader = PdfReader(data)
             parts = []
             for page in reader.pages[:200]:
                 parts.append(page.extract_text() or "")
@@ -217,7 +241,7 @@ def extract_text(kind: str, data: bytes) -> str:
         if kind == "docx":
             import docx
 
-            doc = docx.Document(io.BytesIO(data))
+            doc = docx.Document(data)
             parts = [p.text for p in doc.paragraphs]
             for table in doc.tables:
                 for row in table.rows:
@@ -226,7 +250,7 @@ def extract_text(kind: str, data: bytes) -> str:
         if kind == "pptx":
             from pptx import Presentation
 
-            prs = Presentation(io.BytesIO(data))
+            prs = Presentation(data)
             parts = []
             for n, slide in enumerate(prs.slides, 1):
                 parts.append(f"— {n} —")
@@ -237,7 +261,7 @@ def extract_text(kind: str, data: bytes) -> str:
         if kind == "xlsx":
             import openpyxl
 
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            wb = openpyxl.load_workbook(data, read_only=True, data_only=True)
             parts = []
             for ws in wb.worksheets[:10]:
                 for row in ws.iter_rows(max_row=500, values_only=True):
@@ -252,25 +276,26 @@ def extract_text(kind: str, data: bytes) -> str:
 THUMB = (320, 320)
 
 
-def thumbnail(kind: str, data: bytes) -> bytes | None:
+def thumbnail(kind: str, src: Source) -> bytes | None:
     """A PNG thumbnail for raster images and the first page of a PDF; None otherwise."""
     from PIL import Image
 
+    data = stream(src)
     try:
         if kind in ("png", "jpg", "gif", "webp"):
             Image.MAX_IMAGE_PIXELS = 60_000_000
-            img = Image.open(io.BytesIO(data))
+            img = Image.open(data)
             img.thumbnail(THUMB)
             out = io.BytesIO()
             img.convert("RGB").save(out, "PNG")
             return out.getvalue()
         if kind == "pdf":
             with tempfile.TemporaryDirectory() as tmp:
-                src = f"{tmp}/in.pdf"
-                with open(src, "wb") as fh:
-                    fh.write(data)
+                pdf = f"{tmp}/in.pdf"
+                with open(pdf, "wb") as fh:
+                    shutil.copyfileobj(data, fh, MB)
                 subprocess.run(  # noqa: S603
-                    ["/usr/bin/pdftoppm", "-png", "-f", "1", "-l", "1", "-scale-to", "320", src, f"{tmp}/p"],
+                    ["/usr/bin/pdftoppm", "-png", "-f", "1", "-l", "1", "-scale-to", "320", pdf, f"{tmp}/p"],
                     check=True,
                     timeout=20,
                     capture_output=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -90,7 +90,10 @@ def _check(data: dict[str, Any], *, has_file: bool, grades: list[int] | None) ->
     errors.raise_if_any()
 
 
-def _new_version(*, actor: Actor, resource: Resource, name: str, data: bytes, note: str) -> ResourceVersion:
+def _new_version(
+    *, actor: Actor, resource: Resource, name: str, data: files.Source, note: str
+) -> ResourceVersion:
+    """`data`: the bytes, or the uploaded file itself (read from its temporary file in blocks)."""
     info = files.inspect(data)
     last = resource.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = ResourceVersion(
@@ -106,7 +109,7 @@ def _new_version(*, actor: Actor, resource: Resource, name: str, data: bytes, no
         note=note[:300],
         created_by=actor.user,
     )
-    version.file.save(f"v{version.number}{info.kind.extension}", ContentFile(data), save=False)
+    version.file.save(f"v{version.number}{info.kind.extension}", File(files.stream(data)), save=False)
     thumb = files.thumbnail(info.kind.code, data)
     if thumb:
         version.thumbnail.save("thumb.png", ContentFile(thumb), save=False)
@@ -129,7 +132,7 @@ def resource_create(
     school,
     data: dict[str, Any],
     grades: list[int],
-    upload: tuple[str, bytes] | None = None,
+    upload: tuple[str, files.Source] | None = None,
 ) -> Resource:
     actor.scope.require(perms.CONTRIBUTE, school.unit.path)
     data = {k: v for k, v in data.items() if k in EDITABLE}
@@ -188,7 +191,7 @@ def resource_update(
 
 @transaction.atomic
 def version_add(
-    *, actor: Actor, resource: Resource, name: str, data: bytes, note: str = ""
+    *, actor: Actor, resource: Resource, name: str, data: files.Source, note: str = ""
 ) -> ResourceVersion:
     """A new file for the resource; every earlier version is kept. A published resource goes
     back through review (the new file has not been reviewed)."""

@@ -261,7 +261,7 @@ def resource_create(request):
         upload = None
         if form.cleaned_data.get("file"):
             fh = form.cleaned_data["file"]
-            upload = (fh.name, fh.read())
+            upload = (fh.name, fh)  # the uploaded file itself: never read whole into memory
         data = {k: form.cleaned_data[k] for k in ResourceForm.Meta.fields}
         try:
             r = services.resource_create(
@@ -315,7 +315,7 @@ def version_add(request, resource_id: int):
                 actor=Actor.from_request(request),
                 resource=r,
                 name=fh.name,
-                data=fh.read(),
+                data=fh,
                 note=form.cleaned_data["note"],
             )
         except DomainError as exc:
