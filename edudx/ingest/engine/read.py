@@ -11,10 +11,10 @@ import codecs
 import csv
 import datetime as dt
 import io
-import itertools
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,40 +108,117 @@ def read_csv(path: Path, *, chunk_rows: int) -> Table:
         raise FileRejected("too_many_columns", _("The file has too many columns."))
     n = len(headers)
     names = [f"c{i}" for i in range(n)]
-    lf = pl.scan_csv(
-        src,
-        has_header=False,
-        skip_rows=1,
-        separator=sep,
-        infer_schema=False,
-        new_columns=names,
-        schema_overrides=dict.fromkeys(names, pl.String),
-        truncate_ragged_lines=True,
-        encoding="utf8-lossy",
-        quote_char='"',
-    ).with_row_index(ROW, offset=2)
+    body_start = len(first)
+    max_rows = limit("INGEST_MAX_ROWS", 3_000_000)
+    _refuse_too_many_rows(src, body_start, max_rows, parse=lambda block: _parse_block(block, sep, names))
 
     def chunks() -> Iterator[pl.DataFrame]:
-        max_rows = limit("INGEST_MAX_ROWS", 3_000_000)
-        seen = 0
-        try:
-            batches = iter(lf.collect_batches(chunk_size=chunk_rows))
-            first = next(batches, None)
-        except pl.exceptions.NoDataError:
-            return
-        if first is None:
-            return
-        for batch in itertools.chain([first], batches):
-            if batch.height == 0:
-                continue
-            seen += batch.height
-            if seen > max_rows:
-                raise FileRejected("too_many_rows", _("The file has too many rows."))
-            # Empty fields arrive as null; surrounding spaces are left to the normalisers, whose
-            # fast paths are anchored patterns (a padded value simply takes the slow path).
-            yield batch.with_columns(pl.col(ROW).cast(pl.Int64))
+        row = 2
+        for block in _csv_blocks(src, body_start):
+            frame = _parse_block(block, sep, names)
+            for offset in range(0, frame.height, chunk_rows):
+                part = frame.slice(offset, chunk_rows)
+                # Empty fields arrive as null; surrounding spaces are left to the normalisers,
+                # whose fast paths are anchored patterns (a padded value takes the slow path).
+                yield part.with_row_index(ROW, offset=row).with_columns(pl.col(ROW).cast(pl.Int64))
+                row += part.height
 
     return Table(headers=headers, chunks=chunks(), encoding=encoding, cleanup=cleanup)
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+# Polars would memory-map the file (its pages count in the process's memory, a 1 GB file
+# as 1 GB): the body is handed to it instead in blocks of about this size, cut after a line
+# that ends outside quotes.
+CSV_BLOCK_BYTES = 16 << 20
+CSV_MAX_RECORD_BYTES = 256 << 20  # a quoted field this long is a quote never closed
+
+
+def _csv_blocks(path: Path, start: int, size: int | None = None) -> Iterator[bytes]:
+    """The file from `start` in blocks that end at a record's end: after a newline preceded by
+    an even number of quote characters since the start (a doubled quote counts twice, so the
+    parity holds), so no quoted field with a line break inside is cut in two."""
+    size = size or CSV_BLOCK_BYTES
+    pending = b""  # always starts outside quotes
+    with path.open("rb") as fh:
+        fh.seek(start)
+        for block in iter(lambda: fh.read(size), b""):
+            data = pending + block
+            cut = len(data)
+            parity = data.count(b'"') % 2
+            while True:
+                nl = data.rfind(b"\n", 0, cut)
+                if nl < 0:
+                    break
+                parity = (parity - data.count(b'"', nl + 1, cut)) % 2
+                if parity == 0:
+                    break
+                cut = nl
+            if nl < 0:  # no record ends in here yet
+                if len(data) > CSV_MAX_RECORD_BYTES:
+                    raise FileRejected(
+                        "csv_unclosed_quote",
+                        _("A quotation mark in the file is never closed; the rows after it cannot be read."),
+                    )
+                pending = data
+                continue
+            yield data[: nl + 1]
+            pending = data[nl + 1 :]
+    if pending.strip():
+        yield pending
+
+
+def _parse_block(block: bytes, sep: str, names: list[str]) -> pl.DataFrame:
+    try:
+        return pl.read_csv(
+            io.BytesIO(block),
+            has_header=False,
+            separator=sep,
+            schema=dict.fromkeys(names, pl.String),
+            missing_columns="insert",  # a short row (first in its block, too) ends with nulls
+            extra_columns="ignore",  # a long one is cut to the header's width
+            truncate_ragged_lines=True,
+            encoding="utf8-lossy",
+            quote_char='"',
+        )
+    except pl.exceptions.NoDataError:
+        return pl.DataFrame(schema=dict.fromkeys(names, pl.String))
+    except pl.exceptions.PolarsError as exc:
+        raise FileRejected("file_corrupt", _("The file cannot be read as CSV.")) from exc
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _refuse_too_many_rows(path: Path, start: int, max_rows: int, *, parse) -> None:
+    """Count the rows before the first chunk is checked, so a file over the row limit is refused
+    at once instead of after millions of rows went through the pipeline. Line ends are counted
+    in blocks (C speed); only a file that may be over the limit by that count — a quoted field
+    may hold a line break — is parsed to count its records exactly (one block at a time)."""
+    lines = quotes = 0
+    with path.open("rb") as fh:
+        fh.seek(start)
+        for block in iter(lambda: fh.read(CSV_BLOCK_BYTES), b""):
+            lines += block.count(b"\n")
+            quotes += block.count(b'"')
+    if lines <= max_rows:
+        return
+    # Without quotes every line is a record (a blank line too: it reads as an empty row).
+    rows = lines if not quotes else 0
+    for block in _csv_blocks(path, start) if quotes else ():
+        rows += parse(block).height
+        if rows > max_rows:
+            break
+    if rows > max_rows:
+        raise FileRejected(
+            "too_many_rows",
+            _("The file has more than %(max)s rows, the most that can be imported at once.")
+            % {"max": _count(max_rows)},
+        )
 
 
 # ----- XLSX / XLS / ODS
@@ -197,9 +274,27 @@ def read_workbook(path: Path, fmt: str, *, chunk_rows: int) -> Table:
                 % {"name": sheet_name},
             )
         )
-    sheet = wb.get_sheet_by_name(sheet_name)
     max_cols = limit("INGEST_MAX_COLUMNS", 500)
     max_rows = limit("INGEST_MAX_ROWS", 3_000_000)
+    sheet_index = [m.name for m in wb.sheets_metadata].index(sheet_name)
+    formulas: list[Problem] = []
+    if fmt == XLSX:
+        # calamine holds the whole sheet in memory once it is opened (a dense grid of cells):
+        # measure the sheet's XML as a stream first and refuse what would not fit.
+        try:
+            shape = _xlsx_scan(
+                path,
+                sheet_index=sheet_index,
+                stop_above=(max_rows + 1, limit("INGEST_MAX_WORKBOOK_CELLS", 2_000_000)),
+            )
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+            raise FileRejected("file_corrupt", _("The spreadsheet is damaged and cannot be opened.")) from exc
+        formulas = shape.formulas
+        _refuse_shape(shape, max_rows=max_rows, max_cols=max_cols)
+    try:
+        sheet = wb.get_sheet_by_name(sheet_name)
+    except Exception as exc:  # calamine's XmlError, ZipError…: a part that does not parse
+        raise FileRejected("file_corrupt", _("The spreadsheet is damaged and cannot be opened.")) from exc
     if sheet.width > max_cols * 4 or sheet.total_width > 16384:
         raise FileRejected("too_many_columns", _("The file has too many columns."))
     if sheet.height > max_rows + 1:
@@ -216,9 +311,8 @@ def read_workbook(path: Path, fmt: str, *, chunk_rows: int) -> Table:
                 % {"range": f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"},
             )
         )
-    sheet_index = [m.name for m in wb.sheets_metadata].index(sheet_name)
     if fmt == XLSX:
-        notes.extend(_xlsx_formulas(path, sheet_index=sheet_index))
+        notes.extend(formulas)
     elif fmt == XLS:
         notes.extend(_xls_formulas(path, sheet_index=sheet_index))
     elif fmt == ODS:
@@ -295,24 +389,140 @@ def _xlsx_sheet_part(zf: zipfile.ZipFile, sheet_index: int) -> str:
         return f"xl/worksheets/sheet{sheet_index + 1}.xml"
 
 
-def _xlsx_formulas(path: Path, *, sheet_index: int, max_listed: int = 1000) -> list[Problem]:
-    """Formula cells: we read the value Excel cached; say so, cell by cell (streamed XML scan)."""
-    out: list[Problem] = []
+@dataclass
+class SheetShape:
+    """What a streamed scan of a worksheet's XML finds, before any reader holds the sheet."""
+
+    rows: int = 0  # <row> elements (rows holding something)
+    last_row: int = 0  # the highest row number
+    width: int = 0  # the highest column number of a cell
+    cells: int = 0  # <c> elements
+    formulas: list[Problem] = field(default_factory=list)
+
+    @property
+    def area(self) -> int:
+        """Cells of the grid a reader allocates: every row up to the last, every column up to
+        the widest (calamine's range is dense), or the cells themselves if more."""
+        return max(max(self.last_row, self.rows) * self.width, self.cells)
+
+
+_PREFIX = re.compile(rb"<(\w+:)?worksheet\b")
+_ANY_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})\d')
+
+
+@dataclass(frozen=True)
+class _Tags:
+    """The sheet's element names as literal bytes, with its namespace prefix if any: patterns
+    that start with a literal are searched for at C speed; a leading optional prefix is not."""
+
+    row: tuple[bytes, bytes]
+    cell: tuple[bytes, bytes]
+    row_number: re.Pattern[bytes]
+    cell_column: re.Pattern[bytes]
+    formula: bytes
+
+    @classmethod
+    def of(cls, prefix: bytes) -> _Tags:
+        row, c = b"<" + prefix + b"row", b"<" + prefix + b"c"
+        return cls(
+            row=(row + b" ", row + b">"),
+            cell=(c + b" ", c + b">"),
+            row_number=re.compile(re.escape(row) + rb'\s[^>]*?\br="(\d+)"'),
+            cell_column=re.compile(re.escape(c) + rb' r="([A-Z]{1,3})\d'),
+            formula=b"<" + prefix + b"f",
+        )
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _xlsx_blocks(fh) -> Iterator[bytes]:
+    """The part in blocks of about 1 MiB that end after a row (a cell never straddles two);
+    a block holds up to 64 MiB while waiting for the end of a row."""
+    tail = b""
+    for block in iter(lambda: fh.read(1 << 20), b""):
+        data = tail + block
+        cut = data.rfind(b"row>")
+        if cut < 0:
+            if len(data) < 64 << 20:
+                tail = data
+                continue
+            cut = max(data.rfind(b"<"), 1)
+        else:
+            cut += 4
+        yield data[:cut]
+        tail = data[cut:]
+    if tail:
+        yield tail
+
+
+def _xlsx_scan(
+    path: Path, *, sheet_index: int, max_listed: int = 1000, stop_above: tuple[int, int] | None = None
+) -> SheetShape:
+    """One streamed pass over the sheet's XML: its shape, and the formula cells (we read the
+    value Excel cached; say so, cell by cell). With `stop_above` (rows, cells), the pass ends
+    as soon as the sheet is known to hold more: a refusal needs no more than that."""
+    shape = SheetShape()
+    out = shape.formulas
     with zipfile.ZipFile(path) as zf:
         part = _xlsx_sheet_part(zf, sheet_index)
         if part not in zf.namelist():
-            return out
+            return shape
         with zf.open(part) as fh:
-            tail = b""
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                data = tail + block
-                last = 0
-                for m in _CELL_WITH_FORMULA.finditer(data):
-                    last = m.end()
-                    if len(out) < max_listed:
+            tags: _Tags | None = None
+            for data in _xlsx_blocks(fh):
+                if tags is None:
+                    m = _PREFIX.search(data)
+                    tags = _Tags.of((m.group(1) or b"") if m else b"")
+                rows = data.count(tags.row[0]) + data.count(tags.row[1])
+                cells = data.count(tags.cell[0]) + data.count(tags.cell[1])
+                shape.rows += rows
+                shape.cells += cells
+                numbers = tags.row_number.findall(data) if rows else []
+                if numbers:
+                    shape.last_row = max(shape.last_row, *map(int, numbers))
+                columns = tags.cell_column.findall(data)
+                if len(columns) < cells:  # a cell that names its column later, or not at all
+                    columns = _ANY_CELL_COLUMN.findall(data)
+                if columns:
+                    shape.width = max(shape.width, *map(_col_number, set(columns)))
+                if len(out) < max_listed and tags.formula in data:
+                    for m in _CELL_WITH_FORMULA.finditer(data):
                         out.append(_formula_note(int(m.group(2)), m.group(1).decode()))
-                tail = data[max(last, len(data) - 512) :]
-    return out
+                        if len(out) >= max_listed:
+                            break
+                if stop_above and (
+                    max(shape.last_row, shape.rows) > stop_above[0] or shape.area > stop_above[1]
+                ):
+                    break
+    return shape
+
+
+def _refuse_shape(shape: SheetShape, *, max_rows: int, max_cols: int) -> None:
+    rows = max(shape.last_row, shape.rows)
+    if rows > max_rows + 1:
+        raise FileRejected(
+            "too_many_rows",
+            _("The file has %(rows)s rows; at most %(max)s can be imported at once.")
+            % {"rows": _count(rows), "max": _count(max_rows)},
+        )
+    if shape.width > max_cols * 4:
+        raise FileRejected("too_many_columns", _("The file has too many columns."))
+    max_cells = limit("INGEST_MAX_WORKBOOK_CELLS", 2_000_000)
+    if shape.area > max_cells:
+        raise FileRejected(
+            "workbook_too_large",
+            _(
+                "The workbook is too large to read as a spreadsheet: more than %(max)s cells "
+                "(rows × columns). Save it as “CSV UTF-8” in Excel and import that file: CSV "
+                "files are read in batches, up to %(max_rows)s rows."
+            )
+            % {"max": _count(max_cells), "max_rows": _count(max_rows)},
+        )
 
 
 def notes_merged(notes: list[Problem]) -> list[Problem]:

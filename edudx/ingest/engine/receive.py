@@ -8,7 +8,9 @@ All of that is refused here, before any reader sees the bytes.
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,7 +133,7 @@ def inspect_zip(path: Path) -> str:
                 _("The file is a zip archive or a document that is not a spreadsheet."),
             )
         for info in infos:
-            if info.filename.endswith((".xml", ".rels")) and _declares_entities(zf, info):
+            if _parsed_as_xml(info) and _declares_entities(zf, info):
                 raise FileRejected(
                     "xml_entities",
                     _("The spreadsheet declares XML entities, which are not allowed."),
@@ -139,8 +141,32 @@ def inspect_zip(path: Path) -> str:
     return fmt
 
 
+# Parts no spreadsheet reader parses as XML: pictures and thumbnails (an SVG picture may carry
+# its own DOCTYPE, harmlessly). Every other part is read to its end: readers find their parts
+# through the package's relationships, whatever their names, and a DOCTYPE may follow any
+# amount of leading whitespace or comments.
+_NOT_PARSED = ("/media/", "Pictures/", "Thumbnails/", "docProps/thumbnail")
+_DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _parsed_as_xml(info: zipfile.ZipInfo) -> bool:
+    name = info.filename
+    return not info.is_dir() and not any(marker in name for marker in _NOT_PARSED)
+
+
 def _declares_entities(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    # A DOCTYPE can only come before the root element, so the head of each part is enough.
-    with zf.open(info) as fh:
-        head = fh.read(4096).upper()
-    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
+    """Whether the part declares a DOCTYPE or an entity anywhere, read as a stream in 1 MiB
+    blocks (the tail of each block is kept, so a declaration cut in two is still seen).
+    NUL bytes are dropped first, so a UTF-16 part is searched as well as a UTF-8 one."""
+    tail = b""
+    try:
+        with zf.open(info) as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                data = tail + block.replace(b"\x00", b"")
+                if _DECLARATION.search(data):
+                    return True
+                tail = data[-32:]
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        # A damaged or encrypted part: no reader could read it either.
+        raise FileRejected("file_corrupt", _("The spreadsheet is damaged and cannot be opened.")) from exc
+    return False
