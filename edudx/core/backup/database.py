@@ -118,6 +118,9 @@ def _run(args: list[str], env: dict[str, str]) -> None:
 def snapshot(alias: str, dest: Path) -> None:
     conn = connections[alias]
     if conn.vendor == "sqlite":
+        if conn.in_atomic_block:
+            # Our own open write transaction would hold the lock the copy waits for, forever.
+            raise BackupError(_("A backup cannot run inside a transaction."), code="backup_in_transaction")
         conn.ensure_connection()
         target = sqlite3.connect(dest)
         try:

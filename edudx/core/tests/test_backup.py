@@ -381,3 +381,48 @@ def test_a_second_restore_at_the_same_time_is_refused(db, places):
         with pytest.raises(backup.BackupError) as exc:
             backup.restore(path)
     assert exc.value.code == "backup_busy"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_that_fails_to_load_leaves_the_database_and_the_files_as_they_were(places):
+    from edudx.orgs import services as orgs
+
+    unit = orgs.unit_create(
+        actor=Actor.system(source="test"), code="SGD", name="Sở", kind="department", parent=None
+    )
+    add_media(places / "var" / "media")
+    (places / "var" / "secret_key").write_text("the old key")
+    members = {**minimal_members(), "media/new.txt": b"from the archive"}  # checksums right, database garbage
+    path = write_archive(places / "a.tar", members)
+
+    with pytest.raises(backup.BackupError) as exc:
+        backup.restore(path, force=True)
+    assert exc.value.code in ("backup_database_failed", "backup_tool_failed")
+    from edudx.orgs.models import OrgUnit
+
+    assert list(OrgUnit.objects.values_list("pk", "code")) == [(unit.pk, "SGD")]
+    assert not (places / "var" / "media" / "new.txt").exists()
+    assert (places / "var" / "media" / "library" / "1" / "v1.pdf").read_bytes() == MEDIA["library/1/v1.pdf"]
+    assert (places / "var" / "secret_key").read_text() == "the old key"
+    assert not [p.name for p in places.joinpath("var").iterdir() if p.name.startswith(".")]  # staging removed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_gzip_archive_goes_out_and_comes_back(places):
+    add_media(places / "var" / "media")
+    out = places / "b.tar.gz"
+    backup.backup(out)
+    assert out.read_bytes()[:2] == b"\x1f\x8b"
+    assert {f"media/{n}" for n in MEDIA} < set(members_of(out))
+    shutil.rmtree(places / "var" / "media")
+    backup.restore(out)
+    for name, data in MEDIA.items():
+        assert (places / "var" / "media" / name).read_bytes() == data
+
+
+@pytest.mark.sqlite_only
+def test_a_sqlite_backup_inside_a_transaction_is_refused_not_left_waiting(db, places):
+    with pytest.raises(backup.BackupError) as exc:
+        backup.backup(places / "c.tar")
+    assert exc.value.code == "backup_in_transaction"
+    assert not (places / "c.tar").exists() and not list(places.glob(".c.tar*"))
