@@ -312,7 +312,9 @@ def collection_list(*, scope: Scope, mine_only: bool = False, q: str = "") -> Qu
 
         # Collections are few per user; a plain scan over the titles is fine.
         key = fold(q)
-        ids = [c.pk for c in qs.only("id", "title") if key in fold(c.title)]
+        # values_list, not only(): the queryset follows owner and school with select_related,
+        # which cannot be combined with deferring those fields (FieldError on every search).
+        ids = [pk for pk, title in qs.values_list("id", "title") if key in fold(title)]
         qs = qs.filter(pk__in=ids)
     return qs.annotate(n_items=Count("items"))
 

@@ -88,3 +88,19 @@ def test_collections_and_cartridge_over_the_api(city, client_for):
     resp = c.get(f"{API}/collections/{col['id']}/cartridge")
     assert resp.status_code == 200 and resp.content[:2] == b"PK"
     assert client_for("school_admin").get(f"{API}/collections/{col['id']}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_collection_search_by_title_in_the_api_and_the_page(city, client_for):
+    """`q` on the collection list used to fail on every request (FieldError: only() over a
+    queryset that follows owner and school with select_related)."""
+    c = client_for("teacher")
+    for title in ("Ôn tập Đại số", "Hình học 9"):
+        c.post(f"{API}/collections", json.dumps({"title": title}), content_type="application/json")
+    resp = c.get(f"{API}/collections", {"q": "dai so"})
+    assert resp.status_code == 200
+    assert [col["title"] for col in resp.json()["items"]] == ["Ôn tập Đại số"]
+    page = c.get("/library/collections/", {"q": "dai so"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Ôn tập Đại số" in text and "Hình học 9" not in text
