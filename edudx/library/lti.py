@@ -18,6 +18,7 @@ from django.core import signing
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -25,16 +26,34 @@ from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.deployment import Deployment
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 
 from edudx.core.actor import Actor
+from edudx.core.errors import DomainError
 from edudx.core.scope import Scope
 
 from . import selectors, services
 from .filters import ResourceFilter
 from .models import LtiKey, LtiPlatform, State, Use
+
+
+class LtiLoginRefused(DomainError):
+    """An OIDC login edudx cannot take: an issuer or client that is not a registered platform,
+    or a request without the fields LTI 1.3 requires."""
+
+    status = 400
+    code = "lti_login_refused"
+    default_message = _(
+        "The LTI login was refused: the learning platform is not registered with edudx, "
+        "or its request is incomplete."
+    )
+
+
+def _refused(request) -> HttpResponse:
+    return render(request, "web/error.html", {"error": LtiLoginRefused()}, status=400)
+
 
 FILE_SALT = "library.lti.file"
 FILE_MAX_AGE = 3600
@@ -128,8 +147,10 @@ def login(request):
     try:
         oidc = DjangoOIDCLogin(request, ToolConf(), launch_data_storage=_storage())
         return oidc.redirect(target)
-    except LtiException as exc:
-        return HttpResponseBadRequest(f"LTI login failed: {exc}")
+    except (LtiException, OIDCException):
+        # pylti1p3 raises OIDCException (not an LtiException) for an unregistered issuer or
+        # client and for a login without iss/login_hint.
+        return _refused(request)
 
 
 def jwks(request):

@@ -177,3 +177,22 @@ def test_login_refuses_a_target_outside_the_tool(client, platform):
         {"iss": ISS, "login_hint": "u", "target_link_uri": "https://evil.example/", "client_id": CLIENT_ID},
     )
     assert resp.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"iss": "https://lms.unknown.example", "login_hint": "u", "client_id": CLIENT_ID},
+        {"iss": ISS, "login_hint": "u", "client_id": "another-client"},
+        {"login_hint": "u"},
+    ],
+    ids=["unregistered-issuer", "unregistered-client", "no-issuer"],
+)
+def test_login_from_an_unregistered_platform_is_a_clear_400_page(client, platform, fields):
+    for send in (client.post, client.get):
+        resp = send("/library/lti/login/", {**fields, "target_link_uri": LAUNCH_URL})
+        assert resp.status_code == 400
+        page = resp.content.decode()
+        assert 'data-testid="error-page"' in page
+        assert "lti_login_refused" in page
