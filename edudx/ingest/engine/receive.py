@@ -151,7 +151,10 @@ _DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 def _parsed_as_xml(info: zipfile.ZipInfo) -> bool:
     name = info.filename
-    return not info.is_dir() and not any(marker in name for marker in _NOT_PARSED)
+    if info.is_dir():
+        return False
+    # A part named like XML is read wherever it sits (relationships may point into media/).
+    return name.endswith((".xml", ".rels")) or not any(marker in name for marker in _NOT_PARSED)
 
 
 def _declares_entities(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:

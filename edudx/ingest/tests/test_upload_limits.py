@@ -100,7 +100,7 @@ def test_a_doctype_after_the_first_4_kb_is_refused_not_a_server_error(city, clie
 
 
 def test_a_declaration_split_across_two_blocks_is_still_seen(tmp_path):
-    from edudx.ingest.engine.receive import _declares_entities
+    from edudx.ingest.engine.receive import _declares_entities, _parsed_as_xml
 
     p = tmp_path / "split.zip"
     with zipfile.ZipFile(p, "w") as zf:
@@ -110,6 +110,22 @@ def test_a_declaration_split_across_two_blocks_is_still_seen(tmp_path):
     with zipfile.ZipFile(p) as zf:
         assert _declares_entities(zf, zf.getinfo("xl/styles.xml"))
         assert _declares_entities(zf, zf.getinfo("xl/utf16.xml"))
+        # A picture is never parsed (an SVG may carry its DOCTYPE); XML is, wherever it sits.
+        assert not _parsed_as_xml(zf.getinfo("xl/media/image1.svg"))
+    assert _parsed_as_xml(zipfile.ZipInfo("xl/media/sheet1.xml"))
+
+
+def test_a_sheet_calamine_cannot_parse_is_a_damaged_file_not_a_server_error(city, tmp_path):
+    src = _xlsx(tmp_path / "ok.xlsx", _rows(city, 2))
+    bad = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"<row r='x'><c r='A?'><v>1</c></row></sheetData>")
+            zout.writestr(info, data)
+    out = check(bad)
+    assert out.rejected_file and codes(out) == {"file_corrupt"}
 
 
 def test_a_workbook_too_big_to_hold_is_refused_before_it_is_loaded(city, tmp_path, settings, monkeypatch):
