@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,19 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
+    return value
+
+
+# Control characters (other than tab, LF, CR) are not allowed in an XLSX cell: openpyxl
+# refuses them (IllegalCharacterError), so a CSV that holds one could not get its marked copy.
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_value(value: Any) -> Any:
+    """A value as an XLSX cell may hold it: no formula start, control characters shown as \ufffd."""
+    value = safe(value)
+    if isinstance(value, str):
+        return _XLSX_ILLEGAL.sub("\ufffd", value)
     return value
 
 
@@ -50,14 +64,17 @@ def as_xlsx(
     red = PatternFill("solid", fgColor="FFC7CE")
     yellow = PatternFill("solid", fgColor="FFEB9C")
     if source is not None and fmt == "xlsx":
-        wb = load_workbook(source)
+        # From an open file, not the path: openpyxl refuses a path whose name does not end in
+        # .xlsx, and the stored copy of an upload (services.local_copy) may have none.
+        with source.open("rb") as fh:
+            wb = load_workbook(fh)
         ws = wb[sheet_title] if sheet_title in wb.sheetnames else wb.worksheets[0]
         _defuse(ws)
     else:
         wb = Workbook()
         ws = wb.active
         ws.title = "Dữ liệu"
-        ws.append([safe(h) for h in headers])
+        ws.append([xlsx_value(h) for h in headers])
         if source is not None:
             from .read import read
             from .receive import receive
@@ -69,7 +86,7 @@ def as_xlsx(
                         row_no = tup[0]
                         for i, v in enumerate(tup[1:], start=1):
                             if v is not None:
-                                ws.cell(row=row_no, column=i, value=safe(v))
+                                ws.cell(row=row_no, column=i, value=xlsx_value(v))
             finally:
                 table.close()
     col_of = {str(h).strip(): i + 1 for i, h in enumerate(headers) if h}
@@ -80,11 +97,12 @@ def as_xlsx(
     for (r, c), items in by_cell.items():
         cell = ws.cell(row=r, column=c)
         cell.fill = red if any(i["severity"] == "error" for i in items) else yellow
-        cell.comment = Comment("\n".join(f"[{i['code']}] {i['message']}" for i in items)[:2000], "edudx")
+        text = "\n".join(f"[{i['code']}] {i['message']}" for i in items)[:2000]
+        cell.comment = Comment(_XLSX_ILLEGAL.sub("\ufffd", text), "edudx")
     listing = wb.create_sheet("Lỗi")
     listing.append(list(COLUMNS))
     for p in problems:
-        listing.append([safe(p[c]) for c in COLUMNS])
+        listing.append([xlsx_value(p[c]) for c in COLUMNS])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

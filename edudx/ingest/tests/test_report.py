@@ -14,7 +14,7 @@ from edudx.ingest import services
 from edudx.ingest.engine import report
 from edudx.ingest.template import build_template
 
-from .helpers import student_row, write_csv
+from .helpers import HEADERS, student_row, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +92,59 @@ def test_template_has_headers_example_dropdowns_and_explanations():
     assert any("Danh mục" in dv.formula1 for dv in ws.data_validations.dataValidation)
     guide = wb["Hướng dẫn"]
     assert guide.cell(row=1, column=1).value == "Cột" and guide.max_row == len(headers) + 1
+
+
+def _upload(client, name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from edudx.ingest.models import ImportRun
+
+    resp = client.post(
+        reverse("ingest:upload"),
+        {"kind": "students", "file": SimpleUploadedFile(name, data), "mode": "strict", "language": "vi"},
+    )
+    assert resp.status_code == 302
+    return ImportRun.objects.get()
+
+
+def test_marked_xlsx_of_a_csv_with_control_characters_is_built_from_its_rows(city, client_for, tmp_path):
+    """Control characters are legal in a CSV but not in an XLSX cell: the marked copy shows
+    them as U+FFFD instead of failing (openpyxl's IllegalCharacterError was a 500)."""
+    from django.urls import reverse
+
+    a1 = city.schools[0].moet_code
+    rows = [
+        student_row(school=a1, code="7990000001", pid="079214900001", dob="99/99/2014"),
+        student_row(school=a1, code="7990000002", pid="079214900002", name="Ab\x01c\x0b", gender="@x"),
+    ]
+    path = write_csv(tmp_path / "hs.csv", rows, headers=[*HEADERS[:-1], "Điện\x02thoại"])
+    c = client_for("school_admin")
+    run = _upload(c, "hs.csv", path.read_bytes())
+    resp = c.get(reverse("ingest:report_xlsx", kwargs={"run_id": run.pk}))
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(resp.content))
+    ws = wb.worksheets[0]
+    assert ws.cell(row=1, column=10).value == "Điện\ufffdthoại"
+    assert ws.cell(row=3, column=5).value == "Ab\ufffdc\ufffd"
+    assert ws.cell(row=3, column=7).value == "'@x"
+    assert "date_invalid" in ws.cell(row=2, column=6).comment.text
+    assert any(r[2] == "gender_unknown" for r in wb["Lỗi"].iter_rows(values_only=True))
+
+
+def test_marked_xlsx_of_an_uploaded_xlsx_keeps_the_users_workbook(city, client_for):
+    """The stored copy of an upload has no .xlsx suffix; openpyxl must still open it."""
+    from django.urls import reverse
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(HEADERS)
+    wb.active.append(student_row(school=city.schools[0].moet_code, dob="99/99/2014"))
+    buf = io.BytesIO()
+    wb.save(buf)
+    c = client_for("school_admin")
+    run = _upload(c, "hs.xlsx", buf.getvalue())
+    resp = c.get(reverse("ingest:report_xlsx", kwargs={"run_id": run.pk}))
+    assert resp.status_code == 200
+    cell = load_workbook(io.BytesIO(resp.content)).worksheets[0].cell(row=2, column=6)
+    assert cell.value == "99/99/2014" and "date_invalid" in cell.comment.text
