@@ -240,8 +240,8 @@ def restore(archive: Path, *, force: bool = False, alias: str = DEFAULT_DB_ALIAS
 def _restore(archive: Path, *, alias: str, log: Callable[[str], None], var_dir: Path) -> RestoreResult:
     staging = _Staging(
         root=Path(tempfile.mkdtemp(dir=var_dir, prefix=".restore-")),
-        media=_sibling_dir(media_root(), "restore"),
-        warehouse=_sibling_dir(warehouse_root(), "restore"),
+        media=_sibling_dir(media_root().resolve(), "restore"),
+        warehouse=_sibling_dir(warehouse_root().resolve(), "restore"),
     )
     try:
         digests = _extract(archive, staging)
@@ -268,7 +268,10 @@ def _restore(archive: Path, *, alias: str, log: Callable[[str], None], var_dir: 
         log("database restored")
         # Past this point the database is the archive's; the renames below rarely fail.
         try:
-            for staged, target in ((staging.media, media_root()), (staging.warehouse, warehouse_root())):
+            # Resolved: a MEDIA_ROOT that is a symbolic link keeps its link; the directory it
+            # points to is the one swapped, from a staging directory on the same file system.
+            targets = (media_root().resolve(), warehouse_root().resolve())
+            for staged, target in zip((staging.media, staging.warehouse), targets, strict=True):
                 staged.chmod(0o755)
                 _swap_dir(staged, target)
             log("media and warehouse restored")

@@ -426,3 +426,20 @@ def test_a_sqlite_backup_inside_a_transaction_is_refused_not_left_waiting(db, pl
         backup.backup(places / "c.tar")
     assert exc.value.code == "backup_in_transaction"
     assert not (places / "c.tar").exists() and not list(places.glob(".c.tar*"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_media_root_that_is_a_link_stays_a_link(settings, places):
+    real = places / "big-disk" / "media"
+    real.mkdir(parents=True)
+    settings.MEDIA_ROOT = places / "var" / "media"
+    settings.MEDIA_ROOT.symlink_to(real)
+    add_media(settings.MEDIA_ROOT)
+    out = places / "m.tar"
+    backup.backup(out)
+    shutil.rmtree(real)
+    real.mkdir()
+    backup.restore(out)
+    assert settings.MEDIA_ROOT.is_symlink() and settings.MEDIA_ROOT.resolve() == real
+    for name, data in MEDIA.items():
+        assert (real / name).read_bytes() == data
