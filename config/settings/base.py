@@ -221,8 +221,12 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 EDUDX_UPLOAD_MAX_BYTES = env.int("EDUDX_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# How much of a refused body is read and thrown away so the client sees the 413 (core/uploads.py).
+EDUDX_UPLOAD_DRAIN_MAX_BYTES = env.int("EDUDX_UPLOAD_DRAIN_MAX_BYTES", default=4 * 1024 * 1024 * 1024)
 INGEST_MAX_FILE_BYTES = env.int("EDUDX_INGEST_MAX_FILE_BYTES", default=1024 * 1024 * 1024)
 INGEST_MAX_ROWS = env.int("EDUDX_INGEST_MAX_ROWS", default=3_000_000)
+# A workbook sheet's grid (last row × widest column) above this is refused before it is read.
+INGEST_MAX_WORKBOOK_CELLS = env.int("EDUDX_INGEST_MAX_WORKBOOK_CELLS", default=2_000_000)
 LIBRARY_MAX_UPLOAD_BYTES = env.int("EDUDX_LIBRARY_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
 EDUDX_UPLOAD_LIMITS = {
     "/ingest/": INGEST_MAX_FILE_BYTES,
