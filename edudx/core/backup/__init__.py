@@ -9,6 +9,7 @@ What the platform keeps, and what goes into the archive:
 | `WAREHOUSE_DIR` (`VAR_DIR/warehouse`) | the analytics warehouse's Parquet parts and manifests | `warehouse/…` |
 | `VAR_DIR/secret_key` or `EDUDX_SECRET_KEY` | the secret key (signed tokens, sessions, the LRS `more` links) | `secret_key` |
 | `VAR_DIR/static` | collected static files | no: `collectstatic` makes them again |
+| `VAR_DIR/backups` | archives `edudx backup` writes when given no `--output` | no |
 | `VAR_DIR/ingest` | per-run flag files (progress, cancel, liveness locks) | no: transient |
 | `VAR_DIR/cache` | the file cache shared by server processes (request counters) | no: transient |
 | `VAR_DIR/identity` | the local population-registry simulator's data and key | no: a stand-in for an outside system |

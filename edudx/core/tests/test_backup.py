@@ -449,3 +449,12 @@ def test_a_media_root_that_is_a_link_stays_a_link(settings, places):
     assert settings.MEDIA_ROOT.is_symlink() and settings.MEDIA_ROOT.resolve() == real
     for name, data in MEDIA.items():
         assert (real / name).read_bytes() == data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_output_the_archive_goes_to_a_private_folder_under_var(places):
+    call_command("backup", verbosity=0)
+    folder = places / "var" / "backups"
+    (archive,) = folder.glob("edudx-backup-*.tar")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert backup.MANIFEST in members_of(archive)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -25,12 +26,18 @@ class Command(BaseCommand):
             "--output",
             "-o",
             type=Path,
-            help="archive to write (default: edudx-backup-YYYYMMDD-HHMMSS.tar in the current directory); never overwritten",
+            help=(
+                "archive to write (default: VAR_DIR/backups/edudx-backup-YYYYMMDD-HHMMSS.tar, a directory "
+                "only its owner can enter); never overwritten"
+            ),
         )
 
     def handle(self, *args, output, **options):
         if output is None:
-            output = Path(f"edudx-backup-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.tar")  # noqa: DTZ005 - a local file name
+            # Not the current directory: run from a checkout, the archive would sit in the work tree.
+            folder = Path(settings.VAR_DIR) / "backups"
+            folder.mkdir(mode=0o700, exist_ok=True)
+            output = folder / f"edudx-backup-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.tar"  # noqa: DTZ005 - a local file name
         try:
             result = backup.backup(
                 output, log=lambda s: self.stdout.write(s) if options["verbosity"] > 1 else None
