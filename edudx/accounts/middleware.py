@@ -51,4 +51,7 @@ def _rate_limited_response(request, exc):
 
     if request.path_info.startswith("/api/"):
         return JsonResponse(exc.as_dict(), status=exc.status)
+    if request.headers.get("HX-Request"):
+        # A live search: the message in place of the results (behaviours.js lets htmx swap a 429).
+        return render(request, "accounts/_rate_limited.html", {"error": exc}, status=exc.status)
     return render(request, "web/error.html", {"error": exc}, status=exc.status)

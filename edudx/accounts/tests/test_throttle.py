@@ -51,8 +51,11 @@ def test_searches_past_the_limit_get_a_vietnamese_429_with_retry_after(city, cli
     html = limited.content.decode()
     assert "Bạn đã tìm kiếm quá nhiều lần" in html
     assert "rate_limited" in html
-    # The htmx live search is the same door.
-    assert c.get(STUDENTS, {"q": "an"}, HTTP_HX_REQUEST="true").status_code == 429
+    # The htmx live search is the same door; it gets the message alone, to show in place of
+    # the results.
+    live = c.get(STUDENTS, {"q": "an"}, HTTP_HX_REQUEST="true")
+    assert live.status_code == 429 and live["Retry-After"]
+    assert 'data-testid="rate-limited"' in live.content.decode() and "<html" not in live.content.decode()
     # Lists without a search are not counted, and another user has their own budget.
     assert c.get(STUDENTS).status_code == 200
     assert client_for(Role.WARD_OFFICER).get(STUDENTS, {"q": "nguyen"}).status_code == 200

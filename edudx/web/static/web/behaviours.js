@@ -5,8 +5,16 @@
 //   data-set-form-action   on a select: the chosen value becomes its form's action
 //   data-print             on a button: print the page
 //   data-confirm="…"       on a form: ask before submitting
+// and one htmx rule: a 429 (too many searches) is swapped in like a result — its body is the
+// message saying how long to wait — instead of being dropped as an error.
 (function () {
   "use strict";
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   document.addEventListener("change", function (event) {
     const el = event.target;
     if (!(el instanceof Element) || !el.form) return;
