@@ -64,6 +64,7 @@ class BackupResult:
     members: int
     size: int
     manifest: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 class _Writer:
@@ -185,4 +186,19 @@ def backup(
     finally:
         partial.unlink(missing_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
-    return BackupResult(output, len(w.members) + 1, output.stat().st_size, manifest)
+    return BackupResult(output, len(w.members) + 1, output.stat().st_size, manifest, _storage_warnings())
+
+
+def _storage_warnings() -> list[str]:
+    """Uploads kept by another storage backend (an object store) are not under MEDIA_ROOT."""
+    from django.core.files.storage import FileSystemStorage, storages
+
+    backend = storages["default"]
+    if isinstance(backend, FileSystemStorage):
+        return []
+    return [
+        str(
+            _("Uploaded files are kept by %(backend)s, not in MEDIA_ROOT: back them up with that service.")
+            % {"backend": type(backend).__name__}
+        )
+    ]

@@ -458,3 +458,17 @@ def test_without_output_the_archive_goes_to_a_private_folder_under_var(places):
     (archive,) = folder.glob("edudx-backup-*.tar")
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and stat.S_IMODE(archive.stat().st_mode) == 0o600
     assert backup.MANIFEST in members_of(archive)
+
+
+def test_uploads_kept_by_another_storage_backend_are_named_in_a_warning(places, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    (warning,) = backup.write._storage_warnings()
+    assert "InMemoryStorage" in warning
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    assert backup.write._storage_warnings() == []

@@ -45,6 +45,8 @@ class Command(BaseCommand):
         except backup.BackupError as exc:
             raise CommandError(f"{exc.code}: {exc.message}") from exc
         self.stdout.write(f"{result.path}: {result.members} members, {result.size:,} bytes")
+        for warning in result.warnings:
+            self.stderr.write(warning)
         self.stderr.write(
             _(
                 "Warning: this archive holds the secret key and the whole database, personal data "
