@@ -7,16 +7,21 @@ the limit. Redis or memcached would be the usual answer, but the platform runs o
 machine with no other service. The database cache would put a write on every search into
 the one SQLite writer queue that imports hold for minutes. Django's file cache is shared
 but its `add` and `incr` read then write, so two requests at once could both count as one;
-here both run under an exclusive lock (flock on a file beside the entries) — a few
-microseconds per counted request.
+here both run under an exclusive lock (flock on a file beside the entries).
+
+bench/shared_cache_counters.py, 2 cores at load 12-16: four threads counting at once lost
+70-71 % of 4,000 counts without the lock and none with it; a counted search costs 0.6-1.5 ms
+with the lock against 0.3-0.8 ms for the unlocked file write (noisy at that load).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 from pathlib import Path
 
 from django.core.cache.backends.filebased import FileBasedCache
-from filelock import FileLock
 
 
 class LockedFileBasedCache(FileBasedCache):
@@ -24,9 +29,18 @@ class LockedFileBasedCache(FileBasedCache):
         super().__init__(dir, params)
         self._lock_path = str(Path(self._dir) / ".counters.lock")
 
-    def _lock(self) -> FileLock:
+    @contextlib.contextmanager
+    def _lock(self):
+        # flock on a descriptor of our own: threads and processes exclude each other alike.
+        # (filelock's FileLock cost 3.0-3.8 ms a counted search; this adds little to the file
+        # write itself — bench/shared_cache_counters.py.)
         Path(self._dir).mkdir(parents=True, exist_ok=True)
-        return FileLock(self._lock_path, timeout=10)
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases its lock
 
     def add(self, key, value, timeout=None, version=None):
         with self._lock():
