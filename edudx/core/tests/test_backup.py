@@ -472,3 +472,19 @@ def test_uploads_kept_by_another_storage_backend_are_named_in_a_warning(places, 
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     }
     assert backup.write._storage_warnings() == []
+
+
+def test_a_secret_key_from_the_environment_is_left_alone_and_a_different_one_is_warned_about(
+    places, monkeypatch
+):
+    from edudx.core.backup.read import _restore_secret_key
+
+    monkeypatch.setenv("EDUDX_SECRET_KEY", "from the environment")
+    assert _restore_secret_key("from the environment") == []
+    (warning,) = _restore_secret_key("from the archive")
+    assert "EDUDX_SECRET_KEY" in warning
+    assert not (places / "var" / "secret_key").exists()
+    monkeypatch.delenv("EDUDX_SECRET_KEY")
+    assert _restore_secret_key("from the archive") == []
+    key = places / "var" / "secret_key"
+    assert key.read_text() == "from the archive" and stat.S_IMODE(key.stat().st_mode) == 0o600
