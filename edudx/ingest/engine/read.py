@@ -114,14 +114,25 @@ def read_csv(path: Path, *, chunk_rows: int) -> Table:
 
     def chunks() -> Iterator[pl.DataFrame]:
         row = 2
+        carry: pl.DataFrame | None = None  # the rows of a block that did not fill a chunk
+
+        def numbered(part: pl.DataFrame) -> pl.DataFrame:
+            # Empty fields arrive as null; surrounding spaces are left to the normalisers,
+            # whose fast paths are anchored patterns (a padded value takes the slow path).
+            return part.with_row_index(ROW, offset=row).with_columns(pl.col(ROW).cast(pl.Int64))
+
         for block in _csv_blocks(src, body_start):
             frame = _parse_block(block, sep, names)
-            for offset in range(0, frame.height, chunk_rows):
-                part = frame.slice(offset, chunk_rows)
-                # Empty fields arrive as null; surrounding spaces are left to the normalisers,
-                # whose fast paths are anchored patterns (a padded value takes the slow path).
-                yield part.with_row_index(ROW, offset=row).with_columns(pl.col(ROW).cast(pl.Int64))
-                row += part.height
+            if carry is not None:
+                frame, carry = pl.concat([carry, frame]), None
+            full = frame.height - frame.height % chunk_rows
+            for offset in range(0, full, chunk_rows):
+                yield numbered(frame.slice(offset, chunk_rows))
+                row += chunk_rows
+            if full < frame.height:
+                carry = frame.slice(full)
+        if carry is not None and carry.height:
+            yield numbered(carry)
 
     return Table(headers=headers, chunks=chunks(), encoding=encoding, cleanup=cleanup)
 
@@ -188,10 +199,6 @@ def _parse_block(block: bytes, sep: str, names: list[str]) -> pl.DataFrame:
         return pl.DataFrame(schema=dict.fromkeys(names, pl.String))
     except pl.exceptions.PolarsError as exc:
         raise FileRejected("file_corrupt", _("The file cannot be read as CSV.")) from exc
-
-
-def _count(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def _refuse_too_many_rows(path: Path, start: int, max_rows: int, *, parse) -> None:
@@ -397,6 +404,7 @@ class SheetShape:
     last_row: int = 0  # the highest row number
     width: int = 0  # the highest column number of a cell
     cells: int = 0  # <c> elements
+    shared_strings_bytes: int = 0  # the workbook's shared strings, unpacked
     formulas: list[Problem] = field(default_factory=list)
 
     @property
@@ -469,6 +477,9 @@ def _xlsx_scan(
     shape = SheetShape()
     out = shape.formulas
     with zipfile.ZipFile(path) as zf:
+        shape.shared_strings_bytes = sum(
+            i.file_size for i in zf.infolist() if i.filename.lower().endswith("sharedstrings.xml")
+        )
         part = _xlsx_sheet_part(zf, sheet_index)
         if part not in zf.namelist():
             return shape
@@ -513,7 +524,9 @@ def _refuse_shape(shape: SheetShape, *, max_rows: int, max_cols: int) -> None:
     if shape.width > max_cols * 4:
         raise FileRejected("too_many_columns", _("The file has too many columns."))
     max_cells = limit("INGEST_MAX_WORKBOOK_CELLS", 2_000_000)
-    if shape.area > max_cells:
+    # The shared strings are held whole too; a sheet within the budget needs at most one string
+    # a cell, and 100 bytes of XML a string is generous.
+    if shape.area > max_cells or shape.shared_strings_bytes > 100 * max_cells:
         raise FileRejected(
             "workbook_too_large",
             _(

@@ -142,6 +142,23 @@ def test_a_workbook_too_big_to_hold_is_refused_before_it_is_loaded(city, tmp_pat
     assert not Student.objects.filter(moet_code__startswith="7991").exists()
 
 
+def test_a_small_sheet_with_huge_shared_strings_is_refused_before_it_is_loaded(
+    city, tmp_path, settings, monkeypatch
+):
+    settings.INGEST_MAX_WORKBOOK_CELLS = 100
+    src = _xlsx(tmp_path / "ok.xlsx", _rows(city, 2))
+    bad = tmp_path / "strings.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                data = data.replace(b"</sst>", b"<si><t>" + b"x" * 20_000 + b"</t></si></sst>")
+            zout.writestr(info, data)
+    _calamine_must_not_load(monkeypatch)
+    out = check(bad)
+    assert out.rejected_file and codes(out) == {"workbook_too_large"}
+
+
 def test_a_sparse_workbook_is_measured_by_its_grid_not_its_cells(city, tmp_path, monkeypatch):
     # Two cells, one at XFD1048576: calamine would allocate the whole 17-billion-cell grid.
     path = _xlsx(tmp_path / "sparse.xlsx", _rows(city, 1), cell=(1_048_575, 16_383))
@@ -197,9 +214,9 @@ def test_csv_blocks_end_at_records_whatever_their_size(tmp_path):
 def test_csv_chunks_carry_the_row_numbers_across_blocks(city, tmp_path, monkeypatch):
     monkeypatch.setattr(read, "CSV_BLOCK_BYTES", 300)
     path = write_csv(tmp_path / "n.csv", _rows(city, 12))
+    assert len(list(read._csv_blocks(path, len(path.read_bytes().split(b"\n")[0]) + 1))) > 3
     table = read.read_csv(path, chunk_rows=5)
     frames = list(table.chunks)
-    assert len(frames) > 3  # several blocks, each cut into chunks of at most 5 rows
-    assert all(f.height <= 5 for f in frames)
+    assert [f.height for f in frames] == [5, 5, 2]  # chunks are filled across blocks
     assert pl.concat(frames)[read.ROW].to_list() == list(range(2, 14))
     assert pl.concat(frames)["c3"].to_list() == [r[3] for r in _rows(city, 12)]
