@@ -12,7 +12,7 @@ imports, and prints each process's peak RSS (VmHWM, reset before each case throu
 /proc/PID/clear_refs) and the load average.
 
 usage: .venv/bin/python bench/upload_memory.py [--port 18600] [--dir /tmp/h6/bench] [--fresh]
-                                               [--only library,xlsx,csv]
+                                               [--only library,xlsx,csv] [--keep]
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -338,6 +339,9 @@ def main() -> None:
     ap.add_argument("--csv-mb", type=int, default=1000)
     ap.add_argument("--xlsx-rows", type=int, default=1_048_576)
     ap.add_argument("--wait", type=float, default=900, help="seconds to wait for a background check")
+    ap.add_argument(
+        "--keep", action="store_true", help="keep the server's directory (database, stored uploads, logs)"
+    )
     args = ap.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     cases = args.only.split(",")
@@ -411,6 +415,8 @@ def main() -> None:
             )
     finally:
         server.stop()
+        if not args.keep:
+            shutil.rmtree(var, ignore_errors=True)  # it holds a stored copy of each upload
     print("\nsummary (bar: peak RSS < 500 MB in every web worker and the background worker)")
     for case, size, seconds, _peaks, worst, _outcome, _sent in results:
         verdict = "met" if worst < BAR_MB * MB else "NOT met"
