@@ -362,3 +362,6 @@ LRS_MAX_LIMIT = env.int("LRS_MAX_LIMIT", default=500)
 LRS_TOKEN_SECONDS = env.int("LRS_TOKEN_SECONDS", default=3600)
 LRS_AUTHORITY_HOMEPAGE = env.str("LRS_AUTHORITY_HOMEPAGE", default="https://edudx.hcm.edu.vn/lrs")
 LRS_INLINE_DOCUMENT_MAX = env.int("LRS_INLINE_DOCUMENT_MAX", default=64 * 1024)
+# The xAPI versions this LRS serves (1.0.3, 2.0.0): a request naming another is refused, and a
+# response to one naming none is labelled with the newest (docs/lrs-conformance.md, decision 1).
+LRS_XAPI_VERSIONS = env.list("LRS_XAPI_VERSIONS", default=["1.0.3", "2.0.0"])

@@ -66,7 +66,10 @@ class AccessToken(models.Model):
 
 class Statement(models.Model):
     id = models.BigAutoField(primary_key=True)
-    statement_id = models.UUIDField(unique=True)
+    # Unique per unit (constraint `lrs_stmt_id_unit`), not LRS-wide: a credential's subtree is
+    # its own LRS, so an id another school already used must be accepted (and stored) as if
+    # new — refusing it would tell the caller the id exists elsewhere (docs/lrs-conformance.md).
+    statement_id = models.UUIDField()
     stored = models.DateTimeField()
     # The JSON served for format=exact (authority, stored, version, timestamp filled in).
     data = models.TextField()
@@ -89,9 +92,17 @@ class Statement(models.Model):
     has_attachments = models.BooleanField(default=False)
 
     class Meta:
+        constraints = [
+            # Leads with statement_id: every lookup by id (conflicts, voiding, GET) is one probe.
+            models.UniqueConstraint(fields=["statement_id", "unit_path"], name="lrs_stmt_id_unit"),
+        ]
         indexes = [
+            # The feed of a key whose subtree is the whole store (no unit condition).
             models.Index(fields=["stored", "id"], name="lrs_stmt_stored"),
-            models.Index(fields=["unit_path", "stored"], name="lrs_stmt_unit_stored"),
+            # The feed of one unit, in the feed's order: a page is one range read from the
+            # keyset position, whatever the depth (query.run, per unit path of the subtree);
+            # `voided` last, so skipping voided statements reads no row.
+            models.Index(fields=["unit_path", "-stored", "-id", "voided"], name="lrs_stmt_unit_feed"),
         ]
 
     def __str__(self) -> str:

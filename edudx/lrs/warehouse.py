@@ -103,19 +103,25 @@ COMPLETED = ("http://adlnet.gov/expapi/verbs/completed", "http://adlnet.gov/expa
 
 # The rows a new part adds (+1) and takes away (-1): its statements that nothing voids, and
 # the statements of earlier parts that its voiding statements void (once, even if voided
-# twice). A statement voided before it arrives is simply never added.
+# twice). A statement voided before it arrives is simply never added. A voiding statement
+# voids only in its own unit's subtree (`starts_with(statement's unit, voider's unit)`), as
+# the LRS does: another school's voider naming the id changes nothing here either.
 _SIGNED = f"""
-WITH all_voids AS (SELECT DISTINCT voids FROM {NAME} WHERE voids IS NOT NULL),
+WITH all_voids AS (SELECT DISTINCT voids, unit_path AS by_path FROM {NAME} WHERE voids IS NOT NULL),
 voided_before AS (
-    SELECT DISTINCT voids FROM {NAME} WHERE voids IS NOT NULL AND id < (SELECT min(id) FROM new_part)
+    SELECT DISTINCT voids, unit_path AS by_path FROM {NAME}
+    WHERE voids IS NOT NULL AND id < (SELECT min(id) FROM new_part)
 ),
 plus AS (
-    SELECT n.* FROM new_part n ANTI JOIN all_voids v ON n.statement_id = v.voids WHERE n.verb_iri <> '{VOIDED}'
+    SELECT n.* FROM new_part n
+    ANTI JOIN all_voids v ON n.statement_id = v.voids AND starts_with(n.unit_path, v.by_path)
+    WHERE n.verb_iri <> '{VOIDED}'
 ),
 minus AS (
     SELECT s.* FROM {NAME} s
-    SEMI JOIN (SELECT DISTINCT voids FROM new_part WHERE voids IS NOT NULL) t ON s.statement_id = t.voids
-    ANTI JOIN voided_before b ON s.statement_id = b.voids
+    SEMI JOIN (SELECT DISTINCT voids, unit_path AS by_path FROM new_part WHERE voids IS NOT NULL) t
+        ON s.statement_id = t.voids AND starts_with(s.unit_path, t.by_path)
+    ANTI JOIN voided_before b ON s.statement_id = b.voids AND starts_with(s.unit_path, b.by_path)
     WHERE s.id < (SELECT min(id) FROM new_part) AND s.verb_iri <> '{VOIDED}'
 )
 SELECT *, 1 AS sign FROM plus UNION ALL SELECT *, -1 AS sign FROM minus

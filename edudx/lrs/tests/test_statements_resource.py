@@ -429,7 +429,7 @@ def test_format_ids_reduces_agents_activities_and_verbs_to_identifiers(x):
     got = x.get({"statementId": sid, "format": "ids"}).json()
     assert got["actor"] == {"objectType": "Agent", "mbox": "mailto:an@example.vn"}
     assert got["verb"] == {"id": "http://adlnet.gov/expapi/verbs/completed"}
-    assert got["object"] == {"objectType": "Activity", "id": "https://edudx.example/activities/toan-6-bai-1"}
+    assert got["object"] == {"id": "https://edudx.example/activities/toan-6-bai-1"}
 
 
 def test_format_exact_returns_the_statement_as_stored(x):

@@ -15,7 +15,7 @@ from django.utils.http import http_date
 
 from ..models import Activity, Document, DocumentKind
 from .errors import XapiError
-from .http import XRequest, allow_cross_origin, preflight
+from .http import XRequest, allow_cross_origin, preflight, served_versions
 from .keys import ifi_key
 from .statements import json_response
 from .store import iso
@@ -136,6 +136,11 @@ def _write(req, kind, base, doc_id, activity, agent, registration, key) -> HttpR
         needs_headers = kind != DocumentKind.STATE or req.version == V2
         if req.method == "PUT" and doc is not None and needs_headers and not concurrency:
             raise XapiError(409, "a PUT to an existing document needs If-Match or If-None-Match")
+        if req.method == "PUT" and doc is None and kind != DocumentKind.STATE and not concurrency:
+            # Communication 3.1.s3.b1: "A Client making a PUT request to either the Agent
+            # Profile Resource or Activity Profile Resource MUST include the If-Match header or
+            # the If-None-Match header" — a request missing it is a bad request (400).
+            raise XapiError(400, "a PUT to a profile document needs If-Match or If-None-Match")
         if req.method == "POST" and doc is not None:
             # Merge: both must be JSON objects; the new object's top-level properties win.
             old_is_json = doc.content_type.split(";")[0].strip().lower() == "application/json"
@@ -207,14 +212,15 @@ V1_PATCHES = ["1.0.0", "1.0.1", "1.0.2", V1]  # every 1.0.x header is served as 
 
 def about(request) -> HttpResponse:
     """Public, cross-origin too. A 1.0.x client is told only 1.0.x versions (the 1.0.3 suite
-    allows nothing else in the list); anyone else gets those and 2.0.0."""
+    allows nothing else in the list); anyone else gets every version served."""
     if request.method == "OPTIONS":
         return preflight(("GET",))
     header = (request.headers.get("X-Experience-API-Version") or "").strip()
-    is_v1 = header == "1.0" or header.startswith("1.0.")
+    served = served_versions()
+    is_v1 = V1 in served and (header == "1.0" or header.startswith("1.0.") or V2 not in served)
     resp = json_response(
         {
-            "version": V1_PATCHES if is_v1 else [*V1_PATCHES, V2],
+            "version": V1_PATCHES if is_v1 else [*(V1_PATCHES if V1 in served else []), V2],
             "extensions": {
                 "https://edudx.hcm.edu.vn/xapi/extensions/about": {
                     "name": "edudx LRS",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -92,15 +93,27 @@ _V1_HEADER = re.compile(r"1\.0(\.\d+)?")
 _V2_HEADER = re.compile(r"2\.0(\.\d+)?")
 
 
+def served_versions() -> tuple[str, ...]:
+    """The versions this deployment serves (LRS_XAPI_VERSIONS), oldest first. Both by
+    default; an operator may serve one, e.g. for tools that must only ever see 1.0.3."""
+    wanted = {v.strip() for v in getattr(settings, "LRS_XAPI_VERSIONS", (V1, V2))}
+    return tuple(v for v in (V1, V2) if v in wanted) or (V1, V2)
+
+
+def newest_version() -> str:
+    """The label of a response to a request that names no (served) version: "The LRS MUST
+    set this header to the latest patch version" (Communication 3.3.s3.b2)."""
+    return served_versions()[-1]
+
+
 def negotiate(header: str | None) -> str:
     if not header:
         raise XapiError(400, "X-Experience-API-Version header is required")
     value = header.strip()
-    if _V2_HEADER.fullmatch(value):
-        return V2
-    if _V1_HEADER.fullmatch(value):
-        return V1
-    raise XapiError(400, f"X-Experience-API-Version {header!r} is not supported")
+    version = V2 if _V2_HEADER.fullmatch(value) else V1 if _V1_HEADER.fullmatch(value) else None
+    if version is None or version not in served_versions():
+        raise XapiError(400, f"X-Experience-API-Version {header!r} is not supported")
+    return version
 
 
 def _negotiated(header: str | None) -> str | None:
@@ -115,7 +128,7 @@ def error_response(exc: XapiError, version: str | None) -> HttpResponse:
     resp = HttpResponse(
         json.dumps({"error": exc.message}), status=exc.status, content_type="application/json"
     )
-    resp["X-Experience-API-Version"] = version or V2
+    resp["X-Experience-API-Version"] = version or newest_version()
     if exc.status == 401:
         resp["WWW-Authenticate"] = 'Basic realm="edudx LRS"'
     return resp
@@ -237,6 +250,10 @@ def xapi_endpoint(handler: Callable[[XRequest], HttpResponse], *, methods: tuple
             resp = handler(xreq)
         except RequestDataTooBig:
             resp = error_response(XapiError(413, "the request is too large"), version)
+        except RecursionError:
+            # JSON nested deeper than the parser's recursion limit ([[[[…]]]], in a statement,
+            # an extension or a document to merge): a bad request, not a server error.
+            resp = error_response(XapiError(400, "the JSON is nested too deeply"), version)
         except XapiError as exc:
             resp = error_response(exc, version)
             if request.path.endswith("/statements") and request.method in ("GET", "HEAD"):

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from edudx.core.scope import path_upper_bound
+
 from ..models import Activity, Attachment, Credential, Statement, StatementAttachment, StatementKey
 from .errors import XapiError
 from .keys import ifi_key, statement_keys
@@ -426,6 +428,15 @@ def _uuid_params(ids: list[str]) -> list[Any]:
     return [uuid.UUID(i) for i in ids]
 
 
+def _subtree(unit_path: str, column: str = "unit_path") -> tuple[str, tuple]:
+    """` AND <column> in the subtree of unit_path` and its parameters ("" is the whole store).
+    Every lookup of the write path goes through it: a credential's subtree is its LRS, and a
+    statement outside it is, to that credential, a statement the LRS does not have."""
+    if not unit_path:
+        return "", ()
+    return f" AND {column} >= %s AND {column} < %s", (unit_path, path_upper_bound(unit_path))
+
+
 def _select_in(sql: str, ids: list[str], extra: tuple = ()) -> list[tuple]:
     """Run `sql` (with one `{in}` placeholder) over `ids` in chunks; all rows."""
     out: list[tuple] = []
@@ -452,7 +463,9 @@ def store_statements(
     """Store validated statements; returns their ids in order.
 
     Re-sending a statement with an id already stored is accepted when it is the same
-    statement (nothing is written) and refused with 409 when it differs.
+    statement (nothing is written) and refused with 409 when it differs. "Stored" means in
+    the subtree of `unit_path`: conflicts, voiding and inherited keys never see a statement
+    outside it, and an id used only outside it is stored anew (ids are unique per unit).
     """
     ids = [s["id"].lower() for s in statements if "id" in s]
     if len(ids) != len(set(ids)):
@@ -496,20 +509,18 @@ def store_statements(
             )
         )
     with _SqliteWriterLock(), transaction.atomic():
-        existing = (
-            {
-                _as_uuid_str(sid): data
-                for sid, data in _select_in(
-                    "SELECT statement_id, data FROM lrs_statement WHERE statement_id IN ({in_})", ids
-                )
-            }
-            if ids
-            else {}
+        in_subtree, subtree_params = _subtree(unit_path)
+        existing: dict[str, str] = {}
+        if ids:
+            # Several rows of one id can lie in a subtree only when a client reused an id
+            # another unit had used; the first stored is the one compared (and served).
+            sql = f"SELECT statement_id, data FROM lrs_statement WHERE statement_id IN ({{in_}}){in_subtree}"  # noqa: S608 (fixed fragments; values are parameters)
+            for sid, data in _select_in(sql + " ORDER BY id DESC", ids, subtree_params):
+                existing[_as_uuid_str(sid)] = data
+        voiders = (
+            f"SELECT 1 FROM lrs_statement WHERE statement_id IN ({{in_}}) AND voids IS NOT NULL{in_subtree}"  # noqa: S608 (as above)
         )
-        if void_targets and _select_in(
-            "SELECT 1 FROM lrs_statement WHERE statement_id IN ({in_}) AND voids IS NOT NULL",
-            void_targets,
-        ):
+        if void_targets and _select_in(voiders, void_targets, subtree_params):
             raise XapiError(400, "a voiding statement cannot void another voiding statement")
         out: list[str] = []
         rows: list[_Row] = []
@@ -549,8 +560,8 @@ def store_statements(
             _insert(rows)
         except IntegrityError as exc:  # a concurrent writer stored the same id first
             raise XapiError(409, "statement id already exists") from exc
-        _write_keys(rows, prepared, keys, now)
-        _apply_voiding(rows, prepared, ids)
+        _write_keys(rows, prepared, keys, now, unit_path)
+        _apply_voiding(rows, prepared, ids, unit_path)
         _merge_definitions(prepared)
         if attachments:
             _link_attachments(rows, prepared, attachments)
@@ -566,7 +577,11 @@ def _with_stored(text: str, stored: str, fill_timestamp: bool) -> str:
 
 
 def _write_keys(
-    rows: list[_Row], prepared: list[dict[str, Any]], keys: list[dict[int, bool]], now: dt.datetime
+    rows: list[_Row],
+    prepared: list[dict[str, Any]],
+    keys: list[dict[int, bool]],
+    now: dt.datetime,
+    unit_path: str,
 ) -> None:
     out: list[tuple[int, int, bool, Any]] = []
     ref_targets = {
@@ -578,8 +593,14 @@ def _write_keys(
     db_now = connection.ops.adapt_datetimefield_value(now)
     if ref_targets:
         # A statement referring to another matches the filters the target matches.
+        # Only targets in the writer's subtree: a reference to another school's statement must
+        # not copy its keys (a filter would then tell whose statement it is).
+        within = {
+            "statement__unit_path__gte": unit_path,
+            "statement__unit_path__lt": path_upper_bound(unit_path),
+        }
         for sid, key, direct in StatementKey.objects.filter(
-            statement__statement_id__in=list(ref_targets)
+            statement__statement_id__in=list(ref_targets), **(within if unit_path else {})
         ).values_list("statement__statement_id", "key", "direct"):
             inherited.setdefault(ref_targets[str(sid)].pk, []).append((key, direct))
     for row, mine in zip(rows, keys, strict=True):
@@ -593,22 +614,31 @@ def _write_keys(
         )
 
 
-def _apply_voiding(rows: list[_Row], prepared: list[dict[str, Any]], sent_ids: list[str]) -> None:
+def _apply_voiding(
+    rows: list[_Row], prepared: list[dict[str, Any]], sent_ids: list[str], unit_path: str
+) -> None:
+    """Void the targets of this batch's voiding statements, and this batch's statements that
+    an earlier voiding statement named — each only within the voider's subtree: a target
+    outside it is, to the voider, a statement the LRS does not have (accepted, and applied
+    if it ever arrives in the subtree)."""
     targets = [s["object"]["id"].lower() for s in prepared if s["verb"]["id"] == VOIDED_VERB]
     if targets:
-        Statement.objects.filter(statement_id__in=targets, voids__isnull=True).update(voided=True)
+        qs = Statement.objects.filter(statement_id__in=targets, voids__isnull=True)
+        if unit_path:
+            qs = qs.filter(unit_path__gte=unit_path, unit_path__lt=path_upper_bound(unit_path))
+        qs.update(voided=True)
     # A statement arriving after the statement that voids it is stored voided. Only an id
     # the client chose can have been voided before it arrived: one the LRS generated just
     # now (random or time-ordered) cannot have been named by an earlier voiding statement.
+    # The new rows are in `unit_path`; an earlier voider applies when that lies in the
+    # voider's subtree (its unit is this one or an ancestor), never across schools. The
+    # rows are updated by primary key: other units may hold statements of the same id.
     sent = set(sent_ids)
-    late = _select_in(
-        "SELECT voids FROM lrs_statement WHERE voids IN ({in_})",
-        [r.statement_id for r in rows if r.statement_id in sent],
-    )
-    if late:
-        Statement.objects.filter(
-            statement_id__in=[_as_uuid_str(v) for (v,) in late], voids__isnull=True
-        ).update(voided=True)
+    new = {r.statement_id: r.pk for r in rows if r.statement_id in sent}
+    late = _select_in("SELECT voids, unit_path FROM lrs_statement WHERE voids IN ({in_})", list(new))
+    pks = {new[_as_uuid_str(v)] for v, voider_path in late if unit_path.startswith(voider_path)}
+    if pks:
+        Statement.objects.filter(pk__in=pks, voids__isnull=True).update(voided=True)
 
 
 def _link_attachments(

@@ -34,6 +34,10 @@ def _ids_object(obj: dict[str, Any]) -> dict[str, Any]:
         return _ids_actor(obj)
     if kind == "SubStatement":
         return ids_format(obj)
+    if kind == "Activity":
+        # "Only include minimum information necessary ... to identify them" (Communication
+        # 2.1.3): an Activity is its id; a missing objectType means Activity (Data 2.4.4).
+        return {"id": obj["id"]}
     return {"objectType": kind, "id": obj["id"]}
 
 
@@ -53,8 +57,7 @@ def ids_format(stmt: dict[str, Any]) -> dict[str, Any]:
                 ctx[key] = _ids_actor(ctx[key])
         if "contextActivities" in ctx:
             ctx["contextActivities"] = {
-                k: [{"objectType": "Activity", "id": a["id"]} for a in v]
-                for k, v in ctx["contextActivities"].items()
+                k: [{"id": a["id"]} for a in v] for k, v in ctx["contextActivities"].items()
             }
         if "contextAgents" in ctx:
             ctx["contextAgents"] = [{**c, "agent": _ids_actor(c["agent"])} for c in ctx["contextAgents"]]

@@ -163,8 +163,8 @@ def _jws(key, payload: dict, alg="RS256") -> bytes:
     return f"{head}.{body}.{_b64(sig)}".encode()
 
 
-def _signed(x, key, *, payload=None, alg="RS256", content_type="application/octet-stream"):
-    s = stmt(id=uid())
+def _signed(x, key, *, payload=None, statement=None, alg="RS256", content_type="application/octet-stream"):
+    s = statement if statement is not None else stmt(id=uid())
     token = _jws(key, payload if payload is not None else s, alg)
     sig = {
         "usageType": "http://adlnet.gov/expapi/attachments/signature",
@@ -218,6 +218,16 @@ def test_signature_with_another_algorithm_is_400(x):
         "X-Experience-API-Hash": sig["sha2"],
     }
     assert _send(x, _multipart(dict(s, attachments=[sig]), [(part, token)])).status_code == 400
+
+
+@pytest.mark.parametrize(("sent", "signed", "status"), [("0.1237", "0.12", 200), ("0.1237", "0.13", 400)])
+def test_signature_compares_durations_to_hundredths(x, rsa_key, sent, signed, status):
+    """XAPI-00116 with Data 4.6.s1.b5 ("When comparing Durations, any precision beyond 0.01
+    second precision SHOULD* NOT be included"; the 2.0 suite's 4.2.7 Duration check): the
+    seconds are truncated, never rounded, before the statement meets its signed payload."""
+    s = stmt(id=uid(), result={"duration": f"P1DT12H36M{sent}S"})
+    payload = dict(s, result={"duration": f"P1DT12H36M{signed}S"})
+    assert _signed(x, rsa_key, statement=s, payload=payload).status_code == status
 
 
 @pytest.mark.parametrize("alg", ["RS384", "RS512"])

@@ -35,6 +35,21 @@ def test_put_returns_204(x, res):
     assert resp.status_code == 204 and resp.content == b""
 
 
+def test_profile_put_without_a_precondition_is_400(x, res):
+    """XAPI-00273 (Agent Profile), XAPI-00287 (Activity Profile): Communication 3.1.s3.b1 — "A
+    Client making a PUT request to either the Agent Profile Resource or Activity Profile
+    Resource MUST include the If-Match header or the If-None-Match header" — so a PUT of a
+    new profile document without either is refused (400) and stores nothing; the State
+    resource "will permit PUT ... without concurrency headers" (3.1.s3)."""
+    resp = call(x, res, "PUT", "new-doc", body={"a": 1})
+    if res == "state":
+        assert resp.status_code == 204
+        return
+    assert resp.status_code == 400
+    assert resp.json()["error"]
+    assert call(x, res, "GET", "new-doc").status_code == 404
+
+
 def test_post_returns_204(x, res):
     """XAPI-00189, XAPI-00272, XAPI-00286."""
     assert call(x, res, "POST", "d1", body={"a": 1}).status_code == 204

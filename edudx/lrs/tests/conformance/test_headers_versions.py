@@ -30,6 +30,33 @@ def test_unsupported_version_header_is_400(x, header):
     assert x.post(stmt(), version=header).status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("served", "label"), [("1.0.3,2.0.0", "2.0.0"), ("1.0.3", "1.0.3"), ("2.0.0", "2.0.0")]
+)
+def test_request_without_version_is_400_labelled_with_the_newest_version_served(x, settings, served, label):
+    """XAPI-00331 (Communication 3.3.s3.b4.1, s3.b2): a request naming no version is refused
+    (400) and the response names "the latest patch version" the deployment serves. The 1.0.3
+    suite expects 1.0.3 there and the 2.0 suite 2.0.0 for the same request, so each passes
+    against a deployment serving its version (LRS_XAPI_VERSIONS; docs/lrs-conformance.md)."""
+    settings.LRS_XAPI_VERSIONS = served.split(",")
+    for resp in (x.get(version=None), x.post(stmt(), version=None), x.put(stmt(), uid(), version=None)):
+        assert resp.status_code == 400
+        assert resp["X-Experience-API-Version"] == label
+
+
+@pytest.mark.parametrize("served", ["1.0.3", "2.0.0"])
+def test_version_not_served_is_400(x, settings, served):
+    """XAPI-00331 (1.0.3: "MUST reject requests with a version header of 1.1.0 or greater"):
+    a deployment serving one version refuses the other; About lists only what it serves."""
+    settings.LRS_XAPI_VERSIONS = [served]
+    resp = x.get()
+    assert resp.status_code == (200 if x.version == served else 400)
+    assert resp["X-Experience-API-Version"] == served
+    about = x.request("GET", "about").json()["version"]
+    assert ("2.0.0" in about) == (served == "2.0.0")
+    assert ("1.0.3" in about) == (served == "1.0.3")
+
+
 def test_response_version_header_is_the_latest_patch(x):
     """XAPI-00333."""
     sent = "1.0.0" if x.version == "1.0.3" else "2.0"

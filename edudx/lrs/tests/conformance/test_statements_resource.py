@@ -230,7 +230,34 @@ def test_format_ids_keeps_only_identifiers(x):
     assert got["actor"]["member"] == [{"objectType": "Agent", "mbox": AGENT["mbox"]}]
     assert "name" not in got["actor"]
     assert got["verb"] == {"id": s["verb"]["id"]}
-    assert got["object"] == {"objectType": "Activity", "id": s["object"]["id"]}
+    # an Activity is identified by its id alone (objectType defaults to Activity)
+    assert got["object"] == {"id": s["object"]["id"]}
+
+
+def test_format_ids_reduces_a_substatement_to_identifiers(x):
+    """XAPI-00171, as the suite checks it: inside a SubStatement the activity is `{id}` alone,
+    an identified Group keeps objectType and its one identifier, members dropped."""
+    group = {"objectType": "Group", "name": "Tổ 1", "mbox": "mailto:to1@example.vn", "member": [AGENT]}
+    activity = {
+        "objectType": "Activity",
+        "id": "http://edudx.example/a/1",
+        "definition": {"name": {"vi": "Bài 1"}},
+    }
+    s = stmt(
+        object={
+            "objectType": "SubStatement",
+            "actor": group,
+            "verb": {"id": "http://a.vn/v"},
+            "object": activity,
+        }
+    )
+    sid = post_ok(x, s)
+    got = x.get({"statementId": sid, "format": "ids"}).json()["object"]
+    assert got["objectType"] == "SubStatement"
+    assert got["actor"] == {"objectType": "Group", "mbox": "mailto:to1@example.vn"}
+    assert got["object"] == {"id": "http://edudx.example/a/1"}
+    listed = [st for st in x.get({"format": "ids"}).json()["statements"] if st["id"] == sid]
+    assert listed[0]["object"]["object"] == {"id": "http://edudx.example/a/1"}
 
 
 @pytest.mark.parametrize("value", ["yes", "xml"])

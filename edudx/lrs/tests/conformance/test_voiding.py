@@ -2,7 +2,7 @@
 
 import json
 
-from ._util import VOIDED, post_ok, stmt, voiding
+from ._util import VOIDED, post_ok, stmt, uid, voiding
 
 
 def test_voiding_a_voiding_statement_is_rejected(x):
@@ -48,6 +48,19 @@ def test_query_returns_references_to_a_voided_statement_but_not_it(x):
     ids = {s["id"] for s in x.get().json()["statements"]}
     assert target not in ids
     assert {ref, voider} <= ids
+
+
+def test_filter_matching_the_voided_statement_returns_its_voider_and_referrers(x):
+    """XAPI-00162 (Communication 2.1.4.s1.b2): filtering by the voided statement's verb (or
+    agent) returns the statements that target it — the voiding statement as well as a
+    plain StatementRef — but never the voided statement itself; `limit` counts only them."""
+    verb = f"http://edudx.example/verbs/{uid()}"
+    target = post_ok(x, stmt(verb={"id": verb}))
+    voider = post_ok(x, voiding(target))
+    ref = post_ok(x, stmt(verb={"id": verb}, object={"objectType": "StatementRef", "id": target}))
+    got = [s["id"] for s in x.get({"verb": verb}).json()["statements"]]
+    assert got == [ref, voider]  # newest first
+    assert [s["id"] for s in x.get({"verb": verb, "limit": "1"}).json()["statements"]] == [ref]
 
 
 def test_voided_statement_only_by_voided_statement_id(x):
