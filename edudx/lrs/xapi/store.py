@@ -25,7 +25,7 @@ from edudx.core.scope import path_upper_bound
 from ..models import Activity, Attachment, Credential, Statement, StatementAttachment, StatementKey
 from .errors import XapiError
 from .keys import ifi_key, statement_keys
-from .validate import SIGNATURE_USAGE, V1, VOIDED_VERB, parse_timestamp
+from .validate import SIGNATURE_USAGE, V1, VOIDED_VERB, comparable_duration, parse_timestamp
 
 
 def iso(value: dt.datetime) -> str:
@@ -60,12 +60,17 @@ _IGNORED_IN_COMPARISON = ("authority", "stored", "version", "id")
 
 
 def comparable(stmt: dict[str, Any]) -> Any:
-    """The form two statements are compared in (same id re-sent): LRS-set properties
-    dropped, contextActivities as arrays, timestamps as instants, mbox_sha1sum lowercase."""
+    """The form two statements are compared in (same id re-sent, signed payload): LRS-set
+    properties dropped, contextActivities as arrays, timestamps as instants, durations to
+    0.01 s (Data 4.6.s1.b5), mbox_sha1sum lowercase."""
     out = {k: v for k, v in stmt.items() if k not in _IGNORED_IN_COMPARISON}
     out = normalise(json.loads(json.dumps(out)))
     if "timestamp" in out:
         out["timestamp"] = parse_timestamp(out["timestamp"], "timestamp", require_tz=False).timestamp()
+    for part in (out, out["object"] if out.get("object", {}).get("objectType") == "SubStatement" else {}):
+        result = part.get("result")
+        if isinstance(result, dict) and isinstance(result.get("duration"), str):
+            result["duration"] = comparable_duration(result["duration"])
     return out
 
 
@@ -584,11 +589,12 @@ def _write_keys(
     unit_path: str,
 ) -> None:
     out: list[tuple[int, int, bool, Any]] = []
-    ref_targets = {
-        s["object"]["id"].lower(): row
-        for row, s in zip(rows, prepared, strict=True)
-        if s["object"]["objectType"] == "StatementRef" and s["verb"]["id"] != VOIDED_VERB
-    }
+    # Voiding statements too (Communication 2.1.4.s1.b2, XAPI-00162): a filter the voided
+    # statement matches returns the statement that voids it.
+    ref_targets: dict[str, list[_Row]] = {}
+    for row, s in zip(rows, prepared, strict=True):
+        if s["object"]["objectType"] == "StatementRef":
+            ref_targets.setdefault(s["object"]["id"].lower(), []).append(row)
     inherited: dict[int, list[tuple[int, bool]]] = {}
     db_now = connection.ops.adapt_datetimefield_value(now)
     if ref_targets:
@@ -602,7 +608,8 @@ def _write_keys(
         for sid, key, direct in StatementKey.objects.filter(
             statement__statement_id__in=list(ref_targets), **(within if unit_path else {})
         ).values_list("statement__statement_id", "key", "direct"):
-            inherited.setdefault(ref_targets[str(sid)].pk, []).append((key, direct))
+            for referrer in ref_targets[str(sid)]:
+                inherited.setdefault(referrer.pk, []).append((key, direct))
     for row, mine in zip(rows, keys, strict=True):
         for key, direct in inherited.get(row.pk, []):
             mine[key] = mine.get(key, False) or direct
