@@ -299,6 +299,8 @@ EMAIL_TIMEOUT = env.int("EDUDX_EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("EDUDX_EMAIL_FROM", default="edudx <no-reply@localhost>")
 PASSWORD_RESET_TIMEOUT = env.int("EDUDX_PASSWORD_RESET_SECONDS", default=3 * 3600)
 EDUDX_PASSWORD_RESET_RATES = env.list("EDUDX_PASSWORD_RESET_RATES", default=["5/h"])  # per client address
+# Password changes by a logged-in user (each guess of the current password is one): per user.
+EDUDX_PASSWORD_CHANGE_RATES = env.list("EDUDX_PASSWORD_CHANGE_RATES", default=["10/h"])
 
 # --- API
 NINJA_PAGINATION_PER_PAGE = 50

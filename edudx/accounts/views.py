@@ -207,23 +207,53 @@ _password_reset_view = auth_views.PasswordResetView.as_view(
 )
 
 
+CHANGE_LIMITED = gettext_lazy(
+    "Too many password change attempts. Please wait %(minutes)s minute(s) and try again."
+)
+_password_change_view = auth_views.PasswordChangeView.as_view(
+    template_name="accounts/password_change_form.html",
+    success_url=reverse_lazy("accounts:password_change_done"),
+)
+
+
+def _limited(request, *, group: str, key, rates, message):
+    """A 429 page once `key` has used any of `rates` in `group` (this request counted), else None."""
+    from django_ratelimit.core import get_usage
+
+    for rate in rates:
+        usage = get_usage(request, group=group, key=lambda _g, r: key(r), rate=rate, increment=True)
+        if usage is not None and usage["should_limit"]:
+            error = RateLimited(max(usage["time_left"], 1), message)
+            response = render(request, "web/error.html", {"error": error}, status=429)
+            response["Retry-After"] = str(error.retry_after)
+            return response
+    return None
+
+
+@login_required
+def password_change(request):
+    """Django's change form; each submission counts per user (EDUDX_PASSWORD_CHANGE_RATES), so
+    a borrowed session cannot guess the current password — which axes does not see, as the
+    form checks it without logging in."""
+    if request.method == "POST":
+        limited = _limited(request, group="password-change", key=lambda r: f"user:{r.user.pk}",
+                           rates=settings.EDUDX_PASSWORD_CHANGE_RATES, message=CHANGE_LIMITED)  # fmt: skip
+        if limited is not None:
+            return limited
+    return _password_change_view(request)
+
+
 def password_reset(request):
     """Django's reset form, with the requests of one client address counted
     (EDUDX_PASSWORD_RESET_RATES): the form mails whoever holds an address, so it must not
     become a way to flood an inbox. The answer never says whether the address is known."""
     if request.method == "POST":
-        from django_ratelimit.core import get_usage
-
         from .network import client_ip
 
-        for rate in settings.EDUDX_PASSWORD_RESET_RATES:
-            usage = get_usage(request, group="password-reset", key=lambda _g, r: client_ip(r), rate=rate,
-                              increment=True)  # fmt: skip
-            if usage is not None and usage["should_limit"]:
-                error = RateLimited(max(usage["time_left"], 1), RESET_LIMITED)
-                response = render(request, "web/error.html", {"error": error}, status=429)
-                response["Retry-After"] = str(error.retry_after)
-                return response
+        limited = _limited(request, group="password-reset", key=client_ip,
+                           rates=settings.EDUDX_PASSWORD_RESET_RATES, message=RESET_LIMITED)  # fmt: skip
+        if limited is not None:
+            return limited
     return _password_reset_view(request)
 
 

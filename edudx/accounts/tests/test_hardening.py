@@ -155,3 +155,24 @@ def test_password_reset_requests_are_limited_per_client_address(city, settings):
         == 302
     )
     caches["shared"].clear()
+
+
+def test_guesses_of_the_current_password_are_limited_per_user(city, client_for, settings):
+    caches["shared"].clear()
+    settings.EDUDX_PASSWORD_CHANGE_RATES = ["3/h"]
+    c = client_for(Role.TEACHER)
+    guess = {
+        "old_password": "guess",
+        "new_password1": "Một-mật-khẩu-mới-2026",
+        "new_password2": "Một-mật-khẩu-mới-2026",
+    }
+    for _ in range(3):
+        assert c.post("/accounts/password/", guess).status_code == 200  # the form, with its error
+    limited = c.post("/accounts/password/", {**guess, "old_password": PASSWORD})
+    assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
+    assert "Đã thử đổi mật khẩu quá nhiều lần" in limited.content.decode()
+    user = city.users[Role.TEACHER]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)  # the right guess came too late
+    assert client_for(Role.VIEWER).get("/accounts/password/").status_code == 200
+    caches["shared"].clear()
