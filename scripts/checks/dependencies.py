@@ -58,6 +58,7 @@ PENDING: dict[str, str] = {
     "undeclared:tablib": 'add "tablib>=3.7" to the dev group (bench/ingest_vs_import_export.py; django-import-export brings it)',
     "unused:factory-boy": 'remove "factory-boy>=3.3" from the dev group (no factory is written with it)',
     "unused:nh3": 'remove "nh3>=0.2" from [project].dependencies (nothing sanitises HTML with it)',
+    "unused:filelock": 'remove "filelock>=3.16" from [project].dependencies (core/cache.py locks without it now)',
 }
 
 
