@@ -6,6 +6,7 @@ from ninja import Query, Router, Status
 
 from edudx.core import roles
 from edudx.core.actor import Actor, Via
+from edudx.core.ids import Id
 from edudx.core.pagination import paginate
 
 from . import selectors, services
@@ -14,7 +15,7 @@ from .schemas import Cursor, MeOut, RoleOut, ScopeSummary, TokenCreated, TokenIn
 router = Router(tags=["accounts"])
 
 
-def _own_token(request, token_id: int):
+def _own_token(request, token_id: Id):
     return selectors.own_token_get(user=request.user, pk=token_id)
 
 
@@ -72,6 +73,6 @@ def token_create(request, data: TokenIn):
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of my API tokens")
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: Id):
     services.token_revoke(actor=Actor.from_request(request, via=Via.API), token=_own_token(request, token_id))
     return Status(204, None)

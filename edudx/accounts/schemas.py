@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 
 class Cursor(Schema):
@@ -41,6 +41,18 @@ class MeOut(Schema):
 class TokenIn(Schema):
     name: str = Field(min_length=1, max_length=100)
     expires_at: dt.datetime | None = None
+
+    @field_validator("expires_at")
+    @classmethod
+    def _in_utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        # Any offset Python accepts (up to ±23:59) reaches the database as UTC: PostgreSQL
+        # refuses a displacement beyond ±15:59 (it was a 500).
+        if value is None or value.tzinfo is None:
+            return value
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError as exc:
+            raise ValueError("date out of range") from exc
 
 
 class TokenOut(Schema):

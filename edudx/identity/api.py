@@ -6,6 +6,8 @@ from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 
 from edudx.core.actor import Actor, Via
+from edudx.core.api_errors import errors
+from edudx.core.ids import Id
 
 from . import selectors, services
 from .models import Status, Verification, VerificationRun
@@ -36,27 +38,35 @@ def _run(run: VerificationRun) -> VerificationRunOut:
 
 
 @router.get(
-    "/students/{student_id}", response=VerificationStatusOut, summary="A student's verification status"
+    "/students/{student_id}",
+    response={200: VerificationStatusOut, **errors(403)},
+    summary="A student's verification status",
 )
-def student_status(request, student_id: int):
+def student_status(request, student_id: Id):
     person, v = selectors.status_get(scope=request.scope, kind="student", person_id=student_id)
     return _status("student", person.pk, v)
 
 
 @router.get(
-    "/staff/{staff_id}", response=VerificationStatusOut, summary="A staff member's verification status"
+    "/staff/{staff_id}",
+    response={200: VerificationStatusOut, **errors(403)},
+    summary="A staff member's verification status",
 )
-def staff_status(request, staff_id: int):
+def staff_status(request, staff_id: Id):
     person, v = selectors.status_get(scope=request.scope, kind="staff", person_id=staff_id)
     return _status("staff", person.pk, v)
 
 
 class VerificationCountsQuery(Schema):
     kind: Kind = "student"
-    school_id: int | None = None
+    school_id: Id | None = None
 
 
-@router.get("/counts", response=VerificationCountsOut, summary="People in your scope by verification status")
+@router.get(
+    "/counts",
+    response={200: VerificationCountsOut, **errors(403)},
+    summary="People in your scope by verification status",
+)
 def counts(request, params: Query[VerificationCountsQuery]):
     c = selectors.status_counts(scope=request.scope, kind=params.kind, school_id=params.school_id)
     return VerificationCountsOut(
@@ -64,7 +74,11 @@ def counts(request, params: Query[VerificationCountsQuery]):
     )
 
 
-@router.post("/verify", response=VerifyOut, summary="Check up to 100 people against the registry now")
+@router.post(
+    "/verify",
+    response={200: VerifyOut, **errors(404)},
+    summary="Check up to 100 people against the registry now",
+)
 def verify(request, body: VerifyIn):
     actor = Actor.from_request(request, via=Via.API)
     summary = services.people_verify(actor=actor, kind=body.kind, ids=body.ids)
@@ -74,7 +88,9 @@ def verify(request, body: VerifyIn):
     )
 
 
-@router.post("/runs", response={202: VerificationRunOut}, summary="Start a background verification")
+@router.post(
+    "/runs", response={202: VerificationRunOut, **errors(404)}, summary="Start a background verification"
+)
 def run_start(request, body: VerificationRunIn):
     run = services.run_start(actor=Actor.from_request(request, via=Via.API), kind=body.kind,
                              school_id=body.school)  # fmt: skip
@@ -83,8 +99,8 @@ def run_start(request, body: VerificationRunIn):
 
 @router.get(
     "/runs/{verification_run_id}",
-    response=VerificationRunOut,
+    response={200: VerificationRunOut, **errors(403)},
     summary="Progress of a background verification",
 )
-def run_get(request, verification_run_id: int):
+def run_get(request, verification_run_id: Id):
     return _run(selectors.run_get(scope=request.scope, pk=verification_run_id))

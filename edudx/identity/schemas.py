@@ -6,6 +6,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from edudx.core.ids import Id
+
 Kind = Literal["student", "staff"]
 
 
@@ -27,7 +29,7 @@ class VerificationCountsOut(Schema):
 
 class VerifyIn(Schema):
     kind: Kind = "student"
-    ids: list[int] = Field(..., min_length=1, max_length=100)
+    ids: list[Id] = Field(..., min_length=1, max_length=100)
 
 
 class VerifyOut(Schema):
@@ -39,7 +41,7 @@ class VerifyOut(Schema):
 
 class VerificationRunIn(Schema):
     kind: Kind = "student"
-    school: int | None = Field(None, description="A school's id; empty for everyone in your scope")
+    school: Id | None = Field(None, description="A school's id; empty for everyone in your scope")
 
 
 class VerificationRunOut(Schema):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from edudx.core.actor import Actor
+from edudx.core.ids import parse_id
 from edudx.core.rules.personal_id import mask
 
 from . import permissions as perms
@@ -21,10 +22,7 @@ from .templatetags.identity import differing_labels
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+    return parse_id(value)  # None for "", a non-number, or a number no id can be
 
 
 @login_required

@@ -6,6 +6,8 @@ from __future__ import annotations
 from ninja import Query, Router
 
 from edudx.core.actor import Actor, Via
+from edudx.core.api_errors import errors
+from edudx.core.ids import Id
 from edudx.core.pagination import paginate
 from edudx.registry import selectors as registry
 
@@ -17,7 +19,7 @@ from .schemas import ConditionIn, CursorQuery, DeviceIn, DeviceOut, DevicePage, 
 router = Router(tags=["infrastructure"])
 
 
-@router.get("/devices", response=DevicePage)
+@router.get("/devices", response={200: DevicePage, **errors(403)})
 def device_list(request, filters: Query[DeviceFilter], page: Query[CursorQuery]):
     request.scope.require_any(perms.VIEW)
     qs, order = selectors.device_list(scope=request.scope, filters=filters)
@@ -26,12 +28,12 @@ def device_list(request, filters: Query[DeviceFilter], page: Query[CursorQuery])
 
 
 @router.get("/devices/{device_id}", response=DeviceOut)
-def device_detail(request, device_id: int):
+def device_detail(request, device_id: Id):
     return selectors.device_get(scope=request.scope, pk=device_id)
 
 
-@router.post("/schools/{school_id}/devices", response={201: DeviceOut})
-def device_create(request, school_id: int, data: DeviceIn):
+@router.post("/schools/{school_id}/devices", response={201: DeviceOut, **errors(409)})
+def device_create(request, school_id: Id, data: DeviceIn):
     school = registry.school_get(scope=request.scope, pk=school_id)
     values = data.dict()
     room_id = values.pop("room_id")
@@ -42,8 +44,8 @@ def device_create(request, school_id: int, data: DeviceIn):
     return 201, device
 
 
-@router.post("/devices/{device_id}/condition", response=DeviceOut)
-def device_condition(request, device_id: int, data: ConditionIn):
+@router.post("/devices/{device_id}/condition", response={200: DeviceOut, **errors(409)})
+def device_condition(request, device_id: Id, data: ConditionIn):
     device = selectors.device_get(scope=request.scope, pk=device_id)
     return services.device_set_condition(
         actor=Actor.from_request(request, via=Via.API),
@@ -53,12 +55,12 @@ def device_condition(request, device_id: int, data: ConditionIn):
     )
 
 
-@router.get("/readiness", response=list[ReadinessOut])
+@router.get("/readiness", response={200: list[ReadinessOut], **errors(403)})
 def readiness(request, filters: Query[ReadinessFilter]):
     request.scope.require_any(perms.VIEW)
     return [r.as_dict() for r in selectors.readiness_for(scope=request.scope, filters=filters).values()]
 
 
-@router.get("/schools/{school_id}/readiness", response=ReadinessOut)
-def school_readiness(request, school_id: int):
+@router.get("/schools/{school_id}/readiness", response={200: ReadinessOut, **errors(403)})
+def school_readiness(request, school_id: Id):
     return selectors.readiness_of_school(scope=request.scope, school_id=school_id).as_dict()

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from edudx.core.ids import Id
+
 DEVICE_SORTS = {
     "tag": ("asset_tag", "id"),
     "recent": ("-condition_changed_at", "-id"),
@@ -11,16 +13,16 @@ DEVICE_SORTS = {
 
 class DeviceFilter(BaseModel):
     q: str = Field("", max_length=80, description="Asset tag, serial number, make or model")
-    school: int | None = None
-    room: int | None = None
+    school: Id | None = None
+    room: Id | None = None
     category: str = ""
     condition: str = ""
     sort: str = "tag"
 
 
 class ReadinessFilter(BaseModel):
-    area: int | None = Field(None, description="Id of a ward/commune unit")
-    grouping: int | None = None
+    area: Id | None = Field(None, description="Id of a ward/commune unit")
+    grouping: Id | None = None
     level: str = ""
     ownership: str = ""
     below_only: bool = False

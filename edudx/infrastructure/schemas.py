@@ -5,6 +5,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from edudx.core.ids import Id
+
 
 class CursorQuery(Schema):
     cursor: str | None = None
@@ -35,7 +37,7 @@ class DevicePage(Schema):
 
 class DeviceIn(Schema):
     category: str
-    room_id: int | None = None
+    room_id: Id | None = None
     make: str = ""
     model: str = ""
     serial_number: str = ""

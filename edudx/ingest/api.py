@@ -13,6 +13,8 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from edudx.core.actor import Actor, Via
+from edudx.core.api_errors import errors
+from edudx.core.ids import Id
 
 from . import selectors, services, tasks
 from .engine import report as report_mod
@@ -81,7 +83,7 @@ def run_list(request, kind: str = ""):
     return [_out(services.run_settle(r)) for r in runs[:100]]
 
 
-@router.post("/runs", response={201: RunOut})
+@router.post("/runs", response={201: RunOut, **errors(404)})
 def run_upload(
     request,
     file: File[UploadedFile],
@@ -103,12 +105,12 @@ def run_upload(
 
 
 @router.get("/runs/{run_id}", response=RunOut)
-def run_status(request, run_id: int):
+def run_status(request, run_id: Id):
     return _out(services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id)))
 
 
 @router.get("/runs/{run_id}/preview", response=PreviewOut)
-def run_preview(request, run_id: int, limit: int = 1000):
+def run_preview(request, run_id: Id, limit: int = 1000):
     run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     return {
         "run": _out(run),
@@ -117,8 +119,8 @@ def run_preview(request, run_id: int, limit: int = 1000):
     }
 
 
-@router.post("/runs/{run_id}/commit", response=RunOut)
-def run_commit(request, run_id: int, body: CommitIn):
+@router.post("/runs/{run_id}/commit", response={200: RunOut, **errors(409)})
+def run_commit(request, run_id: Id, body: CommitIn):
     run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     actor = _actor(request)
     if _background(run):
@@ -130,8 +132,8 @@ def run_commit(request, run_id: int, body: CommitIn):
     return _out(run)
 
 
-@router.post("/runs/{run_id}/cancel", response=RunOut)
-def run_cancel(request, run_id: int):
+@router.post("/runs/{run_id}/cancel", response={200: RunOut, **errors(409)})
+def run_cancel(request, run_id: Id):
     run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     services.run_cancel(actor=_actor(request), run=run)
     run.refresh_from_db()
@@ -139,7 +141,7 @@ def run_cancel(request, run_id: int):
 
 
 @router.get("/runs/{run_id}/report")
-def run_report(request, run_id: int, format: Literal["csv", "json"] = "json"):  # noqa: A002 - query name
+def run_report(request, run_id: Id, format: Literal["csv", "json"] = "json"):  # noqa: A002 - query name
     run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     problems = run.report.get("problems", [])
     if format == "csv":

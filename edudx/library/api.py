@@ -7,7 +7,9 @@ from django.http import HttpResponse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from edudx.core.actor import Actor, Via
+from edudx.core.api_errors import errors
 from edudx.core.errors import NotFound, ValidationFailed
+from edudx.core.ids import Id
 from edudx.core.pagination import paginate
 
 from . import cartridge, selectors, services
@@ -70,7 +72,7 @@ def resource_search(request, filters: Query[ResourceFilter], cursor: str | None 
 
 
 @router.get("/resources/{resource_id}", response=ResourceOut)
-def resource_get(request, resource_id: int):
+def resource_get(request, resource_id: Id):
     return _out(selectors.resource_get(scope=request.scope, pk=resource_id))
 
 
@@ -88,7 +90,9 @@ def _school_for(request, school_id: int | None):
 
 
 @router.post(
-    "/resources", response={201: ResourceOut}, summary="Contribute a resource (multipart: data + file)"
+    "/resources",
+    response={201: ResourceOut, **errors(404, 409)},
+    summary="Contribute a resource (multipart: data + file)",
 )
 def resource_create(request, data: Form[ResourceIn], file: UploadedFile | None = File(None)):  # noqa: B008
     request.scope.require_any(perms.CONTRIBUTE)
@@ -101,8 +105,8 @@ def resource_create(request, data: Form[ResourceIn], file: UploadedFile | None =
     return Status(201, _out(r))
 
 
-@router.patch("/resources/{resource_id}", response=ResourceOut)
-def resource_update(request, resource_id: int, data: ResourcePatch):
+@router.patch("/resources/{resource_id}", response={200: ResourceOut, **errors(409)})
+def resource_update(request, resource_id: Id, data: ResourcePatch):
     r = selectors.resource_get(scope=request.scope, pk=resource_id)
     payload = data.model_dump(exclude_none=True)
     grades = payload.pop("grades", None)
@@ -111,12 +115,12 @@ def resource_update(request, resource_id: int, data: ResourcePatch):
 
 
 @router.get("/resources/{resource_id}/versions", response=list[VersionOut])
-def version_list(request, resource_id: int):
+def version_list(request, resource_id: Id):
     return list(selectors.resource_versions(selectors.resource_get(scope=request.scope, pk=resource_id)))
 
 
-@router.post("/resources/{resource_id}/versions", response={201: VersionOut})
-def version_add(request, resource_id: int, file: File[UploadedFile], note: Form[str] = ""):
+@router.post("/resources/{resource_id}/versions", response={201: VersionOut, **errors(409)})
+def version_add(request, resource_id: Id, file: File[UploadedFile], note: Form[str] = ""):
     r = selectors.resource_get(scope=request.scope, pk=resource_id)
     v = services.version_add(
         actor=_actor(request), resource=r, name=file.name or "file", data=file, note=note
@@ -135,10 +139,10 @@ STEPS = {
 
 @router.post(
     "/resources/{resource_id}/workflow/{step}",
-    response=ResourceOut,
+    response={200: ResourceOut, **errors(409)},
     summary="submit, review, publish, return, takedown",
 )
-def resource_step(request, resource_id: int, step: str, data: StepIn):
+def resource_step(request, resource_id: Id, step: str, data: StepIn):
     if step not in STEPS:
         raise NotFound()
     r = selectors.resource_get(scope=request.scope, pk=resource_id)
@@ -146,20 +150,20 @@ def resource_step(request, resource_id: int, step: str, data: StepIn):
     return _out(selectors.resource_get(scope=request.scope, pk=resource_id))
 
 
-@router.post("/resources/{resource_id}/rating", response=ResourceOut)
-def resource_rate(request, resource_id: int, data: RatingIn):
+@router.post("/resources/{resource_id}/rating", response={200: ResourceOut, **errors(409)})
+def resource_rate(request, resource_id: Id, data: RatingIn):
     r = selectors.resource_get(scope=request.scope, pk=resource_id)
     services.rating_set(actor=_actor(request), resource=r, stars=data.stars)
     return _out(selectors.resource_get(scope=request.scope, pk=resource_id))
 
 
 @router.get("/resources/{resource_id}/comments", response=list[CommentOut])
-def comment_list(request, resource_id: int):
+def comment_list(request, resource_id: Id):
     return list(selectors.resource_comments(selectors.resource_get(scope=request.scope, pk=resource_id)))
 
 
 @router.post("/resources/{resource_id}/comments", response={201: CommentOut})
-def comment_add(request, resource_id: int, data: CommentIn):
+def comment_add(request, resource_id: Id, data: CommentIn):
     r = selectors.resource_get(scope=request.scope, pk=resource_id)
     return Status(201, services.comment_add(actor=_actor(request), resource=r, text=data.text))
 
@@ -201,13 +205,13 @@ def collection_create(request, data: CollectionIn):
 
 
 @router.get("/collections/{collection_id}", response=CollectionDetail)
-def collection_get(request, collection_id: int):
+def collection_get(request, collection_id: Id):
     c = selectors.collection_get(scope=request.scope, pk=collection_id)
     return {**CollectionOut.from_orm(c).model_dump(), "items": _items(request, c)}
 
 
-@router.post("/collections/{collection_id}/items", response={201: ItemOut})
-def collection_add(request, collection_id: int, data: ItemIn):
+@router.post("/collections/{collection_id}/items", response={201: ItemOut, **errors(409)})
+def collection_add(request, collection_id: Id, data: ItemIn):
     c = selectors.collection_get(scope=request.scope, pk=collection_id)
     r = selectors.resource_get(scope=request.scope, pk=data.resource_id)
     i = services.collection_add(actor=_actor(request), collection=c, resource=r, note=data.note)
@@ -215,14 +219,14 @@ def collection_add(request, collection_id: int, data: ItemIn):
 
 
 @router.put("/collections/{collection_id}/order", response=CollectionDetail)
-def collection_order(request, collection_id: int, data: OrderIn):
+def collection_order(request, collection_id: Id, data: OrderIn):
     c = selectors.collection_get(scope=request.scope, pk=collection_id)
     services.collection_reorder(actor=_actor(request), collection=c, item_ids=data.item_ids)
     return {**CollectionOut.from_orm(c).model_dump(), "items": _items(request, c)}
 
 
 @router.get("/collections/{collection_id}/cartridge", summary="IMS Common Cartridge 1.3 export (.imscc)")
-def collection_cartridge(request, collection_id: int):
+def collection_cartridge(request, collection_id: Id):
     c = selectors.collection_get(scope=request.scope, pk=collection_id)
     data = cartridge.build(c, selectors.collection_items(scope=request.scope, collection=c))
     resp = HttpResponse(data, content_type="application/vnd.ims.imsccv1p3")
@@ -231,13 +235,17 @@ def collection_cartridge(request, collection_id: int):
 
 
 # ----- LTI platforms
-@router.get("/lti/platforms", response=list[PlatformOut])
+@router.get("/lti/platforms", response={200: list[PlatformOut], **errors(403)})
 def platform_list(request):
     request.scope.require_any(perms.LTI_ADMIN)
     return list(LtiPlatform.objects.order_by("name"))
 
 
-@router.post("/lti/platforms", response={201: PlatformOut}, summary="Register an LMS as an LTI 1.3 platform")
+@router.post(
+    "/lti/platforms",
+    response={201: PlatformOut, **errors(409)},
+    summary="Register an LMS as an LTI 1.3 platform",
+)
 def platform_create(request, data: PlatformIn):
     from . import lti
 

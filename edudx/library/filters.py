@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
 
+from edudx.core.ids import Id
+
 RESOURCE_SORTS = {
     "relevance": (),  # by search rank; falls back to newest without a query
     "newest": ("-published_at", "-id"),
@@ -21,7 +23,7 @@ class ResourceFilter(BaseModel):
     licence: str = ""
     series: str = ""
     language: str = ""
-    school: int | None = None
+    school: Id | None = None
     sort: str = "relevance"
 
     @field_validator("grade", "school", mode="before")

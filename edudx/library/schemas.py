@@ -4,6 +4,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from edudx.core.ids import Id
+
 
 class ResourceOut(Schema):
     id: int
@@ -63,7 +65,7 @@ class ResourceIn(Schema):
     licence: str = ""
     authors: str = ""
     url: str = ""
-    school_id: int | None = None
+    school_id: Id | None = None
 
 
 class ResourcePatch(Schema):
@@ -146,12 +148,12 @@ class CollectionDetail(CollectionOut):
 
 
 class ItemIn(Schema):
-    resource_id: int
+    resource_id: Id
     note: str = ""
 
 
 class OrderIn(Schema):
-    item_ids: list[int]
+    item_ids: list[Id]
 
 
 class PlatformIn(Schema):

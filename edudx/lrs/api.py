@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
+from edudx.core.api_errors import errors
+
 from . import permissions as perms
 from . import selectors
 
@@ -28,13 +30,17 @@ class CredentialOut(Schema):
     can_write: bool
 
 
-@router.get("/summary", response=Totals, summary="Learning-record totals in the caller's scope")
+@router.get(
+    "/summary", response={200: Totals, **errors(403)}, summary="Learning-record totals in the caller's scope"
+)
 def summary(request):
     request.scope.require_any(perms.VIEW_ANALYTICS)
     return selectors.statement_summary(scope=request.scope)["totals"]
 
 
-@router.get("/credentials", response=list[CredentialOut], summary="xAPI keys the caller manages")
+@router.get(
+    "/credentials", response={200: list[CredentialOut], **errors(403)}, summary="xAPI keys the caller manages"
+)
 def credentials(request):
     request.scope.require_any(perms.MANAGE_CREDENTIALS)
     return list(selectors.credential_list(scope=request.scope).order_by("name", "id")[:500])

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Q
 from ninja import Query, Router
 
+from edudx.core.api_errors import errors
+from edudx.core.ids import Id
 from edudx.core.pagination import paginate
 
 from . import selectors
@@ -31,7 +33,7 @@ def _units_page(qs, page: Cursor) -> dict:
     }
 
 
-@router.get("/units", response=UnitPage, summary="List organisation units in scope")
+@router.get("/units", response={200: UnitPage, **errors(404)}, summary="List organisation units in scope")
 def unit_list(request, filters: Query[UnitFilter], page: Query[Cursor]):
     within = selectors.unit_get(scope=request.scope, pk=filters.within) if filters.within else None
     qs = selectors.unit_list(scope=request.scope, kind=filters.kind or None, within=within)
@@ -41,12 +43,12 @@ def unit_list(request, filters: Query[UnitFilter], page: Query[Cursor]):
 
 
 @router.get("/units/{unit_id}", response=UnitOut)
-def unit_detail(request, unit_id: int):
+def unit_detail(request, unit_id: Id):
     return UnitOut.build(selectors.unit_get(scope=request.scope, pk=unit_id))
 
 
 @router.get("/units/{unit_id}/children", response=UnitPage, summary="Direct children of a unit")
-def unit_children(request, unit_id: int, page: Query[Cursor]):
+def unit_children(request, unit_id: Id, page: Query[Cursor]):
     unit = selectors.unit_get(scope=request.scope, pk=unit_id)
     qs = selectors.unit_list(scope=request.scope).filter(parent=unit)
     return _units_page(qs, page)
@@ -64,7 +66,7 @@ def grouping_list(request, page: Query[Cursor]):
 
 
 @router.get("/groupings/{grouping_id}", response=GroupingDetail)
-def grouping_detail(request, grouping_id: int):
+def grouping_detail(request, grouping_id: Id):
     g = selectors.grouping_get(scope=request.scope, pk=grouping_id)
     members = selectors.unit_list(scope=request.scope).filter(grouping_memberships__grouping=g)
     return GroupingDetail(**grouping_out(g).model_dump(), members=[unit_ref(u) for u in members])

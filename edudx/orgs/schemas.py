@@ -7,6 +7,8 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from edudx.core.ids import Id
+
 
 class Cursor(Schema):
     cursor: str | None = Field(None, description="`next_cursor` or `prev_cursor` of another page")
@@ -15,7 +17,7 @@ class Cursor(Schema):
 
 class UnitFilter(Schema):
     kind: str = Field("", description="department, ward, commune, school, …")
-    within: int | None = Field(None, description="Only units in the subtree of this unit id")
+    within: Id | None = Field(None, description="Only units in the subtree of this unit id")
     q: str = Field("", max_length=100, description="Code or part of the name")
 
 

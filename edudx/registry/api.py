@@ -13,7 +13,9 @@ from ninja import Query, Router, Status
 
 from edudx.core import history
 from edudx.core.actor import Actor, Via
+from edudx.core.api_errors import errors
 from edudx.core.errors import NotFound
+from edudx.core.ids import Id
 from edudx.core.pagination import paginate
 from edudx.core.rules.personal_id import mask
 from edudx.orgs import selectors as org_selectors
@@ -106,11 +108,11 @@ def school_list(request, filters: Query[SchoolFilter], page: Query[Cursor]):
 
 
 @router.get("/schools/{school_id}", response=SchoolOut)
-def school_detail(request, school_id: int):
+def school_detail(request, school_id: Id):
     return SchoolOut.build(selectors.school_get(scope=request.scope, pk=school_id))
 
 
-@router.post("/schools", response={201: SchoolOut})
+@router.post("/schools", response={201: SchoolOut, **errors(404, 409)})
 def school_create(request, data: SchoolIn):
     parent = org_selectors.unit_get(scope=request.scope, pk=data.parent)
     school = services.school_register(
@@ -123,8 +125,8 @@ def school_create(request, data: SchoolIn):
     return Status(201, SchoolOut.build(selectors.school_get(scope=request.scope, pk=school.pk)))
 
 
-@router.patch("/schools/{school_id}", response=SchoolOut)
-def school_update(request, school_id: int, data: SchoolPatch):
+@router.patch("/schools/{school_id}", response={200: SchoolOut, **errors(409)})
+def school_update(request, school_id: Id, data: SchoolPatch):
     school = selectors.school_get(scope=request.scope, pk=school_id)
     fields = data.model_dump(exclude_unset=True)
     name = fields.pop("name", None)
@@ -135,7 +137,7 @@ def school_update(request, school_id: int, data: SchoolPatch):
 
 
 @router.get("/schools/{school_id}/history", response=HistoryList)
-def school_history(request, school_id: int):
+def school_history(request, school_id: Id):
     # A school's name and place in the tree live on its unit: show both records' changes.
     school = selectors.school_get(scope=request.scope, pk=school_id)
     return _history(school, school.unit)
@@ -149,11 +151,11 @@ def class_list(request, filters: Query[ClassFilter], page: Query[Cursor]):
 
 
 @router.get("/classes/{class_id}", response=ClassOut)
-def class_detail(request, class_id: int):
+def class_detail(request, class_id: Id):
     return ClassOut.build(selectors.class_get(scope=request.scope, pk=class_id))
 
 
-@router.post("/classes", response={201: ClassOut})
+@router.post("/classes", response={201: ClassOut, **errors(404, 409)})
 def class_create(request, data: ClassIn):
     school = selectors.school_get(scope=request.scope, pk=data.school)
     teacher = (
@@ -170,8 +172,8 @@ def class_create(request, data: ClassIn):
     return Status(201, ClassOut.build(selectors.class_get(scope=request.scope, pk=obj.pk)))
 
 
-@router.patch("/classes/{class_id}", response=ClassOut)
-def class_update(request, class_id: int, data: ClassPatch):
+@router.patch("/classes/{class_id}", response={200: ClassOut, **errors(409)})
+def class_update(request, class_id: Id, data: ClassPatch):
     obj = selectors.class_get(scope=request.scope, pk=class_id)
     fields = data.model_dump(exclude_unset=True)
     if fields.get("homeroom_teacher"):
@@ -181,7 +183,7 @@ def class_update(request, class_id: int, data: ClassPatch):
 
 
 @router.get("/classes/{class_id}/history", response=HistoryList)
-def class_history(request, class_id: int):
+def class_history(request, class_id: Id):
     return _history(selectors.class_get(scope=request.scope, pk=class_id))
 
 
@@ -197,11 +199,11 @@ def student_list(request, filters: Query[StudentFilter], page: Query[Cursor]):
 
 
 @router.get("/students/{student_id}", response=StudentOut)
-def student_detail(request, student_id: int):
+def student_detail(request, student_id: Id):
     return _student_out(request)(selectors.student_get(scope=request.scope, pk=student_id))
 
 
-@router.post("/students", response={201: StudentOut})
+@router.post("/students", response={201: StudentOut, **errors(404, 409)})
 def student_create(request, data: StudentIn):
     school = selectors.school_get(scope=request.scope, pk=data.school)
     student = services.student_create(
@@ -210,15 +212,15 @@ def student_create(request, data: StudentIn):
     return Status(201, _student_out(request)(selectors.student_get(scope=request.scope, pk=student.pk)))
 
 
-@router.patch("/students/{student_id}", response=StudentOut)
-def student_update(request, student_id: int, data: StudentPatch):
+@router.patch("/students/{student_id}", response={200: StudentOut, **errors(409)})
+def student_update(request, student_id: Id, data: StudentPatch):
     student = selectors.student_get(scope=request.scope, pk=student_id)
     services.student_update(actor=_actor(request), student=student, data=data.model_dump(exclude_unset=True))
     return _student_out(request)(selectors.student_get(scope=request.scope, pk=student_id))
 
 
 @router.post("/students/{student_id}/status", response=StudentOut, summary="Change a student's status")
-def student_status(request, student_id: int, data: StatusIn):
+def student_status(request, student_id: Id, data: StatusIn):
     student = selectors.student_get(scope=request.scope, pk=student_id)
     services.student_set_status(
         actor=_actor(request), student=student, status=data.status, on=data.on, note=data.note
@@ -228,10 +230,10 @@ def student_status(request, student_id: int, data: StatusIn):
 
 @router.post(
     "/students/{student_id}/transfer",
-    response={201: EnrolmentOut},
+    response={201: EnrolmentOut, **errors(409)},
     summary="Transfer a student to another class (same or another school)",
 )
-def student_transfer(request, student_id: int, data: TransferIn):
+def student_transfer(request, student_id: Id, data: TransferIn):
     with transaction.atomic():
         student = selectors.student_get(scope=request.scope, pk=student_id)
         to_class = selectors.class_get(scope=request.scope, pk=data.to_class)
@@ -242,14 +244,14 @@ def student_transfer(request, student_id: int, data: TransferIn):
 
 
 @router.get("/students/{student_id}/enrolments", response=EnrolmentList)
-def student_enrolments(request, student_id: int):
+def student_enrolments(request, student_id: Id):
     student = selectors.student_get(scope=request.scope, pk=student_id)
     rows = selectors.student_enrolments(scope=request.scope, student=student)
     return {"items": [EnrolmentOut.build(e) for e in rows], "next_cursor": None, "prev_cursor": None}
 
 
 @router.get("/students/{student_id}/history", response=HistoryList)
-def student_history(request, student_id: int):
+def student_history(request, student_id: Id):
     student = selectors.student_get(scope=request.scope, pk=student_id)
     return _history(student, pii=_pii(request, student.school))
 
@@ -266,11 +268,11 @@ def staff_list(request, filters: Query[StaffFilter], page: Query[Cursor]):
 
 
 @router.get("/staff/{staff_id}", response=StaffOut)
-def staff_detail(request, staff_id: int):
+def staff_detail(request, staff_id: Id):
     return _staff_out(request)(selectors.staff_get(scope=request.scope, pk=staff_id))
 
 
-@router.post("/staff", response={201: StaffOut})
+@router.post("/staff", response={201: StaffOut, **errors(404, 409)})
 def staff_create(request, data: StaffIn):
     school = selectors.school_get(scope=request.scope, pk=data.school)
     staff = services.staff_create(
@@ -279,14 +281,14 @@ def staff_create(request, data: StaffIn):
     return Status(201, _staff_out(request)(selectors.staff_get(scope=request.scope, pk=staff.pk)))
 
 
-@router.patch("/staff/{staff_id}", response=StaffOut)
-def staff_update(request, staff_id: int, data: StaffPatch):
+@router.patch("/staff/{staff_id}", response={200: StaffOut, **errors(409)})
+def staff_update(request, staff_id: Id, data: StaffPatch):
     staff = selectors.staff_get(scope=request.scope, pk=staff_id)
     services.staff_update(actor=_actor(request), staff=staff, data=data.model_dump(exclude_unset=True))
     return _staff_out(request)(selectors.staff_get(scope=request.scope, pk=staff_id))
 
 
 @router.get("/staff/{staff_id}/history", response=HistoryList)
-def staff_history(request, staff_id: int):
+def staff_history(request, staff_id: Id):
     staff = selectors.staff_get(scope=request.scope, pk=staff_id)
     return _history(staff, pii=_pii(request, staff.school))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from edudx.core.ids import Id
+
 SCHOOL_SORTS = {"name": ("name_key", "id"), "-name": ("-name_key", "-id"), "code": ("moet_code", "id")}
 STUDENT_SORTS = {
     "name": ("name_key", "id"),
@@ -20,15 +22,15 @@ class SchoolFilter(BaseModel):
     q: str = Field("", max_length=100, description="Name or MOET code; accents optional")
     level: str = ""
     ownership: str = ""
-    area: int | None = Field(None, description="Id of a ward/commune unit")
-    grouping: int | None = Field(None, description="Id of a grouping, e.g. a cluster")
+    area: Id | None = Field(None, description="Id of a ward/commune unit")
+    grouping: Id | None = Field(None, description="Id of a grouping, e.g. a cluster")
     sort: str = "name"
 
 
 class StudentFilter(BaseModel):
     q: str = Field("", max_length=100, description="Name (accents optional), MOET code or personal ID")
-    school: int | None = None
-    school_class: int | None = None
+    school: Id | None = None
+    school_class: Id | None = None
     grade: int | None = Field(None, ge=0, le=12)
     gender: str = ""
     status: str = ""
@@ -37,14 +39,14 @@ class StudentFilter(BaseModel):
 
 class StaffFilter(BaseModel):
     q: str = Field("", max_length=100)
-    school: int | None = None
+    school: Id | None = None
     position: str = ""
     status: str = ""
     sort: str = "name"
 
 
 class ClassFilter(BaseModel):
-    school: int | None = None
-    year: int | None = None
+    school: Id | None = None
+    year: Id | None = None
     grade: int | None = Field(None, ge=0, le=12)
     sort: str = "name"

@@ -8,8 +8,9 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from edudx.core.ids import Id
 from edudx.core.rules.personal_id import mask
 
 
@@ -226,7 +227,7 @@ HistoryList = page_schema(HistoryOut, "HistoryList")
 
 # ----- input
 class SchoolIn(Schema):
-    parent: int = Field(description="Id of the ward/commune unit the school belongs to")
+    parent: Id = Field(description="Id of the ward/commune unit the school belongs to")
     moet_code: str = Field(min_length=1, max_length=20)
     name: str = Field(min_length=1, max_length=255)
     level: str
@@ -236,28 +237,46 @@ class SchoolIn(Schema):
     email: str = ""
 
 
+def refuse_null(value):
+    """Patch fields: a field left out keeps its value; null is refused (422) where the record
+    cannot hold it (it used to reach the rules as None: a 500)."""
+    if value is None:
+        raise ValueError("null is not allowed here; leave the field out to keep its value")
+    return value
+
+
 class SchoolPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=255)
-    parent: int | None = None
+    parent: Id | None = None
     level: str | None = None
     ownership: str | None = None
     address: str | None = None
     phone: str | None = None
     email: str | None = None
 
+    @field_validator("name", "parent", "level", "ownership")
+    @classmethod
+    def _not_null(cls, value):
+        return refuse_null(value)
+
 
 class ClassIn(Schema):
-    school: int
-    year: int
+    school: Id
+    year: Id
     grade: int = Field(ge=0, le=12)
     name: str = Field(min_length=1, max_length=40)
-    homeroom_teacher: int | None = None
+    homeroom_teacher: Id | None = None
 
 
 class ClassPatch(Schema):
     grade: int | None = Field(None, ge=0, le=12)
     name: str | None = Field(None, min_length=1, max_length=40)
-    homeroom_teacher: int | None = None
+    homeroom_teacher: Id | None = None
+
+    @field_validator("grade", "name")
+    @classmethod
+    def _not_null(cls, value):
+        return refuse_null(value)
 
 
 class PersonFields(Schema):
@@ -268,7 +287,7 @@ class PersonFields(Schema):
 
 
 class StudentIn(PersonFields):
-    school: int
+    school: Id
     full_name: str = Field(min_length=1, max_length=150)
     gender: str
     status: str = "dang_hoc"
@@ -296,6 +315,11 @@ class StudentPatch(Schema):
     address: str | None = None
     place_of_birth: str | None = None
 
+    @field_validator("full_name", "gender")
+    @classmethod
+    def _not_null(cls, value):
+        return refuse_null(value)
+
 
 class StatusIn(Schema):
     status: str
@@ -304,13 +328,13 @@ class StatusIn(Schema):
 
 
 class TransferIn(Schema):
-    to_class: int = Field(description="Id of the class the student moves to")
+    to_class: Id = Field(description="Id of the class the student moves to")
     on: dt.date
     note: str = Field("", max_length=255)
 
 
 class StaffIn(PersonFields):
-    school: int
+    school: Id
     full_name: str = Field(min_length=1, max_length=150)
     gender: str
     position: str = "giao_vien"
@@ -334,3 +358,8 @@ class StaffPatch(Schema):
     phone: str | None = None
     email: str | None = None
     status: str | None = None
+
+    @field_validator("full_name", "gender", "position", "subjects", "status")
+    @classmethod
+    def _not_null(cls, value):
+        return refuse_null(value)

@@ -11,6 +11,7 @@ from edudx.core.actor import Actor
 from edudx.core.errors import DomainError
 from edudx.core.exports import export_response
 from edudx.core.forms import apply_domain_error
+from edudx.core.ids import parse_id
 
 from .. import permissions as perms
 from .. import selectors, services
@@ -120,7 +121,7 @@ def class_create(request):
         initial=initial,
         schools=schools,
         years=selectors.year_list(),
-        teachers=_teachers(scope, school_id if str(school_id or "").isdigit() else None),
+        teachers=_teachers(scope, parse_id(school_id)),
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

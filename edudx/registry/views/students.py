@@ -12,6 +12,7 @@ from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, PermissionDenied
 from edudx.core.exports import export_response
 from edudx.core.forms import apply_domain_error
+from edudx.core.ids import parse_id
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
 from edudx.core.rules.people import Gender, StudentStatus
 
@@ -222,7 +223,7 @@ def student_transfer(request, student_id: int):
     student = _changeable(request, student_id)
     data = request.POST or None
     raw_school = (request.POST.get("to_school") or request.GET.get("to_school") or "").strip()
-    school_id = int(raw_school) if raw_school.isdigit() else student.school_id
+    school_id = parse_id(raw_school) or student.school_id
     classes = _class_choices(scope, school_id)
     form = TransferForm(
         data,
