@@ -7,8 +7,11 @@ Prints:
 1. statements/s posting batches of 100 (target >= 5,000/s) and posting one at a time
    (target >= 500/s), each for --seconds with --clients concurrent client threads;
 2. with --stored statements in the store (topped up by a direct bulk loader that writes the
-   same rows and index keys the LRS writes), the median and p95 of GET /statements filtered
-   by agent and by activity (target p95 < 50 ms), over --queries requests each.
+   same rows and index keys the LRS writes, spread over --schools schools under the
+   department), the median and p95 of GET /statements filtered by agent and by activity,
+   and of the unfiltered feed (first page, and a deep page: a `more` continuation from a
+   random point in the older half of the store) for a department-wide key and for a
+   school's key (target p95 < 50 ms), over --queries requests each, with the load average.
 """
 
 from __future__ import annotations
@@ -41,8 +44,10 @@ def setup_django(db_dir: Path) -> None:
     django.setup()
 
 
-def prepare(db_dir: Path) -> tuple[str, str, str]:
-    """Migrate, and create a unit and an xAPI key (once); returns (key, secret, unit path)."""
+def prepare(db_dir: Path, schools: int) -> tuple[str, str, str, list[str], tuple[str, str, str]]:
+    """Migrate, create the department and `schools` schools under it (once), a department
+    key and a key of the first school; returns (key, secret, department path, the schools'
+    paths, (school key, secret, school path))."""
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -56,9 +61,21 @@ def prepare(db_dir: Path) -> tuple[str, str, str]:
     unit = OrgUnit.objects.filter(code="BENCH").first() or orgs.unit_create(
         actor=actor, code="BENCH", name="Sở GD-ĐT (bench)", kind="department", parent=None
     )
-    Credential.objects.filter(name="bench").delete()
+    have = {u.code: u for u in OrgUnit.objects.filter(parent=unit)}
+    school_units = []
+    for i in range(schools):
+        code = f"BENCH-S{i:04d}"
+        school_units.append(
+            have.get(code)
+            or orgs.unit_create(
+                actor=actor, code=code, name=f"Trường {i} (bench)", kind="school", parent=unit
+            )
+        )
+    Credential.objects.filter(name__in=("bench", "bench-school")).delete()
     cred, secret = services.credential_issue(actor=actor, unit=unit, name="bench")
-    return cred.key, secret, unit.path
+    school = school_units[0] if school_units else unit
+    scred, ssecret = services.credential_issue(actor=actor, unit=school, name="bench-school")
+    return cred.key, secret, unit.path, [u.path for u in school_units], (scred.key, ssecret, school.path)
 
 
 def make_statement(rng: random.Random, n_agents: int, n_acts: int) -> dict:
@@ -230,9 +247,13 @@ def post_loop(
     return sum(counts), time.monotonic() - started, sum(errors), any(ran_out)
 
 
-def bulk_load(db_path: Path, unit_path: str, target: int, n_agents: int, n_acts: int) -> int:
+def bulk_load(
+    db_path: Path, unit_paths: list[str], target: int, n_agents: int, n_acts: int, seed: int = 0
+) -> int:
     """Top the store up to `target` statements with the same rows and keys the LRS writes
-    (statement JSON, denormalised columns, hashed keys), straight into SQLite."""
+    (statement JSON, denormalised columns, hashed keys), straight into SQLite; each
+    statement belongs to one of `unit_paths`, drawn at random. With `seed`, only the first
+    `seed` statements are built here; the rest are copies of them (`_replicate`)."""
     con = sqlite3.connect(db_path)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")
@@ -261,9 +282,13 @@ def bulk_load(db_path: Path, unit_path: str, target: int, n_agents: int, n_acts:
             con.execute(f'DROP INDEX "{name}"')
     before = have
     try:
-        have = _load_chunks(
-            con, rng, have, target, chunk, next_id, start_time, authority, unit_path, n_agents, n_acts, t0
-        )
+        built = min(target, seed) if seed else target
+        if have < built:
+            have = _load_chunks(
+                con, rng, have, built, chunk, next_id, start_time, authority, unit_paths, n_agents, n_acts, t0
+            )
+        if have < target:
+            have = _replicate(con, have, target, seed, t0)
     finally:
         for name, sql in rebuild:
             print(f"  rebuilding index {name} ({time.monotonic() - t0:.0f} s)", flush=True)
@@ -275,7 +300,7 @@ def bulk_load(db_path: Path, unit_path: str, target: int, n_agents: int, n_acts:
 
 
 def _load_chunks(
-    con, rng, have, target, chunk, next_id, start_time, authority, unit_path, n_agents, n_acts, t0
+    con, rng, have, target, chunk, next_id, start_time, authority, unit_paths, n_agents, n_acts, t0
 ):
     from edudx.lrs.xapi.keys import statement_keys
     from edudx.lrs.xapi.store import dumps, iso
@@ -297,7 +322,7 @@ def _load_chunks(
                     dumps(s),
                     0,
                     None,
-                    unit_path,
+                    rng.choice(unit_paths),
                     None,
                     s["verb"]["id"],
                     "account:" + s["actor"]["account"]["homePage"] + "|" + s["actor"]["account"]["name"],
@@ -328,6 +353,43 @@ def _load_chunks(
     return have
 
 
+def _replicate(con, have: int, target: int, seed: int, t0: float) -> int:
+    """Top up to `target` with copies of the first `seed` statements, made by SQLite itself
+    (no Python per row: on a shared machine the builder's CPU is what makes a 10 M load
+    take hours): each copy gets a new row id and a new random statement id, its `stored` (and
+    its keys' `stored`) moved on as the loader spaces them (3 ms per row id), the same unit,
+    JSON, columns and keys. The served JSON still names the original's id: the figures are
+    of reads, whose cost does not depend on it."""
+    chunk = 50_000
+    while have < target:
+        next_id = con.execute("SELECT max(id) FROM lrs_statement").fetchone()[0] + 1
+        lo = (next_id - 1) % seed + 1
+        n = min(chunk, target - have, seed - lo + 1)
+        shift = next_id - lo
+        move = f"+{shift * 0.003:.3f} seconds"
+        with con:
+            con.execute(
+                "INSERT INTO lrs_statement (id, statement_id, stored, data, voided, voids, unit_path,"
+                " credential_id, verb_iri, actor_key, object_iri, timestamp, success, completion,"
+                " score_scaled, has_attachments)"
+                " SELECT id + ?, lower(hex(randomblob(16))), strftime('%Y-%m-%d %H:%M:%f', stored, ?) || '000',"
+                " data, voided, voids, unit_path, credential_id, verb_iri, actor_key, object_iri, timestamp,"
+                " success, completion, score_scaled, has_attachments"
+                " FROM lrs_statement WHERE id >= ? AND id < ?",
+                (shift, move, lo, lo + n),
+            )
+            con.execute(
+                "INSERT INTO lrs_statementkey (statement_id, key, direct, stored)"
+                " SELECT statement_id + ?, key, direct, strftime('%Y-%m-%d %H:%M:%f', stored, ?) || '000'"
+                " FROM lrs_statementkey WHERE statement_id >= ? AND statement_id < ?",
+                (shift, move, lo, lo + n),
+            )
+        have += n
+        if have % 500_000 < n:
+            print(f"  {have:,} statements (copies; {time.monotonic() - t0:.0f} s)", flush=True)
+    return have
+
+
 def query_latency(base: str, headers: dict, params_list: list[dict]) -> tuple[float, float, int]:
     import httpx
 
@@ -335,15 +397,39 @@ def query_latency(base: str, headers: dict, params_list: list[dict]) -> tuple[fl
     n_rows = 0
     with httpx.Client(base_url=base, headers=headers, timeout=60) as c:
         for p in params_list[:5]:  # warm-up
-            c.get("/lrs/xapi/statements?" + urlencode(p))
+            c.get("/lrs/xapi/statements" + ("?" + urlencode(p) if p else ""))
         for p in params_list:
             t = time.perf_counter()
-            r = c.get("/lrs/xapi/statements?" + urlencode(p))
+            r = c.get("/lrs/xapi/statements" + ("?" + urlencode(p) if p else ""))
             times.append((time.perf_counter() - t) * 1000)
             assert r.status_code == 200, r.text
             n_rows += len(r.json()["statements"])
     times.sort()
     return statistics.median(times), times[int(len(times) * 0.95) - 1], n_rows
+
+
+def deep_pages(db_path: Path, unit_path: str, only_path: str | None, n: int, limit: int = 50) -> list[dict]:
+    """`more` continuations of the unfiltered feed of a key bound to `unit_path`, each from a
+    random statement (of `only_path`, if given) in the older half of the store (a page deep in
+    the feed, as a client paging back through it reaches it), signed as the LRS signs them."""
+    from edudx.lrs.xapi.query import StatementQuery, make_more
+
+    con = sqlite3.connect(db_path)
+    top = con.execute("SELECT max(id) FROM lrs_statement").fetchone()[0] or 0
+    rng = random.Random(11)
+    out = []
+    for _ in range(n):
+        row = con.execute(
+            "SELECT id, stored FROM lrs_statement WHERE id <= ? AND (? IS NULL OR unit_path = ?)"
+            " ORDER BY id DESC LIMIT 1",
+            [rng.randrange(1, max(2, top // 2)), only_path, only_path],
+        ).fetchone()
+        if row is None:
+            continue
+        stored = dt.datetime.fromisoformat(row[1]).replace(tzinfo=dt.UTC)
+        out.append({"more": make_more(StatementQuery(unit_path=unit_path, limit=limit), stored, row[0])})
+    con.close()
+    return out
 
 
 def main() -> None:
@@ -356,6 +442,18 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=18765)
     ap.add_argument("--stored", type=int, default=1_000_000)
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument(
+        "--schools",
+        type=int,
+        default=300,
+        help="schools under the department the stored statements belong to",
+    )
+    ap.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="build only this many statements in Python; the top-up copies them in SQLite (0: build all)",
+    )
     ap.add_argument("--skip-writes", action="store_true")
     ap.add_argument("--skip-batches", action="store_true", help="no POST run in batches of 100")
     ap.add_argument("--skip-singles", action="store_true", help="no POST run one statement at a time")
@@ -369,12 +467,15 @@ def main() -> None:
     db_dir = Path(args.db_dir)
     db_dir.mkdir(parents=True, exist_ok=True)
     setup_django(db_dir)
-    key, secret, unit_path = prepare(db_dir)
+    key, secret, unit_path, school_paths, (skey, ssecret, school_path) = prepare(db_dir, args.schools)
     headers = {
         "Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode(),
         "X-Experience-API-Version": "2.0.0",
         "Content-Type": "application/json",
     }
+    school_headers = dict(
+        headers, Authorization="Basic " + base64.b64encode(f"{skey}:{ssecret}".encode()).decode()
+    )
     print(
         f"SQLite at {db_dir}, gunicorn {args.workers} workers x {args.threads} threads, {args.clients} client threads, {os.cpu_count()} cores"
     )
@@ -405,7 +506,9 @@ def main() -> None:
             return
         n_agents, n_acts = max(1000, args.stored // 200), max(100, args.stored // 2000)
         t = time.monotonic()
-        total = bulk_load(db_dir / "edudx.sqlite3", unit_path, args.stored, n_agents, n_acts)
+        total = bulk_load(
+            db_dir / "edudx.sqlite3", school_paths or [unit_path], args.stored, n_agents, n_acts, args.seed
+        )
         print(
             f"store holds {total:,} statements (bulk top-up {time.monotonic() - t:.0f} s); {n_agents:,} agents, {n_acts:,} activities"
         )
@@ -431,10 +534,37 @@ def main() -> None:
             {"activity": f"https://lms.example.vn/bai-hoc/{rng.randrange(n_acts)}", "limit": 50}
             for _ in range(args.queries)
         ]
-        for label, plist in (("agent", agents), ("activity", acts)):
-            med, p95, rows = query_latency(server.base, headers, plist)
+        db_path = db_dir / "edudx.sqlite3"
+        runs = [
+            ("GET /statements?agent=… (limit 50)", headers, agents),
+            ("GET /statements?activity=… (limit 50)", headers, acts),
+            (
+                "GET /statements, department key, first page (limit 50)",
+                headers,
+                [{"limit": 50}] * args.queries,
+            ),
+            (
+                "GET /statements, department key, deep page (more)",
+                headers,
+                deep_pages(db_path, unit_path, None, args.queries),
+            ),
+            (
+                "GET /statements, school key, first page (limit 50)",
+                school_headers,
+                [{"limit": 50}] * args.queries,
+            ),
+            (
+                "GET /statements, school key, deep page (more)",
+                school_headers,
+                deep_pages(db_path, school_path, school_path, args.queries),
+            ),
+        ]
+        for label, hdrs, plist in runs:
+            load = os.getloadavg()[0]
+            med, p95, rows = query_latency(server.base, hdrs, plist)
             print(
-                f"GET /statements?{label}=… (limit 50): median {med:.1f} ms, p95 {p95:.1f} ms over {len(plist)} requests, {rows / len(plist):.0f} statements/page (target p95 < 50 ms)"
+                f"{label}: median {med:.1f} ms, p95 {p95:.1f} ms over {len(plist)} requests, "
+                f"{rows / max(1, len(plist)):.0f} statements/page (target p95 < 50 ms); load average {load:.1f}"
             )
     finally:
         server.stop()
