@@ -25,6 +25,11 @@ def _int(value: str | None) -> int | None:
     return parse_id(value)  # None for "", a non-number, or a number no id can be
 
 
+def _q(request) -> str:
+    """The searched text; NUL dropped (PostgreSQL cannot compare it; the filter refuses it)."""
+    return request.GET.get("q", "")[:100].replace("\x00", "")
+
+
 @login_required
 def dashboard(request):
     scope = request.scope
@@ -35,7 +40,7 @@ def dashboard(request):
     counts = selectors.status_counts(scope=scope, kind=kind, school_id=school_id)
     labels = dict(Status.choices)
     page, rows = selectors.problem_page(
-        scope=scope, kind=kind, school_id=school_id, status=status, q=request.GET.get("q", "")[:100],
+        scope=scope, kind=kind, school_id=school_id, status=status, q=_q(request),
         cursor=request.GET.get("cursor") or None,
     )  # fmt: skip
     problems = [{"person": p, "verification": rows.get(p.pk)} for p in page.items]
@@ -80,7 +85,7 @@ def problems_export(request):
     kind = request.GET.get("kind") if request.GET.get("kind") in PersonKind.values else PersonKind.STUDENT
     qs = selectors.problem_queryset(
         scope=scope, kind=kind, school_id=_int(request.GET.get("school")),
-        status=request.GET.get("status", ""), q=request.GET.get("q", "")[:100],
+        status=request.GET.get("status", ""), q=_q(request),
     )  # fmt: skip
     labels = dict(Status.choices)
 

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from edudx.core.filters import FilterModel
 from edudx.core.ids import Id
 
 DEVICE_SORTS = {
@@ -11,7 +12,7 @@ DEVICE_SORTS = {
 }
 
 
-class DeviceFilter(BaseModel):
+class DeviceFilter(FilterModel):
     q: str = Field("", max_length=80, description="Asset tag, serial number, make or model")
     school: Id | None = None
     room: Id | None = None
@@ -20,7 +21,7 @@ class DeviceFilter(BaseModel):
     sort: str = "tag"
 
 
-class ReadinessFilter(BaseModel):
+class ReadinessFilter(FilterModel):
     area: Id | None = Field(None, description="Id of a ward/commune unit")
     grouping: Id | None = None
     level: str = ""

@@ -33,6 +33,8 @@ def run_list(request):
     request.scope.require_any(RUN)
     runs = selectors.run_list(scope=request.scope)
     kind = request.GET.get("kind") or ""
+    if "\x00" in kind:  # PostgreSQL cannot compare text holding NUL
+        kind = ""
     if kind:
         runs = runs.filter(kind=kind)
     page = [services.run_settle(r) for r in runs[:200]]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
+from edudx.core.filters import FilterModel
 from edudx.core.ids import Id
 
 RESOURCE_SORTS = {
@@ -15,7 +16,7 @@ RESOURCE_SORTS = {
 OWN_SORTS = {"updated": ("-updated_at", "-id"), "title": ("search_title", "id")}
 
 
-class ResourceFilter(BaseModel):
+class ResourceFilter(FilterModel):
     q: str = Field("", max_length=200)
     subject: str = ""
     grade: int | None = Field(None, ge=0, le=12)
@@ -37,7 +38,7 @@ class ResourceFilter(BaseModel):
         return v if v in RESOURCE_SORTS else "relevance"
 
 
-class OwnFilter(BaseModel):
+class OwnFilter(FilterModel):
     q: str = Field("", max_length=200)
     state: str = ""
     sort: str = "updated"

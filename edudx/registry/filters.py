@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from edudx.core.filters import FilterModel
 from edudx.core.ids import Id
 
 SCHOOL_SORTS = {"name": ("name_key", "id"), "-name": ("-name_key", "-id"), "code": ("moet_code", "id")}
@@ -18,7 +19,7 @@ STAFF_SORTS = {"name": ("name_key", "id"), "-name": ("-name_key", "-id")}
 CLASS_SORTS = {"name": ("grade", "name", "id")}
 
 
-class SchoolFilter(BaseModel):
+class SchoolFilter(FilterModel):
     q: str = Field("", max_length=100, description="Name or MOET code; accents optional")
     level: str = ""
     ownership: str = ""
@@ -27,7 +28,7 @@ class SchoolFilter(BaseModel):
     sort: str = "name"
 
 
-class StudentFilter(BaseModel):
+class StudentFilter(FilterModel):
     q: str = Field("", max_length=100, description="Name (accents optional), MOET code or personal ID")
     school: Id | None = None
     school_class: Id | None = None
@@ -37,7 +38,7 @@ class StudentFilter(BaseModel):
     sort: str = "name"
 
 
-class StaffFilter(BaseModel):
+class StaffFilter(FilterModel):
     q: str = Field("", max_length=100)
     school: Id | None = None
     position: str = ""
@@ -45,7 +46,7 @@ class StaffFilter(BaseModel):
     sort: str = "name"
 
 
-class ClassFilter(BaseModel):
+class ClassFilter(FilterModel):
     school: Id | None = None
     year: Id | None = None
     grade: int | None = Field(None, ge=0, le=12)
