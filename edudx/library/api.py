@@ -20,6 +20,7 @@ from .schemas import (
     CollectionDetail,
     CollectionIn,
     CollectionOut,
+    CollectionPage,
     CommentIn,
     CommentOut,
     ItemIn,
@@ -184,7 +185,7 @@ def _items(request, c) -> list[ItemOut]:
     ]
 
 
-@router.get("/collections", response=dict)
+@router.get("/collections", response=CollectionPage)
 def collection_list(request, mine: bool = False, q: str = "", cursor: str | None = None, limit: int = 50):
     qs = selectors.collection_list(scope=request.scope, mine_only=mine, q=q)
     page = paginate(qs, order=("-updated_at", "-id"), cursor=cursor, limit=max(1, min(limit, 200)))

@@ -143,6 +143,12 @@ class CollectionOut(Schema):
     updated_at: dt.datetime
 
 
+class CollectionPage(Schema):
+    items: list[CollectionOut]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
 class CollectionDetail(CollectionOut):
     items: list[ItemOut]
 
