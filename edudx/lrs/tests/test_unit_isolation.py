@@ -418,3 +418,14 @@ def test_the_dashboard_figures_ignore_a_foreign_voiding_statement(city):
     assert totals["statements"] == 2 and totals["learners"] == 2
     record(_voiding(target), a)  # A's own voider does remove it
     assert selectors.statement_summary(scope=dept)["totals"]["statements"] == 1
+
+
+def test_a_key_seeing_two_statements_of_one_id_is_served_each_by_its_kind(keys):
+    sid = uid()
+    _ok(keys.a.post(_named(sid)))
+    _ok(keys.a.post(_voiding(sid)))  # A's statement is voided
+    _ok(keys.b.put(_named(sid, name="Trần Thị Bình"), sid), 204)  # B's, same id, is not
+    assert keys.dept.get({"statementId": sid}).json()["actor"]["name"] == "Trần Thị Bình"
+    assert keys.dept.get({"voidedStatementId": sid}).json()["actor"]["name"] == "Nguyễn Văn An"
+    assert keys.a.get({"statementId": sid}).status_code == 404
+    assert keys.b.get({"voidedStatementId": sid}).status_code == 404

@@ -54,13 +54,15 @@ class StatementQuery:
 def get_one(*, unit_path: str, statement_id: str, voided: bool) -> Statement | None:
     """The statement by id in the credential's subtree; voided ones only when asked for
     by voidedStatementId, and unvoided ones only by statementId. (A subtree holds two rows of
-    one id only when a client reused an id another unit had used: the first stored wins.)"""
+    one id only when a client reused an id another unit had used: the first stored of the
+    asked kind is served.)"""
     try:
         row = (
             Statement.objects.filter(
                 statement_id=statement_id,
                 unit_path__gte=unit_path,
                 unit_path__lt=path_upper_bound(unit_path) if unit_path else "~",
+                voided=voided,
             )
             .only("data", "stored", "voided", "has_attachments")
             .order_by("id")
