@@ -4,7 +4,7 @@ SQLite and PostgreSQL store ids as signed 64-bit integers; a larger number in a 
 path (`?school=99999999999999999999`) used to reach the driver and fail there
 (OverflowError on SQLite: a 500). Every filter model, path and body field that names a
 record by id uses `Id`, so such a number is refused while the input is parsed: a 422 in the
-API, a dropped filter in an HTML list (`registry.views.common.parse_filter`).
+API, a dropped filter in an HTML list (`core.filters.parse_filter`).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from edudx.core import history
 from edudx.core.actor import Actor
 from edudx.core.errors import PermissionDenied, ValidationFailed
 from edudx.core.exports import export_response, xlsx_response
+from edudx.core.filters import parse_filter
 from edudx.core.forms import apply_domain_error
 from edudx.core.pagination import paginate
 from edudx.orgs import selectors as org_selectors
@@ -32,14 +33,6 @@ from .forms import ConditionForm, ConnectionForm, DeclaredTotalForm, DeviceForm,
 from .models import Condition, DeviceCategory
 
 PAGE_SIZE = 50
-
-
-def _filter(model, params):
-    data = {k: params.get(k) for k in model.model_fields if params.get(k) not in (None, "")}
-    try:
-        return model.model_validate(data)
-    except Exception:  # a hand-edited URL still shows the page, unfiltered
-        return model()
 
 
 def _chart(rows, key, value):
@@ -55,7 +48,7 @@ def _chart(rows, key, value):
 def dashboard(request):
     scope = request.scope
     scope.require_any(perms.VIEW)
-    f = _filter(ReadinessFilter, request.GET)
+    f = parse_filter(ReadinessFilter, request.GET)
     results = selectors.readiness_for(scope=scope, filters=f)
     by_area = selectors.summarise(results, "area")
     by_level = selectors.summarise(results, "level")
@@ -234,7 +227,7 @@ def _device_counts(scope, school_id):
 def device_list(request):
     scope = request.scope
     scope.require_any(perms.VIEW)
-    f = _filter(DeviceFilter, request.GET)
+    f = parse_filter(DeviceFilter, request.GET)
     qs, order = selectors.device_list(scope=scope, filters=f)
     if request.GET.get("format") in ("csv", "xlsx"):
         rows = (
@@ -522,7 +515,7 @@ def readiness_labels():
 def gaps(request):
     scope = request.scope
     scope.require_any(perms.VIEW)
-    f = _filter(ReadinessFilter, request.GET)
+    f = parse_filter(ReadinessFilter, request.GET)
     rows = selectors.procurement_list(scope=scope, filters=f)
     if request.GET.get("format") == "xlsx":
         headers = [

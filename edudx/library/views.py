@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
-from pydantic import ValidationError
 
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, NotFound
+from edudx.core.filters import parse_filter
 from edudx.core.forms import apply_domain_error
 from edudx.core.pagination import paginate
 from edudx.core.rules.curriculum import Subject
@@ -46,13 +46,6 @@ FACET_LABELS = {
     "series": dict(Series.choices),
     "grade": {str(k): v for k, v in GRADE_CHOICES},
 }
-
-
-def _filter(request, model):
-    try:
-        return model(**{k: v for k, v in request.GET.items() if k in model.model_fields})
-    except ValidationError:
-        return model()
 
 
 def contributor_schools(scope):
@@ -127,7 +120,7 @@ def _export(rows, filename: str) -> HttpResponse:
 # ----- search
 @login_required
 def resource_list(request):
-    f = _filter(request, ResourceFilter)
+    f = parse_filter(ResourceFilter, request.GET)
     if request.GET.get("export") == "xlsx":
         result = selectors.resource_search(
             scope=request.scope, filters=f, limit=EXPORT_LIMIT, with_facets=False
@@ -194,7 +187,7 @@ def most_used(request):
 @login_required
 def my_resources(request):
     request.scope.require_any(perms.CONTRIBUTE)
-    f = _filter(request, OwnFilter)
+    f = parse_filter(OwnFilter, request.GET)
     qs, order = selectors.own_list(scope=request.scope, user=request.user, filters=f)
     if request.GET.get("export") == "xlsx":
         rows = list(qs.order_by(*order).prefetch_related("grade_rows")[:EXPORT_LIMIT])

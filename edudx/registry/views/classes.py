@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError
 from edudx.core.exports import export_response
+from edudx.core.filters import parse_filter
 from edudx.core.forms import apply_domain_error
 from edudx.core.ids import parse_id
 
@@ -20,7 +21,6 @@ from ..forms import ClassForm
 from .common import (
     history_rows,
     list_page,
-    parse_filter,
     pid_for,
     school_filter,
     single_pk,

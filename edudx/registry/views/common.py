@@ -13,7 +13,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ValidationError
 
 from edudx.core import history
 from edudx.core.errors import NotFound
@@ -30,22 +29,6 @@ PAGE_SIZE = 50
 # A school filter lists the schools as a drop-down up to this many; a department-wide scope
 # (3,500 schools) reaches one school's records from the school's page instead.
 SCHOOL_SELECT_MAX = 300
-
-
-def parse_filter(model: type[BaseModel], params) -> BaseModel:
-    """The list's Pydantic filter from a query string; a bad value is dropped, not fatal
-    (a hand-edited URL still shows a list)."""
-    data = {k: v for k in model.model_fields if (v := params.get(k, "").strip()) != ""}
-    for _attempt in range(len(data) + 1):
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            bad = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
-            if not bad & set(data):
-                break
-            for key in bad:
-                data.pop(key, None)
-    return model()
 
 
 def school_filter(scope, current: int | None) -> dict[str, Any]:

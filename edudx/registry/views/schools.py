@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, PermissionDenied
 from edudx.core.exports import export_response
+from edudx.core.filters import parse_filter
 from edudx.core.forms import apply_domain_error
 from edudx.core.rules.levels import Level, Ownership
 from edudx.orgs import selectors as orgs
@@ -18,7 +19,7 @@ from .. import permissions as perms
 from .. import selectors, services
 from ..filters import SCHOOL_SORTS, ClassFilter, SchoolFilter
 from ..forms import SchoolForm
-from .common import history_rows, list_page, parse_filter
+from .common import history_rows, list_page
 
 
 def _filtered(request):

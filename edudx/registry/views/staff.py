@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError
 from edudx.core.exports import export_response
+from edudx.core.filters import parse_filter
 from edudx.core.forms import apply_domain_error
 from edudx.core.rules.curriculum import Subject
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
@@ -23,7 +24,6 @@ from .common import (
     can_view_pii,
     history_rows,
     list_page,
-    parse_filter,
     pid_for,
     school_filter,
     single_pk,

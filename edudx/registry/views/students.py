@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, PermissionDenied
 from edudx.core.exports import export_response
+from edudx.core.filters import parse_filter
 from edudx.core.forms import apply_domain_error
 from edudx.core.ids import parse_id
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
@@ -24,7 +25,6 @@ from .common import (
     can_view_pii,
     history_rows,
     list_page,
-    parse_filter,
     phone_for,
     pid_for,
     school_filter,
