@@ -51,15 +51,7 @@ NOT_DECLARED = {
 }
 
 # Findings waiting for the lead's pyproject.toml edit (issue #19): "kind:distribution" -> the edit.
-PENDING: dict[str, str] = {
-    "undeclared:xlsxwriter": 'add "xlsxwriter>=3.2" to [project].dependencies (ingest templates; python-pptx brings it)',
-    "undeclared:pydantic": 'add "pydantic>=2.10,<3" to [project].dependencies (schemas, filters; django-ninja brings it)',
-    "undeclared:playwright": 'add "playwright>=1.49" to the dev group (browser tests; pytest-playwright brings it)',
-    "undeclared:tablib": 'add "tablib>=3.7" to the dev group (bench/ingest_vs_import_export.py; django-import-export brings it)',
-    "unused:factory-boy": 'remove "factory-boy>=3.3" from the dev group (no factory is written with it)',
-    "unused:nh3": 'remove "nh3>=0.2" from [project].dependencies (nothing sanitises HTML with it)',
-    "unused:filelock": 'remove "filelock>=3.16" from [project].dependencies (core/cache.py locks without it now)',
-}
+PENDING: dict[str, str] = {}
 
 
 def normalise(name: str) -> str:
