@@ -1,17 +1,9 @@
 """A cache shared by every server process on one machine, with atomic counters, needing no
 service: Django's file-based cache whose `add` and `incr` run under one file lock.
 
-Why: request counters (search throttling, django-ratelimit) must be seen by every gunicorn
-worker — the local-memory cache gives each worker its own count, so N workers allow N times
-the limit. Redis or memcached would be the usual answer, but the platform runs on one
-machine with no other service. The database cache would put a write on every search into
-the one SQLite writer queue that imports hold for minutes. Django's file cache is shared
-but its `add` and `incr` read then write, so two requests at once could both count as one;
-here both run under an exclusive lock (flock on a file beside the entries).
-
-bench/shared_cache_counters.py, 2 cores at load 12-16: four threads counting at once lost
-70-71 % of 4,000 counts without the lock and none with it; a counted search costs 0.6-1.5 ms
-with the lock against 0.3-0.8 ms for the unlocked file write (noisy at that load).
+Why: request counters must be shared by every worker of a one-machine platform, and the file
+cache alone loses counts when two requests update one at once.
+See docs/decisions/0002-shared-cache-counters-flock.md.
 """
 
 from __future__ import annotations
@@ -31,9 +23,8 @@ class LockedFileBasedCache(FileBasedCache):
 
     @contextlib.contextmanager
     def _lock(self):
-        # flock on a descriptor of our own: threads and processes exclude each other alike.
-        # (filelock's FileLock cost 3.0-3.8 ms a counted search; this adds little to the file
-        # write itself — bench/shared_cache_counters.py.)
+        # flock on a descriptor of our own: threads and processes exclude each other alike,
+        # and it is cheaper than filelock (docs/decisions/0002-shared-cache-counters-flock.md).
         Path(self._dir).mkdir(parents=True, exist_ok=True)
         fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:

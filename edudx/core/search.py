@@ -7,13 +7,9 @@ Typing "nguyen van an" matches "Nguyễn Văn An" and, as the user is still typi
 word, "Nguyễn Văn Anh"; earlier words match whole words, which keeps the index lookups
 selective (a prefix "nguyen*" would read a third of all pupils in a city).
 
-Why prefixes are indexed on PostgreSQL: a tsquery prefix ("an:*") is a partial match that
-GIN answers by OR-ing the postings of every word starting with "an" into one bitmap
-(212,000 pupils of 2.5 M for "an"); past work_mem that bitmap turns lossy, whole heap pages
-come back, and "nguyen van an" read 20,900 heap pages to keep 2,800 rows (0.25–0.9 s).
-With the prefix indexed as the lexeme "an*" every term is an exact entry: GIN intersects
-three posting lists, returns exactly the matches, and the heap recheck does not recompute
-the expression (PostgreSQL ≥ 13 skips it for exact matches).
+Prefixes are indexed as lexemes on PostgreSQL so that the still-typed last word is an exact
+GIN entry rather than a partial match, whose bitmap turns lossy over a city.
+See docs/decisions/0001-postgres-name-search-prefix-lexemes.md.
 """
 
 from __future__ import annotations
@@ -28,8 +24,8 @@ PG_FUNCTION = "edudx_prefix_tsv"
 # The lexemes of to_tsvector('simple', t) (whole words, as the parser splits them) and, for
 # each, every prefix with "*" appended ("anh" → "a*", "an*", "anh*"). IMMUTABLE so that it
 # can be indexed; "*" never occurs in a lexeme of the 'simple' parser, so a prefix entry
-# cannot be mistaken for a whole word. PL/pgSQL rather than a SQL function: 17 µs a name
-# instead of 39 (the index build calls it 2.5 M times, a lossy heap recheck once a row).
+# cannot be mistaken for a whole word. PL/pgSQL because it runs faster than the same SQL
+# function (see docs/decisions/0001-postgres-name-search-prefix-lexemes.md).
 PG_FUNCTION_SQL = f"""CREATE OR REPLACE FUNCTION {PG_FUNCTION}(t text) RETURNS tsvector
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
@@ -61,13 +57,13 @@ def postgres_tsquery(tokens: list[str]) -> str:
 
 
 # Past this many estimated matches a page is found faster by walking the list in its order
-# than by collecting every match and sorting it (the two cost the same near 6,500 matches in
-# a 2.5 M-pupil city: ~50 µs a collected match against ~17 µs a row walked).
+# than by collecting every match and sorting it. See
+# docs/decisions/0001-postgres-name-search-prefix-lexemes.md.
 BROAD_MATCHES = 10_000
 
 
 def _estimated_matches(table: str, column: str, tsquery: str) -> float:
-    """The planner's estimate of the rows matching (from the index's statistics; ~1 ms)."""
+    """The planner's estimate of the rows matching (from the index's statistics)."""
     import json
 
     with connection.cursor() as cur:
@@ -114,7 +110,8 @@ def match_q(model, column: str, query: str) -> Q | None:
             return Q(RawSQL(cond, [tsquery], output_field=BooleanField()))
         # Few matches: collect them first, then the list's order. OFFSET 0 keeps PostgreSQL
         # from flattening the subquery and walking the whole name index (it assumes matches
-        # are spread evenly, but "nguyen van an" sits in one stretch of it): 8 s → 0.2 s.
+        # are spread evenly, but "nguyen van an" sits in one stretch of it). See
+        # docs/decisions/0001-postgres-name-search-prefix-lexemes.md.
         sql = f"SELECT id FROM {table} WHERE {PG_FUNCTION}({column}) @@ %s::tsquery OFFSET 0"
         return Q(pk__in=RawSQL(sql, [tsquery]))
     # Other databases: plain containment on the folded column.
@@ -206,7 +203,8 @@ def prefix_index_operation(table: str, column: str):
         schema_editor.execute(PG_FUNCTION_SQL)
         schema_editor.execute(f"CREATE INDEX {name}_new ON {table} USING gin ({PG_FUNCTION}({column}))")
         # Statistics of the new expression, else the planner guesses one match until the next
-        # autoanalyze (which no row change triggers): 9 s over 2.5 M pupils.
+        # autoanalyze, which no row change triggers.
+        # See docs/decisions/0001-postgres-name-search-prefix-lexemes.md.
         schema_editor.execute(f"ANALYZE {table}")
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
         schema_editor.execute(f"ALTER INDEX {name}_new RENAME TO {name}")
