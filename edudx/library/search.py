@@ -184,17 +184,16 @@ def window(
 ) -> tuple[list[int], bool]:
     """SQLite fast path for relevance ranking at millions of rows.
 
-    bm25 costs ~30-100 µs a row (it reads every hit's positions); a query matching 90,000 of
-    a million resources would take seconds. So the fast path ranks windows of the newest
-    matches, read in tiers until `need` visible resources are found:
+    Exact bm25 ranking reads every hit's positions, too slow for a broad query at a million
+    resources (docs/decisions/0003-library-search-windows-and-capped-facets.md), so the fast path
+    ranks windows of the newest matches, read in tiers until `need` visible resources are found:
 
     1. the newest `PHRASE_CANDIDATES` whose title holds the typed words in order,
     2. the newest `CANDIDATES` whose title holds every word,
     3. the newest `CANDIDATES` matching anywhere (title or body).
 
-    Tiers 1-2 read the small title-only index: a phrase of common words ("phieu hoc tap so
-    huu ti") costs 40 ms in the title+body index, where every row has "hoc" in its body, and
-    10 ms in the title index. Every resource of tier 1 outranks every other (`score_title`
+    Tiers 1-2 read the small title-only index, which common words do not flood as they flood
+    the bodies. Every resource of tier 1 outranks every other (`score_title`
     puts words-in-order first), and tier 2 outranks body-only matches, so once the tiers read
     hold `need` visible resources the later tiers cannot change the page and are not read.
 
@@ -259,12 +258,11 @@ def sample_sql(
 def newest_matching(qs: QuerySet, query: str | None, cap: int | None = None) -> tuple[QuerySet, bool]:
     """`qs` limited to the newest `cap` resources matching `query` (empty query: the newest
     `cap` resources), and whether that sample was full — counts over it are then a lower
-    bound, labelled so ("10,000+"). Facet counts over every match would cost ~2.5 µs a match
-    (the row lookup and the GROUP BY): 250 ms for a 90,000-match query at a million rows.
+    bound, labelled so ("10,000+"), because counts over every match grow with the matches.
 
     The sample's ids are read once and handed to the facet queries as one parameter
-    (`ids_sql`): the full-text match of four common words costs up to 20 ms per 10,000
-    matches, and the facets need it three times (is the sample full, the GROUP BY, grades)."""
+    (`ids_sql`), so the full-text match runs once instead of three times (is the sample full,
+    the GROUP BY, grades). See docs/decisions/0003-library-search-windows-and-capped-facets.md."""
     cap = cap or FACET_CAP
     if connection.vendor not in ("sqlite", "postgresql"):
         m = matching(qs, query) if query and query.strip() else qs
@@ -292,8 +290,8 @@ SUGGEST_CANDIDATES = 2000
 def title_prefix(qs: QuerySet, query: str, cap: int = SUGGEST_CANDIDATES) -> QuerySet | None:
     """For suggestions as one types: resources among the newest `cap` whose title matches the
     words typed so far (the last one as a prefix). The window bounds the work of a short
-    prefix: "phuong tr" matches 25,000 titles at a million resources, and sorting them all
-    by use took 250 ms; the newest 2,000 are read in ~2 ms."""
+    prefix, which can match tens of thousands of titles. See
+    docs/decisions/0003-library-search-windows-and-capped-facets.md."""
     tokens = search_tokens(query)
     if not tokens:
         return None
@@ -345,8 +343,8 @@ def sqlite_sql() -> list[str]:
 
 
 def title_sqlite_sql() -> list[str]:
-    """The title-only FTS5 index (migration 0003): ~10 % of the size of the title+body one,
-    so the in-title windows of `window` and the suggestions read short doclists."""
+    """The title-only FTS5 index (migration 0003): much smaller than the title+body one, so
+    the in-title windows of `window` and the suggestions read short doclists."""
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {TITLE_FTS} USING fts5(search_title, content='{TABLE}', "
         f"content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')",

@@ -147,8 +147,9 @@ def resource_search(
         )
     result = SearchResult(page=page, total=0, ranked=use_rank)
     if with_facets:
-        # Counted over the newest search.FACET_CAP matches (a broad query at a million
-        # resources matches 90,000: exact counts would cost 250 ms); `capped` says so.
+        # Counted over the newest search.FACET_CAP matches, since exact counts grow with a
+        # broad query's matches; `capped` says so.
+        # See docs/decisions/0003-library-search-windows-and-capped-facets.md.
         sample, result.capped = search.newest_matching(base, f.q)
         # One GROUP BY over the four facet columns evaluates the full-text match once (instead
         # of a count and four group-bys); the per-facet counts are summed here.
