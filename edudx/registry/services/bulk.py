@@ -307,8 +307,8 @@ def deferred_indexes(
         cur.execute("PRAGMA mmap_size")
         mmap = cur.fetchone()
         # Memory-mapped reads make SQLite search the WAL's index for every read-only page fetch,
-        # cached or not; a big load's WAL holds the transaction's spilled pages, so that search
-        # grew with the load (11 % of the insert time at 600,000 pupils).
+        # and a big load's WAL keeps growing, so mmap is off for the load.
+        # See docs/decisions/0004-registry-bulk-loads.md.
         cur.execute("PRAGMA mmap_size = 0")
     try:
         yield

@@ -20,7 +20,8 @@ def allocate_ids(cur: Any, table: str, n: int) -> list[int] | range:
     cur.execute(f'LOCK TABLE "{table}" IN ROW EXCLUSIVE MODE')
     if n > 1 and _holds_exclusive(cur, table):
         # Nobody else can take a value meanwhile (inserts and allocate_ids wait for our lock):
-        # reserve the range in one step instead of calling nextval n times (~3 µs each).
+        # reserve the range in one step instead of calling nextval n times.
+        # See docs/decisions/0004-registry-bulk-loads.md.
         cur.execute(
             "SELECT setval(pg_get_serial_sequence(%s, 'id'), nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
             [table, table, n],
@@ -120,11 +121,9 @@ def deferred_indexes(
         kept = [r[0] for r in cur.fetchall()]
         if kept:
             cur.execute("SET CONSTRAINTS " + ", ".join(f'"{n}"' for n in kept) + " IMMEDIATE")
-        # The load looks up each chunk's 50,000 keys in the tables it is filling. With the
-        # spinning-disk default (random_page_cost 4) the planner prices 50,000 index probes
-        # above reading the whole table once the table holds a few hundred thousand rows, and
-        # every later chunk scanned it all (a lookup over 2.5 M pupils: 12 s against 0.2 s for
-        # the index). 1.1 is the usual value for SSD storage, which keeps the probes.
+        # The load looks up each chunk's keys in the tables it is filling; the spinning-disk
+        # default of random_page_cost turns those probes into whole-table scans as the tables
+        # grow, so the load prices pages as on SSD (1.1). See docs/decisions/0004-registry-bulk-loads.md.
         cur.execute("SELECT current_setting('random_page_cost')")
         page_cost = cur.fetchone()[0]
         cur.execute("SET LOCAL random_page_cost = 1.1")
