@@ -149,9 +149,9 @@ class _SqliteWriterLock:
     which sleeps in growing steps. A file lock wakes the next writer the moment the
     previous one commits. No-op on other databases.
 
-    While it is held, the connection does not checkpoint the WAL on commit (SQLite's
-    auto-checkpoint runs in the committing connection, so every writer queued behind the
-    lock waited for its write-back and sync); `_checkpointer` does it off the lock."""
+    While it is held, the connection does not checkpoint the WAL on commit, so writers queued
+    behind the lock do not wait for a write-back; `_checkpointer` does it off the lock.
+    See docs/decisions/0005-lrs-wal-checkpoint-off-the-writer-lock.md."""
 
     def __init__(self) -> None:
         self.fd: int | None = None
@@ -192,7 +192,7 @@ class _Checkpointer:
     Only for a database file (not an in-memory test database). If the thread cannot run,
     `start` says so and the writers keep SQLite's auto-checkpoint."""
 
-    INTERVAL = 1.0  # seconds: as many frames per checkpoint as the 20,000-page auto-checkpoint at ≈ 5,000 statements/s
+    INTERVAL = 1.0  # seconds: about SQLite's own checkpoint size at a busy write rate (decision 0005)
 
     def __init__(self) -> None:
         self.pid: int | None = None
@@ -254,9 +254,9 @@ def checkpoint_in_two_passes(con: Any, lock_path: str, min_frames: int = 10_000)
 
     Writers append while a pass runs, so the WAL would never be wholly written back when
     the next writer starts — the only moment SQLite restarts it — and it would grow without
-    bound. The first pass (no lock) writes back the bulk; once the WAL holds `min_frames`
-    (40 MB at 10,000), a second one under the writer lock writes back only what arrived
-    meanwhile, so the next writer starts the WAL afresh."""
+    bound. The first pass (no lock) writes back the bulk; once the WAL holds `min_frames`, a
+    second one under the writer lock writes back only what arrived meanwhile, so the next
+    writer starts the WAL afresh. See docs/decisions/0005-lrs-wal-checkpoint-off-the-writer-lock.md."""
     import fcntl
 
     first = checkpoint(con)
