@@ -7,14 +7,9 @@ limit)` returns the next rows, ordered by a monotonic integer `id`, as a polars 
 the declared schema. `refresh(name)` appends what is new as Parquet parts; `connect(*names)`
 gives a DuckDB connection with one view per dataset over its current parts.
 
-Writes are safe to run from several processes (web workers and the task worker): a file lock
-serialises refreshes, each part is written to a temporary file and renamed, and the list of
-current parts lives in `manifest.json`, replaced atomically. A reader therefore sees either the
-old or the new set of parts, never a half-written file and never a part twice (compaction
-swaps many small parts for one in a single manifest replacement).
-
-Rows that change after export (a voided xAPI statement) are the dataset's business: the LRS
-keeps voiding statements in the same dataset and anti-joins on them.
+Refreshes may run from several processes at once, so they are serialised by a file lock and
+published by replacing `manifest.json` atomically: a reader sees the old or the new set of
+parts, never a half-written one. See docs/decisions/0007-analytics-warehouse-parquet-manifest.md.
 """
 
 from __future__ import annotations
@@ -35,7 +30,7 @@ from django.conf import settings
 MANIFEST = "manifest.json"
 COMPACT_WHEN_PARTS = 24  # more parts than this → the small ones are merged
 SMALL_PART_ROWS = 1_000_000
-MERGED_PART_ROWS = 4_000_000  # a merge holds at most this many rows in memory
+MERGED_PART_ROWS = 4_000_000  # a merge holds at most this many rows in memory (decision 0007)
 
 _DUCK_TYPES = {
     pl.Int64: "BIGINT",
