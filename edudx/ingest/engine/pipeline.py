@@ -256,13 +256,10 @@ def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel
 
 
 class _Writer:
-    """Writes one chunk in a thread while the caller checks the next one: two cores instead
-    of one (sqlite3 and psycopg release the GIL while the database works, polars while it
-    computes). The thread uses the caller's own connection, inside the caller's transaction,
-    so it writes exactly what a write in the caller's thread would, and the caller's lookups
-    (existing records, classes) see the same data as before; the database serialises the
-    calls. One chunk in flight at most: memory stays bounded, and progress and the cancel
-    check follow each chunk's write as they did."""
+    """Writes one chunk in a thread while the caller checks the next one, so checking and
+    writing use two cores. The thread uses the caller's own connection and transaction, so it
+    writes what the caller would; one chunk is in flight at most.
+    See docs/decisions/0006-ingest-writer-thread-and-bulk-threshold.md."""
 
     def __init__(self, kind: Kind, actor: Any, ctx: Context) -> None:
         self.kind, self.actor, self.ctx = kind, actor, ctx
@@ -298,6 +295,7 @@ def _bulk_threshold() -> int:
     from django.conf import settings
 
     # Small on purpose: bulk_load itself keeps the indexes of tables the load is small next to.
+    # See docs/decisions/0006-ingest-writer-thread-and-bulk-threshold.md.
     return int(getattr(settings, "INGEST_BULK_LOAD_BYTES", 4 * 1024 * 1024))
 
 
