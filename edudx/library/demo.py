@@ -129,8 +129,8 @@ LINES = 12  # _body() writes this many lines
 @functools.cache
 def _template(kind: str) -> bytes:
     """A real DOCX/PPTX made once by python-docx/python-pptx with markers where the text goes;
-    each resource's file is this package with the markers replaced (python-docx takes ~0.2 s
-    per document on a busy machine, which for 2,000 files is minutes)."""
+    each resource's file is this package with the markers replaced, because building every
+    document with python-docx is slow. See docs/decisions/0008-demo-data-generated-cheaply.md."""
     marks = [f"EDUDXMARK{i:02d}X" for i in range(LINES)]
     out = io.BytesIO()
     if kind == "docx":

@@ -181,7 +181,8 @@ DEPARTMENT_LEVELS = frozenset({Level.THPT, Level.GDTX, Level.THCS_THPT, Level.LI
 
 # ----------------------------------------------------------------------------- helpers
 class Picker:
-    """Weighted choice with precomputed cumulative weights (4× faster than rng.choices)."""
+    """Weighted choice with precomputed cumulative weights, cheaper than rng.choices per draw.
+    See docs/decisions/0008-demo-data-generated-cheaply.md."""
 
     __slots__ = ("items", "cum", "total")
 
