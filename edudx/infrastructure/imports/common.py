@@ -11,8 +11,8 @@ from django.utils import timezone
 from edudx.core import history
 from edudx.core.text import fold
 from edudx.ingest import kinds as K
-from edudx.registry.imports import SCHOOL_CODE, locate_school, school_paths  # noqa: F401 (re-exported)
-from edudx.registry.imports import resolve_school as _resolve
+from edudx.registry.kinds import SCHOOL_CODE, locate_school, school_paths  # noqa: F401 (re-exported)
+from edudx.registry.kinds import resolve_school as _resolve
 
 from .. import permissions as perms
 from ..models import Condition, Connection, DeviceCategory, Funding, RoomKind

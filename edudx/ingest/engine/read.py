@@ -23,10 +23,9 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext_lazy as _
 
+from ..kinds import ROW
 from .problems import WARNING, FileRejected, Problem
 from .receive import CSV, ODS, XLS, XLSX, Received, limit
-
-ROW = "__row"
 
 
 @dataclass
