@@ -19,8 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from edudx.core.models import TimeStamped
-from edudx.orgs.models import Grouping, OrgUnit
-from edudx.registry.models import School
 
 ZERO = Decimal("0")
 
@@ -152,11 +150,15 @@ class Campaign(TimeStamped):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     # Coverage: schools under these units and in these groupings, of these levels and ownerships
     # (an empty list means "any").
-    units = models.ManyToManyField(OrgUnit, blank=True, related_name="+", verbose_name=_("units"))
-    groupings = models.ManyToManyField(Grouping, blank=True, related_name="+", verbose_name=_("groupings"))
+    units = models.ManyToManyField("orgs.OrgUnit", blank=True, related_name="+", verbose_name=_("units"))
+    groupings = models.ManyToManyField(
+        "orgs.Grouping", blank=True, related_name="+", verbose_name=_("groupings")
+    )
     levels = models.JSONField(_("school levels"), default=list, blank=True)
     ownerships = models.JSONField(_("ownership"), default=list, blank=True)
-    owner = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    owner = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -181,12 +183,12 @@ class Assessment(TimeStamped):
         PUBLISHED = "published", _("Published")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assessments")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("registry.School", on_delete=models.PROTECT, related_name="+")
     # Copy of the school's unit path: scope filtering and dashboards without a join.
     unit_path = models.CharField(max_length=255, db_index=True)
     # Snapshot when the campaign opened: results stay attributed to the supervising unit,
     # level and ownership the school had in that year, and dashboards need no join.
-    supervisor = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    supervisor = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
     school_level = models.CharField(max_length=12, blank=True)
     ownership = models.CharField(max_length=12, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
