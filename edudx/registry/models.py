@@ -169,6 +169,8 @@ class Student(Person):
                 fields=["personal_id"],
                 condition=Q(personal_id__isnull=False) & ~Q(personal_id=""),
                 name="registry_student_pid_unique",
+                violation_error_code="personal_id_taken",
+                violation_error_message=_("This personal ID already belongs to another person."),
             ),
         ]
 
@@ -216,6 +218,8 @@ class Staff(Person):
                 fields=["personal_id"],
                 condition=Q(personal_id__isnull=False) & ~Q(personal_id=""),
                 name="registry_staff_pid_unique",
+                violation_error_code="personal_id_taken",
+                violation_error_message=_("This personal ID already belongs to another person."),
             ),
         ]
 

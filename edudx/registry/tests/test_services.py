@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from edudx.core.actor import Actor
 from edudx.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -66,8 +67,14 @@ def test_student_create_refuses_a_duplicate_personal_id(city):
     data = _student_data(
         personal_id=taken.personal_id, gender=taken.gender, date_of_birth=taken.date_of_birth
     )
-    with pytest.raises((ValidationFailed, Conflict)):
+    with pytest.raises((ValidationFailed, Conflict)) as refused:
         services.student_create(actor=actor, school=city.schools[0], data=data)
+    # The refusal is the platform's own, in Vietnamese with a stable code — not Django's
+    # "Constraint “registry_student_pid_unique” is violated." naming a database object.
+    with translation.override("vi"):
+        shown = [(d.code, str(d.message)) for d in refused.value.details]
+    assert ("personal_id_taken", "Số định danh cá nhân này đã thuộc về một người khác.") in shown
+    assert not any("registry_" in message for _code, message in shown)
 
 
 def test_student_update_records_before_and_after(city):
