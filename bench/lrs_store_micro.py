@@ -40,7 +40,7 @@ def main() -> None:
     from lrs_throughput import make_statement, prepare, setup_django
 
     setup_django(db_dir)
-    key, _secret, unit_path = prepare(db_dir)
+    key, _secret, unit_path, _schools, _school = prepare(db_dir, 1)
     from django.db import connection
 
     from edudx.lrs.models import Credential, Statement

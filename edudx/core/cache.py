@@ -9,11 +9,11 @@ See docs/decisions/0002-shared-cache-counters-flock.md.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
 from pathlib import Path
 
 from django.core.cache.backends.filebased import FileBasedCache
+
+from .locks import file_lock
 
 
 class LockedFileBasedCache(FileBasedCache):
@@ -23,15 +23,11 @@ class LockedFileBasedCache(FileBasedCache):
 
     @contextlib.contextmanager
     def _lock(self):
-        # flock on a descriptor of our own: threads and processes exclude each other alike,
-        # and it is cheaper than filelock (docs/decisions/0002-shared-cache-counters-flock.md).
+        # core.locks: a descriptor of our own, so threads and processes exclude each other
+        # alike, and cheaper than filelock (docs/decisions/0002-shared-cache-counters-flock.md).
         Path(self._dir).mkdir(parents=True, exist_ok=True)
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with file_lock(self._lock_path):
             yield
-        finally:
-            os.close(fd)  # closing the descriptor releases its lock
 
     def add(self, key, value, timeout=None, version=None):
         with self._lock():

@@ -15,7 +15,6 @@ parts, never a half-written one. See docs/decisions/0007-analytics-warehouse-par
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import tempfile
@@ -26,6 +25,8 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
+
+from .locks import file_lock
 
 MANIFEST = "manifest.json"
 COMPACT_WHEN_PARTS = 24  # more parts than this → the small ones are merged
@@ -115,12 +116,8 @@ def _write_manifest(name: str, manifest: dict) -> None:
 def _locked(name: str) -> Iterator[None]:
     d = directory(name)
     d.mkdir(parents=True, exist_ok=True)
-    with (d / ".lock").open("w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with file_lock(d / ".lock"):
+        yield
 
 
 def _write_part(name: str, frame: pl.DataFrame, *, first: int | None = None, last: int | None = None,

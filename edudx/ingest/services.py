@@ -6,7 +6,6 @@ state machine, stores the file through the storage API and the report on the run
 
 from __future__ import annotations
 
-import fcntl
 import json
 import shutil
 import tempfile
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edudx.core.actor import Actor, Via
 from edudx.core.errors import Conflict, NotFound, ValidationFailed
+from edudx.core.locks import LockBusy, file_lock
 
 from . import kinds as kinds_mod
 from .engine import pipeline
@@ -47,25 +47,22 @@ def _alive(run: ImportRun):
     """Held while a process checks or commits `run`: an exclusive lock on a file in the work
     directory, which the operating system releases when the process ends, however it ends.
     A run left "checking"/"committing" whose lock nobody holds was interrupted (run_settle)."""
-    with _flag(run, "alive").open("a") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise Conflict(_("This import is already being processed."), code="busy") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    try:
+        held = file_lock(_flag(run, "alive"), blocking=False).acquire()
+    except LockBusy as exc:
+        raise Conflict(_("This import is already being processed."), code="busy") from exc
+    try:
+        yield
+    finally:
+        held.release()
 
 
 def _is_alive(run: ImportRun) -> bool:
-    with _flag(run, "alive").open("a") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(fh, fcntl.LOCK_UN)
-        return False
+    try:
+        with file_lock(_flag(run, "alive"), blocking=False):
+            return False
+    except LockBusy:
+        return True
 
 
 def run_settle(run: ImportRun) -> ImportRun:

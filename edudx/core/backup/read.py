@@ -3,7 +3,6 @@ against the manifest (checksums, versions, schema, vendor), and only then put in
 
 from __future__ import annotations
 
-import fcntl
 import gzip
 import hashlib
 import json
@@ -23,6 +22,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext_lazy as _
 
+from ..locks import LockBusy, file_lock
 from . import database
 from .base import (
     CHUNK,
@@ -229,12 +229,14 @@ def restore(archive: Path, *, force: bool = False, alias: str = DEFAULT_DB_ALIAS
             )
     var_dir = Path(settings.VAR_DIR)
     var_dir.mkdir(parents=True, exist_ok=True)
-    with (var_dir / "restore.lock").open("a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise BackupError(_("Another restore is running."), code="backup_busy") from exc
+    try:
+        held = file_lock(var_dir / "restore.lock", blocking=False).acquire()
+    except LockBusy as exc:
+        raise BackupError(_("Another restore is running."), code="backup_busy") from exc
+    try:
         return _restore(archive, alias=alias, log=log, var_dir=var_dir)
+    finally:
+        held.release()
 
 
 def _restore(archive: Path, *, alias: str, log: Callable[[str], None], var_dir: Path) -> RestoreResult:

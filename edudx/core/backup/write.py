@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import gzip
 import hashlib
 import io
@@ -24,6 +23,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext_lazy as _
 
+from ..locks import file_lock
 from . import database
 from .base import (
     DB_MEMBERS,
@@ -105,12 +105,8 @@ class _Writer:
 def _warehouse_locked(dataset_dir: Path) -> Iterator[None]:
     """The warehouse's own writer lock (core.warehouse._locked): no part is half-written and
     no compaction deletes parts while the dataset is copied."""
-    with (dataset_dir / ".lock").open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with file_lock(dataset_dir / ".lock"):
+        yield
 
 
 def backup(
