@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from edudx.core.db.sqlite import max_id
 from edudx.core.scope import path_upper_bound
 
 from ..models import Activity, Attachment, Credential, Statement, StatementAttachment, StatementKey
@@ -383,8 +384,7 @@ def _insert(rows: list[_Row]) -> None:
         adapt = connection.ops.adapt_datetimefield_value
         utc = dt.UTC
         with connection.cursor() as cur:
-            cur.execute("SELECT COALESCE(MAX(id), 0) FROM lrs_statement")
-            next_id = cur.fetchone()[0] + 1
+            next_id = max_id(cur, "lrs_statement") + 1
             params = []
             stored_db = adapt(rows[0].values[1]) if rows else None
             for row in rows:

@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
 from edudx.core.actor import Actor
+from edudx.core.db import bulk
 from edudx.core.demo import DemoContext
 from edudx.core.models import HistoryEntry
 from edudx.core.text import fold
@@ -28,7 +29,7 @@ from edudx.orgs.services import UnitKind
 
 from .. import services as registry
 from ..models import Enrolment, School, SchoolClass, Staff, Student, TeachingAssignment, Term
-from . import bulk, city
+from . import city
 
 SEARCH_INDEXES = (("registry_student", "name_key"), ("registry_staff", "name_key"))
 BULK_TABLES = (

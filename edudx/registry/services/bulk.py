@@ -2,22 +2,19 @@
 
 The ingest engine has already normalised and validated every row with the same pure rules
 (core.rules) the one-row services use; these functions check the actor's scope for every
-target school, write with set-based SQL (COPY on PostgreSQL, executemany on SQLite, ids
-taken from the table's own sequence) and record one history entry per record changed,
-carrying the actor's door and source ("import:<id>"). They run inside the caller's
+target school, write with set-based SQL (core.db.bulk: COPY on PostgreSQL, multi-row
+INSERTs on SQLite, ids taken from the table's own sequence) and record one history entry per
+record changed, carrying the actor's door and source ("import:<id>"). They run inside the caller's
 transaction: an import commits all of it or nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
-import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from contextlib import contextmanager, nullcontext
-from itertools import chain
+from collections.abc import Iterable
+from contextlib import nullcontext
 from typing import Any
 
 import polars as pl
@@ -26,6 +23,17 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from edudx.core.actor import Actor
+from edudx.core.db.bulk import (
+    allocate_ids,
+    db_now,
+    deferred_indexes,
+    insert_frame,
+    insert_rows,
+    is_pg,
+    max_id,
+    select_in,
+    update_rows,
+)
 from edudx.core.errors import PermissionDenied
 from edudx.core.models import HistoryEntry
 from edudx.core.rules.levels import grade_from_class_name
@@ -33,7 +41,6 @@ from edudx.core.text import fold
 
 from .. import permissions as perms
 from ..models import Enrolment, School, SchoolClass, SchoolYear, Student
-from . import bulk_pg
 
 # Import column → Student field
 STUDENT_MAP = {
@@ -55,146 +62,6 @@ STUDENT_MAP = {
 _NULLABLE = {"moet_code", "date_of_birth", "personal_id", "status_date"}
 # The ingest engine's column holding each row's number in the spreadsheet (header = 1).
 IMPORT_ROW = "__row"
-
-
-# ----- low-level set-based SQL
-def _is_pg() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _sqlite_value(v: Any) -> Any:
-    if isinstance(v, dt.datetime):
-        return v.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, bool):
-        return int(v)
-    return v
-
-
-def allocate_ids(model: type[models.Model], n: int) -> list[int] | range:
-    table = model._meta.db_table
-    with connection.cursor() as cur:
-        if _is_pg():
-            return bulk_pg.allocate_ids(cur, table, n)
-        # SQLite: the import's transaction holds the write lock (BEGIN IMMEDIATE), so MAX is stable.
-        cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608 - table name from model meta
-        start = cur.fetchone()[0] + 1
-    return range(start, start + n)
-
-
-def db_now() -> Any:
-    """Now, as the backend stores it (SQLite: the text Django writes for an aware datetime)."""
-    now = timezone.now()
-    return now if _is_pg() else _sqlite_value(now)
-
-
-def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Rows must hold backend-ready values (use db_now() for timestamps; dates may be dates)."""
-    table = model._meta.db_table
-    cols = ", ".join(f'"{c}"' for c in columns)
-    connection.ensure_connection()
-    if _is_pg():
-        bulk_pg.copy_rows(table, cols, rows)
-    else:
-        marks = ", ".join(["?"] * len(columns))
-        # The raw sqlite3 connection: no per-parameter conversion in Python.
-        connection.connection.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)  # noqa: S608
-
-
-_ROWS_PER_INSERT = 128
-_MAX_PARAMS = 32_000  # SQLite ≥ 3.32 binds up to 32,766 parameters per statement
-
-
-def _sql_literal(v: Any) -> str:
-    if v is None:
-        return "NULL"
-    if isinstance(v, bool):
-        return str(int(v))
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, str):
-        return "'" + v.replace("'", "''") + "'"
-    raise TypeError(f"no SQL literal for {type(v).__name__}")
-
-
-def insert_frame(
-    model: type[models.Model], frame: pl.DataFrame, consts: dict[str, Any] | None = None
-) -> None:
-    """Insert a polars frame whose column names are the table's columns, plus `consts` (one value
-    for every row: timestamps, defaults). No Python work per row on PostgreSQL: polars writes the
-    CSV that COPY reads. On SQLite, executemany over the frame's row tuples, the constants
-    written once into the statement (fewer parameters bound per row)."""
-    if frame.height == 0:
-        return
-    consts = dict(consts or {})
-    table = model._meta.db_table
-    connection.ensure_connection()
-    if _is_pg():
-        bulk_pg.copy_frame(table, frame, consts)
-        return
-    names = [*frame.columns, *consts]
-    cols = ", ".join(f'"{c}"' for c in names)
-    values = ", ".join(["?"] * frame.width + [_sql_literal(_sqlite_value(v)) for v in consts.values()])
-    frame = frame.with_columns(
-        pl.col(c).dt.to_string("%Y-%m-%d") for c, t in frame.schema.items() if t == pl.Date
-    )
-    # One short-lived tuple per row: the cyclic GC would otherwise wake every 700 of them and
-    # walk the young generation for nothing (tuples of str/int hold no cycles).
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
-        # Many rows per statement: SQLite's per-statement work (reset, halt, the AUTOINCREMENT
-        # bookkeeping in sqlite_sequence that Django's tables carry) is paid once per
-        # _ROWS_PER_INSERT rows instead of once per row.
-        width = frame.width
-        flat = list(chain.from_iterable(frame.iter_rows()))
-        per = max(1, min(_ROWS_PER_INSERT, _MAX_PARAMS // max(width, 1)))
-        step = per * width
-        full = len(flat) // step * step if width else 0
-        raw = connection.connection
-        if full:
-            sql = f'INSERT INTO "{table}" ({cols}) VALUES {", ".join([f"({values})"] * per)}'  # noqa: S608
-            raw.executemany(sql, (flat[i : i + step] for i in range(0, full, step)))
-        rest = frame.height - (full // width if width else 0)
-        if rest:
-            sql = f'INSERT INTO "{table}" ({cols}) VALUES {", ".join([f"({values})"] * rest)}'  # noqa: S608
-            raw.execute(sql, flat[full:])
-    finally:
-        if gc_was_on:
-            gc.enable()
-
-
-def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
-    """rows: (value per column..., id)."""
-    if not rows:
-        return
-    table = model._meta.db_table
-    sets = ", ".join(f'"{c}" = %s' for c in columns)
-    if _is_pg():
-        with connection.cursor() as cur:
-            cur.executemany(f'UPDATE "{table}" SET {sets} WHERE id = %s', rows)  # noqa: S608
-    else:
-        connection.ensure_connection()
-        connection.connection.executemany(
-            f'UPDATE "{table}" SET {sets.replace("%s", "?")} WHERE id = ?',  # noqa: S608
-            [[_sqlite_value(v) for v in r] for r in rows],
-        )
-
-
-def select_in(sql: str, values: list[Any], *, chunk: int = 50_000) -> list[tuple]:
-    """Run `sql` (ending in `IN ({})`) for values in chunks of 50,000, passed as one parameter:
-    an array on PostgreSQL (`= ANY(%s)`), a JSON list on SQLite (`IN (SELECT value FROM
-    json_each(%s))`) — long IN lists cost parsing and planning time on both."""
-    out: list[tuple] = []
-    pg = _is_pg()
-    sql = sql.replace(" IN ({})", " = ANY(%s)" if pg else " IN (SELECT value FROM json_each(%s))")
-    with connection.cursor() as cur:
-        for i in range(0, len(values), chunk):
-            part = values[i : i + chunk]
-            cur.execute(sql, [part if pg else json.dumps(part)])
-            out.extend(cur.fetchall())
-    return out
 
 
 def _plain(v: Any) -> Any:
@@ -250,95 +117,12 @@ def _require_schools(actor: Actor, school_ids: set[int]) -> dict[int, School]:
     return schools
 
 
-@contextmanager
-def deferred_indexes(
-    models_: Sequence[type[models.Model]],
-    *,
-    keep: Sequence[str] = (),
-    fts: Sequence[tuple[str, str]] = (),
-    fk_parents: Sequence[str] = (),
-):
-    """SQLite, big loads: drop the plain secondary indexes of these tables and rebuild them at
-    the end (one sort per index instead of millions of random B-tree inserts), and fill the
-    FTS5 name indexes (`fts`: (table, column)) with one INSERT … SELECT over the new ids
-    instead of a trigger per row. Runs inside the caller's transaction: a failure or a
-    cancellation rolls the DDL back with the rows, and other connections keep reading the
-    committed tables, indexes included (WAL). PostgreSQL: the same for the plain secondary
-    indexes (the GIN name index included), rebuilt with a larger maintenance_work_mem, and
-    the foreign keys from these tables to `fk_parents` dropped and re-added (validated once).
-    The DDL is transactional there too; other sessions wait on these tables (and on the
-    `fk_parents`) until the commit, so keep `fk_parents` to the load's own app."""
-    if _is_pg():
-        with bulk_pg.deferred_indexes(models_, keep=keep, fk_parents=fk_parents):
-            yield
-        return
-    from edudx.core.search import fts_table
-
-    tables = [m._meta.db_table for m in models_]
-    with connection.cursor() as cur:
-        marks = ", ".join(["%s"] * len(tables))
-        cur.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
-            f"AND tbl_name IN ({marks}) AND sql NOT LIKE 'CREATE UNIQUE%%'",
-            tables,
-        )
-        # Indexes the load itself reads through (lookups by personal ID, by student) stay.
-        indexes = [(n, q) for n, q in cur.fetchall() if not any(k in q for k in keep)]
-        for name, _sql in indexes:
-            cur.execute(f'DROP INDEX "{name}"')
-        triggers = []  # (table, column, trigger sql, highest id before the load)
-        for table, column in fts:
-            cur.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
-                [f"{fts_table(table, column)}_ai"],
-            )
-            found = cur.fetchone()
-            if found:
-                cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608
-                triggers.append((table, column, found[0], cur.fetchone()[0]))
-                cur.execute(f'DROP TRIGGER "{fts_table(table, column)}_ai"')
-        cur.execute("PRAGMA cache_size")
-        cache = cur.fetchone()[0]
-        cur.execute("PRAGMA cache_size = -262144")  # 256 MiB while loading and sorting
-        cur.execute("PRAGMA threads")
-        threads = cur.fetchone()[0]
-        # The rebuilds' sorts may use helper threads (SQLite's multi-threaded sorter).
-        cur.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
-        cur.execute("PRAGMA mmap_size")
-        mmap = cur.fetchone()
-        # Memory-mapped reads make SQLite search the WAL's index for every read-only page fetch,
-        # and a big load's WAL keeps growing, so mmap is off for the load.
-        # See docs/decisions/0004-registry-bulk-loads.md.
-        cur.execute("PRAGMA mmap_size = 0")
-    try:
-        yield
-        with connection.cursor() as cur:
-            for table, column, sql, last in triggers:
-                cur.execute(
-                    f"INSERT INTO {fts_table(table, column)}(rowid, {column}) "  # noqa: S608
-                    f'SELECT id, "{column}" FROM "{table}" WHERE id > %s ORDER BY id',
-                    [last],
-                )
-                cur.execute(sql)
-            for _name, sql in indexes:
-                cur.execute(sql)
-    finally:
-        with connection.cursor() as cur:
-            cur.execute(f"PRAGMA cache_size = {int(cache)}")
-            cur.execute(f"PRAGMA threads = {int(threads)}")
-            if mmap:
-                cur.execute(f"PRAGMA mmap_size = {int(mmap[0])}")
-
-
 def _big_relative_to(model: type[models.Model], rows: int) -> bool:
     """A load is big for a table when it brings at least half as many rows as it holds."""
     from django.conf import settings
 
     share = float(getattr(settings, "INGEST_BULK_LOAD_SHARE", 0.5))
-    with connection.cursor() as cur:
-        cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{model._meta.db_table}"')  # noqa: S608
-        held = cur.fetchone()[0]
-    return rows >= share * held
+    return rows >= share * max_id(model._meta.db_table)
 
 
 def student_bulk_load(size_bytes: int = 0):
@@ -643,7 +427,7 @@ def _pid_unique_condition() -> str:
     while its lookups read the unique one. The condition changes no result: the values looked
     up are personal IDs, never empty. PostgreSQL: the same, from pg_index (the planner proves
     the condition from constants only for IN lists of up to 100 values)."""
-    if _is_pg():
+    if is_pg():
         with connection.cursor() as cur:
             cur.execute(
                 "SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = to_regclass(%s)",

@@ -1,11 +1,11 @@
-"""PostgreSQL side of the bulk writes (services/bulk.py): ids from the table's sequence,
-COPY for rows and polars frames, and the deferred-index context of big loads. bulk.py
-decides what is written; this module only how it travels to PostgreSQL."""
+"""PostgreSQL side of the bulk writes (core/db/bulk.py): ids from the table's sequence,
+COPY for rows and polars frames, and the deferred-index context of big loads. The domain
+modules decide what is written; this module only how it travels to PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -51,7 +51,7 @@ def _holds_exclusive(cur: Any, table: str) -> bool:
         "AND mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'))",
         [f'"{table}"'],
     )
-    return cur.fetchone()[0]
+    return bool(cur.fetchone()[0])
 
 
 def copy_rows(table: str, cols: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -79,7 +79,7 @@ def copy_frame(table: str, frame: pl.DataFrame, consts: dict[str, Any]) -> None:
 @contextmanager
 def deferred_indexes(
     models_: Sequence[type[models.Model]], *, keep: Sequence[str] = (), fk_parents: Sequence[str] = ()
-):
+) -> Iterator[None]:
     tables = [m._meta.db_table for m in models_]
     with connection.cursor() as cur:
         cur.execute(
