@@ -138,6 +138,14 @@ def test_generated_ids_are_version_7_and_ordered_by_time():
     assert first < second and first.replace("-", "") < second.replace("-", "")
 
 
+def test_generated_ids_increase_within_one_millisecond():
+    # A batch is stored in well under a millisecond per statement: its ids still increase
+    # (RFC 9562's counter), so they append to the id index in order.
+    ids = [time_ordered_uuid() for _ in range(2000)]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert {uuid.UUID(i).version for i in ids} == {7}
+
+
 @pytest.mark.parametrize(
     "sent",
     [
