@@ -11,17 +11,16 @@ transaction: an import commits all of it or nothing.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import nullcontext
 from typing import Any
 
 import polars as pl
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from edudx.core import history
 from edudx.core.actor import Actor
 from edudx.core.db.bulk import (
     allocate_ids,
@@ -68,45 +67,6 @@ def _plain(v: Any) -> Any:
     if isinstance(v, dt.date):
         return v.isoformat()
     return v
-
-
-def history_rows(
-    *,
-    actor: Actor,
-    model: type[models.Model],
-    entries: Iterable[tuple[int, str, str, dict[str, Any]]],
-    operation: str,
-) -> None:
-    """entries: (object id, repr, action, changes) — written like core.history.record_many."""
-    ct = ContentType.objects.get_for_model(model).pk
-    now = db_now()
-    user_id = actor.user.pk if actor.user is not None else None
-    label, via, source = actor.label, actor.via, actor.source[:128]
-    columns = (
-        "content_type_id", "object_id", "object_repr", "action", "operation", "actor_id", "actor_label",
-        "via", "source", "changes", "note", "at",
-    )  # fmt: skip
-    insert_rows(
-        HistoryEntry,
-        columns,
-        (
-            (
-                ct,
-                str(pk),
-                text[:255],
-                action,
-                operation,
-                user_id,
-                label,
-                via,
-                source,
-                json.dumps(ch, ensure_ascii=False),
-                "",
-                now,
-            )
-            for pk, text, action, ch in entries
-        ),
-    )
 
 
 def _require_schools(actor: Actor, school_ids: set[int]) -> dict[int, School]:
@@ -165,7 +125,7 @@ def class_bulk_ensure(*, actor: Actor, wanted: set[tuple[int, int, str]]) -> dic
         insert_rows(
             SchoolClass, ("id", "created_at", "updated_at", "school_id", "year_id", "grade", "name"), rows
         )
-        history_rows(
+        history.record_bulk(
             actor=actor,
             model=SchoolClass,
             operation="class_create",
@@ -297,31 +257,12 @@ def _students_create(actor: Actor, new: pl.DataFrame, now: Any, today: dt.date) 
         )
     else:
         changes = pl.lit("{}")
-    history_frame(
+    history.record_bulk(
         actor=actor,
         model=Student,
         operation="student_import",
-        frame=new.select(pl.col("__id"), pl.col("full_name"), changes.alias("__changes")),
+        entries=new.select(pl.col("__id"), pl.col("full_name"), changes.alias("__changes")),
     )
-
-
-def history_frame(*, actor: Actor, model: type[models.Model], frame: pl.DataFrame, operation: str) -> None:
-    """History entries ("create") from a frame of (id, repr, changes JSON)."""
-    ct = ContentType.objects.get_for_model(model).pk
-    now = db_now()
-    user_id = actor.user.pk if actor.user is not None else None
-    id_col, repr_col, ch_col = frame.columns
-    insert_frame(
-        HistoryEntry,
-        frame.select(
-            pl.col(id_col).cast(pl.String).alias("object_id"), pl.col(repr_col).str.slice(0, 255).alias("object_repr"),
-            pl.col(ch_col).alias("changes"),
-        ),
-        {
-            "content_type_id": ct, "action": "create", "operation": operation, "actor_id": user_id,
-            "actor_label": actor.label, "via": actor.via, "source": actor.source[:128], "note": "", "at": now,
-        },
-    )  # fmt: skip
 
 
 def _students_update(
@@ -350,7 +291,7 @@ def _students_update(
         update_rows(Student, fields, rows)
     if moves:
         _move(moves, today)
-    history_rows(actor=actor, model=Student, operation="student_import", entries=hist)
+    history.record_bulk(actor=actor, model=Student, operation="student_import", entries=hist)
 
 
 def _move(moves: list[tuple[int, dict[str, Any]]], today: dt.date) -> None:
