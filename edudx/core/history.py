@@ -101,12 +101,13 @@ def record_bulk(
     entries: Iterable[tuple[Any, str, str, dict[str, Any]]] | pl.DataFrame,
     operation: str,
     action: str = "create",
+    note: str = "",
 ) -> None:
     """The one writer of history rows in bulk (imports: thousands per call), the same rows
     `record` writes, all at one time. `entries` is either (object id, repr, action, changes)
     tuples, or a polars frame of three columns (object id, repr, changes as JSON text) whose
     rows all get `action`, with no Python work per row. The transport is core.db.bulk: COPY
-    on PostgreSQL, executemany on SQLite."""
+    on PostgreSQL, executemany on SQLite. `note` is every entry's."""
     ct = ContentType.objects.get_for_model(model, for_concrete_model=True).pk
     now = db_now()
     user_id = actor.user.pk if actor.user is not None else None
@@ -122,7 +123,7 @@ def record_bulk(
             ),
             {
                 "content_type_id": ct, "action": action, "operation": operation, "actor_id": user_id,
-                "actor_label": label, "via": via, "source": source, "note": "", "at": now,
+                "actor_label": label, "via": via, "source": source, "note": note, "at": now,
             },
         )  # fmt: skip
         return
@@ -131,7 +132,7 @@ def record_bulk(
         _BULK_COLUMNS,
         (
             (ct, str(pk), text[:255], act, operation, user_id, label, via, source,
-             json.dumps(ch, ensure_ascii=False), "", now)
+             json.dumps(ch, ensure_ascii=False), note, now)
             for pk, text, act, ch in entries
         ),
     )  # fmt: skip

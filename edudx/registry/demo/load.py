@@ -16,9 +16,9 @@ import json
 import time
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
+from edudx.core import history as core_history
 from edudx.core.actor import Actor
 from edudx.core.db import bulk
 from edudx.core.demo import DemoContext
@@ -133,7 +133,8 @@ def _tree(ctx: DemoContext, actor: Actor, the_plan: city.Plan) -> dict[str, Any]
 
 # ----------------------------------------------------------------------------- people
 class _Tables:
-    def __init__(self) -> None:
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
         self.staff = bulk.Table(
             Staff,
             ["id", "moet_code", "full_name", "name_key", "date_of_birth", "gender", "personal_id", "ethnicity",
@@ -155,20 +156,31 @@ class _Tables:
         self.assignments = bulk.Table(
             TeachingAssignment, ["staff_id", "school_class_id", "subject", "periods_per_week"]
         )
-        self.history = bulk.Table(
-            HistoryEntry,
-            ["content_type_id", "object_id", "object_repr", "action", "operation", "actor_label", "via",
-             "source", "changes", "note"],
-        )  # fmt: skip
+        # History entries per model, written by core.history.record_bulk at each flush.
+        self.history: dict[type[Any], list[tuple[int, str, str, dict[str, Any]]]] = {
+            Staff: [], Student: [], School: []
+        }  # fmt: skip
         # Order matters only for readability: SQLite's foreign keys are deferred to commit.
-        self.all = [self.staff, self.classes, self.students, self.enrolments, self.assignments, self.history]
+        self.all = [self.staff, self.classes, self.students, self.enrolments, self.assignments]
 
     def pending(self) -> int:
-        return sum(len(t.rows) for t in self.all)
+        return sum(len(t.rows) for t in self.all) + sum(len(e) for e in self.history.values())
 
     def flush(self) -> None:
         for t in self.all:
             t.flush()
+        for model, entries in self.history.items():
+            if entries:
+                core_history.record_bulk(
+                    actor=self.actor, model=model, entries=entries, operation="demo_load",
+                    note=SCHOOL_NOTE if model is School else "",
+                )  # fmt: skip
+                entries.clear()
+
+
+SCHOOL_NOTE = (
+    "Synthetic demo data loaded in bulk: one entry for the school's classes, staff, students and enrolments."
+)
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -185,10 +197,6 @@ def _people(
     ctx: DemoContext, the_plan: city.Plan, tree: dict[str, Any], *, per_row_history: bool
 ) -> dict[str, int]:
     years = {y.code: y.pk for y in tree["years"]}
-    ct_student = ContentType.objects.get_for_model(Student).pk
-    ct_staff = ContentType.objects.get_for_model(Staff).pk
-    ct_school = ContentType.objects.get_for_model(School).pk
-    actor_label, via, source = ctx.actor.label, ctx.actor.via, ctx.actor.source or "demo"
     gen = city.SchoolGenerator(the_plan)
     n_schools = len(the_plan.schools)
     last_log = time.monotonic()
@@ -201,7 +209,7 @@ def _people(
         bulk.search_index_suspended(SEARCH_INDEXES),
         bulk.indexes_suspended(BULK_TABLES, log=ctx.log),
     ):
-        tables = _Tables()
+        tables = _Tables(ctx.actor if ctx.actor.source else ctx.actor.with_source("demo"))
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -218,10 +226,10 @@ def _people(
                          st.email, st.status, sid)
                     )  # fmt: skip
                     if per_row_history:
-                        tables.history.add(
-                            (ct_staff, str(pk), st.full_name, "create", "demo_load", actor_label, via, source,
-                             json.dumps({"moet_code": [None, st.code], "full_name": [None, st.full_name],
-                                         "position": [None, st.position], "school": [None, sid]}), "")
+                        tables.history[Staff].append(
+                            (pk, st.full_name, "create",
+                             {"moet_code": [None, st.code], "full_name": [None, st.full_name],
+                              "position": [None, st.position], "school": [None, sid]})
                         )  # fmt: skip
                 class_ids = []
                 for c in people.classes:
@@ -249,10 +257,10 @@ def _people(
                         )
                         counts["enrolments"] += 1
                     if per_row_history:
-                        tables.history.add(
-                            (ct_student, str(pk), s.full_name, "create", "demo_load", actor_label, via, source,
-                             json.dumps({"moet_code": [None, s.code], "full_name": [None, s.full_name],
-                                         "status": [None, s.status], "school": [None, sid]}), "")
+                        tables.history[Student].append(
+                            (pk, s.full_name, "create",
+                             {"moet_code": [None, s.code], "full_name": [None, s.full_name],
+                              "status": [None, s.status], "school": [None, sid]})
                         )  # fmt: skip
                 for a in people.assignments:
                     tables.assignments.add((staff_ids[a.staff], class_ids[a.cls], a.subject, a.periods))
@@ -262,11 +270,7 @@ def _people(
                     "classes": [None, len(people.classes)],
                     "assignments": [None, len(people.assignments)],
                 }
-                tables.history.add(
-                    (ct_school, str(sid), people.school.name, "other", "demo_load", actor_label, via, source,
-                     json.dumps(changes), "Synthetic demo data loaded in bulk: one entry for the school's "
-                     "classes, staff, students and enrolments.")
-                )  # fmt: skip
+                tables.history[School].append((sid, people.school.name, "other", changes))
                 counts["students"] += len(people.students)
                 counts["staff"] += len(people.staff)
                 counts["classes"] += len(people.classes)

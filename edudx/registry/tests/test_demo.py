@@ -191,8 +191,15 @@ def test_each_school_has_one_history_entry_for_the_bulk_load(tiny):
             content_type__model="school", object_id=str(school.pk), operation="demo_load"
         )
         assert entries.count() == 1
+        assert entries[0].action == "other" and entries[0].note.startswith("Synthetic demo data")
         loaded += entries[0].changes["students"][1]
     assert loaded == Student.objects.count()  # transfers move pupils between schools afterwards
+    # At the small sizes, one "create" entry per pupil too (core.history.record_bulk).
+    pupil = Student.objects.order_by("id").first()
+    created = HistoryEntry.objects.get(
+        content_type__model="student", object_id=str(pupil.pk), operation="demo_load", action="create"
+    )
+    assert created.changes["full_name"] == [None, pupil.full_name] and created.note == ""
 
 
 def test_name_search_without_diacritics_works_after_the_bulk_load(tiny):
