@@ -3,10 +3,12 @@ clear 429 with Retry-After past the limit; the counters are shared by processes.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.test import Client
 
@@ -26,6 +28,15 @@ def _fresh_counters():
     caches["shared"].clear()
 
 
+@pytest.fixture
+def one_window():
+    """The clock stands still: django-ratelimit counts in fixed windows, and a test whose
+    requests straddled a window's end (1 in 60 for a per-minute rate, more on a busy machine)
+    would see its count start again and no 429."""
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False):
+        yield
+
+
 def test_defaults_leave_a_person_room_and_make_an_enumeration_take_days():
     from django_ratelimit.core import _split_rate
 
@@ -40,7 +51,9 @@ def test_defaults_leave_a_person_room_and_make_an_enumeration_take_days():
     assert slowest >= 3 * 24 * 3600
 
 
-def test_searches_past_the_limit_get_a_vietnamese_429_with_retry_after(city, client_for, settings):
+def test_searches_past_the_limit_get_a_vietnamese_429_with_retry_after(
+    city, client_for, settings, one_window
+):
     settings.EDUDX_SEARCH_RATES = ["3/m"]
     c = client_for(Role.TEACHER)
     for _ in range(3):
@@ -61,7 +74,7 @@ def test_searches_past_the_limit_get_a_vietnamese_429_with_retry_after(city, cli
     assert client_for(Role.WARD_OFFICER).get(STUDENTS, {"q": "nguyen"}).status_code == 200
 
 
-def test_the_api_answers_its_own_error_body(city, client_for, settings):
+def test_the_api_answers_its_own_error_body(city, client_for, settings, one_window):
     settings.EDUDX_SEARCH_RATES = ["2/m"]
     c = client_for(Role.WARD_OFFICER)
     assert c.get(API_STUDENTS, {"q": "an"}).status_code == 200
@@ -76,7 +89,9 @@ def test_the_api_answers_its_own_error_body(city, client_for, settings):
     assert body["error"]["details"] == []
 
 
-def test_id_shaped_searches_have_a_tighter_budget_shared_by_session_and_token(city, client_for, settings):
+def test_id_shaped_searches_have_a_tighter_budget_shared_by_session_and_token(
+    city, client_for, settings, one_window
+):
     from edudx.accounts import services
 
     settings.EDUDX_SEARCH_RATES = ["100/m"]
@@ -99,7 +114,7 @@ def test_id_shaped_searches_have_a_tighter_budget_shared_by_session_and_token(ci
     assert session.get(STUDENTS, {"q": "nguyen"}).status_code == 200
 
 
-def test_anonymous_searches_are_counted_by_client_address(city, settings):
+def test_anonymous_searches_are_counted_by_client_address(city, settings, one_window):
     settings.EDUDX_SEARCH_RATES = ["2/m"]
     a, b = Client(REMOTE_ADDR="192.0.2.1"), Client(REMOTE_ADDR="192.0.2.2")
     assert a.get(API_STUDENTS, {"q": "x"}).status_code == 401
@@ -108,7 +123,7 @@ def test_anonymous_searches_are_counted_by_client_address(city, settings):
     assert b.get(API_STUDENTS, {"q": "x"}).status_code == 401
 
 
-def test_an_invalid_token_does_not_borrow_a_users_budget(city, settings):
+def test_an_invalid_token_does_not_borrow_a_users_budget(city, settings, one_window):
     settings.EDUDX_SEARCH_RATES = ["1/m"]
     c = Client(HTTP_AUTHORIZATION="Bearer edx_not-a-token", REMOTE_ADDR="192.0.2.9")
     assert c.get(API_STUDENTS, {"q": "x"}).status_code == 401
