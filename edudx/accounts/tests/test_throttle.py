@@ -108,7 +108,9 @@ def test_id_shaped_searches_have_a_tighter_budget_shared_by_session_and_token(
     limited = bearer.get(API_STUDENTS, {"q": "079214000004"})
     assert limited.status_code == 429
     assert limited.json()["error"]["code"] == "rate_limited"
-    assert 60 < int(limited["Retry-After"]) <= 3600 + 2
+    # Until the end of the hourly window (django-ratelimit places each key's window
+    # boundary by a hash of the key, so it may be near); the minute budget is not spent.
+    assert 1 <= int(limited["Retry-After"]) <= 3600 + 2
     assert session.get(STUDENTS, {"q": "079214000005"}).status_code == 429
     # Names are still searchable: only the ID budget is spent.
     assert session.get(STUDENTS, {"q": "nguyen"}).status_code == 200
