@@ -14,7 +14,7 @@ conftest.py) with the distributions declared in [project].dependencies and
 Findings the lead has still to apply to pyproject.toml are listed in PENDING; a PENDING line that
 no longer matches a finding fails too, so the list empties as pyproject.toml is fixed.
 
-Run: .venv/bin/python scripts/checks/dependencies.py
+Run: .venv/bin/python scripts/checks/run.py dependencies
 """
 
 from __future__ import annotations
@@ -180,14 +180,3 @@ def check(root: Path = ROOT) -> list[str]:
         for key in sorted(set(PENDING) - set(findings))
     ]
     return problems
-
-
-def main() -> int:
-    problems = check()
-    for p in problems:
-        print(p, file=sys.stderr)
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,12 +4,11 @@ The conventions turn a file into a package when it passes ~400 lines, split by s
 (../shared/docs/conventions.md, "Layout"). Migrations, tests and locale files are not counted.
 A listed module that has come back under the limit (or is gone) must leave the list.
 
-Run: .venv/bin/python scripts/checks/module_size.py
+Run: .venv/bin/python scripts/checks/run.py module_size
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,14 +61,3 @@ def check(root: Path = ROOT) -> list[str]:
         if sizes.get(rel, 0) <= LIMIT
     ]
     return problems
-
-
-def main() -> int:
-    problems = check()
-    for p in problems:
-        print(p, file=sys.stderr)
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

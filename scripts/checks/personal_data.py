@@ -6,13 +6,12 @@ task module under edudx/ and fails on `<Model>.objects` (or `_default_manager` /
 `_base_manager`, or `apps.get_model(..., "<Model>")`) for a model in PERSONAL_MODELS.
 Templates cannot call managers, so they need no check.
 
-Run: .venv/bin/python scripts/checks/personal_data.py
+Run: .venv/bin/python scripts/checks/run.py personal_data
 """
 
 from __future__ import annotations
 
 import ast
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,14 +154,3 @@ def check(root: Path = ROOT) -> list[str]:
     for key in sorted(set(ALLOWLIST) - seen):
         problems.append(f"{key}: allowlisted but no longer found — delete its ALLOWLIST line")
     return problems
-
-
-def main() -> int:
-    problems = check()
-    for p in problems:
-        print(p, file=sys.stderr)
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,13 +7,12 @@ directly, or through a helper such as `def limit(name, default): return getattr(
 default)` called with a constant — that base.py does not assign. Declare it in base.py with the
 same default, from the environment (`env.int("EDUDX_…", default=…)`) when operators may tune it.
 
-Run: .venv/bin/python scripts/checks/settings_declared.py
+Run: .venv/bin/python scripts/checks/run.py settings_declared
 """
 
 from __future__ import annotations
 
 import ast
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,14 +131,3 @@ def check(root: Path = ROOT) -> list[str]:
                     f"declare it there with the same default (from the environment if operators tune it)"
                 )
     return problems
-
-
-def main() -> int:
-    problems = check()
-    for p in problems:
-        print(p, file=sys.stderr)
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
