@@ -1,0 +1,380 @@
+"""Load bench (issue #21): logged-in users in a realistic role mix walk the pages people use, 20
+at a time, against gunicorn started as `./run` starts it; prints requests/s, p50/p95 per page
+kind, errors and the server's CPU per request.
+
+Each virtual user is a closed loop (no think time): it logs in with its demo login, then picks a
+page kind at random by its role's weights and requests it. The pages are found once, before the
+clock starts, by walking the site as that role (lists → their detail links, "next" → deep page),
+so the bench needs no ids and follows whatever the demo holds. The autosave is the assessment
+form's own htmx POST, with the version the last save returned.
+
+    # the 30-school demo and the city, one after the other, in one run (throughput ratio printed)
+    .venv/bin/python bench/load.py --db-dir /tmp/small-var --db-dir /tmp/city-var --seconds 60
+    # PostgreSQL: give a database URL per --db-dir, in the same order ("-" = SQLite in that dir)
+    .venv/bin/python bench/load.py --db-dir /tmp/pg-var --database-url postgresql://…/edudx_demo_city
+
+A --db-dir that holds no database is migrated and loaded with the small demo first (`--scale city`
+loads the city: ten minutes or more). Loopback only; each run is bounded by --seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "Edudx-demo-2025"  # the published demo password (edudx/registry/demo/logins.py)
+
+# username → how many of the 20 virtual users log in with it (scaled to --users)
+MIX = {
+    "admin": 2,
+    "chuyenvien": 3,
+    "phuong": 4,
+    "cumtruong": 1,
+    "hieutruong": 5,
+    "giaovien": 4,
+    "hocsinh": 1,
+}
+
+# page kind → (weight, how to find its URL). A URL starting with "/" is used as it is; "link:"
+# follows the first matching href on the page found for the named kind; "deep:" follows rel=next
+# that many times from the named kind's page.
+KINDS: dict[str, tuple[int, str]] = {
+    "home": (10, "/"),
+    "student_list": (8, "/registry/students/"),
+    "student_deep": (3, "deep:student_list:20"),
+    "student_search": (8, "/registry/students/?q=nguyen+van"),
+    "student_search_common": (4, "/registry/students/?q=tran+thi"),
+    "student_detail": (6, r"link:student_list:/registry/students/\d+/"),
+    "staff_list": (4, "/registry/staff/"),
+    "class_list": (3, "/registry/classes/"),
+    "school_list": (3, "/registry/schools/"),
+    "school_detail": (3, r"link:school_list:/registry/schools/\d+/"),
+    "library_list": (5, "/library/"),
+    "library_search": (6, "/library/search/?q=phan+so"),
+    "library_search_filtered": (4, "/library/search/?q=quang+hop&grade=7"),
+    "resource_detail": (4, r"link:library_search:/library/\d+/"),
+    "monitoring_index": (4, "/monitoring/"),
+    "campaign_dashboard": (3, r"link:monitoring_index:/monitoring/campaigns/\d+/dashboard/"),
+    "assessment_detail": (4, r"link:monitoring_index:/monitoring/assessments/\d+/"),
+    "autosave": (6, "autosave"),
+    "infrastructure_dashboard": (4, "/infrastructure/"),
+    "device_list": (3, "/infrastructure/devices/"),
+    "device_detail": (3, r"link:device_list:/infrastructure/devices/\d+/"),
+    "infrastructure_gaps": (2, "/infrastructure/gaps/"),
+    "lrs_dashboard": (3, "/lrs/dashboard/"),
+    "identity_dashboard": (2, "/identity/"),
+    "import_list": (2, "/ingest/"),
+    "import_upload": (1, "/ingest/upload/"),
+}
+
+HREF = re.compile(r'href="([^"]+)"')
+NEXT = re.compile(r'rel="next" href="([^"]+)"|href="([^"]+)"[^>]*rel="next"')
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SAVE_FORM = re.compile(
+    r'<form method="post" action="(/monitoring/assessments/\d+/criteria/\d+/save/)"(.*?)</form>', re.S
+)
+VERSION = re.compile(r'name="version" id="version-\d+" value="(\d+)"')
+
+
+@dataclass
+class User:
+    username: str
+    client: httpx.AsyncClient
+    pages: dict[str, str] = field(default_factory=dict)
+    save_url: str = ""
+    save_fields: dict[str, str] = field(default_factory=dict)
+    version: str = "0"
+    csrf: str = ""
+    weights: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _href(page: str, pattern: str) -> str | None:
+    rx = re.compile(pattern)
+    for href in HREF.findall(page):
+        href = html.unescape(href)
+        if rx.fullmatch(href.split("?")[0].split("#")[0]):
+            return href
+    return None
+
+
+async def login(base: str, username: str) -> User:
+    client = httpx.AsyncClient(base_url=base, timeout=60.0, follow_redirects=False)
+    r = await client.get("/accounts/login/")
+    token = CSRF_INPUT.search(r.text)
+    if not token:
+        raise SystemExit(f"login page without a CSRF token ({r.status_code})")
+    r = await client.post(
+        "/accounts/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
+        headers={"Referer": base + "/accounts/login/"},
+    )
+    if r.status_code != 302:
+        raise SystemExit(f"{username}: login failed ({r.status_code}); is this a demo database?")
+    return User(username=username, client=client, csrf=client.cookies.get("csrftoken", ""))
+
+
+async def discover(user: User) -> None:
+    """Find each kind's URL as this role sees it; kinds the role cannot open are left out."""
+    bodies: dict[str, str] = {}
+    for kind, (weight, how) in KINDS.items():
+        url: str | None
+        if how == "autosave":
+            continue
+        if how.startswith("link:"):
+            _, source, pattern = how.split(":", 2)
+            url = _href(bodies.get(source, ""), pattern)
+        elif how.startswith("deep:"):
+            _, source, hops = how.split(":")
+            url, body = user.pages.get(source), bodies.get(source, "")
+            for _ in range(int(hops)):
+                m = NEXT.search(body)
+                if not m:
+                    break
+                nxt = html.unescape(m.group(1) or m.group(2))
+                url = (url or "").split("?")[0] + nxt if nxt.startswith("?") else nxt
+                body = (await user.client.get(url)).text
+            else:
+                pass
+            if url == user.pages.get(source):
+                url = None
+        else:
+            url = how
+        if not url:
+            continue
+        r = await user.client.get(url)
+        if r.status_code == 200:
+            user.pages[kind] = url
+            bodies[kind] = r.text
+            user.weights.append((kind, weight))
+    page = bodies.get("assessment_detail", "")
+    m = SAVE_FORM.search(page)
+    if m and 'name="comment"' in m.group(2):
+        user.save_url = m.group(1)
+        version = re.search(r'name="version"[^>]*value="(\d+)"', m.group(2))
+        user.version = version.group(1) if version else "0"
+        user.weights.append(("autosave", KINDS["autosave"][0]))
+
+
+async def hit(user: User, kind: str) -> tuple[int, bool]:
+    """One request of this kind; returns (status, refused) — refused = a 200 that said no."""
+    if kind == "autosave":
+        r = await user.client.post(
+            user.save_url,
+            data={
+                "version": user.version,
+                "comment": f"Ghi chú tự lưu {random.randint(1, 10**6)}",
+                "value": "",
+                "csrfmiddlewaretoken": user.csrf,
+            },
+            headers={"HX-Request": "true", "X-CSRFToken": user.csrf, "Referer": str(user.client.base_url)},
+        )
+        m = VERSION.search(r.text)
+        if m:
+            user.version = m.group(1)
+        return r.status_code, 'data-testid="entry-error"' in r.text
+    r = await user.client.get(user.pages[kind])
+    return r.status_code, False
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds of gunicorn's master and workers (children of the master)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                pids.append(int(entry.name))
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def start_server(
+    db_dir: Path, database_url: str | None, port: int, workers: int, threads: int
+) -> subprocess.Popen:
+    env = dict(os.environ, EDUDX_VAR_DIR=str(db_dir), DJANGO_SETTINGS_MODULE="config.settings.base")
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    # `python -m` from ROOT imports this checkout's code (not whichever the venv was installed from).
+    edudx = [sys.executable, "-m", "edudx"]
+    subprocess.run([*edudx, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*edudx, "demo", "--if-empty"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    log = open(db_dir / "bench-load-gunicorn.log", "w")  # noqa: SIM115 - closed with the process
+    # The same command line as ./run's (workers/threads overridable as there).
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    for _ in range(300):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise SystemExit(f"gunicorn did not answer on port {port}; see {db_dir}/bench-load-gunicorn.log")
+
+
+async def run_load(base: str, users: int, seconds: float, seed: int, pid: int) -> dict:
+    rng = random.Random(seed)
+    # Interleaved by weight, so that any --users keeps the mix (10 users = half of each role).
+    order = [n for _, n in sorted((j / k, n) for n, k in MIX.items() for j in range(k))]
+    names = [order[i % len(order)] for i in range(users)]
+    vus = [await login(base, n) for n in names]
+    found: dict[str, User] = {}
+    for vu in vus:  # discovery once per login name; the others share its URLs
+        if vu.username not in found:
+            await discover(vu)
+            found[vu.username] = vu
+        else:
+            src = found[vu.username]
+            vu.pages, vu.weights, vu.save_url, vu.version = (
+                dict(src.pages),
+                list(src.weights),
+                src.save_url,
+                src.version,
+            )
+    lat: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    refused: dict[str, int] = defaultdict(int)
+    stop = time.monotonic() + seconds
+
+    async def loop(vu: User, r: random.Random) -> None:
+        kinds = [k for k, _ in vu.weights]
+        weights = [w for _, w in vu.weights]
+        while time.monotonic() < stop:
+            kind = r.choices(kinds, weights)[0]
+            t0 = time.perf_counter()
+            try:
+                status, said_no = await hit(vu, kind)
+            except httpx.HTTPError:
+                status, said_no = 599, False
+            lat[kind].append(time.perf_counter() - t0)
+            if status >= 400:
+                errors[kind] += 1
+            if said_no:
+                refused[kind] += 1
+
+    cpu0, t0, load0 = server_cpu(pid), time.monotonic(), os.getloadavg()
+    await asyncio.gather(*(loop(vu, random.Random(rng.random())) for vu in vus))
+    wall, cpu = time.monotonic() - t0, server_cpu(pid) - cpu0
+    for vu in vus:
+        await vu.client.aclose()
+    n = sum(len(v) for v in lat.values())
+    return {
+        "lat": lat,
+        "errors": errors,
+        "refused": refused,
+        "n": n,
+        "wall": wall,
+        "cpu": cpu,
+        "load": (load0, os.getloadavg()),
+        "roles": sorted(found),
+    }
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+
+
+def report(label: str, res: dict) -> float:
+    rps = res["n"] / res["wall"]
+    print(f"\n== {label}")
+    print(
+        f"   {res['n']} requests in {res['wall']:.1f} s = {rps:.1f} req/s; errors {sum(res['errors'].values())}; "
+        f"server CPU {1000 * res['cpu'] / max(res['n'], 1):.1f} ms/request; "
+        f"load average {res['load'][0][0]:.2f} → {res['load'][1][0]:.2f}"
+    )
+    print(f"   {'page kind':28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'refused':>8}")
+    for kind in sorted(res["lat"], key=lambda k: -p95(res["lat"][k])):
+        v = res["lat"][kind]
+        print(
+            f"   {kind:28} {len(v):6d} {1000 * statistics.median(v):8.0f} {1000 * p95(v):8.0f} "
+            f"{res['errors'].get(kind, 0):7d} {res['refused'].get(kind, 0):8d}"
+        )
+    return rps
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db-dir", action="append", required=True, help="EDUDX_VAR_DIR of a demo (repeatable)")
+    ap.add_argument("--database-url", action="append", default=[], help="per --db-dir, '-' for SQLite")
+    ap.add_argument("--users", type=int, default=20)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--warmup", type=float, default=10, help="seconds of load before the measured run")
+    ap.add_argument("--port", type=int, default=8190)
+    ap.add_argument("--workers", type=int, default=int(os.environ.get("EDUDX_WEB_WORKERS", 2)))
+    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--seed", type=int, default=21)
+    args = ap.parse_args()
+    urls = args.database_url + ["-"] * (len(args.db_dir) - len(args.database_url))
+    print(
+        f"edudx load bench: {args.users} users, {args.seconds:.0f} s per database, gunicorn "
+        f"{args.workers} workers × {args.threads} threads, {os.cpu_count()} cores"
+    )
+    results = []
+    for db_dir, url in zip(args.db_dir, urls, strict=True):
+        path = Path(db_dir)
+        path.mkdir(parents=True, exist_ok=True)
+        proc = start_server(path, None if url == "-" else url, args.port, args.workers, args.threads)
+        try:
+            base = f"http://127.0.0.1:{args.port}"
+            if args.warmup:
+                asyncio.run(run_load(base, args.users, args.warmup, args.seed + 1, proc.pid))
+            res = asyncio.run(run_load(base, args.users, args.seconds, args.seed, proc.pid))
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+        label = f"{db_dir} ({'SQLite' if url == '-' else 'PostgreSQL'}); roles {', '.join(res['roles'])}"
+        results.append(report(label, res))
+    if len(results) > 1:
+        print(f"\nthroughput of the last against the first: {100 * results[-1] / results[0]:.0f} %")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
