@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 from edudx.core.rules.curriculum import Subject
 
@@ -98,7 +100,9 @@ class Resource(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    # The review workflow's state: it moves only through the transitions below (the services
+    # call them); protected=False so a test or the demo may still place a resource in a state.
+    state = FSMField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT, protected=False)
     review_comment = models.TextField(_("reviewer's comments"), blank=True)
     takedown_reason = models.TextField(_("reason for takedown"), blank=True)
     reviewed_by = models.ForeignKey(
@@ -130,6 +134,33 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # ----- the review workflow: every allowed move, in one place (docs/decisions/0010).
+    # Each changes only the state (publishing stamps its time); library.services calls them,
+    # checks can_proceed first and records the move in the history.
+    @transition(field=state, source=[State.DRAFT, State.RETURNED, State.TAKEN_DOWN], target=State.SUBMITTED)
+    def submit(self) -> None:
+        """The author asks for review."""
+
+    @transition(field=state, source=[State.SUBMITTED], target=State.REVIEWED)
+    def review(self) -> None:
+        """Content and licence checked; a second reviewer may publish."""
+
+    @transition(field=state, source=[State.SUBMITTED, State.REVIEWED], target=State.PUBLISHED)
+    def publish(self) -> None:
+        self.published_at = timezone.now()
+
+    @transition(field=state, source=[State.SUBMITTED, State.REVIEWED], target=State.RETURNED)
+    def send_back(self) -> None:
+        """Returned to the author with the reviewer's comments."""
+
+    @transition(field=state, source=[State.PUBLISHED], target=State.TAKEN_DOWN)
+    def take_down(self) -> None:
+        """Withdrawn from the public library (a reason is recorded by the service)."""
+
+    @transition(field=state, source=[State.PUBLISHED], target=State.DRAFT)
+    def reopen(self) -> None:
+        """A published resource got a new file, which has not been reviewed."""
 
     @property
     def is_link(self) -> bool:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
 
 from edudx.core import history
 from edudx.core.actor import Actor
@@ -205,7 +206,7 @@ def version_add(
     _refresh_search(resource)
     fields = ["current_version", "search_title", "search_body", "updated_at"]
     if resource.state == State.PUBLISHED:
-        resource.state = State.DRAFT
+        resource.reopen()
         fields.append("state")
         history.record(
             actor=actor,
@@ -219,32 +220,40 @@ def version_add(
     return version
 
 
-# ----- workflow
+# ----- workflow: the moves are Resource's transitions (models.py); here each is guarded,
+# called and recorded (docs/decisions/0010).
 def _transition(
     *,
     actor: Actor,
     resource: Resource,
-    to: str,
-    allowed_from: tuple[str, ...],
+    move: str,
     action: str,
     extra: dict[str, Any] | None = None,
     note: str = "",
 ) -> Resource:
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
-    if resource.state not in allowed_from:
+    step = getattr(resource, move)
+    if not can_proceed(step):
         raise Conflict(
             _("This step is not possible while the resource is “%(state)s”.")
             % {"state": resource.get_state_display()},
             code="bad_state",
         )
-    data = {"state": to, **(extra or {})}
-    update_with_history(
+    extra = extra or {}
+    fields = ["state", "published_at", *extra]
+    before = history.snapshot(resource, fields)
+    step()
+    for key, value in extra.items():
+        setattr(resource, key, value)
+    changes = history.diff(before, history.snapshot(resource, fields))
+    full_clean_or_raise(resource)
+    resource.save(update_fields=[*changes, "updated_at"])
+    history.record(
         actor=actor,
         obj=resource,
-        data=data,
-        fields=list(data),
-        operation=f"library.resource_{action}",
         action=action,
+        changes=changes,
+        operation=f"library.resource_{action}",
         note=note,
     )
     return resource
@@ -255,13 +264,7 @@ def resource_submit(*, actor: Actor, resource: Resource) -> Resource:
     _require_contributor(actor, resource)
     if not resource.is_link and not resource.current_version_id:
         raise ValidationFailed(_("Upload a file before submitting."), code="no_file")
-    return _transition(
-        actor=actor,
-        resource=resource,
-        to=State.SUBMITTED,
-        allowed_from=(State.DRAFT, State.RETURNED, State.TAKEN_DOWN),
-        action="submit",
-    )
+    return _transition(actor=actor, resource=resource, move="submit", action="submit")
 
 
 def _licence_check(resource: Resource) -> None:
@@ -281,8 +284,7 @@ def resource_review(*, actor: Actor, resource: Resource, comment: str = "") -> R
     return _transition(
         actor=actor,
         resource=resource,
-        to=State.REVIEWED,
-        allowed_from=(State.SUBMITTED,),
+        move="review",
         action="review",
         extra={"reviewed_by": actor.user, "review_comment": comment},
         note=comment,
@@ -293,19 +295,13 @@ def resource_review(*, actor: Actor, resource: Resource, comment: str = "") -> R
 def resource_publish(*, actor: Actor, resource: Resource, comment: str = "") -> Resource:
     _require_reviewer(actor, resource)
     _licence_check(resource)
-    extra: dict[str, Any] = {"published_at": timezone.now(), "takedown_reason": ""}
+    extra: dict[str, Any] = {"takedown_reason": ""}
     if resource.state == State.SUBMITTED:
         extra["reviewed_by"] = actor.user
     if comment:
         extra["review_comment"] = comment
     return _transition(
-        actor=actor,
-        resource=resource,
-        to=State.PUBLISHED,
-        allowed_from=(State.SUBMITTED, State.REVIEWED),
-        action="publish",
-        extra=extra,
-        note=comment,
+        actor=actor, resource=resource, move="publish", action="publish", extra=extra, note=comment
     )
 
 
@@ -319,8 +315,7 @@ def resource_return(*, actor: Actor, resource: Resource, comment: str) -> Resour
     return _transition(
         actor=actor,
         resource=resource,
-        to=State.RETURNED,
-        allowed_from=(State.SUBMITTED, State.REVIEWED),
+        move="send_back",
         action="return",
         extra={"review_comment": comment.strip(), "reviewed_by": actor.user},
         note=comment,
@@ -337,8 +332,7 @@ def resource_takedown(*, actor: Actor, resource: Resource, reason: str) -> Resou
     return _transition(
         actor=actor,
         resource=resource,
-        to=State.TAKEN_DOWN,
-        allowed_from=(State.PUBLISHED,),
+        move="take_down",
         action="takedown",
         extra={"takedown_reason": reason.strip()},
         note=reason,
