@@ -7,6 +7,10 @@ other app's `demo.py` in ascending `ORDER`:
 A step reads what it needs through selectors with `ctx.actor.scope` (system scope) and writes
 through its own services (or bulk writes for city scale). It must be deterministic: use
 `ctx.rng`, never `random` directly, and `ctx.today` instead of the clock.
+
+`ctx.today` is the day of the load (`django.utils.timezone.localdate()`, so tests move it with
+time-machine): every step places its dates around it — the current school year is the one
+containing today, deadlines ahead, history in the past — so the demo is alive on any day.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from .actor import Actor, Via
 
 
@@ -24,7 +30,7 @@ from .actor import Actor, Via
 class DemoContext:
     scale: str  # "small" (default, ~30 schools) or "city" (3,500 schools, 2.5 M students)
     seed: int = 2025
-    today: dt.date = dt.date(2026, 3, 16)
+    today: dt.date = field(default_factory=timezone.localdate)
     actor: Actor = field(default_factory=lambda: Actor.system(via=Via.CLI, source="demo"))
     rng: random.Random = field(init=False)
     started: float = field(default_factory=time.monotonic)

@@ -240,7 +240,9 @@ def build(ctx: DemoContext) -> None:
     topics = all_topics()
     teaching = {g: [s for s in schools if grade_allowed(s.level, g)] for g in range(13)}
     labels = dict(Subject.choices)
-    now = dt.datetime.combine(ctx.today, dt.time(9, 0), tzinfo=dt.UTC)
+    # Yesterday morning: every creation, publication and use lies in the past whatever the hour
+    # of the load.
+    now = dt.datetime.combine(ctx.today - dt.timedelta(days=1), dt.time(2, 0), tzinfo=dt.UTC)
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     pdfs = 0

@@ -103,7 +103,9 @@ def build(ctx: DemoContext) -> None:
     schools, _order = registry.school_list(scope=ctx.actor.scope)
     # The demo courses are lower-secondary subjects: only schools that teach grades 6–9 take them.
     schools = list(schools.filter(level__in=SECONDARY_LEVELS).order_by("pk")[:SCHOOLS])
-    end = timezone.make_aware(dt.datetime.combine(ctx.today, dt.time(17, 0)))
+    # Up to the end of yesterday's school day: every statement lies in the past whatever the
+    # hour of the load.
+    end = timezone.make_aware(dt.datetime.combine(ctx.today - dt.timedelta(days=1), dt.time(17, 0)))
     total = 0
     for school in schools:
         services.credential_issue(actor=ctx.actor, unit=school.unit, name=f"LMS {school.name}")

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from edudx.core import history
 from edudx.core.actor import Actor
@@ -28,6 +27,8 @@ from .models import Assessment, Campaign, Criterion, Entry, Evidence, Framework,
 
 ORDER = 60
 HALF = Decimal("0.5")
+SELF_DEADLINE_AHEAD = dt.timedelta(weeks=3)
+REVIEW_DEADLINE_AHEAD = dt.timedelta(weeks=6)
 
 # Share of schools per status in a campaign still in progress (mid-March).
 IN_PROGRESS_MIX = [
@@ -253,6 +254,21 @@ def _evidence(campaign: Campaign, rng: random.Random) -> None:
     Evidence.objects.bulk_create(out, batch_size=5000)
 
 
+def framework_for(actor: Actor, year: int) -> Framework:
+    """The 4725 framework of `year`: the one on record, else a clone of the nearest earlier one
+    (the data migration ships 2025's; a demo loaded in a later year clones it forward)."""
+    found = Framework.objects.filter(code="4725", year=year).first()
+    if found is not None:
+        return found
+    base = (
+        Framework.objects.filter(code="4725", year__lt=year).order_by("-year").first()
+        or Framework.objects.filter(code="4725").order_by("year").first()
+    )
+    if base is None:
+        raise LookupError("framework 4725 is not loaded (migration monitoring 0002)")
+    return services.framework_clone(actor=actor, framework=base, year=year)
+
+
 @transaction.atomic
 def build(ctx: DemoContext) -> None:
     actor = ctx.actor
@@ -261,14 +277,14 @@ def build(ctx: DemoContext) -> None:
         ctx.log("monitoring: no schools, nothing to evaluate")
         return
     dept = org_selectors.unit_list(scope=actor.scope, kind="department").first()
-    last_fw = Framework.objects.get(code="4725", year=2025)
-    this_fw = Framework.objects.filter(code="4725", year=2026).first() or services.framework_clone(
-        actor=actor, framework=last_fw, year=2026
-    )
+    # The school year containing today (it opens in September) is the current one; its
+    # framework is the one of the year it ends in, last year's the one before.
+    end = ctx.today.year if ctx.today.month < 9 else ctx.today.year + 1
+    last_fw = framework_for(actor, end - 1)
+    this_fw = framework_for(actor, end)
     rng = ctx.rng
     skill = {r.pk: maturity(rng, r) for r in rows}
 
-    end = ctx.today.year if ctx.today.month < 9 else ctx.today.year + 1
     last_year, this_year = f"{end - 2}-{end - 1}", f"{end - 1}-{end}"
     last = services.campaign_create(
         actor=actor,
@@ -277,10 +293,10 @@ def build(ctx: DemoContext) -> None:
         name=f"Đánh giá chuyển đổi số năm học {last_year}",
         school_year=last_year,
     )
-    Campaign.objects.filter(pk=last.pk).update(state=Campaign.State.PUBLISHED, published_at=timezone.now())
+    at_last = dt.datetime(end - 1, 6, 18, 3, 0, tzinfo=dt.UTC)
+    Campaign.objects.filter(pk=last.pk).update(state=Campaign.State.PUBLISHED, published_at=at_last)
     last_fw.state = Framework.State.ACTIVE
     last_fw.save(update_fields=["state"])
-    at_last = dt.datetime(end - 1, 6, 18, 3, 0, tzinfo=dt.UTC)
     bulk_build(
         campaign=last,
         rows=rows,
@@ -300,11 +316,15 @@ def build(ctx: DemoContext) -> None:
         owner=dept,
         name=f"Đánh giá chuyển đổi số năm học {this_year}",
         school_year=this_year,
+        # open, with its deadlines a few weeks ahead whatever the day of the load
+        self_deadline=ctx.today + SELF_DEADLINE_AHEAD,
+        review_deadline=ctx.today + REVIEW_DEADLINE_AHEAD,
     )
     Campaign.objects.filter(pk=current.pk).update(state=Campaign.State.OPEN)
     this_fw.state = Framework.State.ACTIVE
     this_fw.save(update_fields=["state"])
-    at_now = dt.datetime.combine(ctx.today, dt.time(2, 0), tzinfo=dt.UTC)
+    # yesterday: submissions and approvals lie in the past whatever the hour of the load
+    at_now = dt.datetime.combine(ctx.today - dt.timedelta(days=1), dt.time(2, 0), tzinfo=dt.UTC)
     bulk_build(
         campaign=current,
         rows=rows,

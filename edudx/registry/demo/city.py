@@ -88,37 +88,78 @@ SIZES: dict[str, Size] = {
 }
 
 # ----------------------------------------------------------------------------- calendar
-YEARS = (
-    # code, start, end, is_current, terms
-    (
-        "2024-2025",
-        dt.date(2024, 9, 5),
-        dt.date(2025, 5, 31),
-        False,
-        (
-            ("HK1", dt.date(2024, 9, 5), dt.date(2025, 1, 11)),
-            ("HK2", dt.date(2025, 1, 13), dt.date(2025, 5, 31)),
-        ),
-    ),
-    (
-        "2025-2026",
-        dt.date(2025, 9, 5),
-        dt.date(2026, 5, 31),
-        True,
-        (
-            ("HK1", dt.date(2025, 9, 5), dt.date(2026, 1, 10)),
-            ("HK2", dt.date(2026, 1, 12), dt.date(2026, 5, 31)),
-        ),
-    ),
-)
 TERM_NAMES = {"HK1": "Học kỳ I", "HK2": "Học kỳ II"}
-PREVIOUS, CURRENT = YEARS[0][0], YEARS[1][0]
-CURRENT_START, CURRENT_END = YEARS[1][1], YEARS[1][2]
-PREVIOUS_START, PREVIOUS_END = YEARS[0][1], YEARS[0][2]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The demo's two school years, placed around `today` so the demo is alive on any day.
+
+    A Vietnamese school year opens on 5 September: from September on, the current year is
+    Y-(Y+1); before it, (Y-1)-Y. The previous year is the one before; moves during the
+    current year are dated between its opening and `today`, never after.
+    """
+
+    today: dt.date
+
+    @property
+    def start_year(self) -> int:
+        return self.today.year if self.today.month >= 9 else self.today.year - 1
+
+    @property
+    def current(self) -> str:
+        return f"{self.start_year}-{self.start_year + 1}"
+
+    @property
+    def previous(self) -> str:
+        return f"{self.start_year - 1}-{self.start_year}"
+
+    @property
+    def current_start(self) -> dt.date:
+        return dt.date(self.start_year, 9, 5)
+
+    @property
+    def current_end(self) -> dt.date:
+        return dt.date(self.start_year + 1, 5, 31)
+
+    @property
+    def previous_start(self) -> dt.date:
+        return dt.date(self.start_year - 1, 9, 5)
+
+    @property
+    def previous_end(self) -> dt.date:
+        return dt.date(self.start_year, 5, 31)
+
+    @property
+    def years(
+        self,
+    ) -> tuple[tuple[str, dt.date, dt.date, bool, tuple[tuple[str, dt.date, dt.date], ...]], ...]:
+        """(code, start, end, is_current, terms) for the previous and the current year."""
+        out = []
+        for y, is_current in ((self.start_year - 1, False), (self.start_year, True)):
+            start, end = dt.date(y, 9, 5), dt.date(y + 1, 5, 31)
+            terms = (("HK1", start, dt.date(y + 1, 1, 10)), ("HK2", dt.date(y + 1, 1, 12), end))
+            out.append((f"{y}-{y + 1}", start, end, is_current, terms))
+        return tuple(out)
+
+    def in_year(self, days: int) -> dt.date:
+        """`days` after the current year opened, but never after today (early in the year the
+        moves crowd into the days that have passed)."""
+        return max(self.current_start, min(self.current_start + dt.timedelta(days=days), self.today))
+
+
+def calendar(today: dt.date | None = None) -> Calendar:
+    """The calendar of `today` (default: the local date of `django.utils.timezone.now()`)."""
+    if today is None:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+    return Calendar(today)
+
 
 # ----------------------------------------------------------------------------- stages
 # A stage is a preschool age group or a grade: 0 Nhà trẻ (2 y), 1 Mầm (3), 2 Chồi (4), 3 Lá (5),
-# then grade g at stage g + 3. Children of stage s are born in CURRENT_START.year - 2 - s.
+# then grade g at stage g + 3. Children of stage s are born in (the year's opening year) - 2 - s.
 PRESCHOOL_GROUPS = ("Nhà trẻ", "Mầm", "Chồi", "Lá")
 BAND_STAGES = {"preschool": (0, 3), "primary": (4, 8), "lower": (9, 12), "upper": (13, 15)}
 PRESCHOOL_SHARE = (0.10, 0.27, 0.30, 0.33)
@@ -129,7 +170,7 @@ def stage_grade(stage: int) -> int:
     return 0 if stage < 4 else stage - 3
 
 
-def birth_year(stage: int, year_start: int = CURRENT_START.year) -> int:
+def birth_year(stage: int, year_start: int) -> int:
     return year_start - 2 - stage
 
 
@@ -316,6 +357,7 @@ class Plan:
     areas: list[AreaSpec]
     clusters: list[ClusterSpec]
     schools: list[SchoolSpec]
+    calendar: Calendar
 
     @property
     def total_pupils(self) -> int:
@@ -327,7 +369,7 @@ def area_code(index: int, kind: str) -> str:
     return f"79{letter}{index + 1:03d}"
 
 
-def plan(size: str | Size = "small", seed: int = 2025) -> Plan:
+def plan(size: str | Size = "small", seed: int = 2025, today: dt.date | None = None) -> Plan:
     sz = SIZES[size] if isinstance(size, str) else size
     rng = random.Random(f"{seed}:plan:{sz.name}")
     areas = [
@@ -404,7 +446,7 @@ def plan(size: str | Size = "small", seed: int = 2025) -> Plan:
                 staff=max(5, round(n_staff)),
             )
         )
-    return Plan(sz, seed, areas, clusters, schools)
+    return Plan(sz, seed, areas, clusters, schools, calendar(today))
 
 
 # ----------------------------------------------------------------------------- people
@@ -567,7 +609,9 @@ class SchoolGenerator:
                 subjects = ()
             sex = Gender.FEMALE if rng.random() < female_share[band] else Gender.MALE
             senior = position in (Position.PRINCIPAL, Position.VICE_PRINCIPAL)
-            year = rng.randint(1968, 1985) if senior else rng.randint(1967, 2002)
+            # ages 41–58 for principals and vice-principals, 24–59 for the rest, on the year's opening
+            opening = self.plan.calendar.start_year
+            year = opening - (rng.randint(41, 58) if senior else rng.randint(24, 59))
             dob = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
             ethnicity = ETHNICITY(rng)
             full = self._adult_name(rng, sex, self._family(rng, ethnicity))
@@ -625,7 +669,7 @@ class SchoolGenerator:
             band = band_of(stage)
             n_classes = max(1, math.ceil(school.pupils[stage] / CLASS_SIZE[band] - 0.25))
             for i in range(n_classes):
-                cls = ClassRow(len(out.classes), CURRENT, stage, class_name(stage, i))
+                cls = ClassRow(len(out.classes), self.plan.calendar.current, stage, class_name(stage, i))
                 pool = teachers_by_band.get(band) or all_teachers
                 if band == "primary":  # primary classes are led by a class teacher
                     pool = [t for t in pool if "tieng_viet" in t.subjects] or pool
@@ -651,16 +695,19 @@ class SchoolGenerator:
         for stage in stages:
             if stage + 1 in current:
                 for i in range(len(current[stage + 1])):
-                    out.classes.append(ClassRow(len(out.classes), PREVIOUS, stage, class_name(stage, i)))
+                    out.classes.append(
+                        ClassRow(len(out.classes), self.plan.calendar.previous, stage, class_name(stage, i))
+                    )
 
     def _students(self, rng: random.Random, school: SchoolSpec, out: SchoolPeople) -> None:
+        cal = self.plan.calendar
         current = {}
         previous = {}
         for c in out.classes:
-            (current if c.year == CURRENT else previous).setdefault(c.stage, []).append(c)
+            (current if c.year == cal.current else previous).setdefault(c.stage, []).append(c)
         area = school.area
         streets = [rng.choice(N.FIGURES) for _ in range(12)]
-        start_year = CURRENT_START.year
+        start_year = cal.start_year
         for stage, n in school.pupils.items():
             classes = current[stage]
             for k in range(n):
@@ -672,25 +719,25 @@ class SchoolGenerator:
                     StudentStatus.DANG_HOC,
                     None,
                     "active",
-                    CURRENT_START,
+                    cal.current_start,
                     None,
                 )
                 repeater = False
                 if r < 0.02:
                     status = StudentStatus.CHUYEN_DEN
-                    status_date = CURRENT_START + dt.timedelta(days=rng.randint(10, 170))
+                    status_date = cal.in_year(rng.randint(10, 170))
                     start = status_date
                 elif r < 0.028:
                     status = StudentStatus.CHUYEN_DI
-                    status_date = CURRENT_START + dt.timedelta(days=rng.randint(20, 190))
+                    status_date = cal.in_year(rng.randint(20, 190))
                     state, end = "transferred", status_date
                 elif r < 0.032 and stage >= 9:
                     status = StudentStatus.THOI_HOC
-                    status_date = CURRENT_START + dt.timedelta(days=rng.randint(20, 190))
+                    status_date = cal.in_year(rng.randint(20, 190))
                     state, end = "withdrawn", status_date
                 elif r < 0.042 and stage >= 5:
                     status = StudentStatus.LUU_BAN
-                    status_date = PREVIOUS_END
+                    status_date = cal.previous_end
                     repeater = True
                 by = birth_year(stage, start_year) - (1 if repeater or rng.random() < 0.01 else 0)
                 if school.level == Level.GDTX and rng.random() < 0.3:

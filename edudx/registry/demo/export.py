@@ -152,7 +152,7 @@ def generate(
             ]  # fmt: skip
             names = {c.key: c.name for c in people.classes}
             student_rows = [
-                [code, names[s.cls], city.CURRENT, s.code, s.full_name, _date(s.dob), GENDER_LABEL[s.gender],
+                [code, names[s.cls], the_plan.calendar.current, s.code, s.full_name, _date(s.dob), GENDER_LABEL[s.gender],
                  s.pid or "", ETHNIC_GROUPS[s.ethnicity], STATUS_LABEL[s.status], _date(s.status_date),
                  s.disability, s.phone, s.father, s.mother, s.address, s.place_of_birth]
                 for s in people.students

@@ -23,7 +23,7 @@ from edudx.core.actor import Actor
 from edudx.core.db import bulk
 from edudx.core.demo import DemoContext
 from edudx.core.models import HistoryEntry
-from edudx.core.text import fold
+from edudx.core.text import fold, vn_sort_key
 from edudx.orgs import services as org_services
 from edudx.orgs.services import UnitKind
 
@@ -43,7 +43,7 @@ COMMIT_SCHOOLS = 40  # schools per transaction at city scale
 def load_city(ctx: DemoContext, size: str) -> dict[str, Any]:
     """Build the registry city; returns what later demo steps may use (also put in ctx.data)."""
     started = time.monotonic()
-    the_plan = city.plan(size, ctx.seed)
+    the_plan = city.plan(size, ctx.seed, ctx.today)
     actor = ctx.actor
     with bulk.fast_sqlite():
         with transaction.atomic():
@@ -54,7 +54,7 @@ def load_city(ctx: DemoContext, size: str) -> dict[str, Any]:
         )
         counts = _people(ctx, the_plan, tree, per_row_history=size != "city")
         with transaction.atomic():
-            moves = _transfers(actor, tree)
+            moves = _transfers(actor, tree, the_plan.calendar)
         ctx.log(f"transfers through the registry services: {moves}")
     counts["transfers"] = moves
     counts["seconds"] = round(time.monotonic() - started, 1)
@@ -97,7 +97,7 @@ def _tree(ctx: DemoContext, actor: Actor, the_plan: city.Plan) -> dict[str, Any]
         for c in the_plan.clusters
     ]
     years = []
-    for code, start, end, is_current, terms in city.YEARS:
+    for code, start, end, is_current, terms in the_plan.calendar.years:
         year = registry.school_year_create(
             actor=actor, code=code, start_date=start, end_date=end, is_current=is_current
         )
@@ -137,16 +137,16 @@ class _Tables:
         self.actor = actor
         self.staff = bulk.Table(
             Staff,
-            ["id", "moet_code", "full_name", "name_key", "date_of_birth", "gender", "personal_id", "ethnicity",
-             "position", "subjects", "qualification", "phone", "email", "status", "school_id"],
+            ["id", "moet_code", "full_name", "name_key", "sort_name", "date_of_birth", "gender", "personal_id",
+             "ethnicity", "position", "subjects", "qualification", "phone", "email", "status", "school_id"],
         )  # fmt: skip
         self.classes = bulk.Table(
             SchoolClass, ["id", "school_id", "year_id", "grade", "name", "homeroom_teacher_id"]
         )
         self.students = bulk.Table(
             Student,
-            ["id", "moet_code", "full_name", "name_key", "date_of_birth", "gender", "personal_id", "ethnicity",
-             "status", "status_date", "disability", "father_name", "mother_name", "parent_phone", "address",
+            ["id", "moet_code", "full_name", "name_key", "sort_name", "date_of_birth", "gender", "personal_id",
+             "ethnicity", "status", "status_date", "disability", "father_name", "mother_name", "parent_phone", "address",
              "place_of_birth", "school_id"],
         )  # fmt: skip
         self.enrolments = bulk.Table(
@@ -197,6 +197,7 @@ def _people(
     ctx: DemoContext, the_plan: city.Plan, tree: dict[str, Any], *, per_row_history: bool
 ) -> dict[str, int]:
     years = {y.code: y.pk for y in tree["years"]}
+    cal = the_plan.calendar
     gen = city.SchoolGenerator(the_plan)
     n_schools = len(the_plan.schools)
     last_log = time.monotonic()
@@ -221,8 +222,8 @@ def _people(
                     pk = tables.staff.next_id()
                     staff_ids.append(pk)
                     tables.staff.add(
-                        (pk, st.code, st.full_name, name_key(st.full_name), st.dob.isoformat(), st.gender, st.pid,
-                         st.ethnicity, st.position, json.dumps(list(st.subjects)), st.qualification, st.phone,
+                        (pk, st.code, st.full_name, name_key(st.full_name), vn_sort_key(st.full_name), st.dob.isoformat(),
+                         st.gender, st.pid, st.ethnicity, st.position, json.dumps(list(st.subjects)), st.qualification, st.phone,
                          st.email, st.status, sid)
                     )  # fmt: skip
                     if per_row_history:
@@ -239,13 +240,13 @@ def _people(
                         (pk, sid, years[c.year], city.stage_grade(c.stage), c.name,
                          staff_ids[c.homeroom] if c.homeroom is not None else None)
                     )  # fmt: skip
-                prev_year, cur_year = years[city.PREVIOUS], years[city.CURRENT]
-                prev_start, prev_end = city.PREVIOUS_START.isoformat(), city.PREVIOUS_END.isoformat()
+                prev_year, cur_year = years[cal.previous], years[cal.current]
+                prev_start, prev_end = cal.previous_start.isoformat(), cal.previous_end.isoformat()
                 for s in people.students:
                     pk = tables.students.next_id()
                     tables.students.add(
-                        (pk, s.code, s.full_name, name_key(s.full_name), s.dob.isoformat(), s.gender, s.pid,
-                         s.ethnicity, s.status, iso(s.status_date), s.disability, s.father, s.mother, s.phone,
+                        (pk, s.code, s.full_name, name_key(s.full_name), vn_sort_key(s.full_name), s.dob.isoformat(),
+                         s.gender, s.pid, s.ethnicity, s.status, iso(s.status_date), s.disability, s.father, s.mother, s.phone,
                          s.address, s.place_of_birth, sid)
                     )  # fmt: skip
                     tables.enrolments.add(
@@ -303,12 +304,13 @@ def _people(
 
 
 # ----------------------------------------------------------------------------- transfers
-def _transfers(actor: Actor, tree: dict[str, Any], *, between_schools: int = 6, within: int = 4) -> int:
+def _transfers(
+    actor: Actor, tree: dict[str, Any], cal: city.Calendar, *, between_schools: int = 6, within: int = 4
+) -> int:
     """A few pupils move class or school mid-year through the registry's own service."""
     year = next(y for y in tree["years"] if y.is_current)
     schools = tree["schools"][:200]
     moved = 0
-    on = dt.date(2025, 11, 17)
     by_parent: dict[int, list[School]] = {}
     for school in schools:
         by_parent.setdefault(school.unit.parent_id, []).append(school)
@@ -338,7 +340,7 @@ def _transfers(actor: Actor, tree: dict[str, Any], *, between_schools: int = 6, 
             actor=actor,
             student=enrolment.student,
             to_class=target,
-            on=on + dt.timedelta(days=7 * moved),
+            on=cal.in_year(73 + 7 * moved),  # from mid-November
             note="Chuyển trường theo nguyện vọng gia đình (dữ liệu mẫu)",
         )
         moved += 1
@@ -364,7 +366,7 @@ def _transfers(actor: Actor, tree: dict[str, Any], *, between_schools: int = 6, 
             actor=actor,
             student=enrolment.student,
             to_class=classes[1],
-            on=dt.date(2026, 1, 12),
+            on=cal.in_year(129),  # the first day of the second term
             note="Chuyển lớp đầu học kỳ II (dữ liệu mẫu)",
         )
         done += 1
