@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from edudx.core.api_errors import errors
 
 from . import permissions as perms
-from . import selectors
+from . import selectors, services
 
 router = Router(tags=["lrs"])
 
@@ -35,6 +35,7 @@ class CredentialOut(Schema):
 )
 def summary(request):
     request.scope.require_any(perms.VIEW_ANALYTICS)
+    services.analytics_refresh()
     return selectors.statement_summary(scope=request.scope)["totals"]
 
 

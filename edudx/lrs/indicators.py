@@ -29,6 +29,8 @@ def _school_paths(school_ids: Iterable[int]) -> dict[int, str]:
 )
 def active_learners_30d(school_ids: Iterable[int]) -> dict[int, int]:
     from .selectors import learner_counts_by_school
+    from .services import analytics_refresh
 
+    analytics_refresh()
     since = timezone.now() - dt.timedelta(days=30)
     return learner_counts_by_school(_school_paths(school_ids), since=since)

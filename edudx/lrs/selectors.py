@@ -35,24 +35,6 @@ def credential_get(*, scope: Scope, pk: int) -> Credential:
         raise NotFound() from exc
 
 
-INLINE_REFRESH_ROWS = 20_000  # exported inline within a page view; more goes to the task (decision 0007)
-
-
-def warehouse_current() -> warehouse.Freshness:
-    """Bring the statements dataset up to date: inline when little is new (a dashboard view
-    costs milliseconds more), else through the background task, so no page waits minutes."""
-    fresh = warehouse.freshness(lrs_warehouse.NAME)
-    if fresh.up_to_date:
-        return fresh
-    if fresh.latest - fresh.high_water <= INLINE_REFRESH_ROWS:
-        warehouse.refresh(lrs_warehouse.NAME)
-    else:
-        from .tasks import warehouse_refresh
-
-        warehouse_refresh.enqueue()
-    return warehouse.freshness(lrs_warehouse.NAME)
-
-
 def _rows(con, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     cur = con.execute(sql, params)
     names = [d[0] for d in cur.description]
@@ -79,9 +61,11 @@ def statement_summary(
 ) -> dict[str, Any]:
     """Active learners, activities, completions and mean scaled score — in total, by unit, by
     course and by week — over the statements in units the caller may see, voided ones left
-    out, computed by DuckDB over the warehouse's daily rollups of the store. The figures only
-    change when the warehouse grows, so they are cached under its high-water mark."""
-    fresh = warehouse_current()
+    out, computed by DuckDB over the warehouse's daily rollups of the store. A pure read: the
+    warehouse is kept current by `services.analytics_refresh` (the dashboard and the API call it
+    first), and `freshness` says how far it reaches. The figures only change when the warehouse
+    grows, so they are cached under its high-water mark."""
+    fresh = warehouse.freshness(lrs_warehouse.NAME)
     paths = scope.paths_for(perms.VIEW_ANALYTICS)
     key = (
         "lrs:summary:"
@@ -163,8 +147,8 @@ def learner_counts_by_school(
     school_paths: dict[int, str], *, since: dt.datetime | None = None
 ) -> dict[int, int]:
     """Distinct active learners per school (system use: indicators), one DuckDB pass per
-    distinct length of school path over the learner-day rollup (a prefix join, grouped)."""
-    warehouse_current()
+    distinct length of school path over the learner-day rollup (a prefix join, grouped), as far
+    as the warehouse reaches (the indicator brings it current first)."""
     where, params = _where(None, since)
     out = dict.fromkeys(school_paths, 0)
     by_path = {path: pk for pk, path in school_paths.items()}

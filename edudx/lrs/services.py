@@ -1,5 +1,6 @@
-"""Writes of the LRS: credentials (issue, rotate, revoke, authenticate) and the Python API
-the platform's own learning features use to record statements."""
+"""Writes of the LRS: credentials (issue, rotate, revoke, authenticate), the Python API the
+platform's own learning features use to record statements, and the analytics warehouse's
+refresh (Parquet parts the dashboard's selectors read)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from edudx.core import history
+from edudx.core import history, warehouse
 from edudx.core.actor import Actor
 from edudx.core.errors import ValidationFailed
 
 from . import permissions as perms
+from . import warehouse as lrs_warehouse
 from .models import AccessToken, Credential
+from .tasks import warehouse_refresh
 from .xapi.errors import XapiError
 from .xapi.store import store_statements
 from .xapi.validate import V2, validate_statement
@@ -162,3 +165,20 @@ def statement_record(
     except XapiError as exc:
         raise ValidationFailed(exc.message, code=f"xapi_{exc.status}") from exc
     return ids[0]
+
+
+INLINE_REFRESH_ROWS = 20_000  # exported inline before a dashboard read; more goes to the task (decision 0007)
+
+
+def analytics_refresh() -> warehouse.Freshness:
+    """Bring the statements dataset of the analytics warehouse up to date before a read: inline
+    when little is new (a dashboard view costs milliseconds more), else through the background
+    task, so no page waits minutes. Returns how far the warehouse now reaches."""
+    fresh = warehouse.freshness(lrs_warehouse.NAME)
+    if fresh.up_to_date:
+        return fresh
+    if fresh.latest - fresh.high_water <= INLINE_REFRESH_ROWS:
+        warehouse.refresh(lrs_warehouse.NAME)
+    else:
+        warehouse_refresh.enqueue()
+    return warehouse.freshness(lrs_warehouse.NAME)

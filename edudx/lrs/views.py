@@ -3,6 +3,8 @@ learning-records dashboard. Thin: form → selector/service → render."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -90,6 +92,7 @@ def credential_revoke(request, credential_id: int):
 @login_required
 def dashboard(request):
     request.scope.require_any(perms.VIEW_ANALYTICS)
+    services.analytics_refresh()
     summary = selectors.statement_summary(scope=request.scope)
     names = {u.path: u.name for u in org_selectors.unit_list(scope=request.scope)}
     for row in summary["by_unit"]:
@@ -102,4 +105,7 @@ def dashboard(request):
     }
     fresh = summary["freshness"]
     behind = max(0, fresh.latest - fresh.high_water)
-    return render(request, "lrs/dashboard.html", {"summary": summary, "chart": chart, "behind": behind})
+    as_of = dt.datetime.fromtimestamp(fresh.refreshed_at, tz=dt.UTC) if fresh.refreshed_at else None
+    return render(
+        request, "lrs/dashboard.html", {"summary": summary, "chart": chart, "behind": behind, "as_of": as_of}
+    )

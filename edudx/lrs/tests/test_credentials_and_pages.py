@@ -133,6 +133,7 @@ def test_summary_counts_learners_and_completions_in_scope(city):
         actor=city.actor_of("teacher"), statement=stmt(actor={"mbox": "mailto:b@x.vn"}), unit=a1
     )
     services.statement_record(actor=city.actor_of("teacher"), statement=stmt(), unit=b1)
+    services.analytics_refresh()
     totals = selectors.statement_summary(scope=city.scope_of("school_admin"))["totals"]
     picked = {k: totals[k] for k in ("statements", "learners", "activities", "completions")}
     assert picked == {"statements": 2, "learners": 2, "activities": 1, "completions": 2}

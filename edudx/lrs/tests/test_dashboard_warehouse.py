@@ -31,6 +31,12 @@ def in_course(**over):
     return s
 
 
+def summary(*, scope):
+    """The dashboard's read, after the refresh the dashboard runs first."""
+    services.analytics_refresh()
+    return selectors.statement_summary(scope=scope)
+
+
 def record(city, statement, unit=None):
     return services.statement_record(
         actor=city.actor_of("teacher"), statement=statement, unit=unit or city.schools[0].unit
@@ -42,7 +48,7 @@ def test_voided_and_voiding_statements_are_left_out(city):
     gone = record(city, stmt(actor={"mbox": "mailto:gone@x.vn"}))
     assert kept
     dept = city.scope_of("dept_admin")
-    assert selectors.statement_summary(scope=dept)["totals"]["statements"] == 2
+    assert summary(scope=dept)["totals"]["statements"] == 2
     record(
         city,
         {
@@ -51,7 +57,7 @@ def test_voided_and_voiding_statements_are_left_out(city):
             "object": {"objectType": "StatementRef", "id": gone},
         },
     )
-    totals = selectors.statement_summary(scope=dept)["totals"]
+    totals = summary(scope=dept)["totals"]
     assert totals["statements"] == 1 and totals["learners"] == 1
 
 
@@ -67,9 +73,9 @@ def test_a_voiding_statement_that_arrives_first_keeps_its_target_out(city):
             "object": {"objectType": "StatementRef", "id": target},
         },
     )
-    assert selectors.statement_summary(scope=dept)["totals"]["statements"] == 1  # exported: part 1
+    assert summary(scope=dept)["totals"]["statements"] == 1  # exported: part 1
     record(city, stmt(id=target, actor={"mbox": "mailto:late@x.vn"}))  # part 2: already voided
-    totals = selectors.statement_summary(scope=dept)["totals"]
+    totals = summary(scope=dept)["totals"]
     assert totals["statements"] == 1 and totals["learners"] == 1
 
 
@@ -77,10 +83,10 @@ def test_scope_limits_every_figure(city):
     a1, b1 = city.schools[0].unit, city.schools[2].unit
     record(city, stmt(actor={"mbox": "mailto:a@x.vn"}), a1)
     record(city, stmt(actor={"mbox": "mailto:b@x.vn"}), b1)
-    ward_a = selectors.statement_summary(scope=city.scope_of("ward_officer"))
+    ward_a = summary(scope=city.scope_of("ward_officer"))
     assert ward_a["totals"]["learners"] == 1
     assert [r["unit_path"] for r in ward_a["by_unit"]] == [a1.path]
-    dept = selectors.statement_summary(scope=city.scope_of("dept_admin"))
+    dept = summary(scope=city.scope_of("dept_admin"))
     assert dept["totals"]["learners"] == 2
 
 
@@ -95,7 +101,7 @@ def test_courses_weeks_and_scores(city):
     record(city, s1)
     record(city, s2)
     record(city, stmt(actor={"mbox": "mailto:c@x.vn"}, timestamp="2026-09-14T09:00:00Z"))  # no course
-    out = selectors.statement_summary(scope=city.scope_of("dept_admin"))
+    out = summary(scope=city.scope_of("dept_admin"))
     (course,) = out["by_course"]
     assert course["course_iri"] == COURSE and course["name"] == "Toán 6 trực tuyến"
     assert course["learners"] == 2 and course["completions"] == 1
@@ -108,9 +114,9 @@ def test_courses_weeks_and_scores(city):
 def test_snapshot_is_appended_not_rewritten(city):
     dept = city.scope_of("dept_admin")
     record(city, stmt(actor={"mbox": "mailto:a@x.vn"}))
-    assert selectors.statement_summary(scope=dept)["totals"]["statements"] == 1
+    assert summary(scope=dept)["totals"]["statements"] == 1
     record(city, stmt(actor={"mbox": "mailto:b@x.vn"}))
-    out = selectors.statement_summary(scope=dept)
+    out = summary(scope=dept)
     assert out["totals"]["statements"] == 2 and out["freshness"].up_to_date
     parts = json.loads((warehouse.directory(lrs_warehouse.NAME) / warehouse.MANIFEST).read_text())["parts"]
     assert [p["rows"] for p in parts] == [1, 1]
@@ -122,13 +128,13 @@ def test_a_large_backlog_goes_to_the_background_task(city, monkeypatch, settings
     from edudx.lrs import tasks
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    monkeypatch.setattr(selectors, "INLINE_REFRESH_ROWS", 0)
+    monkeypatch.setattr(services, "INLINE_REFRESH_ROWS", 0)
     record(city, stmt())
-    out = selectors.statement_summary(scope=city.scope_of("dept_admin"))
+    out = summary(scope=city.scope_of("dept_admin"))
     assert [r.task.name for r in default_task_backend.results] == ["warehouse_refresh"]
     assert out["totals"]["statements"] == 0 and not out["freshness"].up_to_date
     tasks.warehouse_refresh.call()
-    assert selectors.statement_summary(scope=city.scope_of("dept_admin"))["freshness"].up_to_date
+    assert summary(scope=city.scope_of("dept_admin"))["freshness"].up_to_date
 
 
 def test_dashboard_page_draws_the_weekly_chart_and_lists_courses(city, client_for):
@@ -172,3 +178,21 @@ def test_warehouse_command_refreshes_and_reports(city):
     out = StringIO()
     call_command("warehouse", "status", stdout=out)
     assert "lrs_statements: warehouse at id" in out.getvalue() and "up to date" in out.getvalue()
+
+
+def test_the_summary_selector_only_reads(city, settings):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    record(city, stmt())
+    before = warehouse.freshness(lrs_warehouse.NAME)
+    out = selectors.statement_summary(scope=city.scope_of("dept_admin"))
+    assert out["totals"]["statements"] == 0 and not out["freshness"].up_to_date
+    assert warehouse.freshness(lrs_warehouse.NAME) == before
+    assert default_task_backend.results == []
+
+
+def test_dashboard_says_when_its_figures_were_taken(city, client_for):
+    record(city, stmt())
+    html = client_for("dept_officer").get("/lrs/dashboard/").content.decode()
+    assert 'data-testid="lrs-as-of"' in html
