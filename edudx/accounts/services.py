@@ -84,6 +84,25 @@ def user_create(
 
 
 @transaction.atomic
+def user_create_with_role(
+    *,
+    actor: Actor,
+    username: str,
+    full_name: str,
+    password: str | None,
+    email: str = "",
+    role: str,
+    unit: OrgUnit | None = None,
+    grouping: Grouping | None = None,
+) -> User:
+    """A user together with their first role, in one transaction: a user without a role inside
+    the administrator's scope would be invisible to that administrator straight away."""
+    user = user_create(actor=actor, username=username, full_name=full_name, password=password, email=email)
+    membership_grant(actor=actor, user=user, role=role, unit=unit, grouping=grouping)
+    return user
+
+
+@transaction.atomic
 def membership_grant(
     *, actor: Actor, user: User, role: str, unit: OrgUnit | None = None, grouping: Grouping | None = None
 ) -> Membership:

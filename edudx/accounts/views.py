@@ -7,19 +7,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from edudx.core import history
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, NotFound
 from edudx.core.forms import apply_domain_error
 from edudx.core.pagination import paginate
-from edudx.core.roles import GRANTABLE, Role
+from edudx.core.roles import Role
 from edudx.orgs import selectors as org_selectors
 
 from . import permissions as perms
@@ -30,9 +28,7 @@ from .throttle import RateLimited
 
 def _grant_form(request, data=None) -> GrantForm:
     scope = request.scope
-    grantable = set(Role.values) if scope.is_system else set()
-    for g in scope.grants:
-        grantable |= GRANTABLE.get(g.role, frozenset())
+    grantable = selectors.grantable_roles(scope=scope)
     units = org_selectors.unit_list(scope=scope).filter(scope.filter_q(perms.MANAGE_ROLES, "path"))
     groupings = org_selectors.grouping_list(scope=scope).filter(
         scope.filter_q(perms.MANAGE_ROLES, "owner__path")
@@ -56,32 +52,22 @@ def role_list(request):
         limit=50,
     )
     users = page.items
-    memberships = {}
-    for m in selectors.membership_list(scope=request.scope).filter(user__in=users):
-        memberships.setdefault(m.user_id, []).append(m)
+    memberships = selectors.memberships_by_user(scope=request.scope, users=users)
     rows = [(u, memberships.get(u.pk, [])) for u in users]
     return render(request, "accounts/role_list.html", {"rows": rows, "page": page, "q": q})
 
 
 @login_required
 def user_create(request):
-    """Create a user together with their first role: a user without a role inside the
-    administrator's scope would be invisible to that administrator straight away."""
+    """Create a user together with their first role (services.user_create_with_role)."""
     request.scope.require_any(perms.MANAGE_ROLES)
     form = UserCreateForm(request.POST or None)
     grant = _grant_form(request, request.POST or None)
     if request.method == "POST" and form.is_valid() and grant.is_valid():
-        actor = Actor.from_request(request)
         try:
-            with transaction.atomic():
-                user = services.user_create(actor=actor, **form.cleaned_data)
-                services.membership_grant(
-                    actor=actor,
-                    user=user,
-                    role=grant.cleaned_data["role"],
-                    unit=grant.cleaned_data["unit"],
-                    grouping=grant.cleaned_data["grouping"],
-                )
+            user = services.user_create_with_role(
+                actor=Actor.from_request(request), **form.cleaned_data, **grant.cleaned_data
+            )
         except DomainError as exc:
             # Field errors come from the account (username, password); the rest from the grant.
             apply_domain_error(form if exc.details else grant, exc)
@@ -98,25 +84,6 @@ def user_detail(request, user_id: int):
     return _user_page(request, person, _grant_form(request))
 
 
-def _visible_history(request, person, form: GrantForm) -> list:
-    """The person's history as far as it concerns the administrator's scope: a user may also
-    hold roles elsewhere (granted by someone else), and those grants are not this
-    administrator's business."""
-    units = {u.code for u in form.fields["unit"].queryset}
-    groupings = {g.code for g in form.fields["grouping"].queryset}
-    out = []
-    for e in history.entries_for(person):
-        if e.operation in ("membership_grant", "membership_revoke"):
-            unit = next((v for v in e.changes.get("unit", []) if v), None)
-            grouping = next((v for v in e.changes.get("grouping", []) if v), None)
-            if unit not in units and grouping not in groupings:
-                continue
-        elif e.operation.startswith("token_") and person.pk != request.user.pk:
-            continue
-        out.append(e)
-    return out
-
-
 def _user_page(request, person, form, status=200):
     memberships = selectors.membership_list(scope=request.scope).filter(user=person)
     return render(
@@ -126,7 +93,7 @@ def _user_page(request, person, form, status=200):
             "person": person,
             "memberships": memberships,
             "form": form,
-            "history": _visible_history(request, person, form),
+            "history": selectors.user_history(scope=request.scope, person=person, viewer_id=request.user.pk),
         },
         status=status,
     )

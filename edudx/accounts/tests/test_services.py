@@ -138,3 +138,20 @@ def test_a_user_cannot_create_a_token_for_someone_else_without_grant_rights(city
         services.token_create(
             actor=city.actor_of(Role.TEACHER), user=city.users[Role.VIEWER], name="not mine"
         )
+
+
+def test_a_user_created_with_a_role_the_admin_may_not_grant_is_not_created_at_all(city):
+    from edudx.accounts.models import User
+
+    admin = city.actor_of(Role.SCHOOL_ADMIN)
+    with pytest.raises(PermissionDenied):
+        services.user_create_with_role(
+            actor=admin, username="newcomer9", full_name="X", password=None,
+            role=Role.TEACHER, unit=city.schools[2].unit,
+        )  # fmt: skip
+    assert not User.objects.filter(username="newcomer9").exists()
+    user = services.user_create_with_role(
+        actor=admin, username="newcomer9", full_name="X", password=None,
+        role=Role.TEACHER, unit=city.schools[0].unit,
+    )  # fmt: skip
+    assert Membership.objects.filter(user=user, role=Role.TEACHER, unit=city.schools[0].unit).exists()
