@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from edudx.core.errors import NotFound
 from edudx.core.scope import Scope, subtree_q
@@ -77,3 +77,29 @@ def member_paths(grouping_ids: list[int]) -> dict[int, list[str]]:
     for gid, path in rows:
         out[gid].append(path)
     return out
+
+
+def tree_nodes(codes: list[str]) -> dict[str, dict[str, object]]:
+    """{code: {"id", "code", "name", "kind", "parent_code", "path", "depth"}} for every unit of the
+    tree above the schools, and for the units (schools included) named by `codes` — what the
+    unit-tree import checks a file against (parents, cycles, kinds), in one query.
+
+    Not filtered by a scope: the import engine's scope gate decides, from these paths, which
+    rows the caller may write (ingest/engine/scope.py); the import's answers name no record."""
+    rows = (
+        OrgUnit.objects.filter(~Q(kind=UnitKind.SCHOOL) | Q(code__in=codes))
+        .values("id", "code", "name", "kind", "parent__code", "path", "depth")
+        .order_by()
+    )
+    return {
+        r["code"]: {
+            "id": r["id"],
+            "code": r["code"],
+            "name": r["name"],
+            "kind": r["kind"],
+            "parent_code": r["parent__code"],
+            "path": r["path"],
+            "depth": r["depth"],
+        }  # fmt: skip
+        for r in rows
+    }

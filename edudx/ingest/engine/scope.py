@@ -69,7 +69,9 @@ def refuse_foreign_targets(
     outside = [p for p in frame[TARGET_PATH].drop_nulls().unique().to_list() if not ok(p)]
     if not outside:
         return frame, None
-    hit = pl.col(TARGET_PATH).is_in(outside)
+    # fill_null: a row that names no known unit (None) is not refused here, and must not be
+    # dropped by both filters below (a null test keeps a row in neither).
+    hit = pl.col(TARGET_PATH).is_in(outside).fill_null(False)
     frame = sink.flag(frame, hit, kind.locate_column, TARGET_OUT_OF_SCOPE, ERROR, TARGET_MESSAGE)
     return frame.filter(~hit), frame.filter(hit)
 

@@ -19,3 +19,23 @@ def providers(city) -> dict[str, tuple[int, str]]:
         "unit_id": (b1.unit.pk, b1.unit.name),
         "grouping_id": (grouping.pk, GROUPING_MARKER),
     }
+
+
+def bulk_rows(city, b1) -> dict[str, list[list[dict[str, str]]]]:
+    """Unit-tree files naming ward B (which holds school B1) through its code: a rename of ward B,
+    a new unit under it, and ward A's would-be child moved under it (tests/test_bulk_door_matrix.py)."""
+    ward_a, ward_b = city.wards
+    return {
+        "units": [
+            [
+                {
+                    "code": ward_b.code,
+                    "name": "Phường Đổi Tên",
+                    "kind": "Phường",
+                    "parent_code": city.dept.code,
+                },
+                {"code": "PBX1", "name": "Phòng Lạ", "kind": "Phòng/Ban", "parent_code": ward_b.code},
+            ],
+            [{"code": ward_b.code, "name": ward_b.name, "kind": "Phường", "parent_code": ward_a.code}],
+        ]
+    }
