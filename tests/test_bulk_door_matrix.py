@@ -86,6 +86,7 @@ def b1(city) -> dict[str, Any]:
     """School B1's records with values no file of these tests carries (the markers)."""
     from edudx.infrastructure import services as infra
     from edudx.infrastructure.models import DeviceCategory
+    from edudx.infrastructure.schemas import ConnectionIn, RoomIn
     from edudx.registry.models import School, Staff, Student
 
     school = city.schools[2]
@@ -101,7 +102,7 @@ def b1(city) -> dict[str, Any]:
     )
     School.objects.filter(pk=school.pk).update(address=MARKERS["school address"])
     a = Actor.system(source="bulk-matrix")
-    room = infra.room_create(actor=a, school=school, data={"code": "BX1", "name": MARKERS["room name"]})
+    room = infra.room_create(actor=a, school=school, data=RoomIn(code="BX1", name=MARKERS["room name"]))
     device = infra.device_create(
         actor=a,
         school=school,
@@ -117,7 +118,9 @@ def b1(city) -> dict[str, Any]:
     infra.connection_create(
         actor=a,
         school=school,
-        data={"provider": "BulkNetB1", "download_mbps": int(MARKERS["connection speed"]), "upload_mbps": 5},
+        data=ConnectionIn(
+            provider="BulkNetB1", download_mbps=int(MARKERS["connection speed"]), upload_mbps=5
+        ),
     )
     pupil.refresh_from_db()
     return {

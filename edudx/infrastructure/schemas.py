@@ -48,6 +48,28 @@ class DeviceIn(Schema):
     notes: str = ""
 
 
+class RoomIn(Schema):
+    """A room as a service writes it (create, or edit: every field the form shows)."""
+
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=150)
+    kind: str = "classroom"
+    seats: int = Field(0, ge=0, le=32767)
+    has_internet: bool = False
+    is_active: bool = True
+
+
+class ConnectionIn(Schema):
+    """An Internet connection as a service writes it."""
+
+    provider: str = Field(min_length=1, max_length=80)
+    kind: str = "fibre"
+    download_mbps: int = Field(ge=0, le=2147483647)
+    upload_mbps: int = Field(ge=0, le=2147483647)
+    wifi: str = "partial"
+    is_active: bool = True
+
+
 class ConditionIn(Schema):
     condition: str
     note: str = ""

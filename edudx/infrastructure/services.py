@@ -29,6 +29,7 @@ from .models import (
     Threshold,
     UnitCost,
 )
+from .schemas import ConnectionIn, RoomIn
 from .thresholds import BY_CODE
 
 if TYPE_CHECKING:
@@ -71,17 +72,23 @@ def next_asset_tag(school: School) -> str:
 
 
 @transaction.atomic
-def room_create(*, actor: Actor, school: School, data: dict[str, Any]) -> Room:
+def room_create(*, actor: Actor, school: School, data: RoomIn) -> Room:
     _require(actor, school)
-    return create_with_history(
-        actor=actor, obj=Room(school=school, **data), fields=ROOM_FIELDS, operation="room_create"
-    )
+    room = Room(school=school, **data.model_dump())
+    return create_with_history(actor=actor, obj=room, fields=ROOM_FIELDS, operation="room_create")
 
 
 @transaction.atomic
-def room_update(*, actor: Actor, room: Room, data: dict[str, Any]) -> Room:
+def room_update(*, actor: Actor, room: Room, data: RoomIn) -> Room:
+    """Set the fields `data` was given (all of them when it comes from the form)."""
     _require(actor, room.school)
-    update_with_history(actor=actor, obj=room, data=data, fields=ROOM_FIELDS, operation="room_update")
+    update_with_history(
+        actor=actor,
+        obj=room,
+        data=data.model_dump(exclude_unset=True),
+        fields=ROOM_FIELDS,
+        operation="room_update",
+    )
     return room
 
 
@@ -135,21 +142,26 @@ def device_set_condition(*, actor: Actor, device: Device, condition: str, note: 
 
 
 @transaction.atomic
-def connection_create(*, actor: Actor, school: School, data: dict[str, Any]) -> Connection:
+def connection_create(*, actor: Actor, school: School, data: ConnectionIn) -> Connection:
     _require(actor, school)
     return create_with_history(
         actor=actor,
-        obj=Connection(school=school, **data),
+        obj=Connection(school=school, **data.model_dump()),
         fields=CONNECTION_FIELDS,
         operation="connection_create",
     )
 
 
 @transaction.atomic
-def connection_update(*, actor: Actor, connection: Connection, data: dict[str, Any]) -> Connection:
+def connection_update(*, actor: Actor, connection: Connection, data: ConnectionIn) -> Connection:
+    """Set the fields `data` was given (all of them when it comes from the form)."""
     _require(actor, connection.school)
     update_with_history(
-        actor=actor, obj=connection, data=data, fields=CONNECTION_FIELDS, operation="connection_update"
+        actor=actor,
+        obj=connection,
+        data=data.model_dump(exclude_unset=True),
+        fields=CONNECTION_FIELDS,
+        operation="connection_update",
     )
     return connection
 

@@ -5,6 +5,7 @@ import pytest
 from edudx.core.actor import Actor
 from edudx.infrastructure import services
 from edudx.infrastructure.models import Condition, DeviceCategory, RoomKind
+from edudx.infrastructure.schemas import ConnectionIn, RoomIn
 
 
 @pytest.fixture
@@ -15,12 +16,12 @@ def equipped(city):
     room = services.room_create(
         actor=a,
         school=a1,
-        data={"code": "P101", "name": "Phòng 101", "kind": RoomKind.CLASSROOM, "has_internet": True},
+        data=RoomIn(code="P101", name="Phòng 101", kind=RoomKind.CLASSROOM, has_internet=True),
     )
     lab = services.room_create(
         actor=a,
         school=a1,
-        data={"code": "TH1", "name": "Phòng Tin 1", "kind": RoomKind.COMPUTER_LAB, "has_internet": True},
+        data=RoomIn(code="TH1", name="Phòng Tin 1", kind=RoomKind.COMPUTER_LAB, has_internet=True),
     )
     services.device_create(
         actor=a,
@@ -34,17 +35,12 @@ def equipped(city):
             data={"category": DeviceCategory.DESKTOP, "room": lab, "acquired_on": dt.date(2023, 1, 1)},
         )
     services.connection_create(
-        actor=a, school=a1, data={"provider": "VNPT", "download_mbps": 200, "upload_mbps": 100}
+        actor=a, school=a1, data=ConnectionIn(provider="VNPT", download_mbps=200, upload_mbps=100)
     )
     b_room = services.room_create(
         actor=a,
         school=b1,
-        data={
-            "code": "P201",
-            "name": "Phòng 201 Bến Thành",
-            "kind": RoomKind.CLASSROOM,
-            "has_internet": False,
-        },
+        data=RoomIn(code="P201", name="Phòng 201 Bến Thành", kind=RoomKind.CLASSROOM, has_internet=False),
     )
     b_dev = services.device_create(
         actor=a,
@@ -57,7 +53,7 @@ def equipped(city):
         },
     )
     b_conn = services.connection_create(
-        actor=a, school=b1, data={"provider": "Viettel", "download_mbps": 1, "upload_mbps": 1}
+        actor=a, school=b1, data=ConnectionIn(provider="Viettel", download_mbps=1, upload_mbps=1)
     )
     return {
         "a1": a1,

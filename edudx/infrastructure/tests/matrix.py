@@ -7,10 +7,11 @@ def providers(city) -> dict[str, tuple[int, str]]:
     from edudx.core.actor import Actor
     from edudx.infrastructure import services
     from edudx.infrastructure.models import DeviceCategory
+    from edudx.infrastructure.schemas import ConnectionIn, RoomIn
 
     a = Actor.system(source="matrix")
     b1 = city.schools[2]
-    room = services.room_create(actor=a, school=b1, data={"code": "MX1", "name": "Phòng ma trận B1"})
+    room = services.room_create(actor=a, school=b1, data=RoomIn(code="MX1", name="Phòng ma trận B1"))
     device = services.device_create(
         actor=a,
         school=b1,
@@ -22,7 +23,7 @@ def providers(city) -> dict[str, tuple[int, str]]:
         },
     )
     conn = services.connection_create(
-        actor=a, school=b1, data={"provider": "MatrixNet B1", "download_mbps": 10, "upload_mbps": 5}
+        actor=a, school=b1, data=ConnectionIn(provider="MatrixNet B1", download_mbps=10, upload_mbps=5)
     )
     return {
         "device_id": (device.pk, "MATRIX-SERIAL-B1"),

@@ -145,3 +145,99 @@ def test_a_school_admin_records_a_software_licence(client_for, equipped):
     assert r.status_code == 302
     assert Licence.objects.get(school=equipped["a1"]).seats == 500
     assert client_for(Role.TEACHER).get(url).status_code == 403
+
+
+def test_a_school_admin_adds_and_renames_a_room_through_the_forms(client_for, equipped):
+    from edudx.core import history
+    from edudx.infrastructure.models import Room
+
+    c = client_for(Role.SCHOOL_ADMIN)
+    school = equipped["a1"]
+    r = c.post(
+        reverse("infrastructure:room_create", kwargs={"school_id": school.pk}),
+        {"code": "P102", "name": "Phòng 102", "kind": "classroom", "seats": "40", "is_active": "on"},
+    )
+    assert r.status_code == 302 and r["Location"] == reverse(
+        "infrastructure:school", kwargs={"school_id": school.pk}
+    )
+    room = Room.objects.get(school=school, code="P102")
+    assert (room.seats, room.is_active, room.has_internet) == (40, True, False)
+    edit = reverse("infrastructure:room_edit", kwargs={"room_id": room.pk})
+    assert c.get(edit).context["form"].initial["name"] == "Phòng 102"
+    r = c.post(edit, {"code": "P102", "name": "Phòng Đa năng", "kind": "smart_classroom", "seats": "36"})
+    assert r.status_code == 302
+    room.refresh_from_db()
+    # The edit is saved and recorded (the form must not change the record before the service
+    # compares before and after).
+    assert (room.name, room.kind, room.seats, room.is_active) == (
+        "Phòng Đa năng",
+        "smart_classroom",
+        36,
+        False,
+    )
+    entry = history.entries_for(room)[0]
+    assert entry.operation == "room_update" and entry.changes["name"] == ["Phòng 102", "Phòng Đa năng"]
+
+
+def test_a_room_code_already_used_is_refused_on_the_form(client_for, equipped):
+    c = client_for(Role.SCHOOL_ADMIN)
+    url = reverse("infrastructure:room_create", kwargs={"school_id": equipped["a1"].pk})
+    r = c.post(url, {"code": "P101", "name": "Trùng mã", "kind": "classroom", "seats": "1"})
+    assert r.status_code == 200
+    form = r.context["form"]
+    assert form.errors  # the service's refusal is on the form, nothing written
+    from edudx.infrastructure.models import Room
+
+    assert not Room.objects.filter(name="Trùng mã").exists()
+
+
+def test_a_connection_is_added_and_edited_through_the_forms(client_for, equipped):
+    from edudx.infrastructure.models import Connection
+
+    c = client_for(Role.SCHOOL_ADMIN)
+    school = equipped["a1"]
+    r = c.post(
+        reverse("infrastructure:connection_create", kwargs={"school_id": school.pk}),
+        {"provider": "FPT", "kind": "fibre", "download_mbps": "300", "upload_mbps": "300", "wifi": "full"},
+    )
+    assert r.status_code == 302
+    conn = Connection.objects.get(school=school, provider="FPT")
+    r = c.post(
+        reverse("infrastructure:connection_edit", kwargs={"connection_id": conn.pk}),
+        {
+            "provider": "FPT",
+            "kind": "fibre",
+            "download_mbps": "500",
+            "upload_mbps": "300",
+            "wifi": "full",
+            "is_active": "on",
+        },
+    )
+    assert r.status_code == 302
+    conn.refresh_from_db()
+    assert conn.download_mbps == 500
+
+
+def test_another_schools_room_and_connection_forms_are_not_found(client_for, equipped):
+    c = client_for(Role.SCHOOL_ADMIN)
+    b_room, b_conn = equipped["b_room"], equipped["b_conn"]
+    room_url = reverse("infrastructure:room_edit", kwargs={"room_id": b_room.pk})
+    conn_url = reverse("infrastructure:connection_edit", kwargs={"connection_id": b_conn.pk})
+    assert c.get(room_url).status_code == 404
+    assert (
+        c.post(room_url, {"code": "X", "name": "Hacked", "kind": "classroom", "seats": "1"}).status_code
+        == 404
+    )
+    assert (
+        c.post(
+            conn_url,
+            {"provider": "Hacked", "kind": "fibre", "download_mbps": "1", "upload_mbps": "1", "wifi": "none"},
+        ).status_code
+        == 404
+    )
+    b_room.refresh_from_db()
+    b_conn.refresh_from_db()
+    assert b_room.name != "Hacked" and b_conn.provider != "Hacked"
+    # A teacher of the school may see the inventory but not change it.
+    own = reverse("infrastructure:room_edit", kwargs={"room_id": equipped["room"].pk})
+    assert client_for(Role.TEACHER).get(own).status_code == 403

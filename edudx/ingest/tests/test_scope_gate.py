@@ -159,9 +159,10 @@ def test_a_row_aimed_at_another_school_is_answered_without_looking_into_it(city,
     the room named changes nothing in the answer (no room_not_found oracle)."""
     from edudx.core.actor import Actor
     from edudx.infrastructure import services as infra
+    from edudx.infrastructure.schemas import RoomIn
 
     b1 = city.schools[2]
-    infra.room_create(actor=Actor.system(), school=b1, data={"code": "BX1", "name": "Phòng B1"})
+    infra.room_create(actor=Actor.system(), school=b1, data=RoomIn(code="BX1", name="Phòng B1"))
     answers = []
     for room in ("BX1", "ZZ9"):
         path = tmp_path / f"tb-{room}.csv"

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from edudx.core.actor import Actor
-from edudx.core.errors import DomainError
 from edudx.core.exports import export_response
 from edudx.core.filters import parse_filter
-from edudx.core.forms import apply_domain_error
 from edudx.core.ids import parse_id
+from edudx.core.views import ServiceFormView
 
 from .. import permissions as perms
 from .. import selectors, services
 from ..filters import CLASS_SORTS, ClassFilter, StaffFilter
 from ..forms import ClassForm
+from ..models import SchoolClass
 from .common import (
     history_rows,
     list_page,
@@ -108,88 +108,89 @@ def _teachers(scope, school_id):
     return qs.order_by(*order)
 
 
-@login_required
-def class_create(request):
-    scope = request.scope
-    scope.require_any(perms.CHANGE)
-    schools = selectors.schools_changeable(scope=scope)
-    school_id = request.POST.get("school") or request.GET.get("school") or single_pk(schools)
-    year = selectors.current_year()
-    initial = {"year": year.pk if year else None, **request.GET.dict(), "school": school_id}
-    form = ClassForm(
-        request.POST or None,
-        initial=initial,
-        schools=schools,
-        years=selectors.year_list(),
-        teachers=_teachers(scope, parse_id(school_id)),
-    )
-    if request.method == "POST" and form.is_valid():
+class ClassCreate(ServiceFormView[None]):
+    form_class = ClassForm
+    permission = perms.CHANGE
+    template_name = "registry/form.html"
+    title = _lazy("New class")
+
+    def form_kwargs(self, obj):
+        request = self.request
+        schools = selectors.schools_changeable(scope=self.scope)
+        school_id = request.POST.get("school") or request.GET.get("school") or single_pk(schools)
+        year = selectors.current_year()
+        return {
+            "initial": {"year": year.pk if year else None, **request.GET.dict(), "school": school_id},
+            "schools": schools,
+            "years": selectors.year_list(),
+            "teachers": _teachers(self.scope, parse_id(school_id)),
+        }
+
+    def save(self, form, obj):
         d = form.cleaned_data
-        try:
-            klass = services.class_create(
-                actor=Actor.from_request(request),
-                school=d["school"],
-                year=d["year"],
-                grade=d["grade"],
-                name=d["name"],
-                homeroom_teacher=d["homeroom_teacher"],
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            return redirect("registry:class_detail", class_id=klass.pk)
-    return render(
-        request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": _("New class"),
-            "cancel_url": reverse("registry:class_list"),
-            # The homeroom teacher's choices follow the chosen school.
-            "reload_field": "school",
-        },
-    )
+        return services.class_create(
+            actor=self.actor,
+            school=d["school"],
+            year=d["year"],
+            grade=d["grade"],
+            name=d["name"],
+            homeroom_teacher=d["homeroom_teacher"],
+        )
+
+    def success_url(self, saved, obj):
+        return reverse("registry:class_detail", kwargs={"class_id": saved.pk})
+
+    def context(self, form, obj):
+        # The homeroom teacher's choices follow the chosen school.
+        return {"cancel_url": reverse("registry:class_list"), "reload_field": "school"}
 
 
-@login_required
-def class_edit(request, class_id: int):
-    scope = request.scope
-    klass = selectors.class_get(scope=scope, pk=class_id)
-    scope.require(perms.CHANGE, klass.school.unit.path)
-    initial = {
-        "school": klass.school_id,
-        "year": klass.year_id,
-        "grade": klass.grade,
-        "name": klass.name,
-        "homeroom_teacher": klass.homeroom_teacher_id,
-    }
-    form = ClassForm(
-        request.POST or None,
-        initial=initial,
-        schools=selectors.schools_changeable(scope=scope),
-        years=selectors.year_list(),
-        teachers=_teachers(scope, klass.school_id),
-        editing=True,
-    )
-    if request.method == "POST" and form.is_valid():
+class ClassEdit(ServiceFormView[SchoolClass]):
+    form_class = ClassForm
+    permission = perms.CHANGE
+    pk_kwarg = "class_id"
+    template_name = "registry/form.html"
+    title = _lazy("Edit class")
+
+    def lookup(self, scope, pk):
+        return selectors.class_get(scope=scope, pk=pk)
+
+    def unit_path(self, klass):
+        return klass.school.unit.path
+
+    def form_kwargs(self, klass):
+        initial = {
+            "school": klass.school_id,
+            "year": klass.year_id,
+            "grade": klass.grade,
+            "name": klass.name,
+            "homeroom_teacher": klass.homeroom_teacher_id,
+        }
+        return {
+            "initial": initial,
+            "schools": selectors.schools_changeable(scope=self.scope),
+            "years": selectors.year_list(),
+            "teachers": _teachers(self.scope, klass.school_id),
+            "editing": True,
+        }
+
+    def save(self, form, klass):
         d = form.cleaned_data
-        try:
-            services.class_update(
-                actor=Actor.from_request(request),
-                school_class=klass,
-                data={"grade": d["grade"], "name": d["name"], "homeroom_teacher": d["homeroom_teacher"]},
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            return redirect("registry:class_detail", class_id=klass.pk)
-    return render(
-        request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": _("Edit class"),
+        return services.class_update(
+            actor=self.actor,
+            school_class=klass,
+            data={"grade": d["grade"], "name": d["name"], "homeroom_teacher": d["homeroom_teacher"]},
+        )
+
+    def success_url(self, saved, klass):
+        return reverse("registry:class_detail", kwargs={"class_id": klass.pk})
+
+    def context(self, form, klass):
+        return {
             "subject": klass,
             "cancel_url": reverse("registry:class_detail", kwargs={"class_id": klass.pk}),
-        },
-    )
+        }
+
+
+class_create = ClassCreate.as_view()
+class_edit = ClassEdit.as_view()

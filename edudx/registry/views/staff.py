@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from edudx.core.actor import Actor
-from edudx.core.errors import DomainError
 from edudx.core.exports import export_response
 from edudx.core.filters import parse_filter
-from edudx.core.forms import apply_domain_error
 from edudx.core.rules.curriculum import Subject
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
 from edudx.core.rules.people import Position, StaffStatus
+from edudx.core.views import ServiceFormView
 
 from .. import permissions as perms
 from .. import selectors, services
 from ..filters import STAFF_SORTS, StaffFilter
 from ..forms import StaffForm
+from ..models import Staff
 from .common import (
     can_view_pii,
     history_rows,
@@ -112,63 +112,66 @@ def staff_detail(request, staff_id: int):
     )
 
 
-@login_required
-def staff_create(request):
-    scope = request.scope
-    scope.require_any(perms.CHANGE)
-    schools = selectors.schools_changeable(scope=scope)
-    form = StaffForm(
-        request.POST or None,
-        initial={
-            "school": request.GET.get("school") or single_pk(schools),
+class StaffCreate(ServiceFormView[None]):
+    form_class = StaffForm
+    permission = perms.CHANGE
+    template_name = "registry/form.html"
+    title = _lazy("New staff member")
+
+    def form_kwargs(self, obj):
+        schools = selectors.schools_changeable(scope=self.scope)
+        initial = {
+            "school": self.request.GET.get("school") or single_pk(schools),
             "position": Position.TEACHER,
             "status": StaffStatus.WORKING,
-        },
-        schools=schools,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            staff = services.staff_create(
-                actor=Actor.from_request(request),
-                school=form.cleaned_data["school"],
-                data=form.service_data(),
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            return redirect("registry:staff_detail", staff_id=staff.pk)
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "title": _("New staff member"), "cancel_url": reverse("registry:staff_list")},
-    )
+        }
+        return {"initial": initial, "schools": schools}
+
+    def save(self, form, obj):
+        return services.staff_create(
+            actor=self.actor, school=form.cleaned_data["school"], data=form.service_data()
+        )
+
+    def success_url(self, saved, obj):
+        return reverse("registry:staff_detail", kwargs={"staff_id": saved.pk})
+
+    def context(self, form, obj):
+        return {"cancel_url": reverse("registry:staff_list")}
 
 
-@login_required
-def staff_edit(request, staff_id: int):
-    scope = request.scope
-    staff = selectors.staff_get(scope=scope, pk=staff_id)
-    scope.require(perms.CHANGE, staff.school.unit.path if staff.school_id else None)
-    initial = {k: getattr(staff, k) for k in EDIT_FIELDS} | {"school": staff.school_id}
-    form = StaffForm(
-        request.POST or None, initial=initial, schools=selectors.schools_changeable(scope=scope), editing=True
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.staff_update(
-                actor=Actor.from_request(request), staff=staff, data=form.service_data(changed_only=True)
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            return redirect("registry:staff_detail", staff_id=staff.pk)
-    return render(
-        request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": _("Edit staff member"),
+class StaffEdit(ServiceFormView[Staff]):
+    form_class = StaffForm
+    permission = perms.CHANGE
+    pk_kwarg = "staff_id"
+    template_name = "registry/form.html"
+    title = _lazy("Edit staff member")
+
+    def lookup(self, scope, pk):
+        return selectors.staff_get(scope=scope, pk=pk)
+
+    def unit_path(self, staff):
+        return staff.school.unit.path if staff.school_id else None
+
+    def form_kwargs(self, staff):
+        initial = {k: getattr(staff, k) for k in EDIT_FIELDS} | {"school": staff.school_id}
+        return {
+            "initial": initial,
+            "schools": selectors.schools_changeable(scope=self.scope),
+            "editing": True,
+        }
+
+    def save(self, form, staff):
+        return services.staff_update(actor=self.actor, staff=staff, data=form.service_data(changed_only=True))
+
+    def success_url(self, saved, staff):
+        return reverse("registry:staff_detail", kwargs={"staff_id": staff.pk})
+
+    def context(self, form, staff):
+        return {
             "subject": staff,
             "cancel_url": reverse("registry:staff_detail", kwargs={"staff_id": staff.pk}),
-        },
-    )
+        }
+
+
+staff_create = StaffCreate.as_view()
+staff_edit = StaffEdit.as_view()

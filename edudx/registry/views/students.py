@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, PermissionDenied
@@ -16,11 +17,13 @@ from edudx.core.forms import apply_domain_error
 from edudx.core.ids import parse_id
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
 from edudx.core.rules.people import Gender, StudentStatus
+from edudx.core.views import ServiceFormView
 
 from .. import permissions as perms
 from .. import selectors, services
 from ..filters import STUDENT_SORTS, ClassFilter, SchoolFilter, StudentFilter
 from ..forms import StudentForm, StudentStatusForm, TransferForm
+from ..models import Student
 from .common import (
     can_view_pii,
     history_rows,
@@ -129,32 +132,29 @@ def student_detail(request, student_id: int):
     )
 
 
-@login_required
-def student_create(request):
-    scope = request.scope
-    scope.require_any(perms.CHANGE)
-    schools = selectors.schools_changeable(scope=scope)
-    form = StudentForm(
-        request.POST or None,
-        initial={"school": request.GET.get("school") or single_pk(schools)},
-        schools=schools,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            student = services.student_create(
-                actor=Actor.from_request(request),
-                school=form.cleaned_data["school"],
-                data=form.service_data(),
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            return redirect("registry:student_detail", student_id=student.pk)
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "title": _("New student"), "cancel_url": reverse("registry:student_list")},
-    )
+class StudentCreate(ServiceFormView[None]):
+    form_class = StudentForm
+    permission = perms.CHANGE
+    template_name = "registry/form.html"
+    title = _lazy("New student")
+
+    def form_kwargs(self, obj):
+        schools = selectors.schools_changeable(scope=self.scope)
+        return {
+            "initial": {"school": self.request.GET.get("school") or single_pk(schools)},
+            "schools": schools,
+        }
+
+    def save(self, form, obj):
+        return services.student_create(
+            actor=self.actor, school=form.cleaned_data["school"], data=form.service_data()
+        )
+
+    def success_url(self, saved, obj):
+        return _url(saved)
+
+    def context(self, form, obj):
+        return {"cancel_url": reverse("registry:student_list")}
 
 
 def _changeable(request, student_id):
@@ -164,30 +164,41 @@ def _changeable(request, student_id):
     return student
 
 
-@login_required
-def student_edit(request, student_id: int):
-    student = _changeable(request, student_id)
-    initial = {k: getattr(student, k) for k in EDIT_FIELDS} | {"school": student.school_id}
-    form = StudentForm(
-        request.POST or None,
-        initial=initial,
-        schools=selectors.schools_changeable(scope=request.scope),
-        editing=True,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.student_update(
-                actor=Actor.from_request(request), student=student, data=form.service_data(changed_only=True)
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            return redirect("registry:student_detail", student_id=student.pk)
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "title": _("Edit student"), "subject": student, "cancel_url": _url(student)},
-    )
+class StudentEdit(ServiceFormView[Student]):
+    form_class = StudentForm
+    permission = perms.CHANGE
+    pk_kwarg = "student_id"
+    template_name = "registry/form.html"
+    title = _lazy("Edit student")
+
+    def lookup(self, scope, pk):
+        return selectors.student_get(scope=scope, pk=pk)
+
+    def unit_path(self, student):
+        return student.school.unit.path if student.school_id else None
+
+    def form_kwargs(self, student):
+        initial = {k: getattr(student, k) for k in EDIT_FIELDS} | {"school": student.school_id}
+        return {
+            "initial": initial,
+            "schools": selectors.schools_changeable(scope=self.scope),
+            "editing": True,
+        }
+
+    def save(self, form, student):
+        return services.student_update(
+            actor=self.actor, student=student, data=form.service_data(changed_only=True)
+        )
+
+    def success_url(self, saved, student):
+        return _url(student)
+
+    def context(self, form, student):
+        return {"subject": student, "cancel_url": _url(student)}
+
+
+student_create = StudentCreate.as_view()
+student_edit = StudentEdit.as_view()
 
 
 @login_required
