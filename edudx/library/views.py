@@ -24,6 +24,7 @@ from edudx.registry import selectors as registry
 
 from . import files, search, selectors, services
 from . import permissions as perms
+from .exports import EXPORT_LIMIT, resources_xlsx
 from .filters import OwnFilter, ResourceFilter
 from .forms import GRADE_CHOICES, CollectionForm, ResourceForm, VersionForm
 from .models import Collection, Licence, ResourceType, Series, State
@@ -54,69 +55,6 @@ def contributor_schools(scope):
     return [s for s in qs[:200] if scope.can(perms.CONTRIBUTE, s.unit.path)]
 
 
-# ----- export
-EXPORT_LIMIT = 5000
-
-
-def _cell(value):
-    """Spreadsheet exports never let a cell start with = + - @ (formula injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _export(rows, filename: str) -> HttpResponse:
-    import io
-
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Learning materials")[:31])
-    ws.append(
-        [
-            str(h)
-            for h in (
-                _("Title"),
-                _("Subject"),
-                _("Grades"),
-                _("Type"),
-                _("Textbook series"),
-                _("Licence"),
-                _("Authors"),
-                _("School"),
-                _("State"),
-                _("Uses"),
-                _("Rating"),
-            )
-        ]
-    )
-    for r in rows:
-        ws.append(
-            [
-                _cell(v)
-                for v in (
-                    r.title,
-                    r.get_subject_display(),
-                    ", ".join(map(str, r.grades)),
-                    r.get_resource_type_display(),
-                    r.get_series_display(),
-                    r.licence,
-                    r.authors,
-                    r.school.name,
-                    r.get_state_display(),
-                    r.use_count,
-                    r.rating or "",
-                )
-            ]
-        )
-    out = io.BytesIO()
-    wb.save(out)
-    resp = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return resp
-
-
 # ----- search
 @login_required
 def resource_list(request):
@@ -125,7 +63,7 @@ def resource_list(request):
         result = selectors.resource_search(
             scope=request.scope, filters=f, limit=EXPORT_LIMIT, with_facets=False
         )
-        return _export(result.page.items, "hoc-lieu.xlsx")
+        return resources_xlsx(result.page.items, "hoc-lieu.xlsx")
     result = selectors.resource_search(scope=request.scope, filters=f, cursor=request.GET.get("cursor"))
     facets = [
         (
@@ -191,7 +129,7 @@ def my_resources(request):
     qs, order = selectors.own_list(scope=request.scope, user=request.user, filters=f)
     if request.GET.get("export") == "xlsx":
         rows = list(qs.order_by(*order).prefetch_related("grade_rows")[:EXPORT_LIMIT])
-        return _export(rows, "hoc-lieu-cua-toi.xlsx")
+        return resources_xlsx(rows, "hoc-lieu-cua-toi.xlsx")
     page = paginate(qs, order=order, cursor=request.GET.get("cursor"), limit=50)
     return render(request, "library/my_resources.html", {"page": page, "f": f, "states": State.choices})
 
