@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from edudx.core.search.query import fts5, parse  # noqa: E402
 from edudx.core.text import fold  # noqa: E402
 from edudx.library import search  # noqa: E402
 from edudx.library.curriculum_topics import all_topics  # noqa: E402
@@ -143,7 +144,7 @@ QUERIES = [
 ]
 
 RANKED_SQL = (
-    f"SELECT r.id, r.title, instr(r.search_title, ?) > 0 AS phrase, "
+    f"SELECT r.id, r.title, instr(' ' || r.search_title || ' ', ?) > 0 AS phrase, "
     f"-bm25({search.FTS}, {search.TITLE_WEIGHT}, {search.BODY_WEIGHT}) AS rank "
     f"FROM library_resource r, {search.FTS} "
     f"WHERE r.state = 'published' AND {search.FTS}.rowid = r.id AND {search.FTS} MATCH ? "
@@ -166,16 +167,16 @@ def search_page(con, q: str, limit: int = 20) -> list[tuple[int, str]]:
     anywhere), the viewer's published filter on the candidates (the SQL the ORM emits for
     base.filter(pk__in=ids).values_list("pk", "search_title")), then the page's rows."""
 
-    def visible_titles(ids: list[int]) -> dict[int, str]:
+    def visible(ids: list[int]) -> dict[int, search.Candidate]:
         marks = ",".join("?" * len(ids))
-        return dict(
-            con.execute(
-                f"SELECT id, search_title FROM library_resource WHERE (state = 'published' AND id IN ({marks}))",
-                ids,
-            )
+        rows = con.execute(
+            f"SELECT id, search_title, use_count FROM library_resource "
+            f"WHERE (state = 'published' AND id IN ({marks}))",
+            ids,
         )
+        return {pk: search.Candidate(title, usage=uses) for pk, title, uses in rows}
 
-    ordered, _full = search.window(q, run=run_on(con), visible_titles=visible_titles, need=limit + 1)
+    ordered, _full = search.window(q, run=run_on(con), visible=visible, need=limit + 1, vendor="sqlite")
     page = ordered[: limit + 1]
     marks = ",".join("?" * len(page))
     names = dict(con.execute(f"SELECT id, title FROM library_resource WHERE id IN ({marks})", page))
@@ -212,7 +213,7 @@ def suggest(con, typed: str, limit: int = 8) -> list[tuple]:
     """As selectors.suggestions (search.title_prefix): among the newest
     search.SUGGEST_CANDIDATES published resources whose title matches what was typed, the
     most used first."""
-    expr = search.fts5_expression(typed)
+    expr = fts5(parse(typed, typing=True))
     return con.execute(
         f"SELECT id, title, subject FROM library_resource WHERE (state = 'published' AND id IN "
         f"(SELECT rowid FROM {search.TITLE_FTS} WHERE {search.TITLE_FTS} MATCH ? ORDER BY rowid DESC LIMIT ?)) "
@@ -366,7 +367,7 @@ def main() -> None:
             cpu.append((time.process_time() - c) * 1000)
             if args.exact:
                 t = time.perf_counter()
-                con.execute(RANKED_SQL, (search.phrase(q), search.fts5_expression(q))).fetchall()
+                con.execute(RANKED_SQL, (f" {search.phrase(q)} ", search.fts5_expression(q))).fetchall()
                 exact.append((time.perf_counter() - t) * 1000)
             t, c = time.perf_counter(), time.process_time()
             n, full = facets(con, q)

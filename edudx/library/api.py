@@ -66,6 +66,7 @@ def resource_search(request, filters: Query[ResourceFilter], cursor: str | None 
         "items": [_out(r) for r in result.page.items],
         "total": result.total,
         "capped": result.capped,
+        "corrected": result.corrected,
         "next_cursor": result.page.next_cursor,
         "prev_cursor": result.page.prev_cursor,
         "facets": {k: [{"value": v, "count": n} for v, n in vals] for k, vals in result.facets.items()},

@@ -47,6 +47,11 @@ class SearchOut(Schema):
         False,
         description="total and facets were counted over the newest 10,000 matches and there are more: lower bounds",
     )
+    corrected: str = Field(
+        "",
+        description="the query matched nothing; these are the results of this closest query "
+        "(its words folded: one edit for words of 4+ letters, two for 8+) — offer it as 'Did you mean'",
+    )
     next_cursor: str | None
     prev_cursor: str | None
     facets: dict[str, list[Facet]]

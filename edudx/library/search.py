@@ -1,31 +1,36 @@
 # Table and column names are constants of this module, never input; values are bound parameters.
 # ruff: noqa: S608, S610, S611
-"""Full-text search over resources, one interface for SQLite (FTS5) and PostgreSQL.
+"""Full-text search over resources: the library's tables for the one engine of
+`edudx.core.search` (folding, whole words and prefixes, typo fallback, the librarian's order,
+both dialects).
 
 The indexed columns are folded copies (edudx.core.text.fold: accents stripped, đ→d, lower
 case) because FTS5's remove_diacritics does not fold đ. Two columns are indexed so that a
 match in the title outranks a match in the body:
 
-- SQLite: an external-content FTS5 table over (search_title, search_body) kept in sync by
-  triggers, ranked with bm25(…, TITLE_WEIGHT, BODY_WEIGHT);
-- PostgreSQL: a GIN index over setweight(title,'A') || setweight(body,'B'), ranked with
-  ts_rank (weights {D,C,B,A} = {0, 0, BODY, TITLE}).
+- SQLite: an external-content FTS5 table over (search_title, search_body) and a title-only
+  one, kept in sync by triggers; exact ranking (past the windows) with bm25;
+- PostgreSQL: GIN indexes over setweight(title,'A') || setweight(body,'B') and over the title;
+  exact ranking with ts_rank; the term table `search_term` (pg_trgm) for corrections.
 
-Every word of the query must match; the last word matches as a prefix (typing "quang h"
-finds "quang hop"), earlier words match whole.
+A submitted query matches every word whole ("truyen kieu"); suggestions as one types take the
+last word as a prefix unless a space follows it (edudx.core.search.query). When a query
+matches nothing, its words fall back to the closest terms of the index (`corrected`).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 
 from django.db import connection
-from django.db.models import FloatField, Q, QuerySet
+from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from edudx.core.text import fold, search_tokens
+from edudx.core.search import fulltext, rank, typos
+from edudx.core.search.query import Query, fts5, parse, tsquery
+from edudx.core.search.rank import Candidate
+from edudx.core.text import fold
 
 TABLE = "library_resource"
 FTS = "library_resource_fts"
@@ -33,11 +38,22 @@ TITLE_FTS = "library_resource_title_fts"
 TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
 
-# Unqualified column names: Django aliases the table inside subqueries (U0), where
-# "library_resource.search_title" would not resolve; no other table has these columns.
-_PG_VECTOR = (
-    "(setweight(to_tsvector('simple', search_title), 'A') || "
-    "setweight(to_tsvector('simple', search_body), 'B'))"
+# What a title says about the kind of resource (the demo's and the sector's usual prefixes),
+# the class and the lesson: extra words of this sort do not make a title less about the query.
+GENERIC = re.compile(
+    r"\b(ke hoach bai day|bai giang|phieu hoc tap|de kiem tra( \d+ phut| giua (hoc )?k[iy]| cuoi (hoc )?k[iy])?"
+    r"|bai trinh chieu|video bai giang|video|tro choi tuong tac|tu lieu tham khao|tai lieu( tham khao)?"
+    r"|chuyen de|lop \d+|tiet \d+|bai \d+|phan \d+|slide|powerpoint)\b"
+)
+
+INDEX = fulltext.TextIndex(
+    table=TABLE,
+    title="search_title",
+    body="search_body",
+    fts=FTS,
+    title_fts=TITLE_FTS,
+    space="library",
+    generic=GENERIC,
 )
 
 
@@ -49,87 +65,93 @@ def fold_body(*parts: str | None) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
-def fts5_expression(query: str, *, column: str | None = None) -> str | None:
-    tokens = search_tokens(query)
-    if not tokens:
-        return None
-    words = [f'"{t}"' for t in tokens[:-1]] + [f'"{tokens[-1]}"*']
-    expr = " ".join(words)
-    return f"{column} : ({expr})" if column else expr
+def _q(query: str | Query | None) -> Query | None:
+    return query if isinstance(query, Query) or query is None else parse(query)
 
 
-def phrase(query: str) -> str:
-    return " ".join(search_tokens(query))
+def fts5_expression(query: str | Query) -> str | None:
+    q = _q(query)
+    return fts5(q) if q else None
 
 
-def tsquery(query: str) -> str | None:
-    tokens = search_tokens(query)
-    if not tokens:
-        return None
-    return " & ".join([*tokens[:-1], f"{tokens[-1]}:*"])
+def phrase(query: str | Query) -> str:
+    q = _q(query)
+    return q.text if q else ""
 
 
-def matching(qs: QuerySet, query: str) -> QuerySet | None:
+def _bool():
+    return BooleanField()
+
+
+def matching(qs: QuerySet, query: str | Query) -> QuerySet | None:
     """`qs` limited to resources matching `query`; None when the query has no word."""
-    if connection.vendor == "sqlite":
-        expr = fts5_expression(query)
-        if expr is None:
-            return None
-        return qs.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [expr]))
-    if connection.vendor == "postgresql":
-        tsq = tsquery(query)
-        if tsq is None:
-            return None
-        return qs.filter(Q(RawSQL(f"{_PG_VECTOR} @@ to_tsquery('simple', %s)", [tsq], output_field=_bool())))
-    tokens = search_tokens(query)
-    if not tokens:
+    q = _q(query)
+    if q is None:
         return None
-    q = Q()
-    for t in tokens:
-        q &= Q(search_title__contains=t) | Q(search_body__contains=t)
-    return qs.filter(q)
-
-
-def ranked(qs: QuerySet, query: str) -> QuerySet | None:
-    """Matching resources annotated with `rank` (higher is better), best first."""
     if connection.vendor == "sqlite":
-        expr = fts5_expression(query)
-        if expr is None:
-            return None
+        return qs.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [fts5(q)]))
+    if connection.vendor == "postgresql":
+        return qs.filter(
+            Q(RawSQL(f"{INDEX.pg_vector} @@ to_tsquery('simple', %s)", [tsquery(q)], output_field=_bool()))
+        )
+    cond = Q()
+    for t in q.words:
+        cond &= Q(search_title__contains=t) | Q(search_body__contains=t)
+    return qs.filter(cond)
+
+
+def corrected(qs: QuerySet, query: str | Query) -> Query | None:
+    """When `query` matches nothing in `qs`: the closest query that does (one edit for words
+    of 4+ letters, two for 8+, from the index's vocabulary), else None."""
+    q = _q(query)
+    if q is None:
+        return None
+    fixed = INDEX.correct(q, connection)
+    if fixed is None:
+        return None
+    m = matching(qs, fixed)
+    return fixed if m is not None and m.exists() else None
+
+
+def ranked(qs: QuerySet, query: str | Query) -> QuerySet | None:
+    """Matching resources annotated with `rank` (higher is better), best first: exact ranking
+    over every match, the fallback for pages past the windows."""
+    q = _q(query)
+    if q is None:
+        return None
+    if connection.vendor == "sqlite":
         # A join on the FTS table (not IN + correlated subquery): FTS5 evaluates MATCH once and
-        # hands bm25 for each row; bm25 is lower-is-better, so negate it. A title holding the
-        # words as typed, in order ("phuong trinh bac hai"), comes before titles that merely
-        # hold all the words ("Hệ hai phương trình bậc nhất hai ẩn").
+        # hands bm25 for each row; bm25 is lower-is-better, so negate it.
         return qs.extra(
             tables=[FTS],
             where=[f"{FTS}.rowid = {TABLE}.id", f"{FTS} MATCH %s"],
-            params=[expr],
+            params=[fts5(q)],
             select={
-                "phrase": f"instr({TABLE}.search_title, %s) > 0",
+                "phrase": f"instr(' ' || {TABLE}.search_title || ' ', %s) > 0",
                 "rank": f"-bm25({FTS}, {TITLE_WEIGHT}, {BODY_WEIGHT})",
             },
-            select_params=[phrase(query)],
+            select_params=[f" {q.text} "],
         ).order_by("-phrase", "-rank", "-id")
     if connection.vendor == "postgresql":
-        tsq = tsquery(query)
-        if tsq is None:
-            return None
         weights = f"'{{0, 0, {BODY_WEIGHT / TITLE_WEIGHT}, 1}}'"
+        m = matching(qs, q)
+        assert m is not None
         return (
-            matching(qs, query)
-            .annotate(
-                phrase=RawSQL("strpos(search_title, %s) > 0", [phrase(query)], output_field=_bool()),
+            m.annotate(
+                phrase=RawSQL(
+                    "strpos(' ' || search_title || ' ', %s) > 0", [f" {q.text} "], output_field=_bool()
+                ),
             )
             .annotate(
                 rank=RawSQL(
-                    f"ts_rank({weights}::float4[], {_PG_VECTOR}, to_tsquery('simple', %s))",
-                    [tsq],
+                    f"ts_rank({weights}::float4[], {INDEX.pg_vector}, to_tsquery('simple', %s))",
+                    [tsquery(q)],
                     output_field=FloatField(),
                 )
             )
             .order_by("-phrase", "-rank", "-id")
         )
-    m = matching(qs, query)
+    m = matching(qs, q)
     return None if m is None else m.annotate(rank=RawSQL("0", [], output_field=FloatField()))
 
 
@@ -137,91 +159,43 @@ CANDIDATES = 1000
 PHRASE_CANDIDATES = 500
 FACET_CAP = 10_000
 
-_WORD = re.compile(r"[0-9a-z]+")
-
-
-def phrase_expression(query: str) -> str | None:
-    """FTS5 phrase over the title-only table: the words in order, the last one as a prefix."""
-    tokens = search_tokens(query)
-    if not tokens:
-        return None
-    return f'"{" ".join(tokens)}"*'
-
-
-def score_title(title_key: str, tokens: list[str]) -> tuple[bool, float, int]:
-    """A BM25F-like order for a window of candidates that all match every word somewhere:
-    the words in order in the title first, then the share of the words found in the title
-    (the last one as a prefix), then shorter titles (bm25's length normalisation)."""
-    words = _WORD.findall(title_key)
-    hits = sum(1 for t in tokens[:-1] if t in words) + (
-        1 if any(w.startswith(tokens[-1]) for w in words) else 0
-    )
-    in_order = f" {' '.join(tokens)}" in f" {' '.join(words)}"
-    return (in_order, hits / len(tokens), -len(words))
-
-
-def window_tiers(query: str) -> list[tuple[str, str, int]]:
-    """The windows `window` reads, best first: (FTS table, MATCH expression, LIMIT)."""
-    expr = fts5_expression(query)
-    if expr is None:
-        return []
-    return [
-        (TITLE_FTS, phrase_expression(query) or expr, PHRASE_CANDIDATES),
-        (TITLE_FTS, expr, CANDIDATES),
-        (FTS, expr, CANDIDATES),
-    ]
-
-
-WINDOW_SQL = "SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s"
-
 
 def window(
-    query: str,
+    query: str | Query,
     *,
     run: Callable[[str, list], list[tuple]],
-    visible_titles: Callable[[list[int]], dict[int, str]],
+    visible: Callable[[list[int]], dict[int, Candidate]],
     need: int,
+    vendor: str | None = None,
 ) -> tuple[list[int], bool]:
-    """SQLite fast path for relevance ranking at millions of rows.
+    """The first pages of relevance ranking at millions of rows, on both databases.
 
-    Exact bm25 ranking reads every hit's positions, too slow for a broad query at a million
-    resources (docs/decisions/0003-library-search-windows-and-capped-facets.md), so the fast path
-    ranks windows of the newest matches, read in tiers until `need` visible resources are found:
+    Exact ranking reads every hit, too slow for a broad query at a million resources
+    (docs/decisions/0003-library-search-windows-and-capped-facets.md), so the windows of the
+    newest matches are read in tiers until `need` visible resources are found: the newest
+    `PHRASE_CANDIDATES` whose title holds the query as a phrase, the newest `CANDIDATES`
+    whose title holds every word, the newest `CANDIDATES` matching anywhere — then put in the
+    librarian's order (edudx.core.search.rank).
 
-    1. the newest `PHRASE_CANDIDATES` whose title holds the typed words in order,
-    2. the newest `CANDIDATES` whose title holds every word,
-    3. the newest `CANDIDATES` matching anywhere (title or body).
-
-    Tiers 1-2 read the small title-only index, which common words do not flood as they flood
-    the bodies. Every resource of tier 1 outranks every other (`score_title`
-    puts words-in-order first), and tier 2 outranks body-only matches, so once the tiers read
-    hold `need` visible resources the later tiers cannot change the page and are not read.
-
-    `run(sql, params)` executes SQL (%s placeholders) and returns its rows;
-    `visible_titles(ids)` returns {id: folded title} for the ids the viewer may see.
-    Returns the visible ids best first, and whether a window read was full (more matches
-    exist beyond it: a caller needing rows past the list falls back to exact ranking).
-    """
-    tokens = search_tokens(query)
-    titles: dict[int, str] = {}
-    seen: set[int] = set()
-    full = False
-    for table, expr, cap in window_tiers(query):
-        found = [r[0] for r in run(WINDOW_SQL.format(table=table), [expr, cap])]
-        full = full or len(found) >= cap
-        new = [pk for pk in found if pk not in seen]
-        seen.update(new)
-        for k in range(0, len(new), 900):
-            titles.update(visible_titles(new[k : k + 900]))
-        if len(titles) >= need:
-            break
-    rows = sorted(titles, key=lambda pk: (score_title(titles[pk], tokens), pk), reverse=True)
-    return rows, full
+    `run(sql, params)` executes SQL (%s placeholders) and returns its rows; `visible(ids)`
+    returns {id: rank.Candidate} for the ids the viewer may see. Returns the visible ids best
+    first, and whether a window read was full (a caller needing rows past the list falls
+    back to exact ranking)."""
+    q = _q(query)
+    if q is None:
+        return [], False
+    caps = [PHRASE_CANDIDATES, CANDIDATES, CANDIDATES]
+    found, full = rank.window(
+        INDEX.tiers(q, vendor or connection.vendor, caps), run=run, visible=visible, need=need, caps=caps
+    )
+    return rank.order(found, q, GENERIC), full
 
 
-def candidates(query: str, *, visible_titles, need: int) -> tuple[list[int], bool] | None:
-    """`window` on the default connection; None on other databases than SQLite."""
-    if connection.vendor != "sqlite":
+def candidates(
+    query: str | Query, *, visible: Callable[[list[int]], dict[int, Candidate]], need: int
+) -> tuple[list[int], bool] | None:
+    """`window` on the default connection; None on other databases than SQLite and PostgreSQL."""
+    if connection.vendor not in ("sqlite", "postgresql"):
         return None
     with connection.cursor() as cur:
 
@@ -229,33 +203,24 @@ def candidates(query: str, *, visible_titles, need: int) -> tuple[list[int], boo
             cur.execute(sql, params)
             return cur.fetchall()
 
-        return window(query, run=run, visible_titles=visible_titles, need=need)
+        return window(query, run=run, visible=visible, need=need)
 
 
 def sample_sql(
-    query: str | None, cap: int | None = None, *, vendor: str | None = None
+    query: str | Query | None, cap: int | None = None, *, vendor: str | None = None
 ) -> tuple[str, list] | None:
     """SQL selecting the ids of the newest `cap` resources matching `query` (any state; all
     resources when the query is empty), for facet counts: (sql, params), or None when the
     query has no searchable word."""
-    cap = cap or FACET_CAP
-    if query is None or not query.strip():
-        return f"SELECT id FROM {TABLE} ORDER BY id DESC LIMIT %s", [cap]
-    if (vendor or connection.vendor) == "postgresql":
-        tsq = tsquery(query)
-        if tsq is None:
-            return None
-        return (
-            f"SELECT id FROM {TABLE} WHERE {_PG_VECTOR} @@ to_tsquery('simple', %s) ORDER BY id DESC LIMIT %s",
-            [tsq, cap],
-        )
-    expr = fts5_expression(query)
-    if expr is None:
+    if query is None or (isinstance(query, str) and not query.strip()):
+        return INDEX.sample_sql(None, vendor or connection.vendor, cap or FACET_CAP)
+    q = _q(query)
+    if q is None:
         return None
-    return WINDOW_SQL.format(table=FTS), [expr, cap]
+    return INDEX.sample_sql(q, vendor or connection.vendor, cap or FACET_CAP)
 
 
-def newest_matching(qs: QuerySet, query: str | None, cap: int | None = None) -> tuple[QuerySet, bool]:
+def newest_matching(qs: QuerySet, query: str | Query | None, cap: int | None = None) -> tuple[QuerySet, bool]:
     """`qs` limited to the newest `cap` resources matching `query` (empty query: the newest
     `cap` resources), and whether that sample was full — counts over it are then a lower
     bound, labelled so ("10,000+"), because counts over every match grow with the matches.
@@ -265,7 +230,7 @@ def newest_matching(qs: QuerySet, query: str | None, cap: int | None = None) -> 
     the GROUP BY, grades). See docs/decisions/0003-library-search-windows-and-capped-facets.md."""
     cap = cap or FACET_CAP
     if connection.vendor not in ("sqlite", "postgresql"):
-        m = matching(qs, query) if query and query.strip() else qs
+        m = matching(qs, query) if query else qs
         return (m if m is not None else qs.none()), False
     found = sample_sql(query, cap)
     if found is None:
@@ -277,11 +242,7 @@ def newest_matching(qs: QuerySet, query: str | None, cap: int | None = None) -> 
 
 
 def ids_sql(ids: list[int], *, vendor: str | None = None) -> tuple[str, list]:
-    """A subquery over a list of ids passed as one parameter (SQLite: a JSON array;
-    PostgreSQL: a bigint array), instead of one placeholder per id."""
-    if (vendor or connection.vendor) == "postgresql":
-        return "SELECT unnest(%s::bigint[])", [ids]
-    return "SELECT value FROM json_each(%s)", [json.dumps(ids)]
+    return fulltext.ids_param(ids, vendor or connection.vendor)
 
 
 SUGGEST_CANDIDATES = 2000
@@ -289,39 +250,19 @@ SUGGEST_CANDIDATES = 2000
 
 def title_prefix(qs: QuerySet, query: str, cap: int = SUGGEST_CANDIDATES) -> QuerySet | None:
     """For suggestions as one types: resources among the newest `cap` whose title matches the
-    words typed so far (the last one as a prefix). The window bounds the work of a short
-    prefix, which can match tens of thousands of titles. See
-    docs/decisions/0003-library-search-windows-and-capped-facets.md."""
-    tokens = search_tokens(query)
-    if not tokens:
+    words typed so far (the last one as a prefix while it is being typed: no space after it,
+    two letters or more). The window bounds the work of a short prefix, which can match tens of
+    thousands of titles. See docs/decisions/0003-library-search-windows-and-capped-facets.md."""
+    q = parse(query, typing=True)
+    if q is None:
         return None
-    if connection.vendor == "sqlite":
-        expr = fts5_expression(query)
-        return qs.filter(
-            pk__in=RawSQL(
-                f"SELECT rowid FROM {TITLE_FTS} WHERE {TITLE_FTS} MATCH %s ORDER BY rowid DESC LIMIT %s",
-                [expr, cap],
-            )
-        )
-    if connection.vendor == "postgresql":
-        tsq = " & ".join([*tokens[:-1], f"{tokens[-1]}:*"])
-        return qs.filter(
-            pk__in=RawSQL(
-                f"SELECT id FROM {TABLE} WHERE to_tsvector('simple', search_title) @@ to_tsquery('simple', %s) "
-                f"ORDER BY id DESC LIMIT %s",
-                [tsq, cap],
-            )
-        )
-    q = Q()
-    for t in tokens:
-        q &= Q(search_title__contains=t)
-    return qs.filter(q)
-
-
-def _bool():
-    from django.db.models import BooleanField
-
-    return BooleanField()
+    if connection.vendor in ("sqlite", "postgresql"):
+        sql, params = INDEX.ids_sql(q, connection.vendor, title_only=True)
+        return qs.filter(pk__in=RawSQL(f"{sql} LIMIT %s", [*params, cap]))
+    cond = Q()
+    for t in q.words:
+        cond &= Q(search_title__contains=t)
+    return qs.filter(cond)
 
 
 # ----- DDL
@@ -378,7 +319,7 @@ def title_migration_operation():
 
 def postgres_sql() -> list[str]:
     return [
-        f"CREATE INDEX IF NOT EXISTS library_resource_tsv ON {TABLE} USING gin ({_PG_VECTOR})",
+        f"CREATE INDEX IF NOT EXISTS library_resource_tsv ON {TABLE} USING gin ({INDEX.pg_vector})",
         f"CREATE INDEX IF NOT EXISTS library_resource_title_tsv ON {TABLE} "
         f"USING gin (to_tsvector('simple', search_title))",
     ]
@@ -412,3 +353,26 @@ def rebuild() -> None:
         with connection.cursor() as cur:
             for table in (FTS, TITLE_FTS):
                 cur.execute(f"INSERT INTO {table}({table}) VALUES('rebuild')")
+    typos.forget()
+
+
+def terms_migration_operation():
+    """PostgreSQL: the term table of the typo fallback (pg_trgm), kept by a trigger on
+    resources and filled with the words already there. SQLite reads FTS5's own vocabulary
+    (an fts5vocab table made per connection), so there is nothing to do there."""
+    from django.db import migrations
+
+    columns = ["search_title", "search_body"]
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in typos.postgres_sql(INDEX.space, TABLE, columns):
+                schema_editor.execute(sql)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_search_terms ON {TABLE}")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {TABLE}_search_terms()")
+            schema_editor.execute(f"DELETE FROM {typos.TERM_TABLE} WHERE space = %s", [INDEX.space])
+
+    return migrations.RunPython(forwards, backwards)

@@ -94,6 +94,9 @@ class SearchResult:
     # The facets and total were counted over the newest search.FACET_CAP matches only, and
     # there are more: each count is a lower bound ("10,000+").
     capped: bool = False
+    # The query matched nothing and these are the results of the closest query (its folded
+    # words), offered as "Did you mean …".
+    corrected: str = ""
 
 
 FACETS = ("subject", "resource_type", "licence", "series")
@@ -115,72 +118,86 @@ def resource_search(
     with_facets: bool = True,
 ) -> SearchResult:
     """Published resources matching the filters. With a query and relevance sort, the best
-    match first (title matches above body matches); the cursor is then an offset."""
+    match first in the librarian's order (edudx.core.search.rank); the cursor is then an
+    offset. A query that matches nothing falls back to the closest terms (`corrected`)."""
     f = filters or ResourceFilter()
     base = _apply_filters(published(scope=scope), f)
-    matched = search.matching(base, f.q) if f.q.strip() else base
-    if matched is None:  # a query with no searchable word
-        matched = base.none()
-    rows: QuerySet[Resource]
-    use_rank = bool(f.q.strip()) and f.sort == "relevance"
+    query = search.parse(f.q)
+    page = _search_page(base, query, f.sort, cursor, limit)
+    corrected = ""
+    if query is not None and not page.items and not cursor:
+        fixed = search.corrected(base, query)
+        if fixed is not None:
+            query, corrected = fixed, fixed.text
+            page = _search_page(base, query, f.sort, cursor, limit)
+    result = SearchResult(
+        page=page, total=0, ranked=query is not None and f.sort == "relevance", corrected=corrected
+    )
+    if with_facets:
+        _count_facets(result, base, query if query is not None else (f.q if f.q.strip() else None))
+    return result
+
+
+def _search_page(base: QuerySet[Resource], query, sort: str, cursor: str | None, limit: int) -> Page:
     related = ("school__unit", "current_version")
-    if use_rank:
+    if query is not None and sort == "relevance":
         offset = _offset_cursor(cursor)
-        items = _ranked_window(base, f.q, offset, limit, related)
-        if items is None:  # PostgreSQL, or the window was too small for this page: exact ranking
-            rows = search.ranked(base, f.q) or base.none()
+        items = _ranked_window(base, query, offset, limit, related)
+        if items is None:  # the windows were too small for this page: exact ranking
+            rows = search.ranked(base, query) or base.none()
             items = list(
                 rows.select_related(*related).prefetch_related("grade_rows")[offset : offset + limit + 1]
             )
-        page = Page(
+        return Page(
             items=items[:limit],
             next_cursor=str(offset + limit) if len(items) > limit else None,
             prev_cursor=str(max(0, offset - limit)) if offset else None,
         )
-    else:
-        order = RESOURCE_SORTS.get(f.sort) or RESOURCE_SORTS["newest"]
-        page = paginate(
-            matched.select_related(*related).prefetch_related("grade_rows"),
-            order=order,
-            cursor=cursor,
-            limit=limit,
-        )
-    result = SearchResult(page=page, total=0, ranked=use_rank)
-    if with_facets:
-        # Counted over the newest search.FACET_CAP matches, since exact counts grow with a
-        # broad query's matches; `capped` says so.
-        # See docs/decisions/0003-library-search-windows-and-capped-facets.md.
-        sample, result.capped = search.newest_matching(base, f.q)
-        # One GROUP BY over the four facet columns evaluates the full-text match once (instead
-        # of a count and four group-bys); the per-facet counts are summed here.
-        combos = sample.order_by().values(*FACETS).annotate(n=Count("id"))
-        totals: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        for row in combos:
-            result.total += row["n"]
-            for name in FACETS:
-                if row[name]:
-                    totals[name][row[name]] = totals[name].get(row[name], 0) + row["n"]
+    matched = base
+    if query is not None:
+        matched = search.matching(base, query) or base.none()
+    order = RESOURCE_SORTS.get(sort) or RESOURCE_SORTS["newest"]
+    return paginate(
+        matched.select_related(*related).prefetch_related("grade_rows"),
+        order=order,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+def _count_facets(result: SearchResult, base: QuerySet[Resource], query) -> None:
+    # Counted over the newest search.FACET_CAP matches, since exact counts grow with a
+    # broad query's matches; `capped` says so.
+    # See docs/decisions/0003-library-search-windows-and-capped-facets.md.
+    sample, result.capped = search.newest_matching(base, query)
+    # One GROUP BY over the four facet columns evaluates the full-text match once (instead
+    # of a count and four group-bys); the per-facet counts are summed here.
+    combos = sample.order_by().values(*FACETS).annotate(n=Count("id"))
+    totals: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for row in combos:
+        result.total += row["n"]
         for name in FACETS:
-            result.facets[name] = sorted(totals[name].items(), key=lambda kv: (-kv[1], kv[0]))
-        result.facets["grade"] = [
-            (str(r["grade"]), r["n"])
-            for r in ResourceGrade.objects.filter(resource_id__in=sample.order_by().values("id"))
-            .values("grade")
-            .annotate(n=Count("id"))
-            .order_by("grade")
-        ]
-    return result
+            if row[name]:
+                totals[name][row[name]] = totals[name].get(row[name], 0) + row["n"]
+    for name in FACETS:
+        result.facets[name] = sorted(totals[name].items(), key=lambda kv: (-kv[1], kv[0]))
+    result.facets["grade"] = [
+        (str(r["grade"]), r["n"])
+        for r in ResourceGrade.objects.filter(resource_id__in=sample.order_by().values("id"))
+        .values("grade")
+        .annotate(n=Count("id"))
+        .order_by("grade")
+    ]
 
 
-def _ranked_window(
-    base: QuerySet[Resource], q: str, offset: int, limit: int, related
-) -> list[Resource] | None:
+def _ranked_window(base: QuerySet[Resource], q, offset: int, limit: int, related) -> list[Resource] | None:
     need = offset + limit + 1
 
-    def visible_titles(ids: list[int]) -> dict[int, str]:
-        return dict(base.filter(pk__in=ids).order_by().values_list("pk", "search_title"))
+    def visible(ids: list[int]) -> dict[int, search.Candidate]:
+        rows = base.filter(pk__in=ids).order_by().values_list("pk", "search_title", "use_count", "rating_sum")
+        return {pk: search.Candidate(title, usage=uses + 5 * stars) for pk, title, uses, stars in rows}
 
-    found = search.candidates(q, visible_titles=visible_titles, need=need)
+    found = search.candidates(q, visible=visible, need=need)
     if found is None:
         return None
     ordered, capped = found

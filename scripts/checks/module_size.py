@@ -27,7 +27,6 @@ ALLOWLIST: dict[str, str] = {
     "edudx/library/services.py": "resources, versions, workflow, collections, ratings; split pending #19",
     "edudx/library/demo.py": "demo library (catalogue tables and builders); demo code, split pending #19",
     "edudx/ingest/engine/read.py": "reader stage for xlsx/xls/ods/csv; one module per format pending #19",
-    "edudx/library/search.py": "search index, query parsing and ranking; split pending #19",
 }
 
 

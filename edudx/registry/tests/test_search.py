@@ -99,7 +99,7 @@ def test_the_name_indexes_are_in_place_for_this_database(db):
 def test_broad_and_narrow_plans_give_the_same_page(city, monkeypatch, broad):
     """PostgreSQL picks the plan by the planner's estimate of the matches; both must answer
     alike (SQLite has one plan: the parametrisation then checks it twice)."""
-    from edudx.core import search
+    from edudx.core.search import names as search
 
     monkeypatch.setattr(search, "BROAD_MATCHES", -1 if broad else 10**12)
     assert names("nguyen van an pa") == {"Nguyễn Văn An Paa", "Nguyễn Văn An Pab"}

@@ -1,3 +1,5 @@
+# Table and column names are constants of the calling app, never input; values are bound parameters.
+# ruff: noqa: S608, S611
 """Accent-insensitive word-prefix search over a folded text column, one interface for both
 databases: SQLite FTS5 (an external-content table kept in sync by triggers) and PostgreSQL
 full-text search (a GIN expression index over edudx_prefix_tsv(column): the words of
@@ -14,10 +16,15 @@ See docs/decisions/0001-postgres-name-search-prefix-lexemes.md.
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import Q
+from typing import TYPE_CHECKING, Any
 
-from .text import search_tokens
+from django.db import connection
+from django.db.models import Model, Q
+
+if TYPE_CHECKING:
+    from django.db.migrations import RunPython
+
+from edudx.core.text import search_tokens
 
 PG_FUNCTION = "edudx_prefix_tsv"
 
@@ -81,7 +88,7 @@ def fts_table(table: str, column: str) -> str:
     return f"{table}_{column}_fts"
 
 
-def match_q(model, column: str, query: str) -> Q | None:
+def match_q(model: type[Model], column: str, query: str) -> Q | None:
     """A Q selecting rows of `model` whose `column` matches every word of `query` as a prefix.
 
     Returns None when the query has no searchable word.
@@ -149,11 +156,11 @@ def postgres_fts_sql(table: str, column: str) -> list[str]:
     ]
 
 
-def index_operation(table: str, column: str):
+def index_operation(table: str, column: str) -> RunPython:
     """A migration operation creating the right index for whichever database runs it."""
     from django.db import migrations
 
-    def forwards(apps, schema_editor):
+    def forwards(apps: Any, schema_editor: Any) -> None:
         vendor = schema_editor.connection.vendor
         statements = (
             sqlite_fts_sql(table, column)
@@ -163,7 +170,7 @@ def index_operation(table: str, column: str):
         for sql in statements:
             schema_editor.execute(sql)
 
-    def backwards(apps, schema_editor):
+    def backwards(apps: Any, schema_editor: Any) -> None:
         vendor = schema_editor.connection.vendor
         fts = fts_table(table, column)
         if vendor == "sqlite":
@@ -176,7 +183,7 @@ def index_operation(table: str, column: str):
     return migrations.RunPython(forwards, backwards)
 
 
-def prefix_index_operation(table: str, column: str):
+def prefix_index_operation(table: str, column: str) -> RunPython:
     """A migration operation moving a PostgreSQL name index of `index_operation`'s first form
     (GIN over to_tsvector('simple', column), prefixes answered by partial match) to the
     prefix-lexeme index `match_q` queries now. Nothing to do on SQLite (FTS5 has prefixes)
@@ -186,13 +193,13 @@ def prefix_index_operation(table: str, column: str):
 
     name = postgres_index_name(table, column)
 
-    def indexdef(schema_editor) -> str | None:
+    def indexdef(schema_editor: Any) -> str | None:
         with schema_editor.connection.cursor() as cur:
             cur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
             row = cur.fetchone()
         return row[0] if row else None
 
-    def forwards(apps, schema_editor):
+    def forwards(apps: Any, schema_editor: Any) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
         current = indexdef(schema_editor)
@@ -209,7 +216,7 @@ def prefix_index_operation(table: str, column: str):
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
         schema_editor.execute(f"ALTER INDEX {name}_new RENAME TO {name}")
 
-    def backwards(apps, schema_editor):
+    def backwards(apps: Any, schema_editor: Any) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
