@@ -8,14 +8,15 @@ from edudx.core.filters import FilterModel
 from edudx.core.ids import Id
 
 SCHOOL_SORTS = {"name": ("name_key", "id"), "-name": ("-name_key", "-id"), "code": ("moet_code", "id")}
+# People sort by their stored Vietnamese sort key (given, middle, family name): core.text.vn_sort_key.
 STUDENT_SORTS = {
-    "name": ("name_key", "id"),
-    "-name": ("-name_key", "-id"),
+    "name": ("sort_name", "id"),
+    "-name": ("-sort_name", "-id"),
     "dob": ("date_of_birth", "id"),
     "-dob": ("-date_of_birth", "-id"),
     "recent": ("-id",),
 }
-STAFF_SORTS = {"name": ("name_key", "id"), "-name": ("-name_key", "-id")}
+STAFF_SORTS = {"name": ("sort_name", "id"), "-name": ("-sort_name", "-id")}
 CLASS_SORTS = {"name": ("grade", "name", "id")}
 
 

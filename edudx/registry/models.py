@@ -15,6 +15,7 @@ from edudx.core.models import TimeStamped
 from edudx.core.rules.curriculum import Subject
 from edudx.core.rules.levels import Level, Ownership
 from edudx.core.rules.people import Gender, Position, Qualification, StaffStatus, StudentStatus
+from edudx.core.text import SORT_KEY_MAX_LENGTH, vn_sort_key
 
 
 class SchoolYear(models.Model):
@@ -112,6 +113,9 @@ class Person(TimeStamped):
     moet_code = models.CharField(_("MOET code"), max_length=20, null=True, blank=True, unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     name_key = models.CharField(max_length=150, editable=False)
+    # Lists sort by it (given, middle, family name; Vietnamese collation): core.text.vn_sort_key.
+    # Bulk writers that skip save() compute it themselves (registry.services.bulk, demo load).
+    sort_name = models.CharField(max_length=SORT_KEY_MAX_LENGTH, editable=False, default="")
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     personal_id = models.CharField(_("personal ID"), max_length=12, null=True, blank=True)
@@ -122,6 +126,13 @@ class Person(TimeStamped):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.sort_name = vn_sort_key(self.full_name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "full_name" in fields:
+            kwargs["update_fields"] = {*fields, "sort_name"}
+        super().save(*args, **kwargs)
 
 
 class Student(Person):
@@ -143,7 +154,7 @@ class Student(Person):
         on_delete=models.PROTECT,
         related_name="students",
         verbose_name=_("school"),
-        db_index=False,  # registry_student_school_name and _school_stat both lead with school
+        db_index=False,  # registry_student_school_sort and _school_stat both lead with school
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -154,12 +165,12 @@ class Student(Person):
     )
 
     class Meta:
-        ordering = ("name_key", "id")
+        ordering = ("sort_name", "id")
         verbose_name = _("student")
         verbose_name_plural = _("students")
         indexes = [
-            models.Index(fields=["name_key", "id"], name="registry_student_name"),
-            models.Index(fields=["school", "name_key", "id"], name="registry_student_school_name"),
+            models.Index(fields=["sort_name", "id"], name="registry_student_sort"),
+            models.Index(fields=["school", "sort_name", "id"], name="registry_student_school_sort"),
             models.Index(fields=["personal_id"], name="registry_student_pid"),
             # Covers "pupils studying per school" counts that dashboards of every module run.
             models.Index(fields=["school", "status"], name="registry_student_school_stat"),
@@ -205,12 +216,12 @@ class Staff(Person):
     )
 
     class Meta:
-        ordering = ("name_key", "id")
+        ordering = ("sort_name", "id")
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
         indexes = [
-            models.Index(fields=["name_key", "id"], name="registry_staff_name"),
-            models.Index(fields=["school", "name_key", "id"], name="registry_staff_school_name"),
+            models.Index(fields=["sort_name", "id"], name="registry_staff_sort"),
+            models.Index(fields=["school", "sort_name", "id"], name="registry_staff_school_sort"),
             models.Index(fields=["personal_id"], name="registry_staff_pid"),
         ]
         constraints = [

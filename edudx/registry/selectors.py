@@ -109,7 +109,7 @@ def class_roster(*, scope: Scope, school_class: SchoolClass) -> QuerySet[Enrolme
     return (
         school_class.enrolments.filter(state=Enrolment.State.ACTIVE)
         .select_related("student")
-        .order_by("student__name_key", "student_id")
+        .order_by("student__sort_name", "student_id")
     )
 
 

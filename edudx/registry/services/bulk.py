@@ -36,7 +36,7 @@ from edudx.core.db.bulk import (
 from edudx.core.errors import PermissionDenied
 from edudx.core.models import HistoryEntry
 from edudx.core.rules.levels import grade_from_class_name
-from edudx.core.text import fold
+from edudx.core.text import fold, vn_sort_key
 
 from .. import permissions as perms
 from ..models import Enrolment, School, SchoolClass, SchoolYear, Student
@@ -230,11 +230,15 @@ def _students_create(actor: Actor, new: pl.DataFrame, now: Any, today: dt.date) 
         new = new.with_columns(
             pl.col("full_name").map_elements(fold, return_dtype=pl.String).alias("__name_key")
         )
-    new = new.with_columns(pl.Series("__id", ids, dtype=pl.Int64))
+    new = new.with_columns(
+        pl.Series("__id", ids, dtype=pl.Int64),
+        pl.col("full_name").map_elements(vn_sort_key, return_dtype=pl.String).alias("__sort_name"),
+    )
     insert_frame(
         Student,
         new.select(
-            pl.col("__id").alias("id"), pl.col("__name_key").alias("name_key"), "school_id",
+            pl.col("__id").alias("id"), pl.col("__name_key").alias("name_key"),
+            pl.col("__sort_name").alias("sort_name"), "school_id",
             *[value(c).alias(STUDENT_MAP[c]) for c in cols],
         ),
         {"created_at": now, "updated_at": now, "guardian_name": ""},
@@ -278,10 +282,10 @@ def _students_update(
         cols = tuple(c for c in changes if c in STUDENT_MAP)
         if cols:
             fields = tuple(STUDENT_MAP[c] for c in cols)
-            extra = ("name_key",) if "full_name" in cols else ()
+            extra = ("name_key", "sort_name") if "full_name" in cols else ()
             values = [_field_value(row, c) for c in cols]
             if extra:
-                values.append(row.get("__name_key") or fold(row["full_name"]))
+                values += [row.get("__name_key") or fold(row["full_name"]), vn_sort_key(row["full_name"])]
             by_fields[(*fields, *extra, "updated_at")].append([*values, now, pk])
         if "class_name" in changes or "school_id" in changes:
             moves.append((pk, row))
