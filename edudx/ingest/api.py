@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.conf import settings
 from django.http import HttpResponse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -16,7 +15,7 @@ from edudx.core.actor import Actor, Via
 from edudx.core.api_errors import errors
 from edudx.core.ids import Id
 
-from . import selectors, services, tasks
+from . import selectors, services
 from .engine import report as report_mod
 from .models import ImportRun
 
@@ -71,16 +70,13 @@ def _actor(request) -> Actor:
     return Actor.from_request(request, via=Via.API)
 
 
-def _background(run: ImportRun) -> bool:
-    return run.size > int(getattr(settings, "INGEST_BACKGROUND_BYTES", 2 * 1024 * 1024))
-
-
 @router.get("/runs", response=list[RunOut])
 def run_list(request, kind: str = ""):
+    services.runs_settle_stale()  # once, before the read: the list itself never writes
     runs = selectors.run_list(scope=request.scope)
     if kind:
         runs = runs.filter(kind=kind)
-    return [_out(services.run_settle(r)) for r in runs[:100]]
+    return [_out(r) for r in runs[:100]]
 
 
 @router.post("/runs", response={201: RunOut, **errors(404)})
@@ -96,10 +92,7 @@ def run_upload(
     run = services.run_receive(
         actor=actor, kind=kind, fileobj=file, file_name=file.name or "upload", mode=mode, language=language
     )
-    if _background(run):
-        tasks.check_run.enqueue(run.pk, getattr(request.user, "pk", None))
-    else:
-        services.run_check(actor=actor, run=run)
+    services.run_check_start(actor=actor, run=run)
     run.refresh_from_db()
     return 201, _out(run)
 
@@ -122,12 +115,7 @@ def run_preview(request, run_id: Id, limit: int = 1000):
 @router.post("/runs/{run_id}/commit", response={200: RunOut, **errors(409)})
 def run_commit(request, run_id: Id, body: CommitIn):
     run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
-    actor = _actor(request)
-    if _background(run):
-        services.run_commit_allowed(actor=actor, run=run)
-        tasks.commit_run.enqueue(run.pk, getattr(request.user, "pk", None), body.mode)
-    else:
-        services.run_commit(actor=actor, run=run, mode=body.mode)
+    services.run_commit_start(actor=_actor(request), run=run, mode=body.mode)
     run.refresh_from_db()
     return _out(run)
 

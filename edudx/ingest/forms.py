@@ -10,7 +10,12 @@ from .models import ImportRun
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"))
     file = forms.FileField(label=_("Spreadsheet (CSV, XLSX, XLS, ODS)"))
-    mode = forms.ChoiceField(label=_("Mode"), choices=ImportRun.Mode.choices, initial=ImportRun.Mode.STRICT)
+    mode = forms.ChoiceField(
+        label=_("How to write the file"),
+        choices=ImportRun.Mode.choices,
+        initial=ImportRun.Mode.STRICT,
+        widget=forms.RadioSelect,
+    )
     language = forms.ChoiceField(
         label=_("Language of the report"), choices=(("vi", "Tiếng Việt"), ("en", "English")), initial="vi"
     )
@@ -21,4 +26,6 @@ class UploadForm(forms.Form):
 
 
 class CommitForm(forms.Form):
-    mode = forms.ChoiceField(label=_("Mode"), choices=ImportRun.Mode.choices)
+    mode = forms.ChoiceField(
+        label=_("How to write the file"), choices=ImportRun.Mode.choices, widget=forms.RadioSelect
+    )

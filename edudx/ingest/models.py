@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_fsm import FSMField, transition
 
 
 def upload_to(instance: ImportRun, filename: str) -> str:
@@ -16,28 +18,19 @@ def upload_to(instance: ImportRun, filename: str) -> str:
 
 class ImportRun(models.Model):
     class State(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        CHECKING = "checking", _("Checking")
-        CHECKED = "checked", _("Checked")
-        COMMITTING = "committing", _("Committing")
-        COMMITTED = "committed", _("Committed")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
+        # A context of their own: another app's "Checked" is a column heading ("Thời điểm
+        # kiểm tra"), and Django's merged catalogues let the earlier app's translation win.
+        RECEIVED = "received", pgettext_lazy("import run state", "Received")
+        CHECKING = "checking", pgettext_lazy("import run state", "Checking")
+        CHECKED = "checked", pgettext_lazy("import run state", "Checked")
+        COMMITTING = "committing", pgettext_lazy("import run state", "Committing")
+        COMMITTED = "committed", pgettext_lazy("import run state", "Committed")
+        FAILED = "failed", pgettext_lazy("import run state", "Failed")
+        CANCELLED = "cancelled", pgettext_lazy("import run state", "Cancelled")
 
     class Mode(models.TextChoices):
         STRICT = "strict", _("Strict: nothing is written if any row has an error")
         PARTIAL = "partial", _("Partial: valid rows are written, the others listed")
-
-    # Which state may follow which; services refuse anything else.
-    TRANSITIONS = {
-        "received": {"checking", "checked", "failed", "cancelled"},
-        "checking": {"checked", "failed", "cancelled"},
-        "checked": {"checking", "committing", "cancelled", "failed"},
-        "committing": {"committed", "failed", "cancelled", "checked"},
-        "committed": set(),
-        "failed": set(),
-        "cancelled": set(),
-    }
 
     kind = models.CharField(_("kind"), max_length=40)
     user = models.ForeignKey(
@@ -56,7 +49,11 @@ class ImportRun(models.Model):
     file_format = models.CharField(max_length=8, blank=True)
     mode = models.CharField(_("mode"), max_length=8, choices=Mode.choices, default=Mode.STRICT)
     language = models.CharField(max_length=8, default="vi")
-    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.RECEIVED)
+    # Moves only through the transitions below (services call them, docs/decisions/0010);
+    # protected=False so a test may still place a run in a state.
+    state = FSMField(
+        _("state"), max_length=12, choices=State.choices, default=State.RECEIVED, protected=False
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -82,6 +79,41 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.state})"
+
+    # ----- the run's life, every allowed move in one place. Each changes only the state (and
+    # stamps the time the state has); services check can_proceed() first and save.
+    @transition(field=state, source=[State.RECEIVED, State.CHECKED], target=State.CHECKING)
+    def start_check(self) -> None:
+        """Read, normalise, validate and preview (again, for a checked run)."""
+
+    @transition(field=state, source=[State.CHECKING], target=State.CHECKED)
+    def finish_check(self) -> None:
+        self.checked_at = timezone.now()
+
+    @transition(field=state, source=[State.CHECKED], target=State.COMMITTING)
+    def start_commit(self) -> None:
+        """Write the checked file, in one transaction."""
+
+    @transition(field=state, source=[State.COMMITTING], target=State.COMMITTED)
+    def finish_commit(self) -> None:
+        self.finished_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[State.RECEIVED, State.CHECKING, State.CHECKED, State.COMMITTING],
+        target=State.FAILED,
+    )
+    def fail(self) -> None:
+        """The file was refused, the commit wrote nothing, or the process running it died."""
+        self.finished_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[State.RECEIVED, State.CHECKING, State.CHECKED, State.COMMITTING],
+        target=State.CANCELLED,
+    )
+    def cancel(self) -> None:
+        self.finished_at = timezone.now()
 
     @property
     def source(self) -> str:

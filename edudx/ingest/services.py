@@ -1,68 +1,47 @@
 """Every write of the ingest app: receive a file, check it, commit it, cancel it.
 
-All doors call these. The engine stages live in engine/; this module keeps the ImportRun's
-state machine, stores the file through the storage API and the report on the run.
+All doors call these. The engine stages live in engine/; this module moves the ImportRun
+through its state machine (the transitions are on the model), decides whether a file is
+checked now or by the worker (in_background), stores the file through the storage API and
+the report on the run.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-import tempfile
-from contextlib import contextmanager
+import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
 
 from edudx.core.actor import Actor, Via
 from edudx.core.errors import Conflict, NotFound, ValidationFailed
-from edudx.core.locks import LockBusy, file_lock
 
 from . import kinds as kinds_mod
 from .engine import pipeline
 from .engine.receive import receive as sniff_file
 from .models import ImportRun
 from .permissions import RUN
+from .runfiles import alive as _alive
+from .runfiles import flag as _flag
+from .runfiles import is_alive as _is_alive
+from .runfiles import local_copy, progress_of, request_cancel_flag
+from .runfiles import progress_writer as _progress_writer
 
 MAX_STORED_PROBLEMS = 100_000
+log = logging.getLogger(__name__)
 
 
-def _work_dir() -> Path:
-    d = Path(getattr(settings, "INGEST_WORK_DIR", Path(settings.VAR_DIR) / "ingest"))
-    d.mkdir(parents=True, exist_ok=True)
-    return d
-
-
-def _flag(run: ImportRun, name: str) -> Path:
-    return _work_dir() / f"run-{run.pk}.{name}"
-
-
-@contextmanager
-def _alive(run: ImportRun):
-    """Held while a process checks or commits `run`: an exclusive lock on a file in the work
-    directory, which the operating system releases when the process ends, however it ends.
-    A run left "checking"/"committing" whose lock nobody holds was interrupted (run_settle)."""
-    try:
-        held = file_lock(_flag(run, "alive"), blocking=False).acquire()
-    except LockBusy as exc:
-        raise Conflict(_("This import is already being processed."), code="busy") from exc
-    try:
-        yield
-    finally:
-        held.release()
-
-
-def _is_alive(run: ImportRun) -> bool:
-    try:
-        with file_lock(_flag(run, "alive"), blocking=False):
-            return False
-    except LockBusy:
-        return True
+INTERRUPTED = _(
+    "Interrupted: the process running this import stopped before it finished. Nothing was written; run it again."
+)
+_BUSY = (ImportRun.State.CHECKING, ImportRun.State.COMMITTING)
 
 
 def run_settle(run: ImportRun) -> ImportRun:
@@ -70,34 +49,42 @@ def run_settle(run: ImportRun) -> ImportRun:
     restarted) ends as failed, with the reason. Nothing of it was written: the commit is one
     transaction, which the database rolled back when the process died. Safe to call on any
     run, from any process: only a run still in that state, whose lock nobody holds, changes."""
-    busy = (ImportRun.State.CHECKING, ImportRun.State.COMMITTING)
-    if run.state not in busy or _is_alive(run):
+    if run.state not in _BUSY or _is_alive(run):
         return run
-    failure = str(
-        _(
-            "Interrupted: the process running this import stopped before it finished. Nothing was written; run it again."
-        )
-    )
-    done = timezone.now()
-    if ImportRun.objects.filter(pk=run.pk, state=run.state).update(
-        state=ImportRun.State.FAILED, failure=failure, finished_at=done
-    ):
-        run.state, run.failure, run.finished_at = ImportRun.State.FAILED, failure, done
-    else:
-        run.refresh_from_db()
+    with transaction.atomic():
+        current = ImportRun.objects.select_for_update().filter(pk=run.pk, state=run.state).first()
+        if current is not None:
+            with translation.override(current.language):
+                _move(current, current.fail, failure=str(INTERRUPTED))
+    run.refresh_from_db()
     return run
 
 
-def _set_state(run: ImportRun, state: str, **fields: Any) -> None:
-    if state != run.state and state not in ImportRun.TRANSITIONS[run.state]:
+def runs_settle_stale() -> int:
+    """Settle every interrupted run at once: the list doors call this once before they read
+    (a selector never writes), so a list costs one query plus one lock probe per run that is
+    busy now — a handful at most, however long the list. Returns how many ended as failed."""
+    settled = 0
+    for run in ImportRun.objects.filter(state__in=_BUSY).only("pk", "state", "language"):
+        settled += run_settle(run).state == ImportRun.State.FAILED
+    return settled
+
+
+def _move(run: ImportRun, step: Callable[[], None], **fields: Any) -> None:
+    """One move of the run's state machine (a transition method of the model), saved with
+    `fields`. A move the machine does not allow is a Conflict with the stable code
+    `bad_state`, never django-fsm's TransitionNotAllowed."""
+    if not can_proceed(step):
         raise Conflict(
-            _("This import cannot go from “%(a)s” to “%(b)s”.") % {"a": run.state, "b": state},
+            _("This import cannot do that now: it is “%(state)s”.") % {"state": run.get_state_display()},
             code="bad_state",
         )
-    run.state = state
+    stamps = {f: getattr(run, f) for f in ("checked_at", "finished_at")}
+    step()
     for k, v in fields.items():
         setattr(run, k, v)
-    ImportRun.objects.filter(pk=run.pk).update(state=state, **fields)
+    stamped = [f for f, v in stamps.items() if getattr(run, f) != v]
+    run.save(update_fields=["state", *fields, *stamped])
 
 
 def chunk_rows() -> int:
@@ -156,56 +143,13 @@ def _actor_unit(actor: Actor):
     return org_selectors.unit_list(scope=actor.scope).filter(path=paths[0]).first()
 
 
-@contextmanager
-def local_copy(run: ImportRun):
-    """A local path for the stored file (storages without paths get a temporary copy)."""
-    try:
-        local = Path(default_storage.path(run.file.name))
-    except NotImplementedError:
-        local = None
-    if local is not None and local.exists():
-        yield local
-        return
-    tmp = tempfile.NamedTemporaryFile(prefix="edudx-run-", delete=False)  # noqa: SIM115
-    with default_storage.open(run.file.name, "rb") as src, tmp:
-        shutil.copyfileobj(src, tmp, 1 << 20)
-    try:
-        yield Path(tmp.name)
-    finally:
-        Path(tmp.name).unlink(missing_ok=True)
-
-
 def _import_actor(actor: Actor, run: ImportRun) -> Actor:
     return actor.with_source(run.source, via=Via.IMPORT)
 
 
-def _progress_writer(run: ImportRun, callback=None):
-    path = _flag(run, "progress")
-
-    def write(done: int, total: int) -> None:
-        fraction = min(done / total, 1.0) if total else 0.0
-        path.write_text(json.dumps({"done": done, "total": total, "fraction": fraction}))
-        if callback:
-            callback(done, total)
-
-    return write
-
-
-def progress_of(run: ImportRun) -> dict[str, Any]:
-    path = _flag(run, "progress")
-    if run.is_finished or run.state == ImportRun.State.CHECKED or not path.exists():
-        return {
-            "done": run.rows_total,
-            "total": run.rows_total,
-            "fraction": 1.0 if run.is_finished or run.state == "checked" else 0.0,
-        }
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {"done": 0, "total": 0, "fraction": 0.0}
-
-
-def _store_outcome(run: ImportRun, outcome: pipeline.Outcome, *, state: str, phase: str) -> None:
+def _store_outcome(
+    run: ImportRun, outcome: pipeline.Outcome, *, step: Callable[[], None], phase: str, failure: str = ""
+) -> None:
     with translation.override(run.language):
         problems = [p.as_dict() for p in outcome.problems.sorted()[:MAX_STORED_PROBLEMS]]
         diffs = [
@@ -236,11 +180,9 @@ def _store_outcome(run: ImportRun, outcome: pipeline.Outcome, *, state: str, pha
             "dropped_warnings": outcome.problems.dropped_warnings,
         },
     }
-    if phase == "check":
-        fields["checked_at"] = timezone.now()
-    else:
-        fields["finished_at"] = timezone.now()
-    _set_state(run, state, **fields)
+    if failure:
+        fields["failure"] = failure
+    _move(run, step, **fields)
 
 
 def _plain(v: Any) -> Any:
@@ -249,11 +191,46 @@ def _plain(v: Any) -> Any:
     return v.isoformat() if isinstance(v, dt.date) else v
 
 
-def run_check(*, actor: Actor, run: ImportRun, on_progress=None) -> ImportRun:
+# Files above this size are checked and committed by the worker, below it while the door waits.
+def in_background(run: ImportRun) -> bool:
+    return run.size > int(getattr(settings, "INGEST_BACKGROUND_BYTES", 2 * 1024 * 1024))
+
+
+def run_check_start(*, actor: Actor, run: ImportRun) -> ImportRun:
+    """Every door's "check it": now for a small file, by the worker for a big one."""
+    if in_background(run):
+        actor.scope.require_any(RUN)
+        from . import tasks  # tasks imports this module
+
+        tasks.check_run.enqueue(run.pk, actor.user.pk if actor.user else None)
+        return run
+    return run_check(actor=actor, run=run)
+
+
+def run_commit_start(*, actor: Actor, run: ImportRun, mode: str | None = None) -> ImportRun:
+    """Every door's "commit it": the same refusals first, then now or by the worker."""
+    if in_background(run):
+        run_commit_allowed(actor=actor, run=run, mode=mode)
+        from . import tasks
+
+        tasks.commit_run.enqueue(run.pk, actor.user.pk if actor.user else None, mode)
+        return run
+    return run_commit(actor=actor, run=run, mode=mode)
+
+
+def _file_failure(outcome: pipeline.Outcome) -> str:
+    """Why a file was refused as a whole, in the run's language, with what to do."""
+    reasons = [str(p.message) for p in outcome.problems.sorted() if p.row == 0 and p.severity == "error"]
+    return " ".join([*reasons[:3], str(_("Correct the file and upload it again."))])
+
+
+def run_check(
+    *, actor: Actor, run: ImportRun, on_progress: Callable[[int, int], None] | None = None
+) -> ImportRun:
     """Read, normalise, validate and preview — nothing is written to the registry."""
     actor.scope.require_any(RUN)
     with _alive(run):
-        _set_state(run, ImportRun.State.CHECKING)
+        _move(run, run.start_check)
         kind = get_kind(run.kind)
         with local_copy(run) as path:
             outcome = pipeline.process(
@@ -261,30 +238,60 @@ def run_check(*, actor: Actor, run: ImportRun, on_progress=None) -> ImportRun:
                 chunk_rows=chunk_rows(),
                 on_progress=_progress_writer(run, on_progress),
             )  # fmt: skip
-        state = ImportRun.State.FAILED if outcome.rejected_file else ImportRun.State.CHECKED
-        _store_outcome(run, outcome, state=state, phase="check")
+        with translation.override(run.language):
+            if outcome.rejected_file:
+                _store_outcome(run, outcome, step=run.fail, phase="check", failure=_file_failure(outcome))
+            else:
+                _store_outcome(run, outcome, step=run.finish_check, phase="check")
     return run
 
 
-def run_commit_allowed(*, actor: Actor, run: ImportRun) -> None:
+def valid_rows(run: ImportRun) -> int:
+    """Rows a commit could write or confirm: the checked rows less the rejected ones."""
+    return max(run.rows_total - run.rows_rejected, 0)
+
+
+def run_commit_allowed(*, actor: Actor, run: ImportRun, mode: str | None = None) -> None:
     """The checks run_commit makes first (so a door can refuse before queueing a job)."""
     actor.scope.require_any(RUN)
+    if mode is not None and mode not in ImportRun.Mode.values:
+        raise ValidationFailed(_("Unknown mode."), code="bad_mode")
     if run.state == ImportRun.State.COMMITTED:
         raise Conflict(_("This import has already been committed."), code="already_committed")
     if run.state != ImportRun.State.CHECKED:
         raise Conflict(_("Check the file before committing it."), code="not_checked")
+    if valid_rows(run) == 0:
+        raise Conflict(
+            _("Nothing to write: every row of the file has an error. Correct the file and upload it again."),
+            code="nothing_to_commit",
+        )
+
+
+STRICT_REFUSED = _(
+    "Nothing was written: in strict mode one row with an error stops the whole file. Correct the rows "
+    "marked in the report and upload the file again, or commit in partial mode."
+)
+COMMIT_ERROR = _(
+    "Nothing was written: the commit stopped on an internal error. Try again; if it happens again, "
+    "tell the administrator the import number."
+)
 
 
 def run_commit(
-    *, actor: Actor, run: ImportRun, mode: str | None = None, on_progress=None, should_cancel=None
+    *,
+    actor: Actor,
+    run: ImportRun,
+    mode: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
 ) -> ImportRun:
     """Write the file in one transaction; strict mode writes nothing if any row has an error."""
-    run_commit_allowed(actor=actor, run=run)
+    run_commit_allowed(actor=actor, run=run, mode=mode)
     if mode:
         run.mode = mode
         ImportRun.objects.filter(pk=run.pk).update(mode=mode)
     with _alive(run):
-        _set_state(run, ImportRun.State.COMMITTING)
+        _move(run, run.start_commit)
         cancel_flag = _flag(run, "cancel")
 
         def cancelled() -> bool:
@@ -299,21 +306,26 @@ def run_commit(
                     on_progress=_progress_writer(run, on_progress), should_cancel=cancelled,
                 )  # fmt: skip
         except Exception as exc:
-            _set_state(
-                run,
-                ImportRun.State.FAILED,
-                failure=f"{type(exc).__name__}: {exc}"[:2000],
-                finished_at=timezone.now(),
-            )
+            log.exception("import run %s: commit failed", run.pk)
+            with translation.override(run.language):
+                _move(
+                    run,
+                    run.fail,
+                    failure=str(COMMIT_ERROR),
+                    report={**run.report, "error": f"{type(exc).__name__}: {exc}"[:2000]},
+                )
             raise
         finally:
             cancel_flag.unlink(missing_ok=True)
-        if outcome.cancelled:
-            _store_outcome(run, outcome, state=ImportRun.State.CANCELLED, phase="commit")
-        elif outcome.written:
-            _store_outcome(run, outcome, state=ImportRun.State.COMMITTED, phase="commit")
-        else:
-            _store_outcome(run, outcome, state=ImportRun.State.FAILED, phase="commit")
+        with translation.override(run.language):
+            if outcome.cancelled:
+                _store_outcome(run, outcome, step=run.cancel, phase="commit")
+            elif outcome.written:
+                _store_outcome(run, outcome, step=run.finish_commit, phase="commit")
+            elif outcome.rejected_file:
+                _store_outcome(run, outcome, step=run.fail, phase="commit", failure=_file_failure(outcome))
+            else:
+                _store_outcome(run, outcome, step=run.fail, phase="commit", failure=str(STRICT_REFUSED))
     return run
 
 
@@ -322,18 +334,13 @@ def run_cancel(*, actor: Actor, run: ImportRun) -> ImportRun:
     actor.scope.require_any(RUN)
     if run.is_finished:
         raise Conflict(_("This import has already finished."), code="finished")
-    if run.state in (ImportRun.State.COMMITTING, ImportRun.State.CHECKING):
+    if run.state in _BUSY:
         _flag(run, "cancel").write_text("1")
         ImportRun.objects.filter(pk=run.pk).update(cancel_requested=True)
         run.cancel_requested = True
         return run
-    _set_state(run, ImportRun.State.CANCELLED, cancel_requested=True, finished_at=timezone.now())
+    _move(run, run.cancel, cancel_requested=True)
     return run
-
-
-def request_cancel_flag(run: ImportRun) -> None:
-    """Used by the task runner and tests: the same signal the cancel button sends."""
-    _flag(run, "cancel").write_text("1")
 
 
 def check_file(*, kind: str, path: Path, actor: Actor) -> pipeline.Outcome:
@@ -341,4 +348,20 @@ def check_file(*, kind: str, path: Path, actor: Actor) -> pipeline.Outcome:
     return pipeline.process(kind=get_kind(kind), path=path, actor=actor, write=False)
 
 
-__all__ = ["check_file", "progress_of", "run_cancel", "run_check", "run_commit", "run_receive", "sniff_file"]
+__all__ = [
+    "check_file",
+    "in_background",
+    "local_copy",
+    "progress_of",
+    "request_cancel_flag",
+    "run_cancel",
+    "run_check",
+    "run_check_start",
+    "run_commit",
+    "run_commit_start",
+    "run_receive",
+    "run_settle",
+    "runs_settle_stale",
+    "sniff_file",
+    "valid_rows",
+]

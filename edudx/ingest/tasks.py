@@ -28,10 +28,10 @@ def _actor(user_id: int | None) -> Actor:
 @task()
 def check_run(run_id: int, user_id: int | None = None) -> str:
     run = ImportRun.objects.get(pk=run_id)
-    return services.run_check(actor=_actor(user_id), run=run).state
+    return str(services.run_check(actor=_actor(user_id), run=run).state)
 
 
 @task()
 def commit_run(run_id: int, user_id: int | None = None, mode: str | None = None) -> str:
     run = ImportRun.objects.get(pk=run_id)
-    return services.run_commit(actor=_actor(user_id), run=run, mode=mode).state
+    return str(services.run_commit(actor=_actor(user_id), run=run, mode=mode).state)

@@ -6,7 +6,7 @@ checked and committed by the worker; the page polls their progress with htmx.
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError
+from edudx.core.forms import apply_domain_error
 
-from . import kinds, selectors, services, tasks
+from . import kinds, selectors, services
 from .engine import report as report_mod
 from .forms import CommitForm, UploadForm
 from .models import ImportRun
@@ -24,21 +25,30 @@ from .permissions import RUN
 from .template import build_template
 
 
-def _background(run: ImportRun) -> bool:
-    return run.size > int(getattr(settings, "INGEST_BACKGROUND_BYTES", 2 * 1024 * 1024))
+def _kind_labels() -> dict[str, str]:
+    return {k.name: str(k.label) for k in kinds.all_kinds()}
 
 
 @login_required
 def run_list(request):
     request.scope.require_any(RUN)
+    services.runs_settle_stale()  # once, before the read: the list itself never writes
     runs = selectors.run_list(scope=request.scope)
     kind = request.GET.get("kind") or ""
     if "\x00" in kind:  # PostgreSQL cannot compare text holding NUL
         kind = ""
     if kind:
         runs = runs.filter(kind=kind)
-    page = [services.run_settle(r) for r in runs[:200]]
-    return render(request, "ingest/run_list.html", {"runs": page, "kinds": kinds.all_kinds(), "kind": kind})
+    labels = _kind_labels()
+    return render(
+        request,
+        "ingest/run_list.html",
+        {
+            "rows": [(r, labels.get(r.kind, r.kind)) for r in runs[:200]],
+            "kinds": kinds.all_kinds(),
+            "kind": kind,
+        },
+    )
 
 
 @login_required
@@ -56,12 +66,9 @@ def upload(request):
                 mode=form.cleaned_data["mode"],
                 language=form.cleaned_data["language"],
             )
-            if _background(run):
-                tasks.check_run.enqueue(run.pk, request.user.pk)
-            else:
-                services.run_check(actor=actor, run=run)
+            services.run_check_start(actor=actor, run=run)
         except DomainError as exc:
-            form.add_error(None, str(exc.message))
+            apply_domain_error(form, exc)
         else:
             return redirect("ingest:run_detail", run_id=run.pk)
     return render(request, "ingest/upload.html", {"form": form, "kinds": kinds.all_kinds()})
@@ -71,15 +78,20 @@ def upload(request):
 def run_detail(request, run_id: int):
     run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     problems = run.report.get("problems", [])
+    valid = services.valid_rows(run)
+    # A file with errors is best committed in part: offer that first, strict stays a choice.
+    mode = ImportRun.Mode.PARTIAL if run.errors and valid else run.mode
     return render(
         request,
         "ingest/run_detail.html",
         {
             "run": run,
-            "problems": problems[:1000],
+            "kind_label": _kind_labels().get(run.kind, run.kind),
+            "problems": report_mod.for_display(problems[:1000]),
             "more_problems": max(len(problems) - 1000, 0),
-            "diffs": run.report.get("diffs", [])[:200],
-            "commit_form": CommitForm(initial={"mode": run.mode}),
+            "diffs": report_mod.diff_rows(run.report.get("diffs", [])[:200], run.report.get("header_of", {})),
+            "commit_form": CommitForm(initial={"mode": mode}),
+            "can_commit": valid > 0,
             "progress": services.progress_of(run),
             "busy": run.state in (ImportRun.State.CHECKING, ImportRun.State.COMMITTING),
         },
@@ -101,16 +113,9 @@ def run_commit(request, run_id: int):
     run = services.run_settle(selectors.run_get(scope=request.scope, run_id=run_id))
     form = CommitForm(request.POST)
     mode = form.cleaned_data["mode"] if form.is_valid() else run.mode
-    actor = Actor.from_request(request)
     try:
-        if _background(run):
-            services.run_commit_allowed(actor=actor, run=run)
-            tasks.commit_run.enqueue(run.pk, request.user.pk, mode)
-        else:
-            services.run_commit(actor=actor, run=run, mode=mode)
+        services.run_commit_start(actor=Actor.from_request(request), run=run, mode=mode)
     except DomainError as exc:
-        from django.contrib import messages
-
         messages.error(request, str(exc.message))
     return redirect("ingest:run_detail", run_id=run.pk)
 
@@ -122,8 +127,6 @@ def run_cancel(request, run_id: int):
     try:
         services.run_cancel(actor=Actor.from_request(request), run=run)
     except DomainError as exc:
-        from django.contrib import messages
-
         messages.error(request, str(exc.message))
     return redirect("ingest:run_detail", run_id=run.pk)
 

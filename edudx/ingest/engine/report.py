@@ -10,8 +10,37 @@ import re
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 COLUMNS = ("row", "column", "code", "severity", "message")
+# What a person reads: the severity as a word, the problem before its code.
+SEVERITY_LABELS = {
+    "error": pgettext_lazy("problem severity", "Error"),
+    "warning": pgettext_lazy("problem severity", "Warning"),
+}
+LISTING_HEADINGS = (_("Row"), _("Column"), _("Severity"), _("Problem"), _("Code"))
+
+
+def severity_label(severity: str) -> str:
+    return str(SEVERITY_LABELS.get(severity, severity))
+
+
+def for_display(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Problems as the run's page shows them: the severity as a word beside the stored values."""
+    return [{**p, "severity_label": severity_label(p["severity"])} for p in problems]
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def diff_rows(diffs: list[dict[str, Any]], header_of: dict[str, str]) -> list[dict[str, Any]]:
+    """One line per changed field, the field named by the user's own header."""
+    return [
+        {"row": d["row"], "field": header_of.get(k, k), "before": pair[0], "after": pair[1]}
+        for d in diffs
+        for k, pair in d["changes"].items()
+    ]
 
 
 def safe(value: Any) -> Any:
@@ -73,7 +102,7 @@ def as_xlsx(
     else:
         wb = Workbook()
         ws = wb.active
-        ws.title = "Dữ liệu"
+        ws.title = str(_("Data"))[:31]
         ws.append([xlsx_value(h) for h in headers])
         if source is not None:
             from .read import read
@@ -92,20 +121,39 @@ def as_xlsx(
     col_of = {str(h).strip(): i + 1 for i, h in enumerate(headers) if h}
     by_cell: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for p in problems:
-        if p["row"] and p["column"] in col_of:
-            by_cell.setdefault((p["row"], col_of[p["column"]]), []).append(p)
+        col = _column_index(p["column"], col_of)
+        if p["row"] and col:
+            by_cell.setdefault((p["row"], col), []).append(p)
     for (r, c), items in by_cell.items():
         cell = ws.cell(row=r, column=c)
         cell.fill = red if any(i["severity"] == "error" for i in items) else yellow
-        text = "\n".join(f"[{i['code']}] {i['message']}" for i in items)[:2000]
+        text = "\n".join(f"{severity_label(i['severity'])}: {i['message']} ({i['code']})" for i in items)[
+            :2000
+        ]
         cell.comment = Comment(_XLSX_ILLEGAL.sub("\ufffd", text), "edudx")
-    listing = wb.create_sheet("Lỗi")
-    listing.append(list(COLUMNS))
+    listing = wb.create_sheet(str(_("Problems"))[:31])
+    listing.append([str(h) for h in LISTING_HEADINGS])
     for p in problems:
-        listing.append([xlsx_value(p[c]) for c in COLUMNS])
+        values = (p["row"] or "", p["column"], severity_label(p["severity"]), p["message"], p["code"])
+        listing.append([xlsx_value(v) for v in values])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+_LETTERS = re.compile(r"[A-Z]{1,3}")
+
+
+def _column_index(column: str, col_of: dict[str, int]) -> int:
+    """A problem's column by the user's header text, or by its letter (the reader names a cell
+    it found while scanning the sheet — a formula, a merged range — by its letter)."""
+    if column in col_of:
+        return col_of[column]
+    if _LETTERS.fullmatch(column or ""):
+        from openpyxl.utils import column_index_from_string
+
+        return int(column_index_from_string(column))
+    return 0
 
 
 def _defuse(ws) -> None:

@@ -209,10 +209,14 @@ def test_big_loads_defer_index_upkeep_and_leave_every_index_search_and_history_i
         import_rows.add(entry.changes["import_row"][1])
         assert s.enrolments.get().school_class.name == "6A1"
     assert import_rows == {2, 3, 4, 5, 6}
-    bad = _run(
-        Actor.system(), write_csv(tmp_path / "bad.csv", [student_row(school=a1, code="7990000099", dob="x")])
-    )
+    # strict: one valid row beside one error, so the load starts and is rolled back
+    bad_rows = [
+        student_row(school=a1, code="7990000098", pid="079214900098"),
+        student_row(school=a1, code="7990000099", dob="x"),
+    ]
+    bad = _run(Actor.system(), write_csv(tmp_path / "bad.csv", bad_rows))
     assert bad.state == "failed" and _indexes() == before
+    assert not Student.objects.filter(moet_code="7990000098").exists()
 
 
 def test_a_small_load_next_to_big_tables_keeps_their_indexes(city, settings):
@@ -281,6 +285,7 @@ def test_a_write_that_fails_in_a_later_chunk_fails_the_run_and_writes_nothing(
     with pytest.raises(RuntimeError, match="disk on fire"):
         _run(Actor.system(), write_csv(tmp_path / "hs.csv", rows))
     run = ImportRun.objects.get()
-    assert run.state == "failed" and "disk on fire" in run.failure
+    assert run.state == "failed" and "disk on fire" in run.report["error"]
+    assert "disk on fire" not in run.failure  # the page says what happened in words, not the exception
     assert len(calls) == 2  # the third chunk was never handed to the writer
     assert Student.objects.count() == before and HistoryEntry.objects.count() == history
