@@ -4,7 +4,9 @@
 closest terms of the index's own vocabulary — never a scan of the documents.
 
 - One edit (insertion, deletion, substitution, transposition of two neighbours) for words
-  of 4 to 7 letters, two for 8 or more; shorter words are never corrected ("an", "bac").
+  of 4 to 7 letters, two for 8 or more, counting the longer of the typed word and the term
+  (a letter left out of a 4-letter word, "bng" for "bang", is one edit); shorter words are
+  never corrected ("an", "tma").
 - The vocabulary is the index's: on SQLite the FTS5 table's terms (an `fts5vocab` table),
   on PostgreSQL a table of terms kept by a trigger (`search_term`, `postgres_sql`) with a
   `pg_trgm` index.
@@ -277,9 +279,14 @@ def correct(q: Query, vocabulary: Vocabulary, matches: Callable[[Query], int]) -
     options: list[list[tuple[str, int]]] = []
     for i, w in enumerate(words):
         here = [(w, 0)] if (i == fixed or w in known) else []
-        edits = 0 if i == fixed or (w in known and not every_known) else allowed_edits(w)
+        # A term one letter longer may allow one more edit ("bng" is "bang" less a letter).
+        edits = 0 if i == fixed or (w in known and not every_known) else allowed_edits(w + "?")
         if edits:
-            near = vocabulary.near(w, edits)
+            near = {
+                t: n
+                for t, n in vocabulary.near(w, edits).items()
+                if distance(w, t, edits) <= allowed_edits(max(w, t, key=len))
+            }
             ranked = sorted(near.items(), key=lambda tn: (distance(w, tn[0], edits), -tn[1], tn[0]))
             here += [(t, distance(w, t, edits)) for t, _n in ranked[:PER_WORD]]
         if not here:
