@@ -114,17 +114,20 @@ def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[Se
         sqlite.update_rows(table, sets.replace("%s", "?"), rows)
 
 
-def select_in(sql: str, values: list[Any], *, chunk: int = 50_000) -> list[tuple[Any, ...]]:
-    """Run `sql` (ending in `IN ({})`) for values in chunks of 50,000, passed as one parameter:
+def select_in(
+    sql: str, values: Sequence[Any], *, params: Sequence[Any] = (), chunk: int = 50_000
+) -> list[tuple[Any, ...]]:
+    """Run `sql` (with one `IN ({})`) for values in chunks of 50,000, passed as one parameter:
     an array on PostgreSQL (`= ANY(%s)`), a JSON list on SQLite (`IN (SELECT value FROM
-    json_each(%s))`) — long IN lists cost parsing and planning time on both."""
+    json_each(%s))`) — long IN lists cost parsing and planning time on both. `params` fill the
+    placeholders after the IN list. Values go to SQLite as JSON: strings, numbers or None."""
     out: list[tuple[Any, ...]] = []
     pg = is_pg()
     sql = sql.replace(" IN ({})", " = ANY(%s)" if pg else " IN (SELECT value FROM json_each(%s))")
     with connection.cursor() as cur:
         for i in range(0, len(values), chunk):
-            part = values[i : i + chunk]
-            cur.execute(sql, [part if pg else json.dumps(part)])
+            part = list(values[i : i + chunk])
+            cur.execute(sql, [part if pg else json.dumps(part), *params])
             out.extend(cur.fetchall())
     return out
 

@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from uuid_utils.compat import uuid7
 
+from edudx.core.db.bulk import select_in
 from edudx.core.db.sqlite import max_id
 from edudx.core.locks import file_lock
 from edudx.core.scope import path_upper_bound
@@ -409,9 +410,6 @@ def _insert(rows: list[_Row]) -> None:
 
 # Plain SQL for the few per-batch lookups: on a one-statement POST the ORM's query
 # compilation cost more than the insert itself.
-_CHUNK = 500
-
-
 def _uuid_params(ids: list[str]) -> list[Any]:
     """Canonical (validated, lower-case) UUID strings as the database stores them: 32 hex
     digits on SQLite (as Django's UUIDField does), UUID values elsewhere."""
@@ -430,14 +428,8 @@ def _subtree(unit_path: str, column: str = "unit_path") -> tuple[str, tuple]:
 
 
 def _select_in(sql: str, ids: list[str], extra: tuple = ()) -> list[tuple]:
-    """Run `sql` (with one `{in}` placeholder) over `ids` in chunks; all rows."""
-    out: list[tuple] = []
-    with connection.cursor() as cur:
-        for i in range(0, len(ids), _CHUNK):
-            part = _uuid_params(ids[i : i + _CHUNK])
-            cur.execute(sql.format(in_=", ".join(["%s"] * len(part))), [*part, *extra])
-            out.extend(cur.fetchall())
-    return out
+    """Run `sql` (with one `IN ({})`) over statement ids, as the database stores them."""
+    return select_in(sql, _uuid_params(ids), params=extra)
 
 
 def _as_uuid_str(value: Any) -> str:
@@ -506,11 +498,11 @@ def store_statements(
         if ids:
             # Several rows of one id can lie in a subtree only when a client reused an id
             # another unit had used; the first stored is the one compared (and served).
-            sql = f"SELECT statement_id, data FROM lrs_statement WHERE statement_id IN ({{in_}}){in_subtree}"  # noqa: S608 (fixed fragments; values are parameters)
+            sql = f"SELECT statement_id, data FROM lrs_statement WHERE statement_id IN ({{}}){in_subtree}"  # noqa: S608 (fixed fragments; values are parameters)
             for sid, data in _select_in(sql + " ORDER BY id DESC", ids, subtree_params):
                 existing[_as_uuid_str(sid)] = data
         voiders = (
-            f"SELECT 1 FROM lrs_statement WHERE statement_id IN ({{in_}}) AND voids IS NOT NULL{in_subtree}"  # noqa: S608 (as above)
+            f"SELECT 1 FROM lrs_statement WHERE statement_id IN ({{}}) AND voids IS NOT NULL{in_subtree}"  # noqa: S608 (as above)
         )
         if void_targets and _select_in(voiders, void_targets, subtree_params):
             raise XapiError(400, "a voiding statement cannot void another voiding statement")
@@ -629,7 +621,7 @@ def _apply_voiding(
     # rows are updated by primary key: other units may hold statements of the same id.
     sent = set(sent_ids)
     new = {r.statement_id: r.pk for r in rows if r.statement_id in sent}
-    late = _select_in("SELECT voids, unit_path FROM lrs_statement WHERE voids IN ({in_})", list(new))
+    late = _select_in("SELECT voids, unit_path FROM lrs_statement WHERE voids IN ({})", list(new))
     pks = {new[_as_uuid_str(v)] for v, voider_path in late if unit_path.startswith(voider_path)}
     if pks:
         Statement.objects.filter(pk__in=pks, voids__isnull=True).update(voided=True)
