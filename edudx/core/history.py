@@ -1,10 +1,12 @@
-"""Writing and reading change history. Services call `record` (`record_many`, `record_bulk` for
-many rows at once); pages call `entries_for`."""
+"""Writing and reading change history. Services call `record` (`record_bulk` for many rows at
+once, `record_many` for many rows of mixed records, through record_bulk); pages call
+`entries_for`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import itertools
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -74,18 +76,22 @@ def _entry_kwargs(actor, obj, action, changes, operation, note) -> dict[str, Any
 
 
 def record_many(entries: list[dict[str, Any]], *, actor: Actor) -> None:
-    """Bulk variant for imports: each dict has obj, action, changes, operation."""
-    HistoryEntry.objects.bulk_create(
-        [
-            HistoryEntry(
-                **_entry_kwargs(
-                    actor, e["obj"], e["action"], e.get("changes"), e.get("operation", ""), e.get("note", "")
-                )
-            )
-            for e in entries
-        ],
-        batch_size=2000,
-    )
+    """Entries about records of any model, each a dict of obj, action, changes, operation and
+    note, written by `record_bulk`: one call per run of consecutive entries that share the
+    model, operation and note, so the rows keep the entries' order."""
+
+    def run_key(e: dict[str, Any]) -> tuple[type[models.Model], str, str]:
+        model = e["obj"]._meta.concrete_model
+        return model, e.get("operation", ""), e.get("note", "")
+
+    for (model, operation, note), run in itertools.groupby(entries, key=run_key):
+        record_bulk(
+            actor=actor,
+            model=model,
+            entries=[(e["obj"].pk, str(e["obj"]), e["action"], e.get("changes") or {}) for e in run],
+            operation=operation,
+            note=note,
+        )
 
 
 _BULK_COLUMNS = (
