@@ -129,3 +129,8 @@ CAMPAIGN_TRANSITION_LABELS = {
     Campaign.State.PUBLISHED: _("Mark campaign published"),
     Campaign.State.CLOSED: _("Close campaign"),
 }
+
+
+class DeadlineExtensionForm(Styled, forms.Form):
+    new_deadline = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

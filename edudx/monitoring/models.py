@@ -10,13 +10,16 @@ assessment never overwrite each other's work (each row also carries an optimisti
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_fsm import FSMField, transition
 
 from edudx.core.models import TimeStamped
 
@@ -191,7 +194,11 @@ class Assessment(TimeStamped):
     supervisor = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
     school_level = models.CharField(max_length=12, blank=True)
     ownership = models.CharField(max_length=12, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    # The self-assessment's workflow state: it moves only through the transitions below (the
+    # services call them); protected=False so the demo and tests may place an assessment in a state.
+    status = FSMField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED, protected=False
+    )
     version = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submit_count = models.PositiveSmallIntegerField(default=0)
@@ -201,6 +208,8 @@ class Assessment(TimeStamped):
     external_evaluator = models.CharField(_("external evaluation by"), max_length=255, blank=True)
     external_date = models.DateField(_("external evaluation date"), null=True, blank=True)
     external_note = models.TextField(_("external evaluation findings"), blank=True)
+    # An officer extended this school's deadline to this date (DeadlineExtension says who and why).
+    extended_until = models.DateField(_("deadline extended to"), null=True, blank=True)
 
     class Meta:
         ordering = ("campaign", "unit_path")
@@ -215,6 +224,70 @@ class Assessment(TimeStamped):
     @property
     def is_editable_by_school(self) -> bool:
         return self.status in (self.Status.NOT_STARTED, self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def deadline(self) -> dt.date:
+        """The day the school must submit by: the self-assessment deadline (the review deadline
+        once returned), or the later day an officer extended it to."""
+        c = self.campaign
+        base = c.review_deadline if self.status == self.Status.RETURNED else c.self_deadline
+        return max(base, self.extended_until) if self.extended_until else base
+
+    # ----- the self-assessment workflow: every allowed move, in one place (docs/decisions/0010).
+    # Each changes only the status (and stamps its time); monitoring.services calls them, checks
+    # can_proceed first and records the move in the history.
+    @transition(field=status, source=[Status.NOT_STARTED], target=Status.DRAFT)
+    def start(self) -> None:
+        """The school saved its first criterion."""
+
+    @transition(
+        field=status, source=[Status.NOT_STARTED, Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED
+    )
+    def submit(self) -> None:
+        self.submitted_at = timezone.now()
+
+    @transition(field=status, source=[Status.SUBMITTED], target=Status.RETURNED)
+    def send_back(self) -> None:
+        """Returned to the school with the reviewer's comments."""
+
+    @transition(field=status, source=[Status.SUBMITTED], target=Status.APPROVED)
+    def approve(self) -> None:
+        self.approved_at = timezone.now()
+
+    @transition(field=status, source=[Status.APPROVED], target=Status.PUBLISHED)
+    def publish(self) -> None:
+        self.published_at = timezone.now()
+
+
+class DeadlineExtension(models.Model):
+    """A self-assessment deadline moved later: for the whole campaign (no assessment) or for one
+    school. The campaign's or the assessment's own date holds the deadline; this is who moved it,
+    from when to when, and why."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="extensions")
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.CASCADE, related_name="extensions"
+    )
+    # Copy of the school's unit path (empty for the campaign): scope filtering without a join.
+    unit_path = models.CharField(max_length=255, blank=True)
+    previous_deadline = models.DateField(_("previous deadline"))
+    new_deadline = models.DateField(_("new deadline"))
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_deadline__gt=F("previous_deadline")), name="monitoring_extension_later"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.assessment_id or '*'} → {self.new_deadline}"
 
 
 class GroupResult(models.Model):

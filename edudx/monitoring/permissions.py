@@ -5,6 +5,7 @@ assess              fill in and submit the self-assessment of one's school
 review              review, return, approve, record external evaluation, publish (supervising unit)
 manage_campaigns    create and open campaigns
 manage_frameworks   clone and correct frameworks
+extend_deadline     extend a self-assessment deadline: a campaign's (department) or a school's (its ward)
 """
 
 from edudx.core.roles import Role, grant
@@ -14,6 +15,7 @@ ASSESS = "monitoring.assess"
 REVIEW = "monitoring.review"
 MANAGE_CAMPAIGNS = "monitoring.manage_campaigns"
 MANAGE_FRAMEWORKS = "monitoring.manage_frameworks"
+EXTEND_DEADLINE = "monitoring.extend_deadline"
 
 for role in (
     Role.DEPT_ADMIN,
@@ -27,6 +29,6 @@ for role in (
     grant(role, VIEW)
 grant(Role.SCHOOL_ADMIN, ASSESS)
 for role in (Role.DEPT_ADMIN, Role.DEPT_OFFICER, Role.WARD_OFFICER):
-    grant(role, REVIEW)
+    grant(role, REVIEW, EXTEND_DEADLINE)
 grant(Role.DEPT_ADMIN, MANAGE_CAMPAIGNS, MANAGE_FRAMEWORKS)
 grant(Role.DEPT_OFFICER, MANAGE_CAMPAIGNS)

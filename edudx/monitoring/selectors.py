@@ -25,6 +25,7 @@ from .models import (
     Assessment,
     Campaign,
     Criterion,
+    DeadlineExtension,
     Entry,
     Evidence,
     Framework,
@@ -500,3 +501,19 @@ def city_summary(*, scope: Scope, campaign: Campaign) -> CitySummary:
         by_school_level=level_distribution(scope=scope, campaign=campaign, by="level"),
         weakest=weakest_criteria(scope=scope, campaign=campaign),
     )
+
+
+def deadline_extensions(
+    *, scope: Scope, campaign: Campaign, assessment: Assessment | None = None
+) -> list[DeadlineExtension]:
+    """The campaign's extensions the caller may see: the campaign-wide ones and those of schools
+    in scope (only this school's, with `assessment`)."""
+    qs = DeadlineExtension.objects.filter(campaign=campaign).select_related(
+        "created_by", "assessment__school"
+    )
+    mine = scope.filter_q(perms.VIEW, "unit_path")
+    if assessment is not None:
+        qs = qs.filter(Q(assessment__isnull=True) | (Q(assessment=assessment) & mine))
+    else:
+        qs = qs.filter(Q(assessment__isnull=True) | mine)
+    return list(qs)

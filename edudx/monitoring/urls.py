@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, campaigns, exports, frameworks
+from .views import assessments, campaigns, deadlines, exports, frameworks
 
 urlpatterns = [
     path("", campaigns.index, name="index"),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:campaign_id>/state/", campaigns.campaign_transition, name="campaign_transition"),
     path("campaigns/<int:campaign_id>/publish/", campaigns.campaign_publish, name="campaign_publish"),
+    path("campaigns/<int:campaign_id>/deadline/", deadlines.campaign_extend, name="campaign_extend"),
     path("campaigns/<int:campaign_id>/dashboard/", campaigns.dashboard, name="dashboard"),
     path("campaigns/<int:campaign_id>/export.xlsx", exports.campaign_xlsx, name="campaign_xlsx"),
     path(
@@ -47,6 +48,7 @@ urlpatterns = [
         name="evidence_add",
     ),
     path("assessments/<int:assessment_id>/submit/", assessments.assessment_submit, name="assessment_submit"),
+    path("assessments/<int:assessment_id>/deadline/", deadlines.assessment_extend, name="assessment_extend"),
     path("assessments/<int:assessment_id>/review/", assessments.assessment_review, name="assessment_review"),
     path(
         "assessments/<int:assessment_id>/publish/", assessments.assessment_publish, name="assessment_publish"

@@ -263,7 +263,7 @@ def test_evidence_file_is_checked_by_content(city, campaign, settings, tmp_path)
 
 def test_evidence_file_size_is_limited(city, campaign, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(services, "MAX_EVIDENCE_BYTES", 100)
+    monkeypatch.setattr(services.assessments, "MAX_EVIDENCE_BYTES", 100)
     with pytest.raises(ValidationFailed) as exc:
         services.evidence_add(
             actor=city.actor_of("school_admin"),

@@ -6,14 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from edudx.core.errors import Conflict, DomainError, PermissionDenied
+from edudx.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 
 from .. import permissions as perms
 from .. import selectors, services
@@ -24,10 +23,12 @@ from .common import actor, error_text, flash_error
 
 def _context(request, a: Assessment):
     scope = request.scope
-    if scope.can(perms.ASSESS, a.unit_path) and a.is_editable_by_school:
+    may_assess = scope.can(perms.ASSESS, a.unit_path)
+    refusal = services.edit_refusal(a) if may_assess else None
+    can_edit = may_assess and refusal is None
+    if can_edit:
         services.assessment_ensure_entries(a)
     entries = selectors.assessment_entries(a)
-    can_edit = scope.can(perms.ASSESS, a.unit_path) and a.is_editable_by_school
     can_review = scope.can(perms.REVIEW, a.unit_path)
     sugg = selectors.suggestions(a, entries)
     groups: list[dict[str, Any]] = []
@@ -42,6 +43,10 @@ def _context(request, a: Assessment):
         "results": selectors.assessment_results(a),
         "suggestions": sugg,
         "can_edit": can_edit,
+        # past the deadline the page is read-only and says whom to ask for more time
+        "overdue": refusal if isinstance(refusal, services.DeadlinePassed) else None,
+        "closed": refusal if a.is_editable_by_school and isinstance(refusal, services.Locked) else None,
+        "can_extend": a.is_editable_by_school and scope.can(perms.EXTEND_DEADLINE, a.unit_path),
         "can_review": can_review,
         "review_open": can_review and a.status == Assessment.Status.SUBMITTED,
         "history": _history_rows(selectors.assessment_history(a, entries)),
@@ -49,9 +54,7 @@ def _context(request, a: Assessment):
             initial={"evaluator": a.external_evaluator, "date": a.external_date, "note": a.external_note}
         ),
         "link_form": LinkEvidenceForm(),
-        "deadline": a.campaign.review_deadline
-        if a.status == Assessment.Status.RETURNED
-        else a.campaign.self_deadline,
+        "deadline": a.deadline,
     }
 
 
@@ -90,13 +93,15 @@ def entry_save(request, assessment_id: int, criterion_id: int):
         version = int(request.POST.get("version", "-1"))
     except ValueError:
         version = -1
-    error, conflict = None, False
+    error, conflict, refused = None, False, None
     try:
         services.entry_save(actor=actor(request), entry=entry, data=data, version=version)
     except PermissionDenied:
         raise
     except Conflict as exc:
         error, conflict = error_text(exc), True
+    except (services.Locked, services.DeadlinePassed) as exc:
+        error, refused = error_text(exc), exc
     except DomainError as exc:
         error = error_text(exc)
     entry = selectors.entry_get(scope=request.scope, assessment=a, criterion_id=criterion_id)
@@ -107,8 +112,14 @@ def entry_save(request, assessment_id: int, criterion_id: int):
             request,
             "monitoring/_entry_status.html",
             {"a": a, "e": entry, "error": error, "conflict": conflict},
+            status=refused.status if refused else 200,
         )
-        if error is None:
+        if refused is not None:
+            # The assessment is locked or past its deadline: the code says which, and the page
+            # reloads as read-only with its banner (htmx swaps no 409 body).
+            resp["X-Error-Code"] = refused.code
+            resp["HX-Refresh"] = "true"
+        elif error is None:
             resp["HX-Trigger"] = "assessment-saved"
         return resp
     if error:
@@ -136,7 +147,7 @@ def evidence_add(request, assessment_id: int, criterion_id: int):
         if kind == Evidence.Kind.LINK:
             form = LinkEvidenceForm(request.POST)
             if not form.is_valid():
-                raise services.ValidationFailed(_("Enter a valid link (https://…)."))
+                raise ValidationFailed(_("Enter a valid link (https://…)."))
             services.evidence_add(
                 actor=actor(request),
                 entry=entry,
@@ -174,7 +185,7 @@ def evidence_download(request, evidence_id: int):
     if ev.kind == Evidence.Kind.LINK:
         return redirect(ev.url)
     if not ev.file:
-        raise services.ValidationFailed(_("This evidence has no file."))
+        raise ValidationFailed(_("This evidence has no file."))
     resp = FileResponse(ev.file.open("rb"), content_type=ev.content_type or "application/octet-stream")
     resp["Content-Disposition"] = f'attachment; filename="evidence-{ev.pk}.{ev.file.name.rsplit(".", 1)[-1]}"'
     resp["X-Content-Type-Options"] = "nosniff"
@@ -212,33 +223,34 @@ def assessment_review(request, assessment_id: int):
     """One form for the reviewer: adjustments with reasons, per-criterion comments, then
     return, approve, or only save the adjustments."""
     a = selectors.assessment_get(scope=request.scope, pk=assessment_id)
-    action = request.POST.get("action", "")
-    me = actor(request)
+    action = request.POST.get("action", "") or "save"
+    adjustments = {
+        int(k.split("_", 1)[1]): (v, request.POST.get(f"reason_{k.split('_', 1)[1]}", ""))
+        for k, v in request.POST.items()
+        if k.startswith("adjust_") and k.split("_", 1)[1].isdigit() and len(k.split("_", 1)[1]) <= 18
+    }
+    comments = {
+        int(k.split("_", 1)[1]): v
+        for k, v in request.POST.items()
+        if k.startswith("comment_") and k.split("_", 1)[1].isdigit() and len(k.split("_", 1)[1]) <= 18
+    }
     try:
-        with transaction.atomic():
-            for e in selectors.assessment_entries(a):
-                pts = request.POST.get(f"adjust_{e.criterion_id}", "").strip()
-                reason = request.POST.get(f"reason_{e.criterion_id}", "")
-                current = "" if e.reviewed_points is None else f"{e.reviewed_points}"
-                if pts and pts != current:
-                    services.entry_adjust(actor=me, entry=e, points=pts, reason=reason)
-            if action == "return":
-                comments = {
-                    int(k.split("_", 1)[1]): v
-                    for k, v in request.POST.items()
-                    if k.startswith("comment_") and k.split("_", 1)[1].isdigit()
-                }
-                services.assessment_return(
-                    actor=me, assessment=a, comments=comments, note=request.POST.get("note", "")
-                )
-                messages.success(request, _("Returned to the school with your comments."))
-            elif action == "approve":
-                services.assessment_approve(actor=me, assessment=a, note=request.POST.get("note", ""))
-                messages.success(request, _("Approved."))
-            else:
-                messages.success(request, _("Adjustments saved."))
+        services.assessment_review(
+            actor=actor(request),
+            assessment=a,
+            adjustments=adjustments,
+            action=action,
+            comments=comments,
+            note=request.POST.get("note", ""),
+        )
     except DomainError as exc:
         flash_error(request, exc)
+    else:
+        done = {
+            "return": _("Returned to the school with your comments."),
+            "approve": _("Approved."),
+        }
+        messages.success(request, done.get(action, _("Adjustments saved.")))
     return redirect("monitoring:assessment_detail", assessment_id=a.pk)
 
 

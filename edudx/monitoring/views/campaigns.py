@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from edudx.core.errors import DomainError
+from edudx.core.errors import DomainError, PermissionDenied
 from edudx.core.pagination import paginate
 from edudx.core.rules.levels import Level, Ownership
 from edudx.orgs import selectors as org_selectors
@@ -89,6 +89,8 @@ def campaign_create(request):
         owner = units.filter(
             depth=units.order_by("depth").values_list("depth", flat=True).first() or 0
         ).first()
+        if owner is None:  # a scope with no unit manages no campaign
+            raise PermissionDenied()
         try:
             c = services.campaign_create(
                 actor=actor(request),
@@ -147,6 +149,7 @@ def campaign_detail(request, campaign_id: int):
             "supervisors": supervisors,
             "status_colors": STATUS_COLORS,
             "can_review": scope.has_perm(perms.REVIEW),
+            "can_extend": c.state == Campaign.State.OPEN and scope.can(perms.EXTEND_DEADLINE, c.owner.path),
             "progress_chart": as_json(
                 {
                     "labels": [str(lbl) for _s, lbl in Assessment.Status.choices],
