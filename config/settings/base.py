@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "edudx.library",
     "edudx.lrs",
     "edudx.infrastructure",
+    "edudx.exports",
     "edudx.web",
 ]
 

@@ -1,4 +1,4 @@
-"""Load each app's declaration modules (permissions, indicators, import kinds, warehouse datasets).
+"""Load each app's declaration modules (permissions, indicators, import kinds, warehouse datasets, exporters).
 
 An app declares what it contributes in small modules; core imports them once at start-up
 so no central file lists every module's contributions.
@@ -9,7 +9,7 @@ from importlib.util import find_spec
 
 from django.apps import apps
 
-DECLARATION_MODULES = ("permissions", "navigation", "indicators", "imports", "warehouse")
+DECLARATION_MODULES = ("permissions", "navigation", "indicators", "imports", "warehouse", "exporters")
 
 
 def run() -> None:

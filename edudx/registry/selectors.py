@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from edudx.core.errors import NotFound
 from edudx.core.scope import Scope, subtree_q
@@ -148,11 +148,20 @@ def _person_search(qs: QuerySet, model, text: str, *, scope: Scope) -> QuerySet:
     return qs.filter(q) if q is not None else qs
 
 
+def _current_class_name() -> Subquery:
+    """The class of the pupil's active enrolment (the newest, should there be two years open)."""
+    return Subquery(
+        Enrolment.objects.filter(student_id=OuterRef("pk"), state=Enrolment.State.ACTIVE)
+        .order_by("-start_date", "-id")
+        .values("school_class__name")[:1]
+    )
+
+
 def student_list(
     *, scope: Scope, filters: StudentFilter | None = None
 ) -> tuple[QuerySet[Student], tuple[str, ...]]:
     f = filters or StudentFilter()
-    qs = _students_in_scope(scope).select_related("school__unit")
+    qs = _students_in_scope(scope).select_related("school__unit").annotate(class_name=_current_class_name())
     qs = _person_search(qs, Student, f.q, scope=scope)
     if f.school:
         qs = qs.filter(school_id=f.school)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import npgettext
 
 from edudx.core.exports import export_response
 from edudx.core.filters import parse_filter
@@ -57,6 +58,7 @@ def class_list(request):
             "grades": GRADES,
             "can_create": scope.has_perm(perms.CHANGE),
         },
+        noun=lambda n: npgettext("list total", "class", "classes", n),
     )
 
 

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from edudx.core import history
 from edudx.core.errors import NotFound
@@ -70,9 +71,18 @@ def list_page(
     template: str,
     table_template: str,
     context: dict[str, Any],
+    noun: Callable[[int], str] | None = None,
 ) -> HttpResponse:
+    """One page of the list and its total ("1.234 học sinh": `noun(n)` says what is counted)."""
     page = paginate(qs, order=order, cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE)
-    ctx = {**context, "page": page, "table_template": table_template}
+    total = qs.count()
+    ctx = {
+        **context,
+        "page": page,
+        "table_template": table_template,
+        "total": total,
+        "total_label": noun(total) if noun else npgettext("list total", "row", "rows", total),
+    }
     # htmx asks for the table only (live search); a plain GET gets the whole page.
     if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
         return render(request, table_template, ctx)

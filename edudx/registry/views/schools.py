@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, PermissionDenied
@@ -48,6 +49,7 @@ def school_list(request):
             # Registering a school needs the right to change a ward/commune, not just a school.
             "can_create": scope.has_perm(perms.CHANGE) and _parents(scope).exists(),
         },
+        noun=lambda n: npgettext("list total", "school", "schools", n),
     )
 
 

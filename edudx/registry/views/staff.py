@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import npgettext
 
-from edudx.core.exports import export_response
+from edudx.core.exports import csv_response, dated
 from edudx.core.filters import parse_filter
 from edudx.core.rules.curriculum import Subject
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
@@ -65,29 +65,21 @@ def staff_list(request):
             "statuses": StaffStatus.choices,
             "show_pii": can_view_pii(request),
             "can_create": scope.has_perm(perms.CHANGE),
+            "exporter": "registry.staff",
         },
+        noun=lambda n: npgettext("list total", "staff member", "staff members", n),
     )
 
 
 @login_required
 def staff_export(request):
-    _f, qs, order = _filtered(request)
-    scope = request.scope
+    """The list as CSV, streamed (see student_export); Excel is a background job."""
+    from .. import exporters
 
-    def rows():
-        for s in qs.order_by(*order).iterator(chunk_size=2000):
-            full = scope.can(perms.VIEW_PII, s.school.unit.path) if s.school_id else scope.is_system
-            yield (
-                s.moet_code or "", s.full_name, s.date_of_birth, s.get_gender_display(),
-                pid_for(s.personal_id, full=full), s.get_position_display(), subjects_text(s.subjects),
-                s.get_qualification_display(), s.get_status_display(),
-                s.school.unit.name if s.school_id else "", s.phone, s.email,
-            )  # fmt: skip
-
-    headers = [_("MOET code"), _("Full name"), _("Date of birth"), _("Gender"), _("Personal ID"),
-               _("Position"), _("Subjects"), _("Qualification"), _("Status"), _("School"), _("Phone"),
-               _("Email")]  # fmt: skip
-    return export_response(request, name="staff", headers=headers, rows=rows())
+    _filtered(request)
+    exp = exporters.STAFF
+    rows = exp.rows(request.scope, request.GET.dict())
+    return csv_response(name=dated(exp.filename, "csv"), headers=exp.headers(), rows=rows)
 
 
 @login_required
