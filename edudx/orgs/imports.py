@@ -33,7 +33,7 @@ from .models import UnitKind
 
 # A unit tree holds a few hundred units (HCMC: the department and 168 wards, communes and
 # special zones). Each unit is written through the one-row services, with its history entry:
-# a file far past this is a wrong file (a pupil list), refused row by row rather than written.
+# a file far past this is a wrong file (a pupil list): the rows past it are refused unread.
 MAX_ROWS = 20_000
 ERR = "__err"
 
@@ -66,6 +66,7 @@ def unit_kind_code(value: str) -> str | None:
 def _nodes(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, Any]]:
     """The known units a chunk names (and every unit above the schools), fetched once per chunk
     by `locate`, which the engine calls first, and read again by `resolve`."""
+    frame = frame.filter(pl.col(ROW) <= MAX_ROWS + 1)  # rows past the limit are refused unread
     codes = pl.concat([frame["code"], frame["parent_code"]]).drop_nulls().unique().to_list()
     nodes = selectors.tree_nodes(codes)
     ctx.cache["nodes"] = nodes
@@ -141,7 +142,10 @@ def resolve(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
     may_top = services.may_create_top_level(ctx.actor.scope)
     flagged: dict[tuple[str, str], list[int]] = {}
     messages = {
-        "units_too_many": (_("A unit tree file holds at most %(max)s rows.") % {"max": f"{MAX_ROWS:,}"}),
+        "units_too_many": (
+            _("A unit tree file holds at most %(max)s rows: this row and every row after it are refused.")
+            % {"max": MAX_ROWS}
+        ),
         "unit_is_school": _("This code belongs to a school: schools come in with the schools file."),
         "unit_kind_school": _("Schools come in with the schools file, not with the unit tree."),
         "unit_kind_mismatch": _("This code already belongs to a unit of another kind; a code never changes kind."),
@@ -156,12 +160,17 @@ def resolve(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
     def flag(row: int, column: str, code: str) -> None:
         flagged.setdefault((column, code), []).append(row)
 
-    rows = frame.select(ROW, "code", "kind", "parent_code", ERR).rows()
+    past = pl.col(ROW) > MAX_ROWS + 1
+    if frame.select(past.any()).item():
+        # One problem, on the first row past the limit; the rest are refused without one each
+        # (a pupil list sent as units would otherwise fill the report with a million lines).
+        if not ctx.cache.get("units_too_many"):
+            ctx.cache["units_too_many"] = True
+            flag(int(frame.filter(past)[ROW].min()), "code", "units_too_many")  # type: ignore[arg-type]
+        frame = frame.with_columns((pl.col(ERR) | past).alias(ERR))
+    rows = frame.filter(~past).select(ROW, "code", "kind", "parent_code", ERR).rows()
     for row, code, kind, parent, _err in rows:
         if code is None:
-            continue
-        if row > MAX_ROWS + 1:
-            flag(row, "code", "units_too_many")
             continue
         node = nodes.get(code)
         if node is not None and node["kind"] == UnitKind.SCHOOL:

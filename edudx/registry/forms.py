@@ -158,3 +158,10 @@ class TransferForm(BootstrapMixin, forms.Form):
         if school and klass and klass.school_id != school.pk:
             self.add_error("to_class", _("Choose a class of the chosen school."))
         return data
+
+
+class SchoolYearForm(forms.Form):
+    code = forms.CharField(label=_("School year"), max_length=9, help_text=_("e.g. 2026-2027"))
+    start_date = forms.DateField(label=_("First day"), input_formats=DATE_FORMATS, widget=DateInput())
+    end_date = forms.DateField(label=_("Last day"), input_formats=DATE_FORMATS, widget=DateInput())
+    is_current = forms.BooleanField(label=_("Make it the current year"), required=False)

@@ -50,10 +50,13 @@ def _labels(choices) -> tuple[str, ...]:
 
 
 def _position_code(value: str) -> str | None:
-    f = fold(value)
-    for code, label in Position.choices:
-        if f in (code, fold(str(label).split("(")[-1].rstrip(")")), fold(str(label).split(" (")[0])):
-            return code
+    # The sector's long forms too: "Nhân viên công nghệ thông tin", "Nhân viên thư viện" (what
+    # `edudx generate` writes) are the labels' "nhân viên CNTT" and "thư viện".
+    f = fold(value).replace("cong nghe thong tin", "cntt")
+    for candidate in (f, f.removeprefix("nhan vien ")):
+        for code, label in Position.choices:
+            if candidate in (code, fold(str(label).split("(")[-1].rstrip(")")), fold(str(label).split(" (")[0])):
+                return code
     return None
 
 

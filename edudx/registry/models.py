@@ -23,6 +23,8 @@ class SchoolYear(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     is_current = models.BooleanField(_("current"), default=False)
+    # A closed year stays readable but can never be current again (registry.services.years).
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         ordering = ("-code",)

@@ -36,3 +36,11 @@ nav_item(
     icon="person-badge",
     order=13,
 )
+nav_item(
+    section=_("Registry"),
+    label=_("School years"),
+    url_name="registry:year_list",
+    permission=perms.MANAGE_YEARS,
+    icon="calendar3",
+    order=19,
+)

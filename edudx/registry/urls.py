@@ -25,4 +25,8 @@ urlpatterns = [
     path("staff/new/", views.staff_create, name="staff_create"),
     path("staff/<int:staff_id>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:staff_id>/edit/", views.staff_edit, name="staff_edit"),
+    path("years/", views.year_list, name="year_list"),
+    path("years/new/", views.year_create, name="year_create"),
+    path("years/<int:year_id>/current/", views.year_set_current, name="year_set_current"),
+    path("years/<int:year_id>/close/", views.year_close, name="year_close"),
 ]

@@ -197,15 +197,16 @@ def _cp1258(text: str) -> bytes:
     return b"".join(out)
 
 
-def test_a_huge_file_is_refused_row_by_row_and_nothing_is_written(tmp_path, settings):
+def test_a_file_past_the_row_limit_is_refused_with_one_problem_and_nothing_is_written(tmp_path):
     from edudx.orgs import imports
 
     rows = [f"H{i:06d},Đơn vị {i},Phòng/Ban,SGD79" for i in range(imports.MAX_ROWS + 5)]
     path = _file(tmp_path, TREE + "\n".join(rows) + "\n", "huge.csv")
     assert path.stat().st_size > 700_000
-    done = _run(path, write=False)
-    assert "units_too_many" in _codes(done)
-    assert done.counts["rejected"] >= 5
+    done = _run(path)
+    (too_many,) = [p for p in done.problems.items if p.code == "units_too_many"]
+    assert too_many.row == imports.MAX_ROWS + 2 and "20000" in str(too_many.message)
+    assert done.counts["rejected"] == 10 and not done.written
     assert OrgUnit.objects.count() == 0
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -11,7 +10,6 @@ from edudx.core.errors import ErrorCollector, ValidationFailed
 from edudx.core.rules import levels
 from edudx.core.services import create_with_history, full_clean_or_raise, update_with_history
 from edudx.core.text import fold, tidy_spaces
-from edudx.orgs import selectors as org_selectors
 from edudx.orgs import services as org_services
 from edudx.orgs.services import UnitKind
 
@@ -23,24 +21,6 @@ if TYPE_CHECKING:
 
 SCHOOL_FIELDS = ("moet_code", "level", "ownership", "address", "phone", "email")
 CLASS_FIELDS = ("school", "year", "grade", "name", "homeroom_teacher")
-
-
-@transaction.atomic
-def school_year_create(
-    *, actor: Actor, code: str, start_date: dt.date, end_date: dt.date, is_current: bool = False
-) -> SchoolYear:
-    # Years are city-wide: only someone who may change the registry at a root unit sets them.
-    root = org_selectors.root_units().first()
-    actor.scope.require(perms.CHANGE, root.path if root else None)
-    if is_current:
-        SchoolYear.objects.filter(is_current=True).update(is_current=False)
-    year = SchoolYear(code=code, start_date=start_date, end_date=end_date, is_current=is_current)
-    return create_with_history(
-        actor=actor,
-        obj=year,
-        fields=("code", "start_date", "end_date", "is_current"),
-        operation="school_year_create",
-    )
 
 
 @transaction.atomic

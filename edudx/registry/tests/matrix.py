@@ -16,4 +16,7 @@ def providers(city) -> dict[str, tuple[int, str]]:
         "class_id": (klass.pk, school.unit.name),
         "student_id": (student.pk, student.full_name),
         "staff_id": (staff.pk, staff.full_name),
+        # School years are city-wide, nothing of B1: only the department's administrators
+        # may change them, so every scoped role must be refused (no marker to look for).
+        "year_id": (city.year.pk, ""),
     }

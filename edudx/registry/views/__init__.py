@@ -12,6 +12,7 @@ from .students import (
     student_status,
     student_transfer,
 )
+from .years import year_close, year_create, year_list, year_set_current
 
 __all__ = [
     "class_create", "class_detail", "class_edit", "class_export", "class_list",
@@ -19,4 +20,5 @@ __all__ = [
     "staff_create", "staff_detail", "staff_edit", "staff_export", "staff_list",
     "student_create", "student_detail", "student_edit", "student_export", "student_list",
     "student_status", "student_transfer",
+    "year_close", "year_create", "year_list", "year_set_current",
 ]  # fmt: skip
