@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import django  # noqa: E402
+import polars as pl  # noqa: E402
 
 django.setup()
 
@@ -32,8 +33,9 @@ from edudx.ingest.engine.pipeline import validate_chunk  # noqa: E402
 from edudx.ingest.engine.problems import Problems  # noqa: E402
 from edudx.ingest.engine.read import read  # noqa: E402
 from edudx.ingest.engine.receive import receive  # noqa: E402
-from edudx.ingest.kinds import Context, get  # noqa: E402
+from edudx.ingest.kinds import Context, get, person_rules  # noqa: E402
 from edudx.registry.imports import _name_key  # noqa: E402
+from edudx.registry.pupil_key import pupil_key  # noqa: E402
 
 
 def main() -> None:
@@ -51,7 +53,12 @@ def main() -> None:
         normaliser, dups = Normaliser(), V.Duplicates()
         # the kind's own row rules (person rules, name key); age vs grade needs the class → DB
         kind_no_db = kind.__class__(
-            **{**kind.__dict__, "resolve": None, "rules": (V.person_rules, _name_key)}
+            **{
+                **kind.__dict__,
+                "resolve": None,
+                "rules": (person_rules, _name_key, pupil_key),
+                "locate": lambda f, c: pl.Series([None] * f.height, dtype=pl.String),
+            }
         )
         n = 0
         for raw in table.chunks:

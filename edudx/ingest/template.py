@@ -6,6 +6,7 @@ import io
 
 import xlsxwriter
 
+from .engine.read import TEMPLATE_DATA_SHEET, TEMPLATE_GUIDE_SHEET, TEMPLATE_LISTS_SHEET
 from .engine.report import safe
 from .kinds import Kind
 
@@ -18,9 +19,9 @@ def build_template(kind: Kind) -> bytes:
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     required = wb.add_format({"bold": True, "bg_color": "#F8CBAD", "border": 1, "text_wrap": True})
     text = wb.add_format({"num_format": "@"})
-    ws = wb.add_worksheet("Mẫu")
-    lists = wb.add_worksheet("Danh mục")
-    guide = wb.add_worksheet("Hướng dẫn")
+    ws = wb.add_worksheet(TEMPLATE_DATA_SHEET)
+    lists = wb.add_worksheet(TEMPLATE_LISTS_SHEET)
+    guide = wb.add_worksheet(TEMPLATE_GUIDE_SHEET)
     list_col = 0
     for i, col in enumerate(kind.columns):
         ws.write(0, i, str(col.header), required if col.required else head)
@@ -32,7 +33,7 @@ def build_template(kind: Kind) -> bytes:
             letter = xlsxwriter.utility.xl_col_to_name(list_col)
             ws.data_validation(
                 1, i, 5000, i,
-                {"validate": "list", "source": f"='Danh mục'!${letter}$1:${letter}${len(col.choice_labels)}",
+                {"validate": "list", "source": f"='{TEMPLATE_LISTS_SHEET}'!${letter}$1:${letter}${len(col.choice_labels)}",
                  "error_type": "warning"},
             )  # fmt: skip
             list_col += 1

@@ -8,6 +8,7 @@ as older template versions wrote them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
@@ -38,6 +39,7 @@ from edudx.ingest.kinds import KEY, ROW, SharedValue, age_vs_grade, person_rules
 from . import permissions as perms
 from .kinds import SCHOOL_CODE, locate_school, resolve_school, school_paths
 from .models import School, SchoolYear, Staff, Student
+from .pupil_key import by_pupil_key, pupil_key, pupil_match
 from .services import bulk
 
 INGEST_RUN = "ingest.run"
@@ -120,7 +122,7 @@ def _personal_id_once(code_column: str):
         if check is None:
             check = ctx.cache["personal_id_once"] = SharedValue(
                 "personal_id", code_column, "personal_id_duplicate_in_file",
-                _("This personal ID is already on row %(row)s of this file, under another code."),
+                _("This personal ID is also on row(s) %(rows)s of this file: one person, one row."),
             )  # fmt: skip
         return check.check(frame, sink)
 
@@ -251,15 +253,24 @@ def existing_students(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str
     fallback = frame.filter(pl.col("student_code").is_null() | ~pl.col("student_code").is_in(list(by_code)))
     pids = fallback["personal_id"].drop_nulls().unique().to_list()
     _, by_pid = bulk.student_bulk_lookup(codes=[], pids=pids)
-    if not by_code and not by_pid:
+    # the pupil key (school, name, date of birth, gender) last: rows neither identifier matched
+    unmatched = fallback.filter(pl.col("personal_id").is_null() | ~pl.col("personal_id").is_in(list(by_pid)))
+    by_pupil = by_pupil_key(unmatched)
+    if not by_code and not by_pid and not by_pupil:
         return {}
     out: dict[str, dict[str, Any]] = {}
     matched: list[tuple[str, dict, int]] = []
     new_pid: dict[str, str] = {}  # row key -> the personal ID the row gives a pupil matched by code
-    for key, code, pid, year_id in frame.select(KEY, "student_code", "personal_id", "year_id").iter_rows():
+    rows = frame.select(KEY, "student_code", "personal_id", "year_id", "pupil_key")
+    for key, code, pid, year_id, pupil in rows.iter_rows():
         rec = by_code.get(code) if code else None
         if rec is None and pid:
             rec = by_pid.get(pid)
+        if rec is None and pupil in by_pupil:
+            rec = pupil_match(by_pupil[pupil], code, pid)
+            if rec is not None and K.REFUSED in rec:
+                out[key] = rec
+                continue
         if rec is not None:
             matched.append((key, rec, year_id))
             if pid and rec["personal_id"] != pid:
@@ -320,13 +331,23 @@ STUDENTS = K.register(
                     "moet code",
                 ),
                 normaliser=K.CODE,
-                help=_("MOET student code (mã định danh ngành); empty for new grade-1 pupils."),
+                help=_(
+                    "MOET student code (mã định danh ngành). May be empty for a new pupil who has none yet: "
+                    "a pupil without code and personal ID is recognised by school, full name, date of birth "
+                    "and gender, and a later file with the code fills it in."
+                ),
                 example="7900000001",
             ),
             FULL_NAME,
             DOB,
             GENDER,
-            PID,
+            replace(
+                PID,
+                help=_(
+                    "12-digit personal ID (CCCD). May be empty while it is pending; an 11-digit value "
+                    "(leading zero lost) is repaired, any other length is refused."
+                ),
+            ),
             ETHNICITY,
             K.Column(
                 "parent_phone",
@@ -387,7 +408,8 @@ STUDENTS = K.register(
             ),
             K.Column("place_of_birth", "Nơi sinh", ("noi sinh", "place of birth"), help=_("Place of birth.")),
         ),  # fmt: skip
-        natural_key=("student_code", "personal_id"),
+        # A pupil without MOET code and personal ID (a new grade-1 pupil) is keyed by pupil_key.
+        natural_key=("student_code", "personal_id", "pupil_key"),
         compared=STUDENT_COMPARED,
         resolve=resolve_students,
         rules=(
@@ -395,6 +417,7 @@ STUDENTS = K.register(
             _personal_id_once("student_code"),
             lambda f, s, c: age_vs_grade(f, s),
             _name_key,
+            pupil_key,
         ),
         existing=existing_students,
         write=write_students,

@@ -31,6 +31,17 @@ def lookup(kind: Kind) -> dict[str, str]:
     return out
 
 
+def header_score(cells: list[str | None]) -> int:
+    """How many cells of a row are headers some registered kind knows: the reader takes the
+    best row among the first ones as the header row, so a title block above it (the sector
+    database's exports: a title, a date, blank rows) is skipped. Kind-independent on purpose:
+    the report rebuilds the user's workbook with the same reader and must find the same row."""
+    table: dict[str, str] = {}
+    for kind in kinds_mod.all_kinds():
+        table.update(lookup(kind))
+    return len({table[c] for cell in cells if cell and (c := compact(cell)) in table})
+
+
 @dataclass
 class HeaderMap:
     by_index: dict[int, str]  # file column index → kind column key

@@ -17,17 +17,21 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext_lazy as _
 
-from edudx.core.rules import ERROR, WARNING, Issue, dates, names, personal_id, phones
+from edudx.core.rules import ERROR, WARNING, Issue, dates, names, phones
 from edudx.core.text import nfc, tidy_spaces
 
 from .. import kinds as K
 from ..kinds import Column, Kind
-from . import vnfonts
+from ..people import normalise_pid
+from . import syllables, vnfonts
 from .headers import HeaderMap
 from .problems import Problems
 from .read import ROW
 
 ERR = "__err"  # boolean column: the row has an error
+# A name word is suspected of being TCVN3 when its reading is in at least this many rows of the
+# file so far, and in this many times more rows than the word itself.
+RARE_READING_MIN, RARE_READING_RATIO = 20, 20
 
 
 def _rust_class(chars: str) -> str:
@@ -50,6 +54,7 @@ class Sink:
     def __init__(self, problems: Problems, header_of: dict[str, str]):
         self.problems = problems
         self.header_of = header_of
+        self.errored: dict[str, set[int]] = {}  # column key -> rows with an error on that cell
 
     def flag(
         self, frame: pl.DataFrame, mask: pl.Series | pl.Expr, key: str, code: str, severity: str, message: Any
@@ -63,6 +68,7 @@ class Sink:
         rows = frame.filter(mask)[ROW].to_list()
         self.problems.add_rows(rows, self.header_of.get(key, key), code, severity, message)
         if severity == ERROR:
+            self.errored.setdefault(key, set()).update(rows)
             return frame.with_columns((pl.col(ERR) | mask).alias(ERR))
         return frame
 
@@ -87,6 +93,7 @@ Fixer = Callable[[str], tuple[Any, list[Issue]]]
 class Normaliser:
     def __init__(self) -> None:
         self.memo: dict[tuple[str, str], tuple[Any, list[Issue]]] = {}
+        self.words: dict[str, dict[str, int]] = {}  # name column -> word -> rows so far in the file
 
     # -- the generic slow path: distinct values through a pure function, memoised
     def _python(
@@ -133,15 +140,15 @@ class Normaliser:
         if kind in (K.TEXT, K.NAME):
             # Combining marks mean NFD (or stray accents): the slow path decides.
             if kind == K.NAME:
-                clean = ~s.str.contains(_NAME_NEEDS_WORK)
+                clean = ~s.str.contains(_NAME_NEEDS_WORK) & ~partly_tcvn3(s)
             else:
                 clean = ~s.str.contains(r"\p{M}|\s\s|" + _SUSPECT_POLARS)
             fix = fix_name if kind == K.NAME else fix_text
             todo = ~clean.fill_null(True)
-            if not todo.any():
-                return frame
-            frame, fixed = self._python(frame, sink, key, fix, todo, pl.String)
-            return frame.with_columns(pl.when(todo).then(fixed).otherwise(pl.col(key)).alias(key))
+            if todo.any():
+                frame, fixed = self._python(frame, sink, key, fix, todo, pl.String)
+                frame = frame.with_columns(pl.when(todo).then(fixed).otherwise(pl.col(key)).alias(key))
+            return self._rare_tcvn3_words(frame, sink, key) if kind == K.NAME else frame
         if kind == K.CODE:
             if not s.str.contains(r"[^0-9A-Z]").any():
                 return frame
@@ -156,14 +163,14 @@ class Normaliser:
                 parsed = pl.select(pl.when(todo).then(fixed).otherwise(parsed)).to_series()
             return frame.with_columns(parsed.alias(key))
         if kind == K.PERSONAL_ID:
-            fast = s.str.contains(r"^\d{12}$").fill_null(True)
+            fast = s.str.contains(r"^[0-9]{12}$").fill_null(True)  # ASCII digits: \d is Unicode
             todo = ~fast
             if not todo.any():
                 return frame
             frame, fixed = self._python(frame, sink, key, fix_pid, todo, pl.String)
             return frame.with_columns(pl.when(todo).then(fixed).otherwise(pl.col(key)).alias(key))
         if kind == K.PHONE:
-            fast = s.str.contains(r"^(0[35789]\d{8}|02\d{9})$").fill_null(True)
+            fast = s.str.contains(r"^(0[35789][0-9]{8}|02[0-9]{9})$").fill_null(True)
             todo = ~fast
             if not todo.any():
                 return frame
@@ -185,6 +192,30 @@ class Normaliser:
             return frame.with_columns(out.alias(key))
         raise ValueError(f"unknown normaliser {kind!r}")
 
+    def _rare_tcvn3_words(self, frame: pl.DataFrame, sink: Sink, key: str) -> pl.DataFrame:
+        """A name word that is a syllable ("Phóc") but whose TCVN3 reading ("Phúc") is common in
+        this file while the word itself is rare: not repaired — "Phó" is a real name too — but
+        flagged for the officer to look at (text_legacy_suspect, naming the likely name)."""
+        counts = self.words.setdefault(key, {})
+        words = frame[key].str.split(" ").explode().drop_nulls()  # names are tidied: one space
+        for word, n in words.value_counts().iter_rows():
+            counts[word] = counts.get(word, 0) + n
+        rare = [
+            (w, r)
+            for w in words.filter(words.str.contains(syllables.REUSED_PATTERN)).unique().to_list()
+            if (r := syllables.tcvn3_reading(w))
+            and counts.get(r, 0) >= RARE_READING_MIN
+            and counts[w] * RARE_READING_RATIO <= counts[r]
+        ]
+        for word, reading in rare:
+            mask = frame[key].str.contains(r"(?:^|\P{L})" + re.escape(word) + r"(?:$|\P{L})")
+            frame = sink.flag(
+                frame, mask, key, "text_legacy_suspect", WARNING,
+                _("“%(word)s” may be “%(reading)s” typed in the old TCVN3 font: check the name.")
+                % {"word": word, "reading": reading},
+            )  # fmt: skip
+        return frame
+
     def _choices(self, frame: pl.DataFrame, sink: Sink, col: Column) -> pl.DataFrame:
         mapper = col.choices
         assert mapper is not None
@@ -205,6 +236,43 @@ class Normaliser:
         s = frame[col.key]
         frame, fixed = self._python(frame, sink, col.key, fix_choice, s.is_not_null(), pl.String)
         return frame.with_columns(fixed.alias(col.key))
+
+
+def partly_tcvn3(s: pl.Series) -> pl.Series:
+    """Names holding a word that TCVN3 left looking Vietnamese ("Vâ", "Huúnh"): the distinct
+    words of the names that hold a letter TCVN3 reuses, each judged once (engine/syllables.py)."""
+    cand = s.str.contains(syllables.REUSED_PATTERN).fill_null(False)
+    if not cand.any():
+        return cand
+    some = s.filter(cand)
+    words = some.str.extract_all(r"\p{L}+").explode().drop_nulls().unique().to_list()  # few rows
+    bad = [w for w in words if syllables.tcvn3_word(w)]
+    firsts = some.str.extract(r"^\s*(\p{L}+)", 1).drop_nulls().unique().to_list()
+    bad_first = [w for w in firsts if syllables.tcvn3_family(w)]
+    if not bad and not bad_first:
+        return pl.Series(s.name, [False] * len(s), dtype=pl.Boolean)
+    found = pl.lit(False)
+    if bad:
+        alternatives = "|".join(re.escape(w) for w in sorted(bad, key=len, reverse=True))
+        found = found | s.str.contains(r"(?:^|\P{L})(?:" + alternatives + r")(?:$|\P{L})")
+    if bad_first:
+        alternatives = "|".join(re.escape(w) for w in sorted(bad_first, key=len, reverse=True))
+        found = found | s.str.contains(r"^\s*(?:" + alternatives + r")(?:$|\P{L})")
+    return pl.select((cand & found).fill_null(False)).to_series()
+
+
+_LEGACY_SUSPECT = Issue(
+    "text_legacy_suspect",
+    WARNING,
+    _(
+        "The text holds characters of an old Vietnamese font (TCVN3/VNI) that could not be converted: check it."
+    ),
+)
+_PARTLY_TCVN3 = Issue(
+    "text_legacy_tcvn3",
+    WARNING,
+    _("Words typed in the old TCVN3 (ABC) font were converted to Unicode: check the name."),
+)
 
 
 # ----- the pure per-value fixers (slow path)
@@ -233,12 +301,23 @@ def fix_text(value: str) -> tuple[str, list[Issue]]:
         )
     text = nfc(value)
     text, more = _legacy(text)
+    if not more and vnfonts.SUSPECT.search(text) and vnfonts.score(text) < 0:
+        more = [_LEGACY_SUSPECT]
     return tidy_spaces(text) or None, issues + more
 
 
 def fix_name(value: str) -> tuple[str, list[Issue]]:
     text, issues = _legacy(value)
+    # Words left in TCVN3 are read back before the case is tidied: a capital inside a word
+    # ("TÊn" for Tấn) is part of the evidence.
+    repaired, partly = syllables.repair_partial(nfc(text))
+    if partly:  # else the text goes on as typed (names.normalise says if it was NFD)
+        text = repaired
+        if not issues:
+            issues.append(_PARTLY_TCVN3)
     fixed, more = names.normalise(text)
+    if fixed and vnfonts.SUSPECT.search(fixed):
+        issues.append(_LEGACY_SUSPECT)
     return fixed or None, [i for i in issues + more if fixed or i.code != "name_spacing"]
 
 
@@ -247,8 +326,7 @@ def fix_date(value: str) -> tuple[Any, list[Issue]]:
 
 
 def fix_pid(value: str) -> tuple[str | None, list[Issue]]:
-    fixed, issues = personal_id.normalise(value.strip())
-    return fixed or None, issues
+    return normalise_pid(value)
 
 
 def fix_phone(value: str) -> tuple[str | None, list[Issue]]:

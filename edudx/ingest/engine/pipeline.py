@@ -18,12 +18,12 @@ from typing import Any
 import polars as pl
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from ..kinds import Context, Kind
+from ..kinds import REFUSED, Context, Kind
 from . import scope as S
 from . import validate as V
 from .headers import HeaderMap, map_headers
 from .normalise import ERR, Normaliser, normalise_frame
-from .problems import FileRejected, Problems
+from .problems import ERROR, FileRejected, Problems
 from .read import ROW, read
 from .receive import Received, receive
 
@@ -84,6 +84,20 @@ def _values_equal(a: Any, b: Any) -> bool:
     return a == b
 
 
+def _refuse_unmatchable(
+    valid: pl.DataFrame, existing: dict[str, dict[str, Any]], outcome: Outcome
+) -> tuple[pl.DataFrame, dict[str, dict[str, Any]]]:
+    """Rows the kind could not match without guessing (kinds.REFUSED): refused with its error."""
+    refused = {k: r[REFUSED] for k, r in existing.items() if REFUSED in r}
+    if not refused:
+        return valid, existing
+    mask = valid[V.KEY].is_in(list(refused))
+    for row, key in valid.filter(mask).select(ROW, V.KEY).iter_rows():
+        column, code, message = refused[key]
+        outcome.problems.add(row, outcome.header_of.get(column, column), code, ERROR, message)
+    return valid.filter(~mask), {k: r for k, r in existing.items() if k not in refused}
+
+
 def classify(
     kind: Kind, frame: pl.DataFrame, ctx: Context, outcome: Outcome
 ) -> tuple[pl.DataFrame, list[tuple]]:
@@ -96,6 +110,8 @@ def classify(
         outcome.counts["rejected"] += frame.height
         return valid, []
     existing = kind.existing(valid, ctx) if kind.existing else {}
+    if existing:
+        valid, existing = _refuse_unmatchable(valid, existing, outcome)
     if existing:
         valid, existing = S.refuse_foreign_records(
             kind, valid, existing, ctx, outcome.problems, outcome.header_of

@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import tempfile
 import zipfile
@@ -94,31 +95,48 @@ def read_csv(path: Path, *, chunk_rows: int) -> Table:
         src = _utf8_copy(path, encoding)
         cleanup.append(src)
     max_cols = limit("INGEST_MAX_COLUMNS", 500)
+    lines: list[bytes] = []
     with src.open("rb") as fh:
-        first = fh.readline(1 << 20)
-    if first and not first.endswith(b"\n") and src.stat().st_size > len(first):
-        raise FileRejected("too_many_columns", _("The header row is far too long (too many columns)."))
-    line = first.decode("utf-8", errors="replace").lstrip("\ufeff")
-    if not line.strip():
+        for _line_no in range(HEADER_SCAN_ROWS):
+            line = fh.readline(1 << 20)
+            if not line:
+                break
+            if not line.endswith(b"\n") and len(line) >= 1 << 20:
+                raise FileRejected(
+                    "too_many_columns", _("The header row is far too long (too many columns).")
+                )
+            lines.append(line)
+    texts = [b.decode("utf-8", errors="replace").lstrip("\ufeff") for b in lines]
+    if not any(t.strip() for t in texts):
         raise FileRejected("file_empty", _("The file is empty."))
-    sep = max((",", ";", "\t", "|"), key=line.count)
-    headers = next(csv.reader(io.StringIO(line), delimiter=sep))
+    parsed: list[tuple[str, list[str]]] = []
+    for t in texts:
+        sep = max((",", ";", "\t", "|"), key=t.count)
+        parsed.append((sep, next(csv.reader(io.StringIO(t), delimiter=sep), [])))
+    at = _header_index([list[str | None](cells) for _sep, cells in parsed])
+    sep, headers = parsed[at]
     if len(headers) > max_cols:
         raise FileRejected("too_many_columns", _("The file has too many columns."))
+    while headers and not headers[-1].strip():
+        headers.pop()
     n = len(headers)
     names = [f"c{i}" for i in range(n)]
-    body_start = len(first)
+    body_start = sum(len(b) for b in lines[: at + 1])
     max_rows = limit("INGEST_MAX_ROWS", 3_000_000)
     _refuse_too_many_rows(src, body_start, max_rows, parse=lambda block: _parse_block(block, sep, names))
+    first_row = at + 2  # the spreadsheet's own numbering: the header is on line at + 1
+    repeated = _same_as_header(headers)
 
     def chunks() -> Iterator[pl.DataFrame]:
-        row = 2
+        row = first_row
         carry: pl.DataFrame | None = None  # the rows of a block that did not fill a chunk
 
         def numbered(part: pl.DataFrame) -> pl.DataFrame:
             # Empty fields arrive as null; surrounding spaces are left to the normalisers,
             # whose fast paths are anchored patterns (a padded value takes the slow path).
-            return part.with_row_index(ROW, offset=row).with_columns(pl.col(ROW).cast(pl.Int64))
+            # A row repeating the header (files pasted together) is dropped.
+            part = part.with_row_index(ROW, offset=row).with_columns(pl.col(ROW).cast(pl.Int64))
+            return part.filter(~repeated) if n else part
 
         for block in _csv_blocks(src, body_start):
             frame = _parse_block(block, sep, names)
@@ -134,6 +152,36 @@ def read_csv(path: Path, *, chunk_rows: int) -> Table:
             yield numbered(carry)
 
     return Table(headers=headers, chunks=chunks(), encoding=encoding, cleanup=cleanup)
+
+
+# Sheets the template (ingest/template.py) adds beside the data sheet: its dropdown lists
+# (hidden) and its guide. The reader passes over them without a warning.
+TEMPLATE_DATA_SHEET, TEMPLATE_LISTS_SHEET, TEMPLATE_GUIDE_SHEET = "Mẫu", "Danh mục", "Hướng dẫn"
+TEMPLATE_SHEETS = (TEMPLATE_LISTS_SHEET, TEMPLATE_GUIDE_SHEET)
+
+# The header row is looked for among the first rows of the sheet (a title block above it).
+HEADER_SCAN_ROWS = 60
+
+
+def _header_index(rows: list[list[str | None]]) -> int:
+    """The row that names the most known columns (at least two; the first such row on a tie),
+    else the first row holding anything — then the header mapper says what is missing."""
+    from .headers import header_score
+
+    best, best_score = -1, 1
+    for i, cells in enumerate(rows):
+        score = header_score(cells)
+        if score > best_score:
+            best, best_score = i, score
+    if best >= 0:
+        return best
+    return next(i for i, cells in enumerate(rows) if any(c and str(c).strip() for c in cells))
+
+
+def _same_as_header(headers: list[str]) -> pl.Expr:
+    """A data row whose cells repeat the header's (compared as text, blanks alike)."""
+    parts = [pl.col(f"c{i}").fill_null("").str.strip_chars() == h.strip() for i, h in enumerate(headers)]
+    return pl.all_horizontal(parts) if parts else pl.lit(False)
 
 
 def _count(n: int) -> str:
@@ -254,7 +302,8 @@ def read_workbook(path: Path, fmt: str, *, chunk_rows: int) -> Table:
         raise FileRejected("file_corrupt", _("The spreadsheet is damaged and cannot be opened.")) from exc
     notes: list[Problem] = []
     visible = [m for m in wb.sheets_metadata if str(m.visible).lower().endswith("visible")]
-    hidden = [m.name for m in wb.sheets_metadata if m not in visible]
+    # The platform's own template carries a guide and a hidden list sheet: not worth a warning.
+    hidden = [m.name for m in wb.sheets_metadata if m not in visible and m.name not in TEMPLATE_SHEETS]
     if not visible:
         raise FileRejected("no_visible_sheet", _("The workbook has no visible sheet."))
     if hidden:
@@ -269,7 +318,7 @@ def read_workbook(path: Path, fmt: str, *, chunk_rows: int) -> Table:
             )
         )
     sheet_name = visible[0].name
-    if len(visible) > 1:
+    if len([m for m in visible[1:] if m.name not in TEMPLATE_SHEETS]) > 0:
         notes.append(
             Problem(
                 0,
@@ -325,16 +374,17 @@ def read_workbook(path: Path, fmt: str, *, chunk_rows: int) -> Table:
         notes.extend(_ods_notes(path, sheet_name=sheet_name, merged_known=bool(notes_merged(notes))))
 
     rows = sheet.iter_rows()
-    header_row = start_row + 1
-    headers: list[str] | None = None
+    head: list[list[str | None]] = []
     for raw in rows:
-        cells = [_cell_text(v) for v in raw]
-        if any(cells):
-            headers = [c or "" for c in cells]
+        head.append([_cell_text(v) for v in raw])
+        if len(head) >= HEADER_SCAN_ROWS:
             break
-        header_row += 1
-    if headers is None:
+    if not any(any(cells) for cells in head):
         raise FileRejected("file_empty", _("The file is empty."))
+    at = _header_index(head)
+    header_row = start_row + 1 + at
+    headers = [c or "" for c in head[at]]
+    rest = head[at + 1 :]
     while headers and not headers[-1]:
         headers.pop()
     if len(headers) > max_cols:
@@ -346,12 +396,11 @@ def read_workbook(path: Path, fmt: str, *, chunk_rows: int) -> Table:
         buf: list[list[str | None]] = []
         numbers: list[int] = []
         row_no = header_row
-        for raw in rows:
+        for cells in itertools.chain(rest, ([_cell_text(v) for v in raw] for raw in rows)):
             row_no += 1
-            cells = [_cell_text(v) for v in raw[:n]]
-            if not any(cells):
+            cells = cells[:n] + [None] * (n - len(cells))
+            if not any(cells) or [c or "" for c in cells] == headers:  # blank, or the header again
                 continue
-            cells += [None] * (n - len(cells))
             buf.append(cells)
             numbers.append(row_no)
             if len(buf) >= chunk_rows:

@@ -18,11 +18,15 @@ from .read import ROW
 
 
 def required_values(frame: pl.DataFrame, sink: Sink, kind: Kind) -> pl.DataFrame:
+    """A blank cell of a column that needs a value. One error per cell: a cell that was filled
+    but refused by its normaliser (an unknown class, date or gender) already has its error."""
     for col in kind.columns:
         if col.not_blank and col.key in sink.header_of:
-            frame = sink.flag(
-                frame, frame[col.key].is_null(), col.key, "value_required", ERROR, _("A value is required.")
-            )
+            blank = frame[col.key].is_null()
+            refused = sink.errored.get(col.key)
+            if refused:
+                blank = blank & ~frame[ROW].is_in(list(refused))
+            frame = sink.flag(frame, blank, col.key, "value_required", ERROR, _("A value is required."))
     return frame
 
 

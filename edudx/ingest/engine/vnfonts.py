@@ -118,7 +118,8 @@ _VNI_PATTERN = re.compile("|".join(re.escape(k) for k in sorted(VNI_TO_UNICODE, 
 _TCVN3_PATTERN = re.compile("[" + re.escape("".join(TCVN3_TO_UNICODE)) + "]")
 
 # Characters that never occur in Unicode Vietnamese but do in mojibake.
-TCVN3_MARKERS = "µ¸¶·¹¨»¾¼½Æ©ÇËÈ®ÎÏÑªÖ×ØÜÞßåæçëîïñö÷øûüþ¡¢§£¤¥¦\u00ad"
+# « (ô) and ¬ (ơ) too: "Ng« Minh" is Ngô; converted only when the text then reads better (score).
+TCVN3_MARKERS = "«¬µ¸¶·¹¨»¾¼½Æ©ÇËÈ®ÎÏÑªÖ×ØÜÞßåæçëîïñö÷øûüþ¡¢§£¤¥¦\u00ad"
 VNI_MARKERS = "øûïåäëüöñæØÛÏÅÄËÜÖÑÆ"
 SUSPECT = re.compile(
     "["
