@@ -18,7 +18,6 @@ LIMIT = 400
 ALLOWLIST: dict[str, str] = {
     "edudx/registry/imports.py": "four import kinds (schools, classes, students, staff); imports/ by kind pending #19",
     "edudx/registry/demo/city.py": "demo city generator (tables and builders); demo code, split pending #19",
-    "edudx/registry/services/bulk.py": "bulk writer for big imports (classes, students, enrolments, history; the vendor SQL is in core/db); split pending #19",
     "edudx/lrs/xapi/store.py": "the statement store (write, query, void under one writer lock); split pending #19",
     "edudx/lrs/xapi/validate.py": "xAPI statement validator following the spec's sections; split pending #19",
     "edudx/library/views.py": "resources, collections, review, LTI pages; views/ by subject pending #19",
