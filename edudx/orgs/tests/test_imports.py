@@ -261,3 +261,58 @@ def test_a_ward_officer_changes_nothing_of_the_tree(tmp_path, city):
     before = _tree()
     done = _run(_file(tmp_path, rows), city.actor_of(Role.WARD_OFFICER), mode=pipeline.PARTIAL)
     assert done.counts["rejected"] == 2 and _tree() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "state", "code"),
+    [
+        ("cycle.csv", (HEADER + "X1,Xã Một,Xã,X2\nX2,Xã Hai,Xã,X1\n").encode(), "checked", "unit_cycle"),
+        ("utf16.csv", (HEADER + "X1,Xã Một,Xã,PA\n").encode("utf-16"), "checked", None),
+        ("junk.csv", b"\x00\xff" * 5000, "failed", None),
+    ],
+)
+def test_the_web_upload_takes_a_unit_file_and_never_fails_on_one(
+    city, client_for, name, content, state, code
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from edudx.ingest.models import ImportRun
+
+    c = client_for(Role.DEPT_ADMIN)
+    upload = SimpleUploadedFile(name, content, content_type="text/csv")
+    resp = c.post(
+        reverse("ingest:upload"), {"kind": "units", "file": upload, "mode": "strict", "language": "vi"}
+    )
+    assert resp.status_code == 302
+    run = ImportRun.objects.get()
+    assert run.state == state, run.report.get("problems", [])[:3]
+    page = c.get(reverse("ingest:run_detail", kwargs={"run_id": run.pk}))
+    assert page.status_code == 200
+    if code:
+        assert code in {p["code"] for p in run.report["problems"]}
+        assert "vòng lặp" in page.content.decode()
+    if state == "checked":
+        assert (
+            c.post(reverse("ingest:run_commit", kwargs={"run_id": run.pk}), {"mode": "strict"}).status_code
+            < 500
+        )
+        written = OrgUnit.objects.filter(code="X1").first()
+        assert (written.parent if written else None) == (None if code else city.wards[0])
+
+
+def test_hcmc_after_the_2025_reorganisation_168_wards_communes_and_special_zones(tmp_path):
+    """The city's unit file as `edudx generate --scale city` writes it: the department and its
+    113 wards, 54 communes and one special zone, in one import; the same file again changes nothing."""
+    from edudx.registry.demo import city, export
+
+    plan = city.plan("city")
+    lines = [f"{city.DEPARTMENT_CODE},{city.DEPARTMENT_NAME},{export.UNIT_KIND_LABEL['department']},"]
+    lines += [
+        f"{a.code},{a.name},{export.UNIT_KIND_LABEL[a.kind]},{city.DEPARTMENT_CODE}" for a in plan.areas
+    ]
+    path = _file(tmp_path, HEADER + "\n".join(lines) + "\n", "hcmc.csv")
+    assert _run(path).counts["new"] == 169
+    kinds = [u.kind for u in OrgUnit.objects.filter(parent__code=city.DEPARTMENT_CODE)]
+    assert (kinds.count("ward"), kinds.count("commune"), kinds.count("special_zone")) == (113, 54, 1)
+    assert _run(path).counts["unchanged"] == 169
