@@ -227,3 +227,29 @@ def test_a_submitted_assessment_or_a_closed_campaign_has_nothing_to_extend(city,
             reason="x",
         )
     assert exc.value.code == "campaign_not_open"
+
+
+def test_huge_ids_are_a_404_and_huge_form_keys_are_ignored_never_a_500(city, campaign, client_for):
+    huge = "99999999999999999999"
+    c = client_for("dept_officer")
+    for path in (f"/monitoring/assessments/{huge}/deadline/", f"/monitoring/campaigns/{huge}/deadline/"):
+        assert c.get(path).status_code == 404
+        assert c.post(path, {"new_deadline": "2026-06-10", "reason": "x"}).status_code == 404
+    a = assessment_of(campaign, city.schools[0])
+    from .conftest import fill
+
+    fill(city.actor_of("school_admin"), a)
+    services.assessment_submit(actor=city.actor_of("school_admin"), assessment=a)
+    r = client_for("ward_officer").post(
+        url("assessment_review", assessment_id=a.pk),
+        {
+            f"adjust_{huge}": "1",
+            f"reason_{huge}": "x",
+            f"comment_{huge}": "x",
+            "note": "Bổ sung",
+            "action": "return",
+        },
+    )
+    assert r.status_code == 302
+    a.refresh_from_db()
+    assert a.status == "returned"

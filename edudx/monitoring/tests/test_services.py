@@ -331,3 +331,31 @@ def test_school_imports_indicator_counts_committed_runs_of_the_last_year(city, c
             created_at=timezone.now() - dt.timedelta(days=days),
         )
     assert ind.compute([a1.pk, b1.pk]) == {a1.pk: 2, b1.pk: 0}
+
+
+def test_the_reviewers_form_is_one_service_and_all_or_nothing(city, campaign):
+    a = assessment_of(campaign, city.schools[0])
+    school, officer = city.actor_of("school_admin"), city.actor_of("ward_officer")
+    fill(school, a)
+    services.assessment_submit(actor=school, assessment=a)
+    i3, i4 = (Criterion.objects.get(group__framework=campaign.framework, code=c) for c in ("I.3", "I.4"))
+    # I.3's adjustment is valid, I.4's has no reason: nothing is kept and the status stays
+    with pytest.raises(ValidationFailed):
+        services.assessment_review(
+            actor=officer,
+            assessment=a,
+            adjustments={i3.pk: ("1", "Thiếu hợp đồng bản quyền"), i4.pk: ("2", " ")},
+            action="approve",
+        )
+    a.refresh_from_db()
+    assert a.status == Assessment.Status.SUBMITTED
+    assert a.entries.get(criterion=i3).reviewed_points is None
+    with pytest.raises(ValidationFailed) as exc:
+        services.assessment_review(actor=officer, assessment=a, adjustments={}, action="delete")
+    assert exc.value.code == "invalid_action"
+    services.assessment_review(
+        actor=officer, assessment=a, adjustments={i3.pk: ("1", "Thiếu hợp đồng bản quyền")}, action="approve"
+    )
+    a.refresh_from_db()
+    assert a.status == Assessment.Status.APPROVED
+    assert a.entries.get(criterion=i3).reviewed_points == Decimal("1")
