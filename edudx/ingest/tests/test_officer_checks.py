@@ -292,3 +292,50 @@ def test_the_platform_template_uploads_without_warnings(tmp_path, city):
     out = pipeline.process(kind=get("students"), path=path, actor=Actor.system())
     assert out.counts["new"] == 1
     assert [p.as_dict() for p in out.problems.items] == []
+
+
+NASTY = [
+    "",
+    " ",
+    "\u00a0",
+    "0",
+    "-1",
+    "1e11",
+    "7.92149E+10",
+    "0x4F",
+    "٠٧٩٢١٤٩٠٠٠٠١",
+    "०७९२१४९०००01",
+    "079214900001" * 40,
+    "\u202e079214900001",
+    "Ng\u0300\u0301",
+    "\u0301",
+    "«»¬µ",
+    "Vâ Vâ Vâ",
+    "ǅ",
+    "😀",
+    "NUL\x00X",
+    "=1+1",
+    "'079214900001",
+    "31/02/2014",
+    "00/00/0000",
+    "99999999",
+    "2014-13-45",
+    "Nữ\u200b",
+    "Lá\t1",
+]
+
+
+@pytest.mark.django_db
+def test_hostile_values_in_every_column_are_answered_not_crashed(tmp_path, city):
+    """Every cell of every column takes each value: the check answers with problems (no 500)."""
+    a1 = city.schools[0].moet_code
+    rows = []
+    for i, value in enumerate(NASTY):
+        for col in range(len(HEADERS)):
+            row = student_row(school=a1, code=f"79980{i:02d}{col:03d}", pid=f"0792149{i:02d}{col:03d}")
+            row[col] = value
+            rows.append(row)
+    out, _found = _check(tmp_path, rows)
+    assert out.counts["total"] == len(rows)
+    assert out.counts["new"] + out.counts["rejected"] == len(rows)
+    assert all(p.code for p in out.problems.items)
