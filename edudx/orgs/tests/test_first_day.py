@@ -101,6 +101,15 @@ def test_setup_twice_says_what_is_there_and_changes_nothing(files):
     assert (OrgUnit.objects.count(), User.objects.count(), SchoolYear.objects.count()) == before
 
 
+def test_after_setup_the_demo_city_is_not_loaded_beside_the_department(files):
+    """`./run` runs `edudx demo --if-empty`: a unit tree without schools is not empty."""
+    _setup(files)
+    out = io.StringIO()
+    call_command("demo", scale="tiny", if_empty=True, registry_only=True, stdout=out)
+    assert "already holds a unit tree" in out.getvalue()
+    assert not School.objects.exists() and OrgUnit.objects.filter(parent__isnull=True).count() == 1
+
+
 def test_without_a_terminal_every_missing_answer_is_named(db):
     with pytest.raises(CommandError, match="--department-code is required"):
         call_command("setup", "--no-input", stdout=io.StringIO())

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from edudx.core.demo import DemoContext
+from edudx.orgs import selectors as org_selectors
 from edudx.registry.demo import city, load, logins, steps
 from edudx.registry.models import School
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=sorted(city.SIZES), default="small")
         parser.add_argument("--seed", type=int, default=2025)
         parser.add_argument(
-            "--if-empty", action="store_true", help="Do nothing when the database already holds schools."
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already holds schools or a unit tree (edudx setup).",
         )
         parser.add_argument(
             "--registry-only", action="store_true", help="Skip the other modules' demo steps."
@@ -37,13 +40,17 @@ class Command(BaseCommand):
         parser.add_argument("--strict", action="store_true", help="Stop at the first failing module step.")
 
     def handle(self, *args, scale, seed, if_empty, registry_only, strict, **options):
+        # A unit tree without schools is a department on its first day (`edudx setup`): the demo
+        # city would land beside it, its codes colliding with the department's own.
         existing = School.objects.count()
-        if existing:
+        units = org_selectors.root_units().count()
+        if existing or units:
+            what = f"{existing:,} schools" if existing else "a unit tree (edudx setup)"
             if if_empty:
-                self.stdout.write(f"The database already holds {existing:,} schools: demo not loaded.")
+                self.stdout.write(f"The database already holds {what}: demo not loaded.")
                 return
             raise CommandError(
-                f"The database already holds {existing:,} schools. The demo loads into an empty "
+                f"The database already holds {what}. The demo loads into an empty "
                 "database: point EDUDX_VAR_DIR (SQLite) or DATABASE_URL at a fresh one."
             )
         ctx = DemoContext(scale="city" if scale == "city" else "small", seed=seed)
