@@ -220,7 +220,8 @@ def run_commit_start(*, actor: Actor, run: ImportRun, mode: str | None = None) -
 
 def _file_failure(outcome: pipeline.Outcome) -> str:
     """Why a file was refused as a whole, in the run's language, with what to do."""
-    reasons = [str(p.message) for p in outcome.problems.sorted() if p.row == 0 and p.severity == "error"]
+    # the file's own errors (row 0) and its header row's (row 1: a required column missing…)
+    reasons = [str(p.message) for p in outcome.problems.sorted() if p.row <= 1 and p.severity == "error"]
     return " ".join([*reasons[:3], str(_("Correct the file and upload it again."))])
 
 

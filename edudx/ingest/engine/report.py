@@ -86,38 +86,15 @@ def as_xlsx(
     sheet_title: str = "",
 ) -> bytes:
     """The user's rows with problem cells highlighted and commented, plus a sheet listing problems."""
-    from openpyxl import Workbook, load_workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
     red = PatternFill("solid", fgColor="FFC7CE")
     yellow = PatternFill("solid", fgColor="FFEB9C")
-    if source is not None and fmt == "xlsx":
-        # From an open file, not the path: openpyxl refuses a path whose name does not end in
-        # .xlsx, and the stored copy of an upload (services.local_copy) may have none.
-        with source.open("rb") as fh:
-            wb = load_workbook(fh)
-        ws = wb[sheet_title] if sheet_title in wb.sheetnames else wb.worksheets[0]
-        _defuse(ws)
-    else:
-        wb = Workbook()
-        ws = wb.active
-        ws.title = str(_("Data"))[:31]
-        ws.append([xlsx_value(h) for h in headers])
-        if source is not None:
-            from .read import read
-            from .receive import receive
-
-            table = read(receive(source))
-            try:
-                for chunk in table.chunks:
-                    for tup in chunk.iter_rows():
-                        row_no = tup[0]
-                        for i, v in enumerate(tup[1:], start=1):
-                            if v is not None:
-                                ws.cell(row=row_no, column=i, value=xlsx_value(v))
-            finally:
-                table.close()
+    try:
+        wb, ws = _workbook_of(source, fmt, headers, sheet_title)
+    except Exception:  # noqa: BLE001 - a file the check refused (corrupt, not a sheet): the problems alone
+        wb, ws = _new_workbook(headers)
     col_of = {str(h).strip(): i + 1 for i, h in enumerate(headers) if h}
     by_cell: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for p in problems:
@@ -139,6 +116,46 @@ def as_xlsx(
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _new_workbook(headers: list[str]) -> tuple[Any, Any]:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = str(_("Data"))[:31]
+    ws.append([xlsx_value(h) for h in headers])
+    return wb, ws
+
+
+def _workbook_of(source: Path | None, fmt: str, headers: list[str], sheet_title: str) -> tuple[Any, Any]:
+    """The user's own workbook (XLSX), or a new one holding the rows of any other format."""
+    from openpyxl import load_workbook
+
+    if source is not None and fmt == "xlsx":
+        # From an open file, not the path: openpyxl refuses a path whose name does not end in
+        # .xlsx, and the stored copy of an upload (services.local_copy) may have none.
+        with source.open("rb") as fh:
+            wb = load_workbook(fh)
+        ws = wb[sheet_title] if sheet_title in wb.sheetnames else wb.worksheets[0]
+        _defuse(ws)
+        return wb, ws
+    wb, ws = _new_workbook(headers)
+    if source is not None:
+        from .read import read
+        from .receive import receive
+
+        table = read(receive(source))
+        try:
+            for chunk in table.chunks:
+                for tup in chunk.iter_rows():
+                    row_no = tup[0]
+                    for i, v in enumerate(tup[1:], start=1):
+                        if v is not None:
+                            ws.cell(row=row_no, column=i, value=xlsx_value(v))
+        finally:
+            table.close()
+    return wb, ws
 
 
 _LETTERS = re.compile(r"[A-Z]{1,3}")

@@ -119,7 +119,17 @@ def test_a_failed_run_says_why_and_what_to_do(city, client_for, tmp_path):
     assert run.state == "failed"
     text = _text(c.get(reverse("ingest:run_detail", kwargs={"run_id": run.pk}), **VI))
     assert "Thất bại" in text and "Lượt nhập này thất bại" in text
-    assert "Hãy sửa tệp rồi tải lên lại." in text
+    assert "Thiếu cột bắt buộc" in run.failure and run.failure.endswith("Hãy sửa tệp rồi tải lên lại.")
+    assert run.failure in text
+    # its problems still download as a workbook (the file itself could not be read back)
+    for name in ("report_xlsx", "report_csv", "report_json"):
+        assert c.get(reverse(f"ingest:{name}", kwargs={"run_id": run.pk})).status_code == 200
+    png = _upload(c, "anh.csv", b"\x89PNG\r\n\x1a\n" + bytes(64))  # not a spreadsheet at all
+    assert png.state == "failed" and "PNG" in png.failure
+    resp = c.get(reverse("ingest:report_xlsx", kwargs={"run_id": png.pk}), **VI)
+    assert resp.status_code == 200
+    listing = load_workbook(io.BytesIO(resp.content)).worksheets[1]
+    assert [r[4] for r in listing.iter_rows(min_row=2, values_only=True)] == ["file_type_unsupported"]
     # a strict commit of a file with an error fails: the page says why, in Vietnamese
     run = _upload(c, "hs.csv", _one_error_csv(tmp_path, city))
     c.post(reverse("ingest:run_commit", kwargs={"run_id": run.pk}), {"mode": "strict"})
