@@ -123,3 +123,22 @@ def test_a_refused_unit_file_stops_setup_and_writes_none_of_it(files):
         _setup(files)
     assert list(OrgUnit.objects.values_list("code", flat=True)) == ["SGDDT79"]
     assert not SchoolYear.objects.exists()
+
+
+def test_on_a_terminal_setup_asks_and_never_shows_the_password(files, monkeypatch, capsys):
+    answers = iter(["SGDDT79", "Sở GD-ĐT Thử", "quantri", "Nguyễn Văn Quản", "qt@example.vn", str(files / "units.csv"),
+                    "2026-2027", "", ""])  # fmt: skip
+    asked: list[str] = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": asked.append(prompt) or next(answers))
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": PASSWORD)
+    out = io.StringIO()
+    call_command("setup", stdout=out, stderr=out)
+    text = out.getvalue() + capsys.readouterr().out
+    assert PASSWORD not in text and PASSWORD not in "".join(asked)
+    assert User.objects.get(username="quantri").check_password(PASSWORD)
+    year = SchoolYear.objects.get()
+    assert (year.code, year.start_date.isoformat(), year.end_date.isoformat(), year.is_current) == (
+        "2026-2027", "2026-09-05", "2027-05-31", True,
+    )  # fmt: skip
+    assert OrgUnit.objects.count() == len(_rows(files / "units.csv"))
