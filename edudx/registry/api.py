@@ -206,16 +206,14 @@ def student_detail(request, student_id: Id):
 @router.post("/students", response={201: StudentOut, **errors(404, 409)})
 def student_create(request, data: StudentIn):
     school = selectors.school_get(scope=request.scope, pk=data.school)
-    student = services.student_create(
-        actor=_actor(request), school=school, data=data.model_dump(exclude={"school"})
-    )
+    student = services.student_create(actor=_actor(request), school=school, data=data)
     return Status(201, _student_out(request)(selectors.student_get(scope=request.scope, pk=student.pk)))
 
 
 @router.patch("/students/{student_id}", response={200: StudentOut, **errors(409)})
 def student_update(request, student_id: Id, data: StudentPatch):
     student = selectors.student_get(scope=request.scope, pk=student_id)
-    services.student_update(actor=_actor(request), student=student, data=data.model_dump(exclude_unset=True))
+    services.student_update(actor=_actor(request), student=student, data=data)
     return _student_out(request)(selectors.student_get(scope=request.scope, pk=student_id))
 
 
@@ -275,16 +273,14 @@ def staff_detail(request, staff_id: Id):
 @router.post("/staff", response={201: StaffOut, **errors(404, 409)})
 def staff_create(request, data: StaffIn):
     school = selectors.school_get(scope=request.scope, pk=data.school)
-    staff = services.staff_create(
-        actor=_actor(request), school=school, data=data.model_dump(exclude={"school"})
-    )
+    staff = services.staff_create(actor=_actor(request), school=school, data=data)
     return Status(201, _staff_out(request)(selectors.staff_get(scope=request.scope, pk=staff.pk)))
 
 
 @router.patch("/staff/{staff_id}", response={200: StaffOut, **errors(409)})
 def staff_update(request, staff_id: Id, data: StaffPatch):
     staff = selectors.staff_get(scope=request.scope, pk=staff_id)
-    services.staff_update(actor=_actor(request), staff=staff, data=data.model_dump(exclude_unset=True))
+    services.staff_update(actor=_actor(request), staff=staff, data=data)
     return _staff_out(request)(selectors.staff_get(scope=request.scope, pk=staff_id))
 
 

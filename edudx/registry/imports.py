@@ -40,6 +40,7 @@ from . import permissions as perms
 from .kinds import SCHOOL_CODE, locate_school, resolve_school, school_paths
 from .models import School, SchoolYear, Staff, Student
 from .pupil_key import by_pupil_key, pupil_key, pupil_match
+from .schemas import StaffFields, StaffPatch
 from .services import bulk
 
 INGEST_RUN = "ingest.run"
@@ -480,13 +481,17 @@ def write_staff(*, actor: Any, new: pl.DataFrame, changed: list[tuple], ctx: K.C
     schools = School.objects.select_related("unit").in_bulk(school_ids)
     for r in rows:
         data = {STAFF_FIELDS[k]: r[k] for k in STAFF_FIELDS if r.get(k) is not None}
-        services.staff_create(actor=actor, school=schools[r["school_id"]], data=data)
+        # The engine has checked the row: the typed input is built as is (model_construct).
+        services.staff_create(
+            actor=actor, school=schools[r["school_id"]], data=StaffFields.model_construct(**data)
+        )
     current = Staff.objects.select_related("school__unit").in_bulk([pk for pk, _, _ in changed])
     for pk, r, changes in changed:
         data = {STAFF_FIELDS[k]: r[k] for k in changes if k in STAFF_FIELDS and k != "staff_code"}
-        if "school_id" in changes:
-            data["school"] = schools[r["school_id"]]
-        services.staff_update(actor=actor, staff=current[pk], data=data)
+        school = schools[r["school_id"]] if "school_id" in changes else None
+        services.staff_update(
+            actor=actor, staff=current[pk], data=StaffPatch.model_construct(**data), school=school
+        )
 
 
 STAFF = K.register(

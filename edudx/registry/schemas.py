@@ -280,14 +280,16 @@ class ClassPatch(Schema):
 
 
 class PersonFields(Schema):
-    moet_code: str | None = Field(None, max_length=20)
+    moet_code: str | None = Field(default=None, max_length=20)
     date_of_birth: dt.date | None = None
-    personal_id: str | None = Field(None, max_length=20)
-    ethnicity: str = Field("", max_length=2)
+    personal_id: str | None = Field(default=None, max_length=20)
+    ethnicity: str = Field(default="", max_length=2)
 
 
-class StudentIn(PersonFields):
-    school: Id
+class StudentFields(PersonFields):
+    """A pupil as the services create one — the web form and the API (StudentIn adds the school,
+    which the services take as a record)."""
+
     full_name: str = Field(min_length=1, max_length=150)
     gender: str
     status: str = "dang_hoc"
@@ -300,7 +302,13 @@ class StudentIn(PersonFields):
     place_of_birth: str = ""
 
 
+class StudentIn(StudentFields):
+    school: Id
+
+
 class StudentPatch(Schema):
+    """A change to a pupil: only the fields sent are changed."""
+
     moet_code: str | None = Field(None, max_length=20)
     full_name: str | None = Field(None, min_length=1, max_length=150)
     date_of_birth: dt.date | None = None
@@ -333,8 +341,10 @@ class TransferIn(Schema):
     note: str = Field("", max_length=255)
 
 
-class StaffIn(PersonFields):
-    school: Id
+class StaffFields(PersonFields):
+    """A staff member as the services create one — the web form, the API (StaffIn adds the
+    school) and the import."""
+
     full_name: str = Field(min_length=1, max_length=150)
     gender: str
     position: str = "giao_vien"
@@ -345,7 +355,13 @@ class StaffIn(PersonFields):
     status: str = "working"
 
 
+class StaffIn(StaffFields):
+    school: Id
+
+
 class StaffPatch(Schema):
+    """A change to a staff member: only the fields sent are changed."""
+
     moet_code: str | None = Field(None, max_length=20)
     full_name: str | None = Field(None, min_length=1, max_length=150)
     date_of_birth: dt.date | None = None

@@ -41,6 +41,7 @@ def build_city() -> MiniCity:
     from edudx.core.roles import Role
     from edudx.orgs import services as orgs
     from edudx.registry import services as registry
+    from edudx.registry.schemas import StaffFields, StudentFields
 
     a = Actor.system(source="test")
     dept = orgs.unit_create(actor=a, code="SGD", name="Sở GD-ĐT Thử nghiệm", kind="department", parent=None)
@@ -73,14 +74,14 @@ def build_city() -> MiniCity:
             teacher = registry.staff_create(
                 actor=a,
                 school=school,
-                data={
-                    "full_name": f"Lê Thị Giáo {ward.code}{'ab'[k]}",
-                    "gender": "female",
-                    "date_of_birth": dt.date(1985, 1, 1),
-                    "moet_code": f"GV{code}",
-                    "position": "giao_vien",
-                    "subjects": ["toan"],
-                },
+                data=StaffFields(
+                    full_name=f"Lê Thị Giáo {ward.code}{'ab'[k]}",
+                    gender="female",
+                    date_of_birth=dt.date(1985, 1, 1),
+                    moet_code=f"GV{code}",
+                    position="giao_vien",
+                    subjects=["toan"],
+                ),
             )
             staff.append(teacher)
             for i in range(3):
@@ -89,15 +90,15 @@ def build_city() -> MiniCity:
                 st = registry.student_create(
                     actor=a,
                     school=school,
-                    data={
-                        "full_name": ["Nguyễn Văn An", "Trần Thị Bình", "Phạm Minh Châu"][i]
+                    data=StudentFields(
+                        full_name=["Nguyễn Văn An", "Trần Thị Bình", "Phạm Minh Châu"][i]
                         + f" {ward.code}{'ab'[k]}",  # names may not hold digits
-                        "gender": sex,
-                        "date_of_birth": dt.date(2014, 3, 1 + i),
-                        "personal_id": personal_id.make("079", sex, 2014, serial),
-                        "moet_code": f"79{serial:08d}",
-                        "parent_phone": "0901234567",
-                    },
+                        gender=sex,
+                        date_of_birth=dt.date(2014, 3, 1 + i),
+                        personal_id=personal_id.make("079", sex, 2014, serial),
+                        moet_code=f"79{serial:08d}",
+                        parent_phone="0901234567",
+                    ),
                 )
                 registry.enrolment_enrol(
                     actor=a, student=st, school_class=cls, start_date=dt.date(2025, 9, 5)

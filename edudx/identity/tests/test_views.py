@@ -157,11 +157,12 @@ def test_dashboard_card_counts_the_users_scope(city, city_registry):
 
 def test_badge_says_when_the_record_changed_after_the_check(city, city_registry):
     from edudx.registry import services as registry
+    from edudx.registry.schemas import StudentPatch
 
     verify_all(city)
     student = city.students[0]
     assert "verification-stale" not in render_badge(city, Role.SCHOOL_ADMIN, student)
     registry.student_update(
-        actor=city.actor_of(Role.DEPT_ADMIN), student=student, data={"full_name": "Nguyễn Văn Ân"}
+        actor=city.actor_of(Role.DEPT_ADMIN), student=student, data=StudentPatch(full_name="Nguyễn Văn Ân")
     )
     assert 'data-testid="verification-stale"' in render_badge(city, Role.SCHOOL_ADMIN, student)

@@ -18,6 +18,7 @@ from edudx.core.text import fold
 
 from .. import permissions as perms
 from ..models import School, Staff, Student
+from ..schemas import PersonFields, StaffFields, StaffPatch, StudentFields, StudentPatch
 
 STUDENT_FIELDS = (
     "moet_code", "full_name", "date_of_birth", "gender", "personal_id", "ethnicity", "status", "status_date",
@@ -76,28 +77,32 @@ def _split_key(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     return data, key
 
 
+def _fields(data: PersonFields, model: type[PersonFields]) -> dict[str, Any]:
+    """Every field of `model` that `data` holds (an API input also names the school by id)."""
+    return data.model_dump(include=set(model.model_fields))
+
+
 @transaction.atomic
-def student_create(*, actor: Actor, school: School, data: dict[str, Any]) -> Student:
+def student_create(*, actor: Actor, school: School, data: StudentFields) -> Student:
     actor.scope.require(perms.CHANGE, school.unit.path)
-    data = clean_person({**data, "school": school}, phone_fields=("parent_phone",))
-    data, key = _split_key(data)
-    student = Student(**data, name_key=key or "")
+    values = clean_person({**_fields(data, StudentFields), "school": school}, phone_fields=("parent_phone",))
+    values, key = _split_key(values)
+    student = Student(**values, name_key=key or "")
     return create_with_history(actor=actor, obj=student, fields=STUDENT_FIELDS, operation="student_create")
 
 
 @transaction.atomic
-def student_update(*, actor: Actor, student: Student, data: dict[str, Any]) -> Student:
+def student_update(*, actor: Actor, student: Student, data: StudentPatch) -> Student:
+    """Set the fields `data` was given; a pupil changes school through enrolment_transfer."""
     actor.scope.require(perms.CHANGE, student.school.unit.path if student.school_id else None)
-    if "school" in data:
-        raise ValueError("a student changes school through enrolment_transfer")
-    data = clean_person(data, current=student, phone_fields=("parent_phone",))
-    data, key = _split_key(data)
+    values = clean_person(
+        data.model_dump(exclude_unset=True), current=student, phone_fields=("parent_phone",)
+    )
+    values, key = _split_key(values)
     if key is not None:
         student.name_key = key
-    if "status" in data and data["status"] != student.status and "status_date" not in data:
-        data["status_date"] = timezone.localdate()
     changes = update_with_history(
-        actor=actor, obj=student, data=data, fields=STUDENT_FIELDS, operation="student_update"
+        actor=actor, obj=student, data=values, fields=STUDENT_FIELDS, operation="student_update"
     )
     if "full_name" in changes:  # update_with_history saves the changed fields only
         student.save(update_fields=["name_key"])
@@ -122,26 +127,29 @@ def student_set_status(
 
 
 @transaction.atomic
-def staff_create(*, actor: Actor, school: School, data: dict[str, Any]) -> Staff:
+def staff_create(*, actor: Actor, school: School, data: StaffFields) -> Staff:
     actor.scope.require(perms.CHANGE, school.unit.path)
-    data = clean_person({**data, "school": school}, phone_fields=("phone",))
-    data, key = _split_key(data)
-    staff = Staff(**data, name_key=key or "")
+    values = clean_person({**_fields(data, StaffFields), "school": school}, phone_fields=("phone",))
+    values, key = _split_key(values)
+    staff = Staff(**values, name_key=key or "")
     return create_with_history(actor=actor, obj=staff, fields=STAFF_FIELDS, operation="staff_create")
 
 
 @transaction.atomic
-def staff_update(*, actor: Actor, staff: Staff, data: dict[str, Any]) -> Staff:
+def staff_update(*, actor: Actor, staff: Staff, data: StaffPatch, school: School | None = None) -> Staff:
+    """Set the fields `data` was given; `school` moves the staff member (the import does), which
+    needs the change permission on both schools."""
     actor.scope.require(perms.CHANGE, staff.school.unit.path if staff.school_id else None)
-    if "school" in data and data["school"] != staff.school:
-        new_school = data["school"]
-        actor.scope.require(perms.CHANGE, new_school.unit.path)
-    data = clean_person(data, current=staff, phone_fields=("phone",))
-    data, key = _split_key(data)
+    values = data.model_dump(exclude_unset=True)
+    if school is not None and school != staff.school:
+        actor.scope.require(perms.CHANGE, school.unit.path)
+        values["school"] = school
+    values = clean_person(values, current=staff, phone_fields=("phone",))
+    values, key = _split_key(values)
     if key is not None:
         staff.name_key = key
     changes = update_with_history(
-        actor=actor, obj=staff, data=data, fields=STAFF_FIELDS, operation="staff_update"
+        actor=actor, obj=staff, data=values, fields=STAFF_FIELDS, operation="staff_update"
     )
     if "full_name" in changes:  # update_with_history saves the changed fields only
         staff.save(update_fields=["name_key"])

@@ -16,6 +16,7 @@ from edudx.core.rules import personal_id
 from edudx.core.text import vn_sort_key
 from edudx.registry import services
 from edudx.registry.models import Student
+from edudx.registry.schemas import StudentFields
 
 pytestmark = pytest.mark.django_db
 
@@ -239,8 +240,8 @@ def _more_students(city, n: int) -> None:
         services.student_create(
             actor=a,
             school=city.schools[0],
-            data={"full_name": f"Học Sinh {chr(65 + i)}", "gender": sex, "date_of_birth": dt.date(2014, 1, 1 + i),
-                  "personal_id": personal_id.make("079", sex, 2014, 900 + i)},
+            data=StudentFields(full_name=f"Học Sinh {chr(65 + i)}", gender=sex, date_of_birth=dt.date(2014, 1, 1 + i),
+                               personal_id=personal_id.make("079", sex, 2014, 900 + i)),
         )  # fmt: skip
 
 

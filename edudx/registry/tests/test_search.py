@@ -16,6 +16,7 @@ from edudx.core.search import postgres_tsquery
 from edudx.registry import selectors, services
 from edudx.registry.filters import StaffFilter, StudentFilter
 from edudx.registry.models import Student
+from edudx.registry.schemas import StudentFields, StudentPatch
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_a_prefix_entry_is_not_a_whole_word(city):
 def test_search_follows_a_rename(city):
     actor = city.actor_of(Role.SCHOOL_ADMIN)
     student = Student.objects.get(full_name="Nguyễn Văn An Paa")
-    services.student_update(actor=actor, student=student, data={"full_name": "Đặng Thuỳ Dương Paa"})
+    services.student_update(actor=actor, student=student, data=StudentPatch(full_name="Đặng Thuỳ Dương Paa"))
     assert names("dang thuy duong") == {"Đặng Thuỳ Dương Paa"}
     assert names("nguyen van an paa") == set()
 
@@ -59,14 +60,14 @@ def test_names_with_apostrophes_and_new_people_are_found(city):
     student = services.student_create(
         actor=actor,
         school=city.schools[0],
-        data={
-            "full_name": "H'Hen Niê",
-            "gender": "female",
-            "date_of_birth": dt.date(2014, 5, 6),
-            "personal_id": personal_id.make("079", "female", 2014, 4243),
-            "moet_code": "7999000002",
-            "parent_phone": "0901 234 567",
-        },
+        data=StudentFields(
+            full_name="H'Hen Niê",
+            gender="female",
+            date_of_birth=dt.date(2014, 5, 6),
+            personal_id=personal_id.make("079", "female", 2014, 4243),
+            moet_code="7999000002",
+            parent_phone="0901 234 567",
+        ),
     )
     assert student.name_key == "h'hen nie"
     assert names("nie h") == {student.full_name}

@@ -15,6 +15,7 @@ from edudx.core.roles import Role
 from edudx.core.rules import personal_id
 from edudx.registry import selectors, services
 from edudx.registry.models import Enrolment, Student
+from edudx.registry.schemas import StaffFields, StaffPatch, StudentFields, StudentPatch
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def _student_data(**over):
         "parent_phone": "0901 234 567",
     }
     data.update(over)
-    return data
+    return StudentFields(**data)
 
 
 def test_student_create_normalises_and_records_history(city):
@@ -79,7 +80,9 @@ def test_student_create_refuses_a_duplicate_personal_id(city):
 
 def test_student_update_records_before_and_after(city):
     s = city.students[0]
-    services.student_update(actor=city.actor_of(Role.SCHOOL_ADMIN), student=s, data={"address": "12 Lê Lợi"})
+    services.student_update(
+        actor=city.actor_of(Role.SCHOOL_ADMIN), student=s, data=StudentPatch(address="12 Lê Lợi")
+    )
     entry = entries_for(s)[0]
     assert entry.action == "update"
     assert entry.changes == {"address": ["", "12 Lê Lợi"]}
@@ -89,7 +92,9 @@ def test_student_update_with_a_rule_error_changes_nothing(city):
     s = city.students[0]
     with pytest.raises(ValidationFailed):
         services.student_update(
-            actor=city.actor_of(Role.SCHOOL_ADMIN), student=s, data={"date_of_birth": dt.date(2100, 1, 1)}
+            actor=city.actor_of(Role.SCHOOL_ADMIN),
+            student=s,
+            data=StudentPatch(date_of_birth=dt.date(2100, 1, 1)),
         )
     s.refresh_from_db()
     assert s.date_of_birth == dt.date(2014, 3, 1)
@@ -99,10 +104,12 @@ def test_student_update_with_a_rule_error_changes_nothing(city):
 def test_a_teacher_and_another_schools_admin_cannot_change_a_student(city):
     s = city.students[0]
     with pytest.raises(PermissionDenied):
-        services.student_update(actor=city.actor_of(Role.TEACHER), student=s, data={"address": "x"})
+        services.student_update(actor=city.actor_of(Role.TEACHER), student=s, data=StudentPatch(address="x"))
     other = city.students[6]  # school B1
     with pytest.raises(PermissionDenied):
-        services.student_update(actor=city.actor_of(Role.SCHOOL_ADMIN), student=other, data={"address": "x"})
+        services.student_update(
+            actor=city.actor_of(Role.SCHOOL_ADMIN), student=other, data=StudentPatch(address="x")
+        )
 
 
 def test_status_change_sets_the_date_and_is_recorded(city):
@@ -213,13 +220,13 @@ def test_staff_create_and_update_keep_history(city):
     staff = services.staff_create(
         actor=actor,
         school=city.schools[0],
-        data={"full_name": "Võ Văn Tâm", "gender": "male", "position": "giao_vien", "phone": "0912345678"},
+        data=StaffFields(full_name="Võ Văn Tâm", gender="male", position="giao_vien", phone="0912345678"),
     )
-    services.staff_update(actor=actor, staff=staff, data={"qualification": "thac_si"})
+    services.staff_update(actor=actor, staff=staff, data=StaffPatch(qualification="thac_si"))
     actions = [e.action for e in entries_for(staff)]
     assert actions == ["update", "create"]
     with pytest.raises(PermissionDenied):
-        services.staff_update(actor=actor, staff=city.staff[2], data={"qualification": "thac_si"})
+        services.staff_update(actor=actor, staff=city.staff[2], data=StaffPatch(qualification="thac_si"))
 
 
 def test_the_cluster_lead_sees_the_cluster_schools_of_both_wards(city):

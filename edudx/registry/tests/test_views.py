@@ -15,6 +15,7 @@ from edudx.core.roles import Role
 from edudx.core.rules import personal_id
 from edudx.registry import services
 from edudx.registry.models import Student
+from edudx.registry.schemas import StudentFields, StudentPatch
 from edudx.registry.tests.matrix import providers
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_student_list_query_count_does_not_grow_with_rows(city, client_for, djan
         services.student_create(
             actor=admin,
             school=city.schools[n % 4],
-            data={"full_name": f"Võ Thị {'ABCDE'[n]}", "gender": "female"},
+            data=StudentFields(full_name=f"Võ Thị {'ABCDE'[n]}", gender="female"),
         )
     with django_assert_max_num_queries(len(before.captured_queries)):
         c.get(url("student_list"))
@@ -136,7 +137,7 @@ def test_student_user_sees_only_their_own_record(city, client_for):
 def test_student_detail_shows_history_and_masks_id_for_ward_officer(city, client_for):
     student = city.students[0]
     services.student_update(
-        actor=city.actor_of(Role.SCHOOL_ADMIN), student=student, data={"address": "12 Lê Lợi"}
+        actor=city.actor_of(Role.SCHOOL_ADMIN), student=student, data=StudentPatch(address="12 Lê Lợi")
     )
     html = body(client_for(Role.WARD_OFFICER).get(url("student_detail", student_id=student.pk)))
     assert "12 Lê Lợi" in html
@@ -412,7 +413,9 @@ def test_exports_neutralise_formulas(city, client_for):
     student = city.students[0]
     # The school admin writes a hostile address through the service.
     services.student_update(
-        actor=city.actor_of(Role.SCHOOL_ADMIN), student=student, data={"address": '=HYPERLINK("http://x")'}
+        actor=city.actor_of(Role.SCHOOL_ADMIN),
+        student=student,
+        data=StudentPatch(address='=HYPERLINK("http://x")'),
     )
     c = client_for(Role.SCHOOL_ADMIN)
     rows = _csv_rows(c.get(url("student_export")))

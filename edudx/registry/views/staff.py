@@ -13,13 +13,14 @@ from edudx.core.filters import parse_filter
 from edudx.core.rules.curriculum import Subject
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
 from edudx.core.rules.people import Position, StaffStatus
-from edudx.core.views import ServiceFormView
+from edudx.core.views import ServiceFormView, typed_input
 
 from .. import permissions as perms
 from .. import selectors, services
 from ..filters import STAFF_SORTS, StaffFilter
 from ..forms import StaffForm
 from ..models import Staff
+from ..schemas import StaffFields, StaffPatch
 from .common import (
     can_view_pii,
     history_rows,
@@ -120,9 +121,8 @@ class StaffCreate(ServiceFormView[None]):
         return {"initial": initial, "schools": schools}
 
     def save(self, form, obj):
-        return services.staff_create(
-            actor=self.actor, school=form.cleaned_data["school"], data=form.service_data()
-        )
+        data = typed_input(form, StaffFields, form.service_data())
+        return services.staff_create(actor=self.actor, school=form.cleaned_data["school"], data=data)
 
     def success_url(self, saved, obj):
         return reverse("registry:staff_detail", kwargs={"staff_id": saved.pk})
@@ -153,7 +153,8 @@ class StaffEdit(ServiceFormView[Staff]):
         }
 
     def save(self, form, staff):
-        return services.staff_update(actor=self.actor, staff=staff, data=form.service_data(changed_only=True))
+        data = typed_input(form, StaffPatch, form.service_data(changed_only=True))
+        return services.staff_update(actor=self.actor, staff=staff, data=data)
 
     def success_url(self, saved, staff):
         return reverse("registry:staff_detail", kwargs={"staff_id": staff.pk})

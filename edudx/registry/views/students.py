@@ -18,13 +18,14 @@ from edudx.core.forms import apply_domain_error
 from edudx.core.ids import parse_id
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
 from edudx.core.rules.people import Gender, StudentStatus
-from edudx.core.views import ServiceFormView
+from edudx.core.views import ServiceFormView, typed_input
 
 from .. import permissions as perms
 from .. import selectors, services
 from ..filters import STUDENT_SORTS, ClassFilter, SchoolFilter, StudentFilter
 from ..forms import StudentForm, StudentStatusForm, TransferForm
 from ..models import Student
+from ..schemas import StudentFields, StudentPatch
 from .common import (
     can_view_pii,
     history_rows,
@@ -141,9 +142,8 @@ class StudentCreate(ServiceFormView[None]):
         }
 
     def save(self, form, obj):
-        return services.student_create(
-            actor=self.actor, school=form.cleaned_data["school"], data=form.service_data()
-        )
+        data = typed_input(form, StudentFields, form.service_data())
+        return services.student_create(actor=self.actor, school=form.cleaned_data["school"], data=data)
 
     def success_url(self, saved, obj):
         return _url(saved)
@@ -181,9 +181,8 @@ class StudentEdit(ServiceFormView[Student]):
         }
 
     def save(self, form, student):
-        return services.student_update(
-            actor=self.actor, student=student, data=form.service_data(changed_only=True)
-        )
+        data = typed_input(form, StudentPatch, form.service_data(changed_only=True))
+        return services.student_update(actor=self.actor, student=student, data=data)
 
     def success_url(self, saved, student):
         return _url(student)
