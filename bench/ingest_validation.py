@@ -33,7 +33,7 @@ Injected errors (expected code):
   code_dup        another pupil's MOET code                                     duplicate_in_file (later row)
 Valid variants (must not be rejected): names without accents, in lower case, in NFD; IDs that
 lost the leading zero (11 digits), with spaces or dots; dates as d/m/yyyy, yyyy-mm-dd,
-dd-mm-yyyy; gender as "nam"/"NỮ"/"Nu"; new pupils without MOET code and personal ID.
+dd-mm-yyyy, "dd/mm/yyyy 00:00:00", "dd / mm / yyyy", yyyy/mm/dd; gender as "nam"/"NỮ"/"Nu"; new pupils without MOET code and personal ID.
 
 usage: .venv/bin/python bench/ingest_validation.py [--per-kind 60] [--scale small] [--seed 7]
 """
@@ -96,7 +96,7 @@ EXPECTED = {
 # word whose TCVN3 reading is also a syllable ("Phóc" for Phúc) is flagged, not repaired.
 ACCEPTED = {"tcvn3_partial": {"text_legacy_tcvn3", "text_legacy_suspect"}}
 VARIANTS = ("no_accents", "lower_case", "nfd", "pid_11", "pid_spaces", "pid_dots", "date_dmy_short", "date_iso",
-            "date_dashes", "gender_case", "no_code_no_pid")  # fmt: skip
+            "date_dashes", "date_with_time", "date_spaced", "date_ymd_slashes", "gender_case", "no_code_no_pid")  # fmt: skip
 
 
 def _plain(text: str) -> str:
@@ -229,6 +229,12 @@ def inject(rows: list[list[str]], per_kind: int, rng: random.Random, start_year:
                 r[DOB] = _dob(r).isoformat()
             elif v == "date_dashes":
                 r[DOB] = _dob(r).strftime("%d-%m-%Y")
+            elif v == "date_with_time":
+                r[DOB] = _dob(r).strftime("%d/%m/%Y 00:00:00")
+            elif v == "date_spaced":
+                r[DOB] = _dob(r).strftime("%d / %m / %Y")
+            elif v == "date_ymd_slashes":
+                r[DOB] = _dob(r).strftime("%Y/%m/%d")
             elif v == "gender_case":
                 r[GENDER] = {"Nam": rng.choice(("nam", "NAM")), "Nữ": rng.choice(("NỮ", "nữ", "Nu"))}[
                     r[GENDER]

@@ -321,8 +321,20 @@ def fix_name(value: str) -> tuple[str, list[Issue]]:
     return fixed or None, [i for i in issues + more if fixed or i.code != "name_spacing"]
 
 
+_DATE_SPACES = re.compile(r"\s*([/.\-])\s*")
+_MIDNIGHT = re.compile(r"(?:\s+|T)0?0:00(?::00(?:\.0+)?)?$")  # a date cell written out with its time
+_YMD_SLASHES = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
+
+
 def fix_date(value: str) -> tuple[Any, list[Issue]]:
-    return dates.parse(value.strip())
+    """core.rules.dates after the shapes spreadsheets add: spaces around the separators,
+    a midnight time ("01/03/2014 00:00:00"), yyyy/mm/dd."""
+    text = _MIDNIGHT.sub("", _DATE_SPACES.sub(r"\1", value.strip()))
+    text = _YMD_SLASHES.sub(r"\1-\2-\3", text)
+    parsed, issues = dates.parse(text)
+    if parsed is not None and text != value.strip() and not issues:
+        issues = [Issue("date_reformatted", WARNING, _("Date rewritten as dd/mm/yyyy."))]
+    return parsed, issues
 
 
 def fix_pid(value: str) -> tuple[str | None, list[Issue]]:

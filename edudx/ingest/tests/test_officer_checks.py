@@ -75,6 +75,24 @@ def test_valid_variants_of_a_personal_id_are_taken(tmp_path, city, pid):
         assert (2, "pid_leading_zero_restored") in found
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "01/03/2014",
+        "1/3/2014",
+        "01-03-2014",
+        "2014-03-01",
+        "01/03/2014 00:00:00",
+        "01 / 03 / 2014",
+        "2014/03/01",
+    ],
+)
+def test_dates_in_the_shapes_schools_send_are_read(typed):
+    from edudx.ingest.engine.normalise import fix_date
+
+    assert fix_date(typed)[0] == dt.date(2014, 3, 1)
+
+
 def test_the_normaliser_restores_one_lost_zero_only():
     assert normalise_pid("79214900001")[0] == "079214900001"
     assert normalise_pid("79214900001")[1][0].code == "pid_leading_zero_restored"
