@@ -146,10 +146,16 @@ def _workbook_of(source: Path | None, fmt: str, headers: list[str], sheet_title:
         from .receive import receive
 
         table = read(receive(source))
+        first = True
         try:
             for chunk in table.chunks:
                 for tup in chunk.iter_rows():
                     row_no = tup[0]
+                    if first and row_no > 2:  # a title block above the header: keep the file's row numbers
+                        ws.delete_rows(1)
+                        for i, h in enumerate(headers, start=1):
+                            ws.cell(row=row_no - 1, column=i, value=xlsx_value(h))
+                    first = False
                     for i, v in enumerate(tup[1:], start=1):
                         if v is not None:
                             ws.cell(row=row_no, column=i, value=xlsx_value(v))

@@ -240,3 +240,17 @@ def test_the_list_settles_stale_runs_once_and_its_selector_never_writes(
     list(selectors.run_list(scope=scope_for_user(scope)))
     assert ImportRun.objects.get(pk=runs[1].pk).state == ImportRun.State.CHECKING
     assert Student.objects.filter(moet_code="7990000001").count() == 0
+
+
+def test_a_csv_with_a_title_block_keeps_its_row_numbers_in_the_marked_workbook(city, client_for, tmp_path):
+    body = _one_error_csv(tmp_path, city).decode("utf-8")
+    data = ("TRƯỜNG THCS THỬ PA1\r\nDANH SÁCH HỌC SINH\r\n\r\n" + body).encode("utf-8")
+    c = client_for("school_admin")
+    run = _upload(c, "hs.csv", data)
+    date_error = next(p for p in run.report["problems"] if p["code"] == "date_invalid")
+    assert date_error["row"] == 6  # header on row 4, the second pupil on row 6
+    ws = load_workbook(
+        io.BytesIO(c.get(reverse("ingest:report_xlsx", kwargs={"run_id": run.pk})).content)
+    ).active
+    assert [cell.value for cell in ws[4]][:2] == HEADERS[:2]
+    assert ws["E6"].value == "Nguyễn Văn Mới" and "(date_invalid)" in ws["F6"].comment.text
