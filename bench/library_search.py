@@ -29,8 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from edudx.core.search.query import fts5, parse  # noqa: E402
 from edudx.core.text import fold  # noqa: E402
-from edudx.library import search  # noqa: E402
+from edudx.library import search, search_facets  # noqa: E402
 from edudx.library.curriculum_topics import all_topics  # noqa: E402
+from edudx.library.filters import ResourceFilter  # noqa: E402
 
 PREFIXES = [
     "Kế hoạch bài dạy",
@@ -222,6 +223,69 @@ def suggest(con, typed: str, limit: int = 8) -> list[tuple]:
     ).fetchall()
 
 
+FILTERS = [
+    {},
+    {"grade": 9},
+    {"subject": "toan"},
+    {"subject": "toan", "grade": 9},
+    {"resource_type": "video"},
+    {"licence": "CC0-1.0", "grade": 11},
+]
+
+
+def whole_request(con, q: str, filters: dict, offset: int = 0, limit: int = 20) -> tuple[int, int]:
+    """What selectors.resource_search runs on SQLite for a viewer (and so what the page and the
+    API make): the three windows walked with the filters tested on the facet row
+    (search_facets.tiers), the librarian's order, the page's rows, then the facets and total
+    in one pass (search_facets.facet_sql). Past the windows (deep pages), the exact ranking with
+    the same filters. Returns (rows on the page, total counted)."""
+    f = ResourceFilter(q=q, **filters)
+    query = parse(q)
+    need = offset + limit + 1
+
+    def visible(ids):
+        marks = ",".join("?" * len(ids))
+        rows = con.execute(
+            f"SELECT id, search_title, use_count, 0 FROM library_resource WHERE id IN ({marks})", ids
+        )
+        return {pk: search.Candidate(title, usage=uses) for pk, title, uses, _r in rows}
+
+    page_ids: list[int] = []
+    if query is not None:
+        ordered, full = search.window(
+            query,
+            run=run_on(con),
+            visible=visible,
+            need=need,
+            vendor="sqlite",
+            tiers=search_facets.tiers(query, f),
+            walks=search_facets.WALKS,
+        )
+        if full and len(ordered) < need:  # deep page: exact ranking over every match that passes
+            where, params = search_facets.conditions(f)
+            ordered = [
+                r[0]
+                for r in con.execute(
+                    (
+                        f"SELECT r.id FROM {search.FTS} CROSS JOIN {search_facets.FACET_TABLE} x ON x.id = {search.FTS}.rowid "
+                        f"JOIN library_resource r ON r.id = x.id WHERE {search.FTS} MATCH %s AND {where} "
+                        f"ORDER BY instr(' ' || r.search_title || ' ', %s) > 0 DESC, bm25({search.FTS}, 10.0, 1.0), r.id DESC "
+                        f"LIMIT %s OFFSET %s"
+                    ).replace("%s", "?"),
+                    [search.fts5_expression(query), *params, f" {query.text} ", limit + 1, offset],
+                )
+            ]
+            offset = 0
+        page_ids = ordered[offset : offset + limit + 1]
+    else:
+        sql, params = search_facets.walk_sql(None, 2, f, 4000)
+        page_ids = [r[0] for r in run_on(con)(sql, params) if r[1]][offset : offset + limit + 1]
+    marks = ",".join("?" * len(page_ids))
+    con.execute(f"SELECT id, title, subject FROM library_resource WHERE id IN ({marks})", page_ids).fetchall()
+    total = sum(r[-1] for r in run_on(con)(*search_facets.facet_sql(query, f, search.FACET_CAP)) if r[0])
+    return len(page_ids), total
+
+
 def upgrade(con) -> None:
     """Bring a corpus built by an earlier version of this bench to the app's current layout
     in place (a new build takes ~20 min; this takes ~30 s once)."""
@@ -235,8 +299,22 @@ def upgrade(con) -> None:
     if "library_grade_unique" not in have:  # the model's UniqueConstraint(resource, grade)
         con.execute("CREATE UNIQUE INDEX library_grade_unique ON library_resourcegrade(resource_id, grade)")
         print("upgrade: library_grade_unique added")
+    if search_facets.FACET_TABLE not in have:  # migration 0006: the facet table and its triggers
+        started = time.monotonic()
+        cols = {r[1] for r in con.execute("PRAGMA table_info(library_resource)")}
+        if "language" not in cols:
+            con.execute("ALTER TABLE library_resource ADD COLUMN language TEXT NOT NULL DEFAULT 'vi'")
+        if "school_id" not in cols:
+            con.execute("ALTER TABLE library_resource ADD COLUMN school_id INTEGER NOT NULL DEFAULT 1")
+        for sql in search_facets.facet_sqlite_sql():
+            con.execute(sql)
+        print(f"upgrade: facet table built in {time.monotonic() - started:.0f}s")
     con.commit()
-    if search.TITLE_FTS not in have or "library_grade_unique" not in have:
+    if (
+        search.TITLE_FTS not in have
+        or "library_grade_unique" not in have
+        or search_facets.FACET_TABLE not in have
+    ):
         con.execute("ANALYZE")
 
 
@@ -418,6 +496,51 @@ def main() -> None:
     )
     print(
         f"load average during the run: up to {load:.1f} on {os.cpu_count()} cores (wall time includes waiting for a core)"
+    )
+
+    # The whole request (results + facets + total), with and without filters, first and deep pages.
+    def request_round(connection, rounds: int) -> tuple[list[float], list[float], list[float], list[float]]:
+        plain, filtered, deep, cpu = [], [], [], []
+        for _ in range(rounds):
+            for k, q in enumerate(QUERIES):
+                for filters in FILTERS:
+                    t, c = time.perf_counter(), time.process_time()
+                    whole_request(connection, q, filters)
+                    (filtered if filters else plain).append((time.perf_counter() - t) * 1000)
+                    cpu.append((time.process_time() - c) * 1000)
+                if k % 5 == 0:  # a deep page: offset 200 and 1,000
+                    for offset in (200, 1000):
+                        t = time.perf_counter()
+                        whole_request(connection, q, FILTERS[k % len(FILTERS)], offset=offset)
+                        deep.append((time.perf_counter() - t) * 1000)
+        return plain, filtered, deep, cpu
+
+    cold = sqlite3.connect(db)  # a new connection: SQLite's page cache empty (the OS's is not)
+    cold.execute("PRAGMA mmap_size=268435456")
+    cold.execute("PRAGMA cache_size=-65536")
+    load0 = os.getloadavg()[0]
+    t = time.perf_counter()
+    c_plain, c_filtered, c_deep, _c = request_round(cold, 1)
+    cold_s = time.perf_counter() - t
+    plain, filtered, deep, rcpu = request_round(con, args.rounds)
+    load1 = max(load0, os.getloadavg()[0])
+    print(
+        f"whole request (window + page rows + facets and total in one walk), {len(QUERIES)} queries × "
+        f"{len(FILTERS)} filter sets; load average {load0:.1f}–{load1:.1f} on {os.cpu_count()} cores:"
+    )
+    print(
+        f"  warm, no filter:   p50 {pct(plain, 50):.1f} ms  p95 {pct(plain, 95):.1f} ms  max {max(plain):.1f} ms"
+    )
+    print(
+        f"  warm, filtered:    p50 {pct(filtered, 50):.1f} ms  p95 {pct(filtered, 95):.1f} ms  max {max(filtered):.1f} ms"
+    )
+    print(f"  warm, deep pages (offset 200 / 1,000): p50 {pct(deep, 50):.1f} ms  p95 {pct(deep, 95):.1f} ms")
+    print(
+        f"  CPU time of this process, all warm requests: p50 {pct(rcpu, 50):.1f} ms  p95 {pct(rcpu, 95):.1f} ms"
+    )
+    print(
+        f"  cold connection (first round): no filter p95 {pct(c_plain, 95):.1f} ms, filtered p95 "
+        f"{pct(c_filtered, 95):.1f} ms, deep p95 {pct(c_deep, 95):.1f} ms ({cold_s:.1f} s for the round)"
     )
     top = search_page(con, "phuong trinh bac hai")
     ok = bool(top) and all("phuong trinh bac hai" in fold(t) for _i, t, *_r in top[:20])

@@ -45,7 +45,7 @@ class SearchOut(Schema):
     total: int
     capped: bool = Field(
         False,
-        description="total and facets were counted over the newest 10,000 matches and there are more: lower bounds",
+        description="total and facets were counted over the newest 3,000 matches and there are more: lower bounds",
     )
     corrected: str = Field(
         "",

@@ -157,7 +157,10 @@ def ranked(qs: QuerySet, query: str | Query) -> QuerySet | None:
 
 CANDIDATES = 1000
 PHRASE_CANDIDATES = 500
-FACET_CAP = 10_000
+# Facets and total are counted over the newest FACET_CAP matches (a lower bound past it, and
+# the page says so): 3,000 keeps the whole request under 50 ms at a million resources
+# (docs/decisions/0011-one-search-engine-typos-librarian-order-facet-walk.md).
+FACET_CAP = 3_000
 
 
 def window(
@@ -167,6 +170,8 @@ def window(
     visible: Callable[[list[int]], dict[int, Candidate]],
     need: int,
     vendor: str | None = None,
+    tiers: list[tuple[str, list]] | None = None,
+    walks: tuple[int, ...] | None = None,
 ) -> tuple[list[int], bool]:
     """The first pages of relevance ranking at millions of rows, on both databases.
 
@@ -180,19 +185,27 @@ def window(
     `run(sql, params)` executes SQL (%s placeholders) and returns its rows; `visible(ids)`
     returns {id: rank.Candidate} for the ids the viewer may see. Returns the visible ids best
     first, and whether a window read was full (a caller needing rows past the list falls
-    back to exact ranking)."""
+    back to exact ranking). `tiers`: other SQL for the same three windows (search_facets:
+    the filters tested in the walk), each reading at most `walks` rows."""
     q = _q(query)
     if q is None:
         return [], False
     caps = [PHRASE_CANDIDATES, CANDIDATES, CANDIDATES]
-    found, full = rank.window(
-        INDEX.tiers(q, vendor or connection.vendor, caps), run=run, visible=visible, need=need, caps=caps
-    )
+    if tiers is None:
+        tiers = INDEX.tiers(q, vendor or connection.vendor, caps)
+    else:
+        caps = list(walks or caps)
+    found, full = rank.window(tiers, run=run, visible=visible, need=need, caps=caps)
     return rank.order(found, q, GENERIC), full
 
 
 def candidates(
-    query: str | Query, *, visible: Callable[[list[int]], dict[int, Candidate]], need: int
+    query: str | Query,
+    *,
+    visible: Callable[[list[int]], dict[int, Candidate]],
+    need: int,
+    tiers: list[tuple[str, list]] | None = None,
+    walks: tuple[int, ...] | None = None,
 ) -> tuple[list[int], bool] | None:
     """`window` on the default connection; None on other databases than SQLite and PostgreSQL."""
     if connection.vendor not in ("sqlite", "postgresql"):
@@ -203,7 +216,7 @@ def candidates(
             cur.execute(sql, params)
             return cur.fetchall()
 
-        return window(query, run=run, visible=visible, need=need)
+        return window(query, run=run, visible=visible, need=need, tiers=tiers, walks=walks)
 
 
 def sample_sql(
@@ -223,7 +236,7 @@ def sample_sql(
 def newest_matching(qs: QuerySet, query: str | Query | None, cap: int | None = None) -> tuple[QuerySet, bool]:
     """`qs` limited to the newest `cap` resources matching `query` (empty query: the newest
     `cap` resources), and whether that sample was full — counts over it are then a lower
-    bound, labelled so ("10,000+"), because counts over every match grow with the matches.
+    bound, labelled so ("3,000+"), because counts over every match grow with the matches.
 
     The sample's ids are read once and handed to the facet queries as one parameter
     (`ids_sql`), so the full-text match runs once instead of three times (is the sample full,

@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from edudx.core import history
 from edudx.core.errors import NotFound
@@ -22,7 +23,7 @@ from edudx.core.pagination import Page, paginate
 from edudx.core.scope import Scope
 
 from . import permissions as perms
-from . import search
+from . import search, search_facets
 from .filters import OWN_SORTS, RESOURCE_SORTS, OwnFilter, ResourceFilter
 from .models import Collection, CollectionItem, Resource, ResourceGrade, State, Use
 
@@ -71,7 +72,9 @@ def _apply_filters(qs: QuerySet[Resource], f: ResourceFilter) -> QuerySet[Resour
     if f.subject:
         qs = qs.filter(subject=f.subject)
     if f.grade is not None:
-        qs = qs.filter(pk__in=ResourceGrade.objects.filter(grade=f.grade).values("resource_id"))
+        # A test on each row (the (resource, grade) unique index), not a list of every id of
+        # the grade built first.
+        qs = qs.filter(Exists(ResourceGrade.objects.filter(resource_id=OuterRef("pk"), grade=f.grade)))
     if f.resource_type:
         qs = qs.filter(resource_type=f.resource_type)
     if f.licence:
@@ -122,27 +125,38 @@ def resource_search(
     offset. A query that matches nothing falls back to the closest terms (`corrected`)."""
     f = filters or ResourceFilter()
     base = _apply_filters(published(scope=scope), f)
+    # SQLite, for a viewer who sees every published resource: filters and facets in the walk
+    # of the index (search_facets); otherwise the ORM over `base`.
+    walk = f if connection.vendor == "sqlite" and _sees_all_published(scope) else None
     query = search.parse(f.q)
-    page = _search_page(base, query, f.sort, cursor, limit)
+    page = _search_page(base, query, f.sort, cursor, limit, walk)
     corrected = ""
     if query is not None and not page.items and not cursor:
         fixed = search.corrected(base, query)
         if fixed is not None:
             query, corrected = fixed, fixed.text
-            page = _search_page(base, query, f.sort, cursor, limit)
+            page = _search_page(base, query, f.sort, cursor, limit, walk)
     result = SearchResult(
         page=page, total=0, ranked=query is not None and f.sort == "relevance", corrected=corrected
     )
-    if with_facets:
+    if with_facets and walk is not None:
+        _walk_facets(result, query, walk)
+    elif with_facets:
         _count_facets(result, base, query if query is not None else (f.q if f.q.strip() else None))
     return result
 
 
-def _search_page(base: QuerySet[Resource], query, sort: str, cursor: str | None, limit: int) -> Page:
+def _sees_all_published(scope: Scope) -> bool:
+    return scope.is_authenticated and scope.has_perm(perms.VIEW)
+
+
+def _search_page(
+    base: QuerySet[Resource], query, sort: str, cursor: str | None, limit: int, walk: ResourceFilter | None
+) -> Page:
     related = ("school__unit", "current_version")
     if query is not None and sort == "relevance":
         offset = _offset_cursor(cursor)
-        items = _ranked_window(base, query, offset, limit, related)
+        items = _ranked_window(base, query, offset, limit, related, walk)
         if items is None:  # the windows were too small for this page: exact ranking
             rows = search.ranked(base, query) or base.none()
             items = list(
@@ -190,14 +204,46 @@ def _count_facets(result: SearchResult, base: QuerySet[Resource], query) -> None
     ]
 
 
-def _ranked_window(base: QuerySet[Resource], q, offset: int, limit: int, related) -> list[Resource] | None:
+def _walk_facets(result: SearchResult, query, f: ResourceFilter) -> None:
+    """Facets and total from one pass over the newest search.FACET_CAP matches that pass the
+    filters (search_facets.facet_sql); `capped` when there may be more."""
+    totals: dict[str, dict[str, int]] = {name: {} for name in (*FACETS, "grade")}
+    with connection.cursor() as cur:
+        cur.execute(*search_facets.facet_sql(query, f, search.FACET_CAP))
+        rows = cur.fetchall()
+    walked = 0
+    for passes, *values, grades, n in rows:
+        walked += n
+        if not passes:
+            continue
+        result.total += n
+        for name, value in zip(FACETS, values, strict=True):
+            if value:
+                totals[name][value] = totals[name].get(value, 0) + n
+        for g in grades.strip(",").split(","):
+            if g:
+                totals["grade"][g] = totals["grade"].get(g, 0) + n
+    result.capped = walked >= search.FACET_CAP
+    for name in FACETS:
+        result.facets[name] = sorted(totals[name].items(), key=lambda kv: (-kv[1], kv[0]))
+    result.facets["grade"] = sorted(totals["grade"].items(), key=lambda kv: int(kv[0]))
+
+
+def _ranked_window(
+    base: QuerySet[Resource], q, offset: int, limit: int, related, walk: ResourceFilter | None
+) -> list[Resource] | None:
     need = offset + limit + 1
+    # In the walk, every id found passed the filters already: only titles and use are read.
+    rows_of = Resource.objects.all() if walk is not None else base
 
     def visible(ids: list[int]) -> dict[int, search.Candidate]:
-        rows = base.filter(pk__in=ids).order_by().values_list("pk", "search_title", "use_count", "rating_sum")
+        rows = (
+            rows_of.filter(pk__in=ids).order_by().values_list("pk", "search_title", "use_count", "rating_sum")
+        )
         return {pk: search.Candidate(title, usage=uses + 5 * stars) for pk, title, uses, stars in rows}
 
-    found = search.candidates(q, visible=visible, need=need)
+    tiers = search_facets.tiers(q, walk) if walk is not None else None
+    found = search.candidates(q, visible=visible, need=need, tiers=tiers, walks=search_facets.WALKS)
     if found is None:
         return None
     ordered, capped = found

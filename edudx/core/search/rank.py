@@ -81,13 +81,16 @@ def window(
     """Read `tiers` ((sql, params) selecting ids, newest first, each LIMIT caps[i]) until
     `need` visible candidates are found. Every candidate of an earlier tier outranks every
     candidate of a later one, so once the page is full the later tiers cannot change it.
-    Returns the candidates and whether a tier read was full (more matches exist beyond it)."""
+    A row may carry a second column, whether it passes the caller's filters (rows that do not
+    count towards the cap only). Returns the candidates and whether a tier read was full
+    (more matches exist beyond it)."""
     found: dict[int, Candidate] = {}
     seen: set[int] = set()
     full = False
     for (sql, params), cap in zip(tiers, caps, strict=True):
-        ids = [r[0] for r in run(sql, params)]
-        full = full or len(ids) >= cap
+        rows = run(sql, params)
+        full = full or len(rows) >= cap
+        ids = [r[0] for r in rows if len(r) < 2 or r[1]]
         new = [pk for pk in ids if pk not in seen]
         seen.update(new)
         for k in range(0, len(new), 900):

@@ -279,3 +279,22 @@ def test_odd_queries_answer(city, topics, client_for, q):
     assert c.get("/api/v1/library/resources", {"q": q}).status_code in (200, 422)
     assert c.get("/library/search/", {"q": q}).status_code in (200, 400)
     assert c.get("/library/suggest/", {"q": q}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_facets_and_filters_follow_edits_of_grades_subjects_and_states(city):
+    a = add(city, "Quang hợp ở thực vật", grade=9)
+    b = add(city, "Quang hợp và hô hấp", grade=11, subject="sinh_hoc")
+    ResourceGrade.objects.create(resource=a, grade=10)
+    ResourceGrade.objects.filter(resource=b, grade=11).update(grade=12)
+    Resource.objects.filter(pk=b.pk).update(subject="khtn")
+    result = search(city, "quang hop")
+    assert dict(result.facets["grade"]) == {"9": 1, "10": 1, "12": 1}
+    assert dict(result.facets["subject"]) == {"toan": 1, "khtn": 1}
+    assert titles(search(city, "quang hop", grade=10)) == [a.title]
+    assert titles(search(city, "quang hop", grade=11)) == []
+    ResourceGrade.objects.filter(resource=a, grade=9).delete()
+    Resource.objects.filter(pk=b.pk).update(state="taken_down")
+    result = search(city, "quang hop")
+    assert result.total == 1 and dict(result.facets["grade"]) == {"10": 1}
+    assert titles(search(city, "quang hop", grade=9)) == []

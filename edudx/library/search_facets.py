@@ -1,0 +1,152 @@
+# Table and column names are constants of this module, never input; values are bound parameters.
+# ruff: noqa: S608
+"""SQLite at a million resources: filters and facets inside the walk of the full-text index
+(issue #20 item 3).
+
+A narrow copy of what resources are filtered and counted by, `library_resource_facet` (a row is
+~40 bytes where a resource's is kilobytes; grades as ",9,10,"), is kept by triggers on resources
+and their grades (migration 0006). The search's windows and its facet sample walk the FTS5
+index newest first and test each match against that row (CROSS JOIN: the index is the outer
+loop), stopping at their LIMIT: a filter is a test on the row, never a list of 120,000 ids, and
+the facets of the newest FACET_CAP matches are counted in the same pass that finds them.
+
+For a viewer who sees published resources only (everyone with library.view); other scopes, and
+PostgreSQL, take the ORM path of library.selectors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from edudx.core.search.query import Query, fts5, fts5_phrase
+
+from .filters import ResourceFilter
+from .search import FTS, TABLE, TITLE_FTS
+
+FACET_TABLE = "library_resource_facet"
+FACET_COLUMNS = ("state", "subject", "resource_type", "licence", "series", "language", "school_id")
+# ",9,10," — a resource's grades, so that a grade is tested on the row, not by a list of ids.
+_GRADES_OF = (
+    "coalesce((SELECT ',' || group_concat(grade, ',') || ',' FROM (SELECT grade FROM library_resourcegrade "
+    "WHERE resource_id = {id} ORDER BY grade)), ',')"
+)
+
+
+def facet_sqlite_sql() -> list[str]:
+    """A narrow copy of what resources are filtered and counted by (a row is ~40 bytes where
+    a resource's is kilobytes), kept by triggers on resources and their grades, so that the
+    walk of the full-text index tests filters and reads facet values row by row and stops at
+    its LIMIT — no list of ids is built for a filter, and the facets of the newest matches
+    are counted in the same pass."""
+    cols = ", ".join(FACET_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in FACET_COLUMNS)
+    sets = ", ".join(f"{c} = new.{c}" for c in FACET_COLUMNS)
+    return [
+        f"CREATE TABLE IF NOT EXISTS {FACET_TABLE} (id INTEGER PRIMARY KEY, state TEXT, subject TEXT, "
+        f"resource_type TEXT, licence TEXT, series TEXT, language TEXT, school_id INTEGER, "
+        f"grades TEXT NOT NULL DEFAULT ',')",
+        f"CREATE TRIGGER IF NOT EXISTS {FACET_TABLE}_ai AFTER INSERT ON {TABLE} BEGIN "
+        f"INSERT OR REPLACE INTO {FACET_TABLE}(id, {cols}, grades) VALUES (new.id, {new}, "
+        f"{_GRADES_OF.format(id='new.id')}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {FACET_TABLE}_au AFTER UPDATE OF {cols} ON {TABLE} BEGIN "
+        f"UPDATE {FACET_TABLE} SET {sets} WHERE id = new.id; END",
+        f"CREATE TRIGGER IF NOT EXISTS {FACET_TABLE}_ad AFTER DELETE ON {TABLE} BEGIN "
+        f"DELETE FROM {FACET_TABLE} WHERE id = old.id; END",
+        f"CREATE TRIGGER IF NOT EXISTS {FACET_TABLE}_gi AFTER INSERT ON library_resourcegrade BEGIN "
+        f"UPDATE {FACET_TABLE} SET grades = {_GRADES_OF.format(id='new.resource_id')} "
+        f"WHERE id = new.resource_id; END",
+        f"CREATE TRIGGER IF NOT EXISTS {FACET_TABLE}_gd AFTER DELETE ON library_resourcegrade BEGIN "
+        f"UPDATE {FACET_TABLE} SET grades = {_GRADES_OF.format(id='old.resource_id')} "
+        f"WHERE id = old.resource_id; END",
+        f"CREATE TRIGGER IF NOT EXISTS {FACET_TABLE}_gu AFTER UPDATE ON library_resourcegrade BEGIN "
+        f"UPDATE {FACET_TABLE} SET grades = {_GRADES_OF.format(id='old.resource_id')} "
+        f"WHERE id = old.resource_id; "
+        f"UPDATE {FACET_TABLE} SET grades = {_GRADES_OF.format(id='new.resource_id')} "
+        f"WHERE id = new.resource_id; END",
+        f"INSERT OR REPLACE INTO {FACET_TABLE}(id, {cols}, grades) SELECT r.id, "
+        f"{', '.join(f'r.{c}' for c in FACET_COLUMNS)}, {_GRADES_OF.format(id='r.id')} FROM {TABLE} r",
+    ]
+
+
+def facet_migration_operation():
+    from django.db import migrations
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "sqlite":
+            for sql in facet_sqlite_sql():
+                schema_editor.execute(sql)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "sqlite":
+            for suffix in ("_ai", "_au", "_ad", "_gi", "_gd", "_gu"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {FACET_TABLE}{suffix}")
+            schema_editor.execute(f"DROP TABLE IF EXISTS {FACET_TABLE}")
+
+    return migrations.RunPython(forwards, backwards)
+
+
+def conditions(f: ResourceFilter) -> tuple[str, list[Any]]:
+    """The filters of `f` as a test on the facet row `x` (published only)."""
+    conds, params = ["x.state = 'published'"], []
+    for column, value in (
+        ("subject", f.subject),
+        ("resource_type", f.resource_type),
+        ("licence", f.licence),
+        ("series", f.series),
+        ("language", f.language),
+    ):
+        if value:
+            conds.append(f"x.{column} = %s")
+            params.append(value)
+    if f.school is not None:
+        conds.append("x.school_id = %s")
+        params.append(int(f.school))
+    if f.grade is not None:
+        conds.append("instr(x.grades, %s) > 0")
+        params.append(f",{int(f.grade)},")
+    return " AND ".join(conds), params
+
+
+def walk_sql(
+    q: Query | None, tier: int, f: ResourceFilter, cap: int, columns: str = "x.id"
+) -> tuple[str, list[Any]]:
+    """The newest `cap` resources matching `q` in `tier` (0: the phrase in the title, 1: every
+    word in the title, 2: anywhere; no query: every resource), each with whether it passes the
+    filters: rows (columns…, passes). The walk reads at most `cap` matches whatever the
+    filters, so a filter that few matches pass costs no more than none."""
+    where, params = conditions(f)
+    if q is None:
+        inner, inner_params = f"SELECT id FROM {FACET_TABLE} ORDER BY id DESC LIMIT %s", [cap]
+    else:
+        table, expr = ((TITLE_FTS, fts5_phrase(q)), (TITLE_FTS, fts5(q)), (FTS, fts5(q)))[tier]
+        inner = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s"
+        inner_params = [expr, cap]
+    return (
+        f"SELECT {columns}, ({where}) AS passes FROM ({inner}) AS m CROSS JOIN {FACET_TABLE} x "
+        f"ON x.id = m.id ORDER BY m.id DESC",
+        [*params, *inner_params],
+    )
+
+
+# How many matches each window walks: several times the rows it used to keep, since a filter
+# may pass a few of them only.
+WALKS = (1000, 2000, 2000)
+
+
+def tiers(q: Query, f: ResourceFilter) -> list[tuple[str, list[Any]]]:
+    return [walk_sql(q, tier, f, cap) for tier, cap in enumerate(WALKS)]
+
+
+FACET_ROW = "x.subject, x.resource_type, x.licence, x.series, x.grades"
+
+
+def facet_sql(q: Query | None, f: ResourceFilter, cap: int) -> tuple[str, list[Any]]:
+    """One pass over the newest `cap` matches: (passes, subject, type, licence, series, grades,
+    count) groups; the groups that pass the filters are the facets, all of them together
+    say whether the walk was full (more matches than it read: the counts are lower bounds)."""
+    sql, params = walk_sql(q, 2, f, cap, columns=FACET_ROW)
+    return (
+        f"SELECT passes, subject, resource_type, licence, series, grades, count(*) FROM ({sql}) "
+        f"GROUP BY 1, 2, 3, 4, 5, 6",
+        params,
+    )
