@@ -54,19 +54,19 @@ def membership_get(*, scope: Scope, pk: int) -> Membership:
         raise NotFound() from exc
 
 
-def own_token_list(*, user) -> QuerySet[ApiToken]:
+def own_token_list(*, user: User) -> QuerySet[ApiToken]:
     """A user's own API tokens: the only tokens anyone is shown."""
     return ApiToken.objects.filter(user_id=user.pk).order_by("-id")
 
 
-def own_token_get(*, user, pk: int) -> ApiToken:
+def own_token_get(*, user: User, pk: int) -> ApiToken:
     token = own_token_list(user=user).filter(pk=pk).first()
     if token is None:
         raise NotFound()
     return token
 
 
-def memberships_of(*, user) -> QuerySet[Membership]:
+def memberships_of(*, user: User) -> QuerySet[Membership]:
     """The requesting user's own memberships (for "me")."""
     return Membership.objects.filter(user=user).select_related("unit", "grouping").order_by("id")
 

@@ -3,6 +3,7 @@ and only for roles the granter's role may grant (core.roles.GRANTABLE)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import TYPE_CHECKING
@@ -33,9 +34,9 @@ def scope_for_user(user: User) -> Scope:
     g_paths = member_paths(grouping_ids) if grouping_ids else {}
     grants = []
     for m in memberships:
-        if m.unit_id:
+        if m.unit is not None:
             grants.append(Grant(role=m.role, paths=(m.unit.path,), unit_id=m.unit_id))
-        else:
+        elif m.grouping_id is not None:
             grants.append(
                 Grant(role=m.role, paths=tuple(g_paths.get(m.grouping_id, ())), grouping_id=m.grouping_id)
             )
@@ -60,7 +61,9 @@ def user_create(
 ) -> User:
     actor.scope.require_any(perms.MANAGE_ROLES)
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationFailed(details=[FieldError("username", "duplicate", _("This username is taken."))])
+        raise ValidationFailed(
+            details=[FieldError("username", "duplicate", str(_("This username is taken.")))]
+        )
     user = User(username=username, full_name=full_name, email=email)
     if password:
         try:
@@ -154,7 +157,9 @@ def _hash(key: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, actor: Actor, user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
+def token_create(
+    *, actor: Actor, user: User, name: str, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
     """Create a token; returns (token, key). The key is shown once and never stored."""
     if actor.user is None or actor.user.pk != user.pk:
         actor.scope.require_any(perms.MANAGE_ROLES)

@@ -43,4 +43,4 @@ class Actor:
     def label(self) -> str:
         if self.user is None:
             return "system"
-        return self.user.get_username()
+        return str(self.user.get_username())

@@ -59,7 +59,9 @@ def record(
     return HistoryEntry.objects.create(**_entry_kwargs(actor, obj, action, changes, operation, note))
 
 
-def _entry_kwargs(actor, obj, action, changes, operation, note) -> dict[str, Any]:
+def _entry_kwargs(
+    actor: Actor, obj: models.Model, action: str, changes: dict[str, Any] | None, operation: str, note: str
+) -> dict[str, Any]:
     return {
         "content_type": ContentType.objects.get_for_model(obj, for_concrete_model=True),
         "object_id": str(obj.pk),

@@ -31,7 +31,7 @@ _REGISTRY: dict[str, Indicator] = {}
 
 def indicator(
     *, code: str, name: Any, unit: str, formula: Any, freshness: Any, criteria: tuple[str, ...] = ()
-):
+) -> Callable[[ComputeFn], ComputeFn]:
     def wrap(fn: ComputeFn) -> ComputeFn:
         module = fn.__module__.split(".")[1] if fn.__module__.startswith("edudx.") else fn.__module__
         if code in _REGISTRY and _REGISTRY[code].compute is not fn:

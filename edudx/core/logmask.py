@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from gunicorn.glogging import Logger as _GunicornLogger
 
@@ -40,6 +41,6 @@ class GunicornLogger(_GunicornLogger):
     """gunicorn's logger with every text atom of the access log masked (the request line `r`,
     the query `q`, the referrer `f`, request headers `{…}i`, …)."""
 
-    def atoms(self, resp, req, environ, request_time):
+    def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
         atoms = super().atoms(resp, req, environ, request_time)
         return {k: mask_digits(v) if isinstance(v, str) else v for k, v in atoms.items()}

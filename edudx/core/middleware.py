@@ -1,20 +1,26 @@
 """Map domain errors raised in HTML views to error pages (the API has its own handler)."""
 
-import functools
+from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
+from django.urls import ResolverMatch
 
 from .errors import DomainError, NotFound, PermissionDenied
 
 
 class DomainErrorMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
         if request.path.startswith("/api/"):
             return None
         if isinstance(exception, NotFound | PermissionDenied):
@@ -31,10 +37,10 @@ class LanguageMiddleware:
     Vietnamese schools send English; edudx is Vietnamese first.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         from django.conf import settings
         from django.utils import translation
 
@@ -62,7 +68,7 @@ class LeanPathMiddleware:
     answer cross-origin requests (CORS) safely. Every other path goes down the full stack.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         from django.conf import settings
 
         self.get_response = get_response
@@ -78,7 +84,7 @@ class LeanPathMiddleware:
 
         get_resolver().url_patterns  # noqa: B018
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not request.path_info.startswith(self.prefixes):
             return self.get_response(request)
         from django.urls import get_urlconf
@@ -88,7 +94,7 @@ class LeanPathMiddleware:
         translation.activate(self.language)
         # Resolver404 → the 404 page
         request.resolver_match = match = _resolve_lean(get_urlconf(), request.path_info)
-        response = match.func(request, *match.args, **match.kwargs)
+        response: Any = match.func(request, *match.args, **match.kwargs)  # a view's response, or a lazy one
         if response is None:
             raise ValueError(f"{match.func!r} returned None instead of an HttpResponse")
         if callable(getattr(response, "render", None)):
@@ -99,11 +105,12 @@ class LeanPathMiddleware:
             response.headers.setdefault("Content-Security-Policy", self.csp)
         if not response.streaming and "Content-Length" not in response.headers:
             response.headers["Content-Length"] = str(len(response.content))
-        return response
+        served: HttpResponseBase = response
+        return served
 
 
 @functools.lru_cache(maxsize=256)
-def _resolve_lean(urlconf, path):
+def _resolve_lean(urlconf: Any, path: str) -> ResolverMatch:
     """Lean paths are a handful of fixed routes, each walked past a dozen URL patterns on
     every request: resolve each once per process (the URL configuration does not change
     while serving; a 404 raises and is not cached)."""

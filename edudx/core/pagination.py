@@ -80,7 +80,7 @@ def _key(obj: Any, order: tuple[str, ...]) -> list[Any]:
     return out
 
 
-def paginate(qs: QuerySet, *, order: tuple[str, ...], cursor: str | None, limit: int) -> Page:
+def paginate(qs: QuerySet[Any], *, order: tuple[str, ...], cursor: str | None, limit: int) -> Page:
     if not order or order[-1].lstrip("-") not in ("id", "pk"):
         raise ValueError("ordering must end with the primary key")
     if cursor:

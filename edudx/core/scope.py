@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 
@@ -74,7 +75,7 @@ class Scope:
     # Records tied to the user themself (a student's own record).
     student_id: int | None = None
     staff_id: int | None = None
-    _cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _cache: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     # ----- construction helpers
     @classmethod
@@ -111,7 +112,8 @@ class Scope:
                 if not any(p.startswith(a) for a in pruned):
                     pruned.append(p)
             self._cache[key] = tuple(pruned)
-        return self._cache[key]
+        cached: tuple[str, ...] = self._cache[key]
+        return cached
 
     def has_perm(self, permission: str) -> bool:
         paths = self.paths_for(permission)

@@ -123,7 +123,16 @@ def _verify_people(
 
 
 @transaction.atomic
-def _record(*, actor, kind, people, queries, results, source, summary) -> None:
+def _record(
+    *,
+    actor: Actor,
+    kind: str,
+    people: Sequence[Any],
+    queries: Sequence[connectors.PersonQuery],
+    results: Sequence[connectors.VerifyResult],
+    source: str,
+    summary: VerifySummary,
+) -> None:
     now = timezone.now()
     existing = {
         v.person_id: v for v in Verification.objects.filter(kind=kind, person_id__in=[p.pk for p in people])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
@@ -17,6 +17,9 @@ from edudx.core.scope import Scope
 from . import permissions as perms
 from . import warehouse as lrs_warehouse
 from .models import Activity, Credential
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 def credential_list(*, scope: Scope, q: str = "") -> QuerySet[Credential]:
@@ -35,7 +38,7 @@ def credential_get(*, scope: Scope, pk: int) -> Credential:
         raise NotFound() from exc
 
 
-def _rows(con, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     cur = con.execute(sql, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
@@ -49,7 +52,8 @@ def _where(scope: Scope | None, since: dt.datetime | None) -> tuple[str, list[An
     """The caller's unit subtrees, and the days from `since` on (the day a statement's
     timestamp falls on, UTC)."""
     paths = None if scope is None else scope.paths_for(perms.VIEW_ANALYTICS)
-    where, params = warehouse.path_condition("unit_path", paths)
+    where, path_params = warehouse.path_condition("unit_path", paths)
+    params: list[Any] = list(path_params)
     if since is not None:
         where += " AND day >= ?"
         params.append(since.astimezone(dt.UTC).date())

@@ -111,10 +111,11 @@ def credential_authenticate(key: str, secret: str) -> Credential | None:
     if hit and now - hit[0] < _CACHE_SECONDS:
         cred = hit[1]
     else:
-        cred = Credential.objects.filter(key=key, is_active=True).first()
-        if cred is None:
+        found = Credential.objects.filter(key=key, is_active=True).first()
+        if found is None:
             _CACHE.pop(key, None)
             return None
+        cred = found
         _CACHE[key] = (now, cred)
         Credential.objects.filter(pk=cred.pk).update(last_used_at=timezone.now())
     if not cred.is_active or not hmac.compare_digest(cred.secret_hash, digest):

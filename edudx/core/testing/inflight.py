@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
 
 _active = 0
 _changed = threading.Condition()
 
 
 class InflightMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         global _active
         with _changed:
             _active += 1
