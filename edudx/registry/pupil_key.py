@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from edudx.ingest import kinds as K
@@ -36,25 +37,36 @@ def pupil_key(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
 
 
 def by_pupil_key(frame: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
-    """Stored pupils of the rows' schools with the rows' name and date of birth, by pupil key;
-    one query for the chunk's rows that neither identifier matched."""
+    """Stored pupils of the rows' schools with the rows' names, by pupil key. A row that brings
+    an identifier may only fill in a pupil still missing one, so for those rows only such pupils
+    are read (a handful, not the school); a row that brings none may match any pupil. The names
+    go in batches (SQLite's limit on a statement's parameters)."""
     rows = frame.filter(pl.col("pupil_key").is_not_null() & pl.col("school_id").is_not_null())
     if rows.height == 0:
         return {}
     codes = dict(rows.select("school_id", "school_code").unique().iter_rows())
-    fields = ["id", "school_id", *bulk.STUDENT_MAP.values(), "name_key"]
-    found = Student.objects.filter(
-        school_id__in=list(codes),
-        name_key__in=rows["__name_key"].unique().to_list(),
-        date_of_birth__in=rows["date_of_birth"].unique().to_list(),
-    ).values(*fields)
+    wanted = set(rows["pupil_key"].to_list())
+    bare = pl.col("student_code").is_null() & pl.col("personal_id").is_null()
+    lacking = Q(moet_code__isnull=True) | Q(moet_code="") | Q(personal_id__isnull=True) | Q(personal_id="")
     out: dict[str, list[dict[str, Any]]] = {}
-    for rec in found:
-        key = (
-            f"{codes[rec['school_id']]}|{rec.pop('name_key')}|{rec['date_of_birth']:%Y-%m-%d}|{rec['gender']}"
-        )
-        out.setdefault(key, []).append(rec)
+    seen: set[int] = set()
+    for part, condition in ((rows.filter(bare), Q()), (rows.filter(~bare), lacking)):
+        names = part["__name_key"].unique().to_list()
+        for at in range(0, len(names), NAME_BATCH):
+            found = Student.objects.filter(
+                condition, school_id__in=list(codes), name_key__in=names[at : at + NAME_BATCH]
+            ).values("id", "school_id", *bulk.STUDENT_MAP.values(), "name_key")
+            for rec in found:
+                if rec["date_of_birth"] is None or rec["id"] in seen:
+                    continue
+                key = f"{codes[rec['school_id']]}|{rec.pop('name_key')}|{rec['date_of_birth']:%Y-%m-%d}|{rec['gender']}"
+                if key in wanted:
+                    seen.add(rec["id"])
+                    out.setdefault(key, []).append(rec)
     return out
+
+
+NAME_BATCH = 5_000
 
 
 def pupil_match(candidates: list[dict[str, Any]], code: str | None, pid: str | None) -> dict[str, Any] | None:

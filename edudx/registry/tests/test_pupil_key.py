@@ -76,3 +76,27 @@ def test_a_stored_pupil_with_another_code_is_another_pupil(city, tmp_path):
     out = _commit(city, write_csv(tmp_path / "a.csv", row))
     assert out.written and out.counts["new"] == 1
     assert Student.objects.filter(full_name="Đỗ Gia Khác").count() == 2
+
+
+def test_a_row_without_identifiers_finds_the_pupil_who_has_them(city, tmp_path):
+    """A sheet that lost its code column matches the stored pupil by the key, no second record."""
+    a1 = city.schools[0]
+    rows = [
+        student_row(
+            school=a1.moet_code, code="7999000021", pid="079214900021", name="Đỗ Gia Đủ", dob="02/02/2014"
+        )
+    ]
+    assert _commit(city, write_csv(tmp_path / "a.csv", rows)).written
+    bare = [
+        student_row(
+            school=a1.moet_code, code="", pid="", name="Đỗ Gia Đủ", dob="02/02/2014", phone="0907654321"
+        )
+    ]
+    out = _commit(city, write_csv(tmp_path / "b.csv", bare))
+    assert out.written and out.counts["changed"] == 1 and out.counts["new"] == 0
+    pupil = Student.objects.get(full_name="Đỗ Gia Đủ")
+    assert (pupil.moet_code, pupil.personal_id, pupil.parent_phone) == (
+        "7999000021",
+        "079214900021",
+        "0907654321",
+    )
