@@ -46,6 +46,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views import View
 
 from .actor import Actor
@@ -65,15 +66,15 @@ def typed_input(form: forms.BaseForm, model: type[InputT], data: dict[str, Any])
     """`model` built from a form's cleaned values, or `InputRefused` naming the fields.
 
     The form already checked shape and type; a schema bound the form does not repeat (a
-    length, a range) still refuses cleanly: each error goes next to its field on the form.
+    length, a range) still refuses cleanly: Django's own "Enter a valid value." (translated)
+    goes next to each field the schema refused, or on top of the form.
     """
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        for err in exc.errors():
-            name = str(err["loc"][0]) if err["loc"] else ""
+        for name in dict.fromkeys(str(err["loc"][0]) if err["loc"] else "" for err in exc.errors()):
             visible = name in form.fields and not form.fields[name].disabled
-            form.add_error(name if visible else None, str(err["msg"]))
+            form.add_error(name if visible else None, gettext("Enter a valid value."))
         raise InputRefused from exc
 
 
