@@ -87,7 +87,8 @@ def facet_migration_operation():
 
 def conditions(f: ResourceFilter) -> tuple[str, list[Any]]:
     """The filters of `f` as a test on the facet row `x` (published only)."""
-    conds, params = ["x.state = 'published'"], []
+    conds: list[str] = ["x.state = 'published'"]
+    params: list[Any] = []
     for column, value in (
         ("subject", f.subject),
         ("resource_type", f.resource_type),
@@ -116,7 +117,8 @@ def walk_sql(
     filters, so a filter that few matches pass costs no more than none."""
     where, params = conditions(f)
     if q is None:
-        inner, inner_params = f"SELECT id FROM {FACET_TABLE} ORDER BY id DESC LIMIT %s", [cap]
+        inner = f"SELECT id FROM {FACET_TABLE} ORDER BY id DESC LIMIT %s"
+        inner_params: list[Any] = [cap]
     else:
         table, expr = ((TITLE_FTS, fts5_phrase(q)), (TITLE_FTS, fts5(q)), (FTS, fts5(q)))[tier]
         inner = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s"
@@ -150,3 +152,24 @@ def facet_sql(q: Query | None, f: ResourceFilter, cap: int) -> tuple[str, list[A
         f"GROUP BY 1, 2, 3, 4, 5, 6",
         params,
     )
+
+
+def count(
+    rows: list[tuple[Any, ...]], facets: tuple[str, ...], cap: int
+) -> tuple[int, bool, dict[str, dict[str, int]]]:
+    """The rows of `facet_sql(…, cap)` as (total, capped, {facet: {value: count}}), grades
+    included; capped: the walk read `cap` matches, so there may be more."""
+    totals: dict[str, dict[str, int]] = {name: {} for name in (*facets, "grade")}
+    total = walked = 0
+    for passes, *values, grades, n in rows:
+        walked += n
+        if not passes:
+            continue
+        total += n
+        for name, value in zip(facets, values, strict=True):
+            if value:
+                totals[name][value] = totals[name].get(value, 0) + n
+        for g in grades.strip(",").split(","):
+            if g:
+                totals["grade"][g] = totals["grade"].get(g, 0) + n
+    return total, walked >= cap, totals

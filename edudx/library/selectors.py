@@ -205,25 +205,12 @@ def _count_facets(result: SearchResult, base: QuerySet[Resource], query) -> None
 
 
 def _walk_facets(result: SearchResult, query, f: ResourceFilter) -> None:
-    """Facets and total from one pass over the newest search.FACET_CAP matches that pass the
-    filters (search_facets.facet_sql); `capped` when there may be more."""
-    totals: dict[str, dict[str, int]] = {name: {} for name in (*FACETS, "grade")}
+    """Facets and total from one pass over the newest search.FACET_CAP matches, the filters
+    tested on each (search_facets.facet_sql); `capped` when there may be more."""
     with connection.cursor() as cur:
         cur.execute(*search_facets.facet_sql(query, f, search.FACET_CAP))
         rows = cur.fetchall()
-    walked = 0
-    for passes, *values, grades, n in rows:
-        walked += n
-        if not passes:
-            continue
-        result.total += n
-        for name, value in zip(FACETS, values, strict=True):
-            if value:
-                totals[name][value] = totals[name].get(value, 0) + n
-        for g in grades.strip(",").split(","):
-            if g:
-                totals["grade"][g] = totals["grade"].get(g, 0) + n
-    result.capped = walked >= search.FACET_CAP
+    result.total, result.capped, totals = search_facets.count(rows, FACETS, search.FACET_CAP)
     for name in FACETS:
         result.facets[name] = sorted(totals[name].items(), key=lambda kv: (-kv[1], kv[0]))
     result.facets["grade"] = sorted(totals["grade"].items(), key=lambda kv: int(kv[0]))
