@@ -106,6 +106,12 @@ def corrected(qs: QuerySet, query: str | Query) -> Query | None:
     q = _q(query)
     if q is None:
         return None
+    if len(q.words) > 1 and len(q.words[-1]) == 1:
+        # "phuong trinh b", submitted while a word was still being typed.
+        shorter = q.with_words(q.words[:-1])
+        m = matching(qs, shorter)
+        if m is not None and m.exists():
+            return shorter
     fixed = INDEX.correct(q, connection)
     if fixed is None:
         return None

@@ -4,7 +4,9 @@
   "Truyện Kiều Nguyệt" by a prefix "kieu*", and "quang h" does not mean "quang h*".
 - As one types (suggestions), the last word is a prefix until a space follows it; a
   one-letter last word is never a prefix (it would expand to every word with that initial:
-  "quang h" would read every title with a word in h), it matches whole ("a" in "A Phủ").
+  "quang h" would read every title with a word in h): it is left out until a second letter
+  comes. Submitted, it is a whole word ("vitamin a"); a search it empties falls back to the
+  query without it (`edudx.library.search.corrected`).
 - Accents are folded away (`edudx.core.text.fold`), so a word typed with the wrong accent
   ("phuơng", "phưong") is the same word as "phương".
 
@@ -43,8 +45,12 @@ def parse(text: str | None, *, typing: bool = False) -> Query | None:
     words = search_tokens(text)
     if not words:
         return None
-    prefix = typing and not (text or "").endswith((" ", "\u00a0")) and len(words[-1]) >= MIN_PREFIX
-    return Query(tuple(words), prefix)
+    being_typed = typing and not (text or "").endswith((" ", "\u00a0"))
+    if being_typed and len(words[-1]) < MIN_PREFIX and len(words) > 1:
+        # One letter of a word being typed says nothing yet: left out, not expanded.
+        words = words[:-1]
+        being_typed = False
+    return Query(tuple(words), being_typed and len(words[-1]) >= MIN_PREFIX)
 
 
 def fts5(q: Query, *, column: str | None = None) -> str:

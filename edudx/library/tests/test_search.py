@@ -54,10 +54,11 @@ def test_search_folds_d_stroke_and_matches_finished_words_whole(city, corpus):
     assert titles(selectors.resource_search(scope=scope, filters=ResourceFilter(q="dat nuoc")))[0].startswith(
         "Đất"
     )
-    # A submitted query's last word is finished: matched whole, and a one-letter word never
-    # expands to every word with that initial.
-    assert titles(selectors.resource_search(scope=scope, filters=ResourceFilter(q="quang h"))) == []
+    # A submitted query's last word is finished: matched whole; a one-letter word never
+    # expands to every word with that initial — a search it empties is the one without it.
     assert titles(selectors.resource_search(scope=scope, filters=ResourceFilter(q="quang ho"))) == []
+    without = selectors.resource_search(scope=scope, filters=ResourceFilter(q="quang h"))
+    assert titles(without) == ["Quang hợp ở thực vật"] and without.corrected == "quang"
     assert titles(selectors.resource_search(scope=scope, filters=ResourceFilter(q="quang hop"))) == [
         "Quang hợp ở thực vật"
     ]

@@ -201,7 +201,9 @@ def test_suggestions_prefix_only_the_word_being_typed(city):
         return sorted(r.title for r in selectors.suggestions(scope=scope, q=typed))
 
     assert suggest("truyen ki") == ["Truyện Kiều"]
-    assert suggest("truyen k") == []  # one letter: not every word in k
+    # One letter: not every word in k — left out until the next letter.
+    assert suggest("truyen k") == ["Truyện Kiều", "Truyện ngắn Việt Nam"]
+    assert suggest("kiem tra giua k") == ["Kiểm tra giữa kì"]
     assert suggest("truyen ") == ["Truyện Kiều", "Truyện ngắn Việt Nam"]  # finished: whole
     assert suggest("truy") == ["Truyện Kiều", "Truyện ngắn Việt Nam"]
     assert suggest("truy ") == []
@@ -272,7 +274,20 @@ def test_the_page_and_the_api_say_did_you_mean(city, topics, client_for):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "q",
-    ["'", '"', "*", "a OR b", "NEAR(x y)", "x:*", "\\", "đ" * 200, "a" * 200, "phuong\x00trinh", "-- ;", "^quang"],
+    [
+        "'",
+        '"',
+        "*",
+        "a OR b",
+        "NEAR(x y)",
+        "x:*",
+        "\\",
+        "đ" * 200,
+        "a" * 200,
+        "phuong\x00trinh",
+        "-- ;",
+        "^quang",
+    ],
 )
 def test_odd_queries_answer(city, topics, client_for, q):
     c = client_for("viewer")
