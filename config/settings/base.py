@@ -315,6 +315,9 @@ EDUDX_API_MAX_LIMIT = 500
 # stored in the last WAREHOUSE_SETTLE_SECONDS wait for the next export (edudx/lrs/README.md).
 WAREHOUSE_DIR = Path(env.str("EDUDX_WAREHOUSE_DIR", default=str(VAR_DIR / "warehouse")))
 WAREHOUSE_SETTLE_SECONDS = env.int("EDUDX_WAREHOUSE_SETTLE_SECONDS", default=10)
+# Maintained aggregates (edudx/core/aggregates.py): a dashboard whose oldest figure is older than
+# this queues a background refresh; so a change another app makes shows within a minute.
+EDUDX_AGGREGATE_MAX_AGE_SECONDS = env.int("EDUDX_AGGREGATE_MAX_AGE_SECONDS", default=60)
 # Imports (edudx/ingest/README.md): working files, chunk size, which files go to the worker or
 # take the bulk-load path, and what a file may hold.
 INGEST_WORK_DIR = Path(env.str("EDUDX_INGEST_WORK_DIR", default=str(VAR_DIR / "ingest")))

@@ -9,7 +9,9 @@ from importlib.util import find_spec
 
 from django.apps import apps
 
-DECLARATION_MODULES = ("permissions", "navigation", "indicators", "imports", "warehouse", "exporters")
+DECLARATION_MODULES = (
+    "permissions", "navigation", "indicators", "imports", "warehouse", "exporters", "aggregates",
+)  # fmt: skip
 
 
 def run() -> None:

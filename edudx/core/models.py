@@ -67,3 +67,19 @@ class Setting(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Aggregate(models.Model):
+    """A figure kept current instead of recomputed per view (edudx/core/aggregates.py): one row
+    per (aggregate name, key) — key is a school id, a unit id, or 0 for a city-wide figure."""
+
+    name = models.CharField(max_length=64)
+    key = models.BigIntegerField()
+    data = models.JSONField()
+    as_of = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "key"], name="core_aggregate_name_key")]
+
+    def __str__(self) -> str:
+        return f"{self.name}[{self.key}] as of {self.as_of:%Y-%m-%d %H:%M:%S}"

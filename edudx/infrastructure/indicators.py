@@ -16,10 +16,10 @@ FRESHNESS = _("Live: computed from the school's equipment inventory in edudx at 
 
 
 def _results(school_ids):
-    from .selectors import _inputs
+    from .selectors import compute_inputs
 
     t = thresholds.current()
-    inputs = _inputs(list(school_ids), today=timezone.localdate(), t=t)
+    inputs = compute_inputs(list(school_ids), today=timezone.localdate(), t=t)
     return readiness.compute(inputs, t, thresholds.unit_costs())
 
 

@@ -8,12 +8,14 @@ from collections import defaultdict
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from edudx.core import aggregates
 from edudx.core.errors import NotFound
 from edudx.core.scope import Scope
 from edudx.registry import selectors as registry
 
 from . import permissions as perms
 from . import readiness, thresholds
+from .aggregates import READINESS
 from .filters import DEVICE_SORTS, DeviceFilter, ReadinessFilter
 from .models import (
     COMPUTERS,
@@ -115,7 +117,9 @@ def declared_total(school_id: int) -> int:
 
 
 # ----- readiness
-def _inputs(school_ids, *, today: dt.date, t: dict) -> dict[int, readiness.SchoolInputs]:
+def compute_inputs(school_ids, *, today: dt.date, t: dict) -> dict[int, readiness.SchoolInputs]:
+    """Count the readiness inputs of these schools (the maintained aggregate's compute; a view
+    reads the stored figures through `readiness_figures`)."""
     ids = list(school_ids)
     out: dict[int, readiness.SchoolInputs] = {sid: readiness.SchoolInputs() for sid in ids}
     cutoff = today.replace(year=today.year - int(t["max_device_age_years"]))
@@ -190,20 +194,39 @@ def readiness_for(
     *, scope: Scope, filters: ReadinessFilter | None = None, today: dt.date | None = None
 ) -> dict[int, readiness.Readiness]:
     """Indicators, gaps and costs for every school in scope matching the filter."""
+    return readiness_figures(scope=scope, filters=filters, today=today)[0]
+
+
+def readiness_figures(
+    *, scope: Scope, filters: ReadinessFilter | None = None, today: dt.date | None = None
+) -> tuple[dict[int, readiness.Readiness], dt.datetime | None]:
+    """`readiness_for` with the time of its figures: the inputs are read from the maintained
+    aggregate (edudx/core/aggregates.py), kept current on write and within a minute; with
+    `today` (tests, reports for another day) they are counted afresh."""
     t = thresholds.current()
     ids = school_ids(scope=scope, filters=filters)
-    inputs = _inputs(ids, today=today or timezone.localdate(), t=t)
+    if today is not None:
+        inputs = compute_inputs(ids, today=today, t=t)
+        as_of: dt.datetime | None = timezone.now()
+    else:
+        figures = aggregates.read(READINESS, ids)
+        inputs = {sid: readiness.SchoolInputs(**figures.data[sid]) for sid in ids if sid in figures.data}
+        # A school created since the last refresh is counted now (one school, a few queries).
+        missing = [sid for sid in ids if sid not in figures.data]
+        if missing:
+            inputs.update(compute_inputs(missing, today=timezone.localdate(), t=t))
+        as_of = figures.as_of
     result = readiness.compute(inputs, t, thresholds.unit_costs())
     if filters and filters.below_only:
         result = {k: v for k, v in result.items() if v.below}
-    return result
+    return result, as_of
 
 
 def readiness_of_school(*, scope: Scope, school_id: int) -> readiness.Readiness:
     school = registry.school_get(scope=scope, pk=school_id)  # NotFound outside the registry scope
     scope.require(perms.VIEW, school.unit.path)
     t = thresholds.current()
-    inputs = _inputs([school_id], today=timezone.localdate(), t=t)
+    inputs = compute_inputs([school_id], today=timezone.localdate(), t=t)
     return readiness.compute(inputs, t, thresholds.unit_costs())[school_id]
 
 

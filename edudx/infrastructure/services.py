@@ -11,13 +11,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from edudx.core import history
+from edudx.core import aggregates, history
 from edudx.core.actor import Actor
 from edudx.core.errors import ValidationFailed
 from edudx.core.services import create_with_history, update_with_history
 from edudx.orgs import selectors as org_selectors
 
 from . import permissions as perms
+from .aggregates import READINESS
 from .models import (
     Condition,
     ConditionSnapshot,
@@ -57,6 +58,12 @@ def _require(actor: Actor, school: School, permission: str = perms.CHANGE) -> No
     actor.scope.require(permission, school.unit.path)
 
 
+def _touch(school_id: int) -> None:
+    """Keep the school's readiness inputs current (edudx/core/aggregates.py): on write, in the
+    writing transaction, for this one school."""
+    aggregates.touch(READINESS, [school_id])
+
+
 def _check_room(school: School, room: Room | None) -> None:
     if room is not None and room.school_id != school.pk:
         raise ValidationFailed(_("The room belongs to another school."), code="room_other_school")
@@ -75,7 +82,9 @@ def next_asset_tag(school: School) -> str:
 def room_create(*, actor: Actor, school: School, data: RoomIn) -> Room:
     _require(actor, school)
     room = Room(school=school, **data.model_dump())
-    return create_with_history(actor=actor, obj=room, fields=ROOM_FIELDS, operation="room_create")
+    create_with_history(actor=actor, obj=room, fields=ROOM_FIELDS, operation="room_create")
+    _touch(school.pk)
+    return room
 
 
 @transaction.atomic
@@ -89,6 +98,7 @@ def room_update(*, actor: Actor, room: Room, data: RoomIn) -> Room:
         fields=ROOM_FIELDS,
         operation="room_update",
     )
+    _touch(room.school_id)
     return room
 
 
@@ -100,7 +110,9 @@ def device_create(*, actor: Actor, school: School, data: dict[str, Any]) -> Devi
     if not data.get("asset_tag"):
         data["asset_tag"] = next_asset_tag(school)
     device = Device(school=school, **data)
-    return create_with_history(actor=actor, obj=device, fields=DEVICE_FIELDS, operation="device_create")
+    create_with_history(actor=actor, obj=device, fields=DEVICE_FIELDS, operation="device_create")
+    _touch(school.pk)
+    return device
 
 
 @transaction.atomic
@@ -115,6 +127,7 @@ def device_update(*, actor: Actor, device: Device, data: dict[str, Any]) -> Devi
         data = {**data}
         device.condition_changed_at = timezone.now()
     update_with_history(actor=actor, obj=device, data=data, fields=DEVICE_FIELDS, operation="device_update")
+    _touch(device.school_id)
     return device
 
 
@@ -138,18 +151,21 @@ def device_set_condition(*, actor: Actor, device: Device, condition: str, note: 
         operation="device_set_condition",
         note=note,
     )
+    _touch(device.school_id)
     return device
 
 
 @transaction.atomic
 def connection_create(*, actor: Actor, school: School, data: ConnectionIn) -> Connection:
     _require(actor, school)
-    return create_with_history(
+    connection = create_with_history(
         actor=actor,
         obj=Connection(school=school, **data.model_dump()),
         fields=CONNECTION_FIELDS,
         operation="connection_create",
     )
+    _touch(school.pk)
+    return connection
 
 
 @transaction.atomic
@@ -163,6 +179,7 @@ def connection_update(*, actor: Actor, connection: Connection, data: ConnectionI
         fields=CONNECTION_FIELDS,
         operation="connection_update",
     )
+    _touch(connection.school_id)
     return connection
 
 
@@ -187,6 +204,7 @@ def profile_set_declared_total(*, actor: Actor, school: School, total: int) -> I
         fields=("declared_equipment_total",),
         operation="profile_set_declared_total",
     )
+    _touch(school.pk)
     return profile
 
 

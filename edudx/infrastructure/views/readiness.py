@@ -37,7 +37,7 @@ def dashboard(request):
     scope = request.scope
     scope.require_any(perms.VIEW)
     f = parse_filter(ReadinessFilter, request.GET)
-    results = selectors.readiness_for(scope=scope, filters=f)
+    results, as_of = selectors.readiness_figures(scope=scope, filters=f)
     by_area = selectors.summarise(results, "area")
     by_level = selectors.summarise(results, "level")
     city = selectors.summarise(results, "ownership")
@@ -93,6 +93,7 @@ def dashboard(request):
                 }
             ),
             "thresholds": thresholds.current(),
+            "as_of": as_of,
         },
     )
 

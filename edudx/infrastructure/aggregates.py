@@ -1,0 +1,27 @@
+"""Readiness inputs per school, maintained (edudx/core/aggregates.py): the dashboard reads them
+instead of counting 2.5 M pupils and every device of the city per view. Indicators are computed
+from the stored inputs at read time (milliseconds), so a threshold change shows at once."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.utils import timezone
+
+from edudx.core import aggregates
+from edudx.core.scope import Scope
+from edudx.registry import selectors as registry
+
+READINESS = "infrastructure.readiness"
+
+
+def compute_inputs(keys: list[int] | None) -> dict[int, dict[str, Any]]:
+    from . import selectors, thresholds
+
+    ids = keys if keys is not None else list(registry.school_ids_in_scope(scope=Scope.system()))
+    inputs = selectors.compute_inputs(ids, today=timezone.localdate(), t=thresholds.current())
+    return {sid: dataclasses.asdict(x) for sid, x in inputs.items()}
+
+
+aggregates.register(READINESS, compute_inputs)
