@@ -382,5 +382,19 @@ def normalise_frame(
     sink = Sink(problems, hmap.header_of)
     for col in kind.columns:
         if col.key in hmap.header_of:
+            frame = _drop_nul(frame, sink, col.key)
             frame = normaliser.column(frame, sink, col)
     return frame, sink
+
+
+def _drop_nul(frame: pl.DataFrame, sink: Sink, key: str) -> pl.DataFrame:
+    """A NUL character is no text anyone typed, and PostgreSQL can neither store nor compare one
+    (a lookup of a school code holding one was a 500): removed, with a warning."""
+    nul = frame[key].str.contains("\x00", literal=True).fill_null(False)
+    if not nul.any():
+        return frame
+    frame = sink.flag(
+        frame, nul, key, "text_nul_removed", WARNING, _("A NUL character was removed from the cell.")
+    )
+    cleaned = pl.col(key).str.replace_all("\x00", "", literal=True)
+    return frame.with_columns(pl.when(cleaned.str.len_chars() > 0).then(cleaned).alias(key))

@@ -345,7 +345,8 @@ NASTY = [
 
 @pytest.mark.django_db
 def test_hostile_values_in_every_column_are_answered_not_crashed(tmp_path, city):
-    """Every cell of every column takes each value: the check answers with problems (no 500)."""
+    """Every cell of every column takes each value: the check answers with problems (no 500 —
+    a NUL reached a PostgreSQL lookup before it was removed)."""
     a1 = city.schools[0].moet_code
     rows = []
     for i, value in enumerate(NASTY):
@@ -357,3 +358,4 @@ def test_hostile_values_in_every_column_are_answered_not_crashed(tmp_path, city)
     assert out.counts["total"] == len(rows)
     assert out.counts["new"] + out.counts["rejected"] == len(rows)
     assert all(p.code for p in out.problems.items)
+    assert "text_nul_removed" in {p.code for p in out.problems.items}  # PostgreSQL cannot hold one
