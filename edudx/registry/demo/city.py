@@ -142,6 +142,12 @@ class Calendar:
             out.append((f"{y}-{y + 1}", start, end, is_current, terms))
         return tuple(out)
 
+    @property
+    def has_begun(self) -> bool:
+        """The current year has opened before today: moves during it may have happened. On the
+        first days of September (before the 5th) none has."""
+        return self.today > self.current_start
+
     def in_year(self, days: int) -> dt.date:
         """`days` after the current year opened, but never after today (early in the year the
         moves crowd into the days that have passed)."""
@@ -723,7 +729,9 @@ class SchoolGenerator:
                     None,
                 )
                 repeater = False
-                if r < 0.02:
+                if r < 0.032 and not cal.has_begun:
+                    pass  # the year has not opened: nobody has moved yet
+                elif r < 0.02:
                     status = StudentStatus.CHUYEN_DEN
                     status_date = cal.in_year(rng.randint(10, 170))
                     start = status_date

@@ -308,6 +308,8 @@ def _transfers(
     actor: Actor, tree: dict[str, Any], cal: city.Calendar, *, between_schools: int = 6, within: int = 4
 ) -> int:
     """A few pupils move class or school mid-year through the registry's own service."""
+    if not cal.has_begun:
+        return 0  # the year opens in a few days: nobody has moved yet
     year = next(y for y in tree["years"] if y.is_current)
     schools = tree["schools"][:200]
     moved = 0
