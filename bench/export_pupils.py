@@ -100,7 +100,7 @@ def main() -> int:
         root = OrgUnit.objects.filter(parent__isnull=True).order_by("id").first()
         system = Actor.system(source="bench")
         user = accounts.user_create(
-            actor=system, username="bench_export", full_name="Bench", password="bench-Export-1"
+            actor=system, username="bench_export", full_name="Bench", password="Tr4m-xuat-du-lieu-9"
         )
         accounts.membership_grant(actor=system, user=user, role=Role.DEPT_OFFICER, unit=root)
     assert Membership.objects.filter(user=user).exists()
