@@ -175,10 +175,7 @@ def class_create(request, data: ClassIn):
 @router.patch("/classes/{class_id}", response={200: ClassOut, **errors(409)})
 def class_update(request, class_id: Id, data: ClassPatch):
     obj = selectors.class_get(scope=request.scope, pk=class_id)
-    fields = data.model_dump(exclude_unset=True)
-    if fields.get("homeroom_teacher"):
-        fields["homeroom_teacher"] = selectors.staff_get(scope=request.scope, pk=fields["homeroom_teacher"])
-    services.class_update(actor=_actor(request), school_class=obj, data=fields)
+    services.class_update(actor=_actor(request), school_class=obj, data=data)
     return ClassOut.build(selectors.class_get(scope=request.scope, pk=class_id))
 
 

@@ -40,7 +40,7 @@ from . import permissions as perms
 from .kinds import SCHOOL_CODE, locate_school, resolve_school, school_paths
 from .models import School, SchoolYear, Staff, Student
 from .pupil_key import by_pupil_key, pupil_key, pupil_match
-from .schemas import StaffFields, StaffPatch
+from .schemas import ClassPatch, StaffFields, StaffPatch
 from .services import bulk
 
 INGEST_RUN = "ingest.run"
@@ -58,7 +58,11 @@ def _position_code(value: str) -> str | None:
     f = fold(value).replace("cong nghe thong tin", "cntt")
     for candidate in (f, f.removeprefix("nhan vien ")):
         for code, label in Position.choices:
-            if candidate in (code, fold(str(label).split("(")[-1].rstrip(")")), fold(str(label).split(" (")[0])):
+            if candidate in (
+                code,
+                fold(str(label).split("(")[-1].rstrip(")")),
+                fold(str(label).split(" (")[0]),
+            ):
                 return code
     return None
 
@@ -751,9 +755,8 @@ def write_classes(*, actor: Any, new: pl.DataFrame, changed: list[tuple], ctx: K
         )
     current = SchoolClass.objects.select_related("school__unit").in_bulk([pk for pk, _, _ in changed])
     for pk, r, changes in changed:
-        services.class_update(
-            actor=actor, school_class=current[pk], data={"grade": r["grade"]} if "grade" in changes else {}
-        )
+        patch = ClassPatch.model_construct(**({"grade": r["grade"]} if "grade" in changes else {}))
+        services.class_update(actor=actor, school_class=current[pk], data=patch)
 
 
 CLASSES = K.register(

@@ -14,7 +14,9 @@ from edudx.orgs import services as org_services
 from edudx.orgs.services import UnitKind
 
 from .. import permissions as perms
+from .. import selectors
 from ..models import School, SchoolClass, SchoolYear
+from ..schemas import ClassPatch
 
 if TYPE_CHECKING:
     from edudx.orgs.models import OrgUnit
@@ -94,12 +96,16 @@ def class_create(
 
 
 @transaction.atomic
-def class_update(*, actor: Actor, school_class: SchoolClass, data: dict[str, Any]) -> SchoolClass:
+def class_update(*, actor: Actor, school_class: SchoolClass, data: ClassPatch) -> SchoolClass:
+    """Set the fields `data` was given. The homeroom teacher is named by id and read with the
+    actor's scope (someone the actor cannot see is NotFound); they must work at the class's
+    school."""
     actor.scope.require(perms.CHANGE, school_class.school.unit.path)
-    if "homeroom_teacher" in data and data["homeroom_teacher"] is not None:
-        teacher = data["homeroom_teacher"]
-        teacher_school_id = teacher.school_id if hasattr(teacher, "school_id") else None
-        if teacher_school_id != school_class.school_id:
+    values: dict[str, Any] = data.model_dump(exclude_unset=True)
+    if values.get("homeroom_teacher") is not None:
+        teacher = selectors.staff_get(scope=actor.scope, pk=values["homeroom_teacher"])
+        values["homeroom_teacher"] = teacher
+        if teacher.school_id != school_class.school_id:
             raise ValidationFailed(
                 details=[],
                 message=_("The homeroom teacher must work at the same school."),
@@ -109,15 +115,15 @@ def class_update(*, actor: Actor, school_class: SchoolClass, data: dict[str, Any
     _check_class(
         errors,
         school_class.school,
-        data.get("grade", school_class.grade),
-        data.get("name", school_class.name),
+        values.get("grade", school_class.grade),
+        values.get("name", school_class.name),
     )
     errors.raise_if_any()
     full_clean_or_raise(school_class)
     update_with_history(
         actor=actor,
         obj=school_class,
-        data=data,
+        data=values,
         fields=("grade", "name", "homeroom_teacher"),
         operation="class_update",
     )

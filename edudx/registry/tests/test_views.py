@@ -15,7 +15,7 @@ from edudx.core.roles import Role
 from edudx.core.rules import personal_id
 from edudx.registry import services
 from edudx.registry.models import Student
-from edudx.registry.schemas import StudentFields, StudentPatch
+from edudx.registry.schemas import ClassPatch, StudentFields, StudentPatch
 from edudx.registry.tests.matrix import providers
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +187,9 @@ def test_school_detail_shows_profile_groupings_classes_and_counts(city, client_f
 def test_class_detail_shows_roster_and_homeroom_teacher(city, client_for):
     klass = city.classes[0]
     services.class_update(
-        actor=city.actor_of(Role.SCHOOL_ADMIN), school_class=klass, data={"homeroom_teacher": city.staff[0]}
+        actor=city.actor_of(Role.SCHOOL_ADMIN),
+        school_class=klass,
+        data=ClassPatch(homeroom_teacher=city.staff[0].pk),
     )
     services.assignment_set(
         actor=city.actor_of(Role.SCHOOL_ADMIN), staff=city.staff[0], school_class=klass, subject="toan"
@@ -391,7 +393,9 @@ def _xlsx_job(client, exporter, query=""):
     from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
-        asked = client.post(reverse("exports:job_start"), {"exporter": exporter, "format": "xlsx", "query": query})
+        asked = client.post(
+            reverse("exports:job_start"), {"exporter": exporter, "format": "xlsx", "query": query}
+        )
     assert asked.status_code == 302
     return client.get(asked["Location"].rstrip("/") + "/download/")
 

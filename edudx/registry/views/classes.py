@@ -12,13 +12,14 @@ from django.utils.translation import npgettext
 from edudx.core.exports import export_response
 from edudx.core.filters import parse_filter
 from edudx.core.ids import parse_id
-from edudx.core.views import ServiceFormView
+from edudx.core.views import ServiceFormView, typed_input
 
 from .. import permissions as perms
 from .. import selectors, services
 from ..filters import CLASS_SORTS, ClassFilter, StaffFilter
 from ..forms import ClassForm
 from ..models import SchoolClass
+from ..schemas import ClassPatch
 from .common import (
     history_rows,
     list_page,
@@ -178,10 +179,10 @@ class ClassEdit(ServiceFormView[SchoolClass]):
 
     def save(self, form, klass):
         d = form.cleaned_data
+        teacher = d["homeroom_teacher"]
+        values = {"grade": d["grade"], "name": d["name"], "homeroom_teacher": teacher.pk if teacher else None}
         return services.class_update(
-            actor=self.actor,
-            school_class=klass,
-            data={"grade": d["grade"], "name": d["name"], "homeroom_teacher": d["homeroom_teacher"]},
+            actor=self.actor, school_class=klass, data=typed_input(form, ClassPatch, values)
         )
 
     def success_url(self, saved, klass):
