@@ -121,10 +121,13 @@ def read_csv(path: Path, *, chunk_rows: int) -> Table:
         headers.pop()
     n = len(headers)
     names = [f"c{i}" for i in range(n)]
-    body_start = sum(len(b) for b in lines[: at + 1])
+    extra = _extra_header_rows([list[str | None](cells) for _sep, cells in parsed], at)
+    notes = [_extra_header_note(at + 2 + i) for i in range(extra)]
+    at_body = at + extra
+    body_start = sum(len(b) for b in lines[: at_body + 1])
     max_rows = limit("INGEST_MAX_ROWS", 3_000_000)
     _refuse_too_many_rows(src, body_start, max_rows, parse=lambda block: _parse_block(block, sep, names))
-    first_row = at + 2  # the spreadsheet's own numbering: the header is on line at + 1
+    first_row = at_body + 2  # the spreadsheet's own numbering: the header is on line at + 1
     repeated = _same_as_header(headers)
 
     def chunks() -> Iterator[pl.DataFrame]:
@@ -151,7 +154,7 @@ def read_csv(path: Path, *, chunk_rows: int) -> Table:
         if carry is not None and carry.height:
             yield numbered(carry)
 
-    return Table(headers=headers, chunks=chunks(), encoding=encoding, cleanup=cleanup)
+    return Table(headers=headers, chunks=chunks(), notes=notes, encoding=encoding, cleanup=cleanup)
 
 
 # Sheets the template (ingest/template.py) adds beside the data sheet: its dropdown lists
@@ -176,6 +179,21 @@ def _header_index(rows: list[list[str | None]]) -> int:
     if best >= 0:
         return best
     return next(i for i, cells in enumerate(rows) if any(c and str(c).strip() for c in cells))
+
+
+def _extra_header_rows(rows: list[list[str | None]], at: int) -> int:
+    """Rows right under the header that are headers too (a second header row: the same names in
+    English or as keys, a units row): skipped, each with a note, instead of read as pupils."""
+    from .headers import header_score
+
+    n = 0
+    while at + 1 + n < len(rows) and header_score(rows[at + 1 + n]) >= 2:
+        n += 1
+    return n
+
+
+def _extra_header_note(row: int) -> Problem:
+    return Problem(row, "", "header_row_extra", WARNING, _("A second header row was skipped."))
 
 
 def _same_as_header(headers: list[str]) -> pl.Expr:
@@ -384,7 +402,9 @@ def read_workbook(path: Path, fmt: str, *, chunk_rows: int) -> Table:
     at = _header_index(head)
     header_row = start_row + 1 + at
     headers = [c or "" for c in head[at]]
-    rest = head[at + 1 :]
+    extra = _extra_header_rows(head, at)
+    notes.extend(_extra_header_note(header_row + 1 + i) for i in range(extra))
+    rest = head[at + 1 + extra :]
     while headers and not headers[-1]:
         headers.pop()
     if len(headers) > max_cols:
@@ -395,7 +415,7 @@ def read_workbook(path: Path, fmt: str, *, chunk_rows: int) -> Table:
     def chunks() -> Iterator[pl.DataFrame]:
         buf: list[list[str | None]] = []
         numbers: list[int] = []
-        row_no = header_row
+        row_no = header_row + extra  # the rows after the header (and its extra rows) follow
         for cells in itertools.chain(rest, ([_cell_text(v) for v in raw] for raw in rows)):
             row_no += 1
             cells = cells[:n] + [None] * (n - len(cells))

@@ -277,6 +277,36 @@ def test_a_csv_with_a_title_block_and_a_repeated_header_numbers_rows_as_the_shee
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_second_header_row_is_skipped_not_read_as_a_pupil(tmp_path, city, fmt):
+    a1 = city.schools[0].moet_code
+    keys = ["school_code", "class_name", "school_year", "student_code", "full_name", "date_of_birth", "gender",
+            "personal_id", "ethnicity", "parent_phone"]  # fmt: skip
+    rows = [
+        keys,
+        student_row(school=a1),
+        student_row(school=a1, code="7990000061", pid="079214900061", gender="X"),
+    ]
+    if fmt == "csv":
+        path = write_csv(tmp_path / "two.csv", rows)
+    else:
+        path = tmp_path / "two.xlsx"
+        wb = xlsxwriter.Workbook(str(path))
+        ws = wb.add_worksheet()
+        ws.write(0, 0, "DANH SÁCH HỌC SINH")
+        for i, r in enumerate([HEADERS, *rows], start=2):
+            ws.write_row(i, 0, r)
+        wb.close()
+    out = pipeline.process(kind=get("students"), path=path, actor=Actor.system())
+    first = 2 if fmt == "csv" else 4  # the sheet's own row numbers
+    assert out.counts["new"] == 1 and out.counts["total"] == 2
+    assert [(p.row, p.code) for p in out.problems.items] == [
+        (first, "header_row_extra"),
+        (first + 2, "gender_unknown"),
+    ]
+
+
+@pytest.mark.django_db
 def test_one_error_per_cell(tmp_path, city):
     a1 = city.schools[0].moet_code
     rows = [
