@@ -11,7 +11,7 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from edudx.core.ids import Id
-from edudx.core.rules.personal_id import mask
+from edudx.core.rules.personal_id import mask, mask_email
 
 
 class Cursor(Schema):
@@ -152,8 +152,8 @@ class StaffOut(Schema):
             position=s.position,
             subjects=list(s.subjects or []),
             qualification=s.qualification,
-            phone=s.phone,
-            email=s.email,
+            phone=s.phone if pii else mask(s.phone),
+            email=s.email if pii else mask_email(s.email),
             status=s.status,
             school_id=s.school_id,
             school_name=s.school.unit.name if s.school_id else "",

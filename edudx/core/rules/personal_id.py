@@ -108,6 +108,15 @@ def make(province: str, sex: str, birth_year: int, serial: int) -> str:
     return f"{province}{g}{birth_year % 100:02d}{serial % 1_000_000:06d}"
 
 
+def mask_email(email: str | None) -> str:
+    """An address shown to a reader without the personal-data permission: n***@truong.edu.vn —
+    enough to recognise a colleague's, not to write to it."""
+    if not email:
+        return ""
+    local, _, domain = email.partition("@")
+    return (local[:1] + "***" + ("@" + domain if domain else "")) if local else "***"
+
+
 def mask(pid: str | None) -> str:
     """Never show or log a full ID where it is not needed: 079*******123."""
     if not pid:

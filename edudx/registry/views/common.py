@@ -48,11 +48,6 @@ def school_filter(scope, current: int | None) -> dict[str, Any]:
     return {"schools": None, "chosen_school": chosen}
 
 
-def can_view_pii(request: HttpRequest, unit_path: str | None = None) -> bool:
-    scope = request.scope  # type: ignore[attr-defined]
-    return scope.can(perms.VIEW_PII, unit_path) if unit_path else scope.has_perm(perms.VIEW_PII)
-
-
 def pid_for(value: str | None, *, full: bool) -> str:
     return (value or "") if full else mask(value)
 
@@ -73,8 +68,16 @@ def list_page(
     context: dict[str, Any],
     noun: Callable[[int], str] | None = None,
 ) -> HttpResponse:
-    """One page of the list and its total ("1.234 học sinh": `noun(n)` says what is counted)."""
+    """One page of the list and its total ("1.234 học sinh": `noun(n)` says what is counted).
+    Each row of people carries `pii_visible`: personal data is shown in full only where the
+    reader holds registry.view_pii over that row's school — a reader may hold it at one school
+    and only see another (a principal who also leads a cluster)."""
     page = paginate(qs, order=order, cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE)
+    scope = request.scope  # type: ignore[attr-defined]
+    for row in page.items:
+        if hasattr(row, "personal_id"):
+            school = getattr(row, "school", None)
+            row.pii_visible = school is not None and scope.can(perms.VIEW_PII, school.unit.path)
     total = qs.count()
     ctx = {
         **context,

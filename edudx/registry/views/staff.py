@@ -13,6 +13,7 @@ from edudx.core.filters import parse_filter
 from edudx.core.rules.curriculum import Subject
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
 from edudx.core.rules.people import Position, StaffStatus
+from edudx.core.rules.personal_id import mask, mask_email
 from edudx.core.views import ServiceFormView, typed_input
 
 from .. import permissions as perms
@@ -22,7 +23,6 @@ from ..forms import StaffForm
 from ..models import Staff
 from ..schemas import StaffFields, StaffPatch
 from .common import (
-    can_view_pii,
     history_rows,
     list_page,
     pid_for,
@@ -64,7 +64,6 @@ def staff_list(request):
             **school_filter(scope, f.school),
             "positions": Position.choices,
             "statuses": StaffStatus.choices,
-            "show_pii": can_view_pii(request),
             "can_create": scope.has_perm(perms.CHANGE),
             "exporter": "registry.staff",
         },
@@ -95,6 +94,8 @@ def staff_detail(request, staff_id: int):
         {
             "staff": staff,
             "pid": pid_for(staff.personal_id, full=show_pii),
+            "phone": staff.phone if show_pii else mask(staff.phone),
+            "email": staff.email if show_pii else mask_email(staff.email),
             "ethnicity": ETHNIC_GROUPS.get(staff.ethnicity, staff.ethnicity),
             "subjects": subjects_text(staff.subjects),
             "assignments": list(selectors.staff_assignments(scope=scope, staff=staff)),

@@ -27,7 +27,6 @@ from ..forms import StudentForm, StudentStatusForm, TransferForm
 from ..models import Student
 from ..schemas import StudentFields, StudentPatch
 from .common import (
-    can_view_pii,
     history_rows,
     list_page,
     phone_for,
@@ -68,7 +67,6 @@ def _class_choices(scope, school_id):
 def student_list(request):
     f, qs, order = _filtered(request)
     scope = request.scope
-    show_pii = can_view_pii(request)
     return list_page(
         request,
         qs=qs,
@@ -83,7 +81,6 @@ def student_list(request):
             "grades": list(range(0, 13)),
             "genders": Gender.choices,
             "statuses": StudentStatus.choices,
-            "show_pii": show_pii,
             "can_create": scope.has_perm(perms.CHANGE),
             "exporter": "registry.students",
         },
