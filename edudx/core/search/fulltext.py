@@ -96,9 +96,14 @@ class TextIndex:
             return None
 
         def matches(candidate: Query) -> int:
+            # Titles holding the words as a phrase first ("quang hop" is a topic, "quan hop"
+            # is not), then matches anywhere; both counted up to `cap`.
             with connection.cursor() as cur:
+                sql, params = self.ids_sql(candidate, connection.vendor, phrase=True)
+                cur.execute(f"SELECT count(*) FROM ({sql} LIMIT %s) AS m", [*params, cap])
+                in_titles = int(cur.fetchone()[0])
                 cur.execute(*self.count_sql(candidate, connection.vendor, cap))
-                return int(cur.fetchone()[0])
+                return in_titles * (cap + 1) + int(cur.fetchone()[0])
 
         return typos.correct(q, self.vocabulary(connection), matches)
 
