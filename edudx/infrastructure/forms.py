@@ -1,7 +1,8 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Condition, Connection, Device, Licence, Room
+from .models import MAX_MBPS, Condition, Connection, Device, Licence, Room
 
 
 class DeviceForm(forms.ModelForm):
@@ -39,6 +40,14 @@ class ConnectionForm(forms.ModelForm):
     class Meta:
         model = Connection
         fields = ("provider", "kind", "download_mbps", "upload_mbps", "wifi", "is_active")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The table's check constraint, said on the field: otherwise the form's own model
+        # validation answers with Django's message naming the constraint.
+        for name in ("download_mbps", "upload_mbps"):
+            self.fields[name].validators.append(MaxValueValidator(MAX_MBPS))
+            self.fields[name].widget.attrs["max"] = MAX_MBPS
 
 
 class DeclaredTotalForm(forms.Form):

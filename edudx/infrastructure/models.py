@@ -117,6 +117,10 @@ class Device(TimeStamped):
         return f"{self.asset_tag} · {self.get_category_display()}"
 
 
+# The fastest line a school may declare, in Mbit/s (the table's check constraint).
+MAX_MBPS = 100_000
+
+
 class Connection(TimeStamped):
     class Kind(models.TextChoices):
         FIBRE = "fibre", _("Fibre (FTTH)")
@@ -143,7 +147,7 @@ class Connection(TimeStamped):
         verbose_name = _("Internet connection")
         constraints = [
             models.CheckConstraint(
-                condition=Q(download_mbps__lte=100000) & Q(upload_mbps__lte=100000),
+                condition=Q(download_mbps__lte=MAX_MBPS) & Q(upload_mbps__lte=MAX_MBPS),
                 name="infra_connection_bandwidth_range",
             ),
         ]

@@ -7,6 +7,8 @@ from pydantic import Field
 
 from edudx.core.ids import Id
 
+from .models import MAX_MBPS
+
 
 class CursorQuery(Schema):
     cursor: str | None = None
@@ -64,8 +66,8 @@ class ConnectionIn(Schema):
 
     provider: str = Field(min_length=1, max_length=80)
     kind: str = "fibre"
-    download_mbps: int = Field(ge=0, le=2147483647)
-    upload_mbps: int = Field(ge=0, le=2147483647)
+    download_mbps: int = Field(ge=0, le=MAX_MBPS)
+    upload_mbps: int = Field(ge=0, le=MAX_MBPS)
     wifi: str = "partial"
     is_active: bool = True
 
