@@ -13,6 +13,7 @@ from edudx.core.exports import DATE, Column, Exporter, register
 from edudx.core.filters import parse_filter
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
 from edudx.core.rules.people import Gender, Position, Qualification, StaffStatus, StudentStatus
+from edudx.core.rules.personal_id import mask_email
 from edudx.core.scope import Scope
 
 from . import permissions as perms
@@ -105,7 +106,8 @@ def staff_rows(scope: Scope, params: dict[str, str]) -> Iterator[tuple[Any, ...]
         yield (
             code or "", name, dob, str(genders.get(gender, gender)), pid_for(pid, full=full(path)),
             str(positions.get(pos, pos)), ", ".join(str(subjects.get(c, c)) for c in subj or []),
-            str(quals.get(qual, qual or "")), str(statuses.get(status, status)), school or "", phone, email,
+            str(quals.get(qual, qual or "")), str(statuses.get(status, status)), school or "",
+            phone_for(phone, full=full(path)), (email or "") if full(path) else mask_email(email),
         )  # fmt: skip
 
 

@@ -74,3 +74,17 @@ def test_mask_email_keeps_only_a_hint():
     assert mask_email("nguyen.an@hcm.edu.vn") == "n***@hcm.edu.vn"
     assert mask_email("") == ""
     assert mask_email("@x") == "***"
+
+
+def test_staff_export_masks_contacts_of_rows_outside_the_readers_pii_scope(city, two_hats):
+    Staff.objects.filter(pk__in=[p.pk for p in city.staff]).update(
+        phone="0912345678", email="le.giao@truong.edu.vn"
+    )
+    body = b"".join(
+        two_hats.get(reverse("registry:staff_export"), {"format": "csv"}).streaming_content
+    ).decode()
+    own_line = next(line for line in body.splitlines() if city.staff[0].full_name in line)
+    foreign_line = next(line for line in body.splitlines() if city.staff[2].full_name in line)
+    assert "0912345678" in own_line and "le.giao@truong.edu.vn" in own_line
+    assert "0912345678" not in foreign_line and "le.giao@truong.edu.vn" not in foreign_line
+    assert "l***@truong.edu.vn" in foreign_line
