@@ -140,6 +140,9 @@ def _years(ctx: K.Context) -> dict[str, int]:
         ctx.cache["years"] = {y.code: y.pk for y in SchoolYear.objects.all()}
         current = SchoolYear.objects.filter(is_current=True).first()
         ctx.cache["current_year"] = current.code if current else None
+        ctx.cache["closed_years"] = list(
+            SchoolYear.objects.filter(closed_at__isnull=False).values_list("code", flat=True)
+        )
     return ctx.cache["years"]
 
 
@@ -153,6 +156,11 @@ def resolve_year(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame
     )  # fmt: skip
     frame = sink.flag(frame, pl.col("school_year").is_null(), "school_year", "school_year_not_found", ERROR,
                       _("No school year given and no current year is set."))  # fmt: skip
+    # A closed year's records are final (its reports were published from them).
+    frame = sink.flag(
+        frame, pl.col("school_year").is_in(ctx.cache["closed_years"]), "school_year", "school_year_closed", ERROR,
+        _("This school year is closed; nothing more can be imported into it."),
+    )  # fmt: skip
     return frame.with_columns(
         pl.col("school_year").replace_strict(years, default=None, return_dtype=pl.Int64).alias("year_id")
     )

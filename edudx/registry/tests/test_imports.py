@@ -87,3 +87,29 @@ def test_a_class_name_that_contradicts_its_grade_is_refused_in_the_check(city, t
     out = _commit(city, "classes", path, pipeline.PARTIAL)
     assert [p.code for p in out.problems.items] == ["class_name_grade_mismatch"]
     assert SchoolClass.objects.get(pk=city.classes[0].pk).grade == 6
+
+
+def test_nothing_is_imported_into_a_closed_school_year(city, tmp_path):
+    import datetime as dt
+
+    from edudx.registry.models import SchoolYear
+
+    a = Actor.system(source="test")
+    past = services.school_year_create(
+        actor=a,
+        code="2024-2025",
+        start_date=dt.date(2024, 9, 5),
+        end_date=dt.date(2025, 5, 31),
+        is_current=False,
+    )
+    services.school_year_close(actor=a, year=past)
+    assert SchoolYear.objects.get(pk=past.pk).closed_at is not None
+    a1 = city.schools[0]
+    path = _csv(tmp_path / "lop.csv", "classes", [
+        {"school_code": a1.moet_code, "school_year": "2024-2025", "class_name": "7A9", "grade": "7"},
+        {"school_code": a1.moet_code, "school_year": "2025-2026", "class_name": "7A9", "grade": "7"},
+    ])  # fmt: skip
+    out = _commit(city, "classes", path, pipeline.PARTIAL)
+    assert [(p.code, p.row) for p in out.problems.items] == [("school_year_closed", 2)]
+    assert not SchoolClass.objects.filter(year=past).exists()
+    assert SchoolClass.objects.filter(year=city.year, name="7A9").exists()
