@@ -1,4 +1,18 @@
-# gunicorn reads this file from the directory it starts in (`./run` starts there).
+# gunicorn reads this file from the directory it starts in (`./run` starts there; bench/load.py
+# too). Sizing: docs/deployment-sizing.md.
+import os
+
 # Access-log lines print the request line with its query string, where searches carry what was
 # typed: personal IDs and phone numbers are masked (edudx/core/logmask.py).
 logger_class = "edudx.core.logmask.GunicornLogger"
+
+# One worker process per core: a request is CPU work in Python (templates, ORM) and the GIL lets
+# one thread of a process run at a time, so more processes than cores only add memory (≈ 120 MB
+# each) and context switches. Four threads per worker overlap the waits (database, file reads,
+# the SQLite writer lock) without adding memory; 2 cores → 2 × 4 = 8 requests in flight.
+workers = int(os.environ.get("EDUDX_WEB_WORKERS") or os.cpu_count() or 2)
+threads = int(os.environ.get("EDUDX_WEB_THREADS") or 4)
+# An import commits in the worker (db_worker), not in a request; a request longer than this is
+# a bug, and the worker is recycled rather than held.
+timeout = int(os.environ.get("EDUDX_WEB_TIMEOUT") or 120)
+loglevel = os.environ.get("EDUDX_WEB_LOG_LEVEL") or "warning"

@@ -214,8 +214,8 @@ def server_cpu(pid: int) -> float:
 
 
 def start_server(
-    db_dir: Path, database_url: str | None, port: int, workers: int, threads: int
-) -> subprocess.Popen:
+    db_dir: Path, database_url: str | None, port: int, workers: int | None, threads: int | None
+) -> tuple[subprocess.Popen, subprocess.Popen]:
     env = dict(os.environ, EDUDX_VAR_DIR=str(db_dir), DJANGO_SETTINGS_MODULE="config.settings.base")
     env.pop("DATABASE_URL", None)
     if database_url:
@@ -224,25 +224,26 @@ def start_server(
     edudx = [sys.executable, "-m", "edudx"]
     subprocess.run([*edudx, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*edudx, "demo", "--if-empty"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    # As ./run (through scripts/setup.sh): hashed static files, the dashboards' maintained
+    # figures, the background worker that keeps them current.
+    subprocess.run([*edudx, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*edudx, "refresh_aggregates", "-v0"], env=env, check=True, cwd=ROOT)
     log = open(db_dir / "bench-load-gunicorn.log", "w")  # noqa: SIM115 - closed with the process
-    # The same command line as ./run's (workers/threads overridable as there).
+    worker = subprocess.Popen(
+        [*edudx, "db_worker", "--queue-name", "*"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    # The same command line as ./run's: workers/threads from gunicorn.conf.py unless overridden.
+    sizing = [
+        *(["--workers", str(workers)] if workers else []),
+        *(["--threads", str(threads)] if threads else []),
+    ]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-        ],
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", *sizing],
         env=env,
         cwd=ROOT,
         stdout=log,
@@ -252,15 +253,38 @@ def start_server(
     for _ in range(300):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2).status_code == 200:
-                return proc
+                return proc, worker
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
     proc.kill()
+    worker.kill()
     raise SystemExit(f"gunicorn did not answer on port {port}; see {db_dir}/bench-load-gunicorn.log")
 
 
-async def run_load(base: str, users: int, seconds: float, seed: int, pid: int) -> dict:
+async def run_single(base: str, repeat: int) -> dict:
+    """Each page kind alone: one request at a time, `repeat` times per role that opens it."""
+    lat: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    t0, load0 = time.monotonic(), os.getloadavg()
+    for name in MIX:
+        vu = await login(base, name)
+        await discover(vu)
+        for kind, _w in vu.weights:
+            for _ in range(repeat):
+                t = time.perf_counter()
+                status, _no = await hit(vu, kind)
+                lat[kind].append(time.perf_counter() - t)
+                errors[kind] += status >= 400
+        await vu.client.aclose()
+    n = sum(len(v) for v in lat.values())
+    return {"lat": lat, "errors": errors, "refused": {}, "n": n, "wall": time.monotonic() - t0, "cpu": 0.0,
+            "load": (load0, os.getloadavg()), "roles": sorted(MIX)}  # fmt: skip
+
+
+async def run_load(
+    base: str, users: int, seconds: float, seed: int, pid: int, during: list[str] | None = None, env=None
+) -> dict:
     rng = random.Random(seed)
     # Interleaved by weight, so that any --users keeps the mix (10 users = half of each role).
     order = [n for _, n in sorted((j / k, n) for n, k in MIX.items() for j in range(k))]
@@ -301,8 +325,21 @@ async def run_load(base: str, users: int, seconds: float, seed: int, pid: int) -
                 refused[kind] += 1
 
     cpu0, t0, load0 = server_cpu(pid), time.monotonic(), os.getloadavg()
+    importer = None
+    if during:
+        # The big import commits in its own process while the users work (as the worker would).
+        importer = subprocess.Popen(
+            during, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
     await asyncio.gather(*(loop(vu, random.Random(rng.random())) for vu in vus))
     wall, cpu = time.monotonic() - t0, server_cpu(pid) - cpu0
+    import_info = None
+    if importer is not None:
+        running = importer.poll() is None
+        if running:
+            importer.kill()
+        err = importer.communicate()[1].decode(errors="replace").strip().splitlines()
+        import_info = {"still_running": running, "rc": importer.returncode, "last": err[-1] if err else ""}
     for vu in vus:
         await vu.client.aclose()
     n = sum(len(v) for v in lat.values())
@@ -315,6 +352,7 @@ async def run_load(base: str, users: int, seconds: float, seed: int, pid: int) -
         "cpu": cpu,
         "load": (load0, os.getloadavg()),
         "roles": sorted(found),
+        "import": import_info,
     }
 
 
@@ -337,6 +375,8 @@ def report(label: str, res: dict) -> float:
             f"   {kind:28} {len(v):6d} {1000 * statistics.median(v):8.0f} {1000 * p95(v):8.0f} "
             f"{res['errors'].get(kind, 0):7d} {res['refused'].get(kind, 0):8d}"
         )
+    if res.get("import"):
+        print(f"   import during the load: {res['import']}")
     return rps
 
 
@@ -348,28 +388,45 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--warmup", type=float, default=10, help="seconds of load before the measured run")
     ap.add_argument("--port", type=int, default=8190)
-    ap.add_argument("--workers", type=int, default=int(os.environ.get("EDUDX_WEB_WORKERS", 2)))
-    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py's (one per core)")
+    ap.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py's (4)")
     ap.add_argument("--seed", type=int, default=21)
+    ap.add_argument(
+        "--single", type=int, default=0, metavar="N", help="time each page alone, N times per role"
+    )
+    ap.add_argument(
+        "--during-import", metavar="FILE", help="commit this students file (edudx import) while the load runs"
+    )
     args = ap.parse_args()
     urls = args.database_url + ["-"] * (len(args.db_dir) - len(args.database_url))
     print(
         f"edudx load bench: {args.users} users, {args.seconds:.0f} s per database, gunicorn "
-        f"{args.workers} workers × {args.threads} threads, {os.cpu_count()} cores"
+        f"{args.workers or 'conf'} workers × {args.threads or 'conf'} threads, {os.cpu_count()} cores"
     )
     results = []
     for db_dir, url in zip(args.db_dir, urls, strict=True):
         path = Path(db_dir)
         path.mkdir(parents=True, exist_ok=True)
-        proc = start_server(path, None if url == "-" else url, args.port, args.workers, args.threads)
+        proc, worker = start_server(path, None if url == "-" else url, args.port, args.workers, args.threads)
+        env = dict(os.environ, EDUDX_VAR_DIR=str(path), DJANGO_SETTINGS_MODULE="config.settings.base")
+        env.pop("DATABASE_URL", None)
+        if url != "-":
+            env["DATABASE_URL"] = url
+        during = None
+        if args.during_import:
+            during = [sys.executable, "-m", "edudx", "import", "students", args.during_import, "--partial"]
         try:
             base = f"http://127.0.0.1:{args.port}"
+            if args.single:
+                label = f"{db_dir} ({'SQLite' if url == '-' else 'PostgreSQL'}): each page alone"
+                report(label, asyncio.run(run_single(base, args.single)))
             if args.warmup:
                 asyncio.run(run_load(base, args.users, args.warmup, args.seed + 1, proc.pid))
-            res = asyncio.run(run_load(base, args.users, args.seconds, args.seed, proc.pid))
+            res = asyncio.run(run_load(base, args.users, args.seconds, args.seed, proc.pid, during, env))
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=30)
+            for p in (proc, worker):
+                os.killpg(p.pid, signal.SIGTERM)
+                p.wait(timeout=30)
         label = f"{db_dir} ({'SQLite' if url == '-' else 'PostgreSQL'}); roles {', '.join(res['roles'])}"
         results.append(report(label, res))
     if len(results) > 1:

@@ -20,3 +20,5 @@ fi
 .venv/bin/python scripts/vendor_assets.py
 echo "» translations"
 .venv/bin/edudx compilemessages --ignore=.venv --ignore=node_modules -v0
+echo "» static files (hashed names, precompressed: whitenoise serves them with a year-long cache)"
+.venv/bin/edudx collectstatic --noinput -v0

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # gzip of pages whose request carried no input (BREACH: edudx/core/compression.py)
+    "edudx.core.compression.SafeGZipMiddleware",
     "edudx.core.middleware.LeanPathMiddleware",  # LEAN_PATH_PREFIXES skip the rest
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -206,7 +208,10 @@ STORAGES = {
     "default": {
         "BACKEND": env.str("EDUDX_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names (app.3f2a….js) served with a year-long immutable cache, gzip/brotli
+    # precompressed: needs `edudx collectstatic` (./run and scripts/setup.sh do it; tests use
+    # the plain storage, config/settings/test.py).
+    "staticfiles": {"BACKEND": "edudx.core.compression.ManifestStaticStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 # Uploads (edudx.core.uploads): a file bigger than FILE_UPLOAD_MAX_MEMORY_SIZE streams to a
