@@ -6,9 +6,12 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from edudx.core import aggregates
 from edudx.core.rules.levels import Level
 from edudx.core.rules.people import Gender, StudentStatus
 from edudx.registry import selectors as registry
+
+from .aggregates import HOME
 
 
 def _chart(rows, key: str, labels: dict | None = None) -> str:
@@ -35,8 +38,59 @@ def _scope_key(scope) -> str:
     return "home:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
+VIEW_PEOPLE = "registry.view_people"
+
+
+def _sum(rows, schools, part: str) -> dict:
+    total: dict = {}
+    for sid in schools:
+        for k, n in rows.get(sid, {}).get(part, {}).items():
+            total[k] = total.get(k, 0) + n
+    return total
+
+
+def _from_aggregate(scope) -> dict:
+    """The overview summed from the maintained per-school figures (edudx/web/aggregates.py):
+    the schools the scope sees, and those whose people it sees."""
+    seen = list(registry.school_ids_in_scope(scope=scope))
+    people = (
+        list(registry.school_ids_in_scope(scope=scope, permission=VIEW_PEOPLE))
+        if scope.has_perm(VIEW_PEOPLE)
+        else []
+    )
+    stored = aggregates.read(HOME, None if len(seen) > aggregates.CHUNK else set(seen) | set(people))
+    rows = {sid: stored.data[sid] for sid in {*seen, *people} if sid in stored.data}
+    figures = {"schools": len(seen)}
+    if scope.has_perm(VIEW_PEOPLE):
+        figures["students"] = sum(rows[s]["students"] for s in people if s in rows)
+        figures["staff"] = sum(rows[s]["staff"] for s in people if s in rows)
+    year = registry.current_year()
+    if year:
+        figures["classes"] = sum(rows[s]["classes"] for s in seen if s in rows)
+    levels: dict[str, int] = {}
+    for s in seen:
+        if s in rows:
+            levels[rows[s]["level"]] = levels.get(rows[s]["level"], 0) + 1
+    grades = _sum(rows, people, "grade") if year else {}
+    return {
+        "figures": figures,
+        "by_level": [{"level": k, "n": n} for k, n in sorted(levels.items())],
+        "by_grade": [
+            {"school_class__grade": int(g), "n": n}
+            for g, n in sorted(grades.items(), key=lambda kv: int(kv[0]))
+        ],
+        "by_gender": [{"gender": k, "n": n} for k, n in sorted(_sum(rows, people, "gender").items())],
+        "by_status": [{"status": k, "n": n} for k, n in sorted(_sum(rows, people, "status").items())],
+        "as_of": stored.as_of,
+    }
+
+
 def _figures(scope) -> dict:
-    """Every aggregate of the overview, cached per scope (users with the same grants share it)."""
+    """Every aggregate of the overview. Scopes by unit read the maintained per-school figures;
+    a scope limited to the user's own records (registry.view_self) is counted live, cached per
+    user (users with the same grants share it)."""
+    if not scope.has_perm("registry.view_self"):
+        return _from_aggregate(scope)
     key = _scope_key(scope)
     data = cache.get(key)
     if data is None:
@@ -80,5 +134,6 @@ def home(request):
             ],
             "has_people": bool(by_gender),
             "cached_for": FIGURES_TTL // 60,
+            "as_of": data.get("as_of"),
         },
     )
