@@ -125,24 +125,28 @@ def read(name: str, keys: Iterable[int] | None = None) -> Figures:
         refresh(name)  # first read ever: nothing to show yet
     elif (timezone.now() - oldest).total_seconds() > max_age():
         request_refresh(name)
-    qs = Aggregate.objects.filter(name=name)
+    figures = _fetch(name, keys)
     if keys is not None:
-        wanted = list(keys)
-        if len(wanted) <= CHUNK:
-            qs = qs.filter(key__in=wanted)
-        else:
-            # A filtered read of thousands of keys: fetch the whole aggregate, keep the keys.
-            keep = set(wanted)
-            data: dict[int, dict[str, Any]] = {}
-            as_of = None
-            for k, v, t in qs.values_list("key", "data", "as_of").iterator(chunk_size=2000):
-                if k in keep:
-                    data[k] = v
-                    as_of = t if as_of is None or t < as_of else as_of
-            return Figures(data=data, as_of=as_of)
-    data = {}
+        # A key counted since the last refresh (a new school): computed and stored once, now.
+        missing = [k for k in set(keys) if k not in figures.data]
+        if missing:
+            refresh(name, missing)
+            figures = _fetch(name, keys)
+    return figures
+
+
+def _fetch(name: str, keys: Iterable[int] | None) -> Figures:
+    qs = Aggregate.objects.filter(name=name)
+    keep: set[int] | None = None
+    if keys is not None:
+        keep = set(keys)
+        if len(keep) <= CHUNK:
+            qs = qs.filter(key__in=keep)
+        # else: a read of thousands of keys fetches the whole aggregate and keeps the keys.
+    data: dict[int, dict[str, Any]] = {}
     as_of = None
-    for k, v, t in qs.values_list("key", "data", "as_of"):
-        data[k] = v
-        as_of = t if as_of is None or t < as_of else as_of
+    for k, v, t in qs.values_list("key", "data", "as_of").iterator(chunk_size=2000):
+        if keep is None or k in keep:
+            data[k] = v
+            as_of = t if as_of is None or t < as_of else as_of
     return Figures(data=data, as_of=as_of)

@@ -211,10 +211,6 @@ def readiness_figures(
     else:
         figures = aggregates.read(READINESS, ids)
         inputs = {sid: readiness.SchoolInputs(**figures.data[sid]) for sid in ids if sid in figures.data}
-        # A school created since the last refresh is counted now (one school, a few queries).
-        missing = [sid for sid in ids if sid not in figures.data]
-        if missing:
-            inputs.update(compute_inputs(missing, today=timezone.localdate(), t=t))
         as_of = figures.as_of
     result = readiness.compute(inputs, t, thresholds.unit_costs())
     if filters and filters.below_only:

@@ -1,0 +1,63 @@
+"""Query counts pinned on every list and dashboard (issue #21 item 3): a page's number of
+queries does not grow with its rows (no N+1) — each is pinned at what the miniature city
+needs today, per role that opens it; a page that starts querying per row fails here.
+
+The mini city has several rows per list (students, classes, schools, devices), so a per-row
+query shows as several extra queries above the pin.
+"""
+
+import pytest
+from django.urls import reverse
+
+# (url name, query string) -> {role: max queries}
+PAGES: dict[tuple[str, str], dict[str, int]] = {}
+
+
+def _pin(name: str, query: str = "", **per_role: int) -> None:
+    PAGES[(name, query)] = per_role
+
+
+# fmt: off
+_pin("web:home", dept_admin=10, dept_officer=10, ward_officer=9, cluster_lead=9, school_admin=9, teacher=9, student=4, viewer=8)
+_pin("registry:student_list", dept_admin=8, dept_officer=8, ward_officer=7, school_admin=7, teacher=7, student=6)
+_pin("registry:student_list", "?q=nguyen", dept_admin=8, dept_officer=8, ward_officer=7, school_admin=7, teacher=7, student=6)
+_pin("registry:staff_list", dept_admin=7, dept_officer=7, ward_officer=6, school_admin=6, teacher=6)
+_pin("registry:class_list", dept_admin=9, dept_officer=9, ward_officer=8, cluster_lead=9, school_admin=8, teacher=8, student=5, viewer=8)
+_pin("registry:school_list", dept_admin=10, dept_officer=10, ward_officer=7, cluster_lead=8, school_admin=8, teacher=7, student=3, viewer=7)
+_pin("library:resource_list", dept_admin=8, dept_officer=8, ward_officer=8, cluster_lead=9, school_admin=8, teacher=8, student=8, viewer=8)
+_pin("library:resource_search", "?q=phan+so", dept_admin=10, dept_officer=10, ward_officer=10, cluster_lead=11, school_admin=10, teacher=10, student=10, viewer=10)
+_pin("monitoring:index", dept_admin=6, dept_officer=6, ward_officer=5, cluster_lead=5, school_admin=5, teacher=4, viewer=4)
+_pin("infrastructure:dashboard", dept_admin=17, dept_officer=17, ward_officer=16, cluster_lead=17, school_admin=16, teacher=16, viewer=16)
+_pin("infrastructure:device_list", dept_admin=6, dept_officer=6, ward_officer=5, cluster_lead=6, school_admin=5, teacher=5, viewer=5)
+_pin("infrastructure:gaps", dept_admin=10, dept_officer=10, ward_officer=9, cluster_lead=10, school_admin=9, teacher=9, viewer=9)
+_pin("lrs:dashboard", dept_admin=7, dept_officer=7, ward_officer=6, school_admin=6, viewer=6)
+_pin("identity:dashboard", dept_admin=9, dept_officer=9, ward_officer=7, school_admin=8, teacher=7)
+_pin("ingest:run_list", dept_admin=6, dept_officer=6, school_admin=5)
+_pin("exports:job_list", dept_admin=5, dept_officer=5, ward_officer=5, cluster_lead=6, school_admin=5, teacher=5, student=5, viewer=5)
+_pin("orgs:unit_tree", dept_admin=5, dept_officer=5, ward_officer=4, cluster_lead=5, school_admin=4, teacher=4, student=3, viewer=4)
+# fmt: on
+
+
+@pytest.fixture
+def furnished(city):
+    """Rows on every list: the infrastructure equipment of the ward officers' schools."""
+    from edudx.infrastructure.tests.conftest import equipped
+
+    return equipped.__wrapped__(city)
+
+
+CASES = [(name, query, role, n) for (name, query), roles in PAGES.items() for role, n in roles.items()]
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "role", "limit"), CASES, ids=[f"{c[0]}{c[1]}-{c[2]}" for c in CASES]
+)
+def test_the_page_runs_a_bounded_number_of_queries(
+    client_for, furnished, django_assert_max_num_queries, name, query, role, limit
+):
+    c = client_for(role)
+    url = reverse(name) + query
+    c.get(url)  # first view: per-process caches (thresholds, navigation) fill
+    with django_assert_max_num_queries(limit):
+        r = c.get(url)
+    assert r.status_code == 200
