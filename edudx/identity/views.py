@@ -1,16 +1,13 @@
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from edudx.core.actor import Actor
+from edudx.core.exports import csv_response
 from edudx.core.ids import parse_id
 from edudx.core.rules.personal_id import mask
 
@@ -72,12 +69,6 @@ def dashboard(request):
 EXPORT_CHUNK = 2000
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet never reads as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @login_required
 def problems_export(request):
     """The problem list as CSV (UTF-8 with BOM for Excel); personal IDs masked."""
@@ -90,11 +81,6 @@ def problems_export(request):
     labels = dict(Status.choices)
 
     def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        buffer.write("\ufeff")
-        writer.writerow([_("School"), _("MOET code"), _("Full name"), _("Date of birth"), _("Personal ID"),
-                         _("Status"), _("Fields that differ"), _("Checked")])  # fmt: skip
         last = 0
         while True:
             chunk = list(qs.filter(pk__gt=last).order_by("pk")[:EXPORT_CHUNK])
@@ -104,20 +90,15 @@ def problems_export(request):
             found = selectors.verifications_for(kind=kind, people=chunk)
             for p in chunk:
                 v = found.get(p.pk)
-                writer.writerow([_cell(x) for x in (
-                    p.school.name if p.school_id else "", p.moet_code, p.full_name,
-                    p.date_of_birth.strftime("%d/%m/%Y") if p.date_of_birth else "", mask(p.personal_id),
-                    labels.get(v.status, "") if v else "", differing_labels(v.differing_fields) if v else "",
-                    v.checked_at.strftime("%d/%m/%Y %H:%M") if v and v.checked_at else "",
-                )])  # fmt: skip
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
+                yield (
+                    p.school.name if p.school_id else "", p.moet_code, p.full_name, p.date_of_birth,
+                    mask(p.personal_id), labels.get(v.status, "") if v else "",
+                    differing_labels(v.differing_fields) if v else "", v.checked_at if v else None,
+                )  # fmt: skip
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="identity-problems.csv"'
-    return response
+    headers = [_("School"), _("MOET code"), _("Full name"), _("Date of birth"), _("Personal ID"),
+               _("Status"), _("Fields that differ"), _("Checked")]  # fmt: skip
+    return csv_response(name="identity-problems.csv", headers=headers, rows=rows())
 
 
 @login_required

@@ -11,19 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from edudx.core.exports import safe_text
 from edudx.core.rules.levels import Level, Ownership
 
 from . import selectors
 from .models import Assessment, Campaign, Criterion
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def safe(value):
-    """A cell value that a spreadsheet can never read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """A cell value that a spreadsheet can never read as a formula (core.exports' one guard)."""
+    return safe_text(value) if isinstance(value, str) else value
 
 
 def _num(d: Decimal | None):

@@ -13,6 +13,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from edudx.core.exports import FORMULA_START, safe_text
+
 COLUMNS = ("row", "column", "code", "severity", "message")
 # What a person reads: the severity as a word, the problem before its code.
 SEVERITY_LABELS = {
@@ -31,9 +33,6 @@ def for_display(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**p, "severity_label": severity_label(p["severity"])} for p in problems]
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def diff_rows(diffs: list[dict[str, Any]], header_of: dict[str, str]) -> list[dict[str, Any]]:
     """One line per changed field, the field named by the user's own header."""
     return [
@@ -44,9 +43,8 @@ def diff_rows(diffs: list[dict[str, Any]], header_of: dict[str, str]) -> list[di
 
 
 def safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A cell a spreadsheet never runs as a formula (core.exports' one guard)."""
+    return safe_text(value) if isinstance(value, str) else value
 
 
 # Control characters (other than tab, LF, CR) are not allowed in an XLSX cell: openpyxl
@@ -183,5 +181,5 @@ def _defuse(ws) -> None:
     """Formulas in the user's sheet are kept as their text, never re-armed in our export."""
     for row in ws.iter_rows():
         for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
                 cell.value = "'" + cell.value
