@@ -37,6 +37,14 @@ _pin("exports:job_list", dept_admin=5, dept_officer=5, ward_officer=5, cluster_l
 _pin("orgs:unit_tree", dept_admin=5, dept_officer=5, ward_officer=4, cluster_lead=5, school_admin=4, teacher=4, student=3, viewer=4)
 # fmt: on
 
+# PostgreSQL runs a fixed few more (not per row): the name search asks its candidates apart, and
+# the library counts its facets through the ORM where SQLite reads them in the index walk.
+POSTGRES_EXTRA = {
+    ("registry:student_list", "?q=nguyen"): 1,
+    ("library:resource_list", ""): 2,
+    ("library:resource_search", "?q=phan+so"): 1,
+}
+
 
 @pytest.fixture
 def furnished(city):
@@ -55,6 +63,10 @@ CASES = [(name, query, role, n) for (name, query), roles in PAGES.items() for ro
 def test_the_page_runs_a_bounded_number_of_queries(
     client_for, furnished, django_assert_max_num_queries, name, query, role, limit
 ):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        limit += POSTGRES_EXTRA.get((name, query), 0)
     c = client_for(role)
     url = reverse(name) + query
     c.get(url)  # first view: per-process caches (thresholds, navigation) fill

@@ -38,3 +38,11 @@ class ManifestStaticStorage(CompressedManifestStaticFilesStorage):
         (glob, tuple(p for p in rules if "sourceMappingURL" not in str(p)))
         for glob, rules in CompressedManifestStaticFilesStorage.patterns
     )
+
+    def stored_name(self, name: str) -> str:
+        # No manifest means collectstatic has not run for this VAR_DIR (a fresh test server, a
+        # developer's own var): answer the plain name, which whitenoise serves from the app
+        # folders (WHITENOISE_USE_FINDERS), instead of failing every page with a 500.
+        if not self.hashed_files:
+            return name
+        return str(super().stored_name(name))

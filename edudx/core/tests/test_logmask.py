@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -84,10 +85,17 @@ def test_the_gunicorn_access_log_masks_the_request_line_and_referrer(tmp_path):
                 with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
                     assert response.status == 200
                 break
+            except urllib.error.HTTPError as exc:  # served, but not the page: fail now, not in a minute
+                server.kill()
+                pytest.fail(
+                    f"gunicorn answered {exc.code}: "
+                    + server.communicate()[1].decode(errors="replace")[-2000:]
+                )
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()  # read its stderr only once it has ended, or the read never returns
                     pytest.fail(
-                        "gunicorn did not serve: " + server.stderr.read().decode(errors="replace")[-2000:]
+                        "gunicorn did not serve: " + server.communicate()[1].decode(errors="replace")[-2000:]
                     )
                 time.sleep(0.3)
         deadline = time.monotonic() + 10
