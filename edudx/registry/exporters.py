@@ -11,15 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from edudx.core.exports import DATE, Column, Exporter, register
 from edudx.core.filters import parse_filter
+from edudx.core.rules.curriculum import Subject
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
 from edudx.core.rules.people import Gender, Position, Qualification, StaffStatus, StudentStatus
-from edudx.core.rules.personal_id import mask_email
 from edudx.core.scope import Scope
 
 from . import permissions as perms
 from . import selectors
 from .filters import StaffFilter, StudentFilter
-from .views.common import phone_for, pid_for
+from .views.common import email_for, phone_for, pid_for
 
 CHUNK = 2_000
 
@@ -92,8 +92,6 @@ def _staff(scope: Scope, params: dict[str, str]):
 
 
 def staff_rows(scope: Scope, params: dict[str, str]) -> Iterator[tuple[Any, ...]]:
-    from edudx.core.rules.curriculum import Subject
-
     genders, positions, full = dict(Gender.choices), dict(Position.choices), _pii_for(scope)
     quals, statuses, subjects = dict(Qualification.choices), dict(StaffStatus.choices), dict(Subject.choices)
     fields = (
@@ -103,11 +101,12 @@ def staff_rows(scope: Scope, params: dict[str, str]) -> Iterator[tuple[Any, ...]
     for code, name, dob, gender, pid, pos, subj, qual, status, school, phone, email, path in (
         _staff(scope, params).values_list(*fields).iterator(chunk_size=CHUNK)
     ):
+        pii = full(path)
         yield (
-            code or "", name, dob, str(genders.get(gender, gender)), pid_for(pid, full=full(path)),
+            code or "", name, dob, str(genders.get(gender, gender)), pid_for(pid, full=pii),
             str(positions.get(pos, pos)), ", ".join(str(subjects.get(c, c)) for c in subj or []),
             str(quals.get(qual, qual or "")), str(statuses.get(status, status)), school or "",
-            phone_for(phone, full=full(path)), (email or "") if full(path) else mask_email(email),
+            phone_for(phone, full=pii), email_for(email, full=pii),
         )  # fmt: skip
 
 

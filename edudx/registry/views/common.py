@@ -20,7 +20,7 @@ from edudx.core.errors import NotFound
 from edudx.core.models import HistoryEntry
 from edudx.core.pagination import paginate
 from edudx.core.rules.dates import format_vn
-from edudx.core.rules.personal_id import mask
+from edudx.core.rules.personal_id import mask, mask_email
 
 from .. import permissions as perms
 from .. import selectors
@@ -50,6 +50,10 @@ def school_filter(scope, current: int | None) -> dict[str, Any]:
 
 def pid_for(value: str | None, *, full: bool) -> str:
     return (value or "") if full else mask(value)
+
+
+def email_for(value: str | None, *, full: bool) -> str:
+    return (value or "") if full else mask_email(value)
 
 
 def phone_for(value: str | None, *, full: bool) -> str:

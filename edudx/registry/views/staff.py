@@ -13,7 +13,6 @@ from edudx.core.filters import parse_filter
 from edudx.core.rules.curriculum import Subject
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS
 from edudx.core.rules.people import Position, StaffStatus
-from edudx.core.rules.personal_id import mask, mask_email
 from edudx.core.views import ServiceFormView, typed_input
 
 from .. import permissions as perms
@@ -23,8 +22,10 @@ from ..forms import StaffForm
 from ..models import Staff
 from ..schemas import StaffFields, StaffPatch
 from .common import (
+    email_for,
     history_rows,
     list_page,
+    phone_for,
     pid_for,
     school_filter,
     single_pk,
@@ -94,8 +95,8 @@ def staff_detail(request, staff_id: int):
         {
             "staff": staff,
             "pid": pid_for(staff.personal_id, full=show_pii),
-            "phone": staff.phone if show_pii else mask(staff.phone),
-            "email": staff.email if show_pii else mask_email(staff.email),
+            "phone": phone_for(staff.phone, full=show_pii),
+            "email": email_for(staff.email, full=show_pii),
             "ethnicity": ETHNIC_GROUPS.get(staff.ethnicity, staff.ethnicity),
             "subjects": subjects_text(staff.subjects),
             "assignments": list(selectors.staff_assignments(scope=scope, staff=staff)),
