@@ -1,8 +1,12 @@
-"""Background jobs of core: keeping maintained aggregates current (edudx/core/aggregates.py)."""
+"""Background jobs of core: keeping maintained aggregates current (edudx/core/aggregates.py), and
+the one way a service queues a job for a row it has just written."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.cache import caches
+from django.db import transaction
 from django_tasks import task
 
 from . import aggregates
@@ -15,3 +19,15 @@ def refresh_aggregate(name: str) -> int:
         return aggregates.refresh(name)
     finally:
         caches["shared"].delete(f"aggregate-refresh:{name}")
+
+
+def enqueue_after_commit(job: Any, row: Any) -> None:
+    """Queue `job(row.pk)` once the service's transaction commits (never a job for a row that was
+    rolled back), and keep the task's id on the row's `task_id` so its page can follow it."""
+    model = type(row)
+
+    def enqueue() -> None:
+        result = job.enqueue(row.pk)
+        model.objects.filter(pk=row.pk, task_id="").update(task_id=str(result.id)[:64])
+
+    transaction.on_commit(enqueue)

@@ -22,6 +22,7 @@ from django_fsm import can_proceed
 from edudx.core import exports
 from edudx.core.actor import Actor
 from edudx.core.errors import Conflict, PermissionDenied, ValidationFailed
+from edudx.core.tasks import enqueue_after_commit
 
 from .models import ExportJob
 
@@ -79,13 +80,9 @@ def job_start(*, actor: Actor, exporter: str, format: str, query: dict[str, str]
         scope_paths=sorted({p for g in actor.scope.grants for p in g.paths}),
     )
 
-    def enqueue() -> None:
-        from .tasks import run_export
+    from .tasks import run_export
 
-        result = run_export.enqueue(job.pk)
-        ExportJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
-
-    transaction.on_commit(enqueue)
+    enqueue_after_commit(run_export, job)
     return job
 
 

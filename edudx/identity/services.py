@@ -21,6 +21,7 @@ from edudx.core import history
 from edudx.core.actor import Actor, Via
 from edudx.core.errors import NotFound, ValidationFailed
 from edudx.core.scope import Scope
+from edudx.core.tasks import enqueue_after_commit
 from edudx.registry import selectors as registry
 
 from . import connectors
@@ -204,13 +205,9 @@ def run_start(
     history.record(actor=actor, obj=run, action="create", operation="verification_run_start",
                    changes={"kind": [None, kind], "school": [None, run.school_id]})  # fmt: skip
 
-    def enqueue() -> None:
-        from .tasks import verification_run_task
+    from .tasks import verification_run_task
 
-        result = verification_run_task.enqueue(run.pk)
-        VerificationRun.objects.filter(pk=run.pk, task_id="").update(task_id=str(result.id)[:64])
-
-    transaction.on_commit(enqueue)
+    enqueue_after_commit(verification_run_task, run)
     return run
 
 
