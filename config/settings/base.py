@@ -60,6 +60,12 @@ INSTALLED_APPS = [
     "edudx.lrs",
     "edudx.infrastructure",
     "edudx.exports",
+    "edudx.quality",
+    "edudx.skills",
+    "edudx.learning",
+    "edudx.results",
+    "edudx.partners",
+    "edudx.policies",
     "edudx.web",
 ]
 
