@@ -56,6 +56,8 @@ PENDING: dict[str, str] = {
     # the line fails the check as soon as the import lands, and is then deleted.
     "unused:splink": "quality's duplicate detection (#14), in progress",
     "unused:django-oauth-toolkit": "partners' OAuth clients (#17), in progress",
+    "unused:jsonschema": "tests validating OneRoster and Open Badges documents (#15, #17), in progress",
+    "unused:nh3": "learning's rich-text blocks sanitised (#15), in progress",
 }
 
 
