@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "edudx.results",
     "edudx.partners",
     "edudx.policies",
+    "edudx.opendata",
     "edudx.web",
 ]
 
