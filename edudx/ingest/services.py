@@ -26,7 +26,9 @@ from edudx.core.errors import Conflict, NotFound, ValidationFailed
 from . import kinds as kinds_mod
 from .engine import pipeline
 from .engine.receive import receive as sniff_file
+from .engine.vnfonts import repair as repair_legacy_font
 from .models import ImportRun
+from .people import normalise_pid
 from .permissions import RUN
 from .runfiles import alive as _alive
 from .runfiles import flag as _flag
@@ -349,8 +351,12 @@ def check_file(*, kind: str, path: Path, actor: Actor) -> pipeline.Outcome:
     return pipeline.process(kind=get_kind(kind), path=path, actor=actor, write=False)
 
 
+# normalise_pid and repair_legacy_font are re-exported for matchers outside ingest (quality's
+# duplicate finder), so a stored value and a file's value are read with the importer's own rules.
 __all__ = [
     "check_file",
+    "normalise_pid",
+    "repair_legacy_font",
     "in_background",
     "local_copy",
     "progress_of",
