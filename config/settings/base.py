@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "oauth2_provider",
     "edudx.core",
     "edudx.orgs",
     "edudx.accounts",
@@ -383,3 +384,20 @@ LRS_INLINE_DOCUMENT_MAX = env.int("LRS_INLINE_DOCUMENT_MAX", default=64 * 1024)
 # The xAPI versions this LRS serves (1.0.3, 2.0.0): a request naming another is refused, and a
 # response to one naming none is labelled with the newest (docs/lrs-conformance.md, decision 1).
 LRS_XAPI_VERSIONS = env.list("LRS_XAPI_VERSIONS", default=["1.0.3", "2.0.0"])
+# --- Partners (edudx/partners/README.md): OAuth 2.0 clients of partner apps (django-oauth-toolkit).
+# Client credentials only for now; secrets are stored hashed (shown once); a client may ask only
+# the scopes the department gave it (edudx.partners.oauth.ClientScopes).
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly": "OneRoster core rostering, read",
+        "https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly": "OneRoster rostering, read",
+        "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-demographics.readonly": "OneRoster demographics, read",
+    },
+    "DEFAULT_SCOPES": [],
+    "SCOPES_BACKEND_CLASS": "edudx.partners.oauth.ClientScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("EDUDX_PARTNER_TOKEN_SECONDS", default=3600),
+    "PKCE_REQUIRED": True,
+}
+# Requests per partner client (django-ratelimit rate), and the largest OneRoster page.
+EDUDX_PARTNER_RATE = env.str("EDUDX_PARTNER_RATE", default="600/m")
+EDUDX_PARTNER_MAX_LIMIT = env.int("EDUDX_PARTNER_MAX_LIMIT", default=1000)
