@@ -86,7 +86,7 @@ def b1(city) -> dict[str, Any]:
     """School B1's records with values no file of these tests carries (the markers)."""
     from edudx.infrastructure import services as infra
     from edudx.infrastructure.models import DeviceCategory
-    from edudx.infrastructure.schemas import ConnectionIn, RoomIn
+    from edudx.infrastructure.schemas import ConnectionIn, DeviceIn, RoomIn
     from edudx.registry.models import School, Staff, Student
 
     school = city.schools[2]
@@ -106,14 +106,14 @@ def b1(city) -> dict[str, Any]:
     device = infra.device_create(
         actor=a,
         school=school,
-        data={
-            "category": DeviceCategory.LAPTOP,
-            "room": room,
-            "serial_number": "BULKB1SERIAL",
-            "model": MARKERS["device model"],
-            "location": MARKERS["device location"],
-            "acquired_on": dt.date(2024, 1, 1),
-        },
+        data=DeviceIn(
+            category=DeviceCategory.LAPTOP,
+            room_id=room.pk,
+            serial_number="BULKB1SERIAL",
+            model=MARKERS["device model"],
+            location=MARKERS["device location"],
+            acquired_on=dt.date(2024, 1, 1),
+        ),
     )
     infra.connection_create(
         actor=a,

@@ -35,12 +35,9 @@ def device_detail(request, device_id: Id):
 @router.post("/schools/{school_id}/devices", response={201: DeviceOut, **errors(409)})
 def device_create(request, school_id: Id, data: DeviceIn):
     school = registry.school_get(scope=request.scope, pk=school_id)
-    values = data.dict()
-    room_id = values.pop("room_id")
-    values["room"] = selectors.room_get(scope=request.scope, pk=room_id) if room_id else None
-    device = services.device_create(
-        actor=Actor.from_request(request, via=Via.API), school=school, data=values
-    )
+    if data.room_id is not None:
+        selectors.room_get(scope=request.scope, pk=data.room_id)  # a room the caller cannot see: 404
+    device = services.device_create(actor=Actor.from_request(request, via=Via.API), school=school, data=data)
     return 201, device
 
 

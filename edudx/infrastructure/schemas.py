@@ -37,6 +37,8 @@ class DevicePage(Schema):
     prev_cursor: str | None
 
 
+# A new device as a service writes it (the API's body and the form's values); the service gives
+# the asset tag. A comment, not a docstring: the docstring would become the API's description.
 class DeviceIn(Schema):
     category: str
     room_id: Id | None = None
@@ -48,6 +50,32 @@ class DeviceIn(Schema):
     condition: str = "in_use"
     location: str = ""
     notes: str = ""
+
+
+class DevicePatch(Schema):
+    """A device's edit: the fields given are set (the form gives every field it shows). An asset
+    tag given here is refused unless it is the device's own: the tag is printed on the device."""
+
+    asset_tag: str | None = None
+    category: str | None = None
+    room_id: Id | None = None
+    make: str | None = None
+    model: str | None = None
+    serial_number: str | None = None
+    acquired_on: dt.date | None = None
+    funding: str | None = None
+    condition: str | None = None
+    location: str | None = None
+    notes: str | None = None
+
+
+class LicenceIn(Schema):
+    """A software licence as a service writes it."""
+
+    name: str = Field(min_length=1, max_length=120)
+    vendor: str = Field("", max_length=120)
+    seats: int = Field(1, ge=0, le=2147483647)
+    expires_on: dt.date | None = None
 
 
 class RoomIn(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -30,7 +30,7 @@ from .models import (
     Threshold,
     UnitCost,
 )
-from .schemas import ConnectionIn, RoomIn
+from .schemas import ConnectionIn, DeviceIn, DevicePatch, LicenceIn, RoomIn
 from .thresholds import BY_CODE
 
 if TYPE_CHECKING:
@@ -64,9 +64,14 @@ def _touch(school_id: int) -> None:
     aggregates.touch(READINESS, [school_id])
 
 
-def _check_room(school: School, room: Room | None) -> None:
-    if room is not None and room.school_id != school.pk:
+def _room_of(school: School, room_id: int | None) -> Room | None:
+    """The school's room `room_id` names; a room of another school (or none) is refused."""
+    if room_id is None:
+        return None
+    room = Room.objects.filter(pk=room_id, school=school).first()
+    if room is None:
         raise ValidationFailed(_("The room belongs to another school."), code="room_other_school")
+    return room
 
 
 def next_asset_tag(school: School) -> str:
@@ -103,30 +108,32 @@ def room_update(*, actor: Actor, room: Room, data: RoomIn) -> Room:
 
 
 @transaction.atomic
-def device_create(*, actor: Actor, school: School, data: dict[str, Any]) -> Device:
+def device_create(*, actor: Actor, school: School, data: DeviceIn) -> Device:
+    """A new device; its asset tag is the school's next one."""
     _require(actor, school)
-    data = dict(data)
-    _check_room(school, data.get("room"))
-    if not data.get("asset_tag"):
-        data["asset_tag"] = next_asset_tag(school)
-    device = Device(school=school, **data)
+    room = _room_of(school, data.room_id)
+    device = Device(
+        school=school, room=room, asset_tag=next_asset_tag(school), **data.model_dump(exclude={"room_id"})
+    )
     create_with_history(actor=actor, obj=device, fields=DEVICE_FIELDS, operation="device_create")
     _touch(school.pk)
     return device
 
 
 @transaction.atomic
-def device_update(*, actor: Actor, device: Device, data: dict[str, Any]) -> Device:
+def device_update(*, actor: Actor, device: Device, data: DevicePatch) -> Device:
+    """Set the fields `data` was given (all of them when it comes from the form)."""
     _require(actor, device.school)
-    if "asset_tag" in data and data["asset_tag"] != device.asset_tag:
+    given = data.model_dump(exclude_unset=True)
+    if given.pop("asset_tag", device.asset_tag) != device.asset_tag:
         raise ValidationFailed(
             _("An asset tag never changes; it is printed on the device."), code="asset_tag_immutable"
         )
-    _check_room(device.school, data.get("room"))
-    if "condition" in data and data["condition"] != device.condition:
-        data = {**data}
+    if "room_id" in given:
+        given["room"] = _room_of(device.school, given.pop("room_id"))
+    if "condition" in given and given["condition"] != device.condition:
         device.condition_changed_at = timezone.now()
-    update_with_history(actor=actor, obj=device, data=data, fields=DEVICE_FIELDS, operation="device_update")
+    update_with_history(actor=actor, obj=device, data=given, fields=DEVICE_FIELDS, operation="device_update")
     _touch(device.school_id)
     return device
 
@@ -184,10 +191,13 @@ def connection_update(*, actor: Actor, connection: Connection, data: ConnectionI
 
 
 @transaction.atomic
-def licence_create(*, actor: Actor, school: School, data: dict[str, Any]) -> Licence:
+def licence_create(*, actor: Actor, school: School, data: LicenceIn) -> Licence:
     _require(actor, school)
     return create_with_history(
-        actor=actor, obj=Licence(school=school, **data), fields=LICENCE_FIELDS, operation="licence_create"
+        actor=actor,
+        obj=Licence(school=school, **data.model_dump()),
+        fields=LICENCE_FIELDS,
+        operation="licence_create",
     )
 
 

@@ -12,11 +12,12 @@ def test_a_teacher_reports_a_broken_projector_from_a_phone(live_city, live_serve
     from edudx.core.roles import Role
     from edudx.infrastructure import services
     from edudx.infrastructure.models import Device
+    from edudx.infrastructure.schemas import DeviceIn
 
     device = services.device_create(
         actor=Actor.system(),
         school=live_city.schools[0],
-        data={"category": "projector", "acquired_on": dt.date(2024, 1, 1)},
+        data=DeviceIn(category="projector", acquired_on=dt.date(2024, 1, 1)),
     )
     # The phone: a narrow viewport, as when the QR code on the label is scanned.
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")

@@ -5,7 +5,7 @@ import pytest
 from edudx.core.actor import Actor
 from edudx.infrastructure import services
 from edudx.infrastructure.models import Condition, DeviceCategory, RoomKind
-from edudx.infrastructure.schemas import ConnectionIn, RoomIn
+from edudx.infrastructure.schemas import ConnectionIn, DeviceIn, RoomIn
 
 
 @pytest.fixture
@@ -26,13 +26,13 @@ def equipped(city):
     services.device_create(
         actor=a,
         school=a1,
-        data={"category": DeviceCategory.PROJECTOR, "room": room, "acquired_on": dt.date(2024, 1, 1)},
+        data=DeviceIn(category=DeviceCategory.PROJECTOR, room_id=room.pk, acquired_on=dt.date(2024, 1, 1)),
     )
     for _ in range(3):
         services.device_create(
             actor=a,
             school=a1,
-            data={"category": DeviceCategory.DESKTOP, "room": lab, "acquired_on": dt.date(2023, 1, 1)},
+            data=DeviceIn(category=DeviceCategory.DESKTOP, room_id=lab.pk, acquired_on=dt.date(2023, 1, 1)),
         )
     services.connection_create(
         actor=a, school=a1, data=ConnectionIn(provider="VNPT", download_mbps=200, upload_mbps=100)
@@ -45,12 +45,12 @@ def equipped(city):
     b_dev = services.device_create(
         actor=a,
         school=b1,
-        data={
-            "category": DeviceCategory.PROJECTOR,
-            "room": b_room,
-            "condition": Condition.BROKEN,
-            "serial_number": "SERIAL-B1-SECRET",
-        },
+        data=DeviceIn(
+            category=DeviceCategory.PROJECTOR,
+            room_id=b_room.pk,
+            condition=Condition.BROKEN,
+            serial_number="SERIAL-B1-SECRET",
+        ),
     )
     b_conn = services.connection_create(
         actor=a, school=b1, data=ConnectionIn(provider="Viettel", download_mbps=1, upload_mbps=1)

@@ -7,7 +7,7 @@ def providers(city) -> dict[str, tuple[int, str]]:
     from edudx.core.actor import Actor
     from edudx.infrastructure import services
     from edudx.infrastructure.models import DeviceCategory
-    from edudx.infrastructure.schemas import ConnectionIn, RoomIn
+    from edudx.infrastructure.schemas import ConnectionIn, DeviceIn, RoomIn
 
     a = Actor.system(source="matrix")
     b1 = city.schools[2]
@@ -15,12 +15,12 @@ def providers(city) -> dict[str, tuple[int, str]]:
     device = services.device_create(
         actor=a,
         school=b1,
-        data={
-            "category": DeviceCategory.LAPTOP,
-            "room": room,
-            "serial_number": "MATRIX-SERIAL-B1",
-            "acquired_on": dt.date(2024, 1, 1),
-        },
+        data=DeviceIn(
+            category=DeviceCategory.LAPTOP,
+            room_id=room.pk,
+            serial_number="MATRIX-SERIAL-B1",
+            acquired_on=dt.date(2024, 1, 1),
+        ),
     )
     conn = services.connection_create(
         actor=a, school=b1, data=ConnectionIn(provider="MatrixNet B1", download_mbps=10, upload_mbps=5)

@@ -9,6 +9,7 @@ from edudx.core.roles import Role
 from edudx.infrastructure import selectors, services
 from edudx.infrastructure.filters import ReadinessFilter
 from edudx.infrastructure.models import Condition, DeviceCategory
+from edudx.infrastructure.schemas import DeviceIn, DevicePatch
 
 
 def test_devices_get_sequential_printable_asset_tags(equipped):
@@ -36,7 +37,9 @@ def test_a_teacher_reports_a_condition_and_history_shows_it(city, equipped):
 def test_a_teacher_cannot_add_devices_and_nobody_touches_another_schools(city, equipped):
     with pytest.raises(PermissionDenied):
         services.device_create(
-            actor=city.actor_of(Role.TEACHER), school=equipped["a1"], data={"category": DeviceCategory.LAPTOP}
+            actor=city.actor_of(Role.TEACHER),
+            school=equipped["a1"],
+            data=DeviceIn(category=DeviceCategory.LAPTOP),
         )
     with pytest.raises(PermissionDenied):
         services.device_set_condition(
@@ -51,14 +54,16 @@ def test_a_device_cannot_sit_in_another_schools_room(city, equipped):
         services.device_create(
             actor=Actor.system(),
             school=equipped["a1"],
-            data={"category": DeviceCategory.LAPTOP, "room": equipped["b_room"]},
+            data=DeviceIn(category=DeviceCategory.LAPTOP, room_id=equipped["b_room"].pk),
         )
     assert exc.value.code == "room_other_school"
 
 
 def test_the_asset_tag_never_changes(equipped):
     with pytest.raises(ValidationFailed):
-        services.device_update(actor=Actor.system(), device=equipped["b_device"], data={"asset_tag": "X-1"})
+        services.device_update(
+            actor=Actor.system(), device=equipped["b_device"], data=DevicePatch(asset_tag="X-1")
+        )
 
 
 def test_a_ward_officer_sees_readiness_of_exactly_their_wards_schools(city, equipped):

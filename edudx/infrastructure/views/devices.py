@@ -4,6 +4,7 @@ two-tap condition update from a phone, printable labels, and the device form."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import segno
 from django.contrib import messages
@@ -21,6 +22,7 @@ from edudx.core.actor import Actor
 from edudx.core.exports import export_response
 from edudx.core.filters import parse_filter
 from edudx.core.pagination import paginate
+from edudx.core.views import typed_input
 from edudx.registry import selectors as registry
 
 from .. import permissions as perms
@@ -28,6 +30,7 @@ from .. import selectors, services
 from ..filters import DeviceFilter
 from ..forms import ConditionForm, DeviceForm
 from ..models import Condition, Device, DeviceCategory
+from ..schemas import DeviceIn, DevicePatch
 from .inventory import NewOnSchool, OnSchool
 
 PAGE_SIZE = 50
@@ -151,6 +154,13 @@ def device_qr(request, device_id: int):
     return response
 
 
+def _device_values(form) -> dict[str, Any]:
+    """The form's values as the typed input names them (the room by its id)."""
+    values = {k: form.cleaned_data[k] for k in DeviceForm.Meta.fields if k != "room"}
+    room = form.cleaned_data["room"]
+    return {**values, "room_id": room.pk if room else None}
+
+
 class DeviceCreate(NewOnSchool):
     form_class = DeviceForm
     title = _lazy("Device")
@@ -159,7 +169,7 @@ class DeviceCreate(NewOnSchool):
         return {"rooms": selectors.room_list(scope=self.scope, school_id=school.pk)}
 
     def save(self, form, school):
-        data = {k: form.cleaned_data[k] for k in DeviceForm.Meta.fields}
+        data = typed_input(form, DeviceIn, _device_values(form))
         return services.device_create(actor=self.actor, school=school, data=data)
 
     def success_url(self, device, school):
@@ -181,7 +191,7 @@ class DeviceEdit(OnSchool[Device]):
         }
 
     def save(self, form, device):
-        data = {k: form.cleaned_data[k] for k in DeviceForm.Meta.fields}
+        data = typed_input(form, DevicePatch, _device_values(form))
         return services.device_update(actor=self.actor, device=device, data=data)
 
     def success_url(self, saved, device):

@@ -18,7 +18,7 @@ from .. import permissions as perms
 from .. import selectors, services
 from ..forms import ConnectionForm, LicenceForm, RoomForm
 from ..models import Connection, Room
-from ..schemas import ConnectionIn, RoomIn
+from ..schemas import ConnectionIn, LicenceIn, RoomIn
 
 if TYPE_CHECKING:
     from edudx.core.scope import Scope
@@ -125,7 +125,7 @@ class LicenceCreate(NewOnSchool):
     title = _lazy("Software licence")
 
     def save(self, form, school):
-        data = {k: form.cleaned_data[k] for k in LicenceForm.Meta.fields}
+        data = typed_input(form, LicenceIn, form.cleaned_data)
         return services.licence_create(actor=self.actor, school=school, data=data)
 
 
