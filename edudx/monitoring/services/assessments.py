@@ -21,6 +21,7 @@ from edudx.core.services import create_with_history
 
 from .. import permissions as perms
 from ..models import Assessment, Campaign, Criterion, Entry, Evidence, GroupResult
+from ..schemas import EntryIn
 from .common import ZERO, DeadlinePassed, Locked, level_for, lock, parse_points, today
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -75,6 +76,16 @@ def edit_refusal(assessment: Assessment) -> DomainError | None:
             % {"date": assessment.deadline.strftime("%d/%m/%Y"), "unit": assessment.supervisor.name}
         )
     return None
+
+
+def assessment_prepare(*, actor: Actor, assessment: Assessment) -> tuple[DomainError | None, bool]:
+    """What the self-assessment page needs before it shows: why the school may not edit now
+    (or None) and whether this actor may edit; when they may, the entry rows exist."""
+    refusal = edit_refusal(assessment)
+    can_edit = refusal is None and actor.scope.can(perms.ASSESS, assessment.unit_path)
+    if can_edit:
+        assessment_ensure_entries(assessment)
+    return refusal, can_edit
 
 
 def require_school_can_edit(actor: Actor, assessment: Assessment) -> None:
@@ -154,14 +165,15 @@ def _clean_entry(entry: Entry, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def entry_save(*, actor: Actor, entry: Entry, data: dict[str, Any], version: int) -> Entry:
-    """Save one criterion of a self-assessment. `version` is the version the user saw: a save
-    over someone else's newer save is refused (their entry is never silently lost)."""
+def entry_save(*, actor: Actor, entry: Entry, data: EntryIn, version: int) -> Entry:
+    """Save the fields `data` was given on one criterion of a self-assessment. `version` is the
+    version the user saw: a save over someone else's newer save is refused (their entry is
+    never silently lost)."""
     # Locking the assessment row serialises a save with a concurrent submit (which locks it
     # too); saves of different criteria still never overwrite each other (one row each).
     assessment = lock(entry.assessment)
     require_school_can_edit(actor, assessment)
-    clean = _clean_entry(entry, data)
+    clean = _clean_entry(entry, data.model_dump(exclude_unset=True))
     before = history.snapshot(entry, ENTRY_FIELDS)
     try:
         n = Entry.objects.filter(pk=entry.pk, version=version).update(

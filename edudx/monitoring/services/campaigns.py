@@ -21,6 +21,7 @@ from edudx.registry import selectors as registry_selectors
 
 from .. import permissions as perms
 from ..models import Assessment, Campaign, Framework
+from ..schemas import CampaignPatch
 from .common import Locked
 
 if TYPE_CHECKING:
@@ -85,15 +86,18 @@ def campaign_update(
     *,
     actor: Actor,
     campaign: Campaign,
-    data: dict[str, Any],
+    data: CampaignPatch,
     units: list[OrgUnit] | None = None,
     groupings: list[Grouping] | None = None,
 ) -> Campaign:
     actor.scope.require(perms.MANAGE_CAMPAIGNS, campaign.owner.path)
-    if campaign.state != Campaign.State.DRAFT and ({"levels", "ownerships"} & set(data) or units is not None):
+    values = data.model_dump(exclude_unset=True)
+    if campaign.state != Campaign.State.DRAFT and (
+        {"levels", "ownerships"} & set(values) or units is not None
+    ):
         raise Locked(_("The coverage of an opened campaign cannot change."))
     update_with_history(
-        actor=actor, obj=campaign, data=data, fields=CAMPAIGN_FIELDS, operation="campaign_update"
+        actor=actor, obj=campaign, data=values, fields=CAMPAIGN_FIELDS, operation="campaign_update"
     )
     if units is not None:
         campaign.units.set(units)

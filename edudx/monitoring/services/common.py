@@ -8,21 +8,23 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from edudx.core.errors import ErrorCollector, ValidationFailed
+from edudx.core.errors import Conflict, ErrorCollector
 
 from ..models import Assessment
 
 ZERO = Decimal("0")
 
 
-class Locked(ValidationFailed):
-    status = 409
+class Locked(Conflict):
+    """The self-assessment, campaign or framework may not change in its present state (409)."""
+
     code = "locked"
     default_message = _("This self-assessment is locked: it has been submitted or the campaign is closed.")
 
 
-class DeadlinePassed(ValidationFailed):
-    status = 409
+class DeadlinePassed(Conflict):
+    """The self-assessment's deadline has passed; an officer may extend it (409)."""
+
     code = "deadline_passed"
 
 

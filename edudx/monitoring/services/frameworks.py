@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +12,7 @@ from edudx.core.services import create_with_history, update_with_history
 
 from .. import permissions as perms
 from ..models import Campaign, Criterion, Framework, FrameworkGroup, SubItem
+from ..schemas import CriterionIn, FrameworkIn, GroupIn, SubItemIn
 from .common import ZERO, Locked
 
 FRAMEWORK_FIELDS = ("name", "state", "notes", "source", "levels_on_total", "level2_min", "level3_above")
@@ -77,22 +76,28 @@ def framework_clone(*, actor: Actor, framework: Framework, year: int) -> Framewo
 
 
 @transaction.atomic
-def framework_update(*, actor: Actor, framework: Framework, data: dict[str, Any]) -> Framework:
+def framework_update(*, actor: Actor, framework: Framework, data: FrameworkIn) -> Framework:
+    """Set the fields `data` was given; anything but the state and notes needs an unused framework."""
     actor.scope.require_any(perms.MANAGE_FRAMEWORKS)
-    structural = set(data) - {"state", "notes"}
+    values = data.model_dump(exclude_unset=True)
+    structural = set(values) - {"state", "notes"}
     if structural:
         _require_editable_framework(actor, framework)
     update_with_history(
-        actor=actor, obj=framework, data=data, fields=FRAMEWORK_FIELDS, operation="framework_update"
+        actor=actor, obj=framework, data=values, fields=FRAMEWORK_FIELDS, operation="framework_update"
     )
     return framework
 
 
 @transaction.atomic
-def group_update(*, actor: Actor, group: FrameworkGroup, data: dict[str, Any]) -> FrameworkGroup:
+def group_update(*, actor: Actor, group: FrameworkGroup, data: GroupIn) -> FrameworkGroup:
     _require_editable_framework(actor, group.framework)
     update_with_history(
-        actor=actor, obj=group, data=data, fields=GROUP_FIELDS, operation="framework_group_update"
+        actor=actor,
+        obj=group,
+        data=data.model_dump(exclude_unset=True),
+        fields=GROUP_FIELDS,
+        operation="framework_group_update",
     )
     return group
 
@@ -107,20 +112,21 @@ def _check_subitems_fit(criterion: Criterion) -> None:
 
 
 @transaction.atomic
-def criterion_create(*, actor: Actor, group: FrameworkGroup, data: dict[str, Any]) -> Criterion:
+def criterion_create(*, actor: Actor, group: FrameworkGroup, data: CriterionIn) -> Criterion:
     _require_editable_framework(actor, group.framework)
-    crit = Criterion(group=group, **data)
+    crit = Criterion(group=group, **data.model_dump())
     create_with_history(actor=actor, obj=crit, fields=CRITERION_FIELDS, operation="criterion_create")
     return crit
 
 
 @transaction.atomic
-def criterion_update(*, actor: Actor, criterion: Criterion, data: dict[str, Any]) -> Criterion:
+def criterion_update(*, actor: Actor, criterion: Criterion, data: CriterionIn) -> Criterion:
     _require_editable_framework(actor, criterion.group.framework)
-    if data.get("kind") == Criterion.Kind.MANDATORY:
-        data = {**data, "max_points": ZERO}
+    values = data.model_dump(exclude_unset=True)
+    if values.get("kind") == Criterion.Kind.MANDATORY:
+        values["max_points"] = ZERO
     update_with_history(
-        actor=actor, obj=criterion, data=data, fields=CRITERION_FIELDS, operation="criterion_update"
+        actor=actor, obj=criterion, data=values, fields=CRITERION_FIELDS, operation="criterion_update"
     )
     _check_subitems_fit(criterion)
     return criterion
@@ -140,19 +146,23 @@ def criterion_delete(*, actor: Actor, criterion: Criterion) -> None:
 
 
 @transaction.atomic
-def subitem_create(*, actor: Actor, criterion: Criterion, data: dict[str, Any]) -> SubItem:
+def subitem_create(*, actor: Actor, criterion: Criterion, data: SubItemIn) -> SubItem:
     _require_editable_framework(actor, criterion.group.framework)
-    item = SubItem(criterion=criterion, **data)
+    item = SubItem(criterion=criterion, **data.model_dump())
     create_with_history(actor=actor, obj=item, fields=SUBITEM_FIELDS, operation="subitem_create")
     _check_subitems_fit(criterion)
     return item
 
 
 @transaction.atomic
-def subitem_update(*, actor: Actor, subitem: SubItem, data: dict[str, Any]) -> SubItem:
+def subitem_update(*, actor: Actor, subitem: SubItem, data: SubItemIn) -> SubItem:
     _require_editable_framework(actor, subitem.criterion.group.framework)
     update_with_history(
-        actor=actor, obj=subitem, data=data, fields=SUBITEM_FIELDS, operation="subitem_update"
+        actor=actor,
+        obj=subitem,
+        data=data.model_dump(exclude_unset=True),
+        fields=SUBITEM_FIELDS,
+        operation="subitem_update",
     )
     _check_subitems_fit(subitem.criterion)
     return subitem

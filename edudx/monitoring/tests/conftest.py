@@ -11,6 +11,7 @@ import time_machine
 from edudx.core.actor import Actor
 from edudx.monitoring import services
 from edudx.monitoring.models import Assessment, Campaign, Criterion, Framework
+from edudx.monitoring.schemas import EntryIn
 
 TODAY = dt.date(2026, 5, 10)  # inside the self-assessment window of 2025-2026
 
@@ -61,4 +62,4 @@ def fill(actor: Actor, assessment: Assessment, *, ratio: float = 0.8, met: bool 
             }
         else:
             data = {"points": str(round(float(c.max_points) * ratio, 2))}
-        services.entry_save(actor=actor, entry=e, data=data, version=e.version)
+        services.entry_save(actor=actor, entry=e, data=EntryIn.model_validate(data), version=e.version)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from edudx.core.actor import Actor
 from edudx.monitoring import services
 from edudx.monitoring.models import Assessment, Campaign, Framework
+from edudx.monitoring.schemas import EntryIn
 
 MARKER = "MONITORING-B1-PRIVATE-7Q2"
 
@@ -42,7 +43,10 @@ def providers(city) -> dict[str, tuple[int, str]]:
     system = Actor.system(source="matrix")
     # B1's own school administrator is not a role of the test city: write as the system.
     services.entry_save(
-        actor=system, entry=entry, data={"comment": MARKER, "points": "7"}, version=entry.version
+        actor=system,
+        entry=entry,
+        data=EntryIn.model_validate({"comment": MARKER, "points": "7"}),
+        version=entry.version,
     )
     ev = services.evidence_add(
         actor=system, entry=entry, kind="link", url="https://b1.example.vn/minh-chung", title=MARKER

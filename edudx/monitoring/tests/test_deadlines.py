@@ -14,6 +14,7 @@ from edudx.core.errors import PermissionDenied, ValidationFailed
 from edudx.core.history import entries_for
 from edudx.monitoring import services
 from edudx.monitoring.models import Campaign, DeadlineExtension
+from edudx.monitoring.schemas import EntryIn
 
 from .conftest import assessment_of
 
@@ -32,7 +33,9 @@ def test_past_the_deadline_every_write_is_refused_with_its_code(city, campaign):
     e = a.entries.get(criterion__code="I.4")
     with time_machine.travel(AFTER):
         for write in (
-            lambda: services.entry_save(actor=me, entry=e, data={"points": "5"}, version=e.version),
+            lambda: services.entry_save(
+                actor=me, entry=e, data=EntryIn.model_validate({"points": "5"}), version=e.version
+            ),
             lambda: services.evidence_add(actor=me, entry=e, kind="link", url="https://x.example.vn/a"),
             lambda: services.assessment_submit(actor=me, assessment=a),
         ):
@@ -88,7 +91,9 @@ def test_ward_officer_extends_a_school_of_the_ward_and_it_is_editable_again(city
         assert r.status_code == 302
         a.refresh_from_db()
         assert a.extended_until == dt.date(2026, 6, 12) and a.deadline == dt.date(2026, 6, 12)
-        services.entry_save(actor=school, entry=e, data={"points": "5"}, version=e.version)
+        services.entry_save(
+            actor=school, entry=e, data=EntryIn.model_validate({"points": "5"}), version=e.version
+        )
         body = client_for("school_admin").get(url("assessment_detail", assessment_id=a.pk)).content.decode()
         assert 'data-testid="overdue-banner"' not in body and 'name="points"' in body
     ext = DeadlineExtension.objects.get(assessment=a)
@@ -102,14 +107,19 @@ def test_ward_officer_extends_a_school_of_the_ward_and_it_is_editable_again(city
     o = other.entries.get(criterion__code="I.4")
     with time_machine.travel(AFTER), pytest.raises(services.DeadlinePassed):
         services.entry_save(
-            actor=Actor.system(source="test"), entry=o, data={"points": "5"}, version=o.version
+            actor=Actor.system(source="test"),
+            entry=o,
+            data=EntryIn.model_validate({"points": "5"}),
+            version=o.version,
         )
     # once the extension runs out, the school is closed again
     with (
         time_machine.travel(dt.datetime(2026, 6, 13, 9, 0, tzinfo=dt.UTC)),
         pytest.raises(services.DeadlinePassed),
     ):
-        services.entry_save(actor=school, entry=e, data={"points": "6"}, version=e.version + 1)
+        services.entry_save(
+            actor=school, entry=e, data=EntryIn.model_validate({"points": "6"}), version=e.version + 1
+        )
 
 
 def test_who_may_extend_what(city, campaign, client_for):
@@ -158,7 +168,9 @@ def test_department_extends_the_campaign_for_every_school(city, campaign, client
     services.assessment_ensure_entries(a)
     e = a.entries.get(criterion__code="I.4")
     with time_machine.travel(AFTER):
-        services.entry_save(actor=me, entry=e, data={"points": "5"}, version=e.version)
+        services.entry_save(
+            actor=me, entry=e, data=EntryIn.model_validate({"points": "5"}), version=e.version
+        )
     page = c.get(url("campaign_extend", campaign_id=campaign.pk)).content.decode()
     assert "Gia hạn chung theo công văn của Sở" in page and "30/06/2026" in page
 

@@ -10,6 +10,7 @@ from edudx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from edudx.core.history import entries_for
 from edudx.monitoring import selectors, services
 from edudx.monitoring.models import Assessment, Campaign, Criterion, Entry, Framework, GroupResult
+from edudx.monitoring.schemas import CriterionIn, EntryIn
 
 from .conftest import assessment_of, fill
 
@@ -60,13 +61,9 @@ def test_admin_clones_and_corrects_group_two_without_code(city, framework):
     services.criterion_create(
         actor=admin,
         group=g2,
-        data={
-            "code": "II.5",
-            "name": "Tiêu chí bổ sung",
-            "order": 5,
-            "kind": "points",
-            "max_points": Decimal(10),
-        },
+        data=CriterionIn(
+            code="II.5", name="Tiêu chí bổ sung", order=5, kind="points", max_points=Decimal(10)
+        ),
     )
     assert selectors.framework_problems(clone) == []
     # the original stays as published
@@ -77,9 +74,9 @@ def test_admin_clones_and_corrects_group_two_without_code(city, framework):
 
 def test_framework_in_use_is_locked(city, campaign, framework):
     crit = framework.groups.get(code="I").criteria.get(code="I.4")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(services.Locked):
         services.criterion_update(
-            actor=city.actor_of("dept_admin"), criterion=crit, data={"max_points": Decimal(5)}
+            actor=city.actor_of("dept_admin"), criterion=crit, data=CriterionIn(max_points=Decimal(5))
         )
 
 
@@ -129,12 +126,18 @@ def test_points_never_exceed_the_maximum(city, campaign):
     e = a.entries.get(criterion__code="I.4")
     with pytest.raises(ValidationFailed):
         services.entry_save(
-            actor=city.actor_of("school_admin"), entry=e, data={"points": "10.5"}, version=e.version
+            actor=city.actor_of("school_admin"),
+            entry=e,
+            data=EntryIn.model_validate({"points": "10.5"}),
+            version=e.version,
         )
     e3 = a.entries.get(criterion__code="I.3")
     with pytest.raises(ValidationFailed):
         services.entry_save(
-            actor=city.actor_of("school_admin"), entry=e3, data={"sub_points": {"a": "7"}}, version=0
+            actor=city.actor_of("school_admin"),
+            entry=e3,
+            data=EntryIn.model_validate({"sub_points": {"a": "7"}}),
+            version=0,
         )
     # and the database refuses it too
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -148,11 +151,13 @@ def test_concurrent_edits_never_lose_an_entry(city, campaign):
     e4 = a.entries.get(criterion__code="I.4")
     e5 = a.entries.get(criterion__code="I.5")
     # two people saw version 0 of the page; they edit different criteria: both saves stand
-    services.entry_save(actor=me, entry=e4, data={"points": "8"}, version=0)
-    services.entry_save(actor=me, entry=e5, data={"sub_points": {"a": "10", "b": "5"}}, version=0)
+    services.entry_save(actor=me, entry=e4, data=EntryIn.model_validate({"points": "8"}), version=0)
+    services.entry_save(
+        actor=me, entry=e5, data=EntryIn.model_validate({"sub_points": {"a": "10", "b": "5"}}), version=0
+    )
     # the second person edits I.4 from the stale version: refused, the first save stays
     with pytest.raises(Conflict):
-        services.entry_save(actor=me, entry=e4, data={"points": "2"}, version=0)
+        services.entry_save(actor=me, entry=e4, data=EntryIn.model_validate({"points": "2"}), version=0)
     e4.refresh_from_db()
     e5.refresh_from_db()
     assert e4.points == Decimal(8) and e5.points == Decimal(15)
@@ -164,7 +169,12 @@ def test_other_school_cannot_edit(city, campaign):
     services.assessment_ensure_entries(b1)
     e = b1.entries.first()
     with pytest.raises(PermissionDenied):
-        services.entry_save(actor=city.actor_of("school_admin"), entry=e, data={"value": "x"}, version=0)
+        services.entry_save(
+            actor=city.actor_of("school_admin"),
+            entry=e,
+            data=EntryIn.model_validate({"value": "x"}),
+            version=0,
+        )
 
 
 def test_submit_requires_every_criterion_then_locks(city, campaign):
@@ -179,7 +189,9 @@ def test_submit_requires_every_criterion_then_locks(city, campaign):
     assert a.status == Assessment.Status.SUBMITTED
     e = a.entries.get(criterion__code="I.4")
     with pytest.raises(services.Locked):
-        services.entry_save(actor=me, entry=e, data={"points": "1"}, version=e.version)
+        services.entry_save(
+            actor=me, entry=e, data=EntryIn.model_validate({"points": "1"}), version=e.version
+        )
     with pytest.raises(services.Locked):
         services.assessment_submit(actor=me, assessment=a)
 
@@ -209,7 +221,9 @@ def test_full_review_cycle_is_in_history(city, campaign):
     assert a.status == Assessment.Status.RETURNED
     assert a.entries.get(criterion=i4).review_comment == "Thiếu danh mục học liệu"
     e = a.entries.get(criterion=i4)
-    services.entry_save(actor=school, entry=e, data={"points": "10"}, version=e.version)
+    services.entry_save(
+        actor=school, entry=e, data=EntryIn.model_validate({"points": "10"}), version=e.version
+    )
     services.assessment_submit(actor=school, assessment=a)
     e.refresh_from_db()
     with pytest.raises(ValidationFailed):

@@ -18,17 +18,14 @@ from .. import permissions as perms
 from .. import selectors, services
 from ..forms import ExternalForm, LinkEvidenceForm
 from ..models import Assessment, Evidence
+from ..schemas import EntryIn
 from .common import actor, error_text, flash_error
 
 
 def _context(request, a: Assessment):
     scope = request.scope
-    may_assess = scope.can(perms.ASSESS, a.unit_path)
     # the same refusal the writes raise: the school gets no form; everyone sees why
-    refusal = services.edit_refusal(a)
-    can_edit = may_assess and refusal is None
-    if can_edit:
-        services.assessment_ensure_entries(a)
+    refusal, can_edit = services.assessment_prepare(actor=actor(request), assessment=a)
     entries = selectors.assessment_entries(a)
     can_review = scope.can(perms.REVIEW, a.unit_path)
     sugg = selectors.suggestions(a, entries)
@@ -81,15 +78,15 @@ def assessment_detail(request, assessment_id: int):
 def entry_save(request, assessment_id: int, criterion_id: int):
     a = selectors.assessment_get(scope=request.scope, pk=assessment_id)
     entry = selectors.entry_get(scope=request.scope, assessment=a, criterion_id=criterion_id)
-    data = {"value": request.POST.get("value", ""), "comment": request.POST.get("comment", "")}
+    post = request.POST
+    fields: dict[str, Any] = {"value": post.get("value", ""), "comment": post.get("comment", "")}
     if entry.criterion.is_mandatory:
-        data["met"] = request.POST.get("met", "")
+        fields["met"] = post.get("met", "")
     elif entry.criterion.subitems.all():
-        data["sub_points"] = {
-            s.code: request.POST.get(f"sub_{s.code}", "") for s in entry.criterion.subitems.all()
-        }
+        fields["sub_points"] = {s.code: post.get(f"sub_{s.code}", "") for s in entry.criterion.subitems.all()}
     else:
-        data["points"] = request.POST.get("points", "")
+        fields["points"] = post.get("points", "")
+    data = EntryIn(**fields)
     try:
         version = int(request.POST.get("version", "-1"))
     except ValueError:
@@ -99,10 +96,10 @@ def entry_save(request, assessment_id: int, criterion_id: int):
         services.entry_save(actor=actor(request), entry=entry, data=data, version=version)
     except PermissionDenied:
         raise
+    except (services.Locked, services.DeadlinePassed) as exc:  # Conflicts too: caught first
+        error, refused = error_text(exc), exc
     except Conflict as exc:
         error, conflict = error_text(exc), True
-    except (services.Locked, services.DeadlinePassed) as exc:
-        error, refused = error_text(exc), exc
     except DomainError as exc:
         error = error_text(exc)
     entry = selectors.entry_get(scope=request.scope, assessment=a, criterion_id=criterion_id)
@@ -188,7 +185,8 @@ def evidence_download(request, evidence_id: int):
     if not ev.file:
         raise ValidationFailed(_("This evidence has no file."))
     resp = FileResponse(ev.file.open("rb"), content_type=ev.content_type or "application/octet-stream")
-    resp["Content-Disposition"] = f'attachment; filename="evidence-{ev.pk}.{ev.file.name.rsplit(".", 1)[-1]}"'
+    extension = (ev.file.name or "").rsplit(".", 1)[-1]
+    resp["Content-Disposition"] = f'attachment; filename="evidence-{ev.pk}.{extension}"'
     resp["X-Content-Type-Options"] = "nosniff"
     return resp
 

@@ -12,10 +12,12 @@ from django.views.decorators.http import require_POST
 
 from edudx.core import indicators as core_indicators
 from edudx.core.errors import DomainError
+from edudx.core.views import InputRefused, typed_input
 
 from .. import permissions as perms
 from .. import selectors, services
 from ..forms import CloneForm, CriterionForm, FrameworkForm, GroupForm, SubItemForm
+from ..schemas import CriterionIn, FrameworkIn, GroupIn, SubItemIn
 from .common import actor, flash_error
 
 
@@ -72,12 +74,11 @@ def framework_edit(request, framework_id: int):
     form = FrameworkForm(request.POST, instance=_copy(fw))
     if form.is_valid():
         try:
-            services.framework_update(
-                actor=actor(request),
-                framework=fw,
-                data=_changed(fw, _model_data(form, services.FRAMEWORK_FIELDS)),
-            )
+            data = typed_input(form, FrameworkIn, _changed(fw, _model_data(form, services.FRAMEWORK_FIELDS)))
+            services.framework_update(actor=actor(request), framework=fw, data=data)
             messages.success(request, _("Framework saved."))
+        except InputRefused:
+            messages.error(request, _("Check the fields: %(e)s") % {"e": form.errors.as_text()})
         except DomainError as exc:
             flash_error(request, exc)
     else:
@@ -139,13 +140,12 @@ def group_edit(request, group_id: int):
     form = GroupForm(request.POST or None, instance=_copy(group))
     if request.method == "POST" and form.is_valid():
         try:
-            services.group_update(
-                actor=actor(request),
-                group=group,
-                data=_changed(group, _model_data(form, services.GROUP_FIELDS)),
-            )
+            data = typed_input(form, GroupIn, _changed(group, _model_data(form, services.GROUP_FIELDS)))
+            services.group_update(actor=actor(request), group=group, data=data)
             messages.success(request, _("Group saved."))
             return redirect("monitoring:framework_detail", framework_id=group.framework_id)
+        except InputRefused:
+            pass
         except DomainError as exc:
             flash_error(request, exc)
     return _form_page(request, _("Group %(code)s") % {"code": group.code}, form, group.framework)
@@ -160,9 +160,13 @@ def criterion_create(request, group_id: int):
         data = _model_data(form, services.CRITERION_FIELDS)
         data["bands"] = _clean_bands(form)
         try:
-            services.criterion_create(actor=actor(request), group=group, data=data)
+            services.criterion_create(
+                actor=actor(request), group=group, data=typed_input(form, CriterionIn, data)
+            )
             messages.success(request, _("Criterion added."))
             return redirect("monitoring:framework_detail", framework_id=group.framework_id)
+        except InputRefused:
+            pass
         except DomainError as exc:
             flash_error(request, exc)
     return _form_page(
@@ -179,9 +183,15 @@ def criterion_edit(request, criterion_id: int):
         data = _model_data(form, services.CRITERION_FIELDS)
         data["bands"] = _clean_bands(form)
         try:
-            services.criterion_update(actor=actor(request), criterion=crit, data=_changed(crit, data))
+            services.criterion_update(
+                actor=actor(request),
+                criterion=crit,
+                data=typed_input(form, CriterionIn, _changed(crit, data)),
+            )
             messages.success(request, _("Criterion saved."))
             return redirect("monitoring:framework_detail", framework_id=crit.group.framework_id)
+        except InputRefused:
+            pass
         except DomainError as exc:
             flash_error(request, exc)
     fw = crit.group.framework
@@ -219,10 +229,11 @@ def subitem_create(request, criterion_id: int):
     form = SubItemForm(request.POST)
     if form.is_valid():
         try:
-            services.subitem_create(
-                actor=actor(request), criterion=crit, data=_model_data(form, services.SUBITEM_FIELDS)
-            )
+            data = typed_input(form, SubItemIn, _model_data(form, services.SUBITEM_FIELDS))
+            services.subitem_create(actor=actor(request), criterion=crit, data=data)
             messages.success(request, _("Sub-item added."))
+        except InputRefused:
+            messages.error(request, form.errors.as_text())
         except DomainError as exc:
             flash_error(request, exc)
     else:
@@ -245,13 +256,14 @@ def subitem_edit(request, subitem_id: int):
             return redirect("monitoring:criterion_edit", criterion_id=item.criterion_id)
         if form.is_valid():
             try:
-                services.subitem_update(
-                    actor=actor(request),
-                    subitem=item,
-                    data=_changed(item, _model_data(form, services.SUBITEM_FIELDS)),
+                data = typed_input(
+                    form, SubItemIn, _changed(item, _model_data(form, services.SUBITEM_FIELDS))
                 )
+                services.subitem_update(actor=actor(request), subitem=item, data=data)
                 messages.success(request, _("Sub-item saved."))
                 return redirect("monitoring:criterion_edit", criterion_id=item.criterion_id)
+            except InputRefused:
+                pass
             except DomainError as exc:
                 flash_error(request, exc)
     return _form_page(
