@@ -109,3 +109,40 @@ def test_broad_and_narrow_plans_give_the_same_page(city, monkeypatch, broad):
         scope=city.scope_of(Role.WARD_OFFICER), filters=StudentFilter(q="chau")
     )
     assert {n.split()[-1] for n in qs.order_by(*order).values_list("full_name", flat=True)} <= {"Paa", "Pab"}
+
+
+@pytest.mark.parametrize("broad", [False, True], ids=["collect-then-sort", "walk-the-order"])
+def test_the_page_keeps_scope_and_masking_on_both_plans(city, client_for, monkeypatch, broad):
+    """The search page of a ward officer (no registry.view_pii) over a name found in both wards:
+    only the ward's pupils, their IDs masked, whichever plan the match count picks."""
+    from django.urls import reverse
+
+    from edudx.core.search import names as search
+
+    monkeypatch.setattr(search, "BROAD_MATCHES", -1 if broad else 10**12)
+    html = (
+        client_for(Role.WARD_OFFICER)
+        .get(reverse("registry:student_list"), {"q": "nguyen van"})
+        .content.decode()
+    )
+    ward = {s.pk for s in city.students if s.school.unit.parent_id == city.wards[0].pk}
+    for s in city.students:
+        if s.full_name.startswith("Nguyễn Văn An"):
+            assert (s.full_name in html) == (s.pk in ward)
+            assert s.personal_id not in html
+            if s.pk in ward:
+                assert personal_id.mask(s.personal_id) in html
+
+
+def test_a_search_counts_its_matches_up_to_the_cap_then_says_more_than(city, client_for, monkeypatch):
+    from django.urls import reverse
+
+    from edudx.registry.views import common
+
+    c = client_for(Role.DEPT_OFFICER)
+    url = reverse("registry:student_list")
+    assert ">4</strong>" in c.get(url, {"q": "nguyen van"}).content.decode()  # exact under the cap
+    monkeypatch.setattr(common, "SEARCH_COUNT_CAP", 2)
+    html = c.get(url, {"q": "nguyen van"}).content.decode()
+    assert ">2</strong>" in html and "hơn" in html  # "hơn 2 học sinh"
+    assert ">12</strong>" in c.get(url).content.decode()  # a list without a search: exact, as before

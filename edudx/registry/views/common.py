@@ -27,6 +27,7 @@ from .. import selectors
 from ..filters import SchoolFilter
 
 PAGE_SIZE = 50
+SEARCH_COUNT_CAP = 1_000
 # A school filter lists the schools as a drop-down up to this many; a department-wide scope
 # (3,500 schools) reaches one school's records from the school's page instead.
 SCHOOL_SELECT_MAX = 300
@@ -82,12 +83,21 @@ def list_page(
         if hasattr(row, "personal_id"):
             school = getattr(row, "school", None)
             row.pii_visible = school is not None and scope.can(perms.VIEW_PII, school.unit.path)
-    total = qs.count()
+    # A name search counts its matches up to SEARCH_COUNT_CAP ("more than 1,000 students"):
+    # "nguyen van" matches 82,000 pupils of a city, and counting them all costs more than the
+    # page (core.search.names).
+    more = False
+    if request.GET.get("q"):
+        total = qs.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+        more, total = total > SEARCH_COUNT_CAP, min(total, SEARCH_COUNT_CAP)
+    else:
+        total = qs.count()
     ctx = {
         **context,
         "page": page,
         "table_template": table_template,
         "total": total,
+        "total_more": more,
         "total_label": noun(total) if noun else npgettext("list total", "row", "rows", total),
     }
     # htmx asks for the table only (live search); a plain GET gets the whole page.
