@@ -99,20 +99,15 @@ def _school_for(request, school_id: int | None):
 def resource_create(request, data: Form[ResourceIn], file: UploadedFile | None = File(None)):  # noqa: B008
     request.scope.require_any(perms.CONTRIBUTE)
     school = _school_for(request, data.school_id)
-    payload = data.model_dump(exclude={"grades", "school_id"})
     upload = (file.name or "file", file) if file is not None else None  # streamed, never read whole
-    r = services.resource_create(
-        actor=_actor(request), school=school, data=payload, grades=data.grades, upload=upload
-    )
+    r = services.resource_create(actor=_actor(request), school=school, data=data, upload=upload)
     return Status(201, _out(r))
 
 
 @router.patch("/resources/{resource_id}", response={200: ResourceOut, **errors(409)})
 def resource_update(request, resource_id: Id, data: ResourcePatch):
     r = selectors.resource_get(scope=request.scope, pk=resource_id)
-    payload = data.model_dump(exclude_none=True)
-    grades = payload.pop("grades", None)
-    services.resource_update(actor=_actor(request), resource=r, data=payload, grades=grades)
+    services.resource_update(actor=_actor(request), resource=r, data=data)
     return _out(selectors.resource_get(scope=request.scope, pk=resource_id))
 
 
@@ -200,9 +195,7 @@ def collection_list(request, mine: bool = False, q: str = "", cursor: str | None
 @router.post("/collections", response={201: CollectionOut})
 def collection_create(request, data: CollectionIn):
     request.scope.require_any(perms.CONTRIBUTE)
-    c = services.collection_create(
-        actor=_actor(request), school=_school_for(request, None), data=data.model_dump()
-    )
+    c = services.collection_create(actor=_actor(request), school=_school_for(request, None), data=data)
     return Status(201, c)
 
 
@@ -251,4 +244,4 @@ def platform_list(request):
 def platform_create(request, data: PlatformIn):
     from . import lti
 
-    return Status(201, lti.platform_register(actor=_actor(request), data=data.model_dump()))
+    return Status(201, lti.platform_register(actor=_actor(request), data=data))

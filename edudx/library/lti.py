@@ -37,6 +37,7 @@ from edudx.core.scope import Scope
 from . import selectors, services
 from .filters import ResourceFilter
 from .models import LtiKey, LtiPlatform, State, Use
+from .schemas import PlatformIn
 
 
 class LtiLoginRefused(DomainError):
@@ -232,13 +233,13 @@ def file(request):
     return _file_response(r.current_version, inline=False)
 
 
-def platform_register(*, actor: Actor, data: dict) -> LtiPlatform:
+def platform_register(*, actor: Actor, data: PlatformIn) -> LtiPlatform:
     from edudx.core.services import create_with_history
 
     from . import permissions as perms
 
     actor.scope.require_any(perms.LTI_ADMIN)
-    p = LtiPlatform(**{k: v for k, v in data.items() if k in {f.name for f in LtiPlatform._meta.fields}})
+    p = LtiPlatform(**data.model_dump())
     create_with_history(
         actor=actor,
         obj=p,

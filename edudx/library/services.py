@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile, File
 from django.db import transaction
@@ -31,6 +31,10 @@ from .models import (
     State,
     Use,
 )
+from .schemas import CollectionIn, ResourceIn, ResourcePatch
+
+if TYPE_CHECKING:
+    from edudx.registry.models import School
 
 EDITABLE = (
     "title",
@@ -80,11 +84,11 @@ def _set_grades(resource: Resource, grades: list[int]) -> None:
     )
 
 
-def _check(data: dict[str, Any], *, has_file: bool, grades: list[int] | None) -> None:
+def _check(*, resource_type: str, url: str, has_file: bool, grades: list[int] | None) -> None:
     errors = ErrorCollector()
-    if data.get("resource_type") == ResourceType.LINK and not data.get("url"):
+    if resource_type == ResourceType.LINK and not url:
         errors.add("url", "required", _("A web link needs its address."))
-    if data.get("resource_type") != ResourceType.LINK and data.get("url") and has_file:
+    if resource_type != ResourceType.LINK and url and has_file:
         errors.add("url", "both", _("Give either a file or a web link, not both."))
     if grades is not None and not grades:
         errors.add("grades", "required", _("Choose at least one grade."))
@@ -130,23 +134,27 @@ def _new_version(
 def resource_create(
     *,
     actor: Actor,
-    school,
-    data: dict[str, Any],
-    grades: list[int],
+    school: School,
+    data: ResourceIn,
     upload: tuple[str, files.Source] | None = None,
 ) -> Resource:
+    """A draft resource of `school` (`data.school_id` is the caller's choice of it, already
+    resolved); its type, left empty, is taken from the uploaded file's content."""
     actor.scope.require(perms.CONTRIBUTE, school.unit.path)
-    data = {k: v for k, v in data.items() if k in EDITABLE}
-    if upload is not None and not data.get("resource_type"):
-        data["resource_type"] = files.inspect(upload[1]).kind.resource_type
-    _check(data, has_file=upload is not None, grades=grades)
-    if data.get("resource_type") != ResourceType.LINK and upload is None:
+    values = data.model_dump(include=set(EDITABLE))
+    grades = data.grades
+    if upload is not None and not values["resource_type"]:
+        values["resource_type"] = files.inspect(upload[1]).kind.resource_type
+    _check(
+        resource_type=values["resource_type"], url=values["url"], has_file=upload is not None, grades=grades
+    )
+    if values["resource_type"] != ResourceType.LINK and upload is None:
         raise ValidationFailed(
             details=[
                 FieldError("file", "required", str(_("Choose a file to upload, or make it a web link.")))
             ]
         )
-    resource = Resource(school=school, unit_path=school.unit.path, created_by=actor.user, **data)
+    resource = Resource(school=school, unit_path=school.unit.path, created_by=actor.user, **values)
     _refresh_search(resource)
     create_with_history(
         actor=actor, obj=resource, fields=[*EDITABLE, "school", "state"], operation="library.resource_create"
@@ -161,17 +169,21 @@ def resource_create(
 
 
 @transaction.atomic
-def resource_update(
-    *, actor: Actor, resource: Resource, data: dict[str, Any], grades: list[int] | None = None
-) -> Resource:
+def resource_update(*, actor: Actor, resource: Resource, data: ResourcePatch) -> Resource:
+    """Set the fields `data` gives (a field left None is kept; the form gives every field)."""
     _require_contributor(actor, resource)
     if resource.state in (State.SUBMITTED, State.REVIEWED):
         raise Conflict(_("The resource is being reviewed; wait for the reviewer's answer."), code="in_review")
-    data = {k: v for k, v in data.items() if k in EDITABLE}
-    merged = {**{k: getattr(resource, k) for k in EDITABLE}, **data}
-    _check(merged, has_file=resource.current_version_id is not None, grades=grades)
+    values = data.model_dump(include=set(EDITABLE), exclude_none=True)
+    grades = data.grades
+    _check(
+        resource_type=values.get("resource_type", resource.resource_type),
+        url=values.get("url", resource.url),
+        has_file=resource.current_version_id is not None,
+        grades=grades,
+    )
     update_with_history(
-        actor=actor, obj=resource, data=data, fields=EDITABLE, operation="library.resource_update"
+        actor=actor, obj=resource, data=values, fields=EDITABLE, operation="library.resource_update"
     )
     if grades is not None:
         before = resource.grades
@@ -397,10 +409,9 @@ def _require_owner(actor: Actor, collection: Collection) -> None:
 
 
 @transaction.atomic
-def collection_create(*, actor: Actor, school, data: dict[str, Any]) -> Collection:
+def collection_create(*, actor: Actor, school: School, data: CollectionIn) -> Collection:
     actor.scope.require(perms.CONTRIBUTE, school.unit.path)
-    data = {k: v for k, v in data.items() if k in COLLECTION_FIELDS}
-    obj = Collection(owner=actor.user, school=school, unit_path=school.unit.path, **data)
+    obj = Collection(owner=actor.user, school=school, unit_path=school.unit.path, **data.model_dump())
     create_with_history(
         actor=actor, obj=obj, fields=[*COLLECTION_FIELDS, "school"], operation="library.collection_create"
     )
@@ -408,12 +419,13 @@ def collection_create(*, actor: Actor, school, data: dict[str, Any]) -> Collecti
 
 
 @transaction.atomic
-def collection_update(*, actor: Actor, collection: Collection, data: dict[str, Any]) -> Collection:
+def collection_update(*, actor: Actor, collection: Collection, data: CollectionIn) -> Collection:
+    """Set the fields `data` was given (all of them when it comes from the form)."""
     _require_owner(actor, collection)
     update_with_history(
         actor=actor,
         obj=collection,
-        data={k: v for k, v in data.items() if k in COLLECTION_FIELDS},
+        data=data.model_dump(exclude_unset=True),
         fields=COLLECTION_FIELDS,
         operation="library.collection_update",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from edudx.core.filters import parse_filter
 from edudx.core.forms import apply_domain_error
 from edudx.core.pagination import paginate
 from edudx.core.rules.curriculum import Subject
+from edudx.core.views import InputRefused, typed_input
 from edudx.registry import selectors as registry
 
 from . import files, search, selectors, services
@@ -28,6 +30,7 @@ from .exports import EXPORT_LIMIT, resources_xlsx
 from .filters import OwnFilter, ResourceFilter
 from .forms import GRADE_CHOICES, CollectionForm, ResourceForm, VersionForm
 from .models import Collection, Licence, ResourceType, Series, State
+from .schemas import CollectionIn, ResourceIn, ResourcePatch
 
 ACTION_LABELS = {
     "create": _lazy("Created"),
@@ -180,6 +183,14 @@ def resource_detail(request, resource_id: int):
     return render(request, "library/resource_detail.html", ctx)
 
 
+def _resource_values(form) -> dict[str, Any]:
+    """The resource form's values as ResourceIn/ResourcePatch name them."""
+    return {
+        **{k: form.cleaned_data[k] for k in ResourceForm.Meta.fields},
+        "grades": form.cleaned_data["grades"],
+    }
+
+
 @login_required
 def resource_create(request):
     request.scope.require_any(perms.CONTRIBUTE)
@@ -193,15 +204,13 @@ def resource_create(request):
         if form.cleaned_data.get("file"):
             fh = form.cleaned_data["file"]
             upload = (fh.name, fh)  # the uploaded file itself: never read whole into memory
-        data = {k: form.cleaned_data[k] for k in ResourceForm.Meta.fields}
         try:
+            data = typed_input(form, ResourceIn, {**_resource_values(form), "school_id": school.pk})
             r = services.resource_create(
-                actor=Actor.from_request(request),
-                school=school,
-                data=data,
-                grades=form.cleaned_data["grades"],
-                upload=upload,
+                actor=Actor.from_request(request), school=school, data=data, upload=upload
             )
+        except InputRefused:
+            pass
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -217,15 +226,12 @@ def resource_edit(request, resource_id: int):
     initial = {"grades": r.grades}
     form = ResourceForm(request.POST or None, instance=r, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in ResourceForm.Meta.fields}
         try:
+            data = typed_input(form, ResourcePatch, _resource_values(form))
             fresh = selectors.resource_get(scope=request.scope, pk=resource_id)
-            services.resource_update(
-                actor=Actor.from_request(request),
-                resource=fresh,
-                data=data,
-                grades=form.cleaned_data["grades"],
-            )
+            services.resource_update(actor=Actor.from_request(request), resource=fresh, data=data)
+        except InputRefused:
+            pass
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -401,8 +407,12 @@ def collection_create(request):
         else:
             try:
                 c = services.collection_create(
-                    actor=Actor.from_request(request), school=schools[0], data=form.cleaned_data
+                    actor=Actor.from_request(request),
+                    school=schools[0],
+                    data=typed_input(form, CollectionIn, form.cleaned_data),
                 )
+            except InputRefused:
+                pass
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
@@ -416,10 +426,11 @@ def collection_edit(request, collection_id: int):
     form = CollectionForm(request.POST or None, instance=c)
     if request.method == "POST" and form.is_valid():
         try:
+            data = typed_input(form, CollectionIn, form.cleaned_data)
             fresh = selectors.collection_get(scope=request.scope, pk=collection_id)
-            services.collection_update(
-                actor=Actor.from_request(request), collection=fresh, data=form.cleaned_data
-            )
+            services.collection_update(actor=Actor.from_request(request), collection=fresh, data=data)
+        except InputRefused:
+            pass
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:

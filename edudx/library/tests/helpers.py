@@ -66,6 +66,7 @@ def make_resource(
     grades=(9,),
 ):
     from edudx.library import services
+    from edudx.library.schemas import ResourceIn
 
     school = school or city.schools[0]
     base = {
@@ -80,7 +81,10 @@ def make_resource(
     if upload is None and base.get("resource_type") != "link":
         upload = ("bai-giang.docx", docx_bytes(title, base["description"]))
     return services.resource_create(
-        actor=city.actor_of(role), school=school, data=base, grades=list(grades), upload=upload
+        actor=city.actor_of(role),
+        school=school,
+        data=ResourceIn(**base, grades=list(grades)),
+        upload=upload,
     )
 
 

@@ -20,6 +20,7 @@ def providers(city) -> dict[str, tuple[int, str]]:
     from edudx.core.actor import Actor
     from edudx.core.roles import Role
     from edudx.library import services
+    from edudx.library.schemas import CollectionIn, ResourceIn
 
     from .helpers import docx_bytes
 
@@ -33,17 +34,13 @@ def providers(city) -> dict[str, tuple[int, str]]:
     resource = services.resource_create(
         actor=teacher_b1,
         school=b1,
-        data={
-            "title": MARKER_RESOURCE,
-            "resource_type": "document",
-            "subject": "toan",
-            "licence": "CC-BY-4.0",
-        },
-        grades=[6],
+        data=ResourceIn(
+            title=MARKER_RESOURCE, resource_type="document", subject="toan", licence="CC-BY-4.0", grades=[6]
+        ),
         upload=("b1.docx", docx_bytes(MARKER_RESOURCE)),
     )
     collection = services.collection_create(
-        actor=teacher_b1, school=b1, data={"title": MARKER_COLLECTION, "visibility": "private"}
+        actor=teacher_b1, school=b1, data=CollectionIn(title=MARKER_COLLECTION, visibility="private")
     )
     return {
         "action": ("submit", ""),

@@ -6,6 +6,7 @@ import pytest
 from lxml import etree
 
 from edudx.library import cartridge, selectors, services
+from edudx.library.schemas import CollectionIn
 
 from .helpers import make_resource, pdf_bytes, publish
 
@@ -56,7 +57,7 @@ def test_collection_exports_as_a_valid_common_cartridge_in_order_with_notes(city
     )
     actor = city.actor_of("teacher")
     col = services.collection_create(
-        actor=actor, school=city.schools[0], data={"title": "Ngữ văn 10 – Truyện Kiều"}
+        actor=actor, school=city.schools[0], data=CollectionIn(title="Ngữ văn 10 – Truyện Kiều")
     )
     services.collection_add(actor=actor, collection=col, resource=b)
     services.collection_add(actor=actor, collection=col, resource=a, note="Đọc trước ở nhà")
@@ -73,7 +74,7 @@ def test_collection_exports_as_a_valid_common_cartridge_in_order_with_notes(city
 @pytest.mark.django_db
 def test_an_empty_collection_still_exports_a_valid_cartridge(city):
     actor = city.actor_of("teacher")
-    col = services.collection_create(actor=actor, school=city.schools[0], data={"title": "Trống"})
+    col = services.collection_create(actor=actor, school=city.schools[0], data=CollectionIn(title="Trống"))
     validate_cartridge(cartridge.build(col, []))
 
 

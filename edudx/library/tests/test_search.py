@@ -172,6 +172,7 @@ def test_facets_past_the_cap_count_the_newest_matches_and_say_so(city, corpus, m
 @pytest.mark.django_db
 def test_suggestions_follow_title_edits_and_ignore_bodies(city, corpus):
     from edudx.library import services
+    from edudx.library.schemas import ResourcePatch
 
     scope = city.scope_of("viewer")
     # "Ôn tập chương IV" has "phương trình" in its body only: never suggested.
@@ -181,7 +182,9 @@ def test_suggestions_follow_title_edits_and_ignore_bodies(city, corpus):
     r = corpus["title"]
     r.state = "draft"
     r.save(update_fields=["state"])
-    services.resource_update(actor=city.actor_of("teacher"), resource=r, data={"title": "Hàm số bậc hai"})
+    services.resource_update(
+        actor=city.actor_of("teacher"), resource=r, data=ResourcePatch(title="Hàm số bậc hai")
+    )
     r.state = "published"
     r.save(update_fields=["state"])
     assert selectors.suggestions(scope=scope, q="phuong") == []

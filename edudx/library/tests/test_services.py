@@ -4,6 +4,7 @@ from edudx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from edudx.core.history import entries_for
 from edudx.library import selectors, services
 from edudx.library.models import State
+from edudx.library.schemas import CollectionIn, ResourceIn
 
 from .helpers import docx_bytes, make_resource, pdf_bytes, png_bytes, publish
 
@@ -105,8 +106,7 @@ def test_school_admin_reviews_own_school_but_not_own_resource_nor_other_schools(
     b1 = services.resource_create(
         actor=sys,
         school=city.schools[2],
-        data={"title": "B1", "resource_type": "image", "subject": "toan", "licence": "CC0-1.0"},
-        grades=[6],
+        data=ResourceIn(title="B1", resource_type="image", subject="toan", licence="CC0-1.0", grades=[6]),
         upload=("x.png", png_bytes()),
     )
     services.resource_submit(actor=sys, resource=b1)
@@ -144,7 +144,7 @@ def test_collection_is_ordered_with_notes_and_reorderable(city):
     b = publish(city, make_resource(city, title="Bài 2"))
     actor = city.actor_of("teacher")
     c = services.collection_create(
-        actor=actor, school=city.schools[0], data={"title": "Chương IV", "visibility": "school"}
+        actor=actor, school=city.schools[0], data=CollectionIn(title="Chương IV", visibility="school")
     )
     i1 = services.collection_add(actor=actor, collection=c, resource=a, note="Khởi động")
     i2 = services.collection_add(actor=actor, collection=c, resource=b)

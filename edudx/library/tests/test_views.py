@@ -140,17 +140,14 @@ def test_another_schools_draft_is_not_found(city, client_for):
     other = city.users["teacher"]  # noqa: F841 - the author, for contrast
     from edudx.core.actor import Actor
     from edudx.library import services
+    from edudx.library.schemas import ResourceIn
 
     b1 = services.resource_create(
         actor=Actor.system(),
         school=city.schools[2],
-        data={
-            "title": "Bản nháp B1",
-            "resource_type": "link",
-            "url": "https://example.org",
-            "subject": "toan",
-        },
-        grades=[6],
+        data=ResourceIn(
+            title="Bản nháp B1", resource_type="link", url="https://example.org", subject="toan", grades=[6]
+        ),
     )
     c = client_for("teacher")
     assert c.get(reverse("library:resource_detail", args=[b1.pk])).status_code == 404
@@ -160,10 +157,11 @@ def test_another_schools_draft_is_not_found(city, client_for):
 @pytest.mark.django_db
 def test_collection_page_and_cartridge_download(city, client_for):
     from edudx.library import services
+    from edudx.library.schemas import CollectionIn
 
     r = publish(city, make_resource(city))
     actor = city.actor_of("teacher")
-    col = services.collection_create(actor=actor, school=city.schools[0], data={"title": "Chương 4"})
+    col = services.collection_create(actor=actor, school=city.schools[0], data=CollectionIn(title="Chương 4"))
     services.collection_add(actor=actor, collection=col, resource=r, note="Dùng cho tiết 1")
     c = client_for("teacher")
     assert "Dùng cho tiết 1" in c.get(reverse("library:collection_detail", args=[col.pk])).content.decode()
