@@ -57,7 +57,6 @@ PENDING: dict[str, str] = {
     "unused:splink": "quality's duplicate detection (#14), in progress",
     "unused:django-oauth-toolkit": "partners' OAuth clients (#17), in progress",
     "unused:jsonschema": "tests validating OneRoster and Open Badges documents (#15, #17), in progress",
-    "unused:nh3": "learning's rich-text blocks sanitised (#15), in progress",
     "unused:scipy": "open data's suppression audit (linear programming, #18), in progress",
 }
 

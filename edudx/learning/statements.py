@@ -1,0 +1,143 @@
+"""xAPI statements of learner actions, written in-process through `lrs.services.statement_record`
+(the LRS's own write path: validated, stored in the course's unit subtree, no HTTP).
+
+The actor is the platform account (`u<user id>` at the LRS home page — no name, no e-mail);
+the context names the course (parent), the lesson (grouping) and the class (grouping, and an
+extension with its id). Completion, pass and fail carry the cmi5 "moveOn" category; video
+actions follow the xAPI video profile (verbs, activity type, the `time` extension).
+"""
+
+from __future__ import annotations
+
+import uuid
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from edudx.core.actor import Actor
+from edudx.lrs import services as lrs
+
+if TYPE_CHECKING:
+    from .models import Block, Course, Lesson
+
+ADL = "http://adlnet.gov/expapi/verbs/"
+VIDEO = "https://w3id.org/xapi/video/"
+VERBS = {
+    "viewed": "http://id.tincanapi.com/verb/viewed",
+    "started": "http://activitystrea.ms/start",
+    "answered": ADL + "answered",
+    "submitted": "http://activitystrea.ms/submit",
+    "completed": ADL + "completed",
+    "passed": ADL + "passed",
+    "failed": ADL + "failed",
+    "scored": ADL + "scored",
+    "initialized": ADL + "initialized",
+    "played": VIDEO + "verbs/played",
+    "paused": VIDEO + "verbs/paused",
+    "seeked": VIDEO + "verbs/seeked",
+}
+TYPES = {
+    "course": ADL.replace("verbs/", "activities/") + "course",
+    "lesson": ADL.replace("verbs/", "activities/") + "lesson",
+    "quiz": ADL.replace("verbs/", "activities/") + "assessment",
+    "question": ADL.replace("verbs/", "activities/") + "cmi.interaction",
+    "video": VIDEO + "activity-type/video",
+    "resource": ADL.replace("verbs/", "activities/") + "file",
+    "text": ADL.replace("verbs/", "activities/") + "module",
+    "assignment": ADL.replace("verbs/", "activities/") + "assessment",
+}
+SEGMENT = {"course": "courses", "lesson": "lessons", "quiz": "quizzes", "question": "questions"}
+MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon"
+VIDEO_CATEGORY = "https://w3id.org/xapi/video"
+CLASS_EXT = "https://edudx.hcm.edu.vn/xapi/extensions/class"
+TIME_EXT = VIDEO + "extensions/time"
+
+
+def home() -> str:
+    return str(settings.LRS_AUTHORITY_HOMEPAGE).rstrip("/")
+
+
+def iri(kind: str, pk: int | str) -> str:
+    return f"{home()}/learning/{kind}/{pk}"
+
+
+def agent(user_id: int) -> dict[str, Any]:
+    return {"objectType": "Agent", "account": {"homePage": home(), "name": f"u{user_id}"}}
+
+
+def activity(kind: str, pk: int | str, name: str) -> dict[str, Any]:
+    return {
+        "objectType": "Activity",
+        "id": iri(SEGMENT.get(kind, "blocks"), pk),
+        "definition": {"type": TYPES[kind], "name": {"vi-VN": name[:200] or kind}},
+    }
+
+
+def build(
+    *,
+    user_id: int,
+    verb: str,
+    obj: dict[str, Any],
+    course: Course,
+    lesson: Lesson | None = None,
+    class_id: int | None = None,
+    result: dict[str, Any] | None = None,
+    categories: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    parent = [{"id": iri("courses", course.pk), "objectType": "Activity"}]
+    grouping = []
+    if lesson is not None and obj["id"] != iri("lessons", lesson.pk):
+        grouping.append({"id": iri("lessons", lesson.pk), "objectType": "Activity"})
+    extensions: dict[str, Any] = {}
+    if class_id:
+        grouping.append({"id": iri("classes", class_id), "objectType": "Activity"})
+        extensions[CLASS_EXT] = class_id
+    context: dict[str, Any] = {"registration": str(uuid.uuid4()), "contextActivities": {"parent": parent}}
+    if grouping:
+        context["contextActivities"]["grouping"] = grouping
+    if categories:
+        context["contextActivities"]["category"] = [{"id": c, "objectType": "Activity"} for c in categories]
+    if extensions:
+        context["extensions"] = extensions
+    stmt: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "actor": agent(user_id),
+        "verb": {"id": VERBS[verb], "display": {"en-US": verb}},
+        "object": obj,
+        "context": context,
+        "timestamp": timezone.now().isoformat(),
+    }
+    if result:
+        stmt["result"] = result
+    return stmt
+
+
+def write(*, actor: Actor, course: Course, statement: dict[str, Any]) -> str:
+    """Store one statement in the course's unit subtree."""
+    return lrs.statement_record(actor=actor, statement=statement, unit=SimpleNamespace(path=course.unit_path))
+
+
+def block_activity(block: Block) -> dict[str, Any]:
+    kind = block.kind if block.kind in TYPES else "text"
+    return activity(
+        kind, f"blocks/{block.pk}" if kind != "quiz" else block.quiz_id or block.pk, block.title or kind
+    )
+
+
+def score_result(fraction: float, passed: bool | None, *, duration_s: int | None = None) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "score": {
+            "scaled": round(max(0.0, min(1.0, fraction)), 4),
+            "raw": round(fraction * 100, 2),
+            "min": 0,
+            "max": 100,
+        },
+        "completion": True,
+    }
+    if passed is not None:
+        result["success"] = passed
+    if duration_s is not None:
+        result["duration"] = f"PT{max(0, duration_s)}S"
+    return result
