@@ -250,6 +250,55 @@ def xlsx_bytes(
     return buf.getvalue()
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a small workbook: lines above the header (a title), its columns, its rows."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+    title: Sequence[Sequence[Any]] = ()
+
+
+def xlsx_book(sheets: Sequence[Sheet]) -> bytes:
+    """A small workbook of several sheets, in memory (a campaign's results and its summary),
+    written as `write_xlsx` writes: the header row (below the title lines) bold and frozen,
+    widths, numbers as numbers, dates as dates, no text cell beginning a formula."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    bold = wb.add_format({"bold": True, "bg_color": "#E9ECEF", "border": 1})
+    date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+    stamp_fmt = wb.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+    for sheet in sheets:
+        ws = wb.add_worksheet(safe_text(sheet.name)[:31])
+        kinds = [c.kind for c in sheet.columns]
+        for i, c in enumerate(sheet.columns):
+            ws.set_column(i, i, c.width)
+        line = 0
+        for title in sheet.title:
+            for col, value in enumerate(title):
+                _write(ws, line, col, value, TEXT, date_fmt, stamp_fmt)
+            line += 1
+        ws.write_row(line, 0, [safe_text(c.header) for c in sheet.columns], bold)
+        ws.freeze_panes(line + 1, 0)
+        for row in sheet.rows:
+            line += 1
+            for col, value in enumerate(row):
+                _write(ws, line, col, value, kinds[col] if col < len(kinds) else TEXT, date_fmt, stamp_fmt)
+    wb.close()
+    return buf.getvalue()
+
+
 def xlsx_response(
     *,
     name: str,
