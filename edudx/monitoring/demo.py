@@ -52,10 +52,11 @@ class SchoolRow:
 def school_rows(actor: Actor) -> list[SchoolRow]:
     qs, _order = registry_selectors.school_list(scope=actor.scope, filters=SchoolFilter())
     return [
-        SchoolRow(*r)
-        for r in qs.order_by("unit__path").values_list(
+        SchoolRow(pk, path, parent, level, ownership)
+        for pk, path, parent, level, ownership in qs.order_by("unit__path").values_list(
             "pk", "unit__path", "unit__parent_id", "level", "ownership"
         )
+        if parent is not None  # a school always sits under a unit
     ]
 
 
@@ -277,6 +278,9 @@ def build(ctx: DemoContext) -> None:
         ctx.log("monitoring: no schools, nothing to evaluate")
         return
     dept = org_selectors.unit_list(scope=actor.scope, kind="department").first()
+    if dept is None:
+        ctx.log("monitoring: no department, nothing to evaluate")
+        return
     # The school year containing today (it opens in September) is the current one; its
     # framework is the one of the year it ends in, last year's the one before.
     end = ctx.today.year if ctx.today.month < 9 else ctx.today.year + 1

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from edudx.core.rules.levels import Level, Ownership
 
 from .models import Campaign, Criterion, Framework, FrameworkGroup, SubItem
 
+if TYPE_CHECKING:
+    from edudx.orgs.models import Grouping, OrgUnit
 
-class Styled:
+
+class Styled(forms.BaseForm):
     """Bootstrap classes on every widget."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for f in self.fields.values():
             w = f.widget
@@ -85,8 +91,11 @@ class CampaignForm(Styled, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Default: 20 June"),
     )
-    units = forms.ModelMultipleChoiceField(label=_("Units (empty: all)"), queryset=None, required=False)
-    groupings = forms.ModelMultipleChoiceField(
+    # the querysets are the caller's, set in __init__
+    units: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=_("Units (empty: all)"), queryset=None, required=False
+    )
+    groupings: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Groupings (empty: all)"), queryset=None, required=False
     )
     levels = forms.MultipleChoiceField(
@@ -96,14 +105,22 @@ class CampaignForm(Styled, forms.Form):
         label=_("Ownership (empty: all)"), choices=Ownership.choices, required=False
     )
 
-    def __init__(self, *args, frameworks, units, groupings, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        frameworks: QuerySet[Framework],
+        units: QuerySet[OrgUnit],
+        groupings: QuerySet[Grouping],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["framework"].queryset = frameworks
-        self.fields["units"].queryset = units
-        self.fields["groupings"].queryset = groupings
+        fields: dict[str, Any] = self.fields  # typed forms.Field; these are model choice fields
+        fields["framework"].queryset = frameworks
+        fields["units"].queryset = units
+        fields["groupings"].queryset = groupings
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         sy = data.get("school_year")
         if sy:
             a, b = (int(x) for x in sy.split("-"))
