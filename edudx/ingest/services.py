@@ -9,10 +9,11 @@ the report on the run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import polars as pl
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
@@ -351,10 +352,38 @@ def check_file(*, kind: str, path: Path, actor: Actor) -> pipeline.Outcome:
     return pipeline.process(kind=get_kind(kind), path=path, actor=actor, write=False)
 
 
+def normalised_chunks(*, kind: str, path: Path, chunk_rows: int = 50_000) -> Iterator[pl.DataFrame]:
+    """A file's rows as the importer receives, reads, maps and normalises them — rows its rules
+    would refuse included, each with its `__row` — for checks over a whole file before it is
+    imported (quality's duplicate finder: a mistyped ID is where a duplicate hides). Nothing is
+    validated, stored or written. A file the engine refuses raises ValidationFailed with its code."""
+    from .engine.headers import map_headers
+    from .engine.normalise import Normaliser, normalise_frame
+    from .engine.problems import FileRejected, Problems
+    from .engine.read import read
+
+    k = get_kind(kind)
+    try:
+        table = read(sniff_file(Path(path)), chunk_rows=chunk_rows)
+    except FileRejected as exc:
+        raise ValidationFailed(exc.message, code=exc.code) from exc
+    try:
+        hmap = map_headers(k, table.headers)
+        normaliser, problems = Normaliser(), Problems()
+        for raw in table.chunks:
+            frame, _sink = normalise_frame(k, raw, hmap, problems, normaliser)
+            yield frame
+    except FileRejected as exc:
+        raise ValidationFailed(exc.message, code=exc.code) from exc
+    finally:
+        table.close()
+
+
 # normalise_pid and repair_legacy_font are re-exported for matchers outside ingest (quality's
 # duplicate finder), so a stored value and a file's value are read with the importer's own rules.
 __all__ = [
     "check_file",
+    "normalised_chunks",
     "normalise_pid",
     "repair_legacy_font",
     "in_background",
