@@ -79,9 +79,7 @@ def resource_get(request, resource_id: Id):
 
 
 def _school_for(request, school_id: int | None):
-    from .views import contributor_schools
-
-    schools = contributor_schools(request.scope)
+    schools = selectors.contributor_schools(scope=request.scope)
     if school_id is not None:
         schools = [s for s in schools if s.pk == school_id]
     if not schools:
@@ -242,6 +240,5 @@ def platform_list(request):
     summary="Register an LMS as an LTI 1.3 platform",
 )
 def platform_create(request, data: PlatformIn):
-    from . import lti
 
-    return Status(201, lti.platform_register(actor=_actor(request), data=data))
+    return Status(201, services.platform_register(actor=_actor(request), data=data))

@@ -37,7 +37,6 @@ from edudx.core.scope import Scope
 from . import selectors, services
 from .filters import ResourceFilter
 from .models import LtiKey, LtiPlatform, State, Use
-from .schemas import PlatformIn
 
 
 class LtiLoginRefused(DomainError):
@@ -228,22 +227,6 @@ def file(request):
     r = selectors.published(scope=Scope.system()).select_related("current_version").filter(pk=pk).first()
     if r is None or r.current_version is None or r.state != State.PUBLISHED:
         raise Http404()
-    from .views import _file_response
+    from .views.files import file_response
 
-    return _file_response(r.current_version, inline=False)
-
-
-def platform_register(*, actor: Actor, data: PlatformIn) -> LtiPlatform:
-    from edudx.core.services import create_with_history
-
-    from . import permissions as perms
-
-    actor.scope.require_any(perms.LTI_ADMIN)
-    p = LtiPlatform(**data.model_dump())
-    create_with_history(
-        actor=actor,
-        obj=p,
-        fields=["name", "issuer", "client_id", "deployment_ids", "auth_login_url"],
-        operation="library.lti_platform_register",
-    )
-    return p
+    return file_response(r.current_version, inline=False)

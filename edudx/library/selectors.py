@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -21,11 +22,15 @@ from edudx.core import history
 from edudx.core.errors import NotFound
 from edudx.core.pagination import Page, paginate
 from edudx.core.scope import Scope
+from edudx.registry import selectors as registry
 
 from . import permissions as perms
 from . import search, search_facets
 from .filters import OWN_SORTS, RESOURCE_SORTS, OwnFilter, ResourceFilter
 from .models import Collection, CollectionItem, Resource, ResourceGrade, State, Use
+
+if TYPE_CHECKING:
+    from edudx.registry.models import School
 
 PATH = "unit_path"
 
@@ -386,3 +391,9 @@ def collection_items(*, scope: Scope, collection: Collection) -> list[Collection
         .select_related("resource", "resource__current_version", "resource__school__unit")
         .order_by("position", "id")
     )
+
+
+def contributor_schools(*, scope: Scope) -> list[School]:
+    """Schools where the user may contribute (usually exactly one: their own)."""
+    qs, _order = registry.school_list(scope=scope)
+    return [s for s in qs[:200] if scope.can(perms.CONTRIBUTE, s.unit.path)]

@@ -20,10 +20,7 @@ ALLOWLIST: dict[str, str] = {
     "edudx/registry/demo/city.py": "demo city generator (tables and builders); demo code, split pending #19",
     "edudx/lrs/xapi/store.py": "the statement store (write, query, void under one writer lock); split pending #19",
     "edudx/lrs/xapi/validate.py": "xAPI statement validator following the spec's sections; split pending #19",
-    "edudx/library/views.py": "resources, collections, review, LTI pages; views/ by subject pending #19",
     "edudx/registry/selectors.py": "reads of schools, classes, people and the home's per-school figures; split pending #19",
-    "edudx/library/services.py": "resources, versions, workflow, collections, ratings; split pending #19",
-    "edudx/library/demo.py": "demo library (catalogue tables and builders); demo code, split pending #19",
     "edudx/ingest/engine/read.py": "reader stage for xlsx/xls/ods/csv; one module per format pending #19",
 }
 

@@ -6,10 +6,7 @@ and teachers' collections. Bulk writes (city-scale demo), history entries includ
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import io
 import logging
-import zipfile
 from urllib.parse import quote_plus
 
 from django.core.files.base import ContentFile
@@ -24,194 +21,25 @@ from edudx.core.rules.people import Position
 from edudx.registry import selectors as registry
 from edudx.registry.filters import StaffFilter
 
-from . import files, search
-from .curriculum_topics import all_topics
-from .models import (
+from .. import files, search
+from ..curriculum_topics import all_topics
+from ..models import (
     Collection,
     CollectionItem,
     Comment,
-    Licence,
     Rating,
     Resource,
     ResourceGrade,
-    ResourceType,
     ResourceVersion,
-    Series,
     State,
     Use,
 )
+from .documents import MAKERS, body, grade_label, pick
+from .tables import COMMENTS, KINDS, LICENCES, RETURN_COMMENTS, SERIES, STATES, TAKEDOWN_REASONS
 
 ORDER = 40
 TOTAL = 2000
 MAX_PDFS = 25
-
-# (resource type, title prefix, file kind or "link", weight)
-KINDS = [
-    (ResourceType.LESSON_PLAN, "Kế hoạch bài dạy", "docx", 22),
-    (ResourceType.DOCUMENT, "Bài giảng", "docx", 18),
-    (ResourceType.WORKSHEET, "Phiếu học tập", "docx", 14),
-    (ResourceType.WORKSHEET, "Đề kiểm tra 15 phút", "pdf", 3),
-    (ResourceType.PRESENTATION, "Bài trình chiếu", "pptx", 14),
-    (ResourceType.INTERACTIVE, "Trò chơi tương tác", "h5p", 4),
-    (ResourceType.VIDEO, "Video bài giảng", "link", 12),
-    (ResourceType.LINK, "Tư liệu tham khảo", "link", 8),
-]
-STATES = [
-    (State.PUBLISHED, 70),
-    (State.DRAFT, 9),
-    (State.SUBMITTED, 8),
-    (State.REVIEWED, 4),
-    (State.RETURNED, 6),
-    (State.TAKEN_DOWN, 3),
-]
-LICENCES = [
-    (Licence.CC_BY, 40),
-    (Licence.CC_BY_SA, 25),
-    (Licence.CC_BY_NC_SA, 15),
-    (Licence.CC_BY_NC, 6),
-    (Licence.CC0, 4),
-    (Licence.SECTOR_ONLY, 10),
-]
-SERIES = [
-    (Series.KNTT, 40),
-    (Series.CTST, 25),
-    (Series.CANH_DIEU, 20),
-    (Series.NATIONAL, 10),
-    (Series.OTHER, 5),
-]
-RETURN_COMMENTS = [
-    "Chưa ghi nguồn hình ảnh; đề nghị bổ sung nguồn và giấy phép.",
-    "Đáp án câu 3 chưa chính xác, thầy/cô kiểm tra lại.",
-    "Nội dung vượt yêu cầu cần đạt của chương trình lớp này.",
-    "Thiếu mục tiêu bài học theo Chương trình GDPT 2018.",
-]
-TAKEDOWN_REASONS = [
-    "Vi phạm bản quyền: sao chép nguyên văn sách giáo khoa.",
-    "Có sai sót kiến thức, chờ tác giả chỉnh sửa.",
-]
-COMMENTS = [
-    "Tài liệu rất hữu ích, cảm ơn thầy/cô đã chia sẻ!",
-    "Em đã dùng cho tiết dạy tuần trước, học sinh hứng thú.",
-    "Phiếu học tập rõ ràng, nên thêm phần đáp án.",
-    "Slide đẹp, dễ chỉnh sửa cho lớp mình.",
-]
-
-
-def _pick(rng, weighted):
-    values, weights = zip(*weighted, strict=True)
-    return rng.choices(values, weights=weights, k=1)[0]
-
-
-def _grade_label(g: int) -> str:
-    return f"lớp {g}"
-
-
-def _body(subject_label: str, grade: int, topic: str, prefix: str) -> list[str]:
-    return [
-        f"{prefix}: {topic}",
-        f"Môn {subject_label} – {_grade_label(grade)} – Chương trình GDPT 2018",
-        "I. Mục tiêu",
-        f"1. Kiến thức: học sinh nêu được nội dung chính của bài “{topic}”.",
-        "2. Năng lực: tự chủ và tự học, giao tiếp và hợp tác, giải quyết vấn đề và sáng tạo.",
-        "3. Phẩm chất: chăm chỉ, trung thực, trách nhiệm.",
-        "II. Thiết bị dạy học và học liệu: máy chiếu, phiếu học tập, sách giáo khoa.",
-        "III. Tiến trình dạy học",
-        "Hoạt động 1: Khởi động (5 phút) – đặt vấn đề từ tình huống thực tế.",
-        f"Hoạt động 2: Hình thành kiến thức mới về {topic.lower()}.",
-        "Hoạt động 3: Luyện tập – học sinh làm việc theo nhóm bốn người.",
-        "Hoạt động 4: Vận dụng – liên hệ với cuộc sống ở Thành phố Hồ Chí Minh.",
-    ]
-
-
-LINES = 12  # _body() writes this many lines
-
-
-@functools.cache
-def _template(kind: str) -> bytes:
-    """A real DOCX/PPTX made once by python-docx/python-pptx with markers where the text goes;
-    each resource's file is this package with the markers replaced, because building every
-    document with python-docx is slow. See docs/decisions/0008-demo-data-generated-cheaply.md."""
-    marks = [f"EDUDXMARK{i:02d}X" for i in range(LINES)]
-    out = io.BytesIO()
-    if kind == "docx":
-        import docx
-
-        doc = docx.Document()
-        doc.add_heading(marks[0], level=1)
-        for m in marks[1:]:
-            doc.add_paragraph(m)
-        doc.save(out)
-    else:
-        from pptx import Presentation
-
-        prs = Presentation()
-        slide = prs.slides.add_slide(prs.slide_layouts[0])
-        slide.shapes.title.text = marks[0]
-        slide.placeholders[1].text = marks[1]
-        for i in range(2, LINES, 4):
-            s = prs.slides.add_slide(prs.slide_layouts[1])
-            s.shapes.title.text = marks[i]
-            s.placeholders[1].text = "\n".join(marks[i + 1 : i + 4])
-        prs.save(out)
-    return out.getvalue()
-
-
-@functools.cache
-def _entries(kind: str) -> list[tuple[zipfile.ZipInfo, bytes]]:
-    src = zipfile.ZipFile(io.BytesIO(_template(kind)))
-    return [(info, src.read(info)) for info in src.infolist()]
-
-
-def _fill(kind: str, lines: list[str]) -> bytes:
-    from xml.sax.saxutils import escape
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
-        for info, data in _entries(kind):
-            if b"EDUDXMARK" in data:
-                text = data.decode("utf-8")
-                for i, line in enumerate(lines[:LINES]):
-                    text = text.replace(f"EDUDXMARK{i:02d}X", escape(line))
-                data = text.encode("utf-8")
-            dst.writestr(info, data)
-    return out.getvalue()
-
-
-def _docx(lines: list[str]) -> bytes:
-    return _fill("docx", lines)
-
-
-def _pptx(lines: list[str]) -> bytes:
-    return _fill("pptx", lines)
-
-
-def _pdf(lines: list[str]) -> bytes:
-    from html import escape
-
-    from weasyprint import HTML
-
-    body = "".join(f"<p>{escape(line)}</p>" for line in lines[1:])
-    html = (
-        "<html lang='vi'><body style='font-family: DejaVu Sans; font-size: 11pt'>"
-        f"<h1 style='font-size:15pt'>{escape(lines[0])}</h1>{body}"
-        "<p>Câu 1. (2 điểm) ...</p><p>Câu 2. (3 điểm) ...</p></body></html>"
-    )
-    return HTML(string=html).write_pdf()
-
-
-def _h5p(lines: list[str]) -> bytes:
-    import json
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(
-            "h5p.json", json.dumps({"title": lines[0], "language": "vi", "mainLibrary": "H5P.QuestionSet"})
-        )
-        zf.writestr("content/content.json", json.dumps({"questions": lines[2:6]}, ensure_ascii=False))
-    return out.getvalue()
-
-
-MAKERS = {"docx": _docx, "pptx": _pptx, "pdf": _pdf, "h5p": _h5p}
 
 
 def build(ctx: DemoContext) -> None:
@@ -254,17 +82,17 @@ def build(ctx: DemoContext) -> None:
         # A teacher writes for the grades their school teaches: no grade-9 algebra from a preschool.
         able = teaching.get(grade) or schools
         school = home_school if i % 12 == 0 and home_school in able else rng.choice(able)
-        state = _pick(rng, STATES)
-        licence = _pick(rng, LICENCES) if state != State.DRAFT or rng.random() < 0.5 else ""
+        state = pick(rng, STATES)
+        licence = pick(rng, LICENCES) if state != State.DRAFT or rng.random() < 0.5 else ""
         names = teachers.get(school.pk) or [("Nguyễn Thị Hồng", None)]
         author_name, author_uid = rng.choice(names)
         created_by_id = author_uid
         if school.pk == home_school.pk and demo_teacher is not None and i % 2 == 0:
             created_by_id = demo_teacher.pk
-        lines = _body(str(labels[subject]), grade, topic, prefix)
-        title = f"{prefix}: {topic}" if i % 3 else f"{topic} – {prefix.lower()} ({_grade_label(grade)})"
+        lines = body(str(labels[subject]), grade, topic, prefix)
+        title = f"{prefix}: {topic}" if i % 3 else f"{topic} – {prefix.lower()} ({grade_label(grade)})"
         description = (
-            f"{prefix} môn {labels[subject]} {_grade_label(grade)}, bài “{topic}”. "
+            f"{prefix} môn {labels[subject]} {grade_label(grade)}, bài “{topic}”. "
             f"Soạn theo định hướng phát triển phẩm chất, năng lực của Chương trình GDPT 2018; "
             f"có thể điều chỉnh cho lớp học đông học sinh."
         )
@@ -288,7 +116,7 @@ def build(ctx: DemoContext) -> None:
             subject=subject,
             topic=topic,
             outcome=f"Học sinh vận dụng được kiến thức về {topic.lower()} để giải quyết tình huống thực tiễn.",
-            series=_pick(rng, SERIES),
+            series=pick(rng, SERIES),
             language="en" if subject == "ngoai_ngu" and rng.random() < 0.6 else "vi",
             licence=licence,
             authors=author_name,

@@ -1,0 +1,137 @@
+"""Teachers' collections: list, create, edit, items, and the Common Cartridge export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edudx.core.actor import Actor
+from edudx.core.errors import DomainError
+from edudx.core.forms import apply_domain_error
+from edudx.core.pagination import paginate
+from edudx.core.views import InputRefused, typed_input
+
+from .. import permissions as perms
+from .. import selectors, services
+from ..forms import CollectionForm
+from ..models import Collection
+from ..schemas import CollectionIn
+
+
+@login_required
+def collection_list(request):
+    mine = request.GET.get("mine") == "1"
+    qs = selectors.collection_list(scope=request.scope, mine_only=mine, q=request.GET.get("q", ""))
+    page = paginate(qs, order=("-updated_at", "-id"), cursor=request.GET.get("cursor"), limit=50)
+    return render(
+        request,
+        "library/collection_list.html",
+        {"page": page, "mine": mine, "can_create": request.scope.has_perm(perms.CONTRIBUTE)},
+    )
+
+
+@login_required
+def collection_create(request):
+    request.scope.require_any(perms.CONTRIBUTE)
+    schools = selectors.contributor_schools(scope=request.scope)
+    form = CollectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not schools:
+            form.add_error(None, _("You are not attached to a school that contributes materials."))
+        else:
+            try:
+                c = services.collection_create(
+                    actor=Actor.from_request(request),
+                    school=schools[0],
+                    data=typed_input(form, CollectionIn, form.cleaned_data),
+                )
+            except InputRefused:
+                pass
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                return redirect("library:collection_detail", collection_id=c.pk)
+    return render(request, "library/collection_form.html", {"form": form})
+
+
+@login_required
+def collection_edit(request, collection_id: int):
+    c = selectors.collection_get(scope=request.scope, pk=collection_id)
+    form = CollectionForm(request.POST or None, instance=c)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = typed_input(form, CollectionIn, form.cleaned_data)
+            fresh = selectors.collection_get(scope=request.scope, pk=collection_id)
+            services.collection_update(actor=Actor.from_request(request), collection=fresh, data=data)
+        except InputRefused:
+            pass
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect("library:collection_detail", collection_id=c.pk)
+    return render(request, "library/collection_form.html", {"form": form, "c": c})
+
+
+@login_required
+def collection_detail(request, collection_id: int):
+    c = selectors.collection_get(scope=request.scope, pk=collection_id)
+    items = selectors.collection_items(scope=request.scope, collection=c)
+    return render(
+        request,
+        "library/collection_detail.html",
+        {
+            "c": c,
+            "items": items,
+            "is_owner": c.owner_id == request.user.pk,
+            "visibility": Collection.Visibility,
+        },
+    )
+
+
+@login_required
+@require_POST
+def collection_items(request, collection_id: int):
+    """Add, remove, move or annotate items (the item is named in the form, not the URL)."""
+    c = selectors.collection_get(scope=request.scope, pk=collection_id)
+    actor = Actor.from_request(request)
+    op = request.POST.get("op")
+    try:
+        if op == "add":
+            r = selectors.resource_get(scope=request.scope, pk=int(request.POST.get("resource", 0)))
+            services.collection_add(actor=actor, collection=c, resource=r, note=request.POST.get("note", ""))
+            messages.success(request, _("Added to “%(title)s”.") % {"title": c.title})
+            if request.POST.get("back") == "resource":
+                return redirect("library:resource_detail", resource_id=r.pk)
+        elif op in ("up", "down", "remove", "note"):
+            item_id = int(request.POST.get("item", 0))
+            if op == "remove":
+                services.collection_remove(actor=actor, collection=c, item_id=item_id)
+            elif op == "note":
+                services.collection_note(
+                    actor=actor, collection=c, item_id=item_id, note=request.POST.get("note", "")
+                )
+            else:
+                step = -1 if op == "up" else 1
+                services.collection_move(actor=actor, collection=c, item_id=item_id, step=step)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    except ValueError:
+        messages.error(request, _("The request is not valid."))
+    return redirect("library:collection_detail", collection_id=c.pk)
+
+
+@login_required
+def collection_cartridge(request, collection_id: int):
+    from .. import cartridge
+
+    c = selectors.collection_get(scope=request.scope, pk=collection_id)
+    items = selectors.collection_items(scope=request.scope, collection=c)
+    data = cartridge.build(c, items, base_url=request.build_absolute_uri("/"))
+    resp = HttpResponse(data, content_type="application/vnd.ims.imsccv1p3")
+    resp["Content-Disposition"] = f'attachment; filename="collection-{c.pk}.imscc"'
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
