@@ -1,0 +1,104 @@
+"""Typed inputs of the skills services (shared by forms and the API) and the API's answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+from edudx.core.ids import Id
+
+
+class CompetenceIn(Schema):
+    name: str = Field(min_length=1, max_length=255)
+    description: str = Field("", max_length=5000)
+    verify: bool = False
+
+
+class CertificateIn(Schema):
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(min_length=1, max_length=255)
+    family: str = "other"
+    issuer: str = Field(min_length=1, max_length=255)
+    levels: list[str] = Field(default_factory=list, max_length=20)
+    validity_months: int | None = Field(None, ge=1, le=240)
+    meets_standard: str = ""
+    module_codes: list[str] = Field(default_factory=list, max_length=15)
+    verify: bool = False
+    note: str = Field("", max_length=2000)
+
+
+class PersonCertificateIn(Schema):
+    certificate_id: Id
+    staff_id: Id | None = None
+    student_id: Id | None = None
+    number: str = Field("", max_length=64)
+    level: str = Field("", max_length=40)
+    score: Decimal | None = Field(None, ge=0, le=10000, max_digits=7, decimal_places=2)
+    issued_on: dt.date | None = None
+
+
+class TargetIn(Schema):
+    position: str = Field(min_length=1, max_length=20)
+    rank: int = Field(ge=1, le=10)
+
+
+class CampaignIn(Schema):
+    name: str = Field(min_length=1, max_length=255)
+    school_year: str = Field(pattern=r"^\d{4}-\d{4}$")
+    self_deadline: dt.date | None = None
+    review_deadline: dt.date | None = None
+
+
+class RatingIn(Schema):
+    competence_id: Id
+    rank: int = Field(ge=1, le=10)
+    evidence: str = Field("", max_length=500)
+
+
+# ----- answers
+class CertificateOut(Schema):
+    id: int
+    code: str
+    name: str
+    family: str
+    issuer: str
+    levels: list[str]
+    validity_months: int | None
+    meets_standard: str
+    verify: bool
+
+
+class PersonCertificateOut(Schema):
+    id: int
+    certificate_id: int
+    staff_id: int | None
+    student_id: int | None
+    school_id: int
+    level: str
+    issued_on: dt.date | None
+    expires_on: dt.date | None
+    state: str
+
+
+class CoverageRow(Schema):
+    unit_id: int
+    unit: str
+    group: str
+    people: int
+    holders: int
+    share: float
+
+
+class ResultOut(Schema):
+    id: int
+    certificate_id: int
+    candidate_name: str
+    date_of_birth: dt.date | None
+    level: str
+    taken_on: dt.date | None
+    match: str
+    staff_id: int | None
+    student_id: int | None
