@@ -78,6 +78,10 @@ def lesson_blocks(lesson: Lesson) -> list[Block]:
     return list(lesson.blocks.select_related("quiz", "resource", "resource_version"))
 
 
+def lesson_assignments(lesson: Lesson) -> list[Assignment]:
+    return list(Assignment.objects.filter(lesson=lesson).order_by("due_at", "id"))
+
+
 def quiz_get(*, scope: Scope, pk: int) -> Quiz:
     try:
         return (

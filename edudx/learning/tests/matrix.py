@@ -1,0 +1,55 @@
+"""Objects of school B1 for the route × role matrix test (see docs/developing.md)."""
+
+import datetime as dt
+
+
+def providers(city) -> dict[str, tuple[int, str]]:
+    from django.utils import timezone
+
+    from edudx.core.actor import Actor
+    from edudx.learning import services
+    from edudx.learning.models import Attempt, BlockProgress
+    from edudx.learning.schemas import AssignIn, BlockIn, CourseIn, LessonIn, QuestionIn, QuizIn
+
+    a = Actor.system(source="matrix")
+    course = services.course_create(
+        actor=a, data=CourseIn(title="Khóa học ma trận B1", class_id=city.classes[2].pk, subject="toan")
+    )
+    lesson = services.lesson_create(actor=a, course=course, data=LessonIn(title="Bài học ma trận B1"))
+    q = services.question_create(
+        actor=a,
+        course=course,
+        data=QuestionIn(kind="short", text="Câu hỏi ma trận B1", data={"answers": ["x"]}),
+    )
+    quiz = services.quiz_create(
+        actor=a, course=course, data=QuizIn(title="Bài kiểm tra ma trận B1"), question_ids=[q.pk]
+    )
+    block = services.block_add(
+        actor=a, lesson=lesson, data=BlockIn(kind="quiz", quiz_id=quiz.pk, title="Khối ma trận B1")
+    )
+    task = services.block_add(
+        actor=a, lesson=lesson, data=BlockIn(kind="assignment", prompt="Đề bài ma trận B1")
+    )
+    services.lesson_publish(actor=a, lesson=lesson)
+    services.lesson_assign(
+        actor=a,
+        lesson=lesson,
+        data=AssignIn(class_id=city.classes[2].pk, due_at=timezone.now() + dt.timedelta(days=3)),
+    )
+    from edudx.accounts import services as accounts
+
+    pupil = accounts.user_create(
+        actor=a, username="matrix_b1_pupil", full_name="Học sinh ma trận B1", password=None
+    )
+    attempt = Attempt.objects.create(
+        quiz=quiz, user=pupil, block=block, question_ids=[q.pk], started_at=timezone.now()
+    )
+    sub = BlockProgress.objects.create(block=task, user=pupil, done=True, text="Bài làm ma trận B1")
+    return {
+        "course_id": (course.pk, "Khóa học ma trận B1"),
+        "lesson_id": (lesson.pk, "Bài học ma trận B1"),
+        "quiz_id": (quiz.pk, "Bài kiểm tra ma trận B1"),
+        "block_id": (block.pk, "Khối ma trận B1"),
+        "attempt_id": (attempt.pk, "Câu hỏi ma trận B1"),
+        "submission_id": (sub.pk, "Bài làm ma trận B1"),
+    }

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.course_list, name="course_list"),
+    path("new/", views.course_create, name="course_create"),
+    path("activity/", views.activity, name="activity"),
+    path("courses/<int:course_id>/", views.course_detail, name="course"),
+    path("courses/<int:course_id>/grid/", views.course_grid, name="grid"),
+    path("courses/<int:course_id>/do/<str:action>/", views.course_action, name="course_action"),
+    path("courses/<int:course_id>/gift/", views.gift_import, name="gift_import"),
+    path("courses/<int:course_id>/gift.txt", views.gift_export, name="gift_export"),
+    path("courses/<int:course_id>/quizzes/new/", views.quiz_create, name="quiz_create"),
+    path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz"),
+    path("lessons/<int:lesson_id>/", views.lesson_detail, name="lesson"),
+    path("lessons/<int:lesson_id>/do/<str:action>/", views.lesson_action, name="lesson_action"),
+    path("submissions/<int:submission_id>/", views.submission_feedback, name="feedback"),
+    path("me/", views.my_lessons, name="my_lessons"),
+    path("me/lessons/<int:lesson_id>/", views.my_lesson, name="my_lesson"),
+    path("me/blocks/<int:block_id>/seen/", views.block_seen, name="block_seen"),
+    path("me/blocks/<int:block_id>/video/", views.video, name="video"),
+    path("me/blocks/<int:block_id>/submit/", views.submit, name="submit"),
+    path("me/blocks/<int:block_id>/quiz/", views.quiz_start, name="quiz_start"),
+    path("me/attempts/<int:attempt_id>/", views.attempt, name="attempt"),
+]
