@@ -34,7 +34,7 @@ from edudx.ingest.engine.problems import Problems  # noqa: E402
 from edudx.ingest.engine.read import read  # noqa: E402
 from edudx.ingest.engine.receive import receive  # noqa: E402
 from edudx.ingest.kinds import Context, get, person_rules  # noqa: E402
-from edudx.registry.imports import _name_key  # noqa: E402
+from edudx.registry.imports.common import _name_key  # noqa: E402
 from edudx.registry.pupil_key import pupil_key  # noqa: E402
 
 

@@ -8,10 +8,13 @@ header mapping, normalisation, validation, preview, commit and the report. See R
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeAlias
 
 import polars as pl
+
+from edudx.core.actor import Actor
 
 # Built-in normalisers (engine/normalise.py): each is vectorised over a polars column.
 TEXT = "text"  # tidy spaces, NFC, legacy-font repair
@@ -66,9 +69,35 @@ class Column:
 class Context:
     """What rules and writers need besides the rows: who, and shared bulk lookups."""
 
-    actor: Any
+    actor: Actor
     kind: Kind
     cache: dict[str, Any] = field(default_factory=dict)
+
+
+# ----- The callbacks a kind declares, each typed once here (the engine calls them so).
+# A record as `existing()` gives it, or a row as the engine hands it to `write`: field -> value.
+Record: TypeAlias = dict[str, Any]
+# A matched row that differs from its record: (record id, the row, {field: [stored, new]}).
+Changed: TypeAlias = tuple[Any, Record, dict[str, list[Any]]]
+# rule(frame, sink, ctx) -> frame and resolve(frame, sink, ctx) -> frame: a chunk in, the same
+# rows out (columns may be added), problems flagged through the sink (engine/normalise.py).
+Rule: TypeAlias = Callable[[pl.DataFrame, "Sink", Context], pl.DataFrame]
+# locate(frame, ctx) -> one unit path per row (None where the row names no known unit).
+Locate: TypeAlias = Callable[[pl.DataFrame, Context], pl.Series]
+# existing(frame, ctx) -> {natural key value: record}, fetched in bulk (one query per chunk).
+Existing: TypeAlias = Callable[[pl.DataFrame, Context], dict[str, Record]]
+# bulk_load(size_bytes) -> a context manager wrapped around the commit of a big file.
+BulkLoad: TypeAlias = Callable[[int], AbstractContextManager[object]]
+
+
+class Write(Protocol):
+    """write(actor=…, new=frame of new rows, changed=[Changed…], ctx=…): called by keyword."""
+
+    def __call__(self, *, actor: Actor, new: pl.DataFrame, changed: list[Changed], ctx: Context) -> None: ...
+
+
+def _no_locate(frame: pl.DataFrame, ctx: Context) -> pl.Series:
+    raise NotImplementedError("register() refuses a kind without locate")
 
 
 @dataclass(frozen=True)
@@ -80,29 +109,26 @@ class Kind:
     natural_key: tuple[str, ...]
     # Fields compared with the stored record to tell new / changed / unchanged.
     compared: tuple[str, ...]
-    # Vectorised row rules: rule(frame, sink, ctx) — see engine/validate.py for the sink.
-    rules: tuple[Callable[..., None], ...] = ()
-    # resolve(frame, sink, ctx) -> frame: bulk lookups of references (schools, classes…),
-    # adding columns such as `school_id`; rejects rows outside the actor's scope.
-    resolve: Callable[..., pl.DataFrame] | None = None
-    # existing(frame, ctx) -> {natural key value: {"id": …, UNIT_PATH: …, field: value…}} fetched
-    # in bulk (one query per chunk); UNIT_PATH is the path of the unit owning the record.
-    existing: Callable[..., dict[str, dict[str, Any]]] | None = None
-    # write(actor=…, new=[row dicts], changed=[(id, row dict, changes)], ctx=…) -> None
-    write: Callable[..., None] | None = None
-    # bulk_load(size_bytes) -> context manager wrapped around the commit of a file larger than
-    # INGEST_BULK_LOAD_BYTES (e.g. defer index upkeep when the load is big next to the table).
-    bulk_load: Callable[[int], Any] | None = None
+    # Vectorised row rules, in order (see engine/validate.py for the sink).
+    rules: tuple[Rule, ...] = ()
+    # Bulk lookups of references (schools, classes…), adding columns such as `school_id`.
+    resolve: Rule | None = None
+    # Stored records under the rows' natural keys; each holds UNIT_PATH, the path of its unit.
+    existing: Existing | None = None
+    write: Write | None = None
+    # Wrapped around the commit of a file larger than INGEST_BULK_LOAD_BYTES (e.g. defer index
+    # upkeep when the load is big next to the table).
+    bulk_load: BulkLoad | None = None
     permission: str = "ingest.run"
     description: Any = ""
     # Scope, enforced by the engine for every kind alike (engine/scope.py):
     # change_permission — what the actor needs (beside `permission`) on the unit of every record
     # a row matches and of every unit a row writes into;
-    # locate(frame, ctx) -> pl.Series of unit paths, one per row (None where the row names no
-    # known unit): where the row writes. Rows writing outside the scope are refused before
+    # locate — where each row writes. Rows writing outside the scope are refused before
     # `resolve` runs; matched records outside it are refused before the preview sees them.
+    # Required: register() refuses a kind that keeps the default.
     change_permission: str = ""
-    locate: Callable[..., pl.Series] | None = None
+    locate: Locate = _no_locate
     locate_column: str = "school_code"  # the column named by a refusal of the target
 
     def column(self, key: str) -> Column:
@@ -117,7 +143,7 @@ _KINDS: dict[str, Kind] = {}
 
 
 def register(kind: Kind) -> Kind:
-    if not kind.change_permission or kind.locate is None:
+    if not kind.change_permission or not callable(kind.locate) or kind.locate is _no_locate:
         raise ValueError(
             f"import kind {kind.name!r} must declare change_permission and locate: the engine checks the "
             "scope of every record a row matches and of every unit a row writes into"
@@ -136,10 +162,11 @@ def all_kinds() -> Sequence[Kind]:
 
 # ----- Rule helpers a kind reuses in its `rules` (each flags rows through the sink it is given):
 # SharedValue (one personal ID, one person per file), person_rules, age_vs_grade — ingest/people.py.
-from .people import SharedValue, age_vs_grade, person_rules  # noqa: E402  (people.py reads ROW from here)
+from .engine.normalise import Sink  # noqa: E402  (the engine's modules read ROW and Kind from here)
+from .people import SharedValue, age_vs_grade, person_rules  # noqa: E402
 
 __all__ = [
-    "CLAIMED", "CODE", "DATE", "INTEGER", "KEY", "NAME", "PERSONAL_ID", "PHONE", "ROW", "SCHOOL_YEAR", "TARGET_PATH",
-    "TEXT", "UNIT_PATH", "CLASS_NAME", "Column", "Context", "Kind", "SharedValue", "age_vs_grade", "all_kinds", "get",
+    "BulkLoad", "Changed", "CLAIMED", "CODE", "Existing", "Locate", "Record", "Rule", "Write", "DATE", "INTEGER", "KEY", "NAME", "PERSONAL_ID", "PHONE", "ROW", "SCHOOL_YEAR", "TARGET_PATH",
+    "TEXT", "UNIT_PATH", "CLASS_NAME", "Column", "Context", "Kind", "SharedValue", "Sink", "age_vs_grade", "all_kinds", "get",
     "person_rules", "register", "REFUSED",
 ]  # fmt: skip

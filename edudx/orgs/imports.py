@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext_lazy as _
 
+from edudx.core.actor import Actor
 from edudx.core.rules import ERROR
 from edudx.core.text import fold
 from edudx.ingest import kinds as K
@@ -132,7 +133,7 @@ def _cycles(final_parent: dict[str, str | None]) -> set[str]:
     return {c for c, bad in state.items() if bad}
 
 
-def resolve(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+def resolve(frame: pl.DataFrame, sink: K.Sink, ctx: K.Context) -> pl.DataFrame:
     """The tree's own rules, over the whole chunk at once: kinds, parents, cycles, top level."""
     nodes: dict[str, dict[str, Any]] = ctx.cache.get("nodes") or _nodes(frame, ctx)
     seen: dict[str, str | None] = ctx.cache.setdefault("seen", {})
@@ -250,7 +251,7 @@ def _unit_row(r: dict[str, Any]) -> services.UnitRow:
     return services.UnitRow(code=r["code"], name=r["name"], kind=r["kind"], parent_code=r.get("parent_code"))
 
 
-def write(*, actor: Any, new: Any, changed: list[tuple], ctx: K.Context) -> None:
+def write(*, actor: Actor, new: pl.DataFrame, changed: list[K.Changed], ctx: K.Context) -> None:
     rows = new.to_dicts() if isinstance(new, pl.DataFrame) else list(new)
     services.unit_tree_apply(
         actor=actor, new=[_unit_row(r) for r in rows], changed=[_unit_row(r) for _pk, r, _c in changed]

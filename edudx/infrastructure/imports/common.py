@@ -94,7 +94,7 @@ YES = {"co", "x", "yes", "1", "true", "dung"}
 CHANGE = perms.CHANGE  # every infrastructure kind's change_permission (scope checked by the engine)
 
 
-def resolve_school(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+def resolve_school(frame: pl.DataFrame, sink: K.Sink, ctx: K.Context) -> pl.DataFrame:
     """The registry's school resolver (school_code → school_id)."""
     return _resolve(frame, sink, ctx).drop("__level")
 

@@ -17,7 +17,7 @@ from .common import CHANGE, CONN_KIND, SCHOOL_CODE, WIFI, _apply, _rows, locate_
 CONN_COMPARED = ("school_id", "provider", "kind", "download_mbps", "upload_mbps", "wifi")
 
 
-def _conn_key(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+def _conn_key(frame: pl.DataFrame, sink: K.Sink, ctx: K.Context) -> pl.DataFrame:
     frame = resolve_school(frame, sink, ctx)
     for col in ("download_mbps", "upload_mbps"):
         if col in frame.columns:
@@ -51,7 +51,7 @@ def existing_connections(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[
 
 
 @transaction.atomic
-def write_connections(*, actor: Any, new: Any, changed: list[tuple], ctx: K.Context) -> None:
+def write_connections(*, actor: Any, new: pl.DataFrame, changed: list[K.Changed], ctx: K.Context) -> None:
     objs = [
         Connection(
             school_id=r["school_id"],

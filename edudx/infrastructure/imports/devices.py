@@ -38,7 +38,7 @@ def _rooms_of(school_ids: list[int]) -> dict[tuple[int, str], int]:
     }
 
 
-def resolve_device(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+def resolve_device(frame: pl.DataFrame, sink: K.Sink, ctx: K.Context) -> pl.DataFrame:
     frame = resolve_school(frame, sink, ctx)
     if "room_code" not in frame.columns:
         return frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("room_id"))
@@ -100,7 +100,7 @@ def _with_path(rec: dict[str, Any]) -> dict[str, Any]:
     return rec
 
 
-def device_rules(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+def device_rules(frame: pl.DataFrame, sink: K.Sink, ctx: K.Context) -> pl.DataFrame:
     if "acquired_on" in frame.columns:
         frame = sink.flag(
             frame,
@@ -119,7 +119,7 @@ def _value(row: dict, key: str, default: Any = "") -> Any:
 
 
 @transaction.atomic
-def write_devices(*, actor: Any, new: Any, changed: list[tuple], ctx: K.Context) -> None:
+def write_devices(*, actor: Any, new: pl.DataFrame, changed: list[K.Changed], ctx: K.Context) -> None:
     # The same tag scheme as the forms (services.next_asset_tag), numbered in bulk.
     code_of = {s["id"]: c for c, s in ctx.cache.get("schools", {}).items() if s}
     next_n: dict[int, int] = {}

@@ -26,7 +26,7 @@ from .common import (
 ROOM_COMPARED = ("school_id", "name", "kind", "seats", "has_internet")
 
 
-def _room_key(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+def _room_key(frame: pl.DataFrame, sink: K.Sink, ctx: K.Context) -> pl.DataFrame:
     frame = resolve_school(frame, sink, ctx)
     if "has_internet" in frame.columns:
         folded = pl.col("has_internet").str.to_lowercase().str.replace_all("ó", "o").str.replace_all("đ", "d")
@@ -50,7 +50,7 @@ def existing_rooms(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, A
 
 
 @transaction.atomic
-def write_rooms(*, actor: Any, new: Any, changed: list[tuple], ctx: K.Context) -> None:
+def write_rooms(*, actor: Any, new: pl.DataFrame, changed: list[K.Changed], ctx: K.Context) -> None:
     objs = [
         Room(
             school_id=r["school_id"],

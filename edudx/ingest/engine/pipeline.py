@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils.functional import Promise
 
-from ..kinds import REFUSED, Context, Kind
+from edudx.core.actor import Actor
+
+from ..kinds import REFUSED, Changed, Context, Kind
 from . import scope as S
 from . import validate as V
 from .headers import HeaderMap, map_headers
 from .normalise import ERR, Normaliser, normalise_frame
 from .problems import ERROR, FileRejected, Problems
-from .read import ROW, read
+from .read import ROW, Table, read
 from .receive import Received, receive
 
 STRICT, PARTIAL = "strict", "partial"
@@ -81,7 +84,7 @@ def validate_chunk(
 def _values_equal(a: Any, b: Any) -> bool:
     if a in (None, "") and b in (None, ""):
         return True
-    return a == b
+    return bool(a == b)
 
 
 def _refuse_unmatchable(
@@ -100,7 +103,7 @@ def _refuse_unmatchable(
 
 def classify(
     kind: Kind, frame: pl.DataFrame, ctx: Context, outcome: Outcome
-) -> tuple[pl.DataFrame, list[tuple]]:
+) -> tuple[pl.DataFrame, list[Changed]]:
     """Split the valid rows of a chunk into new (a frame, for set-based writing) and changed
     (with field diffs); count unchanged. Existing records are fetched in bulk by natural key;
     those outside the actor's scope are dropped here, their rows refused, before anything
@@ -121,7 +124,7 @@ def classify(
         return valid, []
     known = valid[V.KEY].is_in(list(existing)) if existing else pl.Series([False] * valid.height)
     new = valid.filter(~known)
-    changed: list[tuple] = []
+    changed: list[Changed] = []
     compared = kind.compared
     matched = valid.filter(known)
     cols = matched.columns
@@ -148,7 +151,7 @@ def process(
     *,
     kind: Kind,
     path: Path,
-    actor: Any,
+    actor: Actor,
     write: bool = False,
     mode: str = STRICT,
     chunk_rows: int = 50_000,
@@ -182,7 +185,10 @@ def process(
     return outcome
 
 
-def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel) -> None:
+def _run(
+    kind: Kind, table: Table, actor: Actor, outcome: Outcome, *, write: bool, mode: str,
+    on_progress: Callable[[int, int], None] | None, should_cancel: Callable[[], bool] | None,
+) -> None:  # fmt: skip
     problems = outcome.problems
     outcome.headers = table.headers
     for note in table.notes:
@@ -204,7 +210,7 @@ def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel
     dups = V.Duplicates()
     total_estimate = getattr(table, "total_rows", 0)
 
-    def chunks():
+    def chunks() -> Iterator[pl.DataFrame]:
         try:
             yield from table.chunks
         except FileRejected as exc:
@@ -254,10 +260,10 @@ def _run(kind, table, actor, outcome, *, write, mode, on_progress, should_cancel
 
     try:
         if write:
-            big = outcome.received is not None and outcome.received.size > _bulk_threshold()
+            size = outcome.received.size if outcome.received is not None else 0
             with transaction.atomic():
-                if big and kind.bulk_load is not None:
-                    with kind.bulk_load(outcome.received.size):
+                if size > _bulk_threshold() and kind.bulk_load is not None:
+                    with kind.bulk_load(size):
                         body()
                 else:
                     body()
@@ -277,20 +283,22 @@ class _Writer:
     writes what the caller would; one chunk is in flight at most.
     See docs/decisions/0006-ingest-writer-thread-and-bulk-threshold.md."""
 
-    def __init__(self, kind: Kind, actor: Any, ctx: Context) -> None:
+    def __init__(self, kind: Kind, actor: Actor, ctx: Context) -> None:
         self.kind, self.actor, self.ctx = kind, actor, ctx
         self.thread: threading.Thread | None = None
         self.error: BaseException | None = None
         self.conn = connections[DEFAULT_DB_ALIAS]
 
-    def start(self, new: pl.DataFrame, changed: list[tuple]) -> None:
+    def start(self, new: pl.DataFrame, changed: list[Changed]) -> None:
         self.conn.inc_thread_sharing()
         self.thread = threading.Thread(target=self._write, args=(new, changed), name="ingest-writer")
         self.thread.start()
 
-    def _write(self, new: pl.DataFrame, changed: list[tuple]) -> None:
+    def _write(self, new: pl.DataFrame, changed: list[Changed]) -> None:
         connections[DEFAULT_DB_ALIAS] = self.conn
         try:
+            if self.kind.write is None:
+                raise ValueError(f"import kind {self.kind.name!r} declares no write")
             self.kind.write(actor=self.actor, new=new, changed=changed, ctx=self.ctx)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread by wait()
             self.error = exc
@@ -315,7 +323,7 @@ def _bulk_threshold() -> int:
     return int(getattr(settings, "INGEST_BULK_LOAD_BYTES", 4 * 1024 * 1024))
 
 
-def _no_rows_message():
+def _no_rows_message() -> Promise:
     from django.utils.translation import gettext_lazy as _
 
     return _("The file has a header row but no data rows.")
