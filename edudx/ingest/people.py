@@ -3,7 +3,8 @@
 Re-exported by `ingest.kinds` (the kind contract): `SharedValue` (one personal ID, one person
 per file), `person_rules` (name, date of birth, the personal ID's structure, prefix, century,
 year and sex digits against the row), `age_vs_grade` (the school charters' ages, preschool
-bands included). `normalise_pid` is the personal-ID normaliser of the engine.
+bands included). `normalise_pid` is core.rules.personal_id.normalise, the one personal-ID
+normaliser, with None for an empty cell.
 
 Codes (stable; messages in Vietnamese through the catalogue, each naming its column):
 pid_not_digits, pid_old_9_digit, pid_length_10, pid_length_13, pid_length_14, pid_length,
@@ -16,14 +17,13 @@ age_outside_preschool_band, age_near_preschool_band (warning).
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from edudx.core.rules import ERROR, WARNING, Issue
+from edudx.core.rules import ERROR, WARNING, Issue, personal_id
 from edudx.core.rules.provinces import PID_PROVINCES
 from edudx.core.text import fold
 
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 
 # ----- the personal ID's first three digits: a province of birth registration or a country
 PID_PREFIXES: frozenset[str] = frozenset(PID_PROVINCES) | COUNTRY_CODES
-
-_SEPARATORS = re.compile(r"[\s.\-_/'’‘`]")
 
 _LENGTH_MESSAGES: dict[int, tuple[str, Any]] = {
     9: (
@@ -60,29 +58,9 @@ _LENGTH_MESSAGES: dict[int, tuple[str, Any]] = {
 
 
 def normalise_pid(value: str) -> tuple[str | None, list[Issue]]:
-    """Spaces, dots and dashes between digits go; digits of any script become 0–9; a cell read as
-    a number ("79214000001.0") loses its ".0". Only a single lost leading zero (11 digits) is
-    restored, with a warning; every other length is left as typed for the checks to name."""
-    text = value.strip()
-    if text.endswith(".0") and text[:-2].isdigit():
-        text = text[:-2]
-    text = _SEPARATORS.sub("", text)
-    if any(ch.isdigit() and not ch.isascii() for ch in text):
-        text = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
-    if not text:
-        return None, []
-    if text.isascii() and text.isdigit() and len(text) == 11:
-        return "0" + text, [
-            Issue(
-                "pid_leading_zero_restored",
-                WARNING,
-                _(
-                    "The personal ID had 11 digits: the spreadsheet dropped its leading zero, which "
-                    "was put back. Format the column as text in the source."
-                ),
-            )
-        ]
-    return text, []
+    """core.rules.personal_id.normalise (the one rule), with None for an empty cell."""
+    text, issues = personal_id.normalise(value)
+    return text or None, issues
 
 
 # ----- one personal ID, one person: every row that carries a repeated ID is flagged

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from typing import TypedDict
 
 from django.utils.translation import gettext_lazy as _
 
@@ -17,27 +19,44 @@ from .provinces import PID_PROVINCES
 
 MALE = "male"
 FEMALE = "female"
-_NON_DIGITS = re.compile(r"[\s.\-]")
+# Between digits, as people and spreadsheets type them: spaces, dots, dashes, slashes, quotes.
+_SEPARATORS = re.compile(r"[\s.\-_/'’‘`]")
 
 
 def normalise(raw: object) -> tuple[str, list[Issue]]:
-    """Clean a typed or spreadsheet ID. A numeric cell loses leading zeros: pad 10–11 digits."""
+    """The one personal-ID normaliser (domain.md §3): separators between digits go; digits of
+    any script become 0–9; a cell read as a number ("79214000001.0") loses its ".0". Only a
+    single lost leading zero (11 digits) is restored, with a warning; every other length is left
+    as typed for check() and the importer's rules to name. "" for an empty value."""
     if raw is None:
         return "", []
     text = str(raw).strip()
     if text.endswith(".0") and text[:-2].isdigit():  # read from a numeric cell
         text = text[:-2]
-    text = _NON_DIGITS.sub("", text)
-    issues: list[Issue] = []
-    if text.isdigit() and 10 <= len(text) < 12:
-        text = text.zfill(12)
-        issues.append(
-            Issue("pid_leading_zero_restored", WARNING, _("Leading zero of the personal ID restored."))
-        )
-    return text, issues
+    text = _SEPARATORS.sub("", text)
+    if any(ch.isdigit() and not ch.isascii() for ch in text):
+        text = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
+    if text.isascii() and text.isdigit() and len(text) == 11:
+        return "0" + text, [
+            Issue(
+                "pid_leading_zero_restored",
+                WARNING,
+                _(
+                    "The personal ID had 11 digits: the spreadsheet dropped its leading zero, which "
+                    "was put back. Format the column as text in the source."
+                ),
+            )
+        ]
+    return text, []
 
 
-def decode(pid: str) -> dict[str, object] | None:
+class Decoded(TypedDict):
+    province: str
+    sex: str
+    birth_year: int
+
+
+def decode(pid: str) -> Decoded | None:
     """Century, sex and birth-year digits of a structurally valid ID, else None."""
     if len(pid) != 12 or not pid.isdigit():
         return None
