@@ -353,10 +353,8 @@ def check_file(*, kind: str, path: Path, actor: Actor) -> pipeline.Outcome:
 
 
 def normalised_chunks(*, kind: str, path: Path, chunk_rows: int = 50_000) -> Iterator[pl.DataFrame]:
-    """A file's rows as the importer receives, reads, maps and normalises them — rows its rules
-    would refuse included, each with its `__row` — for checks over a whole file before it is
-    imported (quality's duplicate finder: a mistyped ID is where a duplicate hides). Nothing is
-    validated, stored or written. A file the engine refuses raises ValidationFailed with its code."""
+    """A file's rows as the importer reads and normalises them, rows its rules would refuse
+    included (quality's duplicate finder); nothing stored. A refused file: ValidationFailed."""
     from .engine.headers import map_headers
     from .engine.normalise import Normaliser, normalise_frame
     from .engine.problems import FileRejected, Problems
@@ -379,8 +377,7 @@ def normalised_chunks(*, kind: str, path: Path, chunk_rows: int = 50_000) -> Ite
         table.close()
 
 
-# normalise_pid and repair_legacy_font are re-exported for matchers outside ingest (quality's
-# duplicate finder), so a stored value and a file's value are read with the importer's own rules.
+# Re-exported for quality's duplicate finder: values read with the importer's own rules.
 __all__ = [
     "check_file",
     "normalised_chunks",
