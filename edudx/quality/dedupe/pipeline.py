@@ -1,0 +1,61 @@
+"""One run of the duplicate finder: frame → train (EM on the data) → candidate pairs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from . import frames, model
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class Result:
+    pairs: pl.DataFrame  # unique_id_l, unique_id_r, match_probability (+ codes joined by `with_codes`)
+    model: dict[str, Any]
+    records: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def find_pairs(
+    raw: pl.DataFrame,
+    kind: str,
+    *,
+    threshold: float,
+    threads: int | None = None,
+    trained: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> Result:
+    """Pairs of `raw` (frames.SOURCE_COLUMNS) above `threshold`. `trained` reuses a stored model
+    (a file checked against the registry's model); else the model is trained on `raw` itself."""
+    say = progress or (lambda step, pct: None)
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    frame = frames.matching_frame(raw)
+    seconds["fold"] = time.perf_counter() - t
+    say("trained", 30)
+    t = time.perf_counter()
+    params = trained if trained is not None else model.train(frame, kind, threads=threads)
+    seconds["train"] = time.perf_counter() - t
+    say("scored", 60)
+    t = time.perf_counter()
+    pairs = model.predict(frame, params, threshold=threshold, threads=threads)
+    seconds["predict"] = time.perf_counter() - t
+    return Result(pairs=pairs, model=params, records=frame.height, seconds=seconds)
+
+
+def with_codes(pairs: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
+    """Each pair with both records' school and person codes, the lower id first."""
+    codes = raw.select("unique_id", "school_code", "code")
+    return (
+        pairs.join(codes.rename({"unique_id": "unique_id_l", "school_code": "school_code_a", "code": "code_a"}),
+                   on="unique_id_l", how="left")
+        .join(codes.rename({"unique_id": "unique_id_r", "school_code": "school_code_b", "code": "code_b"}),
+              on="unique_id_r", how="left")
+        .sort("match_probability", descending=True)
+    )  # fmt: skip

@@ -1,0 +1,13 @@
+"""Background jobs of quality."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def dedupe_run(run_id: int) -> int:
+    """Search the registry for duplicate persons (a DedupeRun, its progress on the run's page)."""
+    return services.run_execute(run_id).pairs
