@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +29,8 @@ class DeviceForm(forms.ModelForm):
 
     def __init__(self, *args, rooms=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = rooms if rooms is not None else Room.objects.none()
+        room = cast("forms.ModelChoiceField[Room]", self.fields["room"])
+        room.queryset = rooms if rooms is not None else Room.objects.none()
 
 
 class RoomForm(forms.ModelForm):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -117,14 +120,16 @@ def declared_total(school_id: int) -> int:
 
 
 # ----- readiness
-def compute_inputs(school_ids, *, today: dt.date, t: dict) -> dict[int, readiness.SchoolInputs]:
+def compute_inputs(
+    school_ids: Iterable[int], *, today: dt.date, t: dict[str, Decimal]
+) -> dict[int, readiness.SchoolInputs]:
     """Count the readiness inputs of these schools (the maintained aggregate's compute; a view
     reads the stored figures through `readiness_figures`)."""
     ids = list(school_ids)
     out: dict[int, readiness.SchoolInputs] = {sid: readiness.SchoolInputs() for sid in ids}
     cutoff = today.replace(year=today.year - int(t["max_device_age_years"]))
     not_retired = ~Q(condition=Condition.RETIRED)
-    for r in (
+    for dev in (
         Device.objects.filter(school_id__in=ids)
         .values("school_id")
         .annotate(
@@ -135,13 +140,13 @@ def compute_inputs(school_ids, *, today: dt.date, t: dict) -> dict[int, readines
             recorded=Count("id"),
         )
     ):
-        x = out[r["school_id"]]
-        x.computers_working, x.devices_total, x.devices_broken = r["computers"], r["total"], r["broken"]
-        x.devices_old, x.devices_recorded = r["old"], r["recorded"]
+        x = out[dev["school_id"]]
+        x.computers_working, x.devices_total, x.devices_broken = dev["computers"], dev["total"], dev["broken"]
+        x.devices_old, x.devices_recorded = dev["old"], dev["recorded"]
     display = Device.objects.filter(
         room=OuterRef("pk"), category__in=PRESENTATION, condition=Condition.IN_USE
     )
-    for r in (
+    for room in (
         Room.objects.filter(school_id__in=ids, is_active=True)
         .annotate(disp=Exists(display))
         .values("school_id")
@@ -153,19 +158,19 @@ def compute_inputs(school_ids, *, today: dt.date, t: dict) -> dict[int, readines
             labs=Count("id", filter=Q(kind=RoomKind.COMPUTER_LAB)),
         )
     ):
-        x = out[r["school_id"]]
-        x.teaching_rooms, x.teaching_rooms_ready = r["teaching"], r["ready"]
+        x = out[room["school_id"]]
+        x.teaching_rooms, x.teaching_rooms_ready = room["teaching"], room["ready"]
         x.teaching_rooms_without_display, x.teaching_rooms_without_internet = (
-            r["no_display"],
-            r["no_internet"],
+            room["no_display"],
+            room["no_internet"],
         )
-        x.labs = r["labs"]
-    for r in (
+        x.labs = room["labs"]
+    for line in (
         Connection.objects.filter(school_id__in=ids, is_active=True)
         .values("school_id")
         .annotate(mbps=Sum("download_mbps"))
     ):
-        out[r["school_id"]].download_mbps = r["mbps"] or 0
+        out[line["school_id"]].download_mbps = line["mbps"] or 0
     for sid, total in InventoryProfile.objects.filter(school_id__in=ids).values_list(
         "school_id", "declared_equipment_total"
     ):
@@ -226,10 +231,10 @@ def readiness_of_school(*, scope: Scope, school_id: int) -> readiness.Readiness:
     return readiness.compute(inputs, t, thresholds.unit_costs())[school_id]
 
 
-def summarise(results: dict[int, readiness.Readiness], group_by: str = "area") -> list[dict]:
+def summarise(results: dict[int, readiness.Readiness], group_by: str = "area") -> list[dict[str, Any]]:
     """Totals per area (ward/commune), school level or ownership: sums of inputs, then ratios."""
     summaries = {s["id"]: s for s in registry.school_summaries(list(results))}
-    groups: dict[str, dict] = defaultdict(
+    groups: dict[str, dict[str, Any]] = defaultdict(
         lambda: {
             "schools": 0,
             "below": 0,
@@ -275,7 +280,7 @@ def summarise(results: dict[int, readiness.Readiness], group_by: str = "area") -
     return rows
 
 
-def procurement_list(*, scope: Scope, filters: ReadinessFilter | None = None) -> list[dict]:
+def procurement_list(*, scope: Scope, filters: ReadinessFilter | None = None) -> list[dict[str, Any]]:
     """Schools below thresholds ranked for procurement: lowest readiness score first, then
     most pupils per working computer; each row says what it would take and what it costs."""
     results = readiness_for(scope=scope, filters=filters)
@@ -291,12 +296,12 @@ def procurement_list(*, scope: Scope, filters: ReadinessFilter | None = None) ->
     return rows
 
 
-def condition_over_time(*, scope: Scope, school_id: int | None = None) -> list[dict]:
+def condition_over_time(*, scope: Scope, school_id: int | None = None) -> list[dict[str, Any]]:
     ids = registry.school_ids_in_scope(scope=scope, permission=perms.VIEW)
     qs = ConditionSnapshot.objects.filter(school_id__in=ids)
     if school_id:
         qs = qs.filter(school_id=school_id)
-    return list(
+    months = (
         qs.values("month")
         .annotate(
             in_use=Sum("in_use"),
@@ -306,3 +311,4 @@ def condition_over_time(*, scope: Scope, school_id: int | None = None) -> list[d
         )
         .order_by("month")
     )
+    return [dict(month) for month in months]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -76,10 +77,13 @@ def _room_of(school: School, room_id: int | None) -> Room | None:
 
 def next_asset_tag(school: School) -> str:
     """TB-<MOET code>-<n>: unique, printable, and readable on a label."""
-    last = Device.objects.filter(school=school, asset_tag__startswith=f"TB-{school.moet_code}-").order_by(
-        "-asset_tag"
+    last = (
+        Device.objects.filter(school=school, asset_tag__startswith=f"TB-{school.moet_code}-")
+        .order_by("-asset_tag")
+        .values_list("asset_tag", flat=True)
+        .first()
     )
-    n = int(last.values_list("asset_tag", flat=True).first().rsplit("-", 1)[1]) + 1 if last.exists() else 1
+    n = int(last.rsplit("-", 1)[1]) + 1 if last is not None else 1
     return f"TB-{school.moet_code}-{n:05d}"
 
 
@@ -263,7 +267,9 @@ def unit_cost_set(*, actor: Actor, category: str, cost_vnd: int) -> UnitCost:
 
 
 @transaction.atomic
-def snapshot_conditions(*, actor: Actor, month: dt.date | None = None, school_ids=None) -> int:
+def snapshot_conditions(
+    *, actor: Actor, month: dt.date | None = None, school_ids: Iterable[int] | None = None
+) -> int:
     """Record device counts by condition for each school for a month (idempotent per month)."""
     month = (month or timezone.localdate()).replace(day=1)
     qs = Device.objects.all()

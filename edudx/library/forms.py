@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -41,10 +43,11 @@ class ResourceForm(forms.ModelForm):
 
     def __init__(self, *args, schools=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].choices = [(s.pk, s.name) for s in schools]
+        cast(forms.ChoiceField, self.fields["school"]).choices = [(s.pk, s.name) for s in schools]
         # Left empty, the type is taken from the uploaded file's content (PDF → document, …).
-        self.fields["resource_type"].required = False
-        self.fields["resource_type"].choices = [("", _("— from the file —")), *ResourceType.choices]
+        resource_type = cast(forms.ChoiceField, self.fields["resource_type"])
+        resource_type.required = False
+        resource_type.choices = [("", _("— from the file —")), *ResourceType.choices]
         if editing:
             del self.fields["school"]
             del self.fields["file"]

@@ -60,7 +60,7 @@ class Licence(models.TextChoices):
     ALL_RIGHTS = "all-rights-reserved", _("All rights reserved, used with permission")
 
 
-LICENCE_URLS = {
+LICENCE_URLS: dict[str, str] = {
     Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
     Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
     Licence.CC_BY_NC: "https://creativecommons.org/licenses/by-nc/4.0/",
@@ -161,6 +161,9 @@ class Resource(models.Model):
     @transition(field=state, source=[State.PUBLISHED], target=State.DRAFT)
     def reopen(self) -> None:
         """A published resource got a new file, which has not been reviewed."""
+
+    # Not a column: the uses counted over a period, set on the rows selectors.most_used returns.
+    period_uses: int
 
     @property
     def is_link(self) -> bool:

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -96,7 +97,7 @@ def _decode_token(token: str) -> dict:
         raise OAIError("badResumptionToken", "The resumption token is invalid or expired.") from exc
 
 
-def _records(args: dict) -> tuple:
+def _records(args: dict[str, str]) -> QuerySet[Resource]:
     qs = Resource.objects.filter(state__in=[State.PUBLISHED, State.TAKEN_DOWN])
     if args.get("from"):
         qs = qs.filter(updated_at__gte=_parse_date(args["from"], end=False))
@@ -139,7 +140,8 @@ def _dc(parent, r: Resource, base: str):
     add("publisher", r.school.unit.name)
     add("date", r.published_at.date().isoformat() if r.published_at else "")
     add("type", r.get_resource_type_display())
-    add("format", r.current_version.mime if r.current_version_id else "text/html")
+    version = r.current_version
+    add("format", version.mime if version is not None else "text/html")
     add("identifier", f"{base}library/{r.pk}/")
     add("language", r.language)
     add("rights", r.licence_url or r.get_licence_display())
@@ -184,9 +186,10 @@ def _lom(parent, r: Resource, base: str):
         vocab(c, "role", "author")
         el(c, "entity", f"BEGIN:VCARD\nVERSION:3.0\nFN:{a}\nEND:VCARD")
     technical = el(root, "technical")
-    if r.current_version_id:
-        el(technical, "format", r.current_version.mime)
-        el(technical, "size", r.current_version.size)
+    version = r.current_version
+    if version is not None:
+        el(technical, "format", version.mime)
+        el(technical, "size", version.size)
     el(technical, "location", f"{base}library/{r.pk}/")
     educational = el(root, "educational")
     lrt = {

@@ -27,9 +27,14 @@ from edudx.registry import selectors as registry
 from . import permissions as perms
 from . import search, search_facets
 from .filters import OWN_SORTS, RESOURCE_SORTS, OwnFilter, ResourceFilter
-from .models import Collection, CollectionItem, Resource, ResourceGrade, State, Use
+from .models import Collection, CollectionItem, Comment, Resource, ResourceGrade, ResourceVersion, State, Use
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from edudx.accounts.models import User
+    from edudx.core.models import HistoryEntry
+    from edudx.core.search.query import Query
     from edudx.registry.models import School
 
 PATH = "unit_path"
@@ -156,7 +161,12 @@ def _sees_all_published(scope: Scope) -> bool:
 
 
 def _search_page(
-    base: QuerySet[Resource], query, sort: str, cursor: str | None, limit: int, walk: ResourceFilter | None
+    base: QuerySet[Resource],
+    query: Query | None,
+    sort: str,
+    cursor: str | None,
+    limit: int,
+    walk: ResourceFilter | None,
 ) -> Page:
     related = ("school__unit", "current_version")
     if query is not None and sort == "relevance":
@@ -184,7 +194,7 @@ def _search_page(
     )
 
 
-def _count_facets(result: SearchResult, base: QuerySet[Resource], query) -> None:
+def _count_facets(result: SearchResult, base: QuerySet[Resource], query: str | Query | None) -> None:
     # Counted over the newest search.FACET_CAP matches, since exact counts grow with a
     # broad query's matches; `capped` says so.
     # See docs/decisions/0003-library-search-windows-and-capped-facets.md.
@@ -209,7 +219,7 @@ def _count_facets(result: SearchResult, base: QuerySet[Resource], query) -> None
     ]
 
 
-def _walk_facets(result: SearchResult, query, f: ResourceFilter) -> None:
+def _walk_facets(result: SearchResult, query: Query | None, f: ResourceFilter) -> None:
     """Facets and total from one pass over the newest search.FACET_CAP matches, the filters
     tested on each (search_facets.facet_sql); `capped` when there may be more."""
     with connection.cursor() as cur:
@@ -222,7 +232,12 @@ def _walk_facets(result: SearchResult, query, f: ResourceFilter) -> None:
 
 
 def _ranked_window(
-    base: QuerySet[Resource], q, offset: int, limit: int, related, walk: ResourceFilter | None
+    base: QuerySet[Resource],
+    q: Query,
+    offset: int,
+    limit: int,
+    related: tuple[str, ...],
+    walk: ResourceFilter | None,
 ) -> list[Resource] | None:
     need = offset + limit + 1
     # In the walk, every id found passed the filters already: only titles and use are read.
@@ -253,7 +268,9 @@ def suggestions(*, scope: Scope, q: str, limit: int = 8) -> list[Resource]:
     return list(qs.only("id", "title", "subject").order_by("-use_count", "-id")[:limit])
 
 
-def own_list(*, scope: Scope, user, filters: OwnFilter | None = None) -> tuple[QuerySet[Resource], tuple]:
+def own_list(
+    *, scope: Scope, user: User, filters: OwnFilter | None = None
+) -> tuple[QuerySet[Resource], tuple[str, ...]]:
     """What a contributor works on: their own resources and their school's unpublished ones."""
     f = filters or OwnFilter()
     q = Q(created_by=user)
@@ -276,29 +293,29 @@ def review_queue(*, scope: Scope, state: str = "") -> QuerySet[Resource]:
     return qs.select_related("school__unit", "created_by")
 
 
-def resource_versions(resource: Resource):
+def resource_versions(resource: Resource) -> QuerySet[ResourceVersion]:
     return resource.versions.select_related("created_by").order_by("-number")
 
 
-def version_get(*, scope: Scope, resource: Resource, pk: int):
+def version_get(*, scope: Scope, resource: Resource, pk: int) -> ResourceVersion:
     v = resource.versions.filter(pk=pk).first()
     if v is None:
         raise NotFound()
     return v
 
 
-def resource_history(resource: Resource):
+def resource_history(resource: Resource) -> list[HistoryEntry]:
     return history.entries_for(resource)
 
 
-def resource_comments(resource: Resource):
+def resource_comments(resource: Resource) -> QuerySet[Comment]:
     return resource.comments.select_related("user")
 
 
-def user_rating(resource: Resource, user) -> int | None:
-    if not getattr(user, "is_authenticated", False):
+def user_rating(resource: Resource, user: User | AnonymousUser) -> int | None:
+    if not user.is_authenticated:
         return None
-    r = resource.ratings.filter(user=user).first()
+    r = resource.ratings.filter(user_id=user.pk).first()
     return r.stars if r else None
 
 

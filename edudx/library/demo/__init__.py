@@ -76,6 +76,7 @@ def build(ctx: DemoContext) -> None:
     pdfs = 0
     resources: list[Resource] = []
     payloads: list[tuple[str, bytes | None, str, list[int]]] = []
+    created_at: list[dt.datetime] = []  # each resource's, set after bulk_create (auto_now_add)
     for i in range(TOTAL):
         subject, grade, topic = topics[i % len(topics)] if i < len(topics) else rng.choice(topics)
         rtype, prefix, fkind, _w = rng.choices(KINDS, weights=[k[3] for k in KINDS], k=1)[0]
@@ -133,17 +134,17 @@ def build(ctx: DemoContext) -> None:
             search_title=search.fold_title(title),
             search_body=search.fold_body(description, topic, author_name, text),
         )
-        r._demo_created = created
         resources.append(r)
+        created_at.append(created)
         payloads.append((fkind, data, text, grades))
         if (i + 1) % 500 == 0:
             ctx.log(f"library: {i + 1}/{TOTAL} resources generated")
 
     with transaction.atomic():
         Resource.objects.bulk_create(resources, batch_size=500)
-        for r in resources:
-            r.created_at = r._demo_created
-            r.updated_at = r.published_at or r._demo_created
+        for r, created in zip(resources, created_at, strict=True):
+            r.created_at = created
+            r.updated_at = r.published_at or created
         Resource.objects.bulk_update(resources, ["created_at", "updated_at"], batch_size=500)
         ResourceGrade.objects.bulk_create(
             [
