@@ -194,3 +194,32 @@ def test_search_results_export_to_excel_without_formulas(city, client_for):
     ws = load_workbook(io.BytesIO(resp.content)).active
     titles = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert "Quang hợp" in titles and '\'=HYPERLINK("http://x")' in titles
+
+
+@pytest.mark.django_db
+def test_collection_items_refuse_ids_the_database_cannot_hold_and_move_in_one_service(city, client_for):
+    from edudx.library import services
+    from edudx.library.schemas import CollectionIn
+
+    a = publish(city, make_resource(city, title="Bài 1"))
+    b = publish(city, make_resource(city, title="Bài 2"))
+    actor = city.actor_of("teacher")
+    col = services.collection_create(actor=actor, school=city.schools[0], data=CollectionIn(title="Chương 5"))
+    first = services.collection_add(actor=actor, collection=col, resource=a)
+    second = services.collection_add(actor=actor, collection=col, resource=b)
+    c = client_for("teacher")
+    url = reverse("library:collection_items", args=[col.pk])
+    huge = "9" * 20
+    for body in (
+        {"op": "add", "resource": huge},
+        {"op": "remove", "item": huge},
+        {"op": "note", "item": huge, "note": "x"},
+        {"op": "up", "item": huge},
+        {"op": "add", "resource": "abc"},
+    ):
+        assert c.post(url, body).status_code == 302, body
+    assert c.post(url, {"op": "up", "item": second.pk}).status_code == 302
+    assert [i.pk for i in col.items.order_by("position")] == [second.pk, first.pk]
+    # At the top already: nothing moves.
+    c.post(url, {"op": "up", "item": second.pk})
+    assert [i.pk for i in col.items.order_by("position")] == [second.pk, first.pk]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError
 from edudx.core.forms import apply_domain_error
+from edudx.core.ids import parse_id
 from edudx.core.pagination import paginate
 from edudx.core.views import InputRefused, typed_input
 
@@ -92,6 +93,15 @@ def collection_detail(request, collection_id: int):
     )
 
 
+def _posted_id(request, name: str) -> int:
+    """The id a form field names; ValueError (a refused request) when it is not an id the
+    database can hold — a 20-digit number would otherwise reach the driver and fail there."""
+    value = parse_id(request.POST.get(name))
+    if value is None:
+        raise ValueError(name)
+    return value
+
+
 @login_required
 @require_POST
 def collection_items(request, collection_id: int):
@@ -101,13 +111,13 @@ def collection_items(request, collection_id: int):
     op = request.POST.get("op")
     try:
         if op == "add":
-            r = selectors.resource_get(scope=request.scope, pk=int(request.POST.get("resource", 0)))
+            r = selectors.resource_get(scope=request.scope, pk=_posted_id(request, "resource"))
             services.collection_add(actor=actor, collection=c, resource=r, note=request.POST.get("note", ""))
             messages.success(request, _("Added to “%(title)s”.") % {"title": c.title})
             if request.POST.get("back") == "resource":
                 return redirect("library:resource_detail", resource_id=r.pk)
         elif op in ("up", "down", "remove", "note"):
-            item_id = int(request.POST.get("item", 0))
+            item_id = _posted_id(request, "item")
             if op == "remove":
                 services.collection_remove(actor=actor, collection=c, item_id=item_id)
             elif op == "note":
