@@ -164,8 +164,8 @@ def ranked(qs: QuerySet, query: str | Query) -> QuerySet | None:
 CANDIDATES = 1000
 PHRASE_CANDIDATES = 500
 # Facets and total are counted over the newest FACET_CAP matches (a lower bound past it, and
-# the page says so): 3,000 keeps the whole request under 50 ms at a million resources
-# (docs/decisions/0011-one-search-engine-typos-librarian-order-facet-walk.md).
+# the page says so), because counts over every match grow with a broad query's matches; the
+# size and what it costs: docs/decisions/0011-one-search-engine-typos-librarian-order-facet-walk.md.
 FACET_CAP = 3_000
 
 

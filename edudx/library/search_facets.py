@@ -1,14 +1,14 @@
 # Table and column names are constants of this module, never input; values are bound parameters.
 # ruff: noqa: S608
-"""SQLite at a million resources: filters and facets inside the walk of the full-text index
-(issue #20 item 3).
+"""SQLite at a million resources: filters and facets inside the walk of the full-text index.
 
-A narrow copy of what resources are filtered and counted by, `library_resource_facet` (a row is
-~40 bytes where a resource's is kilobytes; grades as ",9,10,"), is kept by triggers on resources
-and their grades (migration 0006). The search's windows and its facet sample walk the FTS5
-index newest first and test each match against that row (CROSS JOIN: the index is the outer
-loop), stopping at their LIMIT: a filter is a test on the row, never a list of 120,000 ids, and
-the facets of the newest FACET_CAP matches are counted in the same pass that finds them.
+A narrow copy of what resources are filtered and counted by, `library_resource_facet` (narrow so
+the walk reads little; grades as ",9,10,"), is kept by triggers on resources and their grades
+(migration 0006). The search's windows and its facet sample walk the FTS5 index newest first
+and test each match against that row (CROSS JOIN: the index is the outer loop), stopping at
+their LIMIT: a filter is a test on the row, never a list of every matching id, and the facets
+of the newest FACET_CAP matches are counted in the same pass that finds them. Why, and the
+figures: docs/decisions/0011-one-search-engine-typos-librarian-order-facet-walk.md.
 
 For a viewer who sees published resources only (everyone with library.view); other scopes, and
 PostgreSQL, take the ORM path of library.selectors.
@@ -130,8 +130,8 @@ def walk_sql(
     )
 
 
-# How many matches each window walks: several times the rows it used to keep, since a filter
-# may pass a few of them only.
+# How many matches each window walks: more than the rows a window keeps, since a filter may pass
+# only a few of them (decision 0011).
 WALKS = (1000, 2000, 2000)
 
 
