@@ -54,8 +54,6 @@ NOT_DECLARED = {
 PENDING: dict[str, str] = {
     # Declared ahead of the apps that import them (one lock change for helpers working in parallel);
     # the line fails the check as soon as the import lands, and is then deleted.
-    "unused:django-oauth-toolkit": "partners' OAuth clients (#17), in progress",
-    "unused:jsonschema": "tests validating OneRoster and Open Badges documents (#15, #17), in progress",
     "unused:scipy": "open data's suppression audit (linear programming, #18), in progress",
 }
 

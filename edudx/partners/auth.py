@@ -1,0 +1,130 @@
+"""The partner door's one bearer check. People's API tokens (accounts.api_auth.TokenAuth, every
+/api/v1/ operation) and partner tokens (OAuth 2.0 access tokens of django-oauth-toolkit) are
+different tables: a partner token opens only the doors that call `partner_caller`, a person's
+token none of them. The caller carries the Scope built from the schools that approved its app,
+so the registry selectors' own scoping applies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django_ratelimit.core import get_usage
+from oauth2_provider.oauth2_backends import get_oauthlib_core
+
+from edudx.core.roles import Role
+from edudx.core.scope import Grant, Scope
+from edudx.policies import selectors as policies
+
+from .models import AppState, LegalBasis, PartnerApp, PartnerClient, SchoolApp, UseState
+from .profiles import Category
+
+# The role whose registry permissions a partner's Scope borrows over its approved schools:
+# registry.view and registry.view_people, never view_pii (fields are the profile's business).
+PARTNER_ROLE = Role.TEACHER
+
+
+@dataclass(frozen=True)
+class Flow:
+    school_id: int
+    unit_path: str
+    legal_basis: str
+    categories: frozenset[str]  # the app's profile narrowed by the sharing policy for this basis
+
+
+@dataclass(frozen=True)
+class PartnerCaller:
+    client: PartnerClient
+    app: PartnerApp
+    scopes: frozenset[str]
+    flows: dict[int, Flow]
+    scope: Scope
+    consent_age: int
+    today: dt.date
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def school_ids(self) -> list[int]:
+        return sorted(self.flows)
+
+    def categories(self, school_id: int | None) -> frozenset[str]:
+        flow = self.flows.get(school_id) if school_id is not None else None
+        return flow.categories if flow else frozenset()
+
+    def all_categories(self) -> frozenset[str]:
+        out: set[str] = set()
+        for f in self.flows.values():
+            out |= f.categories
+        return frozenset(out)
+
+
+def _flows(app: PartnerApp) -> dict[int, Flow]:
+    rules = policies.sharing_rules()
+    out = {}
+    uses = SchoolApp.objects.filter(app=app, state=UseState.APPROVED).values(
+        "school_id", "school__unit__path", "legal_basis"
+    )
+    for use in uses:
+        allowed_by_kind: dict[str, list[str]] = rules.allowed.get(cast(Any, use["legal_basis"])) or {}
+        allowed = set(allowed_by_kind.get(app.kind, allowed_by_kind.get("*", [])))
+        cats = frozenset(c for c in app.categories if c in allowed and c in Category.values)
+        out[use["school_id"]] = Flow(use["school_id"], use["school__unit__path"], use["legal_basis"], cats)
+    return out
+
+
+def caller_for_client(client: PartnerClient, scopes: frozenset[str]) -> PartnerCaller | None:
+    app = client.app
+    if app.state != AppState.APPROVED or client.revoked_at:
+        return None
+    flows = _flows(app)
+    grants = (Grant(role=PARTNER_ROLE, paths=tuple(f.unit_path for f in flows.values())),) if flows else ()
+    rules = policies.sharing_rules()
+    return PartnerCaller(
+        client=client,
+        app=app,
+        scopes=scopes,
+        flows=flows,
+        scope=Scope(user_id=None, grants=grants),
+        consent_age=rules.consent_age,
+        today=timezone.localdate(),
+    )
+
+
+def partner_caller(request: HttpRequest) -> PartnerCaller | None:
+    """The partner behind the request's `Authorization: Bearer` OAuth token, or None."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header[:7].lower() != "bearer ":
+        return None
+    valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=[])
+    token = getattr(oauth_request, "access_token", None) if valid else None
+    if token is None or token.application_id is None:
+        return None
+    client = (
+        PartnerClient.objects.select_related("app")
+        .filter(application_id=token.application_id, revoked_at__isnull=True)
+        .first()
+    )
+    if client is None:
+        return None
+    return caller_for_client(client, frozenset(token.scope.split()))
+
+
+def rate_limited(request: HttpRequest, caller: PartnerCaller) -> int:
+    """Count one request of this client; seconds to wait when over EDUDX_PARTNER_RATE, else 0."""
+    usage = get_usage(
+        request,
+        group="partners.client",
+        key=lambda _g, _r: f"client:{caller.client.pk}",
+        rate=settings.EDUDX_PARTNER_RATE,
+        increment=True,
+    )
+    if usage is not None and usage["should_limit"]:
+        return max(int(usage["time_left"]), 1)
+    return 0
+
+
+CONSENT = LegalBasis.CONSENT

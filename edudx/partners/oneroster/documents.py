@@ -1,0 +1,147 @@
+"""The OneRoster 1.2 response documents as Pydantic models, written from the spec facts in
+`../shared/docs/standards.md` (the official 1EdTech JSON schemas are not available offline
+here: checking against them is still to do). Tests validate every answer against the JSON
+Schema generated from these models. Fields beyond sourcedId, status and dateLastModified are
+optional: a field profile may cut any of them; `extra="forbid"` makes an unknown field fail."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$"
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GUIDRef(_Strict):
+    href: str
+    sourcedId: str
+    type: Literal["academicSession", "class", "course", "org", "user", "enrollment"]
+
+
+class Base(_Strict):
+    sourcedId: str = Field(min_length=1)
+    status: Literal["active", "tobedeleted"]
+    dateLastModified: str = Field(pattern=MOMENT)
+    metadata: dict[str, Any] | None = None
+
+
+class Org(Base):
+    name: str | None = None
+    type: Literal["department", "school", "district", "local", "state", "national"] | None = None
+    identifier: str | None = None
+    parent: GUIDRef | None = None
+
+
+class AcademicSession(Base):
+    title: str | None = None
+    type: Literal["gradingPeriod", "semester", "schoolYear", "term"] | None = None
+    startDate: str | None = Field(None, pattern=DATE)
+    endDate: str | None = Field(None, pattern=DATE)
+    parent: GUIDRef | None = None
+    schoolYear: str | None = Field(None, pattern=r"^\d{4}$")
+
+
+class Course(Base):
+    title: str | None = None
+    courseCode: str | None = None
+    grades: list[str] | None = None
+    schoolYear: GUIDRef | None = None
+    org: GUIDRef | None = None
+
+
+class Class(Base):
+    title: str | None = None
+    classCode: str | None = None
+    classType: Literal["homeroom", "scheduled"] | None = None
+    grades: list[str] | None = None
+    course: GUIDRef | None = None
+    school: GUIDRef | None = None
+    terms: list[GUIDRef] | None = None
+
+
+class Role(_Strict):
+    roleType: Literal["primary", "secondary"]
+    role: Literal["administrator", "aide", "guardian", "parent", "proctor", "relative", "student", "teacher"]
+    org: GUIDRef
+
+
+class UserId(_Strict):
+    type: str
+    identifier: str
+
+
+class User(Base):
+    enabledUser: bool | None = None
+    username: str | None = None
+    givenName: str | None = None
+    familyName: str | None = None
+    middleName: str | None = None
+    roles: list[Role] | None = None
+    primaryOrg: GUIDRef | None = None
+    grades: list[str] | None = None
+    identifier: str | None = None
+    userMasterIdentifier: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    userIds: list[UserId] | None = None
+
+
+class Enrollment(Base):
+    role: Literal["administrator", "proctor", "student", "teacher"] | None = None
+    primary: bool | None = None
+    user: GUIDRef | None = None
+    # "class" is a Python keyword: the model field is klass, named "class" in the document.
+    klass: GUIDRef | None = Field(None, alias="class")
+    school: GUIDRef | None = None
+    beginDate: str | None = Field(None, pattern=DATE)
+    endDate: str | None = Field(None, pattern=DATE)
+
+
+class Demographics(Base):
+    birthDate: str | None = Field(None, pattern=DATE)
+    sex: Literal["male", "female", "other", "unspecified"] | None = None
+
+
+class StatusInfo(_Strict):
+    imsx_codeMajor: Literal["success", "processing", "failure", "unsupported"]
+    imsx_severity: Literal["status", "warning", "error"]
+    imsx_description: str
+    imsx_CodeMinor: dict[str, list[dict[str, str]]]
+
+
+# Wrapper key of a collection (plural) or one object (singular) → the record model.
+WRAPPERS: dict[str, type[BaseModel]] = {
+    "orgs": Org,
+    "org": Org,
+    "academicSessions": AcademicSession,
+    "academicSession": AcademicSession,
+    "courses": Course,
+    "course": Course,
+    "classes": Class,
+    "class": Class,
+    "users": User,
+    "user": User,
+    "enrollments": Enrollment,
+    "enrollment": Enrollment,
+    "demographics": Demographics,
+}
+
+
+def json_schema(wrapper: str, *, many: bool) -> dict[str, Any]:
+    """The JSON Schema of an answer `{wrapper: [record…]}` (many) or `{wrapper: record}`."""
+    record = WRAPPERS[wrapper].model_json_schema(by_alias=True)
+    defs = record.pop("$defs", {})
+    body = {"type": "array", "items": record} if many else record
+    return {
+        "type": "object",
+        "properties": {wrapper: body},
+        "required": [wrapper],
+        "additionalProperties": False,
+        "$defs": defs,
+    }

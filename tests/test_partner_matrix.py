@@ -1,0 +1,119 @@
+"""Partner clients in the route matrix: every OneRoster door, walked from its URL patterns,
+proves that an app sees exactly its approved schools and its profile's fields, that a foreign
+sourcedId is 404 in the spec's status-info body, and that every answer validates against the
+JSON Schema of the response models (edudx/partners/oneroster/documents.py — written from the
+spec facts; the official 1EdTech schemas are still to check, see the partners README)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import jsonschema
+import pytest
+from django.urls import URLPattern
+
+from edudx.core.actor import Actor
+from edudx.partners import services
+from edudx.partners.oneroster import urls as or_urls
+from edudx.partners.oneroster.documents import StatusInfo, json_schema
+from edudx.partners.profiles import user_fields
+from edudx.partners.tests.conftest import make_partner
+
+BASE = "/partners/ims/oneroster/rostering/v1p2/"
+KWARG = re.compile(r"<str:(\w+)>")
+SCHOOL_REF = re.compile(r'"sourcedId": "(org\d+)"')
+
+
+def _routes() -> list[str]:
+    return [str(p.pattern) for p in or_urls.urlpatterns if isinstance(p, URLPattern)]
+
+
+def _ids(city, school: int) -> dict[str, str]:
+    k = school
+    return {
+        "org_sid": f"org{city.schools[k].pk}",
+        "class_sid": f"cl{city.classes[k].pk}",
+        "user_sid": f"s{city.students[3 * k].pk}",
+        "enrollment_sid": f"e{city.students[3 * k].enrolments.get().pk}",
+        "course_sid": f"c{city.schools[k].pk}-{city.year.pk}-6",
+        "session_sid": f"y{city.year.pk}",
+    }
+
+
+@pytest.mark.django_db
+def test_partner_sees_exactly_its_schools_and_fields_on_every_door(city):
+    p = make_partner(
+        city, schools=((0, "public_task"), (1, "consent")), categories=("roster", "identifiers", "birth")
+    )
+    consented = city.students[3]  # A2: both answers given
+    for party in ("parent", "pupil"):
+        services.consent_set(
+            actor=Actor.system(source="t"), app=p.app, student=consented, party=party, given=True
+        )
+    approved = {f"org{city.schools[0].pk}", f"org{city.schools[1].pk}"}
+    own = _ids(city, 0)
+    foreign = _ids(city, 2)  # school B1: never approved
+    foreign_names = [s.full_name for s in city.students[6:]] + [city.schools[2].unit.name]
+    a1_fields = user_fields(frozenset({"roster"}))  # public task: the policy lets the roster only
+    a2_fields = user_fields(frozenset({"roster", "identifiers"}))
+    problems: list[str] = []
+    routes = _routes()
+    assert len(routes) >= 28, routes
+    for route in routes:
+        names = KWARG.findall(route)
+        cases = [("own", own)] + ([("foreign", foreign)] if names else [])
+        for label, ids in cases:
+            if route.startswith("teachers/"):
+                k = 0 if label == "own" else 2
+                ids = {**ids, "user_sid": f"st{city.staff[k].pk}"}
+            url = BASE + KWARG.sub(lambda m, ids=ids: ids[m[1]], route)
+            r = p.get(url[len(BASE) :])
+            text = r.content.decode()
+            body = r.json()
+            where = f"{label} {url}"
+            for name in foreign_names:
+                if name in text:
+                    problems.append(f"{where}: leaks {name}")
+            if label == "foreign" and not route.startswith("academicSessions"):
+                if r.status_code != 404:
+                    problems.append(f"{where}: {r.status_code}, expected 404")
+                jsonschema.validate(body, StatusInfo.model_json_schema())
+                if (
+                    body["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"]
+                    != "unknownobject"
+                ):
+                    problems.append(f"{where}: not unknownobject")
+                continue
+            if r.status_code != 200:
+                problems.append(f"{where}: {r.status_code} {text[:200]}")
+                continue
+            ((wrapper, value),) = body.items()
+            jsonschema.validate(body, json_schema(wrapper, many=isinstance(value, list)))
+            refs = set(SCHOOL_REF.findall(text))
+            if not refs <= approved:
+                problems.append(f"{where}: schools {refs - approved}")
+            for record in value if isinstance(value, list) else [value]:
+                if wrapper in ("users", "user") and record["status"] == "active":
+                    school = record["primaryOrg"]["sourcedId"]
+                    allowed = a1_fields if school == f"org{city.schools[0].pk}" else a2_fields
+                    extra = set(record) - allowed
+                    if extra:
+                        problems.append(f"{where}: {record['sourcedId']} carries {sorted(extra)}")
+                if wrapper in ("users", "user") and re.fullmatch(r"s\d+", record["sourcedId"]):
+                    pk = int(record["sourcedId"][1:])
+                    if pk in {s.pk for s in city.students[4:6]}:  # A2 pupils without consent
+                        problems.append(f"{where}: pupil {pk} flows without consent")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_no_approved_school_no_data_and_errors_name_nothing(city):
+    p = make_partner(city, schools=())
+    for path in ("orgs", "users", "classes", "enrollments", "courses", "demographics"):
+        body = p.get(path).json()
+        ((_wrapper, value),) = body.items()
+        assert value == [], path
+    r = p.get("users", filter=f"familyName='{city.students[0].full_name}'")
+    assert r.status_code == 400
+    assert city.students[0].full_name not in json.dumps(r.json(), ensure_ascii=False)
