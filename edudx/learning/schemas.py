@@ -16,14 +16,14 @@ from .models import BlockKind, CourseKind, QuestionKind
 class CourseIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     kind: CourseKind = CourseKind.CLASS
-    subject: str = Field("", max_length=20)
-    grade: int | None = Field(None, ge=0, le=12)
-    description: str = Field("", max_length=20_000)
+    subject: str = Field(default="", max_length=20)
+    grade: int | None = Field(default=None, ge=0, le=12)
+    description: str = Field(default="", max_length=20_000)
     school_id: Id | None = None
     class_id: Id | None = None
-    quiz_weight: int = Field(100, ge=0, le=100)
-    assignment_weight: int = Field(0, ge=0, le=100)
-    pass_mark: int = Field(50, ge=0, le=100)
+    quiz_weight: int = Field(default=100, ge=0, le=100)
+    assignment_weight: int = Field(default=0, ge=0, le=100)
+    pass_mark: int = Field(default=50, ge=0, le=100)
 
 
 class SectionIn(Schema):
@@ -37,33 +37,33 @@ class LessonIn(Schema):
 
 class BlockIn(Schema):
     kind: BlockKind
-    title: str = Field("", max_length=200)
+    title: str = Field(default="", max_length=200)
     resource_id: Id | None = None
-    html: str = Field("", max_length=200_000)
-    video_url: str = Field("", max_length=1000)
-    video_seconds: int = Field(0, ge=0, le=86_400)
+    html: str = Field(default="", max_length=200_000)
+    video_url: str = Field(default="", max_length=1000)
+    video_seconds: int = Field(default=0, ge=0, le=86_400)
     quiz_id: Id | None = None
-    prompt: str = Field("", max_length=20_000)
+    prompt: str = Field(default="", max_length=20_000)
 
 
 class QuestionIn(Schema):
     kind: QuestionKind
     text: str = Field(min_length=1, max_length=20_000)
     data: dict[str, Any] = Field(default_factory=dict)
-    points: float = Field(1, gt=0, le=100)
-    subject: str = Field("", max_length=20)
-    grade: int | None = Field(None, ge=0, le=12)
-    topic: str = Field("", max_length=300)
+    points: float = Field(default=1, gt=0, le=100)
+    subject: str = Field(default="", max_length=20)
+    grade: int | None = Field(default=None, ge=0, le=12)
+    topic: str = Field(default="", max_length=300)
     shared: bool = False
 
 
 class QuizIn(Schema):
     title: str = Field(min_length=1, max_length=200)
-    draw: int = Field(0, ge=0, le=500)
+    draw: int = Field(default=0, ge=0, le=500)
     shuffle: bool = True
-    time_limit_minutes: int = Field(0, ge=0, le=600)
-    max_attempts: int = Field(0, ge=0, le=100)
-    pass_mark: int = Field(50, ge=0, le=100)
+    time_limit_minutes: int = Field(default=0, ge=0, le=600)
+    max_attempts: int = Field(default=0, ge=0, le=100)
+    pass_mark: int = Field(default=50, ge=0, le=100)
 
 
 class AssignIn(Schema):

@@ -64,6 +64,7 @@ def roster_sync(*, actor: Actor, course: Course) -> tuple[int, int]:
 def lesson_assign(*, actor: Actor, lesson: Lesson, data: AssignIn) -> Assignment:
     """Give a published lesson to a class in the author's scope, with a due date; the class's
     pupils are enrolled in the course first."""
+    lesson = Lesson.objects.select_related("course").get(pk=lesson.pk)  # its state as stored now
     require_author(actor, lesson.course)
     school_class: SchoolClass = registry.class_get(scope=actor.scope, pk=data.class_id)
     actor.scope.require(perms.AUTHOR, school_class.school.unit.path)

@@ -1,0 +1,249 @@
+"""Learning exam hour (issue #15, "Bar"), in process on SQLite: --pupils pupils of one class
+each start and submit a --questions question quiz through the real services (draw, grading,
+the LRS statements of each submission written through lrs.services.statement_record); then
+the pupil's lesson page (the Django stack, test client) with --enrolments enrolments in the
+course.
+
+    .venv/bin/python bench/learning_exam.py --db-dir /tmp/t8/exam --pupils 10000 --workers 2
+
+Prints attempts started/s, submissions/s (wall clock, --workers processes forked after the
+set-up; the bar is >= 200/s on 2 cores), the LRS statements stored, the p50/p95 of the lesson
+page over --pages requests (the bar is p95 < 300 ms with 100,000 enrolments), and the load
+average. Bounded: every phase stops at --seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing as mp
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(db_dir: Path) -> None:
+    os.environ["EDUDX_VAR_DIR"] = str(db_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+
+
+def build(pupils: int, questions: int, enrolments: int) -> tuple[int, int, list[int]]:
+    """The test city, `pupils` pupils with accounts in its first class, a class course with
+    one lesson holding a `questions` question quiz, assigned to the class; the course's
+    enrolments topped up to `enrolments` (pupils of other classes, by student id). Returns
+    (lesson id, quiz block id, pupil user ids)."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+    from edudx.accounts.models import Membership, User
+    from edudx.core.actor import Actor
+    from edudx.core.roles import Role
+    from edudx.core.testing.city import build_city
+    from edudx.core.text import fold
+    from edudx.learning import services
+    from edudx.learning.models import Enrolment
+    from edudx.learning.schemas import AssignIn, BlockIn, CourseIn, LessonIn, QuestionIn, QuizIn
+    from edudx.registry.models import Enrolment as RegistryEnrolment
+    from edudx.registry.models import Student
+
+    city = build_city()
+    school, cls = city.schools[0], city.classes[0]
+    users = User.objects.bulk_create(
+        [User(username=f"exam{i:06d}", full_name=f"Học sinh {i}", password="!") for i in range(pupils)],
+        batch_size=2000,
+    )
+    Membership.objects.bulk_create(
+        [Membership(user=u, role=Role.STUDENT, unit=school.unit) for u in users], batch_size=2000
+    )
+    students = Student.objects.bulk_create(
+        [
+            Student(
+                full_name=f"Nguyễn Văn Thi {i}",
+                name_key=fold(f"Nguyễn Văn Thi {i}"),
+                sort_name=fold(f"thi {i}"),
+                gender="male",
+                school=school,
+                user=u,
+            )
+            for i, u in enumerate(users)
+        ],
+        batch_size=2000,
+    )
+    RegistryEnrolment.objects.bulk_create(
+        [
+            RegistryEnrolment(
+                student=s, school_class=cls, year=city.year, school=school, start_date=dt.date(2025, 9, 5)
+            )
+            for s in students
+        ],
+        batch_size=2000,
+    )
+    a = Actor.system(source="bench")
+    course = services.course_create(
+        actor=a, data=CourseIn(title="Thi học kỳ", class_id=cls.pk, subject="toan")
+    )
+    lesson = services.lesson_create(actor=a, course=course, data=LessonIn(title="Bài thi"))
+    qs = []
+    for n in range(questions):
+        if n % 2:
+            data = QuestionIn(
+                kind="single", text=f"Câu {n}", data={"options": ["a", "b", "c", "d"], "correct": [n % 4]}
+            )
+        else:
+            data = QuestionIn(kind="short", text=f"Câu {n}", data={"answers": [f"đáp án {n}"], "fold": True})
+        qs.append(services.question_create(actor=a, course=course, data=data))
+    quiz = services.quiz_create(
+        actor=a,
+        course=course,
+        data=QuizIn(title="Đề thi", time_limit_minutes=60),
+        question_ids=[q.pk for q in qs],
+    )
+    block = services.block_add(actor=a, lesson=lesson, data=BlockIn(kind="quiz", quiz_id=quiz.pk))
+    services.lesson_publish(actor=a, lesson=lesson)
+    services.lesson_assign(
+        actor=a, lesson=lesson, data=AssignIn(class_id=cls.pk, due_at=timezone.now() + dt.timedelta(hours=1))
+    )
+    extra = max(0, enrolments - Enrolment.objects.filter(course=course).count())
+    base = 10_000_000
+    Enrolment.objects.bulk_create(
+        [Enrolment(course=course, student_id=base + i, active=True) for i in range(extra)], batch_size=5000
+    )
+    return lesson.pk, block.pk, [u.pk for u in users]
+
+
+def _actor(user_id: int):
+    from edudx.accounts.models import User
+    from edudx.accounts.services import scope_for_user
+    from edudx.core.actor import Actor
+
+    user = User.objects.get(pk=user_id)
+    return Actor(user=user, scope=scope_for_user(user))
+
+
+def start_all(block_id: int, user_ids: list[int], deadline: float) -> int:
+    from edudx.learning import services
+    from edudx.learning.models import Block
+
+    done = 0
+    for uid in user_ids:
+        if time.perf_counter() > deadline:
+            break
+        services.attempt_start(actor=_actor(uid), block=Block.objects.get(pk=block_id))
+        done += 1
+    return done
+
+
+def _submit_worker(args: tuple[list[int], float]) -> int:
+    from django.db import connections
+
+    connections.close_all()  # forked: a connection of its own
+    from edudx.learning import services
+    from edudx.learning.models import Attempt, Question
+
+    user_ids, deadline = args
+    rng = random.Random(user_ids[0] if user_ids else 0)
+    done = 0
+    for uid in user_ids:
+        if time.time() > deadline:
+            break
+        attempt = Attempt.objects.get(user_id=uid, submitted_at__isnull=True)
+        answers = {}
+        for q in Question.objects.filter(pk__in=attempt.question_ids).only("pk", "kind", "data"):
+            right = rng.random() < 0.7
+            if q.kind == "single":
+                answers[str(q.pk)] = str(q.data["correct"][0] if right else (q.data["correct"][0] + 1) % 4)
+            else:
+                answers[str(q.pk)] = q.data["answers"][0].upper() if right else "không biết"
+        services.attempt_submit(actor=_actor(uid), attempt=attempt, answers=answers)
+        done += 1
+    return done
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db-dir", default="/tmp/t8/exam")
+    ap.add_argument("--pupils", type=int, default=10_000)
+    ap.add_argument("--questions", type=int, default=20)
+    ap.add_argument("--enrolments", type=int, default=100_000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--pages", type=int, default=300)
+    ap.add_argument("--seconds", type=float, default=600)
+    args = ap.parse_args()
+    db_dir = Path(args.db_dir)
+    shutil.rmtree(db_dir, ignore_errors=True)
+    db_dir.mkdir(parents=True)
+    setup_django(db_dir)
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+    t = time.perf_counter()
+    lesson_id, block_id, user_ids = build(args.pupils, args.questions, args.enrolments)
+    print(
+        f"set-up: {args.pupils:,} pupils, {args.enrolments:,} enrolments in {time.perf_counter() - t:.1f} s"
+    )
+
+    from edudx.learning.models import Attempt, Enrolment
+    from edudx.lrs.models import Statement
+
+    print(f"enrolments in the course: {Enrolment.objects.filter(course__lessons__pk=lesson_id).count():,}")
+    t = time.perf_counter()
+    started = start_all(block_id, user_ids, t + args.seconds)
+    took = time.perf_counter() - t
+    print(f"attempts started: {started:,} in {took:.1f} s = {started / took:.0f}/s (1 process)")
+
+    before = Statement.objects.count()
+    chunks = [user_ids[:started][i :: args.workers] for i in range(args.workers)]
+    deadline = time.time() + args.seconds
+    from django.db import connections
+
+    connections.close_all()
+    t = time.perf_counter()
+    with mp.get_context("fork").Pool(args.workers) as pool:
+        done = sum(pool.map(_submit_worker, [(c, deadline) for c in chunks]))
+    took = time.perf_counter() - t
+    stored = Statement.objects.count() - before
+    print(
+        f"submissions: {done:,} of {args.questions} questions in {took:.1f} s = {done / took:.0f}/s "
+        f"({args.workers} processes); LRS statements written: {stored:,} ({stored / max(done, 1):.0f} per submission)"
+    )
+    print(f"attempts graded: {Attempt.objects.filter(submitted_at__isnull=False).count():,}")
+    print(f"load average after the submissions: {os.getloadavg()}")
+
+    from django.test import Client
+
+    from edudx.accounts.models import User
+
+    times = []
+    sample = random.Random(1).sample(user_ids, min(args.pages, len(user_ids)))
+    end = time.perf_counter() + args.seconds
+    for uid in sample:
+        c = Client()
+        c.force_login(User.objects.get(pk=uid))
+        t = time.perf_counter()
+        r = c.get(f"/learning/me/lessons/{lesson_id}/")
+        times.append((time.perf_counter() - t) * 1000)
+        assert r.status_code == 200, r.status_code
+        if time.perf_counter() > end:
+            break
+    times.sort()
+    p95 = times[max(0, int(len(times) * 0.95) - 1)]
+    print(
+        f"lesson page (pupil, {args.enrolments:,} enrolments in the course): n={len(times)} "
+        f"p50={statistics.median(times):.1f} ms p95={p95:.1f} ms"
+    )
+    print(f"load average: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""A few class courses for the demo: in the first demo schools, one grade-6 class each gets a
+mathematics course with a lesson (two library resources, a text, a video and a quiz of four
+items) assigned for next week — enough for the teacher's pages and the pupil's list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from edudx.core.demo import DemoContext
+from edudx.core.scope import Scope
+from edudx.library import selectors as library
+from edudx.registry import selectors as registry
+
+from . import services
+from .models import BlockKind, QuestionKind
+from .schemas import AssignIn, BlockIn, CourseIn, LessonIn, QuestionIn, QuizIn
+
+ORDER = 85
+COURSES = 3
+QUESTIONS = [
+    QuestionIn(
+        kind=QuestionKind.SINGLE,
+        text="1/2 + 1/4 bằng bao nhiêu?",
+        data={"options": ["3/4", "2/6", "1/8"], "correct": [0]},
+    ),
+    QuestionIn(kind=QuestionKind.TRUE_FALSE, text="Phân số 2/4 bằng 1/2.", data={"correct": True}),
+    QuestionIn(
+        kind=QuestionKind.SHORT,
+        text="Viết phân số một phần ba bằng chữ.",
+        data={"answers": ["một phần ba"], "fold": True},
+    ),
+    QuestionIn(kind=QuestionKind.NUMERIC, text="0,5 + 0,25 = ?", data={"value": 0.75, "tolerance": 0.001}),
+]
+
+
+def build(ctx: DemoContext) -> None:
+    system = Scope.system()
+    classes, _order = registry.class_list(scope=system)
+    picked, schools = [], set()
+    for c in classes.filter(year__is_current=True, grade=6).order_by("school_id", "name"):
+        if c.school_id not in schools:
+            schools.add(c.school_id)
+            picked.append(c)
+        if len(picked) == COURSES:
+            break
+    resources = list(library.published(scope=system).order_by("id")[:2])
+    for cls in picked:
+        course = services.course_create(
+            actor=ctx.actor,
+            data=CourseIn(title=f"Toán 6 — {cls.name} (học kết hợp)", class_id=cls.pk, subject="toan"),
+        )
+        lesson = services.lesson_create(
+            actor=ctx.actor, course=course, data=LessonIn(title="Phân số và số thập phân")
+        )
+        qs = [services.question_create(actor=ctx.actor, course=course, data=q) for q in QUESTIONS]
+        quiz = services.quiz_create(
+            actor=ctx.actor,
+            course=course,
+            data=QuizIn(title="Kiểm tra 10 phút", time_limit_minutes=10),
+            question_ids=[q.pk for q in qs],
+        )
+        for r in resources:
+            services.block_add(
+                actor=ctx.actor, lesson=lesson, data=BlockIn(kind=BlockKind.RESOURCE, resource_id=r.pk)
+            )
+        services.block_add(
+            actor=ctx.actor,
+            lesson=lesson,
+            data=BlockIn(kind=BlockKind.TEXT, html="<p>Đọc tài liệu, xem video rồi làm bài kiểm tra.</p>"),
+        )
+        services.block_add(
+            actor=ctx.actor,
+            lesson=lesson,
+            data=BlockIn(
+                kind=BlockKind.VIDEO,
+                title="Phân số là gì?",
+                video_url="https://hoclieu.example.edu.vn/video/phan-so.mp4",
+                video_seconds=300,
+            ),
+        )
+        services.block_add(actor=ctx.actor, lesson=lesson, data=BlockIn(kind=BlockKind.QUIZ, quiz_id=quiz.pk))
+        services.lesson_publish(actor=ctx.actor, lesson=lesson)
+        services.course_publish(actor=ctx.actor, course=course)
+        due = timezone.make_aware(dt.datetime.combine(ctx.today + dt.timedelta(days=7), dt.time(20, 0)))
+        services.lesson_assign(actor=ctx.actor, lesson=lesson, data=AssignIn(class_id=cls.pk, due_at=due))
+    ctx.log(f"learning: {len(picked)} class courses with an assigned lesson")
