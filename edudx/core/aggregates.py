@@ -1,29 +1,41 @@
+# Trigger SQL is built from the registrations (aggregate names, table names and key SQL are
+# constants of the registering apps, checked by `register`), never from input.
+# ruff: noqa: S608
 """Maintained aggregates (issue #21): dashboards read figures kept current, never recompute
 them city-wide per view.
 
-One mechanism for every dashboard. An aggregate is a name and a function that computes its
-figures per key (a school id, a unit id, 0 for one city-wide figure), for some keys or for all:
+One mechanism for every dashboard. An aggregate is a name, a function that computes its figures
+per key (a school id, a unit id, 0 for one city-wide figure) for some keys or for all, and the
+input tables whose rows name the key:
 
-    aggregates.register("infrastructure.readiness", compute)   # compute(keys | None) -> {key: data}
+    aggregates.register(
+        "infrastructure.readiness", compute,             # compute(keys | None) -> {key: data}
+        sources=[Source("registry_student", "{row}.school_id"), ...],
+    )
 
-Figures live in `core.Aggregate` rows stamped `as_of`. They are kept current two ways:
+Figures live in `core.Aggregate` rows. They are kept current two ways:
 
-* **on write** — a service that changes an input calls `aggregates.touch(name, keys)` in its
-  transaction: the figures of those keys (one school) are recomputed there, cheaply;
-* **within a minute** — inputs owned by other apps (pupils, classes) change without telling us:
-  a read that finds the oldest figure older than `EDUDX_AGGREGATE_MAX_AGE_SECONDS` queues one
-  refresh task (`core.tasks.refresh_aggregate`, once per period across every server process,
-  through the shared cache) and answers with the figures it has; the worker recomputes them in
-  the background. The view shows `as_of` ("Số liệu lúc …").
+* **on write** — a service that changes an input may call `aggregates.touch(name, keys)` in its
+  transaction: those keys' figures are recomputed there, cheaply;
+* **by what changed, within a minute** — a trigger on each source table (installed after every
+  `migrate`, SQLite and PostgreSQL) notes the key of every inserted, updated or deleted row in
+  `core.AggregateChange`, whichever code wrote it (services, imports, bulk loads, another app).
+  A read that finds the aggregate's last sweep older than `EDUDX_AGGREGATE_MAX_AGE_SECONDS`
+  queues one sweep (`core.tasks.refresh_aggregate`, once per period across every server process,
+  through the shared cache) and answers with the figures it has; the worker recomputes only the
+  noted keys — one school after a principal's edit, not 3,500 — and deletes the notes it read.
+  `core.AggregateState.swept_at` is the time the figures are current as of ("Số liệu lúc …").
 
-Only the very first read of an aggregate with no figures at all computes inline (after a
-deploy); `edudx refresh_aggregates` (run by `./run`) does it ahead of the first user.
+Figures that depend on the date (a device becomes "old") are recounted in full once a day, by the
+first sweep of the day. Only the very first read of an aggregate with no figures at all computes
+inline (after a deploy); `edudx refresh_aggregates` (run by `./run`) does it ahead of the first user.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -34,23 +46,44 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from .models import Aggregate
+from .models import Aggregate, AggregateChange, AggregateState
 
 log = logging.getLogger(__name__)
 
 Compute = Callable[[list[int] | None], dict[int, dict[str, Any]]]
-_REGISTRY: dict[str, Compute] = {}
 CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Source:
+    """An input table of an aggregate: `key` is the SQL giving the aggregate's key of one row,
+    `{row}` standing for the row (a column, or a subquery: a verification row names a person,
+    whose school is the key)."""
+
+    table: str
+    key: str
+
+
+@dataclass(frozen=True)
+class _Entry:
+    compute: Compute
+    sources: tuple[Source, ...]
+
+
+_REGISTRY: dict[str, _Entry] = {}
 
 
 @dataclass(frozen=True)
 class Figures:
     data: dict[int, dict[str, Any]]
-    as_of: dt.datetime | None  # the oldest figure read; None when nothing is stored yet
+    as_of: dt.datetime | None  # when the figures were current; None when nothing is stored yet
 
 
-def register(name: str, compute: Compute) -> None:
-    _REGISTRY[name] = compute
+def register(name: str, compute: Compute, *, sources: Iterable[Source] = ()) -> None:
+    srcs = tuple(sources)
+    if not re.fullmatch(r"[a-z0-9_.]+", name) or any(not re.fullmatch(r"[a-z0-9_]+", s.table) for s in srcs):
+        raise ValueError(f"aggregate {name!r}: names and tables are lower-case identifiers")
+    _REGISTRY[name] = _Entry(compute, srcs)
 
 
 def names() -> list[str]:
@@ -59,7 +92,7 @@ def names() -> list[str]:
 
 def _compute(name: str) -> Compute:
     try:
-        return _REGISTRY[name]
+        return _REGISTRY[name].compute
     except KeyError:
         raise LookupError(f"no aggregate named {name!r}") from None
 
@@ -69,6 +102,7 @@ def refresh(name: str, keys: Iterable[int] | None = None) -> int:
     wanted = None if keys is None else sorted(set(keys))
     if wanted == []:
         return 0
+    started = timezone.now()
     figures = _compute(name)(wanted)
     now = timezone.now()
     rows = [Aggregate(name=name, key=k, data=v, as_of=now) for k, v in figures.items()]
@@ -88,7 +122,37 @@ def refresh(name: str, keys: Iterable[int] | None = None) -> int:
                 unique_fields=["name", "key"],
                 update_fields=["data", "as_of"],
             )
+        if wanted is None:
+            # Everything counted from the data as it was at `started`.
+            AggregateState.objects.update_or_create(
+                name=name, defaults={"swept_at": started, "full_on": timezone.localdate(started)}
+            )
     return len(rows)
+
+
+def sweep(name: str) -> int:
+    """Recompute the keys whose inputs changed since the last sweep (or everything, once a day
+    or when never counted); returns how many figures were recomputed.
+
+    The notes read are deleted by id in the same transaction as the new figures: a change noted
+    after they were read keeps its note for the next sweep. On SQLite the transaction holds the
+    writer lock from its start (IMMEDIATE), so no write slips between the notes and the counts;
+    on PostgreSQL a change committed meanwhile keeps its own, unread note.
+    """
+    _compute(name)
+    state = AggregateState.objects.filter(name=name).first()
+    if state is None or state.full_on != timezone.localdate():
+        return refresh(name)
+    started = timezone.now()
+    with transaction.atomic():
+        notes = list(AggregateChange.objects.filter(name=name).values_list("id", "key"))
+        keys = sorted({k for _, k in notes})
+        n = refresh(name, keys) if keys else 0
+        ids = [i for i, _ in notes]
+        for i in range(0, len(ids), CHUNK):
+            AggregateChange.objects.filter(id__in=ids[i : i + CHUNK]).delete()
+        AggregateState.objects.filter(name=name).update(swept_at=started)
+    return n
 
 
 def touch(name: str, keys: Iterable[int]) -> None:
@@ -102,7 +166,7 @@ def max_age() -> int:
 
 
 def request_refresh(name: str) -> bool:
-    """Queue one background refresh of `name`, at most once per period across processes."""
+    """Queue one background sweep of `name`, at most once per period across processes."""
     if not caches["shared"].add(f"aggregate-refresh:{name}", 1, timeout=max(1, max_age() // 2)):
         return False
     from .tasks import refresh_aggregate
@@ -116,15 +180,25 @@ def request_refresh(name: str) -> bool:
     return True
 
 
-def read(name: str, keys: Iterable[int] | None = None) -> Figures:
-    """The stored figures of `keys` (all when None) and the time of the oldest; a refresh is
-    queued when that is older than the maximum age."""
+def read(name: str, keys: Iterable[int] | None = None, *, live_changes: int = 0) -> Figures:
+    """The stored figures of `keys` (all when None) and the time they are current as of; a sweep
+    is queued when that is older than the maximum age.
+
+    With `live_changes`, a reader that must see its own writes at once (a verification just
+    run) gets the keys noted as changed counted live — when no more than that many are pending
+    (one school's edits); after a city-wide import it reads the stored figures, a minute old at
+    most, rather than recount the city in a request."""
     _compute(name)
-    oldest = Aggregate.objects.filter(name=name).aggregate(t=Min("as_of"))["t"]
-    if oldest is None:
+    swept = AggregateState.objects.filter(name=name).values_list("swept_at", flat=True).first()
+    if swept is None:
+        swept = Aggregate.objects.filter(name=name).aggregate(t=Min("as_of"))["t"]
+    if swept is None:
         refresh(name)  # first read ever: nothing to show yet
-    elif (timezone.now() - oldest).total_seconds() > max_age():
+        swept = AggregateState.objects.filter(name=name).values_list("swept_at", flat=True).first()
+    elif (timezone.now() - swept).total_seconds() > max_age():
         request_refresh(name)
+        # The sweep may have run at once (a test's immediate task backend).
+        swept = AggregateState.objects.filter(name=name).values_list("swept_at", flat=True).first() or swept
     figures = _fetch(name, keys)
     if keys is not None:
         # A key counted since the last refresh (a new school): computed and stored once, now.
@@ -132,7 +206,15 @@ def read(name: str, keys: Iterable[int] | None = None) -> Figures:
         if missing:
             refresh(name, missing)
             figures = _fetch(name, keys)
-    return figures
+    if live_changes and figures.data:
+        pending = set(
+            AggregateChange.objects.filter(name=name).values_list("key", flat=True)[: live_changes + 1]
+        )
+        if 0 < len(pending) <= live_changes:
+            wanted = sorted(pending if keys is None else pending & set(keys))
+            data = {**figures.data, **(_compute(name)(wanted) if wanted else {})}
+            return Figures(data=data, as_of=timezone.now())
+    return Figures(data=figures.data, as_of=swept if figures.data else figures.as_of)
 
 
 def _fetch(name: str, keys: Iterable[int] | None) -> Figures:
@@ -150,3 +232,98 @@ def _fetch(name: str, keys: Iterable[int] | None) -> Figures:
             data[k] = v
             as_of = t if as_of is None or t < as_of else as_of
     return Figures(data=data, as_of=as_of)
+
+
+# ----------------------------------------------------------------------------- change triggers
+TRIGGER_PREFIX = "edudx_agg"
+_EVENTS = ("insert", "update", "delete")
+
+
+def _names_by_table() -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name, entry in sorted(_REGISTRY.items()):
+        for src in entry.sources:
+            out.setdefault(src.table, []).append((name, src.key))
+    return out
+
+
+def _sqlite_trigger(table: str, event: str, marks: list[tuple[str, str]]) -> str:
+    rows = {"insert": ("new",), "update": ("new", "old"), "delete": ("old",)}[event]
+    body = []
+    for name, key in marks:
+        keys = " UNION ".join(f"SELECT {key.format(row=r)} AS k" for r in rows)
+        # One note per (name, key): the unique index makes a second note of a pending key a no-op.
+        body.append(
+            f"INSERT OR IGNORE INTO core_aggregatechange(name, key) "
+            f"SELECT '{name}', k FROM ({keys}) WHERE k IS NOT NULL;"
+        )
+    return (
+        f"CREATE TRIGGER {TRIGGER_PREFIX}_{table}_{event} AFTER {event.upper()} ON {table} "
+        f"BEGIN {' '.join(body)} END"
+    )
+
+
+def _postgres_trigger(table: str, event: str, marks: list[tuple[str, str]]) -> list[str]:
+    # One statement-level trigger per event, over its transition table: a COPY of 100,000 pupils
+    # notes each school once, and concurrent writers never wait on each other's notes (appended,
+    # not upserted).
+    tables = {"insert": ("new_rows",), "update": ("new_rows", "old_rows"), "delete": ("old_rows",)}[event]
+    fn = f"{TRIGGER_PREFIX}_{table}_{event}"
+    body = []
+    for name, key in marks:
+        keys = " UNION ".join(f"SELECT {key.format(row='r')} AS k FROM {t} r" for t in tables)
+        body.append(
+            f"INSERT INTO core_aggregatechange(name, key) "
+            f"SELECT '{name}', k FROM ({keys}) x WHERE k IS NOT NULL;"
+        )
+    referencing = " ".join(
+        {"new_rows": "NEW TABLE AS new_rows", "old_rows": "OLD TABLE AS old_rows"}[t] for t in tables
+    )
+    return [
+        f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {' '.join(body)} RETURN NULL; END $$",
+        f"DROP TRIGGER IF EXISTS {fn} ON {table}",
+        f"CREATE TRIGGER {fn} AFTER {event.upper()} ON {table} REFERENCING {referencing} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {fn}()",
+    ]
+
+
+def install_triggers(using: str = "default") -> int:
+    """(Re)create the change triggers of every registered source table that exists; returns how
+    many tables have them. Run after every migrate (a SQLite table remade by a migration loses
+    its triggers) and safe to run again."""
+    from django.db import connections
+
+    conn = connections[using]
+    existing = set(conn.introspection.table_names())
+    if "core_aggregatechange" not in existing:
+        return 0
+    done = 0
+    with conn.cursor() as cur:
+        if conn.vendor == "sqlite":
+            cur.execute(
+                "CREATE UNIQUE INDEX IF NOT EXISTS core_aggchange_one_note ON core_aggregatechange(name, key)"
+            )
+        for table, marks in _names_by_table().items():
+            if table not in existing:
+                continue
+            for event in _EVENTS:
+                if conn.vendor == "sqlite":
+                    cur.execute(f"DROP TRIGGER IF EXISTS {TRIGGER_PREFIX}_{table}_{event}")
+                    cur.execute(_sqlite_trigger(table, event, marks))
+                elif conn.vendor == "postgresql":
+                    for sql in _postgres_trigger(table, event, marks):
+                        cur.execute(sql)
+            done += 1
+    return done
+
+
+def _after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    if getattr(sender, "label", None) == "core":  # once per migrate: every table exists by then
+        install_triggers(using)
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_after_migrate, dispatch_uid="edudx.core.aggregates.install_triggers")

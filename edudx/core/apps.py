@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import autodiscover
+        from . import aggregates, autodiscover
 
         autodiscover.run()
+        aggregates.connect_signals()

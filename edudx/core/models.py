@@ -83,3 +83,30 @@ class Aggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}[{self.key}] as of {self.as_of:%Y-%m-%d %H:%M:%S}"
+
+
+class AggregateChange(models.Model):
+    """An input of aggregate `name` changed for `key` (a school) and its figures are not yet
+    recomputed: written by database triggers on the input tables (edudx/core/aggregates.py), read
+    and deleted by the next sweep, which recomputes only those keys."""
+
+    name = models.CharField(max_length=64)
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "key"], name="core_aggchange_name_key")]
+
+    def __str__(self) -> str:
+        return f"{self.name}[{self.key}] changed"
+
+
+class AggregateState(models.Model):
+    """When aggregate `name` last took in every change (its figures are current as of
+    `swept_at`), and the day of its last full recount (figures that depend on the date)."""
+
+    name = models.CharField(max_length=64, unique=True)
+    swept_at = models.DateTimeField()
+    full_on = models.DateField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} swept at {self.swept_at:%Y-%m-%d %H:%M:%S}"

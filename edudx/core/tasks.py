@@ -14,9 +14,10 @@ from . import aggregates
 
 @task()
 def refresh_aggregate(name: str) -> int:
-    """Recompute every figure of one aggregate (queued by a read that found them stale)."""
+    """Recompute the figures of one aggregate whose inputs changed (queued by a read that found
+    its last sweep older than the maximum age)."""
     try:
-        return aggregates.refresh(name)
+        return aggregates.sweep(name)
     finally:
         caches["shared"].delete(f"aggregate-refresh:{name}")
 

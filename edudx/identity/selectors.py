@@ -3,22 +3,28 @@ through the registry's selectors; this app only adds their verification status."
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from edudx.core.errors import NotFound
+from edudx.core import aggregates
+from edudx.core.errors import NotFound, ValidationFailed
 from edudx.core.pagination import Page, paginate
 from edudx.core.scope import Scope
 from edudx.registry import selectors as registry
 
 from . import permissions as perms
+from .aggregates import KINDS, STATUSES
 from .models import PersonKind, Status, Verification, VerificationRun
 from .services import people_queryset, person_query
 
 PROBLEM_STATUSES = (Status.MISMATCH, Status.NOT_FOUND, Status.ERROR)
 STATUS_ORDER = (Status.VERIFIED, Status.MISMATCH, Status.NOT_FOUND, Status.ERROR, Status.UNVERIFIED)
+VIEW_PEOPLE, VIEW_SELF = "registry.view_people", "registry.view_self"
 
 
 def status_of(*, scope: Scope, person: Any) -> Verification | None:
@@ -52,7 +58,37 @@ def status_counts(
     *, scope: Scope, kind: str = PersonKind.STUDENT, school_id: int | None = None
 ) -> dict[str, int]:
     """People in scope by verification status; people never checked count as unverified."""
+    return status_figures(scope=scope, kind=kind, school_id=school_id)[0]
+
+
+def status_figures(
+    *, scope: Scope, kind: str = PersonKind.STUDENT, school_id: int | None = None
+) -> tuple[dict[str, int], dt.datetime | None]:
+    """`status_counts` and the time they were counted: summed from the maintained per-school
+    figures (identity/aggregates.py) — a school's own changes counted live until the next sweep
+    — except for scopes that see their own records only (registry.view_self), counted live."""
     scope.require_any(perms.VIEW)
+    if kind not in KINDS:
+        raise ValidationFailed(_("Unknown kind of person."), code="unknown_kind")
+    if scope.has_perm(VIEW_SELF):
+        return _live_counts(scope=scope, kind=kind, school_id=school_id), timezone.now()
+    ids = list(registry.school_ids_in_scope(scope=scope, permission=VIEW_PEOPLE))
+    if school_id is not None:
+        ids = [school_id] if school_id in ids else []
+    stored = aggregates.read(STATUSES, ids if len(ids) <= aggregates.CHUNK else None, live_changes=20)
+    counts: dict[str, int] = {s.value: 0 for s in STATUS_ORDER}
+    total = 0
+    for sid in ids:
+        row = stored.data.get(sid, {}).get(kind, {})
+        total += row.get("total", 0)
+        for status, n in row.items():
+            if status != "total":
+                counts[status] = counts.get(status, 0) + n
+    counts[Status.UNVERIFIED] = max(0, total - sum(v for k, v in counts.items() if k != Status.UNVERIFIED))
+    return counts, stored.as_of
+
+
+def _live_counts(*, scope: Scope, kind: str, school_id: int | None) -> dict[str, int]:
     people = people_queryset(scope=scope, kind=kind, school_id=school_id)
     total = people.count()
     counts: dict[str, int] = {s.value: 0 for s in STATUS_ORDER}
@@ -75,7 +111,7 @@ def problem_queryset(
     school_id: int | None = None,
     status: str = "",
     q: str = "",
-) -> QuerySet:
+) -> QuerySet[Any]:
     """People whose registry check found a problem (mismatch, not found, error), in scope."""
     scope.require_any(perms.VIEW)
     statuses = (status,) if status in PROBLEM_STATUSES else PROBLEM_STATUSES

@@ -34,7 +34,7 @@ def dashboard(request):
     kind = request.GET.get("kind") if request.GET.get("kind") in PersonKind.values else PersonKind.STUDENT
     school_id = _int(request.GET.get("school"))
     status = request.GET.get("status", "")
-    counts = selectors.status_counts(scope=scope, kind=kind, school_id=school_id)
+    counts, as_of = selectors.status_figures(scope=scope, kind=kind, school_id=school_id)
     labels = dict(Status.choices)
     page, rows = selectors.problem_page(
         scope=scope, kind=kind, school_id=school_id, status=status, q=_q(request),
@@ -62,6 +62,7 @@ def dashboard(request):
             "schools": selectors.schools_to_verify(scope=scope),
             "runs": selectors.run_list(scope=scope, limit=5),
             "can_verify": scope.has_perm(perms.VERIFY),
+            "as_of": as_of,
         },
     )
 

@@ -24,4 +24,20 @@ def compute_inputs(keys: list[int] | None) -> dict[int, dict[str, Any]]:
     return {sid: dataclasses.asdict(x) for sid, x in inputs.items()}
 
 
-aggregates.register(READINESS, compute_inputs)
+# The tables counted, by school: a change made past the services (an import, another app's
+# pupils and classes) recounts that school within the minute (edudx/core/aggregates.py).
+aggregates.register(
+    READINESS,
+    compute_inputs,
+    sources=[
+        aggregates.Source(table, "{row}.school_id")
+        for table in (
+            "infrastructure_device",
+            "infrastructure_room",
+            "infrastructure_connection",
+            "infrastructure_inventoryprofile",
+            "registry_student",
+            "registry_schoolclass",
+        )
+    ],
+)

@@ -10,8 +10,8 @@ from edudx.core.search import match_q
 from edudx.core.text import fold
 from edudx.orgs import selectors as org_selectors
 
-from . import permissions as perms
-from .filters import (
+from .. import permissions as perms
+from ..filters import (
     CLASS_SORTS,
     SCHOOL_SORTS,
     STAFF_SORTS,
@@ -21,7 +21,7 @@ from .filters import (
     StaffFilter,
     StudentFilter,
 )
-from .models import Enrolment, School, SchoolClass, SchoolYear, Staff, Student, TeachingAssignment
+from ..models import Enrolment, School, SchoolClass, SchoolYear, Staff, Student, TeachingAssignment
 
 SCHOOL_PATH = "unit__path"
 VIA_SCHOOL_PATH = "school__unit__path"
@@ -381,42 +381,5 @@ def staff_homerooms(*, scope: Scope, staff: Staff) -> QuerySet[SchoolClass]:
     return staff.homeroom_classes.select_related("year").order_by("-year__code", "name")
 
 
-def figures_per_school(school_ids: list[int] | None = None) -> dict[int, dict]:
-    """The home page's counts per school (all schools when None), in one GROUP BY per figure:
-    the maintained aggregate `web.home` (edudx/web/aggregates.py) stores them; home sums the
-    schools of a scope instead of counting millions of pupils per view."""
-    schools = School.objects.all() if school_ids is None else School.objects.filter(pk__in=school_ids)
-    out: dict[int, dict] = {
-        sid: {
-            "level": level,
-            "students": 0,
-            "staff": 0,
-            "classes": 0,
-            "grade": {},
-            "gender": {},
-            "status": {},
-        }
-        for sid, level in schools.values_list("id", "level")
-    }
-    ids = list(out)
-    students = Student.objects.filter(school_id__in=ids)
-    for field in ("gender", "status"):
-        for sid, value, n in students.values_list("school_id", field).annotate(n=Count("id")).order_by():
-            out[sid][field][str(value)] = n
-            if field == "gender":
-                out[sid]["students"] += n
-    for sid, n in (
-        Staff.objects.filter(school_id__in=ids).values_list("school_id").annotate(n=Count("id")).order_by()
-    ):
-        out[sid]["staff"] = n
-    year = current_year()
-    if year:
-        classes = SchoolClass.objects.filter(school_id__in=ids, year=year)
-        for sid, n in classes.values_list("school_id").annotate(n=Count("id")).order_by():
-            out[sid]["classes"] = n
-        enrolments = Enrolment.objects.filter(school_id__in=ids, year=year, state=Enrolment.State.ACTIVE)
-        for sid, grade, n in (
-            enrolments.values_list("school_id", "school_class__grade").annotate(n=Count("id")).order_by()
-        ):
-            out[sid]["grade"][str(grade)] = n
-    return out
+# The maintained aggregates' per-school counts (split out: edudx/registry/selectors/figures.py).
+from .figures import figures_per_school, people_counts, people_schools  # noqa: E402, F401
