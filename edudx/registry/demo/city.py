@@ -7,521 +7,74 @@ school's classes, staff, students and assignments; callers stream school by scho
 stays bounded. Every school draws from its own RNG seeded with the school code, and the few
 city-wide counters (student sequence, personal-ID serials) advance in school order, so the
 same size and seed give byte-identical data in every run and through every door.
+
+The tables the builders draw from are in `tables.py`, the layout in `plan.py`; both are
+re-exported here, the one name callers import.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import itertools
 import math
 import random
-from dataclasses import dataclass, field
 
 from edudx.core.rules import personal_id
-from edudx.core.rules.levels import Level, Ownership
+from edudx.core.rules.levels import Level
 from edudx.core.rules.people import Gender, Position, Qualification, StaffStatus, StudentStatus
 from edudx.core.rules.provinces import PID_PROVINCES
 from edudx.core.text import fold
 
 from . import names as N
-from .wards import AREAS, full_name
-
-CITY_NAME = "TP. Hồ Chí Minh"
-DEPARTMENT_CODE = "SGDDT79"
-DEPARTMENT_NAME = "Sở Giáo dục và Đào tạo TP. Hồ Chí Minh"
-
-
-# ----------------------------------------------------------------------------- sizes
-@dataclass(frozen=True)
-class Size:
-    name: str
-    areas: int
-    clusters: int
-    schools: dict[str, int]  # level -> number of schools
-    pupils: dict[str, int]  # band -> pupils (preschool, primary, lower, upper)
-
-
-SIZES: dict[str, Size] = {
-    # Tests: a handful of schools, every level that matters, a few hundred pupils.
-    "tiny": Size(
-        "tiny",
-        areas=2,
-        clusters=2,
-        schools={Level.MN: 2, Level.TH: 2, Level.THCS: 1, Level.THPT: 1, Level.GDTX: 1, Level.LIEN_CAP: 1},
-        pupils={"preschool": 90, "primary": 220, "lower": 160, "upper": 130},
-    ),
-    # The default demo: ~30 schools, ~15,000 pupils, shares of the city's 2025–26 figures.
-    "small": Size(
-        "small",
-        areas=6,
-        clusters=3,
-        schools={
-            Level.MN: 9,
-            Level.TH: 7,
-            Level.THCS: 6,
-            Level.THPT: 4,
-            Level.GDTX: 1,
-            Level.TH_THCS: 1,
-            Level.THCS_THPT: 1,
-            Level.LIEN_CAP: 1,
-        },  # fmt: skip
-        pupils={"preschool": 2838, "primary": 5570, "lower": 4504, "upper": 2088},
-    ),
-    # Ho Chi Minh City, school year 2025–26 (domain.md §1): 2,528,789 pupils, ~3,500 schools.
-    "city": Size(
-        "city",
-        areas=len(AREAS),
-        clusters=16,
-        schools={
-            Level.MN: 1650,
-            Level.TH: 720,
-            Level.THCS: 450,
-            Level.THPT: 230,
-            Level.GDTX: 40,
-            Level.TH_THCS: 150,
-            Level.THCS_THPT: 130,
-            Level.LIEN_CAP: 130,
-        },  # fmt: skip
-        pupils={"preschool": 478_458, "primary": 939_002, "lower": 759_278, "upper": 352_051},
-    ),
-}
-
-# ----------------------------------------------------------------------------- calendar
-TERM_NAMES = {"HK1": "Học kỳ I", "HK2": "Học kỳ II"}
-
-
-@dataclass(frozen=True)
-class Calendar:
-    """The demo's two school years, placed around `today` so the demo is alive on any day.
-
-    A Vietnamese school year opens on 5 September: from September on, the current year is
-    Y-(Y+1); before it, (Y-1)-Y. The previous year is the one before; moves during the
-    current year are dated between its opening and `today`, never after.
-    """
-
-    today: dt.date
-
-    @property
-    def start_year(self) -> int:
-        return self.today.year if self.today.month >= 9 else self.today.year - 1
-
-    @property
-    def current(self) -> str:
-        return f"{self.start_year}-{self.start_year + 1}"
-
-    @property
-    def previous(self) -> str:
-        return f"{self.start_year - 1}-{self.start_year}"
-
-    @property
-    def current_start(self) -> dt.date:
-        return dt.date(self.start_year, 9, 5)
-
-    @property
-    def current_end(self) -> dt.date:
-        return dt.date(self.start_year + 1, 5, 31)
-
-    @property
-    def previous_start(self) -> dt.date:
-        return dt.date(self.start_year - 1, 9, 5)
-
-    @property
-    def previous_end(self) -> dt.date:
-        return dt.date(self.start_year, 5, 31)
-
-    @property
-    def years(
-        self,
-    ) -> tuple[tuple[str, dt.date, dt.date, bool, tuple[tuple[str, dt.date, dt.date], ...]], ...]:
-        """(code, start, end, is_current, terms) for the previous and the current year."""
-        out = []
-        for y, is_current in ((self.start_year - 1, False), (self.start_year, True)):
-            start, end = dt.date(y, 9, 5), dt.date(y + 1, 5, 31)
-            terms = (("HK1", start, dt.date(y + 1, 1, 10)), ("HK2", dt.date(y + 1, 1, 12), end))
-            out.append((f"{y}-{y + 1}", start, end, is_current, terms))
-        return tuple(out)
-
-    @property
-    def has_begun(self) -> bool:
-        """The current year has opened before today: moves during it may have happened. On the
-        first days of September (before the 5th) none has."""
-        return self.today > self.current_start
-
-    def in_year(self, days: int) -> dt.date:
-        """`days` after the current year opened, but never after today (early in the year the
-        moves crowd into the days that have passed)."""
-        return max(self.current_start, min(self.current_start + dt.timedelta(days=days), self.today))
-
-
-def calendar(today: dt.date | None = None) -> Calendar:
-    """The calendar of `today` (default: the local date of `django.utils.timezone.now()`)."""
-    if today is None:
-        from django.utils import timezone
-
-        today = timezone.localdate()
-    return Calendar(today)
-
-
-# ----------------------------------------------------------------------------- stages
-# A stage is a preschool age group or a grade: 0 Nhà trẻ (2 y), 1 Mầm (3), 2 Chồi (4), 3 Lá (5),
-# then grade g at stage g + 3. Children of stage s are born in (the year's opening year) - 2 - s.
-PRESCHOOL_GROUPS = ("Nhà trẻ", "Mầm", "Chồi", "Lá")
-BAND_STAGES = {"preschool": (0, 3), "primary": (4, 8), "lower": (9, 12), "upper": (13, 15)}
-PRESCHOOL_SHARE = (0.10, 0.27, 0.30, 0.33)
-CLASS_SIZE = {"preschool": 28, "primary": 38, "lower": 42, "upper": 42}
-
-
-def stage_grade(stage: int) -> int:
-    return 0 if stage < 4 else stage - 3
-
-
-def birth_year(stage: int, year_start: int) -> int:
-    return year_start - 2 - stage
-
-
-def class_name(stage: int, index: int) -> str:
-    if stage < 4:
-        return f"{PRESCHOOL_GROUPS[stage]} {index + 1}"
-    return f"{stage - 3}A{index + 1}"
-
-
-def level_stages(level: str) -> range:
-    if level == Level.GDTX:  # continuing-education centres teach the upper-secondary programme
-        return range(13, 16)
-    lo, hi = {
-        Level.MN: (0, 3), Level.TH: (4, 8), Level.THCS: (9, 12), Level.THPT: (13, 15),
-        Level.TH_THCS: (4, 12), Level.THCS_THPT: (9, 15), Level.LIEN_CAP: (4, 15),
-    }[level]  # fmt: skip
-    return range(lo, hi + 1)
-
-
-def band_of(stage: int) -> str:
-    for band, (lo, hi) in BAND_STAGES.items():
-        if lo <= stage <= hi:
-            return band
-    raise ValueError(stage)
-
-
-LEVEL_TITLE = {
-    Level.MN: "Trường Mầm non", Level.TH: "Trường Tiểu học", Level.THCS: "Trường THCS",
-    Level.THPT: "Trường THPT", Level.GDTX: "Trung tâm GDNN-GDTX", Level.TH_THCS: "Trường TH-THCS",
-    Level.THCS_THPT: "Trường THCS-THPT", Level.LIEN_CAP: "Trường TH-THCS-THPT",
-}  # fmt: skip
-LEVEL_LABEL = {
-    Level.MN: "Mầm non", Level.TH: "Tiểu học", Level.THCS: "THCS", Level.THPT: "THPT", Level.GDTX: "GDTX",
-    Level.TH_THCS: "TH-THCS", Level.THCS_THPT: "THCS-THPT", Level.LIEN_CAP: "Liên cấp",
-}  # fmt: skip
-OWNERSHIP_LABEL = {
-    Ownership.CONG_LAP: "Công lập", Ownership.TU_THUC: "Tư thục",
-    Ownership.DAN_LAP: "Dân lập", Ownership.NUOC_NGOAI: "Có vốn đầu tư nước ngoài",
-}  # fmt: skip
-PRIVATE_SHARE = {
-    Level.MN: 0.45, Level.TH: 0.10, Level.THCS: 0.08, Level.THPT: 0.25, Level.GDTX: 0.0,
-    Level.TH_THCS: 0.6, Level.THCS_THPT: 0.6, Level.LIEN_CAP: 0.9,
-}  # fmt: skip
-# Pupils per staff member (teachers and managers): ~100,000 staff for 2.5 M pupils.
-STAFF_RATIO = {"preschool": 15, "primary": 27, "lower": 30, "upper": 32}
-# Levels whose schools report to the department directly (domain.md §1).
-DEPARTMENT_LEVELS = frozenset({Level.THPT, Level.GDTX, Level.THCS_THPT, Level.LIEN_CAP})
-
-
-# ----------------------------------------------------------------------------- helpers
-class Picker:
-    """Weighted choice with precomputed cumulative weights, cheaper than rng.choices per draw.
-    See docs/decisions/0008-demo-data-generated-cheaply.md."""
-
-    __slots__ = ("items", "cum", "total")
-
-    def __init__(self, pairs):
-        pairs = list(pairs)
-        self.items = [p[0] for p in pairs]
-        self.cum = list(itertools.accumulate(p[1] for p in pairs))
-        self.total = self.cum[-1]
-
-    def __call__(self, rng: random.Random):
-        return self.items[bisect.bisect_right(self.cum, rng.random() * self.total)]
-
-
-FAMILY = Picker(N.FAMILY_NAMES)
-MALE_MIDDLE, FEMALE_MIDDLE = Picker(N.MALE_MIDDLE), Picker(N.FEMALE_MIDDLE)
-MALE_MIDDLE_ADULT, FEMALE_MIDDLE_ADULT = Picker(N.MALE_MIDDLE_ADULT), Picker(N.FEMALE_MIDDLE_ADULT)
-MALE_GIVEN, FEMALE_GIVEN = Picker(N.MALE_GIVEN), Picker(N.FEMALE_GIVEN)
-ETHNICITY = Picker(
-    [("01", 935), ("04", 45), ("05", 10), ("17", 5), ("02", 2), ("07", 2), ("06", 1)]
-)  # Kinh, Hoa, Khmer, Chăm, Tày, Nùng, Mường
-OTHER_PROVINCES = Picker(
-    [
-        ("080", 9), ("082", 7), ("075", 8), ("083", 6), ("087", 4), ("089", 4), ("094", 3), ("086", 3),
-        ("092", 3), ("040", 5), ("038", 5), ("042", 3), ("052", 4), ("051", 3), ("049", 3), ("054", 2),
-        ("066", 3), ("068", 3), ("064", 2), ("001", 4), ("036", 2), ("034", 2), ("072", 4), ("070", 3),
-        ("060", 3), ("096", 2), ("091", 2),
-    ]
-)  # fmt: skip
-PID_HOME = {"079": 0.82, "074": 0.62, "077": 0.70}
-MOBILE_PREFIXES = (
-    "090", "091", "093", "094", "096", "097", "098", "086", "088", "089", "070", "076", "077",
-    "078", "079", "081", "082", "083", "084", "085", "032", "033", "034", "035", "036", "037",
-    "038", "039", "056", "058", "059",
-)  # fmt: skip
-DISABILITIES = (
-    "Khuyết tật vận động", "Khuyết tật học tập", "Khuyết tật nghe, nói", "Khuyết tật nhìn",
-    "Khuyết tật trí tuệ", "Rối loạn phổ tự kỷ",
-)  # fmt: skip
-POB_NAME = {"079": "TP. Hồ Chí Minh", "074": "Bình Dương", "077": "Bà Rịa - Vũng Tàu"}
-
-# Subjects a teacher of each band teaches (weights ~ periods a year, GDPT 2018).
-TEACHER_SUBJECTS = {
-    "preschool": [((), 1)],
-    "primary": [
-        (("tieng_viet", "toan", "dao_duc", "tnxh"), 80), (("ngoai_ngu",), 10), (("gdtc",), 7),
-        (("am_nhac",), 5), (("mi_thuat",), 5), (("tin_hoc", "cong_nghe"), 6), (("khoa_hoc", "ls_dl"), 5),
-    ],
-    "lower": [
-        (("ngu_van",), 14), (("toan",), 14), (("ngoai_ngu",), 11), (("khtn",), 14), (("ls_dl",), 10),
-        (("gdcd",), 4), (("cong_nghe",), 4), (("tin_hoc",), 4), (("gdtc",), 7), (("am_nhac",), 3),
-        (("mi_thuat",), 3), (("hdtn",), 5), (("dia_phuong",), 2),
-    ],
-    "upper": [
-        (("ngu_van",), 12), (("toan",), 12), (("ngoai_ngu",), 10), (("lich_su",), 6), (("dia_li",), 6),
-        (("vat_li",), 8), (("hoa_hoc",), 8), (("sinh_hoc",), 6), (("tin_hoc",), 5), (("gdtc",), 7),
-        (("gdqp",), 3), (("gdkt_pl",), 4), (("cong_nghe",), 4), (("hdtn",), 3),
-    ],
-}  # fmt: skip
-# Per class of each band: (subject, periods per week) with a named teacher.
-CLASS_SUBJECTS = {
-    "preschool": (),
-    "primary": (("tieng_viet", "7.0"), ("toan", "5.0"), ("ngoai_ngu", "4.0"), ("gdtc", "2.0")),
-    "lower": (("ngu_van", "4.0"), ("toan", "4.0"), ("ngoai_ngu", "3.0"), ("khtn", "4.0"), ("ls_dl", "3.0")),
-    "upper": (
-        ("ngu_van", "3.0"), ("toan", "3.0"), ("ngoai_ngu", "3.0"), ("lich_su", "1.5"),
-        ("vat_li", "2.0"), ("hoa_hoc", "2.0"),
-    ),
-}  # fmt: skip
-# Subject names as the sector's staff export writes them ("Môn dạy").
-SUBJECT_LABEL = {
-    "tieng_viet": "Tiếng Việt", "ngu_van": "Ngữ văn", "toan": "Toán", "ngoai_ngu": "Ngoại ngữ 1",
-    "gdcd": "GDCD", "dao_duc": "Đạo đức", "tnxh": "Tự nhiên và Xã hội", "khoa_hoc": "Khoa học",
-    "ls_dl": "Lịch sử và Địa lí", "lich_su": "Lịch sử", "dia_li": "Địa lí", "khtn": "Khoa học tự nhiên",
-    "vat_li": "Vật lí", "hoa_hoc": "Hóa học", "sinh_hoc": "Sinh học", "gdkt_pl": "GD Kinh tế và Pháp luật",
-    "cong_nghe": "Công nghệ", "tin_hoc": "Tin học", "gdtc": "GDTC", "nghe_thuat": "Nghệ thuật",
-    "am_nhac": "Âm nhạc", "mi_thuat": "Mĩ thuật", "hdtn": "HĐTN-HN", "gdqp": "GDQP-AN",
-    "dia_phuong": "Nội dung GD địa phương",
-}  # fmt: skip
-
-
-def perm(n: int, modulus: int, mult: int, add: int) -> int:
-    """A bijection on [0, modulus) (mult coprime to modulus): codes look random, never collide."""
-    return (n * mult + add) % modulus
-
-
-# ----------------------------------------------------------------------------- plan
-@dataclass
-class AreaSpec:
-    index: int
-    code: str
-    name: str
-    kind: str
-    origin: str  # pre-merger province code: drives personal-ID prefixes
-    cluster: int  # index into Plan.clusters
-
-
-@dataclass
-class ClusterSpec:
-    index: int
-    code: str
-    name: str
-
-
-@dataclass
-class SchoolSpec:
-    index: int
-    code: str
-    name: str
-    level: str
-    ownership: str
-    area: AreaSpec  # where it stands (address, cluster)
-    under_department: bool  # administrative parent: the department, else the area
-    address: str
-    phone: str
-    pupils: dict[int, int]  # stage -> pupils this year
-    staff: int
-
-    @property
-    def parent_code(self) -> str:
-        return DEPARTMENT_CODE if self.under_department else self.area.code
-
-    @property
-    def total_pupils(self) -> int:
-        return sum(self.pupils.values())
-
-
-@dataclass
-class Plan:
-    size: Size
-    seed: int
-    areas: list[AreaSpec]
-    clusters: list[ClusterSpec]
-    schools: list[SchoolSpec]
-    calendar: Calendar
-
-    @property
-    def total_pupils(self) -> int:
-        return sum(s.total_pupils for s in self.schools)
-
-
-def area_code(index: int, kind: str) -> str:
-    letter = {"ward": "P", "commune": "X", "special_zone": "DK"}[kind]
-    return f"79{letter}{index + 1:03d}"
-
-
-def plan(size: str | Size = "small", seed: int = 2025, today: dt.date | None = None) -> Plan:
-    sz = SIZES[size] if isinstance(size, str) else size
-    rng = random.Random(f"{seed}:plan:{sz.name}")
-    areas = [
-        AreaSpec(i, area_code(i, kind), full_name(name, kind), kind, origin, i * sz.clusters // sz.areas)
-        for i, (name, kind, origin) in enumerate(AREAS[: sz.areas])
-    ]
-    clusters = [ClusterSpec(i, f"CUM{i + 1:02d}", f"Cụm chuyên môn số {i + 1}") for i in range(sz.clusters)]
-
-    # Levels interleaved so that every area gets a mix (the first area of the small demo
-    # holds a preschool, a primary and a lower-secondary school at least).
-    remaining = dict(sz.schools)
-    order: list[str] = []
-    while any(remaining.values()):
-        for level in (Level.THCS, Level.TH, Level.MN, Level.THPT, Level.MN, Level.TH_THCS, Level.GDTX,
-                      Level.THCS_THPT, Level.LIEN_CAP):  # fmt: skip
-            if remaining.get(level, 0) > 0:
-                order.append(level)
-                remaining[level] -= 1
-    # Pupils per band, split among the schools teaching it in proportion to a random size.
-    weights = [rng.uniform(0.55, 1.45) for _ in order]
-    pupils: list[dict[int, int]] = [{} for _ in order]
-    for band, total in sz.pupils.items():
-        lo, hi = BAND_STAGES[band]
-        idx = [i for i, lv in enumerate(order) if lo in level_stages(lv) or hi in level_stages(lv)]
-        w = [weights[i] * (0.5 if order[i] in (Level.TH_THCS, Level.THCS_THPT, Level.LIEN_CAP) else 1.0)
-             for i in idx]  # fmt: skip
-        sw = sum(w)
-        for i, wi in zip(idx, w, strict=True):
-            n_band = total * wi / sw
-            stages = [s for s in level_stages(order[i]) if lo <= s <= hi]
-            shares = [PRESCHOOL_SHARE[s] for s in stages] if band == "preschool" else [1.0] * len(stages)
-            ssum = sum(shares)
-            for s, sh in zip(stages, shares, strict=True):
-                pupils[i][s] = max(8, round(n_band * sh / ssum * rng.uniform(0.9, 1.1)))
-
-    used_names: dict[tuple[str, str], int] = {}
-    per_area: dict[int, int] = {}
-    schools = []
-    for i, level in enumerate(order):
-        area = areas[i % len(areas)]
-        per_area[area.index] = per_area.get(area.index, 0) + 1
-        code = f"79{area.index + 1:03d}{per_area[area.index]:03d}"
-        private = rng.random() < PRIVATE_SHARE[level]
-        ownership = Ownership.TU_THUC if private else Ownership.CONG_LAP
-        if level == Level.GDTX:
-            base = area.name.split(" ", 1)[1]
-        elif level == Level.MN:
-            base = rng.choice(N.PRESCHOOL_NAMES)
-        elif private:
-            base = rng.choice(N.PRIVATE_NAMES)
-        else:
-            base = rng.choice(N.FIGURES)
-        key = (level, base)
-        used_names[key] = used_names.get(key, 0) + 1
-        name = f"{LEVEL_TITLE[level]} {base}" + (f" {used_names[key]}" if used_names[key] > 1 else "")
-        street = rng.choice(N.FIGURES)
-        address = f"{rng.randint(1, 450)} Đường {street}, {area.name}, {CITY_NAME}"
-        phone = f"028{rng.randint(10_000_000, 99_999_999)}"
-        n_staff = 0.0
-        for s, n in pupils[i].items():
-            n_staff += n / STAFF_RATIO[band_of(s)]
-        schools.append(
-            SchoolSpec(
-                index=i,
-                code=code,
-                name=name,
-                level=level,
-                ownership=ownership,
-                area=area,
-                under_department=level in DEPARTMENT_LEVELS,
-                address=address,
-                phone=phone,
-                pupils=dict(sorted(pupils[i].items())),
-                staff=max(5, round(n_staff)),
-            )
-        )
-    return Plan(sz, seed, areas, clusters, schools, calendar(today))
-
-
-# ----------------------------------------------------------------------------- people
-@dataclass(slots=True)
-class ClassRow:
-    key: int  # index within the school's class list
-    year: str
-    stage: int
-    name: str
-    homeroom: int | None = None  # staff index within the school
-
-
-@dataclass(slots=True)
-class StaffRow:
-    key: int
-    code: str
-    full_name: str
-    dob: dt.date
-    gender: str
-    pid: str | None
-    ethnicity: str
-    position: str
-    subjects: tuple[str, ...]
-    qualification: str
-    phone: str
-    email: str
-    status: str
-    band: str = ""  # the band a teacher teaches in (not exported)
-
-
-@dataclass(slots=True)
-class StudentRow:
-    key: int
-    code: str
-    full_name: str
-    dob: dt.date
-    gender: str
-    pid: str | None
-    ethnicity: str
-    status: str
-    status_date: dt.date | None
-    disability: str
-    father: str
-    mother: str
-    phone: str
-    address: str
-    place_of_birth: str
-    cls: int  # class key this year
-    start: dt.date
-    state: str  # enrolment state this year: active, transferred, withdrawn
-    end: dt.date | None
-    prev_cls: int | None  # class key last year, if the pupil was at this school
-
-
-@dataclass(slots=True)
-class AssignmentRow:
-    cls: int
-    staff: int
-    subject: str
-    periods: str
-
-
-@dataclass
-class SchoolPeople:
-    school: SchoolSpec
-    classes: list[ClassRow] = field(default_factory=list)
-    staff: list[StaffRow] = field(default_factory=list)
-    students: list[StudentRow] = field(default_factory=list)
-    assignments: list[AssignmentRow] = field(default_factory=list)
+from .plan import (
+    AreaSpec,
+    AssignmentRow,
+    ClassRow,
+    ClusterSpec,
+    Plan,
+    SchoolPeople,
+    SchoolSpec,
+    StaffRow,
+    StudentRow,
+    plan,
+)
+from .tables import (
+    BAND_STAGES,
+    CITY_NAME,
+    CLASS_SIZE,
+    CLASS_SUBJECTS,
+    DEPARTMENT_CODE,
+    DEPARTMENT_NAME,
+    DISABILITIES,
+    ETHNICITY,
+    FAMILY,
+    FEMALE_GIVEN,
+    FEMALE_MIDDLE,
+    FEMALE_MIDDLE_ADULT,
+    LEVEL_LABEL,
+    MALE_GIVEN,
+    MALE_MIDDLE,
+    MALE_MIDDLE_ADULT,
+    MOBILE_PREFIXES,
+    OTHER_PROVINCES,
+    OWNERSHIP_LABEL,
+    PID_HOME,
+    POB_NAME,
+    PRESCHOOL_GROUPS,
+    SIZES,
+    STAFF_RATIO,
+    SUBJECT_LABEL,
+    TEACHER_SUBJECTS,
+    TERM_NAMES,
+    Calendar,
+    Picker,
+    Size,
+    band_of,
+    birth_year,
+    calendar,
+    class_name,
+    perm,
+    stage_grade,
+)
 
 
 class SchoolGenerator:
@@ -592,7 +145,7 @@ class SchoolGenerator:
         # Cover every subject a class needs before drawing the rest by weight.
         must: list[tuple[str, tuple[str, ...]]] = []
         for b in bands:
-            covered = set()
+            covered: set[str] = set()
             for subj, _p in CLASS_SUBJECTS[b]:
                 if subj in covered:
                     continue
@@ -707,8 +260,8 @@ class SchoolGenerator:
 
     def _students(self, rng: random.Random, school: SchoolSpec, out: SchoolPeople) -> None:
         cal = self.plan.calendar
-        current = {}
-        previous = {}
+        current: dict[int, list[ClassRow]] = {}
+        previous: dict[int, list[ClassRow]] = {}
         for c in out.classes:
             (current if c.year == cal.current else previous).setdefault(c.stage, []).append(c)
         area = school.area
@@ -810,3 +363,6 @@ class SchoolGenerator:
         """Every school's people, in plan order (a generator: one school in memory at a time)."""
         for school in self.plan.schools:
             yield self.people(school)
+
+
+__all__ = ["AreaSpec", "AssignmentRow", "BAND_STAGES", "CITY_NAME", "CLASS_SIZE", "CLASS_SUBJECTS", "Calendar", "ClassRow", "ClusterSpec", "DEPARTMENT_CODE", "DEPARTMENT_NAME", "DISABILITIES", "ETHNICITY", "FAMILY", "LEVEL_LABEL", "MOBILE_PREFIXES", "OTHER_PROVINCES", "OWNERSHIP_LABEL", "PID_HOME", "POB_NAME", "PRESCHOOL_GROUPS", "Picker", "Plan", "SIZES", "STAFF_RATIO", "SUBJECT_LABEL", "SchoolGenerator", "SchoolPeople", "SchoolSpec", "Size", "StaffRow", "StudentRow", "TEACHER_SUBJECTS", "TERM_NAMES", "band_of", "birth_year", "calendar", "class_name", "perm", "plan", "stage_grade"]  # fmt: skip
