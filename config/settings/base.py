@@ -347,6 +347,10 @@ LIBRARY_MAX_UNCOMPRESSED_MB = env.int("EDUDX_LIBRARY_MAX_UNCOMPRESSED_MB", defau
 LIBRARY_OAI_REPOSITORY_ID = env.str("EDUDX_LIBRARY_OAI_REPOSITORY_ID", default="edudx.hcm.edu.vn")
 LIBRARY_OAI_ADMIN_EMAIL = env.str("EDUDX_LIBRARY_OAI_ADMIN_EMAIL", default="hoclieu@example.edu.vn")
 
+# Open data (edudx.opendata): no published count of people below this; complementary cells
+# are hidden so that totals cannot reveal one either.
+OPENDATA_MIN_COUNT = env.int("EDUDX_OPENDATA_MIN_COUNT", default=10)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

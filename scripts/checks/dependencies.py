@@ -54,7 +54,6 @@ NOT_DECLARED = {
 PENDING: dict[str, str] = {
     # Declared ahead of the apps that import them (one lock change for helpers working in parallel);
     # the line fails the check as soon as the import lands, and is then deleted.
-    "unused:scipy": "open data's suppression audit (linear programming, #18), in progress",
 }
 
 
