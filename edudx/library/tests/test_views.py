@@ -223,3 +223,29 @@ def test_collection_items_refuse_ids_the_database_cannot_hold_and_move_in_one_se
     # At the top already: nothing moves.
     c.post(url, {"op": "up", "item": second.pk})
     assert [i.pk for i in col.items.order_by("position")] == [second.pk, first.pk]
+
+
+@pytest.mark.django_db
+def test_a_teacher_creates_and_edits_a_collection_through_the_forms(city, client_for):
+    from edudx.core.history import entries_for
+    from edudx.library.models import Collection
+
+    c = client_for("teacher")
+    body = {
+        "title": "Ôn tập chương 3",
+        "description": "",
+        "subject": "toan",
+        "grade": "9",
+        "visibility": "private",
+    }
+    resp = c.post(reverse("library:collection_create"), body)
+    assert resp.status_code == 302
+    col = Collection.objects.get(title="Ôn tập chương 3")
+    edit = reverse("library:collection_edit", args=[col.pk])
+    assert "Ôn tập chương 3" in c.get(edit).content.decode()
+    assert c.post(edit, {**body, "title": "Ôn tập chương 3 (sửa)"}).status_code == 302
+    col.refresh_from_db()
+    assert col.title == "Ôn tập chương 3 (sửa)"
+    assert entries_for(col)[0].changes["title"] == ["Ôn tập chương 3", "Ôn tập chương 3 (sửa)"]
+    # Outsider input: a title longer than the column is refused on the form, never a 500.
+    assert c.post(edit, {**body, "title": "x" * 5000}).status_code == 200
