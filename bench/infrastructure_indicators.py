@@ -267,18 +267,22 @@ def main() -> None:
     from django.db import connection
 
     from edudx.core.scope import Scope
-    from edudx.infrastructure import selectors, views
+    from edudx.infrastructure import readiness, selectors, thresholds
+    from edudx.infrastructure.views import planning
 
     scope = Scope.system()
     n_dev = connection.cursor().execute("SELECT COUNT(*) FROM infrastructure_device").fetchone()[0]
     results, t_ready = timed(lambda: selectors.readiness_for(scope=scope), args.runs)
     _, t_sum = timed(lambda: selectors.summarise(results, "area"), args.runs)
+    inputs = {sid: r.inputs for sid, r in results.items()}
+    t, costs = thresholds.current(), thresholds.unit_costs()
+    _, t_pure = timed(lambda: readiness.compute(inputs, t, costs), args.runs)
 
     def export():
         rows = selectors.procurement_list(scope=scope)
         from edudx.core.exports import xlsx_bytes
 
-        return len(xlsx_bytes(headers=list(views.GAP_HEADERS), rows=views._gap_rows(rows))), len(rows)
+        return len(xlsx_bytes(headers=list(planning.GAP_HEADERS), rows=planning._gap_rows(rows))), len(rows)
 
     (size, n_rows), t_export = timed(export, max(2, args.runs // 2))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -288,6 +292,7 @@ def main() -> None:
     for label, (wall, cpu), target in (
         ("readiness indicators, whole city", t_ready, "< 2 s"),
         ("summary by ward (from indicators)", t_sum, ""),
+        ("readiness.compute alone (pure function)", t_pure, ""),
         ("procurement list + XLSX export", t_export, f"< 5 s  ({n_rows:,} schools, {size / 1024:.0f} KiB)"),
     ):
         print(

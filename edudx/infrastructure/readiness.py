@@ -2,8 +2,9 @@
 
 `compute(inputs, thresholds, unit_costs)` is pure: it takes plain numbers per school (gathered
 by selectors in a handful of GROUP BY queries) and returns indicators, flags and the
-equipment a school needs to reach every threshold — so it is unit-tested without a
-database and runs over 3,500 schools in milliseconds.
+equipment a school needs to reach every threshold — pure so that it is unit-tested without
+a database and a threshold change shows at once, recomputed from the stored inputs on every
+view. Why, and what it costs over the whole city: docs/decisions/0014-infrastructure-readiness-pure-over-maintained-inputs.md.
 """
 
 from __future__ import annotations
