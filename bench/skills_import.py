@@ -122,6 +122,7 @@ def main() -> None:
     ap.add_argument("--db-dir", default="/tmp/t6/city")
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--profile", action="store_true", help="print the 20 costliest functions (cProfile)")
     args = ap.parse_args()
     setup_django(Path(args.db_dir))
     from edudx.core.actor import Actor, Via
@@ -136,12 +137,23 @@ def main() -> None:
     truth = generate(args.rows, args.seed, path)
     print(f"generated {len(truth):,} rows in {time.perf_counter() - t0:.1f} s → {path}")
     actor = Actor.system(via=Via.IMPORT, source="bench:skills_import")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
+    prof = None
+    if args.profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
     done = pipeline.process(
         kind=kinds.get("skills_results"), path=path, actor=actor, write=True, mode=pipeline.PARTIAL
     )
-    elapsed = time.perf_counter() - t0
-    print(f"import: {elapsed:.1f} s  counts {dict(done.counts)}")
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    if prof is not None:
+        import pstats
+
+        prof.disable()
+        pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+    print(f"import: {elapsed:.1f} s wall, {cpu:.1f} s CPU of this process; counts {dict(done.counts)}")
     rows = ExamResult.objects.filter(number__startswith="BENCH-").values_list(
         "number", "match", "staff_id", "student_id"
     )

@@ -102,3 +102,31 @@ class ResultOut(Schema):
     match: str
     staff_id: int | None
     student_id: int | None
+
+
+class CursorQuery(Schema):
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=500)
+
+
+class PersonCertificatePage(Schema):
+    items: list[PersonCertificateOut]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+class MoveIn(Schema):
+    move: str = Field(pattern=r"^(verify|expire|revoke)$")
+    note: str = Field("", max_length=255)
+
+
+class AssignIn(Schema):
+    staff_id: Id | None = None
+    student_id: Id | None = None
+
+
+class CoverageQuery(Schema):
+    measure: str = Field("std:basic", max_length=60)
+    group: str = Field("staff", pattern=r"^(staff|pupils)$")
+    area: Id | None = None
+    sub: str = Field("", max_length=20)

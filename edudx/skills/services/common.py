@@ -26,13 +26,21 @@ def require_city(actor: Actor, permission: str) -> str:
     return path
 
 
+# Above this many schools a write (an import) leaves the recount to the background refresh
+# instead of recounting every school's pupils inside its transaction.
+TOUCH_MAX_SCHOOLS = 50
+
+
 def touch(school_ids: list[int], *, heatmap: bool = False) -> None:
-    """Keep the coverage (and heatmap) figures of these schools current, in this transaction."""
+    """Keep the coverage (and heatmap) figures of these schools current: in this transaction for
+    a few schools, by one queued background refresh for many."""
     ids = sorted({i for i in school_ids if i})
-    if ids:
-        aggregates.touch(COVERAGE, ids)
-        if heatmap:
-            aggregates.touch(HEATMAP, ids)
+    names = [COVERAGE, HEATMAP] if heatmap else [COVERAGE]
+    for name in names:
+        if len(ids) > TOUCH_MAX_SCHOOLS:
+            aggregates.request_refresh(name)
+        elif ids:
+            aggregates.touch(name, ids)
 
 
 def own_staff_id(actor: Actor) -> int | None:

@@ -6,8 +6,38 @@ from typing import Any
 
 
 def providers(city: Any) -> dict[str, tuple[int, str]]:
-    """The skills routes take no id of their own yet (schools: the registry's provider)."""
-    return {}
+    from edudx.core.actor import Actor
+    from edudx.skills.models import Certificate, ExamResult, Framework
+    from edudx.skills.schemas import CampaignIn, PersonCertificateIn
+    from edudx.skills.services import campaigns, certificates
+    from edudx.skills.services.common import city_path
+
+    a = Actor.system(source="matrix")
+    b1_teacher = city.staff[2]
+    cert = Certificate.objects.get(code="IC3_GS6")
+    pc = certificates.certificate_claim(
+        actor=a,
+        data=PersonCertificateIn(certificate_id=cert.pk, staff_id=b1_teacher.pk, number="MATRIX-B1-CERT"),
+    )
+    result = ExamResult.objects.create(
+        certificate=cert,
+        number="MATRIX-B1-RESULT",
+        candidate_name="Thí Sinh Ma Trận B1",
+        unit_path=city_path(),
+    )
+    fw = Framework.objects.get(audience=Framework.Audience.TEACHER)
+    campaign = campaigns.campaign_create(
+        actor=a, framework=fw, data=CampaignIn(name="Ma trận", school_year="2025-2026")
+    )
+    campaigns.campaign_open(actor=a, campaign=campaign)
+    sa = campaign.assessments.get(staff=b1_teacher)
+    sa.review_note = "MATRIX-B1-NOTE"
+    sa.save(update_fields=["review_note"])
+    return {
+        "person_certificate_id": (pc.pk, "MATRIX-B1-CERT"),
+        "exam_result_id": (result.pk, "Thí Sinh Ma Trận B1"),
+        "self_assessment_id": (sa.pk, "MATRIX-B1-NOTE"),
+    }
 
 
 def bulk_rows(city: Any, b1: Any) -> dict[str, list[list[dict[str, str]]]]:

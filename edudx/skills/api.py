@@ -1,0 +1,85 @@
+"""Skills REST API (/api/v1/skills/): the certificate catalogue, coverage per unit, people's
+certificates (list, record, verify/expire/revoke) and the unmatched test-centre results. A test
+centre's list is imported through the ingest API: POST /api/v1/ingest/runs with
+kind=skills_results, then /commit."""
+
+from __future__ import annotations
+
+from ninja import Query, Router
+
+from edudx.core.actor import Actor, Via
+from edudx.core.api_errors import errors
+from edudx.core.ids import Id
+from edudx.core.pagination import paginate
+
+from . import permissions as perms
+from . import selectors
+from .schemas import (
+    AssignIn,
+    CertificateOut,
+    CoverageQuery,
+    CoverageRow,
+    CursorQuery,
+    MoveIn,
+    PersonCertificateIn,
+    PersonCertificateOut,
+    PersonCertificatePage,
+    ResultOut,
+)
+from .services import certificates as cert_services
+from .services import results as result_services
+
+router = Router(tags=["skills"])
+
+
+@router.get("/certificates", response={200: list[CertificateOut], **errors(403)})
+def certificate_catalogue(request):
+    request.scope.require_any(perms.VIEW)
+    return list(selectors.certificate_list())
+
+
+@router.get("/coverage", response={200: list[CoverageRow], **errors(403)})
+def coverage(request, q: Query[CoverageQuery]):
+    request.scope.require_any(perms.VIEW)
+    data = selectors.coverage(scope=request.scope, measure=q.measure, group=q.group, area=q.area, sub=q.sub)
+    return [{**r, "group": q.group} for r in data["rows"]]
+
+
+@router.get("/people/certificates", response={200: PersonCertificatePage, **errors(403)})
+def person_certificates(request, page: Query[CursorQuery]):
+    request.scope.require_any(perms.VIEW_PEOPLE)
+    qs = selectors.certificate_list_in_scope(scope=request.scope)
+    p = paginate(qs, order=("-id",), cursor=page.cursor, limit=page.limit)
+    return {"items": p.items, "next_cursor": p.next_cursor, "prev_cursor": p.prev_cursor}
+
+
+@router.post("/people/certificates", response={201: PersonCertificateOut, **errors(404, 409)})
+def person_certificate_claim(request, data: PersonCertificateIn):
+    return 201, cert_services.certificate_claim(actor=Actor.from_request(request, via=Via.API), data=data)
+
+
+@router.post(
+    "/people/certificates/{person_certificate_id}/move", response={200: PersonCertificateOut, **errors(409)}
+)
+def person_certificate_move(request, person_certificate_id: Id, data: MoveIn):
+    pc = selectors.certificate_get(scope=request.scope, pk=person_certificate_id)
+    return cert_services.certificate_transition(
+        actor=Actor.from_request(request, via=Via.API), pc=pc, move=data.move, note=data.note
+    )
+
+
+@router.get("/results/unmatched", response={200: list[ResultOut], **errors(403)})
+def results_unmatched(request):
+    request.scope.require_any(perms.IMPORT_RESULTS)
+    return list(selectors.results_unmatched(scope=request.scope)[:500])
+
+
+@router.post("/results/{exam_result_id}/assign", response={200: ResultOut, **errors(409)})
+def result_assign(request, exam_result_id: Id, data: AssignIn):
+    result = selectors.result_get(scope=request.scope, pk=exam_result_id)
+    return result_services.result_assign(
+        actor=Actor.from_request(request, via=Via.API),
+        result=result,
+        staff_id=data.staff_id,
+        student_id=data.student_id,
+    )

@@ -1,0 +1,17 @@
+from django.utils.translation import gettext_lazy as _
+
+from edudx.core.navigation import nav_item
+
+from . import permissions as perms
+
+SECTION = _("Digital skills")
+nav_item(section=SECTION, label=_("Certificate coverage"), url_name="skills:coverage", permission=perms.VIEW,
+         icon="award", order=60)  # fmt: skip
+nav_item(section=SECTION, label=_("Competence heatmap"), url_name="skills:heatmap", permission=perms.VIEW,
+         icon="grid-3x3", order=61)  # fmt: skip
+nav_item(section=SECTION, label=_("My self-assessment"), url_name="skills:my_assessments", permission=perms.ASSESS,
+         icon="person-check", order=62)  # fmt: skip
+nav_item(section=SECTION, label=_("Confirm self-assessments"), url_name="skills:confirm", permission=perms.CONFIRM,
+         icon="check2-square", order=63)  # fmt: skip
+nav_item(section=SECTION, label=_("Unmatched results"), url_name="skills:results", permission=perms.IMPORT_RESULTS,
+         icon="question-diamond", order=64)  # fmt: skip
