@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edudx.core.actor import Actor
 from edudx.core.rules import ERROR
-from edudx.core.rules.levels import GRADES, grade_from_class_name
+from edudx.core.rules.levels import grade_from_class_name
 from edudx.ingest import kinds as K
 from edudx.ingest.kinds import KEY
 
@@ -17,7 +17,7 @@ from .. import permissions as perms
 from ..kinds import SCHOOL_CODE, locate_school, resolve_school
 from ..models import School, SchoolYear
 from ..schemas import ClassPatch
-from .common import CLASS_NAME, SCHOOL_YEAR, _row_dicts, resolve_year
+from .common import CLASS_NAME, SCHOOL_YEAR, _row_dicts, grade_bounds, resolve_year
 
 
 def existing_classes(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, Any]]:
@@ -47,12 +47,7 @@ def _class_key(frame: pl.DataFrame, sink: K.Sink, ctx: K.Context) -> pl.DataFram
             pl.col("grade"), pl.col("class_name").map_elements(grade_from_class_name, return_dtype=pl.Int64)
         ).alias("grade"),
     )
-    lo = pl.col("__level").replace_strict(
-        {k: v[0] for k, v in GRADES.items()}, default=None, return_dtype=pl.Int64
-    )
-    hi = pl.col("__level").replace_strict(
-        {k: v[1] for k, v in GRADES.items()}, default=None, return_dtype=pl.Int64
-    )
+    lo, hi = grade_bounds()
     frame = sink.flag(frame, pl.col("grade").is_null(), "grade", "value_required", ERROR,
                       _("The grade cannot be read from the class name; give it."))  # fmt: skip
     # The service refuses it too (registry.services._check_class): say so in the check, not as

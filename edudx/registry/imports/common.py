@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edudx.core.rules import ERROR
 from edudx.core.rules.ethnicity import ETHNIC_GROUPS, ethnicity_code
+from edudx.core.rules.levels import GRADES
 from edudx.core.rules.people import gender_code
 from edudx.ingest import kinds as K
 from edudx.ingest.kinds import SharedValue
@@ -122,3 +123,13 @@ def _row_dicts(new: Any) -> list[dict[str, Any]]:
     if new is None:
         return []
     return new.to_dicts() if isinstance(new, pl.DataFrame) else list(new)
+
+
+def grade_bounds() -> tuple[pl.Expr, pl.Expr]:
+    """The lowest and highest grade of each row's school level (`__level`, set by resolve_school)."""
+
+    def bound(i: int) -> pl.Expr:
+        by_level = {level: grades[i] for level, grades in GRADES.items()}
+        return pl.col("__level").replace_strict(by_level, default=None, return_dtype=pl.Int64)
+
+    return bound(0), bound(1)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edudx.core.actor import Actor
 from edudx.core.rules import ERROR, WARNING
-from edudx.core.rules.levels import GRADES, grade_from_class_name
+from edudx.core.rules.levels import grade_from_class_name
 from edudx.core.rules.people import StudentStatus, student_status_code
 from edudx.ingest import kinds as K
 from edudx.ingest.kinds import KEY, ROW, age_vs_grade, person_rules
@@ -31,6 +31,7 @@ from .common import (
     _labels,
     _name_key,
     _personal_id_once,
+    grade_bounds,
     resolve_year,
 )
 
@@ -74,12 +75,7 @@ def resolve_class(frame: pl.DataFrame, sink: K.Sink, ctx: K.Context) -> pl.DataF
             pl.col("class_name").replace_strict(implied, default=None, return_dtype=pl.Int64),
         ).alias("__grade")
     )
-    lo = pl.col("__level").replace_strict(
-        {k: v[0] for k, v in GRADES.items()}, default=None, return_dtype=pl.Int64
-    )
-    hi = pl.col("__level").replace_strict(
-        {k: v[1] for k, v in GRADES.items()}, default=None, return_dtype=pl.Int64
-    )
+    lo, hi = grade_bounds()
     new_class = (
         pl.col("class_id").is_null() & pl.col("school_id").is_not_null() & pl.col("year_id").is_not_null()
     )
