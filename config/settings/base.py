@@ -137,6 +137,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA wal_autocheckpoint=20000;"
         ),
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: it compiles any plan costed over 100,000 (a list walked at city scale) for 45-75 ms
+    # of a request that runs in less; pages are short queries that never repay it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 # Persistent connections on SQLite too: opening one (file, pragmas, schema parse) costs
 # ≈ 2.6 ms CPU, more than a whole small request (xAPI statement POST ≈ 1 ms).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("EDUDX_DB_CONN_MAX_AGE", default=60))
