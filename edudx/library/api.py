@@ -15,7 +15,6 @@ from edudx.core.pagination import paginate
 from . import cartridge, selectors, services
 from . import permissions as perms
 from .filters import ResourceFilter
-from .models import LtiPlatform
 from .schemas import (
     CollectionDetail,
     CollectionIn,
@@ -230,8 +229,7 @@ def collection_cartridge(request, collection_id: Id):
 # ----- LTI platforms
 @router.get("/lti/platforms", response={200: list[PlatformOut], **errors(403)})
 def platform_list(request):
-    request.scope.require_any(perms.LTI_ADMIN)
-    return list(LtiPlatform.objects.order_by("name"))
+    return selectors.platform_list(scope=request.scope)
 
 
 @router.post(

@@ -1,0 +1,214 @@
+"""Search of published resources: filters, relevance windows, facets, suggestions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from edudx.core.pagination import Page, paginate
+from edudx.core.scope import Scope
+
+from .. import permissions as perms
+from .. import search, search_facets
+from ..filters import RESOURCE_SORTS, ResourceFilter
+from ..models import (
+    Resource,
+    ResourceGrade,
+)
+
+if TYPE_CHECKING:
+    from edudx.core.search.query import Query
+from .visibility import published
+
+
+def _apply_filters(qs: QuerySet[Resource], f: ResourceFilter) -> QuerySet[Resource]:
+    if f.subject:
+        qs = qs.filter(subject=f.subject)
+    if f.grade is not None:
+        # A test on each row (the (resource, grade) unique index), not a list of every id of
+        # the grade built first.
+        qs = qs.filter(Exists(ResourceGrade.objects.filter(resource_id=OuterRef("pk"), grade=f.grade)))
+    if f.resource_type:
+        qs = qs.filter(resource_type=f.resource_type)
+    if f.licence:
+        qs = qs.filter(licence=f.licence)
+    if f.series:
+        qs = qs.filter(series=f.series)
+    if f.language:
+        qs = qs.filter(language=f.language)
+    if f.school:
+        qs = qs.filter(school_id=f.school)
+    return qs
+
+
+@dataclass
+class SearchResult:
+    page: Page
+    total: int
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    ranked: bool = False
+    # The facets and total were counted over the newest search.FACET_CAP matches only, and
+    # there are more: each count is a lower bound ("10,000+").
+    capped: bool = False
+    # The query matched nothing and these are the results of the closest query (its folded
+    # words), offered as "Did you mean …".
+    corrected: str = ""
+
+
+FACETS = ("subject", "resource_type", "licence", "series")
+
+
+def _offset_cursor(cursor: str | None) -> int:
+    try:
+        return max(0, min(int(cursor or 0), 10_000))
+    except ValueError:
+        return 0
+
+
+def resource_search(
+    *,
+    scope: Scope,
+    filters: ResourceFilter | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+    with_facets: bool = True,
+) -> SearchResult:
+    """Published resources matching the filters. With a query and relevance sort, the best
+    match first in the librarian's order (edudx.core.search.rank); the cursor is then an
+    offset. A query that matches nothing falls back to the closest terms (`corrected`)."""
+    f = filters or ResourceFilter()
+    base = _apply_filters(published(scope=scope), f)
+    # SQLite, for a viewer who sees every published resource: filters and facets in the walk
+    # of the index (search_facets); otherwise the ORM over `base`.
+    walk = f if connection.vendor == "sqlite" and _sees_all_published(scope) else None
+    query = search.parse(f.q)
+    page = _search_page(base, query, f.sort, cursor, limit, walk)
+    corrected = ""
+    if query is not None and not page.items and not cursor:
+        fixed = search.corrected(base, query)
+        if fixed is not None:
+            query, corrected = fixed, fixed.text
+            page = _search_page(base, query, f.sort, cursor, limit, walk)
+    result = SearchResult(
+        page=page, total=0, ranked=query is not None and f.sort == "relevance", corrected=corrected
+    )
+    if with_facets and walk is not None:
+        _walk_facets(result, query, walk)
+    elif with_facets:
+        _count_facets(result, base, query if query is not None else (f.q if f.q.strip() else None))
+    return result
+
+
+def _sees_all_published(scope: Scope) -> bool:
+    return scope.is_authenticated and scope.has_perm(perms.VIEW)
+
+
+def _search_page(
+    base: QuerySet[Resource],
+    query: Query | None,
+    sort: str,
+    cursor: str | None,
+    limit: int,
+    walk: ResourceFilter | None,
+) -> Page:
+    related = ("school__unit", "current_version")
+    if query is not None and sort == "relevance":
+        offset = _offset_cursor(cursor)
+        items = _ranked_window(base, query, offset, limit, related, walk)
+        if items is None:  # the windows were too small for this page: exact ranking
+            rows = search.ranked(base, query) or base.none()
+            items = list(
+                rows.select_related(*related).prefetch_related("grade_rows")[offset : offset + limit + 1]
+            )
+        return Page(
+            items=items[:limit],
+            next_cursor=str(offset + limit) if len(items) > limit else None,
+            prev_cursor=str(max(0, offset - limit)) if offset else None,
+        )
+    matched = base
+    if query is not None:
+        matched = search.matching(base, query) or base.none()
+    order = RESOURCE_SORTS.get(sort) or RESOURCE_SORTS["newest"]
+    return paginate(
+        matched.select_related(*related).prefetch_related("grade_rows"),
+        order=order,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+def _count_facets(result: SearchResult, base: QuerySet[Resource], query: str | Query | None) -> None:
+    # Counted over the newest search.FACET_CAP matches, since exact counts grow with a
+    # broad query's matches; `capped` says so.
+    # See docs/decisions/0003-library-search-windows-and-capped-facets.md.
+    sample, result.capped = search.newest_matching(base, query)
+    # One GROUP BY over the four facet columns evaluates the full-text match once (instead
+    # of a count and four group-bys); the per-facet counts are summed here.
+    combos = sample.order_by().values(*FACETS).annotate(n=Count("id"))
+    totals: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for row in combos:
+        result.total += row["n"]
+        for name in FACETS:
+            if row[name]:
+                totals[name][row[name]] = totals[name].get(row[name], 0) + row["n"]
+    for name in FACETS:
+        result.facets[name] = sorted(totals[name].items(), key=lambda kv: (-kv[1], kv[0]))
+    result.facets["grade"] = [
+        (str(r["grade"]), r["n"])
+        for r in ResourceGrade.objects.filter(resource_id__in=sample.order_by().values("id"))
+        .values("grade")
+        .annotate(n=Count("id"))
+        .order_by("grade")
+    ]
+
+
+def _walk_facets(result: SearchResult, query: Query | None, f: ResourceFilter) -> None:
+    """Facets and total from one pass over the newest search.FACET_CAP matches, the filters
+    tested on each (search_facets.facet_sql); `capped` when there may be more."""
+    with connection.cursor() as cur:
+        cur.execute(*search_facets.facet_sql(query, f, search.FACET_CAP))
+        rows = cur.fetchall()
+    result.total, result.capped, totals = search_facets.count(rows, FACETS, search.FACET_CAP)
+    for name in FACETS:
+        result.facets[name] = sorted(totals[name].items(), key=lambda kv: (-kv[1], kv[0]))
+    result.facets["grade"] = sorted(totals["grade"].items(), key=lambda kv: int(kv[0]))
+
+
+def _ranked_window(
+    base: QuerySet[Resource],
+    q: Query,
+    offset: int,
+    limit: int,
+    related: tuple[str, ...],
+    walk: ResourceFilter | None,
+) -> list[Resource] | None:
+    need = offset + limit + 1
+    # In the walk, every id found passed the filters already: only titles and use are read.
+    rows_of = Resource.objects.all() if walk is not None else base
+
+    def visible(ids: list[int]) -> dict[int, search.Candidate]:
+        rows = (
+            rows_of.filter(pk__in=ids).order_by().values_list("pk", "search_title", "use_count", "rating_sum")
+        )
+        return {pk: search.Candidate(title, usage=uses + 5 * stars) for pk, title, uses, stars in rows}
+
+    tiers = search_facets.tiers(q, walk) if walk is not None else None
+    found = search.candidates(q, visible=visible, need=need, tiers=tiers, walks=search_facets.WALKS)
+    if found is None:
+        return None
+    ordered, capped = found
+    if capped and len(ordered) < need:
+        return None
+    page_ids = ordered[offset:need]
+    by_id = base.select_related(*related).prefetch_related("grade_rows").in_bulk(page_ids)
+    return [by_id[pk] for pk in page_ids if pk in by_id]
+
+
+def suggestions(*, scope: Scope, q: str, limit: int = 8) -> list[Resource]:
+    qs = search.title_prefix(published(scope=scope), q)
+    if qs is None:
+        return []
+    return list(qs.only("id", "title", "subject").order_by("-use_count", "-id")[:limit])
