@@ -38,11 +38,11 @@ def find_pairs(
     t = time.perf_counter()
     frame = frames.matching_frame(raw)
     seconds["fold"] = time.perf_counter() - t
-    say("trained", 30)
+    say("training", 30)
     t = time.perf_counter()
     params = trained if trained is not None else model.train(frame, kind, threads=threads)
     seconds["train"] = time.perf_counter() - t
-    say("scored", 60)
+    say("scoring", 60)
     t = time.perf_counter()
     pairs = model.predict(frame, params, threshold=threshold, threads=threads)
     seconds["predict"] = time.perf_counter() - t

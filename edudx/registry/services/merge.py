@@ -202,4 +202,9 @@ def person_values(*, kind: str, pk: int) -> dict[str, Any]:
     return history.snapshot(obj, CHOOSABLE[kind])
 
 
-__all__ = ["CHOOSABLE", "MODELS", "person_merge", "person_unmerge", "person_values"]
+def person_history(*, kind: str, pk: int, limit: int = 50) -> list[Any]:
+    """The history of a record by id — also of a record merged away (its entries stay)."""
+    return list(history.entries_for(MODELS[kind](pk=pk), limit=limit))
+
+
+__all__ = ["CHOOSABLE", "MODELS", "person_history", "person_merge", "person_unmerge", "person_values"]

@@ -1,0 +1,75 @@
+"""The review pages and the API: scoped, masked, merge by field, unmerge, one winner."""
+
+from edudx.core.roles import Role
+from edudx.quality.models import CandidatePair, Merge, PairState
+from edudx.registry.models import Student
+
+
+def test_queue_and_pair_page_show_differences_and_mask_other_schools_ids(city, twin, client_for):
+    c = client_for(Role.SCHOOL_ADMIN)  # view_pii at A1 only; the copy is at B1
+    page = c.get("/quality/")
+    assert page.status_code == 200 and f"/quality/pairs/{twin['pair'].pk}/" in page.content.decode()
+    html = c.get(f"/quality/pairs/{twin['pair'].pk}/").content.decode()
+    assert 'data-field="full_name" data-differs="1"' in html
+    assert twin["original"].personal_id in html  # A1's own pupil: in full
+    assert "0987654321" not in html and "*******321" in html  # B1's phone masked
+    assert 'data-testid="merge"' not in html and 'data-testid="different"' in html  # B1 is not theirs
+
+
+def test_officer_merges_choosing_fields_then_unmerges_from_the_pages(city, twin, client_for):
+    c = client_for(Role.DEPT_OFFICER)
+    pair, original, copy = twin["pair"], twin["original"], twin["copy"]
+    r = c.post(
+        f"/quality/pairs/{pair.pk}/",
+        {
+            "action": "merge",
+            "survivor": original.pk,
+            "take_parent_phone": copy.pk,
+            "take_full_name": original.pk,
+        },
+    )
+    merge = Merge.objects.get(pair=pair)
+    assert r.status_code == 302 and r["Location"].endswith(f"/quality/merges/{merge.pk}/")
+    assert Student.objects.get(pk=original.pk).parent_phone == "0987654321"
+    assert merge.snapshot["take"] == ["parent_phone"]
+    html = c.get(f"/quality/merges/{merge.pk}/").content.decode()
+    assert 'data-testid="history-1"' in html and "merged_from" in html and "merged_into" in html
+    r = c.post(f"/quality/merges/{merge.pk}/undo/")
+    assert r.status_code == 302
+    assert Student.objects.get(pk=original.pk).parent_phone == original.parent_phone
+    assert Student.objects.filter(pk=copy.pk).exists()
+    assert CandidatePair.objects.get(pk=pair.pk).state == PairState.OPEN
+
+
+def test_api_lists_scoped_merges_and_answers_a_second_merge_with_409(city, twin, client_for):
+    pair = twin["pair"]
+    teacher = client_for(Role.TEACHER)
+    assert teacher.get(f"/api/v1/quality/pairs/{pair.pk}").status_code in (403, 404)
+    c = client_for(Role.DEPT_OFFICER)
+    items = c.get("/api/v1/quality/pairs").json()["items"]
+    assert [p["id"] for p in items] == [pair.pk]
+    body = {"survivor_id": pair.record_a, "take": []}
+    r = c.post(f"/api/v1/quality/pairs/{pair.pk}/merge", body, content_type="application/json")
+    assert r.status_code == 201
+    again = c.post(f"/api/v1/quality/pairs/{pair.pk}/merge", body, content_type="application/json")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "pair_already_decided"
+    merge_id = r.json()["id"]
+    assert c.post(f"/api/v1/quality/merges/{merge_id}/undo").status_code == 200
+    assert c.post(f"/api/v1/quality/merges/{merge_id}/undo").json()["error"]["code"] == "merge_undone"
+
+
+def test_api_refuses_bad_input_without_a_500(city, twin, client_for):
+    c = client_for(Role.DEPT_OFFICER)
+    pair = twin["pair"]
+    for body in ({"survivor_id": 10**12, "take": []}, {"survivor_id": pair.record_a, "take": ["password"]},
+                 {"survivor_id": "x"}, {}):  # fmt: skip
+        r = c.post(f"/api/v1/quality/pairs/{pair.pk}/merge", body, content_type="application/json")
+        assert r.status_code in (400, 422), (body, r.status_code)
+    r = c.post(
+        f"/api/v1/quality/pairs/{pair.pk}/decision", {"decision": "merged"}, content_type="application/json"
+    )
+    assert r.status_code == 422
+    assert c.get("/api/v1/quality/pairs?min_probability=7").status_code == 422
+    assert c.get("/quality/?state=%00&min_probability=x").status_code == 200
+    assert c.post(f"/quality/pairs/{pair.pk}/", {"action": "merge", "survivor": "x"}).status_code == 302
+    assert CandidatePair.objects.get(pk=pair.pk).state == PairState.OPEN
