@@ -80,3 +80,45 @@ def teachers_contributing_share(school_ids):
         sid: (round(100 * contributing.get(sid, 0) / teachers[sid], 1) if teachers.get(sid) else None)
         for sid in ids
     }
+
+
+@indicator(
+    code="library.teachers_using_materials_share",
+    name=_("Share of teachers using digital learning materials in their teaching"),
+    unit="percent",
+    formula=_(
+        "Teachers of the school who, in the last 12 months, downloaded a resource, picked one into an "
+        "LMS or put one in a lesson collection ÷ teachers of the school × 100"
+    ),
+    freshness=FRESHNESS,
+    criteria=("4725:I.6",),
+)
+def teachers_using_materials_share(school_ids):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from edudx.core.rules.people import Position
+    from edudx.registry import selectors as registry
+
+    from .models import Collection, Use
+
+    ids = list(school_ids)
+    since = timezone.now() - dt.timedelta(days=365)
+    staff_qs, _order = registry.staff_list(scope=Scope.system())
+    teachers = staff_qs.filter(school_id__in=ids, position=Position.TEACHER, status="working").order_by()
+    counts = dict(teachers.values("school_id").annotate(n=Count("id")).values_list("school_id", "n"))
+    users = set(
+        Use.objects.filter(at__gte=since, user__isnull=False)
+        .exclude(kind=Use.Kind.VIEW)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    users |= set(Collection.objects.filter(school_id__in=ids).values_list("owner_id", flat=True).distinct())
+    using: dict[int, int] = {}
+    for sid, uid in teachers.filter(user__isnull=False).values_list("school_id", "user_id"):
+        if uid in users:
+            using[sid] = using.get(sid, 0) + 1
+    return {
+        sid: (round(100 * using.get(sid, 0) / counts[sid], 1) if counts.get(sid) else None) for sid in ids
+    }

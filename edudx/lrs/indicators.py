@@ -34,3 +34,43 @@ def active_learners_30d(school_ids: Iterable[int]) -> dict[int, int]:
     analytics_refresh()
     since = timezone.now() - dt.timedelta(days=30)
     return learner_counts_by_school(_school_paths(school_ids), since=since)
+
+
+@indicator(
+    code="lrs.scored_learners_90d",
+    name=_("Learners assessed online (last 90 days)"),
+    unit="count",
+    formula=_(
+        "Distinct xAPI actors with at least one scored statement (a test or exercise taken on a "
+        "computer and scored) stored in the last 90 days"
+    ),
+    freshness=_("Learning record store, live"),
+    criteria=("4725:I.3", "4725:I.5"),  # regular assessment in the LMS; computer-based testing
+)
+def scored_learners_90d(school_ids: Iterable[int]) -> dict[int, int]:
+    from edudx.core import warehouse
+
+    from . import warehouse as lrs_warehouse
+    from .services import analytics_refresh
+
+    analytics_refresh()
+    paths = _school_paths(school_ids)
+    out = dict.fromkeys(paths, 0)
+    if not paths:
+        return out
+    since = (timezone.now() - dt.timedelta(days=90)).astimezone(dt.UTC).date()
+    table = f"{lrs_warehouse.NAME}__{lrs_warehouse.LEARNERS.name}"
+    con = warehouse.connect(lrs_warehouse.NAME)
+    try:
+        con.execute("CREATE TEMP TABLE s (pk BIGINT, p VARCHAR)")
+        con.executemany("INSERT INTO s VALUES (?, ?)", list(paths.items()))
+        rows = con.execute(
+            f"SELECT s.pk, count(DISTINCT l.actor_hash) FROM {table} l JOIN s ON starts_with(l.unit_path, s.p) "  # noqa: S608 - constant names
+            "WHERE l.day >= ? AND l.score_n > 0 GROUP BY s.pk",
+            [since],
+        ).fetchall()
+    finally:
+        con.close()
+    for pk, n in rows:
+        out[int(pk)] = int(n)
+    return out

@@ -286,6 +286,8 @@ def build(ctx: DemoContext) -> None:
     end = ctx.today.year if ctx.today.month < 9 else ctx.today.year + 1
     last_fw = framework_for(actor, end - 1)
     this_fw = framework_for(actor, end)
+    # 4725 evaluates general and continuing education: a preschool has no self-assessment
+    rows = [r for r in rows if not this_fw.levels or r.level in this_fw.levels]
     rng = ctx.rng
     skill = {r.pk: maturity(rng, r) for r in rows}
 
@@ -339,6 +341,10 @@ def build(ctx: DemoContext) -> None:
         actor=actor,
         with_evidence=True,
     )
+    # the self-assessments still open arrive pre-filled with their automatic points
+    current.state = Campaign.State.OPEN
+    filled = services.campaign_autoscore(actor=actor, campaign=current)
     ctx.log(
-        f"monitoring: campaigns {last_year} (published) and {this_year} (open) over {len(rows):,} schools"
+        f"monitoring: campaigns {last_year} (published) and {this_year} (open) over {len(rows):,} schools; "
+        f"automatic points filled in {filled:,} open self-assessments"
     )

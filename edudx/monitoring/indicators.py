@@ -114,3 +114,27 @@ def school_imports_12m(school_ids: Iterable[int]) -> dict[int, int]:
     for r in rows:
         out[path_of[r["unit_path"]]] = r["n"]
     return out
+
+
+@indicator(
+    code="registry.teacher_account_share",
+    name=_("Teachers with a platform account for online training"),
+    unit="percent",
+    formula=_(
+        "Working teachers whose staff record is linked to a platform account (where they follow "
+        "online training) ÷ working teachers × 100"
+    ),
+    freshness=REGISTRY_FRESHNESS,
+    criteria=("4725:I.6",),
+)
+def teacher_account_share(school_ids: Iterable[int]) -> dict[int, float]:
+    from edudx.core.rules.people import Position
+
+    qs, _order = registry.staff_list(scope=Scope.system())
+    rows = (
+        qs.filter(school_id__in=list(school_ids), status="working", position=Position.TEACHER)
+        .order_by()
+        .values("school_id")
+        .annotate(n=Count("id"), ok=Count("id", filter=Q(user__isnull=False)))
+    )
+    return _share(rows)

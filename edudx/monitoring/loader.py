@@ -67,3 +67,36 @@ def load(models: Any, data: dict[str, Any], *, year: int, state: str = "active")
                     max_points=Decimal(str(s["max_points"])),
                 )
     return fw
+
+
+SCORING = ("fw_4725_scoring.json",)
+
+
+def load_scoring(models: Any, data: dict[str, Any]) -> int:
+    """Give every framework of `data["framework"]` the levels it evaluates and the scoring bands
+    of its automatically evidenced sub-items (those it lacks: a corrected band stays). `models`
+    has Framework, Criterion and ScoringBand. Returns the bands created."""
+    created = 0
+    for fw in models.Framework.objects.filter(code=data["framework"]):
+        if not fw.levels:
+            fw.levels = list(data.get("levels", []))
+            fw.save(update_fields=["levels"])
+        criteria = {c.code: c for c in models.Criterion.objects.filter(group__framework=fw)}
+        for rule in data["auto"]:
+            crit = criteria.get(rule["criterion"])
+            if crit is None or crit.kind != "points":
+                continue
+            if models.ScoringBand.objects.filter(criterion=crit, subitem_code=rule["subitem"]).exists():
+                continue
+            models.ScoringBand.objects.bulk_create(
+                models.ScoringBand(
+                    criterion=crit,
+                    subitem_code=rule["subitem"],
+                    indicator_code=rule["indicator"],
+                    lower=Decimal(str(lower)),
+                    points=Decimal(str(points)),
+                )
+                for lower, points in rule["bands"]
+            )
+            created += len(rule["bands"])
+    return created

@@ -74,3 +74,182 @@ class EntryIn(Schema):
     met: bool | str | None = None
     points: str | Decimal | None = None
     sub_points: dict[str, str | Decimal | None] | None = None
+    # Why the school enters other points than the automatic ones (required then, once).
+    override_reason: str | None = None
+
+
+# ----- answers of /api/v1/monitoring/
+class ScoringBandOut(Schema):
+    subitem: str
+    indicator: str
+    from_value: Decimal
+    points: Decimal
+
+
+class SubItemOut(Schema):
+    code: str
+    name: str
+    max_points: Decimal
+
+
+class CriterionOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    max_points: Decimal
+    evidence_required: str
+    subitems: list[SubItemOut]
+    scoring_bands: list[ScoringBandOut]
+
+
+class GroupOut(Schema):
+    code: str
+    name: str
+    max_points: Decimal
+    level2_min: Decimal
+    level3_above: Decimal
+    criteria: list[CriterionOut]
+
+
+class FrameworkOut(Schema):
+    id: int
+    code: str
+    name: str
+    year: int
+    subject: str
+    state: str
+    source: str
+    levels: list[str]
+
+
+class CoverageOut(Schema):
+    """Points an automatic indicator scores, per sub-item, of the framework's points."""
+
+    points: Decimal
+    points_total: Decimal
+    share: float
+
+
+class FrameworkDetailOut(FrameworkOut):
+    groups: list[GroupOut]
+    coverage: CoverageOut
+
+
+class CampaignOut(Schema):
+    id: int
+    framework_id: int
+    name: str
+    school_year: str
+    state: str
+    self_deadline: dt.date
+    review_deadline: dt.date
+    levels: list[str]
+    ownerships: list[str]
+    published_at: dt.datetime | None
+
+
+class CampaignPage(Schema):
+    items: list[CampaignOut]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+class GroupResultOut(Schema):
+    group: str
+    points: Decimal
+    mandatory_met: bool
+    level: int
+
+
+class AssessmentOut(Schema):
+    id: int
+    campaign_id: int
+    school_id: int
+    school_moet_code: str
+    school_name: str
+    supervisor_id: int
+    school_level: str
+    ownership: str
+    status: str
+    deadline: dt.date
+    submitted_at: dt.datetime | None
+    approved_at: dt.datetime | None
+    published_at: dt.datetime | None
+    results: list[GroupResultOut]
+
+
+class AssessmentPage(Schema):
+    items: list[AssessmentOut]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+class AutoPointOut(Schema):
+    """Points an automatic indicator gave, with their evidence."""
+
+    subitem: str
+    indicator: str
+    value: Decimal | None
+    points: Decimal | None
+    max_points: Decimal
+    formula: str
+    source: str
+    as_of: dt.datetime
+
+
+class EvidenceOut(Schema):
+    id: int
+    kind: str
+    title: str
+    url: str
+    record: str
+
+
+class EntryOut(Schema):
+    criterion: str
+    value: str
+    points: Decimal | None
+    sub_points: dict[str, str]
+    met: bool | None
+    comment: str
+    override_reason: str
+    reviewed_points: Decimal | None
+    review_reason: str
+    review_comment: str
+    final_points: Decimal
+    automatic: list[AutoPointOut]
+    evidence: list[EvidenceOut]
+
+
+class ReviewOut(Schema):
+    """The reviewer's decision on a self-assessment: the note and the external evaluation."""
+
+    review_note: str
+    external_evaluator: str
+    external_date: dt.date | None
+    external_note: str
+
+
+class AssessmentDetailOut(AssessmentOut):
+    entries: list[EntryOut]
+    review: ReviewOut
+
+
+class PublishedLevelOut(Schema):
+    """A published result, keyed for the sector database by the school's MOET code."""
+
+    school_id: int
+    school_moet_code: str
+    school_year: str
+    framework: str
+    group: str
+    points: Decimal
+    mandatory_met: bool
+    level: int
+    published_at: dt.datetime | None
+
+
+class CursorQuery(Schema):
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=500)

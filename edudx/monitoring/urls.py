@@ -23,6 +23,7 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:campaign_id>/state/", campaigns.campaign_transition, name="campaign_transition"),
     path("campaigns/<int:campaign_id>/publish/", campaigns.campaign_publish, name="campaign_publish"),
+    path("campaigns/<int:campaign_id>/autoscore/", campaigns.campaign_autoscore, name="campaign_autoscore"),
     path("campaigns/<int:campaign_id>/deadline/", deadlines.campaign_extend, name="campaign_extend"),
     path("campaigns/<int:campaign_id>/dashboard/", campaigns.dashboard, name="dashboard"),
     path("campaigns/<int:campaign_id>/export.xlsx", exports.campaign_xlsx, name="campaign_xlsx"),

@@ -24,6 +24,18 @@ from .common import (
     PATH,
     STATUSES,
 )
+from .coverage import (
+    Rule,
+    as_number,
+    assessment_auto_points,
+    band_points,
+    campaign_coverage,
+    framework_points,
+    framework_rules,
+    indicator_values,
+    school_coverage,
+    scoring_coverage,
+)
 from .dashboards import (
     LEVEL_DIMENSIONS,
     CitySummary,
@@ -53,6 +65,16 @@ from .frameworks import (
 )
 
 __all__ = [
+    "Rule",
+    "as_number",
+    "assessment_auto_points",
+    "band_points",
+    "campaign_coverage",
+    "framework_points",
+    "framework_rules",
+    "indicator_values",
+    "school_coverage",
+    "scoring_coverage",
     "ASSESSMENT_SORTS",
     "AssessmentFilter",
     "CitySummary",

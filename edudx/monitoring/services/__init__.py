@@ -16,6 +16,7 @@ from .assessments import (
     require_can_assess,
     require_school_can_edit,
 )
+from .autoscore import assessment_autoscore, campaign_autoscore, campaign_autoscore_request
 from .campaigns import (
     CAMPAIGN_FIELDS,
     TRANSITIONS,
@@ -65,6 +66,9 @@ __all__ = [
     "DeadlinePassed",
     "Locked",
     "assessment_approve",
+    "assessment_autoscore",
+    "campaign_autoscore",
+    "campaign_autoscore_request",
     "assessment_ensure_entries",
     "assessment_prepare",
     "assessment_extend_deadline",

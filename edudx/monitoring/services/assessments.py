@@ -4,6 +4,7 @@ extends it (`deadlines.py`)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import filetype
@@ -115,7 +116,7 @@ def recompute_results(assessment: Assessment) -> list[GroupResult]:
     return out
 
 
-ENTRY_FIELDS = ("value", "points", "met", "sub_points", "comment")
+ENTRY_FIELDS = ("value", "points", "met", "sub_points", "comment", "override_reason")
 
 
 def _clean_entry(entry: Entry, data: dict[str, Any]) -> dict[str, Any]:
@@ -160,8 +161,30 @@ def _clean_entry(entry: Entry, data: dict[str, Any]) -> dict[str, Any]:
         errors.add(
             "points", "above_max", _("Points must be between 0 and %(max)s.") % {"max": entry.max_points}
         )
+    _check_override(entry, data, out, errors)
     errors.raise_if_any()
     return out
+
+
+def _check_override(entry: Entry, data: dict[str, Any], out: dict[str, Any], errors: ErrorCollector) -> None:
+    """Points other than the automatic ones need the school's reason (kept, and in the history)."""
+    reason = str(data.get("override_reason") or "").strip()
+    if reason:
+        out["override_reason"] = reason[:2000]
+    if reason or entry.override_reason:
+        return
+    for auto in entry.auto_points.all():
+        if auto.points is None:
+            continue
+        given = (out.get("sub_points") or {}).get(auto.key) if auto.key else out.get("points")
+        if given is not None and Decimal(str(given)) != auto.points:
+            errors.add(
+                "override_reason",
+                "override_reason_required",
+                _("%(field)s differs from the automatic points (%(points)s): give the reason for the change.")
+                % {"field": f"{entry.criterion.code}{auto.key}", "points": auto.points},
+            )
+            return
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from edudx.registry import selectors as registry_selectors
 from .. import permissions as perms
 from ..models import Assessment, Campaign, Framework
 from ..schemas import CampaignPatch
+from .autoscore import queue_autoscore
 from .common import Locked
 
 if TYPE_CHECKING:
@@ -122,6 +123,8 @@ def covered_schools(*, actor: Actor, campaign: Campaign) -> QuerySet[School]:
         qs = qs.filter(unit__path__in=paths)
     if campaign.levels:
         qs = qs.filter(level__in=campaign.levels)
+    if campaign.framework.levels:  # a framework evaluates only the levels it names
+        qs = qs.filter(level__in=campaign.framework.levels)
     if campaign.ownerships:
         qs = qs.filter(ownership__in=campaign.ownerships)
     return qs
@@ -137,6 +140,9 @@ def campaign_transition(*, actor: Actor, campaign: Campaign, to: str) -> Campaig
         )
     if to == Campaign.State.OPEN and campaign.state == Campaign.State.DRAFT:
         _create_assessments(actor=actor, campaign=campaign)
+        # the self-assessments arrive pre-filled with their automatic points (in the worker)
+        campaign_pk = campaign.pk
+        transaction.on_commit(lambda: queue_autoscore(campaign_pk))
         campaign.framework.state = Framework.State.ACTIVE
         campaign.framework.save(update_fields=["state", "updated_at"])
     data: dict[str, Any] = {"state": to}

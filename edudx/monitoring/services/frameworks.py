@@ -11,7 +11,7 @@ from edudx.core.errors import Conflict, ValidationFailed
 from edudx.core.services import create_with_history, update_with_history
 
 from .. import permissions as perms
-from ..models import Campaign, Criterion, Framework, FrameworkGroup, SubItem
+from ..models import Campaign, Criterion, Framework, FrameworkGroup, ScoringBand, SubItem
 from ..schemas import CriterionIn, FrameworkIn, GroupIn, SubItemIn
 from .common import ZERO, Locked
 
@@ -28,6 +28,7 @@ CRITERION_FIELDS = (
     "indicator_code",
 )
 SUBITEM_FIELDS = ("code", "name", "order", "max_points")
+BAND_FIELDS = ("subitem_code", "indicator_code", "lower", "points")
 
 
 def _require_editable_framework(actor: Actor, framework: Framework) -> None:
@@ -57,6 +58,7 @@ def framework_clone(*, actor: Actor, framework: Framework, year: int) -> Framewo
         level2_min=framework.level2_min,
         level3_above=framework.level3_above,
         notes=framework.notes,
+        levels=list(framework.levels),
         cloned_from=framework,
     )
     create_with_history(
@@ -66,6 +68,12 @@ def framework_clone(*, actor: Actor, framework: Framework, year: int) -> Framewo
         ng = FrameworkGroup.objects.create(framework=clone, **{f: getattr(g, f) for f in GROUP_FIELDS})
         for c in g.criteria.all():
             nc = Criterion.objects.create(group=ng, **{f: getattr(c, f) for f in CRITERION_FIELDS})
+            ScoringBand.objects.bulk_create(
+                [
+                    ScoringBand(criterion=nc, **{f: getattr(b, f) for f in BAND_FIELDS})
+                    for b in c.scoring_bands.all()
+                ]
+            )
             SubItem.objects.bulk_create(
                 [
                     SubItem(criterion=nc, **{f: getattr(s, f) for f in SUBITEM_FIELDS})

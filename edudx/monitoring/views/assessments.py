@@ -40,6 +40,7 @@ def _context(request, a: Assessment):
         "groups": groups,
         "results": selectors.assessment_results(a),
         "suggestions": sugg,
+        "autos": selectors.assessment_auto_points(a),
         "can_edit": can_edit,
         # past the deadline the page is read-only and says whom to ask for more time
         "overdue": refusal if isinstance(refusal, services.DeadlinePassed) else None,
@@ -86,6 +87,8 @@ def entry_save(request, assessment_id: int, criterion_id: int):
         fields["sub_points"] = {s.code: post.get(f"sub_{s.code}", "") for s in entry.criterion.subitems.all()}
     else:
         fields["points"] = post.get("points", "")
+    if "override_reason" in post:
+        fields["override_reason"] = post.get("override_reason", "")
     data = EntryIn(**fields)
     try:
         version = int(request.POST.get("version", "-1"))

@@ -127,7 +127,6 @@ def campaign_detail(request, campaign_id: int):
     qs = qs.prefetch_related("results__group")
     page = paginate(qs, order=order, cursor=request.GET.get("cursor"), limit=50)
     progress = selectors.campaign_progress(scope=scope, campaign=c)
-    groups = selectors.framework_groups(c.framework)
     transitions = (
         [(s, CAMPAIGN_TRANSITION_LABELS[s]) for s in services.TRANSITIONS[Campaign.State(c.state)]]
         if scope.can(perms.MANAGE_CAMPAIGNS, c.owner.path)
@@ -142,7 +141,10 @@ def campaign_detail(request, campaign_id: int):
             "page": page,
             "filters": f,
             "progress": progress,
-            "coverage": selectors.automatic_coverage(c.framework, groups),
+            "scoring": selectors.scoring_coverage(c.framework),
+            "filled": selectors.campaign_coverage(scope=request.scope, campaign=c),
+            "can_autoscore": c.state == Campaign.State.OPEN
+            and request.scope.can(perms.MANAGE_CAMPAIGNS, c.owner.path),
             "transitions": transitions,
             "statuses": Assessment.Status.choices,
             "levels": Level.choices,
@@ -180,6 +182,18 @@ def campaign_transition(request, campaign_id: int):
             flash_error(request, exc)
         else:
             messages.error(request, _("Unknown state."))
+    return redirect("monitoring:campaign_detail", campaign_id=c.pk)
+
+
+@login_required
+@require_POST
+def campaign_autoscore(request, campaign_id: int):
+    c = selectors.campaign_get(scope=request.scope, pk=campaign_id)
+    try:
+        services.campaign_autoscore_request(actor=actor(request), campaign=c)
+        messages.success(request, _("Automatic points are being filled in; reload the page in a moment."))
+    except DomainError as exc:
+        flash_error(request, exc)
     return redirect("monitoring:campaign_detail", campaign_id=c.pk)
 
 
@@ -256,7 +270,8 @@ def dashboard(request, campaign_id: int):
             ),
             "heat": heat,
             "heat_json": as_json(heat),
-            "coverage": selectors.automatic_coverage(c.framework),
+            "scoring": selectors.scoring_coverage(c.framework),
+            "filled": selectors.campaign_coverage(scope=request.scope, campaign=c),
         },
     )
 

@@ -54,6 +54,7 @@ def framework_detail(request, framework_id: int):
             "groups": rows,
             "problems": selectors.framework_problems(fw, groups),
             "coverage": selectors.automatic_coverage(fw, groups),
+            "scoring": selectors.scoring_coverage(fw),
             "can_manage": can_manage,
             "editable": editable,
             "form": FrameworkForm(instance=fw) if can_manage else None,
