@@ -27,7 +27,7 @@ from ..models import Resource, State
 from ..schemas import ResourceIn, ResourcePatch
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+    from django.utils.functional import _StrOrPromise
 
 ACTION_LABELS = {
     "create": _lazy("Created"),
@@ -160,7 +160,7 @@ def version_add(request, resource_id: int):
 
 
 # step -> (service, the form field it takes as its text argument, the message when done)
-WORKFLOW: dict[str, tuple[Callable[..., Resource], str | None, StrOrPromise]] = {
+WORKFLOW: dict[str, tuple[Callable[..., Resource], str | None, _StrOrPromise]] = {
     "submit": (services.resource_submit, None, _lazy("Submitted for review.")),
     "review": (services.resource_review, "comment", _lazy("Marked as reviewed.")),
     "publish": (services.resource_publish, "comment", _lazy("Published.")),
