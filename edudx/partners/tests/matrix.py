@@ -20,7 +20,7 @@ def providers(city) -> dict[str, tuple[object, str]]:
     )
     services.app_review(actor=a, app=live, data=ReviewIn(items=dict.fromkeys(REVIEW_KEYS, (True, ""))))
     services.app_move(actor=a, app=live, move="submit")
-    services.app_move(actor=a, app=live, move="approve")
+    live = services.app_move(actor=a, app=live, move="approve")
     use = services.use_request(
         actor=a, app=live, school=b1, legal_basis="public_task", purpose="Mục đích riêng B1 ma trận"
     )
