@@ -15,8 +15,11 @@ def providers(city) -> dict[str, tuple[object, str]]:
     draft = services.app_create(
         actor=a, company=company, data=AppIn(name="Ứng dụng nháp ma trận", kind="quiz")
     )
+    # A company with only a draft app is the department's to see; an approved app's company is
+    # in everyone's catalogue, so it carries no marker.
+    public = services.company_create(actor=a, data=CompanyIn(name="Công ty Ứng dụng Duyệt"))
     live = services.app_create(
-        actor=a, company=company, data=AppIn(name="Ứng dụng duyệt", kind="lms", categories=["roster"])
+        actor=a, company=public, data=AppIn(name="Ứng dụng duyệt", kind="lms", categories=["roster"])
     )
     services.app_review(actor=a, app=live, data=ReviewIn(items=dict.fromkeys(REVIEW_KEYS, (True, ""))))
     services.app_move(actor=a, app=live, move="submit")
