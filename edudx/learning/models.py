@@ -197,7 +197,7 @@ class Question(models.Model):
     topic = models.CharField(_("curriculum topic (GDPT 2018)"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=QuestionKind.choices)
     text = models.TextField(_("question"))
-    data = models.JSONField(default=dict)
+    data = models.JSONField(default=dict, blank=True)  # an open answer has no key
     points = models.DecimalField(_("points"), max_digits=5, decimal_places=2, default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

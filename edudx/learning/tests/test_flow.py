@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from edudx.core.errors import Conflict, NotFound, ValidationFailed
+from edudx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +147,71 @@ def test_lesson_states_and_assignment_rules(city):
     services.course_archive(actor=teacher, course=course)
     course = services.course_reopen(actor=teacher, course=course)
     assert course.state == "draft"
+
+
+def test_open_answers_wait_for_the_teacher_and_assignments_get_feedback(city, built):
+    from django.core.files.base import ContentFile
+
+    from edudx.learning import selectors, services
+    from edudx.learning.schemas import BlockIn, QuestionIn
+
+    teacher, pupil = city.actor_of("teacher"), city.actor_of("student")
+    essay = services.question_create(
+        actor=teacher, course=built.course, data=QuestionIn(kind="essay", text="Vì sao 1/2 = 2/4?", points=2)
+    )
+    services.quiz_add(actor=teacher, quiz=built.quiz, question_ids=[essay.pk])
+    q1, q2 = built.questions
+    a = services.attempt_start(actor=pupil, block=built.blocks[3])
+    a = services.attempt_submit(
+        actor=pupil,
+        attempt=a,
+        answers={str(q1.pk): "0", str(q2.pk): "Hà Nội", str(essay.pk): "Vì nhân cả tử và mẫu"},
+    )
+    assert a.needs_grading and a.passed is None and a.score == 50  # 2 of 4 points graded so far
+    assert statements("scored") and not statements("passed")
+    with pytest.raises(PermissionDenied):
+        services.attempt_grade(actor=city.actor_of("student"), attempt=a, grades={str(essay.pk): 1})
+    a = services.attempt_grade(actor=teacher, attempt=a, grades={str(essay.pk): 0.5, "999": 1})
+    assert not a.needs_grading and a.score == 75 and a.passed is True
+    task = services.block_add(
+        actor=teacher, lesson=built.lesson, data=BlockIn(kind="assignment", prompt="Vẽ hình")
+    )
+    sub = services.assignment_submit(
+        actor=pupil, block=task, text="Bài của em", upload=ContentFile(b"x", name="hinh.png")
+    )
+    assert "submitted" in [s["verb"]["display"]["en-US"] for s in statements()]
+    got = selectors.submission_get(scope=teacher.scope, pk=sub.pk)
+    services.assignment_feedback(actor=teacher, submission=got, feedback="Tốt", grade=90)
+    with pytest.raises(NotFound):
+        selectors.submission_get(scope=city.scope_of("student"), pk=sub.pk)
+
+
+def test_the_shared_bank_offers_questions_to_every_course_of_the_subject(city, built):
+    from edudx.learning import selectors, services
+    from edudx.learning.schemas import CourseIn, QuestionIn
+
+    teacher = city.actor_of("teacher")
+    shared = services.question_create(
+        actor=teacher,
+        course=built.course,
+        data=QuestionIn(
+            kind="numeric",
+            text="pi?",
+            data={"value": 3.14, "tolerance": 0.01},
+            shared=True,
+            topic="Số thập phân",
+            grade=6,
+        ),
+    )
+    other = services.course_create(
+        actor=teacher, data=CourseIn(title="Toán 6 khác", class_id=city.classes[0].pk, subject="toan")
+    )
+    assert shared in selectors.bank_for_course(scope=teacher.scope, course=other)
+    assert built.questions[0] not in selectors.bank_for_course(scope=teacher.scope, course=other)
+    assert list(selectors.bank_shared(subject="toan", grade=6, topic="Số thập phân")) == [shared]
+    with pytest.raises(ValidationFailed):
+        services.question_create(
+            actor=teacher,
+            course=other,
+            data=QuestionIn(kind="single", text="?", data={"options": ["a"], "correct": [3]}),
+        )
