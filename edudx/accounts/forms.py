@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from edudx.core.forms import ModelChoice, UnitChoiceField, form_field
+
 
 class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
@@ -20,18 +22,17 @@ class UserCreateForm(forms.Form):
 
 class GrantForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"))
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
-    grouping = forms.ModelChoiceField(label=_("Grouping"), queryset=None, required=False)
+    unit = UnitChoiceField(label=_("Unit"), queryset=None, required=False)
+    grouping: ModelChoice = forms.ModelChoiceField(label=_("Grouping"), queryset=None, required=False)
 
     def __init__(self, *args, role_choices, units, groupings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = role_choices
-        self.fields["unit"].queryset = units
-        self.fields["unit"].label_from_instance = lambda u: f"{'— ' * u.depth}{u.name} ({u.code})"
-        self.fields["grouping"].queryset = groupings
+        form_field(self, "role", forms.ChoiceField).choices = role_choices
+        form_field(self, "unit", UnitChoiceField).queryset = units
+        form_field(self, "grouping", forms.ModelChoiceField).queryset = groupings
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if bool(data.get("unit")) == bool(data.get("grouping")):
             raise forms.ValidationError(_("Choose either a unit or a grouping."))
         return data

@@ -9,7 +9,9 @@ See docs/decisions/0002-shared-cache-counters-flock.md.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.core.cache.backends.filebased import FileBasedCache
 
@@ -17,22 +19,24 @@ from .locks import file_lock
 
 
 class LockedFileBasedCache(FileBasedCache):
-    def __init__(self, dir, params):  # noqa: A002 - Django's signature
+    def __init__(self, dir: str, params: dict[str, Any]) -> None:  # noqa: A002 - Django's signature
         super().__init__(dir, params)
-        self._lock_path = str(Path(self._dir) / ".counters.lock")
+        # FileBasedCache keeps its directory as _dir (absolute); the stubs do not declare it.
+        self._root = Path(str(getattr(self, "_dir", dir)))
+        self._lock_path = str(self._root / ".counters.lock")
 
     @contextlib.contextmanager
-    def _lock(self):
+    def _lock(self) -> Iterator[None]:
         # core.locks: a descriptor of our own, so threads and processes exclude each other
         # alike, and cheaper than filelock (docs/decisions/0002-shared-cache-counters-flock.md).
-        Path(self._dir).mkdir(parents=True, exist_ok=True)
+        self._root.mkdir(parents=True, exist_ok=True)
         with file_lock(self._lock_path):
             yield
 
-    def add(self, key, value, timeout=None, version=None):
+    def add(self, key: Any, value: Any, timeout: Any = None, version: int | None = None) -> bool:
         with self._lock():
             return super().add(key, value, timeout, version)
 
-    def incr(self, key, delta=1, version=None):
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         with self._lock():
             return super().incr(key, delta, version)

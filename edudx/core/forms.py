@@ -7,7 +7,10 @@ the same way: a field's error beside that field, anything else on top of the for
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django import forms
+from django.db import models
 
 from edudx.core.errors import DomainError
 
@@ -27,3 +30,24 @@ def apply_domain_error(
         form.add_error(name if visible else None, str(detail.message))
     if not exc.details:
         form.add_error(None, str(exc.message))
+
+
+F = TypeVar("F", bound=forms.Field)
+# A choice field whose queryset a form's __init__ gives (declared with queryset=None).
+ModelChoice = forms.ModelChoiceField[models.Model]
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """`form.fields[name]` as the field class it was declared with (django-stubs types every
+    entry as Field), so an __init__ can set a queryset or choices with their types checked."""
+    field: Any = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
+
+
+class UnitChoiceField(ModelChoice):
+    """A choice of organisational unit, indented by its depth in the tree: "— — Phường A (PA)"."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{'— ' * obj.depth}{obj.name} ({obj.code})"

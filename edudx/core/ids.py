@@ -1,7 +1,7 @@
 """Integers that reach the database as ids.
 
 SQLite and PostgreSQL store ids as signed 64-bit integers; a larger number in a filter or a
-path (`?school=99999999999999999999`) used to reach the driver and fail there
+path (`?school=99999999999999999999`) would reach the driver and fail there
 (OverflowError on SQLite: a 500). Every filter model, path and body field that names a
 record by id uses `Id`, so such a number is refused while the input is parsed: a 422 in the
 API, a dropped filter in an HTML list (`core.filters.parse_filter`).

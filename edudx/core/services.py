@@ -73,7 +73,7 @@ def update_with_history(
     before = history.snapshot(obj, fields)
     for key, value in data.items():
         field = obj._meta.get_field(key)
-        if field.is_relation and not isinstance(value, models.Model):
+        if isinstance(field, models.Field) and field.is_relation and not isinstance(value, models.Model):
             setattr(obj, field.attname, value)
         else:
             setattr(obj, key, value)

@@ -18,9 +18,11 @@ reset connection.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -60,22 +62,24 @@ def _slack() -> int:
 class LimitedUploadHandler(FileUploadHandler):
     """Counts the bytes of every file in the request; past the limit, stops the upload."""
 
-    def __init__(self, request=None):
+    def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.limit = upload_limit(request.path_info) if request is not None else _default()
         self.seen = 0  # bytes of files in this request so far, all files together
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.seen += len(raw_data)
         if self.seen > self.limit:
             if self.request is not None:
-                self.request.upload_refused = UploadTooLarge(self.limit)
+                # Read back by UploadLimitMiddleware once the parser stops (an attribute of the
+                # request: the handler has no other way to reach the middleware).
+                setattr(self.request, "upload_refused", UploadTooLarge(self.limit))  # noqa: B010
             # connection_reset=False: the parser deletes the files written so far and reads the
             # rest of the body, so the client gets the answer.
             raise StopUpload(connection_reset=False)
         return raw_data
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> None:
         return None
 
 
@@ -83,13 +87,13 @@ def _default() -> int:
     return int(getattr(settings, "EDUDX_UPLOAD_MAX_BYTES", 50 * MB))
 
 
-def _refusal(request, error: DomainError):
+def _refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         return JsonResponse(error.as_dict(), status=error.status)
     return render(request, "web/error.html", {"error": error}, status=error.status)
 
 
-def _drain(request, length: int) -> bool:
+def _drain(request: HttpRequest, length: int) -> bool:
     """Read and drop what is left of the body; False when it is too long to be worth it."""
     if length > int(getattr(settings, "EDUDX_UPLOAD_DRAIN_MAX_BYTES", 4 * 1024 * MB)):
         return False
@@ -101,17 +105,17 @@ def _drain(request, length: int) -> bool:
 class UploadLimitMiddleware:
     """Refuses oversized multipart uploads before the view (and the CSRF check) sees them."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.content_type == "multipart/form-data":
             refused = self._check(request)
             if refused is not None:
                 return refused
         return self.get_response(request)
 
-    def _check(self, request):
+    def _check(self, request: HttpRequest) -> HttpResponse | None:
         limit = upload_limit(request.path_info)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -22,18 +22,29 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import polars as pl
 from django.conf import settings
 
 from .locks import file_lock
 
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
+
+# A column's polars type, as a class (pl.String) or an instance (pl.Datetime("us")).
+ColumnType: TypeAlias = pl.DataType | type[pl.DataType]
+Schema: TypeAlias = dict[str, ColumnType]
+# manifest.json: {"parts": [Part…], "rollups": {name: [Part…]}, "high_water": int, "refreshed_at": …}
+Manifest: TypeAlias = dict[str, Any]
+Part: TypeAlias = dict[str, Any]  # {"file", "first", "last", "rows", …}
+
 MANIFEST = "manifest.json"
 COMPACT_WHEN_PARTS = 24  # more parts than this → the small ones are merged
 SMALL_PART_ROWS = 1_000_000
 MERGED_PART_ROWS = 4_000_000  # a merge holds at most this many rows in memory (decision 0007)
 
-_DUCK_TYPES = {
+_DUCK_TYPES: dict[type[pl.DataType], str] = {
     pl.Int64: "BIGINT",
     pl.Int32: "INTEGER",
     pl.Float64: "DOUBLE",
@@ -53,14 +64,14 @@ class Rollup:
     voids). Queried as the view `<dataset>__<name>`."""
 
     name: str
-    schema: dict[str, pl.DataType]
+    schema: Schema
     sql: str
 
 
 @dataclass(frozen=True)
 class Dataset:
     name: str
-    schema: dict[str, pl.DataType]  # first column: the monotonic integer "id"
+    schema: Schema  # first column: the monotonic integer "id"
     fetch: Callable[[int, int], pl.DataFrame]  # (after_id, limit) -> rows with id > after_id
     latest_id: Callable[[], int]  # the newest id in the database (0 when empty)
     description: str = ""
@@ -94,15 +105,16 @@ def directory(name: str) -> Path:
 
 
 # ----- manifest
-def _read_manifest(name: str) -> dict:
+def _read_manifest(name: str) -> Manifest:
     path = directory(name) / MANIFEST
     try:
-        return json.loads(path.read_text())
+        manifest: Manifest = json.loads(path.read_text())
+        return manifest
     except FileNotFoundError:
         return {"parts": [], "rollups": {}, "high_water": 0, "refreshed_at": None}
 
 
-def _write_manifest(name: str, manifest: dict) -> None:
+def _write_manifest(name: str, manifest: Manifest) -> None:
     d = directory(name)
     fd, tmp = tempfile.mkstemp(dir=d, prefix=".manifest-", suffix=".json")
     with os.fdopen(fd, "w") as fh:
@@ -121,10 +133,11 @@ def _locked(name: str) -> Iterator[None]:
 
 
 def _write_part(name: str, frame: pl.DataFrame, *, first: int | None = None, last: int | None = None,
-                prefix: str = "part") -> dict:  # fmt: skip
+                prefix: str = "part") -> Part:  # fmt: skip
     d = directory(name)
     if first is None or last is None:
-        first, last = int(frame["id"].min()), int(frame["id"].max())
+        low, high = frame.select(pl.col("id").min(), pl.col("id").max().alias("high")).row(0)
+        first, last = int(low), int(high)
     final = d / f"{prefix}-{first:015d}-{last:015d}.parquet"
     fd, tmp = tempfile.mkstemp(dir=d, prefix=".part-", suffix=".parquet")
     os.close(fd)
@@ -182,7 +195,7 @@ def refresh(name: str, *, batch_rows: int = 200_000, max_rows: int | None = None
     return appended
 
 
-def _append_rollups(ds: Dataset, manifest: dict, part: dict) -> None:
+def _append_rollups(ds: Dataset, manifest: Manifest, part: Part) -> None:
     if not ds.rollups:
         return
     d = directory(ds.name)
@@ -197,7 +210,7 @@ def _append_rollups(ds: Dataset, manifest: dict, part: dict) -> None:
             con.execute(
                 f"COPY (SELECT {cols} FROM ({rollup.sql})) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd)"
             )
-            rows = con.execute(f"SELECT count(*) FROM read_parquet('{quoted}')").fetchone()[0]
+            (rows,) = con.execute(f"SELECT count(*) FROM read_parquet('{quoted}')").fetchall()[0]
             if rows == 0:
                 os.unlink(tmp)
                 continue
@@ -209,7 +222,7 @@ def _append_rollups(ds: Dataset, manifest: dict, part: dict) -> None:
         con.close()
 
 
-def _compact_rollup(name: str, manifest: dict, rollup: Rollup) -> dict:
+def _compact_rollup(name: str, manifest: Manifest, rollup: Rollup) -> Manifest:
     d = directory(name)
     small = [p for p in manifest["rollups"][rollup.name] if p["rows"] < SMALL_PART_ROWS]
     for group in _groups(small):
@@ -224,10 +237,10 @@ def _compact_rollup(name: str, manifest: dict, rollup: Rollup) -> dict:
     return manifest
 
 
-def _groups(parts: list[dict]) -> list[list[dict]]:
+def _groups(parts: list[Part]) -> list[list[Part]]:
     """Small parts in id order, in groups of at most MERGED_PART_ROWS rows: a compaction holds
     one group in memory, never the whole backlog of a first export."""
-    groups: list[list[dict]] = [[]]
+    groups: list[list[Part]] = [[]]
     rows = 0
     for p in sorted(parts, key=lambda p: p["first"]):
         if groups[-1] and rows + p["rows"] > MERGED_PART_ROWS:
@@ -238,7 +251,7 @@ def _groups(parts: list[dict]) -> list[list[dict]]:
     return [g for g in groups if len(g) > 1]
 
 
-def _compact(name: str, manifest: dict) -> dict:
+def _compact(name: str, manifest: Manifest) -> Manifest:
     d = directory(name)
     small = [p for p in manifest["parts"] if p["rows"] < SMALL_PART_ROWS]
     for group in _groups(small):
@@ -262,7 +275,7 @@ def rebuild(name: str) -> int:
     return refresh(name)
 
 
-def connect(*dataset_names: str):
+def connect(*dataset_names: str) -> DuckDBPyConnection:
     """A DuckDB connection (in memory) with a view per dataset over its current parts, and a
     view `<dataset>__<rollup>` per rollup."""
     import duckdb
@@ -273,7 +286,7 @@ def connect(*dataset_names: str):
     return con
 
 
-def _connect_manifest(ds: Dataset, manifest: dict, *, rollups: bool = True):
+def _connect_manifest(ds: Dataset, manifest: Manifest, *, rollups: bool = True) -> DuckDBPyConnection:
     import duckdb
 
     con = duckdb.connect()
@@ -281,7 +294,7 @@ def _connect_manifest(ds: Dataset, manifest: dict, *, rollups: bool = True):
     return con
 
 
-def _add_views(con, ds: Dataset, manifest: dict, *, rollups: bool = True) -> None:
+def _add_views(con: DuckDBPyConnection, ds: Dataset, manifest: Manifest, *, rollups: bool = True) -> None:
     d = directory(ds.name)
     _view(con, ds.name, ds.schema, [d / p["file"] for p in manifest["parts"]])
     if rollups:
@@ -290,7 +303,7 @@ def _add_views(con, ds: Dataset, manifest: dict, *, rollups: bool = True) -> Non
             _view(con, f"{ds.name}__{rollup.name}", rollup.schema, files)
 
 
-def _view(con, view: str, schema: dict[str, pl.DataType], files: list[Path]) -> None:
+def _view(con: DuckDBPyConnection, view: str, schema: Schema, files: list[Path]) -> None:
     if files:
         listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet([{listed}])")
@@ -299,10 +312,10 @@ def _view(con, view: str, schema: dict[str, pl.DataType], files: list[Path]) -> 
         con.execute(f"CREATE TABLE {view} ({cols})")
 
 
-def _duck_type(t: pl.DataType) -> str:
+def _duck_type(t: ColumnType) -> str:
     if isinstance(t, pl.Datetime) or t == pl.Datetime:
         return "TIMESTAMP"
-    return _DUCK_TYPES[t]
+    return _DUCK_TYPES[t if isinstance(t, type) else type(t)]
 
 
 def path_condition(column: str, paths: tuple[str, ...] | None) -> tuple[str, list[str]]:

@@ -24,7 +24,7 @@ from .schemas import (
 router = Router(tags=["identity"])
 
 
-def _status(kind: str, person_id: int, v: Verification | None) -> VerificationStatusOut:
+def _status(kind: Kind, person_id: int, v: Verification | None) -> VerificationStatusOut:
     if v is None:
         return VerificationStatusOut(kind=kind, person_id=person_id, status=Status.UNVERIFIED)
     return VerificationStatusOut(kind=kind, person_id=person_id, status=v.status, differing_fields=v.differing_fields,

@@ -34,6 +34,8 @@ class Verification(models.Model):
     source = models.CharField(_("source"), max_length=40, blank=True)
     # A hash of the facts that were checked: a later edit of the record makes the answer stale.
     fingerprint = models.CharField(max_length=64, blank=True)
+    # Not stored: set by selectors.status_of when the record changed after the check.
+    is_stale: bool = False
 
     class Meta:
         verbose_name = _("verification")

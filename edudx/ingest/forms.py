@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from edudx.core.forms import form_field
+
 from . import kinds
 from .models import ImportRun
 
@@ -22,7 +24,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.name, k.label) for k in kinds.all_kinds()]
+        form_field(self, "kind", forms.ChoiceField).choices = [(k.name, k.label) for k in kinds.all_kinds()]
 
 
 class CommitForm(forms.Form):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any
 
 import polars as pl
 from django.conf import settings
@@ -36,6 +36,9 @@ from .runfiles import flag as _flag
 from .runfiles import is_alive as _is_alive
 from .runfiles import local_copy, progress_of, request_cancel_flag
 from .runfiles import progress_writer as _progress_writer
+
+if TYPE_CHECKING:
+    from edudx.orgs.models import OrgUnit
 
 MAX_STORED_PROBLEMS = 100_000
 log = logging.getLogger(__name__)
@@ -102,7 +105,7 @@ def get_kind(name: str) -> kinds_mod.Kind:
 
 
 def run_receive(
-    *, actor: Actor, kind: str, fileobj: BinaryIO, file_name: str, mode: str = "strict", language: str = "vi"
+    *, actor: Actor, kind: str, fileobj: IO[bytes], file_name: str, mode: str = "strict", language: str = "vi"
 ) -> ImportRun:
     """Store the upload and open the run. The file is sniffed later, in the check."""
     actor.scope.require_any(RUN)
@@ -130,14 +133,9 @@ def run_receive(
     return run
 
 
-def _actor_unit(actor: Actor):
+def _actor_unit(actor: Actor) -> OrgUnit | None:
     if actor.user is None:
         return None
-    from edudx.accounts import selectors as account_selectors
-
-    fn = getattr(account_selectors, "primary_unit", None)
-    if fn is not None:
-        return fn(user=actor.user)
     from edudx.orgs import selectors as org_selectors
 
     paths = actor.scope.paths_for(RUN) or ()

@@ -100,9 +100,9 @@ def _statement(ctx: DemoContext, student, lesson, verb_key, when: dt.datetime, r
 
 
 def build(ctx: DemoContext) -> None:
-    schools, _order = registry.school_list(scope=ctx.actor.scope)
+    listed, _order = registry.school_list(scope=ctx.actor.scope)
     # The demo courses are lower-secondary subjects: only schools that teach grades 6–9 take them.
-    schools = list(schools.filter(level__in=SECONDARY_LEVELS).order_by("pk")[:SCHOOLS])
+    schools = list(listed.filter(level__in=SECONDARY_LEVELS).order_by("pk")[:SCHOOLS])
     # Up to the end of yesterday's school day: every statement lies in the past whatever the
     # hour of the load.
     end = timezone.make_aware(dt.datetime.combine(ctx.today - dt.timedelta(days=1), dt.time(17, 0)))

@@ -118,11 +118,11 @@ def _summary(scope: Scope, since: dt.datetime | None, weeks: int, courses: int) 
             "ORDER BY learners DESC, course_iri",
             [],
         )
-        activities = con.execute(
+        ((activities,),) = con.execute(
             f"SELECT count(*) FROM (SELECT object_iri FROM {ACTIVITIES} WHERE {where} "
             "GROUP BY object_iri HAVING sum(statements) > 0)",
             params,
-        ).fetchone()[0]
+        ).fetchall()
     finally:
         con.close()
     for row in [totals, *by_unit, *by_week, *by_course]:

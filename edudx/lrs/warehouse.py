@@ -19,7 +19,7 @@ from .models import Statement
 
 NAME = "lrs_statements"
 
-SCHEMA: dict[str, pl.DataType] = {
+SCHEMA: warehouse.Schema = {
     "id": pl.Int64,
     "statement_id": pl.String,  # 32 hex digits, no dashes
     "voids": pl.String,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
@@ -92,7 +93,7 @@ def unit_update(
     permission: str = perms.MANAGE,
 ) -> OrgUnit:
     actor.scope.require(permission, unit.path)
-    data = {}
+    data: dict[str, Any] = {}
     if name is not None:
         data["name"] = name.strip()
     if is_active is not None:

@@ -109,7 +109,7 @@ def build_city() -> MiniCity:
     orgs.grouping_set_members(actor=a, grouping=cluster, units=[schools[0].unit, schools[2].unit])
 
     city = MiniCity(dept, wards, cluster, schools, year, classes, students, staff)
-    targets = {
+    targets: dict[str, dict[str, Any]] = {
         Role.DEPT_ADMIN: {"unit": dept},
         Role.DEPT_OFFICER: {"unit": dept},
         Role.WARD_OFFICER: {"unit": wards[0]},

@@ -146,7 +146,7 @@ class Normaliser:
             fix = fix_name if kind == K.NAME else fix_text
             todo = ~clean.fill_null(True)
             if todo.any():
-                frame, fixed = self._python(frame, sink, key, fix, todo, pl.String)
+                frame, fixed = self._python(frame, sink, key, fix, todo, pl.String())
                 frame = frame.with_columns(pl.when(todo).then(fixed).otherwise(pl.col(key)).alias(key))
             return self._rare_tcvn3_words(frame, sink, key) if kind == K.NAME else frame
         if kind == K.CODE:
@@ -159,7 +159,7 @@ class Normaliser:
             parsed = s.str.strptime(pl.Date, "%d/%m/%Y", strict=False)
             todo = s.is_not_null() & (parsed.is_null() | (s.str.len_bytes() != 10))
             if todo.any():
-                frame, fixed = self._python(frame, sink, key, fix_date, todo, pl.Date)
+                frame, fixed = self._python(frame, sink, key, fix_date, todo, pl.Date())
                 parsed = pl.select(pl.when(todo).then(fixed).otherwise(parsed)).to_series()
             return frame.with_columns(parsed.alias(key))
         if kind == K.PERSONAL_ID:
@@ -167,22 +167,22 @@ class Normaliser:
             todo = ~fast
             if not todo.any():
                 return frame
-            frame, fixed = self._python(frame, sink, key, fix_pid, todo, pl.String)
+            frame, fixed = self._python(frame, sink, key, fix_pid, todo, pl.String())
             return frame.with_columns(pl.when(todo).then(fixed).otherwise(pl.col(key)).alias(key))
         if kind == K.PHONE:
             fast = s.str.contains(r"^(0[35789][0-9]{8}|02[0-9]{9})$").fill_null(True)
             todo = ~fast
             if not todo.any():
                 return frame
-            frame, fixed = self._python(frame, sink, key, fix_phone, todo, pl.String)
+            frame, fixed = self._python(frame, sink, key, fix_phone, todo, pl.String())
             return frame.with_columns(pl.when(todo).then(fixed).otherwise(pl.col(key)).alias(key))
         if kind == K.SCHOOL_YEAR:
             todo = s.is_not_null()
-            frame, fixed = self._python(frame, sink, key, fix_school_year, todo, pl.String)
+            frame, fixed = self._python(frame, sink, key, fix_school_year, todo, pl.String())
             return frame.with_columns(fixed.alias(key))
         if kind == K.CLASS_NAME:
             todo = s.is_not_null()
-            frame, fixed = self._python(frame, sink, key, fix_class_name, todo, pl.String)
+            frame, fixed = self._python(frame, sink, key, fix_class_name, todo, pl.String())
             return frame.with_columns(fixed.alias(key))
         if kind == K.INTEGER:
             out = s.str.replace(r"\.0$", "").cast(pl.Int64, strict=False)
@@ -234,7 +234,7 @@ class Normaliser:
 
         fix_choice.__name__ = "choice"
         s = frame[col.key]
-        frame, fixed = self._python(frame, sink, col.key, fix_choice, s.is_not_null(), pl.String)
+        frame, fixed = self._python(frame, sink, col.key, fix_choice, s.is_not_null(), pl.String())
         return frame.with_columns(fixed.alias(col.key))
 
 
@@ -293,7 +293,7 @@ def _legacy(text: str) -> tuple[str, list[Issue]]:
     return text, []
 
 
-def fix_text(value: str) -> tuple[str, list[Issue]]:
+def fix_text(value: str) -> tuple[str | None, list[Issue]]:
     issues: list[Issue] = []
     if unicodedata.is_normalized("NFC", value) is False:
         issues.append(
@@ -306,7 +306,7 @@ def fix_text(value: str) -> tuple[str, list[Issue]]:
     return tidy_spaces(text) or None, issues + more
 
 
-def fix_name(value: str) -> tuple[str, list[Issue]]:
+def fix_name(value: str) -> tuple[str | None, list[Issue]]:
     text, issues = _legacy(value)
     # Words left in TCVN3 are read back before the case is tidied: a capital inside a word
     # ("TÊn" for Tấn) is part of the evidence.
@@ -364,7 +364,7 @@ def fix_school_year(value: str) -> tuple[str | None, list[Issue]]:
     return fixed, issues
 
 
-def fix_class_name(value: str) -> tuple[str, list[Issue]]:
+def fix_class_name(value: str) -> tuple[str | None, list[Issue]]:
     text = tidy_spaces(nfc(value))
     return (text.upper() if text[:1].isdigit() else text) or None, []
 

@@ -177,7 +177,7 @@ def _column_index(column: str, col_of: dict[str, int]) -> int:
     return 0
 
 
-def _defuse(ws) -> None:
+def _defuse(ws: Any) -> None:  # an openpyxl worksheet (openpyxl ships no types)
     """Formulas in the user's sheet are kept as their text, never re-armed in our export."""
     for row in ws.iter_rows():
         for cell in row:

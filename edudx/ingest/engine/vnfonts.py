@@ -218,7 +218,7 @@ def score(text: str) -> int:
         tones = sum(1 for ch in unicodedata.normalize("NFD", word) if ch in _TONE_SET)
         folded = "".join(_fold_letter(ch) for ch in word)
         m = _SYLLABLE.match(folded)
-        ok = bool(m) and tones <= 1 and (m.group(2) in _NUCLEI)
+        ok = m is not None and tones <= 1 and m.group(2) in _NUCLEI
         # "gi"/"qu" onsets swallow a vowel: accept "gia", "qua", "quy"…
         total += 1 if ok else -1
     return total

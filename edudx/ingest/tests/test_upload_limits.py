@@ -212,7 +212,7 @@ def test_csv_blocks_end_at_records_whatever_their_size(tmp_path):
 
 
 def test_csv_chunks_carry_the_row_numbers_across_blocks(city, tmp_path, monkeypatch):
-    monkeypatch.setattr(read, "CSV_BLOCK_BYTES", 300)
+    monkeypatch.setattr(read.csvfile, "CSV_BLOCK_BYTES", 300)
     path = write_csv(tmp_path / "n.csv", _rows(city, 12))
     assert len(list(read._csv_blocks(path, len(path.read_bytes().split(b"\n")[0]) + 1))) > 3
     table = read.read_csv(path, chunk_rows=5)

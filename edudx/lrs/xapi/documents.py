@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -62,7 +63,7 @@ def _check_preconditions(req: XRequest, doc: Document | None) -> None:
             raise XapiError(412, "If-None-Match precondition failed")
 
 
-def document(kind: str):
+def document(kind: DocumentKind) -> Callable[[XRequest], HttpResponse]:
     required, id_param, optional = RESOURCES[kind]
 
     def handler(req: XRequest) -> HttpResponse:
@@ -188,6 +189,8 @@ def _write(req, kind, base, doc_id, activity, agent, registration, key) -> HttpR
 def activities(req: XRequest) -> HttpResponse:
     req.require_params({"activityId"}, ("activityId",))
     iri = req.iri("activityId")
+    if iri is None:  # require_params made sure it is given
+        raise XapiError(400, "activityId is required")
     act = Activity.objects.filter(iri_hash=hashlib.sha1(iri.encode()).hexdigest()).first()  # noqa: S324
     out: dict[str, Any] = {"objectType": "Activity", "id": iri}
     if act is not None and act.definition:
@@ -198,6 +201,8 @@ def activities(req: XRequest) -> HttpResponse:
 def agents(req: XRequest) -> HttpResponse:
     req.require_params({"agent"}, ("agent",))
     agent = req.agent()
+    if agent is None:  # require_params made sure it is given
+        raise XapiError(400, "agent is required")
     person: dict[str, Any] = {"objectType": "Person"}
     if "name" in agent:
         person["name"] = [agent["name"]]

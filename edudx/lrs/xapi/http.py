@@ -174,7 +174,7 @@ def _envelope(
     elif any(len(values) > 1 for _key, values in request.GET.lists()):
         raise XapiError(400, "a parameter is given more than once")
     else:
-        params = dict(request.GET.items())
+        params = {key: str(value) for key, value in request.GET.items()}  # one value each (checked above)
     if request.method == "POST" and "method" in params:
         # 1.0.3 Alternate Request Syntax: the real method in the query, headers and content
         # and parameters in the form body; nothing else may be in the query string.
@@ -200,7 +200,7 @@ def _envelope(
         if body and "content-type" not in out_headers:
             out_headers["content-type"] = "application/json"
         return method, out_params, out_headers, body, True
-    method = "GET" if request.method == "HEAD" else request.method
+    method = "GET" if request.method == "HEAD" else (request.method or "GET")
     return method, params, headers, request.body, False
 
 

@@ -185,11 +185,14 @@ def _after(q: StatementQuery, stored_col: str, id_col: str) -> tuple[str, list[A
     """The keyset condition "after the last row served". The plain `stored <= x` term is
     what lets an index seek to the position (an OR alone is read as a filter, so a deep page
     would scan every newer entry); the OR then only settles ties on `stored`."""
-    stored_after = _db(dt.datetime.fromisoformat(q.after[0]))
+    if q.after is None:
+        raise ValueError("_after is called for a page after the first only")
+    stored, last_id = q.after
+    stored_after = _db(dt.datetime.fromisoformat(stored))
     op = ">" if q.ascending else "<"
     return (
         f"{stored_col} {op}= %s AND ({stored_col} {op} %s OR {id_col} {op} %s)",
-        [stored_after, stored_after, q.after[1]],
+        [stored_after, stored_after, last_id],
     )
 
 

@@ -157,6 +157,8 @@ def get(req: XRequest) -> HttpResponse:
         if len(single) > 1 or set(req.params) & FILTERS or "more" in req.params:
             raise XapiError(400, "statementId and voidedStatementId take no filters")
         sid = req.uuid(single[0])
+        if sid is None:  # the parameter is there (single); an empty value names no statement
+            raise XapiError(400, f"parameter {single[0]!r} must be a UUID")
         row = get_one(
             unit_path=req.credential.unit_path, statement_id=sid, voided=single[0] == "voidedStatementId"
         )

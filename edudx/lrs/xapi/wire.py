@@ -267,10 +267,14 @@ def check_signature(stmt: dict[str, Any], att: dict[str, Any], part: tuple[str, 
     if "x5c" in header:
         import jwt
         from cryptography import x509
+        from cryptography.hazmat.primitives.asymmetric import rsa
 
         try:
             cert = x509.load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
-            jwt.api_jws.PyJWS().decode_complete(token, cert.public_key(), algorithms=[header["alg"]])
+            key = cert.public_key()
+            if not isinstance(key, rsa.RSAPublicKey):  # RS256/384/512 only (checked above)
+                raise ValueError("not an RSA key")
+            jwt.api_jws.PyJWS().decode_complete(token, key, algorithms=[header["alg"]])
         except Exception as exc:  # noqa: BLE001 (any failure is an invalid signature)
             raise XapiError(400, "the signature does not verify") from exc
     if not isinstance(payload, dict):

@@ -52,7 +52,7 @@ def load_city(ctx: DemoContext, size: str) -> dict[str, Any]:
             f"organisation tree: 1 department, {len(the_plan.areas)} wards/communes, "
             f"{len(the_plan.clusters)} clusters, {len(the_plan.schools)} schools"
         )
-        counts = _people(ctx, the_plan, tree, per_row_history=size != "city")
+        counts: dict[str, float] = dict(_people(ctx, the_plan, tree, per_row_history=size != "city"))
         with transaction.atomic():
             moves = _transfers(actor, tree, the_plan.calendar)
         ctx.log(f"transfers through the registry services: {moves}")

@@ -53,7 +53,7 @@ def create_logins(actor: Actor, tree: dict[str, Any]) -> dict[str, Any]:
         .first()
     )
     pupil = pupil_enrolment.student if pupil_enrolment else None
-    linked = {Role.SCHOOL_ADMIN: principal, Role.TEACHER: teacher, Role.STUDENT: pupil}
+    linked: dict[str, Any] = {Role.SCHOOL_ADMIN: principal, Role.TEACHER: teacher, Role.STUDENT: pupil}
     targets = {
         "department": {"unit": tree["department"]},
         "area": {"unit": tree["areas"][0]},
