@@ -39,6 +39,11 @@ urlpatterns = [
     path("assessments/<int:assessment_id>/", assessments.assessment_detail, name="assessment_detail"),
     path("assessments/<int:assessment_id>/results/", assessments.results_panel, name="results_panel"),
     path(
+        "assessments/<int:assessment_id>/autoscore/",
+        assessments.assessment_autoscore,
+        name="assessment_autoscore",
+    ),
+    path(
         "assessments/<int:assessment_id>/criteria/<int:criterion_id>/save/",
         assessments.entry_save,
         name="entry_save",

@@ -41,10 +41,13 @@ def parse_points(value: object, field: str, errors: ErrorCollector) -> Decimal |
     except InvalidOperation:
         errors.add(field, "invalid", _("Enter a number."))
         return None
-    if not d.is_finite():
+    try:
+        if not d.is_finite():
+            raise InvalidOperation
+        return d.quantize(Decimal("0.01"))  # "1e999999" cannot be: refused, never a 500
+    except InvalidOperation:
         errors.add(field, "invalid", _("Enter a number."))
         return None
-    return d.quantize(Decimal("0.01"))
 
 
 def level_for(points: Decimal, *, level2_min: Decimal, level3_above: Decimal, mandatory_met: bool) -> int:

@@ -143,3 +143,34 @@ def test_autoscore_only_while_open(city, campaign):
     with pytest.raises(services.Locked):
         services.campaign_autoscore(actor=city.actor_of("dept_admin"), campaign=campaign)
     assert not AutoPoint.objects.exists()
+
+
+def test_school_updates_its_automatic_points_from_the_page(city, campaign, client_for):
+    services.campaign_autoscore(actor=city.actor_of("dept_admin"), campaign=campaign)
+    a = assessment_of(campaign, city.schools[0])
+    c = client_for("school_admin")
+    page = c.get(f"/monitoring/assessments/{a.pk}/").content.decode()
+    assert 'data-testid="auto-points"' in page and 'name="override_reason"' in page
+    assert "registry.learner_personal_id_share" in page
+    AutoPoint.objects.all().delete()
+    r = c.post(f"/monitoring/assessments/{a.pk}/autoscore/")
+    assert r.status_code == 302 and AutoPoint.objects.filter(entry__assessment=a).exists()
+    # another school's self-assessment is not theirs to score
+    other = assessment_of(campaign, city.schools[2])
+    assert c.post(f"/monitoring/assessments/{other.pk}/autoscore/").status_code == 404
+    assert not AutoPoint.objects.filter(entry__assessment=other).exists()
+
+
+def test_outsider_points_are_refused_not_a_500(city, campaign, client_for):
+    a = assessment_of(campaign, city.schools[0])
+    services.assessment_ensure_entries(a)
+    e = a.entries.get(criterion__code="I.4")
+    c = client_for("school_admin")
+    save = f"/monitoring/assessments/{a.pk}/criteria/{e.criterion_id}/save/"
+    for junk in ("1e999999", "-1e999999", "NaN", "Infinity", "9" * 5000, "0x10"):
+        r = c.post(save, {"points": junk, "version": str(e.version)}, HTTP_HX_REQUEST="true")
+        assert r.status_code == 200 and 'data-testid="entry-error"' in r.content.decode(), junk
+    r = c.post(save, {"points": "5", "override_reason": "x" * 100_000, "version": str(e.version)})
+    assert r.status_code == 302
+    e.refresh_from_db()
+    assert e.points == 5 and len(e.override_reason) == 2000

@@ -209,6 +209,19 @@ def evidence_delete(request, evidence_id: int):
 
 @login_required
 @require_POST
+def assessment_autoscore(request, assessment_id: int):
+    """The school asks for its automatic points again (new data since the campaign opened)."""
+    a = selectors.assessment_get(scope=request.scope, pk=assessment_id)
+    try:
+        services.assessment_autoscore(actor=actor(request), assessment=a)
+        messages.success(request, _("Automatic points updated from the latest data."))
+    except DomainError as exc:
+        flash_error(request, exc)
+    return redirect("monitoring:assessment_detail", assessment_id=a.pk)
+
+
+@login_required
+@require_POST
 def assessment_submit(request, assessment_id: int):
     a = selectors.assessment_get(scope=request.scope, pk=assessment_id)
     try:
