@@ -222,7 +222,9 @@ def train(frame: pl.DataFrame, kind: str, *, threads: int | None = None, seed: i
     linker.training.estimate_probability_two_random_records_match(
         [block_on("name_folded", "dob", "phone_digits")], recall=0.6
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=seed)
+    # u from random pairs: 5 M at city scale, fewer for a small file (never more than exist).
+    pairs = frame.height * (frame.height - 1) / 2
+    linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, pairs / 8)), seed=seed)
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("given", "dob"), max_pairs=2e6
     )

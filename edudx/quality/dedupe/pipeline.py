@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from django.utils.translation import gettext_lazy as _
+from splink.internals.exceptions import EMTrainingException
+
+from edudx.core.errors import ValidationFailed
 
 from . import frames, model
 
@@ -40,7 +44,20 @@ def find_pairs(
     seconds["fold"] = time.perf_counter() - t
     say("training", 30)
     t = time.perf_counter()
-    params = trained if trained is not None else model.train(frame, kind, threads=threads)
+    if trained is not None:
+        params = trained
+    else:
+        try:
+            params = model.train(frame, kind, threads=threads)
+        except (
+            ValueError,
+            ZeroDivisionError,
+            EMTrainingException,
+        ) as exc:  # nothing to learn from: tiny data
+            raise ValidationFailed(
+                _("Too few records to learn from: a model is trained on at least a school's worth of data."),
+                code="dedupe_cannot_train",
+            ) from exc
     seconds["train"] = time.perf_counter() - t
     say("scoring", 60)
     t = time.perf_counter()

@@ -8,111 +8,288 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0008_school_year_closed'),
+        ("registry", "0008_school_year_closed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QualitySettings',
+            name="QualitySettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('auto_merge_threshold', models.FloatField(blank=True, null=True, verbose_name='auto-merge threshold')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "auto_merge_threshold",
+                    models.FloatField(blank=True, null=True, verbose_name="auto-merge threshold"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='MatchModel',
+            name="MatchModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('students', 'Pupils'), ('staff', 'Staff')], max_length=10, verbose_name='kind')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('params', models.JSONField(verbose_name='model parameters')),
-                ('trained_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='trained at')),
-                ('records', models.PositiveIntegerField(default=0, verbose_name='records trained on')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='data')),
-                ('seconds', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("students", "Pupils"), ("staff", "Staff")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("params", models.JSONField(verbose_name="model parameters")),
+                (
+                    "trained_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="trained at"),
+                ),
+                ("records", models.PositiveIntegerField(default=0, verbose_name="records trained on")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="data")),
+                ("seconds", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ('kind', '-version'),
-                'constraints': [models.UniqueConstraint(fields=('kind', 'version'), name='quality_model_version')],
+                "ordering": ("kind", "-version"),
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "version"), name="quality_model_version")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DedupeRun',
+            name="DedupeRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('students', 'Pupils'), ('staff', 'Staff')], max_length=10, verbose_name='kind')),
-                ('state', django_fsm.FSMField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=8, verbose_name='state')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress')),
-                ('step', models.CharField(blank=True, max_length=40, verbose_name='step')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('pairs', models.PositiveIntegerField(default=0, verbose_name='pairs')),
-                ('error', models.CharField(blank=True, max_length=255)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('model', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='quality.matchmodel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("students", "Pupils"), ("staff", "Staff")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="state",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="progress")),
+                ("step", models.CharField(blank=True, max_length=40, verbose_name="step")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("pairs", models.PositiveIntegerField(default=0, verbose_name="pairs")),
+                ("error", models.CharField(blank=True, max_length=255)),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="quality.matchmodel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at', '-id'),
+                "ordering": ("-created_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='CandidatePair',
+            name="CandidatePair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('students', 'Pupils'), ('staff', 'Staff')], max_length=10, verbose_name='kind')),
-                ('record_a', models.BigIntegerField()),
-                ('record_b', models.BigIntegerField()),
-                ('probability', models.FloatField(verbose_name='probability')),
-                ('state', django_fsm.FSMField(choices=[('open', 'To review'), ('unsure', 'Unsure: for a higher level'), ('different', 'Different persons'), ('merged', 'Merged')], default='open', max_length=10, verbose_name='decision')),
-                ('found_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('auto', models.BooleanField(default=False, verbose_name='merged automatically')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school_a', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.school')),
-                ('school_b', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.school')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='found', to='quality.deduperun')),
-                ('model', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='quality.matchmodel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("students", "Pupils"), ("staff", "Staff")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("record_a", models.BigIntegerField()),
+                ("record_b", models.BigIntegerField()),
+                ("probability", models.FloatField(verbose_name="probability")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("open", "To review"),
+                            ("unsure", "Unsure: for a higher level"),
+                            ("different", "Different persons"),
+                            ("merged", "Merged"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("found_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("auto", models.BooleanField(default=False, verbose_name="merged automatically")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school_a",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.school",
+                    ),
+                ),
+                (
+                    "school_b",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.school",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="found",
+                        to="quality.deduperun",
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="quality.matchmodel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-probability', 'id'),
+                "ordering": ("-probability", "id"),
             },
         ),
         migrations.CreateModel(
-            name='Merge',
+            name="Merge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('survivor_id', models.BigIntegerField()),
-                ('merged_id', models.BigIntegerField()),
-                ('snapshot', models.JSONField()),
-                ('state', django_fsm.FSMField(choices=[('applied', 'Applied'), ('undone', 'Undone')], default='applied', max_length=8, verbose_name='state')),
-                ('auto', models.BooleanField(default=False, verbose_name='automatic')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges', to='quality.candidatepair')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("survivor_id", models.BigIntegerField()),
+                ("merged_id", models.BigIntegerField()),
+                ("snapshot", models.JSONField()),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[("applied", "Applied"), ("undone", "Undone")],
+                        default="applied",
+                        max_length=8,
+                        verbose_name="state",
+                    ),
+                ),
+                ("auto", models.BooleanField(default=False, verbose_name="automatic")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merges",
+                        to="quality.candidatepair",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-at', '-id'),
+                "ordering": ("-at", "-id"),
             },
         ),
         migrations.AddIndex(
-            model_name='candidatepair',
-            index=models.Index(fields=['state', '-probability'], name='quality_pair_queue'),
+            model_name="candidatepair",
+            index=models.Index(fields=["state", "-probability"], name="quality_pair_queue"),
         ),
         migrations.AddConstraint(
-            model_name='candidatepair',
-            constraint=models.UniqueConstraint(fields=('kind', 'record_a', 'record_b'), name='quality_pair_unique'),
+            model_name="candidatepair",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "record_a", "record_b"), name="quality_pair_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='candidatepair',
-            constraint=models.CheckConstraint(condition=models.Q(('record_a__lt', models.F('record_b'))), name='quality_pair_order'),
+            model_name="candidatepair",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("record_a__lt", models.F("record_b"))), name="quality_pair_order"
+            ),
         ),
     ]
