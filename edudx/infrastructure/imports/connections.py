@@ -43,10 +43,11 @@ def existing_connections(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[
         "id", "school_id", "provider", "kind", "download_mbps", "upload_mbps", "wifi", "school__unit__path"
     )
     codes = {s["id"]: c for c, s in ctx.cache.get("schools", {}).items() if s}
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for r in rows:
-        r[K.UNIT_PATH] = r.pop("school__unit__path")
-        out[f"conn_key={codes.get(r['school_id'])}/{r['provider'].lower()}"] = r
+        row: dict[str, Any] = {k: v for k, v in r.items() if k != "school__unit__path"}
+        row[K.UNIT_PATH] = r["school__unit__path"]
+        out[f"conn_key={codes.get(r['school_id'])}/{r['provider'].lower()}"] = row
     return out
 
 

@@ -42,10 +42,11 @@ def existing_rooms(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, A
         "id", "school_id", "code", "name", "kind", "seats", "has_internet", "school__unit__path"
     )
     codes = {s["id"]: c for c, s in ctx.cache.get("schools", {}).items() if s}
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for r in rooms:
-        r[K.UNIT_PATH] = r.pop("school__unit__path")
-        out[f"room_key={codes.get(r['school_id'])}/{r['code']}"] = r
+        row: dict[str, Any] = {k: v for k, v in r.items() if k != "school__unit__path"}
+        row[K.UNIT_PATH] = r["school__unit__path"]
+        out[f"room_key={codes.get(r['school_id'])}/{r['code']}"] = row
     return out
 
 
