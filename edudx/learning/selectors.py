@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from edudx.core.errors import NotFound
@@ -298,32 +298,27 @@ def submission_get(*, scope: Scope, pk: int) -> BlockProgress:
     return bp
 
 
-def activity_by_school(*, scope: Scope, since: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """Per school in scope: courses, lessons assigned, learners who started and completed."""
-    base = Course.objects.filter(scope.filter_q(perms.VIEW, PATH), school__isnull=False)
-    courses = dict(base.values("school_id").annotate(n=Count("id")).values_list("school_id", "n"))
-    prog = Progress.objects.filter(lesson__course__in=base)
-    if since is not None:
-        prog = prog.filter(started_at__gte=since)
-    active = dict(
-        prog.values("lesson__course__school_id")
-        .annotate(n=Count("user_id", distinct=True))
-        .values_list("lesson__course__school_id", "n")
-    )
-    done = dict(
-        prog.filter(completed_at__isnull=False)
-        .values("lesson__course__school_id")
-        .annotate(n=Count("id"))
-        .values_list("lesson__course__school_id", "n")
-    )
-    names = registry.school_names(pks=list(courses))
-    return [
-        {
-            "school_id": sid,
-            "name": names.get(sid, ""),
-            "courses": n,
-            "active": active.get(sid, 0),
-            "completions": done.get(sid, 0),
-        }
-        for sid, n in sorted(courses.items(), key=lambda kv: names.get(kv[0], ""))
-    ]
+def activity(*, scope: Scope, ward_id: int | None = None) -> tuple[list[dict[str, Any]], Any]:
+    """The maintained activity figures (learning/aggregates.py) of the schools in scope, summed
+    per ward; with `ward_id`, that ward's schools one by one. Returns (rows, as of)."""
+    from edudx.core import aggregates
+
+    from .aggregates import ACTIVITY
+
+    ids = list(registry.school_ids_in_scope(scope=scope))
+    figures = aggregates.read(ACTIVITY, ids)
+    keys = ("courses", "assigned", "learners", "active", "completions")
+    rows: dict[Any, dict[str, Any]] = {}
+    for s in registry.school_summaries(ids):
+        data = figures.data.get(s["id"]) or {}
+        if ward_id is None:
+            key, name, drill = s["area_id"], s["area"], s["area_id"]
+        elif s["area_id"] == ward_id:
+            key, name, drill = s["id"], s["name"], None
+        else:
+            continue
+        row = rows.setdefault(key, {"name": name, "drill": drill, "schools": 0, **dict.fromkeys(keys, 0)})
+        row["schools"] += 1
+        for k in keys:
+            row[k] += int(data.get(k, 0))
+    return sorted(rows.values(), key=lambda r: str(r["name"])), figures.as_of

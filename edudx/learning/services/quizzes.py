@@ -201,7 +201,11 @@ def attempt_submit(*, actor: Actor, attempt: Attempt, answers: dict[str, Any]) -
     scored, and passed or failed to the LRS; a graded quiz counts towards the lesson."""
     if attempt.user_id != getattr(actor.user, "pk", None):
         raise PermissionDenied()
-    attempt = Attempt.objects.select_for_update().select_related("quiz", "block__lesson").get(pk=attempt.pk)
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz", "block__lesson")
+        .get(pk=attempt.pk)
+    )
     if attempt.submitted_at is not None:
         raise Conflict(_("This attempt was already submitted."), code="already_submitted")
     quiz = attempt.quiz
@@ -288,7 +292,7 @@ def attempt_grade(*, actor: Actor, attempt: Attempt, grades: dict[str, float]) -
     """The teacher grades open answers (fraction 0..1 per question id); the attempt's score
     and pass are settled once none is left."""
     require_author(actor, attempt.quiz.course)
-    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
     for qid, value in grades.items():
         if qid in attempt.item_scores and attempt.item_scores[qid] is None:
             attempt.item_scores[qid] = max(0.0, min(1.0, float(value)))

@@ -78,3 +78,22 @@ def test_demo_builds(city):
 
     demo.build(DemoContext(scale="small"))
     assert Assignment.objects.count() == 3
+
+
+def test_activity_dashboard_reads_maintained_figures_drilled_by_ward(city, built):
+    from edudx.learning import selectors, services
+
+    services.lesson_open(actor=city.actor_of("student"), lesson=built.lesson)
+    rows, as_of = selectors.activity(scope=city.scope_of("dept_admin"))
+    assert as_of is not None
+    by_name = {r["name"]: r for r in rows}
+    ward_a = by_name[city.wards[0].name]
+    assert (ward_a["schools"], ward_a["courses"], ward_a["assigned"], ward_a["learners"]) == (2, 1, 1, 1)
+    assert by_name[city.wards[1].name]["courses"] == 0
+    schools, _ = selectors.activity(scope=city.scope_of("dept_admin"), ward_id=city.wards[0].pk)
+    assert [(r["name"], r["learners"]) for r in schools][0] == (city.schools[0].unit.name, 1)
+    # A ward officer of ward A sees only ward A.
+    rows, _ = selectors.activity(scope=city.scope_of("ward_officer"))
+    assert [r["name"] for r in rows] == [city.wards[0].name]
+    page = api(city, "dept_admin").get(f"/learning/activity/?ward={city.wards[0].pk}").content.decode()
+    assert city.schools[0].unit.name in page

@@ -282,5 +282,7 @@ def submission_feedback(request: HttpRequest, submission_id: int) -> HttpRespons
 def activity(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     scope.require_any(perms.VIEW)
-    rows = selectors.activity_by_school(scope=scope)
-    return render(request, "learning/activity.html", {"rows": rows})
+    ward = request.GET.get("ward", "")
+    ward_id = int(ward) if ward.isdigit() and len(ward) < 18 else None
+    rows, as_of = selectors.activity(scope=scope, ward_id=ward_id)
+    return render(request, "learning/activity.html", {"rows": rows, "as_of": as_of, "ward_id": ward_id})
