@@ -35,8 +35,10 @@ def build(ctx: DemoContext) -> None:
     students, _order = registry.student_list(scope=ctx.actor.scope)
     made = 0
     for student in students.order_by("id")[:400:67]:
+        if student.school is None or made >= COPIES:
+            continue
         others = [s for s in by_level.get(student.school.level, []) if s.pk != student.school_id]
-        if not others or made >= COPIES:
+        if not others:
             continue
         school = ctx.rng.choice(others)
         copy = registry_services.student_create(
