@@ -66,14 +66,19 @@ def pupils(caller: PartnerCaller) -> QuerySet:
             parent_ok=Exists(answers.filter(party=Party.PARENT, given=True)),
             pupil_ok=Exists(answers.filter(party=Party.PUPIL, given=True)),
             withdrawn=Exists(answers.filter(given=False)),
-            consent_at=Subquery(answers.order_by("-changed_at").values("changed_at")[:1]),
+            # One exact lookup per party on the (app, student, party) key: ordering all the
+            # app's answers by time instead made SQLite walk the (app, changed_at) index per pupil.
+            parent_at=Subquery(answers.filter(party=Party.PARENT).values("changed_at")[:1]),
+            pupil_at=Subquery(answers.filter(party=Party.PUPIL).values("changed_at")[:1]),
         )
         cutoff = _years_ago(caller.today, caller.consent_age)
         consented = Q(parent_ok=True) & (Q(date_of_birth__gt=cutoff) | Q(pupil_ok=True))
         in_consent = Q(school_id__in=consent_ids)
         qs = qs.filter(~in_consent | consented | Q(withdrawn=True))
         deleted = left | (in_consent & ~consented)
-        modified: Any = Greatest("updated_at", Coalesce("consent_at", "updated_at"))
+        modified: Any = Greatest(
+            "updated_at", Coalesce("parent_at", "updated_at"), Coalesce("pupil_at", "updated_at")
+        )
     else:
         deleted = left
         modified = F("updated_at")
