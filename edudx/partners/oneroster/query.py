@@ -52,6 +52,9 @@ def _int(value: str, name: str, lo: int, hi: int) -> int:
 
 def parse(params: dict[str, str]) -> ListQuery:
     q = ListQuery()
+    if any("\x00" in v for v in params.values()) or sum(len(v) for v in params.values()) > 4000:
+        # PostgreSQL cannot compare a NUL; nothing sensible is that long.
+        raise bad("invaliddata", "A parameter holds a NUL character or is too long.")
     max_limit = settings.EDUDX_PARTNER_MAX_LIMIT
     if params.get("limit"):
         q.limit = _int(params["limit"], "limit", 1, max_limit)
@@ -84,9 +87,12 @@ def parse(params: dict[str, str]) -> ListQuery:
 
 def parse_moment(value: str) -> dt.datetime:
     """A dateLastModified value: an ISO 8601 date-time (Z or offset) or a date."""
-    moment = parse_datetime(value)
+    try:
+        moment = parse_datetime(value)
+        day = parse_date(value) if moment is None else None
+    except ValueError:  # well formed but impossible: 2026-13-45
+        moment = day = None
     if moment is None:
-        day = parse_date(value)
         if day is None:
             raise bad("invaliddata", "dateLastModified needs an ISO 8601 date-time.")
         moment = dt.datetime.combine(day, dt.time.min)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.test import Client
 
 from edudx.core.actor import Actor
@@ -150,3 +153,34 @@ def test_pagination_and_sort(city, partner):
     assert page["X-Total-Count"] == "5"  # 3 pupils of A1 (A2's lack consent) + the teachers of A1 and A2
     assert len(page.json()["users"]) == 2
     assert 'rel="next"' in page["Link"] and 'rel="prev"' in page["Link"]
+
+
+def test_outsider_input_is_a_400_never_a_500(partner):
+    tries = [
+        {"filter": "status='a\x00b'"},
+        {"filter": "dateLastModified>'2026-13-45T00:00:00Z'"},
+        {"filter": "dateLastModified>'2026-02-30'"},
+        {"filter": " AND ".join(["status='active'"] * 9)},
+        {"filter": "status='active' AND role='student' OR status='x'"},
+        {"filter": "x" * 5000},
+        {"limit": "10" * 20},
+        {"offset": "9" * 30},
+        {"fields": "sourcedId,,status"},
+        {"sort": "sourcedId; DROP TABLE x"},
+        {"filter": "sourcedId='s1' OR sourcedId~'%'"},
+    ]
+    for params in tries:
+        r = partner.get("users", **params)
+        assert r.status_code in (200, 400), (params, r.status_code)
+        assert r.json()
+
+
+def test_rate_limit_per_client(partner, settings):
+    settings.EDUDX_PARTNER_RATE = "3/m"
+    # The clock stands still: django-ratelimit counts in fixed windows, and a run crossing a
+    # window's edge would start counting again.
+    with time_machine.travel(dt.datetime(2026, 3, 1, 8, 0, 5, tzinfo=dt.UTC), tick=False):
+        statuses = [partner.get("orgs").status_code for _ in range(5)]
+        busy = partner.get("orgs").json()
+    assert statuses[:3] == [200, 200, 200] and statuses[-1] == 429
+    assert busy["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == ("server_busy")
