@@ -365,6 +365,8 @@ def normalised_chunks(*, kind: str, path: Path, chunk_rows: int = 50_000) -> Ite
         raise ValidationFailed(exc.message, code=exc.code) from exc
     try:
         hmap = map_headers(k, table.headers)
+        if (bad := next((n for n in hmap.notes if n.severity == "error"), None)) is not None:
+            raise ValidationFailed(bad.message, code=bad.code)  # a required column missing
         normaliser, problems = Normaliser(), Problems()
         for raw in table.chunks:
             frame, _sink = normalise_frame(k, raw, hmap, problems, normaliser)
