@@ -353,6 +353,14 @@ def dedupe_file(
         .otherwise("code")
         .alias("code")
     )
+    if file_raw.height == 0:  # nothing to check: the registry is not read
+        empty = pl.DataFrame(
+            schema={"unique_id_l": pl.Int64, "unique_id_r": pl.Int64, "match_probability": pl.Float64}
+        )
+        pairs = pipeline.with_codes(empty, file_raw)
+        if export is not None:
+            export_pairs(pairs, kind, export)
+        return pairs
     registry_raw = source.registry_frame(kind, scope=actor.scope)
     raw = pl.concat([file_raw, registry_raw])
     latest = selectors.model_latest(kind)

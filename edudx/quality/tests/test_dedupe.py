@@ -66,3 +66,15 @@ def test_unreadable_file_is_a_coded_refusal(tmp_path, db):
     bad.write_bytes(b"")
     with pytest.raises(ValidationFailed):
         services.dedupe_file(actor=Actor.system(), kind="students", path=bad)
+    headless = tmp_path / "y.csv"
+    headless.write_text("a,b\n1,2\n", encoding="utf-8")  # no column the importer knows
+    with pytest.raises(ValidationFailed):
+        services.dedupe_file(actor=Actor.system(), kind="students", path=headless)
+
+
+def test_a_file_with_a_header_and_no_rows_has_no_pairs(tmp_path, db):
+    sheet = tmp_path / "hs.csv"
+    sheet.write_text("Mã trường,Mã học sinh,Họ và tên,Ngày sinh,Giới tính,Lớp,Năm học\n", encoding="utf-8")
+    out = tmp_path / "p.csv"
+    assert services.dedupe_file(actor=Actor.system(), kind="students", path=sheet, export=out).height == 0
+    assert out.read_text(encoding="utf-8-sig").strip() == ",".join(services.pair_headers("students"))
