@@ -13,16 +13,15 @@ from edudx.core.pagination import paginate
 
 from . import permissions as perms
 from . import selectors, services
+from .filters import COURSE_SORTS, CourseFilter
 from .schemas import AssignIn, CourseIn, CourseOut, CoursePage, GridOut, LessonOut
 
 router = Router(tags=["learning"])
 
 
-class CourseQuery(Schema):
-    q: str = Field("", max_length=100)
-    kind: str = Field("", max_length=10)
+class CursorQuery(Schema):
     cursor: str | None = None
-    limit: int = Field(50, ge=1, le=500)
+    limit: int = Field(default=50, ge=1, le=500)
 
 
 class AssignOut(Schema):
@@ -33,10 +32,12 @@ class AssignOut(Schema):
 
 
 @router.get("/courses", response={200: CoursePage, **errors(403)})
-def course_list(request, query: Query[CourseQuery]):
+def course_list(request, filters: Query[CourseFilter], page: Query[CursorQuery]):
     request.scope.require_any(perms.VIEW)
-    qs = selectors.course_list(scope=request.scope, q=query.q, kind=query.kind)
-    p = paginate(qs, order=("-created_at", "-id"), cursor=query.cursor, limit=query.limit)
+    qs = selectors.course_list(scope=request.scope, filters=filters)
+    p = paginate(
+        qs, order=COURSE_SORTS.get(filters.sort, COURSE_SORTS["new"]), cursor=page.cursor, limit=page.limit
+    )
     return {"items": p.items, "next_cursor": p.next_cursor, "prev_cursor": p.prev_cursor}
 
 

@@ -20,6 +20,7 @@ from edudx.registry import selectors as registry
 
 from . import gift, grading
 from . import permissions as perms
+from .filters import COURSE_SORTS, CourseFilter
 from .models import (
     Assignment,
     Attempt,
@@ -34,20 +35,18 @@ from .models import (
 )
 
 PATH = "unit_path"
-COURSE_SORTS = {"new": ("-created_at", "-id"), "title": ("title", "id")}
 
 
-def course_list(
-    *, scope: Scope, q: str = "", kind: str = "", school_id: int | None = None
-) -> QuerySet[Course]:
+def course_list(*, scope: Scope, filters: CourseFilter | None = None) -> QuerySet[Course]:
+    f = filters or CourseFilter()
     qs = Course.objects.filter(scope.filter_q(perms.VIEW, PATH)).select_related("school_class", "school")
-    if q:
-        qs = qs.filter(title__icontains=q.strip()[:100])
-    if kind:
-        qs = qs.filter(kind=kind)
-    if school_id:
-        qs = qs.filter(school_id=school_id)
-    return qs
+    if f.q.strip():
+        qs = qs.filter(title__icontains=f.q.strip())
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.school:
+        qs = qs.filter(school_id=f.school)
+    return qs.order_by(*COURSE_SORTS.get(f.sort, COURSE_SORTS["new"]))
 
 
 def course_get(*, scope: Scope, pk: int) -> Course:

@@ -130,3 +130,11 @@ def test_outsiders_get_404_and_odd_input_no_500(city, built):
         == 404
     )
     assert build_lesson
+
+
+def test_a_nul_in_the_course_list_filters_is_dropped_or_refused(city, built):
+    t = client_of(city, "teacher")
+    r = t.get("/learning/", {"q": "ab\x00c", "kind": "\x00"})
+    assert r.status_code == 200 and built.course.title in r.content.decode()
+    assert t.get("/api/v1/learning/courses", {"q": "\x00"}).status_code == 422
+    assert built.course.title not in t.get("/learning/", {"q": "không có"}).content.decode()

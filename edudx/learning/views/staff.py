@@ -16,11 +16,14 @@ from django.views.decorators.http import require_POST
 
 from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, NotFound, PermissionDenied
+from edudx.core.filters import parse_filter
+from edudx.core.pagination import paginate
 from edudx.core.views import ServiceFormView, typed_input
 from edudx.registry import selectors as registry
 
 from .. import permissions as perms
 from .. import selectors, services
+from ..filters import COURSE_SORTS, CourseFilter
 from ..forms import AssignForm, BlockForm, CourseForm, FeedbackForm, GiftForm, QuizForm
 from ..models import Course, CourseKind
 from ..schemas import AssignIn, BlockIn, CourseIn, LessonIn, QuizIn
@@ -53,13 +56,12 @@ def _lesson_url(lesson_id: int) -> str:
 @login_required
 def course_list(request: HttpRequest) -> HttpResponse:
     request.scope.require_any(perms.VIEW)  # type: ignore[attr-defined]
-    q = request.GET.get("q", "")[:100]
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in CourseKind.values else ""
-    courses = selectors.course_list(scope=request.scope, q=q, kind=kind)[:200]  # type: ignore[attr-defined]
-    return render(
-        request, "learning/course_list.html", {"courses": courses, "q": q, "kinds": CourseKind.choices}
-    )
+    f = parse_filter(CourseFilter, request.GET)
+    courses = selectors.course_list(scope=request.scope, filters=f)  # type: ignore[attr-defined]
+    order = COURSE_SORTS.get(f.sort, COURSE_SORTS["new"])
+    page = paginate(courses, order=order, cursor=request.GET.get("cursor"), limit=50)
+    ctx = {"courses": page.items, "page": page, "q": f.q, "kinds": CourseKind.choices}
+    return render(request, "learning/course_list.html", ctx)
 
 
 class CourseCreate(ServiceFormView[None]):
