@@ -31,7 +31,7 @@ _pin("infrastructure:dashboard", dept_admin=17, dept_officer=17, ward_officer=16
 _pin("infrastructure:device_list", dept_admin=6, dept_officer=6, ward_officer=5, cluster_lead=6, school_admin=5, teacher=5, viewer=5)
 _pin("infrastructure:gaps", dept_admin=10, dept_officer=10, ward_officer=9, cluster_lead=10, school_admin=9, teacher=9, viewer=9)
 _pin("lrs:dashboard", dept_admin=7, dept_officer=7, ward_officer=6, school_admin=6, viewer=6)
-_pin("identity:dashboard", dept_admin=9, dept_officer=9, ward_officer=7, school_admin=8, teacher=7)
+_pin("identity:dashboard", dept_admin=11, dept_officer=11, ward_officer=9, school_admin=10, teacher=9)  # maintained counts: the scope's schools, the state, the figures, pending notes
 _pin("ingest:run_list", dept_admin=6, dept_officer=6, school_admin=5)
 _pin("exports:job_list", dept_admin=5, dept_officer=5, ward_officer=5, cluster_lead=6, school_admin=5, teacher=5, student=5, viewer=5)
 _pin("orgs:unit_tree", dept_admin=5, dept_officer=5, ward_officer=4, cluster_lead=5, school_admin=4, teacher=4, student=3, viewer=4)

@@ -103,6 +103,11 @@ def refresh(name: str, keys: Iterable[int] | None = None) -> int:
     if wanted == []:
         return 0
     started = timezone.now()
+    # A full count takes in every change noted before it starts: those notes go with it (a
+    # change noted again meanwhile has a new id and stays).
+    noted = (
+        list(AggregateChange.objects.filter(name=name).values_list("id", flat=True)) if wanted is None else []
+    )
     figures = _compute(name)(wanted)
     now = timezone.now()
     rows = [Aggregate(name=name, key=k, data=v, as_of=now) for k, v in figures.items()]
@@ -124,6 +129,8 @@ def refresh(name: str, keys: Iterable[int] | None = None) -> int:
             )
         if wanted is None:
             # Everything counted from the data as it was at `started`.
+            for i in range(0, len(noted), CHUNK):
+                AggregateChange.objects.filter(id__in=noted[i : i + CHUNK]).delete()
             AggregateState.objects.update_or_create(
                 name=name, defaults={"swept_at": started, "full_on": timezone.localdate(started)}
             )
@@ -135,9 +142,11 @@ def sweep(name: str) -> int:
     or when never counted); returns how many figures were recomputed.
 
     The notes read are deleted by id in the same transaction as the new figures: a change noted
-    after they were read keeps its note for the next sweep. On SQLite the transaction holds the
-    writer lock from its start (IMMEDIATE), so no write slips between the notes and the counts;
-    on PostgreSQL a change committed meanwhile keeps its own, unread note.
+    after they were read keeps its note for the next sweep (on SQLite a change renews its key's
+    note with a new id; on PostgreSQL it appends its own). On SQLite the transaction also holds
+    the writer lock from its start (IMMEDIATE). A bulk statement written with its own conflict
+    clause (INSERT OR IGNORE) overrides the trigger's REPLACE: a key it touches while a sweep
+    runs is recounted at the next change or the daily full count.
     """
     _compute(name)
     state = AggregateState.objects.filter(name=name).first()
@@ -191,7 +200,12 @@ def read(name: str, keys: Iterable[int] | None = None, *, live_changes: int = 0)
     _compute(name)
     swept = AggregateState.objects.filter(name=name).values_list("swept_at", flat=True).first()
     if swept is None:
+        # Figures kept on write only (touch) or from before sweeps existed: a full count once.
         swept = Aggregate.objects.filter(name=name).aggregate(t=Min("as_of"))["t"]
+        if swept is not None and request_refresh(name):
+            swept = (
+                AggregateState.objects.filter(name=name).values_list("swept_at", flat=True).first() or swept
+            )
     if swept is None:
         refresh(name)  # first read ever: nothing to show yet
         swept = AggregateState.objects.filter(name=name).values_list("swept_at", flat=True).first()
@@ -252,9 +266,10 @@ def _sqlite_trigger(table: str, event: str, marks: list[tuple[str, str]]) -> str
     body = []
     for name, key in marks:
         keys = " UNION ".join(f"SELECT {key.format(row=r)} AS k" for r in rows)
-        # One note per (name, key): the unique index makes a second note of a pending key a no-op.
+        # One note per (name, key), renewed (a new id) by every change: a sweep deletes the ids
+        # it read, so a change noted after that read keeps its note.
         body.append(
-            f"INSERT OR IGNORE INTO core_aggregatechange(name, key) "
+            f"INSERT OR REPLACE INTO core_aggregatechange(name, key) "
             f"SELECT '{name}', k FROM ({keys}) WHERE k IS NOT NULL;"
         )
     return (
