@@ -27,8 +27,9 @@ def request_log(
         "at": at,
         "client": client,
         "app_id": client.app_id,
-        "endpoint": endpoint[:200],
-        "query": query[:500],
+        # The caller's path and query as sent, less NULs (PostgreSQL cannot store one).
+        "endpoint": endpoint.replace("\x00", "")[:200],
+        "query": query.replace("\x00", "")[:500],
         "status": status,
         "fields": names,
         "people": people,
