@@ -18,15 +18,19 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import DB_MEMBERS, BackupError
 
-# Tables `migrate` fills by itself: rows there do not make a database "hold data".
-SEEDED_BY_MIGRATE = {
-    "contenttypes.contenttype",
-    "auth.permission",
-    "monitoring.framework",  # frameworks 4725 and 3806 ship as a data migration
-    "monitoring.frameworkgroup",
-    "monitoring.criterion",
-    "monitoring.subitem",
-}
+# Tables `migrate` fills by itself: rows there do not make a database "hold data". Django's own,
+# plus what each app ships as a data migration, declared beside it on its AppConfig:
+#     seeded_by_migrate = ("monitoring.framework", …)
+SEEDED_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission"}
+
+
+def seeded_by_migrate() -> set[str]:
+    from django.apps import apps
+
+    out = set(SEEDED_BY_MIGRATE)
+    for config in apps.get_app_configs():
+        out.update(getattr(config, "seeded_by_migrate", ()))
+    return out
 
 
 def vendor(alias: str = DEFAULT_DB_ALIAS) -> str:
@@ -52,12 +56,15 @@ def tables_holding_data(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
 
     conn = connections[alias]
     existing = set(conn.introspection.table_names())
+    seeded = seeded_by_migrate()
     found = []
     with conn.cursor() as cur:
         for model in apps.get_models(include_auto_created=True):
             table = model._meta.db_table
+            owner = model._meta.auto_created  # a many-to-many table: the model it belongs to
             if (
-                model._meta.label_lower in SEEDED_BY_MIGRATE
+                model._meta.label_lower in seeded
+                or (isinstance(owner, type) and owner._meta.label_lower in seeded)
                 or table not in existing
                 or not model._meta.managed
             ):
