@@ -57,20 +57,19 @@ def postgres_tsquery(tokens: list[str]) -> str:
     are folded [0-9a-z]+ words anyway.
     """
 
-    def lexeme(word: str) -> str:
-        return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+    return " & ".join([*(_lexeme(t) for t in tokens[:-1]), _lexeme(tokens[-1] + "*")])
 
-    return " & ".join([*(lexeme(t) for t in tokens[:-1]), lexeme(tokens[-1] + "*")])
+
+def _lexeme(word: str) -> str:
+    """A quoted tsquery lexeme ('' for a quote, \\ for a backslash)."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def postgres_builtin_tsquery(tokens: list[str]) -> str:
     """The same query as `postgres_tsquery` for to_tsvector('simple', column): the last word a
     :* prefix instead of a prefix lexeme."""
 
-    def lexeme(word: str) -> str:
-        return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
-
-    return " & ".join([*(lexeme(t) for t in tokens[:-1]), lexeme(tokens[-1]) + ":*"])
+    return " & ".join([*(_lexeme(t) for t in tokens[:-1]), _lexeme(tokens[-1]) + ":*"])
 
 
 # Past this many estimated matches a page is found faster by walking the list in its order
