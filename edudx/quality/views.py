@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ def _masked(field: str, value: Any) -> Any:
     return "*" * max(len(text) - 3, 0) + text[-3:]
 
 
+@login_required
 def queue(request: HttpRequest) -> HttpResponse:
     request.scope.require_any(perms.REVIEW)  # type: ignore[attr-defined]
     f = parse_filter(PairFilter, request.GET)
@@ -64,6 +66,7 @@ def _side(request: HttpRequest, pair: CandidatePair, pk: int, school: Any) -> di
     return {"id": pk, "school": school, "values": shown, "exists": bool(values)}
 
 
+@login_required
 def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     pair = selectors.pair_get(scope=scope, pk=pair_id)
@@ -109,6 +112,7 @@ def _decide(request: HttpRequest, pair: CandidatePair) -> HttpResponse:
     return redirect("quality:pair", pair_id=pair.pk)
 
 
+@login_required
 def merge_list(request: HttpRequest) -> HttpResponse:
     request.scope.require_any(perms.REVIEW)  # type: ignore[attr-defined]
     auto = request.GET.get("auto") == "1"
@@ -117,6 +121,7 @@ def merge_list(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/merges.html", {"page": page, "auto": auto})
 
 
+@login_required
 def merge_detail(request: HttpRequest, merge_id: int) -> HttpResponse:
     merge = selectors.merge_get(scope=request.scope, pk=merge_id)  # type: ignore[attr-defined]
     kind = merge.pair.kind
@@ -127,6 +132,7 @@ def merge_detail(request: HttpRequest, merge_id: int) -> HttpResponse:
     return render(request, "quality/merge.html", {"merge": merge, "histories": histories})
 
 
+@login_required
 @require_POST
 def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     merge = selectors.merge_get(scope=request.scope, pk=merge_id)  # type: ignore[attr-defined]
@@ -140,6 +146,7 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     return redirect("quality:merge", merge_id=merge.pk)
 
 
+@login_required
 def models(request: HttpRequest) -> HttpResponse:
     versions = list(selectors.model_list(scope=request.scope)[:20])  # type: ignore[attr-defined]
     shown = []
@@ -156,6 +163,7 @@ def models(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/models.html", {"versions": shown})
 
 
+@login_required
 def runs(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     if request.method == "POST":
@@ -171,6 +179,7 @@ def runs(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/runs.html", {"runs": items, "kinds": Kind.choices})
 
 
+@login_required
 def run_progress(request: HttpRequest, dedupe_run_id: int) -> JsonResponse:
     run = selectors.run_get(scope=request.scope, pk=dedupe_run_id)  # type: ignore[attr-defined]
     return JsonResponse({"state": run.state, "progress": run.progress, "step": run.step, "pairs": run.pairs})

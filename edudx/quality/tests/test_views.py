@@ -73,3 +73,9 @@ def test_api_refuses_bad_input_without_a_500(city, twin, client_for):
     assert c.get("/quality/?state=%00&min_probability=x").status_code == 200
     assert c.post(f"/quality/pairs/{pair.pk}/", {"action": "merge", "survivor": "x"}).status_code == 302
     assert CandidatePair.objects.get(pk=pair.pk).state == PairState.OPEN
+
+
+def test_anonymous_is_sent_to_login(client, twin):
+    for url in ("/quality/", f"/quality/pairs/{twin['pair'].pk}/", "/quality/merges/", "/quality/runs/"):
+        r = client.get(url)
+        assert r.status_code == 302 and "/accounts/login/" in r["Location"]
