@@ -266,7 +266,7 @@ def merge_undo(*, actor: Actor, merge: Merge) -> Merge:
 
 
 def settings_update(*, actor: Actor, auto_merge_threshold: float | None) -> QualitySettings:
-    actor.scope.require(perms.MANAGE, None) if not actor.scope.is_system else None
+    actor.scope.require_any(perms.MANAGE)  # the department's setting
     if auto_merge_threshold is not None and not 0.5 <= auto_merge_threshold <= 1:
         raise ValidationFailed(_("The threshold is a probability between 0.5 and 1."), code="threshold_range")
     row = QualitySettings.objects.order_by("pk").first() or QualitySettings()

@@ -166,6 +166,19 @@ def models(request: HttpRequest) -> HttpResponse:
 @login_required
 def runs(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
+    if request.method == "POST" and "auto_merge_threshold" in request.POST:
+        text = request.POST["auto_merge_threshold"].strip().replace(",", ".")
+        try:
+            value = float(text) if text else None
+            services.settings_update(actor=Actor.from_request(request), auto_merge_threshold=value)
+            messages.success(request, _("The auto-merge threshold was saved."))
+        except ValueError:
+            messages.error(request, _("The threshold is a probability between 0.5 and 1."))
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            messages.error(request, str(exc.message))
+        return redirect("quality:runs")
     if request.method == "POST":
         try:
             services.run_start(actor=Actor.from_request(request), kind=request.POST.get("kind", ""))
@@ -176,7 +189,9 @@ def runs(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(exc.message))
         return redirect("quality:runs")
     items = list(selectors.run_list(scope=scope)[:20])
-    return render(request, "quality/runs.html", {"runs": items, "kinds": Kind.choices})
+    return render(request, "quality/runs.html", {"runs": items, "kinds": Kind.choices,
+                  "threshold": selectors.settings_get().auto_merge_threshold,
+                  "can_manage": scope.has_perm(perms.MANAGE)})  # fmt: skip
 
 
 @login_required

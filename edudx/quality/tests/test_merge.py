@@ -124,3 +124,22 @@ def test_unsure_goes_up_and_a_bad_decision_is_refused(city, twin):
     services.pair_decide(actor=city.actor_of(Role.SCHOOL_ADMIN), pair=pair, decision="unsure")
     unsure = selectors.pair_list(scope=city.scope_of(Role.DEPT_OFFICER), state="unsure")
     assert [p.pk for p in unsure] == [pair.pk]
+
+
+def test_pairs_above_the_department_threshold_merge_themselves_and_are_listed_for_audit(city, twin):
+    from edudx.core.actor import Actor
+    from edudx.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        services.settings_update(actor=Actor.system(), auto_merge_threshold=0.2)
+    services.settings_update(actor=Actor.system(), auto_merge_threshold=0.999)
+    assert services.auto_merge(actor=Actor.system(), kind="students") == 0  # 0.993 is below
+    services.settings_update(actor=Actor.system(), auto_merge_threshold=0.99)
+    assert services.auto_merge(actor=Actor.system(), kind="students") == 1
+    audit = selectors.merge_list(scope=city.scope_of(Role.DEPT_OFFICER), auto=True)
+    assert [m.pair_id for m in audit] == [twin["pair"].pk]
+    assert not Student.objects.filter(pk=twin["pair"].record_b).exists()
+    with pytest.raises(PermissionDenied):
+        services.settings_update(actor=city.actor_of(Role.SCHOOL_ADMIN), auto_merge_threshold=0.95)
+    services.settings_update(actor=city.actor_of(Role.DEPT_ADMIN), auto_merge_threshold=None)
+    assert selectors.settings_get().auto_merge_threshold is None

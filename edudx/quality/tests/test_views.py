@@ -79,3 +79,18 @@ def test_anonymous_is_sent_to_login(client, twin):
     for url in ("/quality/", f"/quality/pairs/{twin['pair'].pk}/", "/quality/merges/", "/quality/runs/"):
         r = client.get(url)
         assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+def test_department_admin_sets_the_auto_merge_threshold_and_nonsense_is_refused(city, client_for):
+    from edudx.quality import selectors
+
+    c = client_for(Role.DEPT_ADMIN)
+    assert c.post("/quality/runs/", {"auto_merge_threshold": "0,97"}).status_code == 302
+    assert selectors.settings_get().auto_merge_threshold == 0.97
+    for bad in ("abc", "7", "0.1"):
+        c.post("/quality/runs/", {"auto_merge_threshold": bad})
+        assert selectors.settings_get().auto_merge_threshold == 0.97
+    assert (
+        client_for(Role.DEPT_OFFICER).post("/quality/runs/", {"auto_merge_threshold": "0.9"}).status_code
+        == 403
+    )
