@@ -122,5 +122,25 @@ def compute_heatmap(keys: list[int] | None) -> dict[int, dict[str, Any]]:
     return out
 
 
-aggregates.register(COVERAGE, compute_coverage)
-aggregates.register(HEATMAP, compute_heatmap)
+# The tables whose rows change a school's figures: a trigger notes the school of every written
+# row, whichever code wrote it, and the next sweep recounts those schools only.
+aggregates.register(
+    COVERAGE,
+    compute_coverage,
+    sources=[
+        aggregates.Source("skills_personcertificate", "{row}.school_id"),
+        aggregates.Source("registry_staff", "{row}.school_id"),
+        aggregates.Source("registry_student", "{row}.school_id"),
+        aggregates.Source("registry_enrolment", "{row}.school_id"),
+    ],
+)
+aggregates.register(
+    HEATMAP,
+    compute_heatmap,
+    sources=[
+        aggregates.Source("skills_selfassessment", "{row}.school_id"),
+        aggregates.Source(
+            "skills_rating", "(SELECT school_id FROM skills_selfassessment WHERE id = {row}.assessment_id)"
+        ),
+    ],
+)
