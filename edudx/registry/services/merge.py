@@ -68,7 +68,7 @@ def _restore(rows: list[dict[str, Any]]) -> None:
 def _locked(kind: str, pk: int) -> Student | Staff:
     model = MODELS[kind]
     try:
-        return model.objects.select_for_update().select_related("school__unit").get(pk=pk)
+        return model.objects.select_for_update(of=("self",)).select_related("school__unit").get(pk=pk)
     except model.DoesNotExist as exc:
         raise NotFound() from exc
 
