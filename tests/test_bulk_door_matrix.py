@@ -243,6 +243,7 @@ FOREIGN_FILES: dict[str, Callable[[Any, dict], list[list[dict[str, str]]]]] = {
 def _provider(kind_name: str):
     if kind_name in FOREIGN_FILES:
         return FOREIGN_FILES[kind_name]
+    found: list[Callable[..., Any]] = []
     for config in apps.get_app_configs():
         module = f"{config.name}.tests.matrix"
         if not config.name.startswith("edudx.") or find_spec(f"{config.name}.tests") is None:
@@ -251,9 +252,11 @@ def _provider(kind_name: str):
             continue
         rows = getattr(importlib.import_module(module), "bulk_rows", None)
         if rows is not None:
-            found = rows  # bulk_rows(city, b1) -> {kind name: [[row]]}
-            return lambda city, b1, found=found: found(city, b1).get(kind_name)
-    return None
+            found.append(rows)  # bulk_rows(city, b1) -> {kind name: [[row]]}
+    # Several apps may declare bulk_rows, each for its own kinds: the first that has this kind.
+    if not found:
+        return None
+    return lambda city, b1: next((r for f in found if (r := f(city, b1).get(kind_name))), None)
 
 
 def _files_of(kind, city, b1, tmp_path: Path) -> list[Path]:
