@@ -73,6 +73,10 @@ class Aggregate(models.Model):
     """A figure kept current instead of recomputed per view (edudx/core/aggregates.py): one row
     per (aggregate name, key) — key is a school id, a unit id, or 0 for a city-wide figure."""
 
+    # Derived from other tables and rewritten by reads' refreshes: not anyone's data (the
+    # route and bulk-door matrices do not count its rows as writes).
+    derived = True
+
     name = models.CharField(max_length=64)
     key = models.BigIntegerField()
     data = models.JSONField()
@@ -90,6 +94,10 @@ class AggregateChange(models.Model):
     recomputed: written by database triggers on the input tables (edudx/core/aggregates.py), read
     and deleted by the next sweep, which recomputes only those keys."""
 
+    # Derived from other tables and rewritten by reads' refreshes: not anyone's data (the
+    # route and bulk-door matrices do not count its rows as writes).
+    derived = True
+
     name = models.CharField(max_length=64)
     key = models.BigIntegerField()
 
@@ -103,6 +111,10 @@ class AggregateChange(models.Model):
 class AggregateState(models.Model):
     """When aggregate `name` last took in every change (its figures are current as of
     `swept_at`), and the day of its last full recount (figures that depend on the date)."""
+
+    # Derived from other tables and rewritten by reads' refreshes: not anyone's data (the
+    # route and bulk-door matrices do not count its rows as writes).
+    derived = True
 
     name = models.CharField(max_length=64, unique=True)
     swept_at = models.DateTimeField()
