@@ -16,7 +16,7 @@ from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, NotFound
 from edudx.core.filters import parse_filter
 from edudx.core.pagination import paginate
-from edudx.core.rules.personal_id import mask
+from edudx.core.rules.personal_id import mask, mask_email, mask_phone
 from edudx.registry.services import merge as registry_merge
 
 from . import permissions as perms
@@ -32,12 +32,17 @@ _PII = {"personal_id", "parent_phone", "phone", "email", "address"}
 
 
 def _masked(field: str, value: Any) -> Any:
+    """The masks of every other page (core.rules.personal_id): an ID 079******123, a phone by its
+    last three digits, an e-mail n***@domain; an address not at all."""
     if value in (None, ""):
         return value
     if field == "personal_id":
         return mask(str(value))
-    text = str(value)
-    return "*" * max(len(text) - 3, 0) + text[-3:]
+    if field == "email":
+        return mask_email(str(value))
+    if field == "address":
+        return "***"
+    return mask_phone(str(value))
 
 
 @login_required

@@ -136,6 +136,14 @@ def mask_email(email: str | None) -> str:
     return (local[:1] + "***" + ("@" + domain if domain else "")) if local else "***"
 
 
+def mask_phone(phone: str | None) -> str:
+    """A phone number shown to a reader without the personal-data permission: its last three
+    digits (*******456), enough to tell two parents apart."""
+    if not phone:
+        return ""
+    return "*" * max(len(phone) - 3, 0) + phone[-3:]
+
+
 def mask(pid: str | None) -> str:
     """Never show or log a full ID where it is not needed: 079*******123."""
     if not pid:

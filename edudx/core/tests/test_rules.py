@@ -109,3 +109,10 @@ def test_enumerations_accept_vietnamese_with_or_without_accents():
     assert ethnicity_code("Kinh") == "01" and ethnicity_code("e de") == "12" and ethnicity_code("5") == "05"
     assert level_code("Trung học cơ sở") == "THCS" and level_code("thpt") == "THPT"
     assert grade_from_class_name("10A2") == 10 and grade_from_class_name("Lá 1") == 0
+
+
+def test_contact_masks_keep_only_what_tells_two_people_apart():
+    assert personal_id.mask_phone("0987654321") == "*******321"
+    assert personal_id.mask_phone("") == "" and personal_id.mask_phone(None) == ""
+    assert personal_id.mask_email("nguyen.an@truong.edu.vn") == "n***@truong.edu.vn"
+    assert personal_id.mask_email("") == ""

@@ -20,7 +20,7 @@ from edudx.core.errors import NotFound
 from edudx.core.models import HistoryEntry
 from edudx.core.pagination import paginate
 from edudx.core.rules.dates import format_vn
-from edudx.core.rules.personal_id import mask, mask_email
+from edudx.core.rules.personal_id import mask, mask_email, mask_phone
 
 from .. import permissions as perms
 from .. import selectors
@@ -58,9 +58,7 @@ def email_for(value: str | None, *, full: bool) -> str:
 
 
 def phone_for(value: str | None, *, full: bool) -> str:
-    if full or not value:
-        return value or ""
-    return "*" * max(len(value) - 3, 0) + value[-3:]
+    return (value or "") if full else mask_phone(value)
 
 
 def list_page(
