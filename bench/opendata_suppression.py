@@ -27,7 +27,7 @@ def table(wards: int, rng: random.Random):
 
     grades = [str(g) for g in range(13)]
     counts = []
-    for w in range(wards):
+    for _ in range(wards):
         kind = rng.random()
         row = []
         for g in range(13):

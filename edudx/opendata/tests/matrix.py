@@ -21,5 +21,7 @@ def providers(city) -> dict[str, tuple[object, str]]:
     from edudx.core.actor import Actor
     from edudx.opendata import services
 
-    pub = services.publication_create(actor=Actor.system(source="matrix"), dataset_code="hoc-sinh-theo-phuong-khoi")
+    pub = services.publication_create(
+        actor=Actor.system(source="matrix"), dataset_code="hoc-sinh-theo-phuong-khoi"
+    )
     return {"dataset": (pub.dataset, ""), "version": (pub.version, ""), "fmt": ("csv", "")}
