@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "edudx.quality",
     "edudx.skills",
     "edudx.learning",
-    "edudx.results",
     "edudx.partners",
     "edudx.policies",
     "edudx.opendata",
