@@ -26,6 +26,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from .errors import ValidationFailed
@@ -43,9 +44,9 @@ def default_deadlines(school_year: str) -> tuple[dt.date, dt.date]:
 
 class CampaignWindow(TimeStamped):
     class State(models.TextChoices):
-        DRAFT = "draft", _("In preparation")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        DRAFT = "draft", pgettext_lazy("campaign", "In preparation")
+        OPEN = "open", pgettext_lazy("campaign", "Open")
+        CLOSED = "closed", pgettext_lazy("campaign", "Closed")
 
     name = models.CharField(_("name"), max_length=255)
     school_year = models.CharField(_("school year"), max_length=9)  # "2025-2026"
@@ -79,11 +80,11 @@ class Submission(TimeStamped):
     CampaignWindow subclass) and who responds."""
 
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", _("Not started")
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
-        CONFIRMED = "confirmed", _("Confirmed")
+        NOT_STARTED = "not_started", pgettext_lazy("campaign", "Not started")
+        DRAFT = "draft", pgettext_lazy("campaign", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("campaign", "Submitted")
+        RETURNED = "returned", pgettext_lazy("campaign", "Returned")
+        CONFIRMED = "confirmed", pgettext_lazy("campaign", "Confirmed")
 
     status = FSMField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED, protected=False
@@ -135,18 +136,23 @@ def check_extension(new_deadline: dt.date, previous: dt.date, reason: str, *, to
     current deadline, more than a year ahead."""
     reason = reason.strip()
     if not reason:
-        raise ValidationFailed(_("Say why the deadline is extended."), code="reason_required")
+        raise ValidationFailed(
+            pgettext_lazy("campaign", "Say why the deadline is extended."), code="reason_required"
+        )
     if new_deadline < today:
-        raise ValidationFailed(_("The new deadline cannot be in the past."), code="deadline_in_past")
+        raise ValidationFailed(
+            pgettext_lazy("campaign", "The new deadline cannot be in the past."), code="deadline_in_past"
+        )
     if new_deadline <= previous:
         raise ValidationFailed(
-            _("The new deadline must be later than the current one (%(d)s).")
+            pgettext_lazy("campaign", "The new deadline must be later than the current one (%(d)s).")
             % {"d": previous.strftime("%d/%m/%Y")},
             code="deadline_not_later",
         )
     if new_deadline > today + MAX_AHEAD:
         raise ValidationFailed(
-            _("The new deadline may be at most a year from today."), code="deadline_too_far"
+            pgettext_lazy("campaign", "The new deadline may be at most a year from today."),
+            code="deadline_too_far",
         )
     return reason
 

@@ -41,7 +41,7 @@ def course_list(request, filters: Query[CourseFilter], page: Query[CursorQuery])
     return {"items": p.items, "next_cursor": p.next_cursor, "prev_cursor": p.prev_cursor}
 
 
-@router.post("/courses", response={201: CourseOut, **errors(403, 409)})
+@router.post("/courses", response={201: CourseOut, **errors(403, 404, 409)})
 def course_create(request, data: CourseIn):
     return 201, services.course_create(actor=Actor.from_request(request, via=Via.API), data=data)
 
@@ -63,7 +63,7 @@ def lesson_detail(request, lesson_id: Id):
     return selectors.lesson_get(scope=request.scope, pk=lesson_id)
 
 
-@router.post("/lessons/{lesson_id}/assign", response={200: AssignOut, **errors(403, 409)})
+@router.post("/lessons/{lesson_id}/assign", response={200: AssignOut, **errors(403, 404, 409)})
 def lesson_assign(request, lesson_id: Id, data: AssignIn):
     lesson = selectors.lesson_get(scope=request.scope, pk=lesson_id)
     a = services.lesson_assign(actor=Actor.from_request(request, via=Via.API), lesson=lesson, data=data)
