@@ -24,12 +24,25 @@ CITY = "Toàn thành phố"  # the totals row's ward (a value in the data, not a
 TOTAL = "Tổng"
 
 
+# The CSVW datatypes the dictionary uses, as the dataset page names them.
+TYPE_LABELS = {
+    "string": _("text"),
+    "integer": _("whole number"),
+    "decimal": _("decimal number"),
+    "boolean": _("true or false"),
+}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str  # the column's name in the file (ASCII, stable)
     label: str  # its Vietnamese title
     type: str  # CSVW datatype: string, integer, decimal, boolean
     description: str
+
+    @property
+    def type_label(self) -> object:
+        return TYPE_LABELS[self.type]
 
 
 @dataclass

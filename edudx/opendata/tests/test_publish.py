@@ -96,6 +96,7 @@ def test_versions_dictionary_and_dcat_describe_the_files(city, client):
 
     page = client.get(reverse("opendata:dataset", kwargs={"dataset": "truong-hoc"})).content.decode()
     assert "Từ điển dữ liệu" in page and "ma_truong" in page and "2 phiên bản" in page
+    assert "văn bản" in page and "<td>string</td>" not in page  # types named in Vietnamese
 
     meta = json.loads(
         client.get(reverse("opendata:dictionary", kwargs={"dataset": "truong-hoc", "version": 2})).content
