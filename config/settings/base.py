@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "edudx.partners",
     "edudx.policies",
     "edudx.opendata",
+    "edudx.results",
     "edudx.web",
 ]
 
