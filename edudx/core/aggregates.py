@@ -110,23 +110,8 @@ def refresh(name: str, keys: Iterable[int] | None = None) -> int:
     )
     figures = _compute(name)(wanted)
     now = timezone.now()
-    rows = [Aggregate(name=name, key=k, data=v, as_of=now) for k, v in figures.items()]
     with transaction.atomic():
-        if wanted is None:
-            Aggregate.objects.filter(name=name).exclude(key__in=list(figures)).delete()
-        else:
-            gone = [k for k in wanted if k not in figures]
-            if gone:
-                Aggregate.objects.filter(name=name, key__in=gone).delete()
-        # Short transactions per chunk would let a reader see half a refresh; one upsert of a
-        # few thousand small rows holds the writer lock for milliseconds.
-        for i in range(0, len(rows), CHUNK):
-            Aggregate.objects.bulk_create(
-                rows[i : i + CHUNK],
-                update_conflicts=True,
-                unique_fields=["name", "key"],
-                update_fields=["data", "as_of"],
-            )
+        _store(name, wanted, figures, now)
         if wanted is None:
             # Everything counted from the data as it was at `started`.
             for i in range(0, len(noted), CHUNK):
@@ -134,7 +119,28 @@ def refresh(name: str, keys: Iterable[int] | None = None) -> int:
             AggregateState.objects.update_or_create(
                 name=name, defaults={"swept_at": started, "full_on": timezone.localdate(started)}
             )
-    return len(rows)
+    return len(figures)
+
+
+def _store(name: str, wanted: list[int] | None, figures: dict[int, dict[str, Any]], now: dt.datetime) -> None:
+    """Write computed figures (inside the caller's transaction): keys asked for and not
+    computed are gone (a school deleted); every other stored key when all were asked for."""
+    if wanted is None:
+        Aggregate.objects.filter(name=name).exclude(key__in=list(figures)).delete()
+    else:
+        gone = [k for k in wanted if k not in figures]
+        for i in range(0, len(gone), CHUNK):
+            Aggregate.objects.filter(name=name, key__in=gone[i : i + CHUNK]).delete()
+    rows = [Aggregate(name=name, key=k, data=v, as_of=now) for k, v in figures.items()]
+    # Short transactions per chunk would let a reader see half a refresh; one upsert of a few
+    # thousand small rows holds the writer lock for milliseconds.
+    for i in range(0, len(rows), CHUNK):
+        Aggregate.objects.bulk_create(
+            rows[i : i + CHUNK],
+            update_conflicts=True,
+            unique_fields=["name", "key"],
+            update_fields=["data", "as_of"],
+        )
 
 
 def sweep(name: str) -> int:
@@ -143,25 +149,50 @@ def sweep(name: str) -> int:
 
     The notes read are deleted by id in the same transaction as the new figures: a change noted
     after they were read keeps its note for the next sweep (on SQLite a change renews its key's
-    note with a new id; on PostgreSQL it appends its own). On SQLite the transaction also holds
-    the writer lock from its start (IMMEDIATE). A bulk statement written with its own conflict
-    clause (INSERT OR IGNORE) overrides the trigger's REPLACE: a key it touches while a sweep
-    runs is recounted at the next change or the daily full count.
+    note with a new id; on PostgreSQL it appends its own). The figures are computed before that
+    transaction, so the writer lock (SQLite) is held only to store them. A bulk statement
+    written with its own conflict clause (INSERT OR IGNORE) overrides the trigger's REPLACE: a
+    key it touches while a sweep runs is recounted at the next change or the daily full count.
     """
-    _compute(name)
+    compute = _compute(name)
     state = AggregateState.objects.filter(name=name).first()
     if state is None or state.full_on != timezone.localdate():
         return refresh(name)
     started = timezone.now()
+    notes = list(AggregateChange.objects.filter(name=name).values_list("id", "key"))
+    keys = sorted({k for _, k in notes})
+    # Counted outside any transaction: on SQLite a transaction holds the one writer lock from
+    # its start (IMMEDIATE), and a sweep after a city import recounts thousands of schools —
+    # seconds every principal's autosave would wait. Only the writing below holds the lock.
+    figures = compute(keys) if keys else {}
+    now = timezone.now()
     with transaction.atomic():
-        notes = list(AggregateChange.objects.filter(name=name).values_list("id", "key"))
-        keys = sorted({k for _, k in notes})
-        n = refresh(name, keys) if keys else 0
+        _store(name, keys, figures, now)
         ids = [i for i, _ in notes]
         for i in range(0, len(ids), CHUNK):
             AggregateChange.objects.filter(id__in=ids[i : i + CHUNK]).delete()
         AggregateState.objects.filter(name=name).update(swept_at=started)
-    return n
+    return len(figures)
+
+
+def recount(name: str) -> None:
+    """Every key of `name` is recounted by a full count queued now (after the caller's
+    transaction commits): for a change of what the figures are computed with rather than of
+    their input rows — a readiness threshold that decides which device is old. Until that count
+    has run, readers get the previous figures with their as-of time; if the queue refuses the
+    job, the next sweep counts in full (the state forgets its last full count)."""
+    _compute(name)
+    AggregateState.objects.filter(name=name).update(full_on=None)
+
+    def enqueue() -> None:
+        from .tasks import recount_aggregate
+
+        try:
+            recount_aggregate.enqueue(name)
+        except Exception:  # a full queue must not undo the setting the caller saved
+            log.exception("could not queue the full count of aggregate %s", name)
+
+    transaction.on_commit(enqueue)
 
 
 def touch(name: str, keys: Iterable[int]) -> None:

@@ -32,3 +32,10 @@ def enqueue_after_commit(job: Any, row: Any) -> None:
         model.objects.filter(pk=row.pk, task_id="").update(task_id=str(result.id)[:64])
 
     transaction.on_commit(enqueue)
+
+
+@task()
+def recount_aggregate(name: str) -> int:
+    """Recount every key of one aggregate (queued by `aggregates.recount` when what its figures
+    are computed with changed, e.g. a readiness threshold)."""
+    return aggregates.refresh(name)

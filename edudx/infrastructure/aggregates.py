@@ -1,6 +1,8 @@
 """Readiness inputs per school, maintained (edudx/core/aggregates.py): the dashboard reads them
 instead of counting 2.5 M pupils and every device of the city per view. Indicators are computed
-from the stored inputs at read time (milliseconds), so a threshold change shows at once."""
+from the stored inputs at read time (milliseconds), so a threshold change shows at once; the two
+thresholds the inputs are counted with (a device's age, the first grade with Informatics) make
+`services.threshold_set` queue a recount of every school (`aggregates.recount`)."""
 
 from __future__ import annotations
 

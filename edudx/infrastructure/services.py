@@ -249,6 +249,9 @@ def threshold_set(*, actor: Actor, code: str, value: Decimal) -> Threshold:
             },
             operation="threshold_set",
         )
+        # The maintained inputs are counted with thresholds (a device's age, the first grade
+        # with Informatics): every school is recounted in the background once this commits.
+        aggregates.recount(READINESS)
     return obj
 
 

@@ -65,3 +65,24 @@ def test_the_dashboard_shows_when_its_figures_were_counted(client_for, equipped)
     body = client_for(Role.WARD_OFFICER).get(reverse("infrastructure:dashboard")).content.decode()
     assert 'data-testid="figures-as-of"' in body
     assert "Số liệu lúc" in body
+
+
+def test_a_threshold_the_inputs_are_counted_with_queues_a_recount_of_every_school(
+    city, equipped, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from edudx.core.models import AggregateState
+
+    aggregates.refresh(READINESS)
+    a1 = equipped["a1"]
+    results, _ = selectors.readiness_figures(scope=Scope.system())
+    assert results[a1.pk].inputs.devices_old == 0  # bought in 2023-2024: younger than 7 years
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        services.threshold_set(
+            actor=city.actor_of(Role.DEPT_ADMIN), code="max_device_age_years", value=Decimal("0.5")
+        )
+    assert len(queued) == 1  # the full count, queued once the setting is saved
+    assert AggregateState.objects.get(name=READINESS).full_on is not None  # it ran (immediate tasks)
+    results, _ = selectors.readiness_figures(scope=Scope.system())
+    assert results[a1.pk].inputs.devices_old > 0  # counted again with the new age, no write to a device
