@@ -1,0 +1,170 @@
+"""Circular 22/2021 (secondary) and 27/2020 (primary) computations, vectorised over polars
+frames, parameterised by a rules row (`RuleSet.params`): nothing here is typed by a user.
+
+Scores are tenths (7.5 → 75). Rounding is half up to one decimal, on integers:
+    ĐTBmhk = (ΣĐĐGtx + 2·ĐĐGgk + 3·ĐĐGck) / (n_tx + 5)
+    ĐTBmcn = (ĐTBmhkI + 2·ĐTBmhkII) / 3          (weights from the rules row, *(verify)*)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+COMMENT_SUBJECTS = ("gdtc", "nghe_thuat", "am_nhac", "mi_thuat", "hdtn", "dia_phuong")
+
+# GDPT 2018 periods a year (what the number of regular assessments per semester depends on).
+_THCS = {
+    "ngu_van": 140, "toan": 140, "ngoai_ngu": 105, "gdcd": 35, "ls_dl": 105, "lich_su": 52, "dia_li": 52,
+    "khtn": 140, "cong_nghe": 35, "tin_hoc": 35, "gdtc": 70, "nghe_thuat": 70, "am_nhac": 35,
+    "mi_thuat": 35, "hdtn": 105, "dia_phuong": 35,
+}  # fmt: skip
+_THPT = {
+    "ngu_van": 105, "toan": 105, "ngoai_ngu": 105, "lich_su": 52, "gdqp": 35, "gdtc": 70, "hdtn": 105,
+    "dia_phuong": 35, "dia_li": 70, "gdkt_pl": 70, "vat_li": 70, "hoa_hoc": 70, "sinh_hoc": 70,
+    "cong_nghe": 70, "tin_hoc": 70, "am_nhac": 70, "mi_thuat": 70,
+}  # fmt: skip
+
+# The rules row the data migration stores (code "tt22-2021"); a later circular is a new row.
+DEFAULT_PARAMS: dict[str, Any] = {
+    "weights": {"regular": 1, "midterm": 2, "final": 3},
+    "year_weights": [1, 2],  # (ĐTBmhkI + 2·ĐTBmhkII) / 3 — (verify)
+    # (max periods a year, regular assessments needed per semester); None = no upper bound
+    "regular_min": [[35, 2], [70, 3], [None, 4]],
+    "comment_regular_min": 2,
+    "comment_subjects": list(COMMENT_SUBJECTS),
+    "periods": {"THCS": _THCS, "THPT": _THPT},
+    # Learning levels, best first: every comment subject failing at most `comment_fails`, every
+    # scored average ≥ `all_at_least`, at least `count` averages ≥ `count_at_least`, none below
+    # `none_below` (tenths). The first level met is the result; none → Chưa đạt ("C").
+    "levels": [
+        {"code": "T", "comment_fails": 0, "all_at_least": 65, "count": 6, "count_at_least": 80},
+        {"code": "K", "comment_fails": 0, "all_at_least": 50, "count": 6, "count_at_least": 65},
+        {"code": "D", "comment_fails": 1, "none_below": 35, "count": 6, "count_at_least": 50},
+    ],
+    "pass": 50,  # a scored subject below this counts as not passed (early warning)
+    "absence_limit": 45,  # days a year; above it a pupil is retained
+    "absence_warning": 40,  # near the limit: a signal of the early warning
+    "fall_warning": 10,  # a fall of the mean of averages by ≥ 1.0 between semesters
+}
+
+SECONDARY_FIRST_GRADE = 6
+
+
+def school_level(grade: int) -> str:
+    return "TH" if grade < SECONDARY_FIRST_GRADE else ("THCS" if grade <= 9 else "THPT")
+
+
+def regular_needed(params: dict[str, Any], level: str, subject: str) -> int:
+    """How many regular assessments a semester needs (Circular 22, art. 7)."""
+    if subject in params["comment_subjects"]:
+        return int(params["comment_regular_min"])
+    periods = params["periods"].get(level, {}).get(subject)
+    if periods is None:
+        return 2
+    for upper, needed in params["regular_min"]:
+        if upper is None or periods <= upper:
+            return int(needed)
+    return 2
+
+
+def _half_up(num: pl.Expr, den: pl.Expr | int) -> pl.Expr:
+    return (num * 2 + den) // (pl.lit(2) * den)
+
+
+def regular_sum_count(col: str = "regular") -> tuple[pl.Expr, pl.Expr]:
+    parts = pl.when(pl.col(col).fill_null("") == "").then(None).otherwise(pl.col(col).str.split(","))
+    return (
+        parts.list.eval(pl.element().cast(pl.Int32)).list.sum().fill_null(0),
+        parts.list.len().fill_null(0).cast(pl.Int32),
+    )
+
+
+def semester_average(params: dict[str, Any]) -> pl.Expr:
+    """ĐTBmhk in tenths from `regular`, `midterm`, `final`; null without both exams."""
+    w = params["weights"]
+    total, n = regular_sum_count()
+    num = total * int(w["regular"]) + pl.col("midterm").cast(pl.Int32) * int(w["midterm"])
+    num = num + pl.col("final").cast(pl.Int32) * int(w["final"])
+    den = n * int(w["regular"]) + int(w["midterm"]) + int(w["final"])
+    avg = _half_up(num, den)
+    return (
+        pl.when(pl.col("midterm").is_null() | pl.col("final").is_null())
+        .then(None)
+        .otherwise(avg)
+        .cast(pl.Int16)
+    )
+
+
+def year_average(params: dict[str, Any], first: str, second: str) -> pl.Expr:
+    a, b = (int(x) for x in params["year_weights"])
+    num = pl.col(first).cast(pl.Int32) * a + pl.col(second).cast(pl.Int32) * b
+    return _half_up(num, a + b).cast(pl.Int16)
+
+
+def pupil_results(params: dict[str, Any], rows: pl.DataFrame, avg: str = "average") -> pl.DataFrame:
+    """Per pupil (`student_id`, with `grade`): learning result, subjects, failed, mean.
+
+    `rows` holds one row per pupil × subject: `avg` (tenths or null), `comment` (D/C/''),
+    `level` (primary T/H/C or ''), `grade`."""
+    p = params["pass"]
+    agg = rows.group_by("student_id").agg(
+        pl.col("grade").first(),
+        pl.len().alias("subjects"),
+        pl.col(avg).min().alias("_min"),
+        pl.col(avg).mean().round(0).cast(pl.Int16).alias("mean"),
+        (pl.col("comment") == "C").sum().alias("_cfail"),
+        (pl.col("level") == "C").sum().alias("_lfail"),
+        (pl.col("level") == "T").sum().alias("_ltop"),
+        (pl.col("level") != "").sum().alias("_levels"),
+        (pl.col(avg) < p).sum().alias("_below"),
+        *[(pl.col(avg) >= t).sum().alias(f"_ge{t}") for t in _thresholds(params)],
+    )
+    secondary: pl.Expr = pl.lit("C")
+    for lv in reversed(params["levels"]):
+        ok = (pl.col("_cfail") <= lv.get("comment_fails", 0)) & (
+            pl.col(f"_ge{lv['count_at_least']}") >= lv["count"]
+        )
+        if lv.get("all_at_least") is not None:
+            ok = ok & (pl.col("_min").fill_null(0) >= lv["all_at_least"])
+        if lv.get("none_below") is not None:
+            ok = ok & (pl.col("_min").fill_null(0) >= lv["none_below"])
+        secondary = pl.when(ok).then(pl.lit(lv["code"])).otherwise(secondary)
+    primary = (
+        pl.when(pl.col("_lfail") > 0)
+        .then(pl.lit("N"))
+        .when((pl.col("_levels") > 0) & (pl.col("_ltop") == pl.col("_levels")))
+        .then(pl.lit("G"))
+        .otherwise(pl.lit("H"))
+    )
+    return agg.select(
+        "student_id",
+        pl.when(pl.col("grade") < SECONDARY_FIRST_GRADE).then(primary).otherwise(secondary).alias("learning"),
+        pl.col("subjects").cast(pl.Int16),
+        (pl.col("_cfail") + pl.col("_lfail") + pl.col("_below")).cast(pl.Int16).alias("failed"),
+        "mean",
+    )
+
+
+def _thresholds(params: dict[str, Any]) -> list[int]:
+    return sorted({int(lv["count_at_least"]) for lv in params["levels"]})
+
+
+_PASSING = ("T", "K", "D", "G", "H")
+
+
+def promotion(params: dict[str, Any]) -> pl.Expr:
+    """Year promotion from `learning`, `conduct` (blank = not yet known) and `absences`."""
+    limit = int(params["absence_limit"])
+    return (
+        pl.when(pl.col("absences").fill_null(0) > limit)
+        .then(pl.lit("retained"))
+        .when((pl.col("learning") == "") | (pl.col("conduct").fill_null("") == ""))
+        .then(pl.lit(""))
+        .when(~pl.col("learning").is_in(_PASSING))
+        .then(pl.lit("retest"))
+        .when(~pl.col("conduct").is_in(_PASSING))
+        .then(pl.lit("summer_conduct"))
+        .otherwise(pl.lit("promoted"))
+    )

@@ -1,0 +1,103 @@
+"""The `results` kind through the ingest engine: computed results, checks with stable codes,
+scope, idempotence."""
+
+import pytest
+
+from edudx.core.roles import Role
+from edudx.results.models import YEAR, ClassTerm, PupilTerm, SubjectResult
+
+from .helpers import pupil_rows, run, write
+
+pytestmark = pytest.mark.django_db
+
+
+def a1_file(city, tmp_path, semester=1, scores=("9", "7", "5")):
+    a1 = city.schools[0]
+    p1, p2, p3 = city.students[0:3]
+    rows = pupil_rows(a1, p1, semester, scores[0]) + pupil_rows(a1, p2, semester, scores[1])
+    rows += pupil_rows(a1, p3, semester, scores[2], comment="CĐ", conduct="Chưa đạt", absences="30")
+    return write(tmp_path / f"diem-hk{semester}.csv", rows)
+
+
+def test_import_computes_averages_and_learning_results(city, tmp_path):
+    out = run(city, Role.SCHOOL_ADMIN, a1_file(city, tmp_path))
+    assert out.written and out.counts["new"] == 30, out.problems.sorted()
+    toan = SubjectResult.objects.get(student=city.students[0], subject="toan", semester=1)
+    assert (toan.regular, toan.midterm, toan.final, toan.average) == ("90,90,90,90", 90, 90, 90)
+    gdtc = SubjectResult.objects.get(student=city.students[2], subject="gdtc", semester=1)
+    assert gdtc.comment == "C" and gdtc.average is None
+    terms = {t.student_id: t for t in PupilTerm.objects.filter(period=1)}
+    p1, p2, p3 = (terms[s.pk] for s in city.students[0:3])
+    assert (p1.learning, p2.learning, p3.learning) == ("T", "K", "D")
+    assert (p1.conduct, p3.conduct, p3.absences, p3.failed) == ("T", "C", 30, 1)
+    assert ClassTerm.objects.get(school_class=city.classes[0], semester=1).rows == 30
+
+
+def test_reimport_changes_nothing_and_a_correction_recomputes(city, tmp_path):
+    path = a1_file(city, tmp_path)
+    run(city, Role.SCHOOL_ADMIN, path)
+    again = run(city, Role.SCHOOL_ADMIN, path)
+    assert again.counts["unchanged"] == 30 and again.counts["new"] == 0
+    fixed = a1_file(city, tmp_path, scores=("9", "8.5", "5"))
+    out = run(city, Role.SCHOOL_ADMIN, fixed)
+    assert out.counts["changed"] == 8
+    assert PupilTerm.objects.get(student=city.students[1], period=1).learning == "T"
+    assert SubjectResult.objects.get(student=city.students[1], subject="toan", semester=1).average == 85
+
+
+def test_year_results_and_promotion(city, tmp_path):
+    run(city, Role.SCHOOL_ADMIN, a1_file(city, tmp_path, 1, ("9", "7", "5")))
+    run(city, Role.SCHOOL_ADMIN, a1_file(city, tmp_path, 2, ("6", "7", "3")))
+    toan = SubjectResult.objects.get(student=city.students[0], subject="toan", semester=2)
+    assert toan.year_average == 70  # (9 + 2·6) / 3
+    year = {t.student_id: t for t in PupilTerm.objects.filter(period=YEAR)}
+    p1, p3 = year[city.students[0].pk], year[city.students[2].pk]
+    assert (p1.learning, p1.promotion) == ("K", "promoted")
+    assert p3.absences == 60 and p3.promotion == "retained"  # 30 + 30 days > 45
+
+
+def test_checks_name_row_column_and_code(city, tmp_path):
+    a1 = city.schools[0]
+    p1 = city.students[0]
+    base = pupil_rows(a1, p1, 1, "8")[0]
+
+    def row(**cells):
+        r = list(base)
+        for i, v in cells.items():
+            r[int(i[1:])] = v
+        return r
+
+    rows = [
+        row(c6="11"),  # row 2: out of range
+        row(c5="Toán", c7="7.25"),  # row 3: two decimals
+        row(c5="Ngữ văn", c8="", c9=""),  # row 4: two regular assessments for 140 periods
+        row(c5="GDTC", c12=""),  # row 5: a comment-only subject given scores
+        row(c4=city.students[6].moet_code),  # row 6: a pupil of another school's class
+        row(c3="6A9"),  # row 7: no such class
+        row(c11="abc"),  # row 8: not a number
+    ]
+    out = run(city, Role.SCHOOL_ADMIN, write(tmp_path / "loi.csv", rows), write_=False)
+    found = {(p.row, p.column, p.code) for p in out.problems.sorted()}
+    assert (2, "ĐĐGtx1", "score_out_of_range") in found
+    assert (3, "ĐĐGtx2", "score_decimals") in found
+    assert (4, "ĐĐGtx1", "regular_too_few") in found
+    assert (5, "ĐĐGtx1", "comment_subject_scored") in found
+    assert (6, "Mã học sinh", "pupil_not_in_class") in found
+    assert (7, "Lớp", "class_not_found") in found
+    assert (8, "ĐĐGck", "score_not_number") in found
+
+
+def test_a_school_imports_only_its_own(city, tmp_path):
+    b1 = city.schools[2]
+    rows = pupil_rows(b1, city.students[6], 1, "8")
+    out = run(city, Role.SCHOOL_ADMIN, write(tmp_path / "b1.csv", rows))
+    assert not out.written and SubjectResult.objects.count() == 0
+    assert {p.code for p in out.problems.sorted()} == {"school_out_of_scope"}
+    assert (
+        run(
+            city,
+            Role.TEACHER,
+            write(tmp_path / "a1.csv", pupil_rows(city.schools[0], city.students[0], 1, "8")),
+        ).written
+        is False
+    )
