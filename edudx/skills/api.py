@@ -24,10 +24,17 @@ from .schemas import (
     PersonCertificateIn,
     PersonCertificateOut,
     PersonCertificatePage,
+    PlanItemOut,
     ResultOut,
+    TrainingNeedOut,
+    TrainingRecordIn,
+    TrainingRecordOut,
+    TrainingRecordPage,
 )
+from .selectors import training as training_selectors
 from .services import certificates as cert_services
 from .services import results as result_services
+from .services import training as training_services
 
 router = Router(tags=["skills"])
 
@@ -83,3 +90,36 @@ def result_assign(request, exam_result_id: Id, data: AssignIn):
         staff_id=data.staff_id,
         student_id=data.student_id,
     )
+
+
+# ----- training plans (issue #16 item 4)
+@router.get("/training/needs", response={200: list[TrainingNeedOut], **errors(403, 404)})
+def training_needs(request, campaign: Id, area: Id | None = None):
+    """Per unit × competence: confirmed staff, and how many are below their position's target."""
+    request.scope.require_any(perms.VIEW)
+    c = selectors.campaign_get(pk=campaign)
+    return training_selectors.needs(scope=request.scope, campaign=c, area=area)["rows"]
+
+
+@router.get("/training/plan/{school_id}", response={200: list[PlanItemOut], **errors(403, 404)})
+def training_plan(request, school_id: Id, campaign: Id):
+    """A school's plan: who needs which competence (below target), and trained since or not."""
+    c = selectors.campaign_get(pk=campaign)
+    return training_selectors.plan(scope=request.scope, campaign=c, school_id=school_id)
+
+
+@router.get("/training/records", response={200: TrainingRecordPage, **errors(403)})
+def training_records(request, page: Query[CursorQuery]):
+    request.scope.require_any(perms.MANAGE_TRAINING)
+    p = paginate(
+        training_selectors.training_list(scope=request.scope),
+        order=("-id",),
+        cursor=page.cursor,
+        limit=page.limit,
+    )
+    return {"items": p.items, "next_cursor": p.next_cursor, "prev_cursor": p.prev_cursor}
+
+
+@router.post("/training/records", response={201: TrainingRecordOut, **errors(403, 404, 409)})
+def training_record(request, data: TrainingRecordIn):
+    return 201, training_services.training_record(actor=Actor.from_request(request, via=Via.API), data=data)

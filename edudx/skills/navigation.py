@@ -15,3 +15,5 @@ nav_item(section=SECTION, label=_("Confirm self-assessments"), url_name="skills:
          icon="check2-square", order=63)  # fmt: skip
 nav_item(section=SECTION, label=_("Unmatched results"), url_name="skills:results", permission=perms.IMPORT_RESULTS,
          icon="question-diamond", order=64)  # fmt: skip
+nav_item(section=SECTION, label=_("Training plan"), url_name="skills:training", permission=perms.VIEW,
+         icon="mortarboard", order=65)  # fmt: skip

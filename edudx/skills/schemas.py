@@ -130,3 +130,62 @@ class CoverageQuery(Schema):
     group: str = Field("staff", pattern=r"^(staff|pupils)$")
     area: Id | None = None
     sub: str = Field("", max_length=20)
+
+
+# ----- training (issue #16 item 4)
+class TrainingRecordIn(Schema):
+    staff_id: Id
+    competence_id: Id
+    title: str = Field(min_length=1, max_length=255)
+    provider: str = Field("", max_length=255)
+    completed_on: dt.date
+    hours: int | None = Field(None, ge=1, le=2000)
+
+
+class CourseCompletionIn(Schema):
+    """What the learning app hands over when a staff member completes a training course: the
+    competences of a teachers' framework the course trains (its evidence)."""
+
+    staff_id: Id
+    competence_ids: list[Id] = Field(min_length=1, max_length=30)
+    course_title: str = Field(min_length=1, max_length=255)
+    reference: str = Field(min_length=1, max_length=64)  # "learning:course:12"
+    completed_on: dt.date
+    hours: int | None = Field(None, ge=1, le=2000)
+    provider: str = Field("", max_length=255)
+
+
+class TrainingRecordOut(Schema):
+    id: int
+    staff_id: int
+    school_id: int
+    competence_id: int
+    title: str
+    provider: str
+    completed_on: dt.date
+    hours: int | None
+    source: str
+
+
+class TrainingRecordPage(Schema):
+    items: list[TrainingRecordOut]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+class TrainingNeedOut(Schema):
+    unit_id: int
+    unit: str
+    competence_id: int
+    competence: str
+    assessed: int
+    below_target: int
+
+
+class PlanItemOut(Schema):
+    staff_id: int
+    position: str
+    competence_id: int
+    rank: int
+    target: int
+    trained: bool

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import training
 
 urlpatterns = [
     path("", views.coverage, name="coverage"),
@@ -10,4 +11,7 @@ urlpatterns = [
     path("assess/<int:self_assessment_id>/", views.assessment, name="assessment"),
     path("confirm/", views.confirm_list, name="confirm"),
     path("results/", views.results, name="results"),
+    path("training/", training.needs, name="training"),
+    path("training/schools/<int:school_id>/", training.school_plan, name="training_school"),
+    path("training/schools/<int:school_id>/new/", training.training_create, name="training_create"),
 ]

@@ -13,8 +13,8 @@ from edudx.core.errors import NotFound
 from edudx.core.scope import Scope
 from edudx.registry import selectors as registry
 
-from . import permissions as perms
-from .models import (
+from .. import permissions as perms
+from ..models import (
     Campaign,
     Certificate,
     Competence,
@@ -23,11 +23,18 @@ from .models import (
     PersonCertificate,
     SelfAssessment,
 )
-from .services.common import COVERAGE, HEATMAP
+from ..services.common import COVERAGE, HEATMAP
 
 
 def frameworks() -> QuerySet[Framework]:
     return Framework.objects.all()
+
+
+def staff_competences() -> QuerySet[Competence]:
+    """The competences of the teachers' frameworks in force (what staff are trained in)."""
+    return Competence.objects.filter(
+        framework__audience=Framework.Audience.TEACHER, framework__state=Framework.State.ACTIVE
+    ).order_by("framework__code", "order")
 
 
 def certificate_list(*, active_only: bool = True) -> QuerySet[Certificate]:

@@ -20,11 +20,11 @@ from edudx.core.errors import DomainError, NotFound, PermissionDenied
 from edudx.core.rules.people import Position
 from edudx.orgs import selectors as org_selectors
 
-from . import permissions as perms
-from . import selectors
-from .schemas import RatingIn
-from .services import campaigns as campaign_services
-from .services.common import own_staff_id
+from .. import permissions as perms
+from .. import selectors
+from ..schemas import RatingIn
+from ..services import campaigns as campaign_services
+from ..services.common import own_staff_id
 
 # The registry's permission to see a person's data unmasked (its own name for it).
 VIEW_PII = "registry.view_pii"

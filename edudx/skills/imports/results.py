@@ -17,14 +17,15 @@ import polars as pl
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from edudx.core.actor import Actor
 from edudx.core.rules import ERROR, WARNING
 from edudx.core.text import fold
 from edudx.ingest import kinds as K
 
-from . import permissions as perms
-from .models import Certificate, ExamResult
-from .services.common import city_path
-from .services.results import Candidate, Person, match_people, write_results
+from .. import permissions as perms
+from ..models import Certificate, ExamResult
+from ..services.common import city_path
+from ..services.results import Candidate, Person, match_people, write_results
 
 COMPARED = ("candidate_name", "date_of_birth", "personal_id", "level", "score", "taken_on")
 
@@ -52,7 +53,7 @@ def _score(value: str | None) -> Decimal | None:
     return d if d.is_finite() and 0 <= d < 10000 else None
 
 
-def resolve(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
+def resolve(frame: pl.DataFrame, sink: K.Sink, ctx: K.Context) -> pl.DataFrame:
     table = _certificates(ctx)
     certs = pl.Series(
         [table.get(fold(v)) for v in frame["certificate"].cast(pl.String).to_list()], dtype=pl.Int64
@@ -121,9 +122,9 @@ def locate(frame: pl.DataFrame, ctx: K.Context) -> pl.Series:
     return pl.Series([ctx.cache["skills_city"]] * frame.height, dtype=pl.String)
 
 
-def existing(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, Any]]:
+def existing(frame: pl.DataFrame, ctx: K.Context) -> dict[str, K.Record]:
     keys = frame["result_key"].drop_nulls().unique().to_list()
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, K.Record] = {}
     by_cert: dict[int, list[str]] = {}
     for k in keys:
         cid, number = k.split("/", 1)
@@ -139,18 +140,17 @@ def existing(frame: pl.DataFrame, ctx: K.Context) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _person(row: dict[str, Any]) -> Person | None:
+def _person(row: K.Record) -> Person | None:
     if not row.get("person_id"):
         return None
     return Person(row["person_kind"], row["person_id"], row["person_school"], row["person_path"], "", None)
 
 
 @transaction.atomic
-def write(*, actor: Any, new: Any, changed: list[tuple], ctx: K.Context) -> None:
-    rows = new.iter_rows(named=True) if isinstance(new, pl.DataFrame) else iter(new)
+def write(*, actor: Actor, new: pl.DataFrame, changed: list[K.Changed], ctx: K.Context) -> None:
     write_results(
         actor=actor,
-        rows=({**r, "person": _person(r)} for r in rows),
+        rows=({**r, "person": _person(r)} for r in new.iter_rows(named=True)),
         unit_path=ctx.cache.get("skills_city") or city_path(),
     )
     for pk, row, changes in changed:
