@@ -168,6 +168,37 @@ def statement_record(
     return ids[0]
 
 
+MAX_BATCH = 5_000  # statements in one platform batch; more is a caller's bug, not a workload
+
+
+def statements_record(
+    *,
+    actor: Actor,
+    statements: list[dict[str, Any]],
+    unit: Any,
+    version: str = V2,
+) -> list[str]:
+    """Record many statements written by the platform itself in one transaction: each is
+    validated as `statement_record` validates one, then all are stored by one call of the
+    LRS's write path (one id lookup, one insert, one pass over keys and definitions). All or
+    nothing: an invalid statement refuses the batch with ValidationFailed naming its position
+    (code `xapi_<status>`), and nothing is stored. Returns the ids in order."""
+    del actor  # as in statement_record
+    if not statements:
+        return []
+    if len(statements) > MAX_BATCH:
+        raise ValidationFailed(code="xapi_batch_too_large")
+    for n, statement in enumerate(statements):
+        try:
+            validate_statement(statement, version)
+        except XapiError as exc:
+            raise ValidationFailed(f"[{n}] {exc.message}", code=f"xapi_{exc.status}") from exc
+    try:
+        return store_statements(statements, version=version, credential=None, unit_path=unit.path)
+    except XapiError as exc:
+        raise ValidationFailed(exc.message, code=f"xapi_{exc.status}") from exc
+
+
 INLINE_REFRESH_ROWS = 20_000  # exported inline before a dashboard read; more goes to the task (decision 0007)
 
 

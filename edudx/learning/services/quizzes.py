@@ -194,18 +194,19 @@ def _score(attempt: Attempt, questions: dict[int, Question]) -> tuple[Decimal | 
     return (earned * 100 / total).quantize(Decimal("0.01")), pending
 
 
-@transaction.atomic
 def attempt_submit(*, actor: Actor, attempt: Attempt, answers: dict[str, Any]) -> Attempt:
     """Grade what the learner sent (answers keyed by question id; anything else is ignored):
     each item auto-graded, open answers left to the teacher. Writes answered per question,
-    scored, and passed or failed to the LRS; a graded quiz counts towards the lesson."""
+    scored, and passed or failed to the LRS; a graded quiz counts towards the lesson.
+
+    An exam hour sends thousands of these at once, so the reads and the grading happen before
+    the transaction (on SQLite a transaction holds the one writer lock from its start), and
+    the transaction only claims the attempt (a conditional update: a second submit of the
+    same attempt finds nothing to claim), counts the block and stores the submission's
+    statements in one batch (`statements.batch`)."""
     if attempt.user_id != getattr(actor.user, "pk", None):
         raise PermissionDenied()
-    attempt = (
-        Attempt.objects.select_for_update(of=("self",))
-        .select_related("quiz", "block__lesson")
-        .get(pk=attempt.pk)
-    )
+    attempt = Attempt.objects.select_related("quiz", "block__lesson__course").get(pk=attempt.pk)
     if attempt.submitted_at is not None:
         raise Conflict(_("This attempt was already submitted."), code="already_submitted")
     quiz = attempt.quiz
@@ -234,11 +235,21 @@ def attempt_submit(*, actor: Actor, attempt: Attempt, answers: dict[str, Any]) -
     attempt.passed = (
         None if attempt.needs_grading or attempt.score is None else attempt.score >= quiz.pass_mark
     )
-    attempt.save()
-    if ctx is not None:
-        _attempt_statements(actor, attempt, questions, ctx, answers_sent=kept)
-        if not attempt.needs_grading and attempt.block is not None:
-            block_done(actor=actor, block=attempt.block, ctx=ctx, grade=attempt.score)
+    with transaction.atomic(), statements.batch(actor=actor):
+        claimed = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
+            answers=kept,
+            item_scores=scores,
+            submitted_at=now,
+            score=attempt.score,
+            needs_grading=attempt.needs_grading,
+            passed=attempt.passed,
+        )
+        if not claimed:
+            raise Conflict(_("This attempt was already submitted."), code="already_submitted")
+        if ctx is not None:
+            _attempt_statements(actor, attempt, questions, ctx, answers_sent=kept)
+            if not attempt.needs_grading and attempt.block is not None:
+                block_done(actor=actor, block=attempt.block, ctx=ctx, grade=attempt.score)
     return attempt
 
 

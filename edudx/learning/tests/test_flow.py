@@ -106,6 +106,63 @@ def test_quiz_attempts_and_time_limit(city, built):
         services.attempt_submit(actor=pupil, attempt=a, answers={})
 
 
+def test_a_submission_stores_its_statements_in_one_batch_and_only_once(city, built, monkeypatch):
+    """An exam hour's cost: a submission's answered/scored/passed (and the lesson's completion)
+    go to the LRS in one batch write, not one write each; a second submit of the same attempt
+    (a double click, a stale tab) is refused and stores nothing more."""
+    from edudx.learning import services
+    from edudx.lrs import services as lrs
+    from edudx.lrs.models import Statement
+
+    pupil = city.actor_of("student")
+    a = services.attempt_start(actor=pupil, block=built.blocks[3])
+    calls = {"one": 0, "many": 0}
+    one, many = lrs.statement_record, lrs.statements_record
+
+    def count_one(**kw):
+        calls["one"] += 1
+        return one(**kw)
+
+    def count_many(**kw):
+        calls["many"] += 1
+        return many(**kw)
+
+    monkeypatch.setattr(lrs, "statement_record", count_one)
+    monkeypatch.setattr(lrs, "statements_record", count_many)
+    before = Statement.objects.count()
+    q1, q2 = built.questions
+    stale = a
+    a = services.attempt_submit(actor=pupil, attempt=a, answers={str(q1.pk): "0", str(q2.pk): "x"})
+    assert calls == {"one": 0, "many": 1}
+    verbs = [s["verb"]["display"]["en-US"] for s in statements()[before:]]
+    assert verbs.count("answered") == 2 and "scored" in verbs and ("passed" in verbs or "failed" in verbs)
+    stored = Statement.objects.count()
+    with pytest.raises(Conflict) as exc:
+        services.attempt_submit(actor=pupil, attempt=stale, answers={})
+    assert exc.value.code == "already_submitted"
+    assert Statement.objects.count() == stored
+    assert calls["many"] == 1
+
+
+def test_a_refused_batch_leaves_the_attempt_unsubmitted(city, built, monkeypatch):
+    """The attempt's grade and its statements are one transaction: when the LRS refuses the
+    statements the attempt stays open to submit again."""
+    from edudx.learning import services
+    from edudx.learning.models import Attempt
+    from edudx.lrs import services as lrs
+
+    pupil = city.actor_of("student")
+    a = services.attempt_start(actor=pupil, block=built.blocks[3])
+
+    def refuse(**kw):
+        raise ValidationFailed(code="xapi_400")
+
+    monkeypatch.setattr(lrs, "statements_record", refuse)
+    with pytest.raises(ValidationFailed):
+        services.attempt_submit(actor=pupil, attempt=a, answers={})
+    assert Attempt.objects.get(pk=a.pk).submitted_at is None
+
+
 def test_answers_after_the_time_limit_count_as_blank(city, built):
     import datetime as dt
 
