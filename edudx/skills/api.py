@@ -11,12 +11,14 @@ from edudx.core.actor import Actor, Via
 from edudx.core.api_errors import errors
 from edudx.core.ids import Id
 from edudx.core.pagination import paginate
+from edudx.registry import selectors as registry_selectors
 
 from . import permissions as perms
 from . import selectors
 from .schemas import (
     AssignIn,
     CertificateOut,
+    ClassPupilLevel,
     CoverageQuery,
     CoverageRow,
     CursorQuery,
@@ -25,14 +27,18 @@ from .schemas import (
     PersonCertificateOut,
     PersonCertificatePage,
     PlanItemOut,
+    PupilLevelCount,
+    PupilLevelsIn,
     ResultOut,
     TrainingNeedOut,
     TrainingRecordIn,
     TrainingRecordOut,
     TrainingRecordPage,
 )
+from .selectors import pupils as pupil_selectors
 from .selectors import training as training_selectors
 from .services import certificates as cert_services
+from .services import pupils as pupil_services
 from .services import results as result_services
 from .services import training as training_services
 
@@ -123,3 +129,30 @@ def training_records(request, page: Query[CursorQuery]):
 @router.post("/training/records", response={201: TrainingRecordOut, **errors(403, 404, 409)})
 def training_record(request, data: TrainingRecordIn):
     return 201, training_services.training_record(actor=Actor.from_request(request, via=Via.API), data=data)
+
+
+# ----- pupils' competence levels (issue #16 item 5): names never leave the school
+@router.get("/pupils/counts", response={200: list[PupilLevelCount], **errors(403)})
+def pupil_counts(request, area: Id | None = None, competence: Id | None = None):
+    """Per unit × competence: pupils assessed this school year, at their band's level, per level."""
+    request.scope.require_any(perms.VIEW)
+    year = registry_selectors.current_year()
+    return pupil_selectors.counts(
+        scope=request.scope, school_year=year.code if year else "", area=area, competence_id=competence
+    )["rows"]
+
+
+@router.get("/classes/{class_id}/levels", response={200: list[ClassPupilLevel], **errors(403, 404)})
+def class_levels(request, class_id: Id, competence: Id):
+    """A class's pupils and their level in one competence (the pupil's school only)."""
+    school_class = registry_selectors.class_get(scope=request.scope, pk=class_id)
+    comp = pupil_services.learner_competence(competence)
+    return pupil_selectors.class_levels(scope=request.scope, school_class=school_class, competence=comp)
+
+
+@router.put("/classes/{class_id}/levels", response={200: dict[str, int], **errors(403, 404, 422)})
+def class_levels_set(request, class_id: Id, data: PupilLevelsIn):
+    school_class = registry_selectors.class_get(scope=request.scope, pk=class_id)
+    return pupil_services.pupil_levels_set(
+        actor=Actor.from_request(request, via=Via.API), school_class=school_class, data=data
+    )

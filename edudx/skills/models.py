@@ -346,3 +346,33 @@ class TrainingRecord(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.staff_id} · {self.title}"
+
+
+class PupilLevel(TimeStamped):
+    """The level a pupil reached in one competence of the learners' framework in a school year,
+    as their teacher assessed it (class-level entry or import). Seen by name only inside the
+    pupil's school (`skills.assess_pupils`); beyond it only as counts."""
+
+    class Source(models.TextChoices):
+        ENTRY = "entry", _("Entered")
+        IMPORT = "import", _("Imported")
+
+    student = models.ForeignKey("registry.Student", on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("registry.School", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    competence = models.ForeignKey(Competence, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
+    school_year = models.CharField(_("school year"), max_length=9)
+    grade = models.PositiveSmallIntegerField(_("grade"))  # when assessed: the band it is read against
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.ENTRY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "competence", "school_year"], name="skills_pupillevel_one"
+            )
+        ]
+        indexes = [models.Index(fields=["school", "school_year"], name="skills_pupillevel_school")]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} · {self.competence_id}={self.level_id}"

@@ -17,3 +17,7 @@ nav_item(section=SECTION, label=_("Unmatched results"), url_name="skills:results
          icon="question-diamond", order=64)  # fmt: skip
 nav_item(section=SECTION, label=_("Training plan"), url_name="skills:training", permission=perms.VIEW,
          icon="mortarboard", order=65)  # fmt: skip
+nav_item(section=SECTION, label=_("Pupils' digital competence"), url_name="skills:pupils", permission=perms.VIEW,
+         icon="people", order=66)  # fmt: skip
+nav_item(section=SECTION, label=_("Pupils' competence levels"), url_name="skills:my_classes",
+         permission=perms.ASSESS_PUPILS, icon="pencil-square", order=67)  # fmt: skip

@@ -189,3 +189,33 @@ class PlanItemOut(Schema):
     rank: int
     target: int
     trained: bool
+
+
+# ----- pupils' competence levels (issue #16 item 5)
+class PupilLevelEntry(Schema):
+    student_id: Id
+    level_id: Id | None = None  # None: not assessed (a level entered before is removed)
+
+
+class PupilLevelsIn(Schema):
+    """A class's levels in one competence: `default_level_id` for every pupil of the class not
+    named in `levels` (class-level entry), then one entry per named pupil."""
+
+    competence_id: Id
+    default_level_id: Id | None = None
+    levels: list[PupilLevelEntry] = Field(default_factory=list, max_length=200)
+
+
+class PupilLevelCount(Schema):
+    unit_id: int
+    unit: str
+    competence_id: int
+    competence: str
+    assessed: int
+    at_band: int  # at or above the level of the pupil's grade band
+    by_level: dict[str, int]
+
+
+class ClassPupilLevel(Schema):
+    student_id: int
+    level_id: int | None

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import training
+from .views import pupils, training
 
 urlpatterns = [
     path("", views.coverage, name="coverage"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("assess/<int:self_assessment_id>/", views.assessment, name="assessment"),
     path("confirm/", views.confirm_list, name="confirm"),
     path("results/", views.results, name="results"),
+    path("pupils/", pupils.counts, name="pupils"),
+    path("classes/", pupils.my_classes, name="my_classes"),
+    path("classes/<int:class_id>/levels/", pupils.class_levels, name="class_levels"),
     path("training/", training.needs, name="training"),
     path("training/schools/<int:school_id>/", training.school_plan, name="training_school"),
     path("training/schools/<int:school_id>/new/", training.training_create, name="training_create"),

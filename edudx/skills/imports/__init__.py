@@ -4,4 +4,4 @@ training  a training provider's list of completed trainings (`skills_training`)
 pupils    teachers' assessments of pupils' competence levels (`skills_pupil_levels`)
 """
 
-from . import results, training  # noqa: F401  (registering the kinds)
+from . import pupils, results, training  # noqa: F401  (registering the kinds)
