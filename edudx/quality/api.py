@@ -11,7 +11,17 @@ from edudx.core.pagination import paginate
 
 from . import permissions as perms
 from . import selectors, services
-from .schemas import DecisionIn, MergeIn, MergeOut, PairOut, PairPage, PairQuery
+from .schemas import (
+    DecisionIn,
+    MergeIn,
+    MergeOut,
+    PairOut,
+    PairPage,
+    PairQuery,
+    RuleOut,
+    ScorecardOut,
+    ScorecardQuery,
+)
 
 router = Router(tags=["quality"])
 
@@ -61,3 +71,28 @@ def merge_list(request, auto: bool | None = None):
 def merge_undo(request, merge_id: Id):
     merge = selectors.merge_get(scope=request.scope, pk=merge_id)
     return services.merge_undo(actor=Actor.from_request(request, via=Via.API), merge=merge)
+
+
+# ----- data-quality scorecards and rules
+@router.get("/scorecards", response={200: ScorecardOut, **errors(403, 404)})
+def scorecard(request, q: Query[ScorecardQuery]):
+    """The scorecard of the city (rows: wards and clusters), a ward or cluster (rows: its schools)
+    or a school, under the department's current rules; only the schools of the caller's scope."""
+    b = selectors.board(scope=request.scope, level=q.level, key=q.key, rank=q.rank)
+    return {
+        "level": b.level, "key": b.key, "name": b.name, "as_of": b.as_of, "card": b.card.as_dict(),
+        "rows": [{"level": r.level, "key": r.key, "name": r.name, "code": r.code, "card": r.card.as_dict()}
+                 for r in b.rows],
+        "outliers": b.outliers[:500],
+        "trend": [{"day": t.day.isoformat(), **t.scores} for t in b.trend],
+    }  # fmt: skip
+
+
+@router.get("/rules", response={200: list[RuleOut], **errors(403)})
+def rule_list(request):
+    return [
+        {"code": r.code, "dimension": r.dimension, "label": str(r.label), "active": r.active,
+         "threshold": r.threshold, "severity": r.severity, "levels": list(r.levels), "params": r.params,
+         "version": r.version}
+        for r in selectors.rule_list(scope=request.scope)
+    ]  # fmt: skip

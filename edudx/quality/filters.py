@@ -9,5 +9,5 @@ from edudx.core.filters import FilterModel
 
 class PairFilter(FilterModel):
     kind: Literal["students", "staff"] | None = None
-    state: Literal["open", "unsure", "different", "merged"] | None = "open"
+    state: Literal["open", "unsure", "different", "merged", "closed"] | None = "open"
     min_probability: float | None = None

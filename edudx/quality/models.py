@@ -90,6 +90,7 @@ class PairState(models.TextChoices):
     UNSURE = "unsure", _("Unsure: for a higher level")
     DIFFERENT = "different", _("Different persons")
     MERGED = "merged", _("Merged")
+    CLOSED = "closed", _("Closed: one of its records was merged")
 
 
 class CandidatePair(models.Model):
@@ -144,6 +145,14 @@ class CandidatePair(models.Model):
     def unmerge(self) -> None:
         pass
 
+    @transition(field=state, source=[PairState.OPEN, PairState.UNSURE], target=PairState.CLOSED)
+    def close(self) -> None:
+        """Another pair of one of its records was merged into a record it is already paired with."""
+
+    @transition(field=state, source=[PairState.CLOSED], target=PairState.OPEN)
+    def reopen(self) -> None:
+        """The merge that closed it was undone (its state before is restored by the service)."""
+
 
 class MergeState(models.TextChoices):
     APPLIED = "applied", _("Applied")
@@ -157,6 +166,9 @@ class Merge(models.Model):
     survivor_id = models.BigIntegerField()
     merged_id = models.BigIntegerField()
     snapshot = models.JSONField()
+    # The other pending pairs of the merged record as they were: re-pointed at the survivor or
+    # closed by this merge, put back by its undo.
+    other_pairs = models.JSONField(default=list, blank=True)
     state = FSMField(
         _("state"), max_length=8, choices=MergeState.choices, default=MergeState.APPLIED, protected=False
     )
@@ -189,3 +201,103 @@ class QualitySettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.auto_merge_threshold)
+
+
+# ----- data-quality rules and scorecards (issue #14 item 3)
+class Dimension(models.TextChoices):
+    COMPLETENESS = "completeness", _("Completeness")
+    VALIDITY = "validity", _("Validity")
+    UNIQUENESS = "uniqueness", _("Uniqueness")
+    CONSISTENCY = "consistency", _("Consistency")
+    TIMELINESS = "timeliness", _("Timeliness")
+    VERIFICATION = "verification", _("Verification")
+    OUTLIERS = "outliers", _("Outliers")
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", _("Error")
+    WARNING = "warning", _("Warning")
+
+
+class Rule(models.Model):
+    """The department's setting of one shipped rule (`quality/scoring/catalogue.py` names the
+    rules and their defaults): what differs from the default lives here, with a version number
+    that every edit raises; each version's values are kept in `RuleVersion`."""
+
+    code = models.CharField(_("rule"), max_length=60, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+    threshold = models.FloatField(_("target score"))
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    levels = models.JSONField(_("school levels"), default=list, blank=True)  # empty: every level
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("code",)
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class RuleVersion(models.Model):
+    """One version of a rule's setting, as it was saved (version 0 is the shipped default)."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    values = models.JSONField()
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("rule", "-version")
+        constraints = [models.UniqueConstraint(fields=["rule", "version"], name="quality_rule_version")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} v{self.version}"
+
+
+class ReportingDeadline(models.Model):
+    """A date of the department's calendar by which schools bring their data up to date: a school
+    reported for it when its records changed in the `window_days` before it."""
+
+    name = models.CharField(_("name"), max_length=120)
+    due = models.DateField(_("due date"), unique=True)
+    window_days = models.PositiveSmallIntegerField(_("window (days)"), default=30)
+
+    class Meta:
+        ordering = ("due",)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.due}"
+
+
+class SnapshotLevel(models.TextChoices):
+    SCHOOL = "school", _("School")
+    WARD = "ward", _("Ward")
+    CLUSTER = "cluster", _("Cluster")
+    CITY = "city", _("City")
+
+
+class ScorecardSnapshot(models.Model):
+    """The scores of one school, ward, cluster or the city on one day (the trend)."""
+
+    day = models.DateField(_("day"))
+    level = models.CharField(max_length=8, choices=SnapshotLevel.choices)
+    key = models.BigIntegerField(default=0)  # school id, unit id, grouping id; 0 for the city
+    path = models.CharField(max_length=255, blank=True)  # the unit's path (scope); "" for a cluster/city
+    scores = models.JSONField()
+
+    class Meta:
+        ordering = ("level", "key", "day")
+        constraints = [
+            models.UniqueConstraint(fields=["level", "key", "day"], name="quality_snapshot_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.key} {self.day}"

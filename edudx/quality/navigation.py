@@ -13,3 +13,7 @@ nav_item(section=SECTION, label=_("Matching model"), url_name="quality:models", 
          icon="sliders", order=72)  # fmt: skip
 nav_item(section=SECTION, label=_("Searches for duplicates"), url_name="quality:runs", permission=perms.RUN,
          icon="search", order=73)  # fmt: skip
+nav_item(section=SECTION, label=_("Data-quality scorecards"), url_name="quality:scorecards",
+         permission=perms.SCORECARD, icon="clipboard-data", order=69)  # fmt: skip
+nav_item(section=SECTION, label=_("Data-quality rules"), url_name="quality:rules", permission=perms.SCORECARD,
+         icon="list-check", order=74)  # fmt: skip

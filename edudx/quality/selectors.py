@@ -88,3 +88,23 @@ def run_get(*, scope: Scope, pk: int) -> DedupeRun:
 
 def settings_get() -> QualitySettings:
     return QualitySettings.objects.order_by("pk").first() or QualitySettings(auto_merge_threshold=None)
+
+
+# ----- data-quality rules and scorecards (scorecards.py)
+from .scorecards import (  # noqa: E402
+    Board,
+    Row,
+    board,
+    deadline_list,
+    rule_get,
+    rule_list,
+    rule_versions,
+    rules_effective,
+    school_facts,
+)
+
+__all__ = [
+    "Board", "Row", "board", "deadline_list", "merge_get", "merge_list", "model_latest", "model_list", "pair_get", "pair_list",
+    "pair_unit_paths", "rule_get", "rule_list", "rule_versions", "rules_effective", "run_get", "run_list",
+    "school_facts", "settings_get",
+]  # fmt: skip

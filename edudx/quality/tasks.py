@@ -11,3 +11,11 @@ from . import services
 def dedupe_run(run_id: int) -> int:
     """Search the registry for duplicate persons (a DedupeRun, its progress on the run's page)."""
     return services.run_execute(run_id).pairs
+
+
+@task()
+def scorecard_snapshot() -> int:
+    """Keep today's scores of every school, ward, cluster and the city (the scorecards' trend)."""
+    from .services import rules
+
+    return rules.snapshot_take()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from . import views_scorecards as cards
 
 urlpatterns = [
     path("", views.queue, name="queue"),
@@ -11,4 +12,12 @@ urlpatterns = [
     path("models/", views.models, name="models"),
     path("runs/", views.runs, name="runs"),
     path("runs/<int:dedupe_run_id>/progress/", views.run_progress, name="run_progress"),
+    path("scorecards/", cards.city, name="scorecards"),
+    path("scorecards/wards/<int:unit_id>/", cards.ward, name="scorecard_ward"),
+    path("scorecards/clusters/<int:grouping_id>/", cards.cluster, name="scorecard_cluster"),
+    path("scorecards/schools/<int:school_id>/", cards.school, name="scorecard_school"),
+    path("scorecards/schools/<int:school_id>/records/", cards.records, name="scorecard_records"),
+    path("rules/", cards.rules, name="rules"),
+    path("calendar/", cards.calendar, name="calendar"),
+    path("calendar/<int:deadline_id>/delete/", cards.deadline_delete, name="deadline_delete"),
 ]

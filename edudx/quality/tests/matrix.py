@@ -6,7 +6,7 @@ import datetime as dt
 def providers(city) -> dict[str, tuple[int, str]]:
     from edudx.core.actor import Actor
     from edudx.quality import services
-    from edudx.quality.models import CandidatePair, DedupeRun
+    from edudx.quality.models import CandidatePair, DedupeRun, ReportingDeadline
     from edudx.registry import services as registry
     from edudx.registry.schemas import StudentFields
 
@@ -26,7 +26,10 @@ def providers(city) -> dict[str, tuple[int, str]]:
                                           school_a=b1, school_b=b1, probability=0.99)  # fmt: skip
     merge = services.pair_merge(actor=a, pair=merged, survivor_id=made[2].pk, take=["full_name"])
     run = DedupeRun.objects.create(kind="students")
+    # The calendar is the department's (no school owns a deadline): only its managers may remove one.
+    deadline = ReportingDeadline.objects.create(name="Matrix deadline", due=dt.date(2025, 12, 1))
     return {
+        "deadline_id": (deadline.pk, ""),
         "pair_id": (pair.pk, "Matrixqual"),
         "merge_id": (merge.pk, "Matrixmerge"),
         "dedupe_run_id": (run.pk, ""),

@@ -143,3 +143,34 @@ def test_pairs_above_the_department_threshold_merge_themselves_and_are_listed_fo
         services.settings_update(actor=city.actor_of(Role.SCHOOL_ADMIN), auto_merge_threshold=0.95)
     services.settings_update(actor=city.actor_of(Role.DEPT_ADMIN), auto_merge_threshold=None)
     assert selectors.settings_get().auto_merge_threshold is None
+
+
+def test_merge_repoints_or_closes_the_merged_records_other_pairs_and_undo_puts_them_back(city, twin):
+    original, copy, pair = twin["original"], twin["copy"], twin["pair"]
+    third, fourth = city.students[3], city.students[4]  # A2's pupils
+
+    # The copy is also paired with a third pupil (re-pointed at the survivor) and with the
+    # original's existing partner `fourth` (closed: the survivor already has that pair).
+    def make(x, y, school_x, school_y):
+        lo, hi = sorted((x.pk, y.pk))
+        s_lo, s_hi = (school_x, school_y) if x.pk == lo else (school_y, school_x)
+        return CandidatePair.objects.create(kind="students", record_a=lo, record_b=hi, school_a=s_lo,
+                                            school_b=s_hi, probability=0.7)  # fmt: skip
+
+    moved = make(copy, third, copy.school, third.school)
+    closing = make(copy, fourth, copy.school, fourth.school)
+    make(original, fourth, original.school, fourth.school)
+    moved_before = CandidatePair.objects.filter(pk=moved.pk).values().get()
+    officer = city.actor_of(Role.DEPT_OFFICER)
+
+    merge = services.pair_merge(actor=officer, pair=pair, survivor_id=original.pk, take=[])
+
+    moved.refresh_from_db()
+    assert {moved.record_a, moved.record_b} == {original.pk, third.pk} and moved.state == PairState.OPEN
+    assert original.school_id in (moved.school_a_id, moved.school_b_id)
+    assert CandidatePair.objects.get(pk=closing.pk).state == PairState.CLOSED
+
+    services.merge_undo(actor=officer, merge=merge)
+
+    assert CandidatePair.objects.filter(pk=moved.pk).values().get() == moved_before
+    assert CandidatePair.objects.get(pk=closing.pk).state == PairState.OPEN

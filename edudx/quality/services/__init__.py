@@ -25,12 +25,11 @@ from edudx.core.actor import Actor
 from edudx.core.errors import Conflict, ValidationFailed
 from edudx.core.exports import write_csv
 from edudx.registry import selectors as registry_selectors
-from edudx.registry.services import merge as registry_merge
 
-from . import permissions as perms
-from . import selectors
-from .dedupe import pipeline, source
-from .models import CandidatePair, DedupeRun, Kind, MatchModel, Merge, MergeState, PairState, QualitySettings
+from .. import permissions as perms
+from .. import selectors
+from ..dedupe import pipeline, source
+from ..models import CandidatePair, DedupeRun, Kind, MatchModel, PairState, QualitySettings
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +139,7 @@ def _threads() -> int:
 def run_start(*, actor: Actor, kind: str) -> DedupeRun:
     from edudx.core.tasks import enqueue_after_commit
 
-    from . import tasks
+    from .. import tasks
 
     actor.scope.require_any(perms.RUN)
     if kind not in Kind.values:
@@ -182,87 +181,9 @@ def run_execute(run_id: int) -> DedupeRun:
 
 
 # ----- decisions
-def _move(pair: CandidatePair, step: str, actor: Actor, **fields: Any) -> CandidatePair:
-    """Move the pair's state by a conditional update: of two concurrent decisions one wins."""
-    before = pair.state
-    if not can_proceed(getattr(pair, step)):
-        raise Conflict(_("This pair was already decided."), code="pair_already_decided")
-    getattr(pair, step)()
-    values = {"state": pair.state, "decided_by": actor.user, "decided_at": timezone.now(), **fields}
-    done = CandidatePair.objects.filter(pk=pair.pk, state=before).update(**values)
-    if not done:
-        raise Conflict(_("This pair was already decided."), code="pair_already_decided")
-    for k, v in values.items():
-        setattr(pair, k, v)
-    return pair
-
-
-def _require_one(actor: Actor, pair: CandidatePair) -> None:
-    a, b = selectors.pair_unit_paths(pair)
-    if not (actor.scope.can(perms.REVIEW, a) or actor.scope.can(perms.REVIEW, b)):
-        from edudx.core.errors import PermissionDenied
-
-        raise PermissionDenied()
-
-
-def _require_both(actor: Actor, pair: CandidatePair) -> None:
-    from edudx.core.errors import PermissionDenied
-
-    for path in selectors.pair_unit_paths(pair):
-        if not actor.scope.can(perms.REVIEW, path):
-            raise PermissionDenied(
-                _("This pair involves a school outside your scope: a user who holds both must merge it."),
-                code="merge_needs_both_scopes",
-            )
-
-
-@transaction.atomic
-def pair_decide(*, actor: Actor, pair: CandidatePair, decision: str) -> CandidatePair:
-    """ "different" (remembered, never proposed again) or "unsure" (left for a higher level)."""
-    _require_one(actor, pair)
-    steps = {PairState.DIFFERENT: "mark_different", PairState.UNSURE: "mark_unsure"}
-    if decision not in steps:
-        raise ValidationFailed(_("Choose “different” or “unsure”."), code="pair_bad_decision")
-    return _move(pair, steps[PairState(decision)], actor)
-
-
-@transaction.atomic
-def pair_merge(
-    *, actor: Actor, pair: CandidatePair, survivor_id: int, take: list[str], auto: bool = False
-) -> Merge:
-    """Merge the pair: `survivor_id` (one of the two) keeps its record; `take` lists the fields
-    whose value comes from the other record."""
-    _require_both(actor, pair)
-    if survivor_id not in (pair.record_a, pair.record_b):
-        raise ValidationFailed(_("The record kept must be one of the pair."), code="merge_bad_survivor")
-    merged_id = pair.record_b if survivor_id == pair.record_a else pair.record_a
-    _move(pair, "merge", actor, auto=auto)
-    snapshot = registry_merge.person_merge(
-        actor=actor, kind=pair.kind, survivor_id=survivor_id, merged_id=merged_id, take=take,
-        note=f"quality pair {pair.pk}",
-    )  # fmt: skip
-    return Merge.objects.create(
-        pair=pair, survivor_id=survivor_id, merged_id=merged_id, snapshot=snapshot, auto=auto, by=actor.user
-    )
-
-
-@transaction.atomic
-def merge_undo(*, actor: Actor, merge: Merge) -> Merge:
-    """Unmerge: both records back exactly as they were, with history; the pair is open again."""
-    _require_both(actor, merge.pair)
-    if not can_proceed(merge.undo):
-        raise Conflict(_("This merge was already undone."), code="merge_undone")
-    merge.undo()
-    done = Merge.objects.filter(pk=merge.pk, state=MergeState.APPLIED).update(
-        state=merge.state, undone_at=merge.undone_at, undone_by=actor.user
-    )
-    if not done:
-        raise Conflict(_("This merge was already undone."), code="merge_undone")
-    registry_merge.person_unmerge(actor=actor, snapshot=merge.snapshot, note=f"quality pair {merge.pair_id}")
-    pair = merge.pair
-    _move(pair, "unmerge", actor, auto=False)
-    merge.undone_by = actor.user
-    return merge
+from .pairs import merge_undo as merge_undo  # noqa: E402  (re-exported)
+from .pairs import pair_decide as pair_decide  # noqa: E402
+from .pairs import pair_merge as pair_merge  # noqa: E402
 
 
 def settings_update(*, actor: Actor, auto_merge_threshold: float | None) -> QualitySettings:
@@ -332,7 +253,7 @@ def _file_frame(kind: str, path: Path) -> pl.DataFrame:
                 pl.when(parents.str.strip_chars() != "").then(parents).otherwise(None).alias("parents"),
             )
         )
-    from .dedupe.frames import SCHEMA
+    from ..dedupe.frames import SCHEMA
 
     return pl.concat(parts) if parts else pl.DataFrame(schema=SCHEMA)
 

@@ -1,0 +1,111 @@
+"""Scores from facts (facts.py) under the current rule settings: per rule checked/failed, per
+dimension and overall, for one school or summed over many (a ward, a cluster, the city)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import Dimension
+from .catalogue import SCORED, WEIGHT, RuleDef
+
+
+def _level_param(value: Any, level: str, default: float) -> float:
+    if isinstance(value, dict):
+        got = value.get(level)
+        return float(got) if got is not None else default
+    return float(value) if value is not None else default
+
+
+def counts(rule: RuleDef, f: dict[str, Any], today: dt.date) -> tuple[int, int]:
+    """(checked, failed) of one rule at one school."""
+    code, p = rule.code, rule.params
+    kind = "staff" if ".staff" in code else "students"
+    if code.startswith("completeness."):
+        blank = f["blank"].get(kind) or {}
+        fields = [x for x in p.get("fields", []) if isinstance(x, str)]
+        return blank.get("n", 0) * len(fields), sum(int(blank.get(x, 0)) for x in fields)
+    if code.startswith("validity."):
+        return (f["blank"].get(kind) or {}).get("n", 0), int(f["invalid"].get(kind, 0))
+    if code.startswith("uniqueness."):
+        return (f["blank"].get(kind) or {}).get("n", 0), int(f["pending"].get(kind, 0))
+    if code.startswith("verification."):
+        total, verified = f["verified"].get(kind) or [0, 0]
+        return int(total), int(total) - int(verified)
+    if code == "consistency.age_grade":
+        failed = int(f["age_grade"].get("error", 0))
+        if p.get("count_warnings"):
+            failed += int(f["age_grade"].get("warning", 0))
+        return int(f["enrolled"]), failed
+    if code == "consistency.class_level":
+        return int(f["enrolled"]), int(f["class_level"])
+    if code == "consistency.class_size":
+        lo = _level_param(p.get("min"), f["level"], 0)
+        hi = _level_param(p.get("max"), f["level"], 10_000)
+        sizes = f["class_sizes"]
+        return len(sizes), sum(1 for n in sizes if n < lo or n > hi)
+    if code == "consistency.staff_classes":
+        classes = len(f["class_sizes"])
+        if not classes:
+            return 0, 0
+        need = _level_param(p.get("min_ratio"), f["level"], 0)
+        return 1, int(f["teachers"] < need * classes)
+    if code == "timeliness.last_update":
+        last = f.get("last_update")
+        if last is None:
+            return 1, 1
+        return 1, int((today - dt.date.fromisoformat(last)).days > int(p.get("max_days", 30)))
+    if code == "timeliness.reporting":
+        due, hit = f.get("reporting") or [0, 0]
+        return int(due), int(due) - int(hit)
+    return 0, 0
+
+
+def score(checked: int, failed: int) -> float | None:
+    return round(100.0 * (1 - failed / checked), 1) if checked else None
+
+
+@dataclass
+class Card:
+    """One scorecard: per rule [checked, failed], per dimension and overall scores."""
+
+    rules: dict[str, list[int]] = field(default_factory=dict)
+    dimensions: dict[str, float | None] = field(default_factory=dict)
+    overall: float | None = None
+    flags: int = 0  # rules below their target
+    schools: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rules": self.rules, "dimensions": self.dimensions, "overall": self.overall,
+                "flags": self.flags, "schools": self.schools}  # fmt: skip
+
+
+def card(facts: Iterable[dict[str, Any]], rules: list[RuleDef], today: dt.date) -> Card:
+    """The scorecard of one school (one facts dict) or of several summed."""
+    out = Card()
+    scored = [r for r in rules if r.dimension != Dimension.OUTLIERS and r.active]
+    for r in scored:
+        out.rules[r.code] = [0, 0]
+    for f in facts:
+        out.schools += 1
+        for r in scored:
+            if r.applies(f["level"]):
+                c, x = counts(r, f, today)
+                out.rules[r.code][0] += c
+                out.rules[r.code][1] += x
+    by_dim: dict[str, list[tuple[float, float]]] = {}
+    for r in scored:
+        s = score(*out.rules[r.code])
+        if s is None:
+            continue
+        by_dim.setdefault(r.dimension, []).append((s, WEIGHT.get(r.severity, 1.0)))
+        if s < r.threshold:
+            out.flags += 1
+    for d in SCORED:
+        got = by_dim.get(d)
+        out.dimensions[d] = round(sum(s * w for s, w in got) / sum(w for _, w in got), 1) if got else None
+    present = [v for v in out.dimensions.values() if v is not None]
+    out.overall = round(sum(present) / len(present), 1) if present else None
+    return out
