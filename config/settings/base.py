@@ -342,6 +342,10 @@ INGEST_CHUNK_ROWS = env.int("EDUDX_INGEST_CHUNK_ROWS", default=50_000)
 INGEST_BACKGROUND_BYTES = env.int("EDUDX_INGEST_BACKGROUND_BYTES", default=2 * 1024 * 1024)
 INGEST_BULK_LOAD_BYTES = env.int("EDUDX_INGEST_BULK_LOAD_BYTES", default=4 * 1024 * 1024)
 INGEST_BULK_LOAD_SHARE = env.float("EDUDX_INGEST_BULK_LOAD_SHARE", default=0.5)
+# A big partial import into a populated SQLite database commits this many rows per transaction,
+# then leaves the writer lock free this long (edudx/ingest/engine/commit.py); 0 rows: one transaction.
+INGEST_COMMIT_ROWS = env.int("EDUDX_INGEST_COMMIT_ROWS", default=1000)
+INGEST_COMMIT_PAUSE_MS = env.int("EDUDX_INGEST_COMMIT_PAUSE_MS", default=30)
 INGEST_MAX_COLUMNS = env.int("EDUDX_INGEST_MAX_COLUMNS", default=500)
 INGEST_MAX_ZIP_ENTRIES = env.int("EDUDX_INGEST_MAX_ZIP_ENTRIES", default=2000)
 INGEST_MAX_UNCOMPRESSED_BYTES = env.int("EDUDX_INGEST_MAX_UNCOMPRESSED_BYTES", default=1024 * 1024 * 1024)
