@@ -4,10 +4,13 @@ One function, `process`, serves every door (CLI, web, API, background task). Wit
 `write=False` it is the check and the preview; with `write=True` it commits inside one
 transaction: strict mode rolls everything back if any row has an error, partial mode writes
 the valid rows, and a cancellation between chunks rolls back too — nothing half-written.
+Except one case: a big partial file into a populated SQLite database commits in short
+transactions so that other writers are not held for minutes (commit.py says when and why).
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +27,7 @@ from edudx.core.actor import Actor
 from ..kinds import REFUSED, Changed, Context, Kind
 from . import scope as S
 from . import validate as V
+from .commit import ShortCommits, short_commits
 from .headers import HeaderMap, map_headers
 from .normalise import ERR, Normaliser, normalise_frame
 from .problems import ERROR, FileRejected, Problems
@@ -223,9 +227,9 @@ def _run(
         if should_cancel and should_cancel():
             raise Cancelled()
 
-    def body() -> None:
+    def body(short: ShortCommits | None = None) -> None:
         writing = write
-        writer = _Writer(kind, actor, ctx)
+        writer = _Writer(kind, actor, ctx, short)
         pending = None  # rows seen up to the chunk the writer is writing
         seen = 0
         try:
@@ -258,23 +262,28 @@ def _run(
         if write and (outcome.rejected_file or (mode == STRICT and problems.has_errors)):
             raise _Rollback()
 
+    short: ShortCommits | None = None
     try:
-        if write:
-            size = outcome.received.size if outcome.received is not None else 0
+        size = outcome.received.size if outcome.received is not None else 0
+        bulk: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+        if write and size > _bulk_threshold() and kind.bulk_load is not None:
+            bulk = kind.bulk_load(size)
+        short = short_commits(mode=mode, size=size, bulk=bulk) if write else None
+        if short is not None:
+            body(short)  # partial mode: what committed before a cancel or an error stays
+            outcome.written = True
+        elif write:
             with transaction.atomic():
-                if size > _bulk_threshold() and kind.bulk_load is not None:
-                    with kind.bulk_load(size):
-                        body()
-                else:
+                with bulk:
                     body()
                 outcome.written = True
         else:
             body()
     except _Rollback:
-        outcome.written = False
+        outcome.written = bool(short and short.committed)
     except Cancelled:
         outcome.cancelled = True
-        outcome.written = False
+        outcome.written = bool(short and short.committed)
 
 
 class _Writer:
@@ -283,13 +292,18 @@ class _Writer:
     writes what the caller would; one chunk is in flight at most.
     See docs/decisions/0006-ingest-writer-thread-and-bulk-threshold.md."""
 
-    def __init__(self, kind: Kind, actor: Actor, ctx: Context) -> None:
-        self.kind, self.actor, self.ctx = kind, actor, ctx
+    def __init__(self, kind: Kind, actor: Actor, ctx: Context, short: ShortCommits | None = None) -> None:
+        self.kind, self.actor, self.ctx, self.short = kind, actor, ctx, short
         self.thread: threading.Thread | None = None
         self.error: BaseException | None = None
         self.conn = connections[DEFAULT_DB_ALIAS]
 
     def start(self, new: pl.DataFrame, changed: list[Changed]) -> None:
+        if self.short is not None:
+            # Short transactions are written here, one after the other: the checks of the next
+            # chunk, run after, leave the writer lock free for others meanwhile.
+            self.short.write(self.kind, self.actor, self.ctx, new, changed)
+            return
         self.conn.inc_thread_sharing()
         self.thread = threading.Thread(target=self._write, args=(new, changed), name="ingest-writer")
         self.thread.start()
