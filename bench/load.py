@@ -5,11 +5,18 @@ kind, errors and the server's CPU per request.
 Each virtual user is a closed loop (no think time): it logs in with its demo login, then picks a
 page kind at random by its role's weights and requests it. The pages are found once, before the
 clock starts, by walking the site as that role (lists → their detail links, "next" → deep page),
-so the bench needs no ids and follows whatever the demo holds. The autosave is the assessment
-form's own htmx POST, with the version the last save returned.
+so the bench needs no ids and follows whatever the demo holds. The writes are the pages' own:
+the assessment form's htmx autosave (with the version the last save returned) and a device's
+two-tap condition report (in use ↔ needs repair). Principals are `bench_ht_1..5`, each at a
+school of their own whose self-assessment is open (bench/load_setup.py creates them, and an
+open campaign when the demo has none). `--small-import FILE` commits a school's small file again
+and again during the run (timed as the kind small_import); with `--during-import BIG` that is
+the issue's item 4: writes while a city file commits.
 
     # the 30-school demo and the city, one after the other, in one run (throughput ratio printed)
     .venv/bin/python bench/load.py --db-dir /tmp/small-var --db-dir /tmp/city-var --seconds 60
+    # each page alone first (--single N), then the load, while a big file commits
+    .venv/bin/python bench/load.py --db-dir /tmp/city-var --during-import big.csv --small-import small.csv
     # PostgreSQL: give a database URL per --db-dir, in the same order ("-" = SQLite in that dir)
     .venv/bin/python bench/load.py --db-dir /tmp/pg-var --database-url postgresql://…/edudx_demo_city
 
@@ -55,6 +62,17 @@ MIX = {
 # that many times from the named kind's page.
 KINDS: dict[str, tuple[int, str]] = {
     "home": (10, "/"),
+    "skills_coverage": (2, "/skills/"),
+    "skills_heatmap": (2, "/skills/heatmap/"),
+    "learning_courses": (2, "/learning/"),
+    "learning_activity": (2, "/learning/activity/"),
+    "my_lessons": (2, "/learning/me/"),
+    "quality_queue": (1, "/quality/"),
+    "partners_catalogue": (1, "/partners/"),
+    "partners_usage": (1, "/partners/usage/"),
+    "opendata_catalogue": (1, "/opendata/"),
+    "monitoring_trends": (1, "/monitoring/trends/"),
+    "review_queue": (1, "/monitoring/review/"),
     "student_list": (8, "/registry/students/"),
     "student_deep": (3, "deep:student_list:20"),
     "student_search": (8, "/registry/students/?q=nguyen+van"),
@@ -75,6 +93,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "infrastructure_dashboard": (4, "/infrastructure/"),
     "device_list": (3, "/infrastructure/devices/"),
     "device_detail": (3, r"link:device_list:/infrastructure/devices/\d+/"),
+    "device_condition": (3, "condition"),
     "infrastructure_gaps": (2, "/infrastructure/gaps/"),
     "lrs_dashboard": (3, "/lrs/dashboard/"),
     "identity_dashboard": (2, "/identity/"),
@@ -89,6 +108,10 @@ SAVE_FORM = re.compile(
     r'<form method="post" action="(/monitoring/assessments/\d+/criteria/\d+/save/)"(.*?)</form>', re.S
 )
 VERSION = re.compile(r'name="version" id="version-\d+" value="(\d+)"')
+CONDITION_FORM = re.compile(r'action="(/infrastructure/devices/\d+/condition/)"')
+# The principals: one user per school (bench/load_setup.py), so that autosaves and condition
+# reports of different principals never touch the same row.
+PRINCIPALS = [f"bench_ht_{i + 1}" for i in range(MIX["hieutruong"])]
 
 
 @dataclass
@@ -97,6 +120,8 @@ class User:
     client: httpx.AsyncClient
     pages: dict[str, str] = field(default_factory=dict)
     save_url: str = ""
+    condition_url: str = ""
+    condition: str = "needs_repair"
     save_fields: dict[str, str] = field(default_factory=dict)
     version: str = "0"
     csrf: str = ""
@@ -125,7 +150,7 @@ async def login(base: str, username: str) -> User:
     )
     if r.status_code != 302:
         raise SystemExit(f"{username}: login failed ({r.status_code}); is this a demo database?")
-    return User(username=username, client=client, csrf=client.cookies.get("csrftoken", ""))
+    return User(username=username, client=client, csrf=client.cookies.get("edudx_csrf", ""))
 
 
 async def discover(user: User) -> None:
@@ -133,7 +158,7 @@ async def discover(user: User) -> None:
     bodies: dict[str, str] = {}
     for kind, (weight, how) in KINDS.items():
         url: str | None
-        if how == "autosave":
+        if how in ("autosave", "condition"):
             continue
         if how.startswith("link:"):
             _, source, pattern = how.split(":", 2)
@@ -161,6 +186,9 @@ async def discover(user: User) -> None:
             user.pages[kind] = url
             bodies[kind] = r.text
             user.weights.append((kind, weight))
+    # The token of the logged-in session, as the pages' forms carry it.
+    token = next((t.group(1) for b in bodies.values() if (t := CSRF_INPUT.search(b))), None)
+    user.csrf = token or user.client.cookies.get("edudx_csrf", user.csrf)
     page = bodies.get("assessment_detail", "")
     m = SAVE_FORM.search(page)
     if m and 'name="comment"' in m.group(2):
@@ -168,6 +196,10 @@ async def discover(user: User) -> None:
         version = re.search(r'name="version"[^>]*value="(\d+)"', m.group(2))
         user.version = version.group(1) if version else "0"
         user.weights.append(("autosave", KINDS["autosave"][0]))
+    m = CONDITION_FORM.search(bodies.get("device_detail", ""))
+    if m:
+        user.condition_url = m.group(1)
+        user.weights.append(("device_condition", KINDS["device_condition"][0]))
 
 
 async def hit(user: User, kind: str) -> tuple[int, bool]:
@@ -187,6 +219,16 @@ async def hit(user: User, kind: str) -> tuple[int, bool]:
         if m:
             user.version = m.group(1)
         return r.status_code, 'data-testid="entry-error"' in r.text
+    if kind == "device_condition":
+        # The two taps of a phone: the new condition, then back to the device (302). Toggled,
+        # so that every report writes.
+        user.condition = "in_use" if user.condition == "needs_repair" else "needs_repair"
+        r = await user.client.post(
+            user.condition_url,
+            data={"condition": user.condition, "note": "", "csrfmiddlewaretoken": user.csrf},
+            headers={"Referer": str(user.client.base_url)},
+        )
+        return r.status_code, r.status_code != 302
     r = await user.client.get(user.pages[kind])
     return r.status_code, False
 
@@ -214,8 +256,9 @@ def server_cpu(pid: int) -> float:
 
 
 def start_server(
-    db_dir: Path, database_url: str | None, port: int, workers: int | None, threads: int | None
-) -> tuple[subprocess.Popen, subprocess.Popen]:
+    db_dir: Path, database_url: str | None, port: int, workers: int | None, threads: int | None,
+    prepare: bool = True,
+) -> tuple[subprocess.Popen, subprocess.Popen]:  # fmt: skip
     env = dict(os.environ, EDUDX_VAR_DIR=str(db_dir), DJANGO_SETTINGS_MODULE="config.settings.base")
     # 20 virtual users share 7 demo logins: the per-user search throttle (60/min) would refuse
     # what 20 distinct people may do; the bench measures speed, not the throttle.
@@ -225,12 +268,8 @@ def start_server(
         env["DATABASE_URL"] = database_url
     # `python -m` from ROOT imports this checkout's code (not whichever the venv was installed from).
     edudx = [sys.executable, "-m", "edudx"]
-    subprocess.run([*edudx, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*edudx, "demo", "--if-empty"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    # As ./run (through scripts/setup.sh): hashed static files, the dashboards' maintained
-    # figures, the background worker that keeps them current.
-    subprocess.run([*edudx, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*edudx, "refresh_aggregates", "-v0"], env=env, check=True, cwd=ROOT)
+    if prepare:
+        _prepare(edudx, env)
     log = open(db_dir / "bench-load-gunicorn.log", "w")  # noqa: SIM115 - closed with the process
     worker = subprocess.Popen(
         [*edudx, "db_worker", "--queue-name", "*"],
@@ -265,13 +304,24 @@ def start_server(
     raise SystemExit(f"gunicorn did not answer on port {port}; see {db_dir}/bench-load-gunicorn.log")
 
 
+def _prepare(edudx: list[str], env: dict[str, str]) -> None:
+    """As ./run: migrate, the demo when empty, hashed static files (scripts/setup.sh), the
+    dashboards' maintained figures; then the bench's principals (bench/load_setup.py)."""
+    subprocess.run([*edudx, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*edudx, "demo", "--if-empty"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run([*edudx, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*edudx, "refresh_aggregates", "-v0"], env=env, check=True, cwd=ROOT)
+    setup = [sys.executable, str(ROOT / "bench" / "load_setup.py"), "principals", str(len(PRINCIPALS))]
+    subprocess.run(setup, env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
 async def run_single(base: str, repeat: int) -> dict:
     """Each page kind alone: one request at a time, `repeat` times per role that opens it."""
     lat: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     t0, load0 = time.monotonic(), os.getloadavg()
     for name in MIX:
-        vu = await login(base, name)
+        vu = await login(base, PRINCIPALS[0] if name == "hieutruong" else name)
         await discover(vu)
         for kind, _w in vu.weights:
             for _ in range(repeat):
@@ -285,13 +335,41 @@ async def run_single(base: str, repeat: int) -> dict:
             "load": (load0, os.getloadavg()), "roles": sorted(MIX)}  # fmt: skip
 
 
+def _wal_growth(db_dir: Path | None, limit: float) -> str:
+    """Wait until the big import writes (its WAL grows by 1 MB), at most `limit` seconds."""
+    wal = db_dir / "edudx.sqlite3-wal" if db_dir else None
+    if wal is None or not wal.parent.exists():
+        time.sleep(min(limit, 15))
+        return "waited 15 s"
+    size0, t0 = wal.stat().st_size if wal.exists() else 0, time.monotonic()
+    while time.monotonic() - t0 < limit:
+        if wal.exists() and wal.stat().st_size > size0 + 2**20:
+            return f"writing after {time.monotonic() - t0:.0f} s"
+        time.sleep(0.5)
+    return f"no write seen in {limit:.0f} s"
+
+
+def _small_imports(out: bytes) -> tuple[list[float], int]:
+    import json
+
+    try:
+        rows = json.loads(out.decode().strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return [], 1
+    return [r["seconds"] for r in rows], sum(not r["ok"] for r in rows)
+
+
 async def run_load(
-    base: str, users: int, seconds: float, seed: int, pid: int, during: list[str] | None = None, env=None
-) -> dict:
+    base: str, users: int, seconds: float, seed: int, pid: int, during: list[str] | None = None, env=None,
+    small: list[str] | None = None, db_dir: Path | None = None,
+) -> dict:  # fmt: skip
     rng = random.Random(seed)
     # Interleaved by weight, so that any --users keeps the mix (10 users = half of each role).
     order = [n for _, n in sorted((j / k, n) for n, k in MIX.items() for j in range(k))]
     names = [order[i % len(order)] for i in range(users)]
+    # Each principal at a school of their own.
+    names = [PRINCIPALS[names[:i].count("hieutruong") % len(PRINCIPALS)] if n == "hieutruong" else n
+             for i, n in enumerate(names)]  # fmt: skip
     vus = [await login(base, n) for n in names]
     found: dict[str, User] = {}
     for vu in vus:  # discovery once per login name; the others share its URLs
@@ -300,11 +378,13 @@ async def run_load(
             found[vu.username] = vu
         else:
             src = found[vu.username]
-            vu.pages, vu.weights, vu.save_url, vu.version = (
+            vu.csrf = vu.client.cookies.get("edudx_csrf", vu.csrf)
+            vu.pages, vu.weights, vu.save_url, vu.version, vu.condition_url = (
                 dict(src.pages),
                 list(src.weights),
                 src.save_url,
                 src.version,
+                src.condition_url,
             )
     lat: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
@@ -327,22 +407,38 @@ async def run_load(
             if said_no:
                 refused[kind] += 1
 
-    cpu0, t0, load0 = server_cpu(pid), time.monotonic(), os.getloadavg()
-    importer = None
+    importer, started_writing, import_t0 = None, "", time.monotonic()
     if during:
-        # The big import commits in its own process while the users work (as the worker would).
+        # The big import commits in its own process while the users work (as the worker would);
+        # the clock starts once it writes.
         importer = subprocess.Popen(
             during, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
+        started_writing = _wal_growth(db_dir, 120)
+    smaller = None
+    if small:
+        smaller = subprocess.Popen(
+            [*small, str(seconds)], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+    cpu0, t0, load0 = server_cpu(pid), time.monotonic(), os.getloadavg()
     await asyncio.gather(*(loop(vu, random.Random(rng.random())) for vu in vus))
     wall, cpu = time.monotonic() - t0, server_cpu(pid) - cpu0
+    if smaller is not None:
+        times, failed = _small_imports(smaller.communicate(timeout=600)[0])
+        lat["small_import"], errors["small_import"] = times, failed
     import_info = None
     if importer is not None:
         running = importer.poll() is None
         if running:
             importer.kill()
         err = importer.communicate()[1].decode(errors="replace").strip().splitlines()
-        import_info = {"still_running": running, "rc": importer.returncode, "last": err[-1] if err else ""}
+        import_info = {
+            "started": started_writing,
+            "still_running_at_end": running,
+            "seconds_since_start": round(time.monotonic() - import_t0),
+            "rc": importer.returncode,
+            "last": err[-1] if err else "",
+        }
     for vu in vus:
         await vu.client.aclose()
     n = sum(len(v) for v in lat.values())
@@ -363,7 +459,7 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
 
 
-def report(label: str, res: dict) -> float:
+def report(label: str, res: dict, bar: float = 0.3) -> float:
     rps = res["n"] / res["wall"]
     print(f"\n== {label}")
     print(
@@ -372,12 +468,14 @@ def report(label: str, res: dict) -> float:
         f"load average {res['load'][0][0]:.2f} → {res['load'][1][0]:.2f}"
     )
     print(f"   {'page kind':28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'refused':>8}")
-    for kind in sorted(res["lat"], key=lambda k: -p95(res["lat"][k])):
+    for kind in sorted((k for k in res["lat"] if res["lat"][k]), key=lambda k: -p95(res["lat"][k])):
         v = res["lat"][kind]
         print(
             f"   {kind:28} {len(v):6d} {1000 * statistics.median(v):8.0f} {1000 * p95(v):8.0f} "
             f"{res['errors'].get(kind, 0):7d} {res['refused'].get(kind, 0):8d}"
         )
+    slow = [k for k in res["lat"] if res["lat"][k] and p95(res["lat"][k]) >= bar]
+    print(f"   page kinds at or over {1000 * bar:.0f} ms p95: {', '.join(sorted(slow)) or 'none'}")
     if res.get("import"):
         print(f"   import during the load: {res['import']}")
     return rps
@@ -395,10 +493,18 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py's (4)")
     ap.add_argument("--seed", type=int, default=21)
     ap.add_argument(
+        "--no-prepare", action="store_true", help="the database is ready (a previous run prepared it)"
+    )
+    ap.add_argument(
         "--single", type=int, default=0, metavar="N", help="time each page alone, N times per role"
     )
     ap.add_argument(
         "--during-import", metavar="FILE", help="commit this students file (edudx import) while the load runs"
+    )
+    ap.add_argument(
+        "--small-import",
+        metavar="FILE",
+        help="commit this small students file again and again during the run",
     )
     args = ap.parse_args()
     urls = args.database_url + ["-"] * (len(args.db_dir) - len(args.database_url))
@@ -410,22 +516,33 @@ def main() -> None:
     for db_dir, url in zip(args.db_dir, urls, strict=True):
         path = Path(db_dir)
         path.mkdir(parents=True, exist_ok=True)
-        proc, worker = start_server(path, None if url == "-" else url, args.port, args.workers, args.threads)
+        proc, worker = start_server(
+            path, None if url == "-" else url, args.port, args.workers, args.threads, not args.no_prepare
+        )
         env = dict(os.environ, EDUDX_VAR_DIR=str(path), DJANGO_SETTINGS_MODULE="config.settings.base")
         env.pop("DATABASE_URL", None)
         if url != "-":
             env["DATABASE_URL"] = url
-        during = None
+        during = small = None
         if args.during_import:
             during = [sys.executable, "-m", "edudx", "import", "students", args.during_import, "--partial"]
+        if args.small_import:
+            small = [
+                sys.executable,
+                str(ROOT / "bench" / "load_setup.py"),
+                "small-imports",
+                args.small_import,
+            ]
         try:
             base = f"http://127.0.0.1:{args.port}"
             if args.single:
                 label = f"{db_dir} ({'SQLite' if url == '-' else 'PostgreSQL'}): each page alone"
-                report(label, asyncio.run(run_single(base, args.single)))
+                report(label, asyncio.run(run_single(base, args.single)), bar=0.1)
             if args.warmup:
                 asyncio.run(run_load(base, args.users, args.warmup, args.seed + 1, proc.pid))
-            res = asyncio.run(run_load(base, args.users, args.seconds, args.seed, proc.pid, during, env))
+            res = asyncio.run(
+                run_load(base, args.users, args.seconds, args.seed, proc.pid, during, env, small, path)
+            )
         finally:
             for p in (proc, worker):
                 os.killpg(p.pid, signal.SIGTERM)
