@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from edudx.core.db import bulk
 from edudx.core.rules import ERROR, WARNING
 from edudx.core.rules.curriculum import Subject
-from edudx.core.text import fold
 from edudx.ingest import kinds as K
 from edudx.registry.kinds import SCHOOL_CODE, locate_school, school_paths
 from edudx.registry.kinds import resolve_school as _resolve_school
@@ -27,165 +26,107 @@ from edudx.registry.kinds import resolve_school as _resolve_school
 from . import permissions as perms
 from . import rules as R
 from . import services
+from .choices import COMMENT, CONDUCT, LEVEL, SEMESTER, SUBJECT
 
 REGULAR = tuple(f"tx{i}" for i in range(1, 6))
 SCORES = (*REGULAR, "midterm", "final")
 COMPARED = ("regular", "midterm", "final", "comment", "level")
 
 
-def _chooser(table: dict[str, str]):
-    folded = {fold(k): v for k, v in table.items()}
-
-    def pick(value: str) -> str | None:
-        return folded.get(fold(value))
-
-    return pick
-
-
-def _subjects() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for code, label in Subject.choices:
-        out[code] = code
-        text = str(label)
-        if "(" in text:
-            out[text[text.index("(") + 1 : text.rindex(")")]] = code
-        out[text] = code
-    extra = {
-        "tiếng anh": "ngoai_ngu", "ngoại ngữ": "ngoai_ngu", "giáo dục công dân": "gdcd", "lịch sử và địa lý": "ls_dl",
-        "khoa học tự nhiên": "khtn", "vật lý": "vat_li", "hoá học": "hoa_hoc", "địa lý": "dia_li",
-        "giáo dục kinh tế và pháp luật": "gdkt_pl", "gdktpl": "gdkt_pl", "giáo dục thể chất": "gdtc",
-        "thể dục": "gdtc", "mỹ thuật": "mi_thuat", "hđtn": "hdtn", "hđtn-hn": "hdtn",
-        "hoạt động trải nghiệm, hướng nghiệp": "hdtn", "hoạt động trải nghiệm": "hdtn",
-        "nội dung giáo dục địa phương": "dia_phuong", "giáo dục địa phương": "dia_phuong", "gdđp": "dia_phuong",
-        "giáo dục quốc phòng và an ninh": "gdqp", "gdqp-an": "gdqp", "tự nhiên và xã hội": "tnxh",
-    }  # fmt: skip
-    return {**out, **extra}
-
-
-SUBJECT = _chooser(_subjects())
-SEMESTER = _chooser({"1": "1", "i": "1", "hk1": "1", "hki": "1", "học kì 1": "1", "học kì i": "1",
-                     "học kỳ 1": "1", "học kỳ i": "1", "2": "2", "ii": "2", "hk2": "2", "hkii": "2",
-                     "học kì 2": "2", "học kì ii": "2", "học kỳ 2": "2", "học kỳ ii": "2"})  # fmt: skip
-COMMENT = _chooser({"đ": "D", "đạt": "D", "d": "D", "dat": "D", "cđ": "C", "chưa đạt": "C", "cd": "C"})
-LEVEL = _chooser({"t": "T", "hoàn thành tốt": "T", "httt": "T", "htt": "T", "h": "H", "hoàn thành": "H",
-                  "ht": "H", "c": "C", "chưa hoàn thành": "C", "cht": "C"})  # fmt: skip
-CONDUCT = _chooser(
-    {"t": "T", "tốt": "T", "k": "K", "khá": "K", "đ": "D", "đạt": "D", "cđ": "C", "chưa đạt": "C"}
-)
-
-
-def _classes(ctx: K.Context, school_ids: list[int]) -> dict[tuple[int, str, str], tuple[int, int]]:
-    """(school id, year code, class name) → (class id, grade), loaded once per school per run."""
-    cache: dict[tuple[int, str, str], tuple[int, int]] = ctx.cache.setdefault("results_classes", {})
+def _classes(ctx: K.Context, school_ids: list[int]) -> pl.DataFrame:
+    """The classes of these schools (school_id, year, __class_key, school_class_id, grade), loaded
+    once per school per run."""
     seen: set[int] = ctx.cache.setdefault("results_class_schools", set())
     todo = [i for i in school_ids if i not in seen]
     if todo:
-        for cid, sid, name, grade, year in bulk.select_in(
-            "SELECT c.id, c.school_id, c.name, c.grade, y.code FROM registry_schoolclass c "
+        rows = bulk.select_in(
+            "SELECT c.school_id, y.code, UPPER(c.name), c.id, c.grade FROM registry_schoolclass c "
             "JOIN registry_schoolyear y ON y.id = c.year_id WHERE c.school_id IN ({})",
             todo,
-        ):
-            cache[(sid, year, str(name).upper())] = (cid, grade)
+        )
+        part = pl.DataFrame(rows, schema=_CLASS_SCHEMA, orient="row")
+        ctx.cache["results_classes"] = pl.concat([ctx.cache.get("results_classes", part.clear()), part])
         seen.update(todo)
-    return cache
+    classes: pl.DataFrame = ctx.cache.get("results_classes", pl.DataFrame(schema=_CLASS_SCHEMA))
+    return classes
 
 
-def _pupils(class_ids: list[int]) -> dict[tuple[int, str], int]:
+_CLASS_SCHEMA = {"school_id": pl.Int64, "year": pl.String, "__class_key": pl.String, "school_class_id": pl.Int64,
+                 "grade": pl.Int16}  # fmt: skip
+
+
+def _pupils(class_ids: list[int]) -> pl.DataFrame:
     """(class id, MOET code) → pupil id for every pupil enrolled in those classes (any state: a
     pupil who moved away keeps the results of the months they were there)."""
     rows = bulk.select_in(
-        "SELECT e.school_class_id, s.moet_code, s.id FROM registry_enrolment e "
-        "JOIN registry_student s ON s.id = e.student_id WHERE e.school_class_id IN ({})",
+        "SELECT e.school_class_id, UPPER(s.moet_code), s.id FROM registry_enrolment e "
+        "JOIN registry_student s ON s.id = e.student_id WHERE e.school_class_id IN ({}) AND s.moet_code IS NOT NULL",
         class_ids,
     )
-    return {(c, str(m).upper()): s for c, m, s in rows if m}
+    schema = {"school_class_id": pl.Int64, "__code_key": pl.String, "student_id": pl.Int64}
+    return pl.DataFrame(rows, schema=schema, orient="row").unique(["school_class_id", "__code_key"])
 
 
-def _scores(frame: pl.DataFrame, sink: Any, primary: pl.Expr) -> pl.DataFrame:
-    """Each score cell: a number 0–10 with at most one decimal (primary: a whole number), as tenths."""
-    for col in SCORES:
-        if col not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, pl.String).alias(col))
-            continue
-        text = pl.col(col).cast(pl.String).str.strip_chars().str.replace(",", ".")
-        number = text.cast(pl.Float64, strict=False)
-        tenths = (number * 10).round(0)
-        given = pl.col(col).is_not_null()
-        frame = sink.flag(frame, given & number.is_null(), col, "score_not_number", ERROR,
-                          _("The score is not a number."))  # fmt: skip
-        frame = sink.flag(frame, given & ((number < 0) | (number > 10)), col, "score_out_of_range", ERROR,
-                          _("A score is between 0 and 10."))  # fmt: skip
-        frame = sink.flag(
-            frame, given & number.is_between(0, 10) & ((number * 10 - tenths).abs() > 1e-6), col,
-            "score_decimals", ERROR, _("A score has at most one decimal (7.5, not 7.25)."),
-        )  # fmt: skip
-        frame = sink.flag(
-            frame, given & primary & number.is_between(0, 10) & ((number - number.round(0)).abs() > 1e-6), col,
-            "score_not_whole", ERROR, _("Primary periodic tests are scored in whole numbers (Circular 27)."),
-        )  # fmt: skip
-        frame = frame.with_columns(
-            pl.when(number.is_between(0, 10)).then(tenths).otherwise(None).cast(pl.Int16).alias(col)
-        )
+def _params(ctx: K.Context, frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
+    params: dict[str, dict[str, Any]] = ctx.cache.setdefault("results_rules", {})
+    for year in frame["year"].drop_nulls().unique().to_list():
+        if year not in params:
+            params[year] = services.rules_for(year)
+    return params
+
+
+def _needed(ctx: K.Context, frame: pl.DataFrame) -> pl.DataFrame:
+    """(year, __level, subject) → regular assessments needed, for the combinations in the chunk."""
+    params = _params(ctx, frame)
+    combos = frame.select("year", "__level", "subject").unique().drop_nulls()
+    needed = [
+        R.regular_needed(params.get(y, R.DEFAULT_PARAMS), lv, subj) for y, lv, subj in combos.iter_rows()
+    ]
+    return combos.with_columns(pl.Series("__needed", needed, pl.Int8))
+
+
+def _flags(frame: pl.DataFrame, sink: Any, checks: list[tuple[pl.Expr, str, str, str, Any]]) -> pl.DataFrame:
+    """Evaluate every check's mask in one pass over the chunk, then flag the rows of each."""
+    masks = frame.select([m.fill_null(False).alias(f"m{i}") for i, (m, *_r) in enumerate(checks)])
+    for i, (_m, key, code, severity, message) in enumerate(checks):
+        mask = masks[f"m{i}"]
+        if mask.any():
+            frame = sink.flag(frame, mask, key, code, severity, message)
     return frame
 
 
 def resolve(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
     frame = _resolve_school(frame, sink, ctx).drop("__level")
-    for col in ("comment", "level", "conduct", "absences", "full_name"):
+    for col in ("comment", "level", "conduct", "absences", "full_name", *SCORES):
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(col))
     classes = _classes(ctx, frame["school_id"].drop_nulls().unique().to_list())
-    keys = zip(frame["school_id"], frame["year"], frame["class_name"], strict=True)
-    found = [classes.get((s, y, str(c).upper())) if s and y and c else None for s, y, c in keys]
     frame = frame.with_columns(
-        pl.Series("school_class_id", [f[0] if f else None for f in found], pl.Int64),
-        pl.Series("grade", [f[1] if f else None for f in found], pl.Int16),
+        pl.col("class_name").str.to_uppercase().alias("__class_key"),
+        pl.col("student_code").str.to_uppercase().alias("__code_key"),
         pl.col("semester").cast(pl.Int16),
-    )
-    frame = sink.flag(frame, pl.col("school_id").is_not_null() & pl.col("class_name").is_not_null()
-                      & pl.col("school_class_id").is_null(), "class_name", "class_not_found", ERROR,
-                      _("The school has no class of this name in this school year."))  # fmt: skip
+    ).join(classes, on=["school_id", "year", "__class_key"], how="left", maintain_order="left")
     pupils = _pupils(frame["school_class_id"].drop_nulls().unique().to_list())
-    ids = [
-        pupils.get((c, str(m).upper())) if c and m else None
-        for c, m in zip(frame["school_class_id"], frame["student_code"], strict=True)
-    ]
-    frame = frame.with_columns(pl.Series("student_id", ids, pl.Int64))
-    frame = sink.flag(frame, pl.col("school_class_id").is_not_null() & pl.col("student_code").is_not_null()
-                      & pl.col("student_id").is_null(), "student_code", "pupil_not_in_class", ERROR,
-                      _("No pupil with this MOET code is enrolled in this class."))  # fmt: skip
-    primary = pl.col("grade").fill_null(6) < R.SECONDARY_FIRST_GRADE
-    frame = _scores(frame, sink, primary)
-    return _checks(frame, sink, ctx, primary)
-
-
-def _checks(frame: pl.DataFrame, sink: Any, ctx: K.Context, primary: pl.Expr) -> pl.DataFrame:
-    params: dict[str, Any] = ctx.cache.setdefault("results_rules", {})
-    for year in frame["year"].drop_nulls().unique().to_list():
-        params.setdefault(year, services.rules_for(year))
-    any_params = next(iter(params.values()), R.DEFAULT_PARAMS)
-    comment_only = pl.col("subject").is_in(any_params["comment_subjects"])
-    for col in SCORES:
-        frame = sink.flag(frame, comment_only & pl.col(col).is_not_null() & ~primary, col, "comment_subject_scored",
-                          ERROR, _("This subject is assessed by comments only (Đạt / Chưa đạt): it takes no score."))  # fmt: skip
-    frame = sink.flag(frame, comment_only & ~primary & pl.col("comment").is_null(), "comment", "comment_missing",
-                      WARNING, _("A comment-only subject needs Đạt or Chưa đạt."))  # fmt: skip
-    frame = sink.flag(frame, ~comment_only & ~primary & pl.col("comment").is_not_null() & pl.col("final").is_null(),
-                      "comment", "comment_on_scored_subject", ERROR,
-                      _("This subject is scored: give its scores, not Đạt / Chưa đạt."))  # fmt: skip
-    frame = sink.flag(frame, primary & pl.col("level").is_null(), "level", "level_missing", WARNING,
-                      _("A primary subject needs its level (T, H or C)."))  # fmt: skip
-    # Regular assessments needed for the subject's periods a year (Circular 22, art. 7).
-    needed = [
-        R.regular_needed(params.get(y, any_params), R.school_level(g), s) if g is not None and s else 0
-        for y, g, s in zip(frame["year"], frame["grade"], frame["subject"], strict=True)
-    ]
-    count = pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int8) for c in REGULAR])
-    frame = frame.with_columns(pl.Series("__needed", needed, pl.Int8))
-    frame = sink.flag(frame, ~comment_only & ~primary & pl.col("final").is_not_null() & (count < pl.col("__needed")),
-                      "tx1", "regular_too_few",
-                      ERROR, _("Too few regular assessments for this subject's periods a year (Circular 22: 2, 3 or 4)."))  # fmt: skip
+    frame = frame.join(pupils, on=["school_class_id", "__code_key"], how="left", maintain_order="left")
+    grade = pl.col("grade").fill_null(R.SECONDARY_FIRST_GRADE)
+    frame = frame.with_columns(
+        pl.when(grade < R.SECONDARY_FIRST_GRADE).then(pl.lit("TH")).when(grade <= 9).then(pl.lit("THCS"))
+        .otherwise(pl.lit("THPT")).alias("__level")
+    )  # fmt: skip
+    frame = frame.join(
+        _needed(ctx, frame), on=["year", "__level", "subject"], how="left", maintain_order="left"
+    )
+    comment_subjects = next(iter(_params(ctx, frame).values()), R.DEFAULT_PARAMS)["comment_subjects"]
+    frame = _flags(frame, sink, _row_checks(comment_subjects))
     regular = pl.concat_list([pl.col(c).cast(pl.String) for c in REGULAR]).list.drop_nulls().list.join(",")
+    frame = frame.with_columns(
+        pl.when(_number(c).is_between(0, 10))
+        .then((_number(c) * 10).round(0))
+        .otherwise(None)
+        .cast(pl.Int16)
+        .alias(c)
+        for c in SCORES
+    )
     return frame.with_columns(
         pl.when(regular == "").then(None).otherwise(regular).alias("regular"),
         pl.col("absences").cast(pl.Int16, strict=False),
@@ -193,7 +134,49 @@ def _checks(frame: pl.DataFrame, sink: Any, ctx: K.Context, primary: pl.Expr) ->
             [pl.col("school_class_id"), pl.col("semester"), pl.col("student_id"), pl.col("subject")],
             separator="/",
         ).alias("result_key"),
-    ).drop("__needed")
+    ).drop("__class_key", "__code_key", "__needed", "__level")
+
+
+def _number(col: str) -> pl.Expr:
+    return pl.col(col).cast(pl.String).str.strip_chars().str.replace(",", ".").cast(pl.Float64, strict=False)
+
+
+def _row_checks(comment_subjects: list[str]) -> list[tuple[pl.Expr, str, str, str, Any]]:
+    primary = pl.col("__level") == "TH"
+    comment_only = pl.col("subject").is_in(comment_subjects) & ~primary
+    checks: list[tuple[pl.Expr, str, str, str, Any]] = [
+        (pl.col("school_id").is_not_null() & pl.col("class_name").is_not_null() & pl.col("school_class_id").is_null(),
+         "class_name", "class_not_found", ERROR, _("The school has no class of this name in this school year.")),
+        (pl.col("school_class_id").is_not_null() & pl.col("student_code").is_not_null() & pl.col("student_id").is_null(),
+         "student_code", "pupil_not_in_class", ERROR, _("No pupil with this MOET code is enrolled in this class.")),
+    ]  # fmt: skip
+    for col in SCORES:
+        number = _number(col)
+        given, valid = pl.col(col).is_not_null(), number.is_between(0, 10)
+        checks += [
+            (given & number.is_null(), col, "score_not_number", ERROR, _("The score is not a number.")),
+            (given & ((number < 0) | (number > 10)), col, "score_out_of_range", ERROR, _("A score is between 0 and 10.")),
+            (given & valid & ((number * 10 - (number * 10).round(0)).abs() > 1e-6), col, "score_decimals", ERROR,
+             _("A score has at most one decimal (7.5, not 7.25).")),
+            (given & primary & valid & ((number - number.round(0)).abs() > 1e-6), col, "score_not_whole", ERROR,
+             _("Primary periodic tests are scored in whole numbers (Circular 27).")),
+            (given & comment_only, col, "comment_subject_scored", ERROR,
+             _("This subject is assessed by comments only (Đạt / Chưa đạt): it takes no score.")),
+        ]  # fmt: skip
+    count = pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int8) for c in REGULAR])
+    checks += [
+        (comment_only & pl.col("comment").is_null(), "comment", "comment_missing", WARNING,
+         _("A comment-only subject needs Đạt or Chưa đạt.")),
+        (~comment_only & ~primary & pl.col("comment").is_not_null() & pl.col("final").is_null(), "comment",
+         "comment_on_scored_subject", ERROR, _("This subject is scored: give its scores, not Đạt / Chưa đạt.")),
+        (primary & pl.col("level").is_null(), "level", "level_missing", WARNING,
+         _("A primary subject needs its level (T, H or C).")),
+        # Regular assessments needed for the subject's periods a year (Circular 22, art. 7).
+        (~comment_only & ~primary & pl.col("final").is_not_null() & (count < pl.col("__needed").fill_null(0)), "tx1",
+         "regular_too_few", ERROR,
+         _("Too few regular assessments for this subject's periods a year (Circular 22: 2, 3 or 4).")),
+    ]  # fmt: skip
+    return checks
 
 
 def existing(frame: pl.DataFrame, ctx: K.Context) -> dict[str, K.Record]:

@@ -178,6 +178,11 @@ def refresh_classes(
 
 
 def _year(ids: list[int], classes: dict[int, int], params: dict[str, Any]) -> None:
+    both_semesters = ClassTerm.objects.filter(school_class_id__in=ids, semester=1).filter(
+        school_class_id__in=ClassTerm.objects.filter(school_class_id__in=ids, semester=2).values("school_class_id")
+    )
+    if not both_semesters.exists():  # a class with one semester stored has no year yet
+        return
     first, second = _subject_rows(ids, 1), _subject_rows(ids, 2)
     if first.height == 0 or second.height == 0:
         return
