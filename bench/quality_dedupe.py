@@ -39,6 +39,12 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--limit", type=int, default=0, help="first N pupils only (a quick look)")
     ap.add_argument("--timeout", type=int, default=1200)
+    ap.add_argument(
+        "--kind", choices=("students", "staff"), default="students", help="staff: time and memory only"
+    )
+    ap.add_argument(
+        "--chunk-rows", type=int, default=0, help="records per scoring chunk (default: the app's)"
+    )
     args = ap.parse_args()
     signal.alarm(args.timeout)
 
@@ -48,31 +54,29 @@ def main() -> None:
     import polars as pl
 
     from edudx.core.scope import Scope
-    from edudx.quality.dedupe import frames, pipeline, source
+    from edudx.quality.dedupe import frames, model, pipeline, source
+
+    chunk_rows = args.chunk_rows or model.CHUNK_ROWS
+    print(
+        f"scoring in chunks of {chunk_rows:,} records; DuckDB memory_limit {model.MEMORY_LIMIT}", flush=True
+    )
 
     load0 = os.getloadavg()
     t0 = time.perf_counter()
-    raw = source.registry_frame("students", scope=Scope.system())
+    raw = source.registry_frame(args.kind, scope=Scope.system())
     if args.limit:  # the first N pupils and the copies injected of them
         copies = pl.read_csv(args.truth).filter(pl.col("original_id") <= args.limit)["duplicate_id"]
         raw = raw.filter((pl.col("unique_id") <= args.limit) | pl.col("unique_id").is_in(copies.implode()))
     t_read = time.perf_counter() - t0
     result = pipeline.find_pairs(
-        raw, "students", threshold=min(args.threshold, 0.5), threads=args.threads,
+        raw, args.kind, threshold=min(args.threshold, 0.5), threads=args.threads, chunk_rows=chunk_rows,
         progress=lambda step, pct: print(f"{time.perf_counter() - t0:6.0f} s  {step}", flush=True),
     )  # fmt: skip
     wall = time.perf_counter() - t0
     usage = resource.getrusage(resource.RUSAGE_SELF)
     rss, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
-    truth_frame = pl.read_csv(args.truth)
-    ids = set(raw["unique_id"].to_list())
-    truth = {
-        (min(a, b), max(a, b))
-        for a, b in truth_frame.select("original_id", "duplicate_id").iter_rows()
-        if a in ids and b in ids
-    }
-    print(f"pupils {result.records:,}; injected pairs {len(truth):,}")
+    print(f"{args.kind} {result.records:,}; pairs p>=0.5 {result.pairs.height:,}")
     print(
         f"wall {wall:.0f} s (read {t_read:.0f} s, "
         + ", ".join(f"{k} {v:.0f} s" for k, v in result.seconds.items())
@@ -80,6 +84,16 @@ def main() -> None:
     )
     print(f"CPU {cpu:.0f} s (user+system, all threads); peak RSS {rss:.0f} MB; threads {args.threads}")
     print(f"load average at start {load0}, at end {os.getloadavg()} (a shared machine: CPU is the figure)")
+    if args.kind != "students":
+        return
+    truth_frame = pl.read_csv(args.truth)
+    ids = set(raw["unique_id"].to_list())
+    truth = {
+        (min(a, b), max(a, b))
+        for a, b in truth_frame.select("original_id", "duplicate_id").iter_rows()
+        if a in ids and b in ids
+    }
+    print(f"injected pairs {len(truth):,}")
     pairs = result.pairs
     for th in sorted({0.5, 0.8, 0.9, 0.95, 0.99, args.threshold}):
         found = {

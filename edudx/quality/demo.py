@@ -2,7 +2,7 @@
 schools do it (no accents, family name last, no personal ID, another phone), and their
 candidate pairs waiting for review — so the queue shows something on first start. The pairs
 are what `edudx dedupe` finds on them; the demo does not train a model (it would cost the
-demo's budget), a real run does."""
+demo's budget), a real run does. Then two reporting deadlines and today's scorecards."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from edudx.registry import selectors as registry
 from edudx.registry import services as registry_services
 from edudx.registry.schemas import StudentFields
 
-from .models import CandidatePair
+from .models import CandidatePair, ReportingDeadline
 
 ORDER = 95
 COPIES = 6
@@ -62,3 +62,19 @@ def build(ctx: DemoContext) -> None:
         )  # fmt: skip
         made += 1
     ctx.log(f"quality: {made} duplicate pupils and their candidate pairs")
+    _calendar_and_scores()
+
+
+def _calendar_and_scores() -> None:
+    """Two reporting deadlines of this school year and today's scorecards (the trend's first point)."""
+    import datetime as dt
+
+    from .services import rules
+
+    year = registry.current_year()
+    if year is not None:
+        for name, days in (("Số liệu đầu năm", 40), ("Số liệu giữa học kỳ I", 100)):
+            ReportingDeadline.objects.get_or_create(
+                due=year.start_date + dt.timedelta(days=days), defaults={"name": name, "window_days": 30}
+            )
+    rules.snapshot_take()

@@ -200,6 +200,10 @@ def runs(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def run_progress(request: HttpRequest, dedupe_run_id: int) -> JsonResponse:
+def run_progress(request: HttpRequest, dedupe_run_id: int) -> HttpResponse:
+    """The run's row, polled by htmx every 2 s while it is queued or running (it stops polling once
+    done or failed); JSON for a script."""
     run = selectors.run_get(scope=request.scope, pk=dedupe_run_id)  # type: ignore[attr-defined]
+    if request.headers.get("HX-Request"):
+        return render(request, "quality/_run_row.html", {"r": run})
     return JsonResponse({"state": run.state, "progress": run.progress, "step": run.step, "pairs": run.pairs})

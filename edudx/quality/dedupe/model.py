@@ -10,14 +10,24 @@ carries a term-frequency adjustment, and a given name agreeing is rarer among no
 from __future__ import annotations
 
 import logging
+import math
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.chunking import _blocked_pairs_cache_key
 
 logger = logging.getLogger(__name__)
+
+# Scoring is chunked (see `predict`): records per chunk on the left side of the blocking joins,
+# and DuckDB's memory ceiling before it spills to its temporary directory.
+CHUNK_ROWS = 300_000
+MEMORY_LIMIT = "3GB"
 
 # The parameters EM starts from; the trained model replaces them (see `train`).
 _PRIOR_MATCH = 1e-6
@@ -212,6 +222,11 @@ def _linker(frame: pl.DataFrame, model: SettingsCreator | dict[str, Any], *, thr
     db_api = DuckDBAPI()
     if threads:
         db_api.duckdb_con.execute(f"SET threads = {int(threads)}")
+    # DuckDB spills to disk past this instead of growing (its default is 80 % of the machine).
+    db_api.duckdb_con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    spill = Path(tempfile.gettempdir()) / "edudx-duckdb"  # never the working directory (DuckDB's default)
+    db_api.duckdb_con.execute(f"SET temp_directory = '{spill.as_posix()}'")
+    db_api.duckdb_con.execute("SET preserve_insertion_order = false")
     table = db_api.register(frame.to_arrow(), table_name="people")
     return Linker(table, model, log_level=logging.WARNING)
 
@@ -236,11 +251,41 @@ def train(frame: pl.DataFrame, kind: str, *, threads: int | None = None, seed: i
 
 
 def predict(
-    frame: pl.DataFrame, model: dict[str, Any], *, threshold: float, threads: int | None = None
+    frame: pl.DataFrame,
+    model: dict[str, Any],
+    *,
+    threshold: float,
+    threads: int | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pl.DataFrame:
-    """Scored pairs above the threshold: unique_id_l, unique_id_r, match_probability."""
+    """Scored pairs above the threshold: unique_id_l, unique_id_r, match_probability.
+
+    Scored in chunks of about `chunk_rows` records on the left side of the blocking joins (each
+    against every record): a chunk's blocked pairs and scores are made, thresholded, copied out
+    and dropped before the next, so the peak is one chunk's pairs, not the city's."""
     linker = _linker(frame, model, threads=threads)
-    scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-    out = pl.from_arrow(scored.as_pyarrow_table())
-    assert isinstance(out, pl.DataFrame)
-    return out.select("unique_id_l", "unique_id_r", "match_probability")
+    n = max(1, math.ceil(frame.height / max(1, chunk_rows)))
+    cache = linker._intermediate_table_cache  # Splink keeps each chunk's blocked pairs: dropped below
+    parts: list[pl.DataFrame] = []
+    for i in range(1, n + 1):
+        chunk = (i, n) if n > 1 else None
+        scored = linker.inference.predict_chunk(
+            left_chunk=chunk, right_chunk=None, threshold_match_probability=threshold, warning_mode="never"
+        )
+        out = pl.from_arrow(scored.as_pyarrow_table())
+        assert isinstance(out, pl.DataFrame)
+        parts.append(out.select("unique_id_l", "unique_id_r", "match_probability"))
+        scored.drop_table_from_database_and_remove_from_cache()
+        key = _blocked_pairs_cache_key(chunk, None)
+        if key in cache:
+            cache[key].drop_table_from_database_and_remove_from_cache()
+        if progress:
+            progress(i, n)
+    return (
+        pl.concat(parts)
+        if parts
+        else pl.DataFrame(
+            schema={"unique_id_l": pl.Int64, "unique_id_r": pl.Int64, "match_probability": pl.Float64}
+        )
+    )

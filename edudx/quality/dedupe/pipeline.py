@@ -34,6 +34,7 @@ def find_pairs(
     threads: int | None = None,
     trained: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    chunk_rows: int = model.CHUNK_ROWS,
 ) -> Result:
     """Pairs of `raw` (frames.SOURCE_COLUMNS) above `threshold`. `trained` reuses a stored model
     (a file checked against the registry's model); else the model is trained on `raw` itself."""
@@ -61,7 +62,10 @@ def find_pairs(
     seconds["train"] = time.perf_counter() - t
     say("scoring", 60)
     t = time.perf_counter()
-    pairs = model.predict(frame, params, threshold=threshold, threads=threads)
+    pairs = model.predict(
+        frame, params, threshold=threshold, threads=threads, chunk_rows=chunk_rows,
+        progress=lambda i, n: say("scoring", 60 + (35 * i) // n),
+    )  # fmt: skip
     seconds["predict"] = time.perf_counter() - t
     return Result(pairs=pairs, model=params, records=frame.height, seconds=seconds)
 

@@ -9,7 +9,7 @@ import pytest
 from edudx.core.actor import Actor
 from edudx.core.errors import ValidationFailed
 from edudx.quality import services
-from edudx.quality.dedupe import pipeline
+from edudx.quality.dedupe import model, pipeline
 from edudx.quality.models import MatchModel
 from edudx.quality.tests.synthetic import population
 
@@ -22,6 +22,12 @@ def test_finds_damaged_copies_exports_pairs_and_checks_a_file_against_the_regist
     assert len(found & truth) >= 0.95 * len(truth)  # no accents, family last, swapped days, ID typos
     assert len(found - truth) <= 0.1 * len(found)
     assert result.model["comparisons"] and result.model["probability_two_random_records_match"] > 0
+    # Scored in chunks (bounded memory): the same pairs, the same probabilities.
+    steps = []
+    chunked = model.predict(pipeline.frames.matching_frame(raw), result.model, threshold=0.5, threads=2,
+                            chunk_rows=raw.height // 3 + 1, progress=lambda i, n: steps.append((i, n)))  # fmt: skip
+    assert steps == [(1, 3), (2, 3), (3, 3)]
+    assert chunked.sort("unique_id_l", "unique_id_r").equals(result.pairs.sort("unique_id_l", "unique_id_r"))
 
     out = tmp_path / "pairs.csv"
     services.export_pairs(pipeline.with_codes(result.pairs, raw), "students", out)

@@ -94,3 +94,18 @@ def test_department_admin_sets_the_auto_merge_threshold_and_nonsense_is_refused(
         client_for(Role.DEPT_OFFICER).post("/quality/runs/", {"auto_merge_threshold": "0.9"}).status_code
         == 403
     )
+
+
+def test_the_runs_page_polls_a_running_search_and_stops_when_it_is_done(city, client_for):
+    from edudx.quality.models import DedupeRun
+
+    run = DedupeRun.objects.create(kind="students", state="running", progress=60, step="scoring")
+    c = client_for(Role.DEPT_OFFICER)
+    page = c.get("/quality/runs/").content.decode()
+    assert f'hx-get="/quality/runs/{run.pk}/progress/"' in page
+    row = c.get(f"/quality/runs/{run.pk}/progress/", headers={"HX-Request": "true"}).content.decode()
+    assert "60% scoring" in row and "hx-trigger" in row
+    DedupeRun.objects.filter(pk=run.pk).update(state="done", progress=100, pairs=7)
+    row = c.get(f"/quality/runs/{run.pk}/progress/", headers={"HX-Request": "true"}).content.decode()
+    assert "hx-get" not in row and 'data-state="done"' in row
+    assert c.get(f"/quality/runs/{run.pk}/progress/").json()["pairs"] == 7
