@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import polars as pl
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from edudx.core import aggregates
 from edudx.core.db import bulk
@@ -254,10 +255,10 @@ class AtRisk:
 
 
 SIGNAL_LABELS = {
-    "failed": "At least one subject not passed",
-    "fell": "Mean of averages fell by 1.0 or more since semester 1",
-    "absences": "Days absent near the 45-day limit",
-    "not_passed": "Learning result not passed",
+    "failed": gettext_lazy("At least one subject not passed"),
+    "fell": gettext_lazy("Mean of averages fell by 1.0 or more since semester 1"),
+    "absences": gettext_lazy("Days absent near the 45-day limit"),
+    "not_passed": gettext_lazy("Learning result not passed"),
 }
 
 

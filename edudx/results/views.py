@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from edudx.core import exports
@@ -22,8 +23,8 @@ from . import permissions as perms
 from . import selectors, services
 from .models import YEAR, Comment, Promotion, Result, SubjectLevel
 
-GROUPS = {"ward": "Ward", "school": "School", "ownership": "School type", "grade": "Grade",
-          "subject": "Subject (score bands)", "ethnicity": "Ethnicity"}  # fmt: skip
+GROUPS = {"ward": _lazy("Ward"), "school": _lazy("School"), "ownership": _lazy("School type"), "grade": _lazy("Grade"),
+          "subject": _lazy("Subject (score bands)"), "ethnicity": _lazy("Ethnicity")}  # fmt: skip
 RESULT_CODES = ("T", "K", "D", "C", "G", "H", "N")
 
 
@@ -61,7 +62,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
         return exports.export_response(
             request,
             name=f"ket-qua-hoc-tap-{y}-{p}",
-            headers=[_(GROUPS[by]), _("Pupils"), *[str(labels.get(k, k)) for k in keys], _("Passed (%)")],
+            headers=[str(GROUPS[by]), _("Pupils"), *[str(labels.get(k, k)) for k in keys], _("Passed (%)")],
             rows=(
                 [r["label"], r["pupils"], *[r["counts"].get(k) for k in keys], r["passed_share"]]
                 for r in rows
@@ -75,7 +76,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
     for r in rows:
         r["cells"] = [r["counts"].get(c) for c in codes]
     return render(request, "results/outcomes.html", {
-        "summary": summary, "rows": rows, "by": by, "groups": [(k, _(v)) for k, v in GROUPS.items()],
+        "summary": summary, "rows": rows, "by": by, "groups": [(k, str(v)) for k, v in GROUPS.items()],
         "years": selectors.years(scope=scope), "year": y, "period": p, "periods": _periods(),
         "head": codes if by == "subject" else [str(labels[c]) for c in codes], "chart": json.dumps(_chart(summary)),
         "suppress": selectors.SUPPRESS_BELOW,
@@ -94,7 +95,7 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
     )
     labels = dict(Result.choices)
     codes = [c for c in RESULT_CODES if any(x.learning.get(c) for x in compared)]
-    signal_labels = {k: _(v) for k, v in selectors.SIGNAL_LABELS.items()}
+    signal_labels = {k: str(v) for k, v in selectors.SIGNAL_LABELS.items()}
     return render(request, "results/school.html", {
         "school_id": school_id, "mine": mine, "periods": _periods(), "chart": json.dumps(_chart(mine)),
         "head": [str(labels[c]) for c in codes],
@@ -155,7 +156,7 @@ def pupil(request: HttpRequest, student_id: int) -> HttpResponse:
         return redirect("results:pupil", student_id=p.pk)
     can_note = scope.can(perms.NOTE, data["pupil"].school.unit.path) if data["pupil"].school_id else False
     comments, levels, promo = dict(Comment.choices), dict(SubjectLevel.choices), dict(Promotion.choices)
-    signal_labels, periods = {k: _(v) for k, v in selectors.SIGNAL_LABELS.items()}, dict(_periods())
+    signal_labels, periods = {k: str(v) for k, v in selectors.SIGNAL_LABELS.items()}, dict(_periods())
     for r in data["subjects"]:
         r["comment_label"] = str(comments.get(r["comment"], "")) if r["comment"] else ""
         r["level_label"] = str(levels.get(r["level"], "")) if r["level"] else ""
