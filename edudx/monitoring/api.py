@@ -49,8 +49,9 @@ def _assessment(a: Assessment) -> dict[str, Any]:
         "id": a.pk,
         "campaign_id": a.campaign_id,
         "school_id": a.school_id,
-        "school_moet_code": a.school.moet_code or "",
-        "school_name": a.school.name,
+        "school_moet_code": (a.school.moet_code or "") if a.school else "",
+        "school_name": a.subject_name,
+        "authority_id": a.authority_id,
         "supervisor_id": a.supervisor_id,
         "school_level": a.school_level,
         "ownership": a.ownership,
@@ -148,7 +149,8 @@ def campaign_levels(request, campaign_id: Id):
     return [
         {
             "school_id": a.school_id,
-            "school_moet_code": a.school.moet_code or "",
+            "school_moet_code": (a.school.moet_code or "") if a.school else "",
+            "authority_id": a.authority_id,
             "school_year": c.school_year,
             "framework": fw,
             "group": groups[r.group_id].code,

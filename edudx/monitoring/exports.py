@@ -27,6 +27,12 @@ def _num(d: Decimal | None):
     return None if d is None else float(d)
 
 
+def vn_number(value: float) -> str:
+    """7.5 → "7,5", 1234.5 → "1.234,5" (Vietnamese: dot for thousands, comma for decimals)."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+
+
 def _criteria(campaign: Campaign) -> list[Criterion]:
     return [c for g in selectors.framework_groups(campaign.framework) for c in g.criteria.all()]
 
@@ -139,8 +145,8 @@ def sector_export_csv(*, scope: Scope, campaign: Campaign) -> bytes:
         for a in selectors.export_rows(scope=scope, campaign=campaign, published_only=True):
             for r in sorted(a.results.all(), key=lambda r: groups[r.group_id].order):
                 yield [
-                    a.school.moet_code,
-                    a.school.name,
+                    a.school.moet_code if a.school else a.authority.code if a.authority else "",
+                    a.subject_name,
                     campaign.school_year,
                     f"{campaign.framework.code}/{campaign.framework.year}",
                     groups[r.group_id].code,
@@ -160,18 +166,34 @@ def _pdf(html: str) -> bytes:
 
 
 def assessment_pdf(*, assessment: Assessment) -> bytes:
+    """A school's (or an authority's) evaluation result as a report to its supervising unit, in
+    the form of a Vietnamese administrative document (Decree 30/2020: core.documents)."""
+    from edudx.core import documents
+
     entries = selectors.assessment_entries(assessment)
-    html = render_to_string(
-        "monitoring/pdf/assessment.html",
+    body = render_to_string(
+        "monitoring/pdf/assessment_body.html",
         {
             "a": assessment,
             "c": assessment.campaign,
             "entries": entries,
             "results": selectors.assessment_results(assessment),
-            "now": timezone.localtime(),
         },
     )
-    return _pdf(html)
+    done = assessment.status == Assessment.Status.PUBLISHED
+    doc = documents.AdminDocument(
+        parent_unit=assessment.supervisor.name if assessment.supervisor_id != assessment.authority_id else "",
+        issuing_unit=assessment.subject_name,
+        symbol="BC",
+        kind="BÁO CÁO",
+        summary=(
+            f"Kết quả {'' if done else 'tự '}đánh giá mức độ chuyển đổi số của {assessment.subject_name}"
+            f" năm học {assessment.campaign.school_year}"
+        ),
+        recipients=[assessment.supervisor.name, "Lưu: VT"],
+        signer_title="HIỆU TRƯỞNG" if assessment.school_id else "THỦ TRƯỞNG ĐƠN VỊ",
+    )
+    return documents.pdf(doc, body)
 
 
 def city_summary_pdf(*, scope, campaign: Campaign) -> bytes:
@@ -191,3 +213,73 @@ def city_summary_pdf(*, scope, campaign: Campaign) -> bytes:
         },
     )
     return _pdf(html)
+
+
+# ------------------------------------------------------------- the authority index (3806)
+def _ranking_rows(scope: Scope, campaign: Campaign) -> tuple[list[str], list[list[Any]]]:
+    groups = selectors.ranking_groups(campaign)
+    headers = [
+        _("Rank"),
+        _("Code"),
+        _("Unit"),
+        *[f"{_('Group')} {g}" for g in groups],
+        _("Total points"),
+        _("Level"),
+        _("Status"),
+    ]
+    rows = [
+        [
+            r["rank"] or "",
+            r["code"],
+            r["name"],
+            *[_num(p) for p in r["groups"]],
+            _num(r["total"]),
+            r["level"] if r["level"] is not None else "",
+            str(r["status"]),
+        ]
+        for r in selectors.authority_ranking(scope=scope, campaign=campaign)
+    ]
+    return headers, rows
+
+
+def ranking_xlsx(*, scope: Scope, campaign: Campaign) -> bytes:
+    """The ranking of the authorities of a 3806 campaign, one row per unit the caller may see."""
+    from edudx.core.exports import NUMBER, TEXT
+
+    headers, rows = _ranking_rows(scope, campaign)
+    kinds = [NUMBER, TEXT, TEXT, *[NUMBER] * (len(headers) - 6), NUMBER, NUMBER, TEXT]
+    columns = [
+        Column(h, kind=k, width=30 if i == 2 else 14)
+        for i, (h, k) in enumerate(zip(headers, kinds, strict=True))
+    ]
+    title: list[list[Any]] = [
+        [campaign.name],
+        [f"{_('Framework')}: {campaign.framework}", None, f"{_('School year')}: {campaign.school_year}"],
+    ]
+    return xlsx_book([Sheet(name=_("Ranking"), columns=columns, rows=rows, title=title)])
+
+
+def ranking_pdf(*, scope: Scope, campaign: Campaign, issuing_unit: str) -> bytes:
+    """The ranking report to an authority, in the form of a Vietnamese administrative document
+    (Decree 30/2020: core.documents)."""
+    from edudx.core import documents
+
+    headers, rows = _ranking_rows(scope, campaign)
+    shown = [[vn_number(v) if isinstance(v, float) else v for v in row] for row in rows]
+    body = render_to_string(
+        "monitoring/pdf/ranking_body.html", {"c": campaign, "headers": headers, "rows": shown}
+    )
+    doc = documents.AdminDocument(
+        parent_unit="",
+        issuing_unit=issuing_unit,
+        symbol="BC-SGDĐT",
+        kind="BÁO CÁO",
+        summary=f"Kết quả đánh giá, xếp hạng chuyển đổi số của cơ quan quản lý giáo dục năm học {campaign.school_year}",
+        recipients=[
+            "Bộ Giáo dục và Đào tạo (để báo cáo)",
+            "Ủy ban nhân dân các phường, xã, đặc khu",
+            "Lưu: VT",
+        ],
+        signer_title="GIÁM ĐỐC",
+    )
+    return documents.pdf(doc, body, landscape=len(headers) > 8)

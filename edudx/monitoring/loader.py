@@ -69,7 +69,7 @@ def load(models: Any, data: dict[str, Any], *, year: int, state: str = "active")
     return fw
 
 
-SCORING = ("fw_4725_scoring.json",)
+SCORING = ("fw_4725_scoring.json", "fw_3806_scoring.json")
 
 
 def load_scoring(models: Any, data: dict[str, Any]) -> int:

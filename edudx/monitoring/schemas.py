@@ -165,9 +165,11 @@ class GroupResultOut(Schema):
 class AssessmentOut(Schema):
     id: int
     campaign_id: int
-    school_id: int
+    # a school's assessment (4725), or an authority's (3806: a ward or the department)
+    school_id: int | None
     school_moet_code: str
     school_name: str
+    authority_id: int | None = None
     supervisor_id: int
     school_level: str
     ownership: str
@@ -239,8 +241,9 @@ class AssessmentDetailOut(AssessmentOut):
 class PublishedLevelOut(Schema):
     """A published result, keyed for the sector database by the school's MOET code."""
 
-    school_id: int
+    school_id: int | None
     school_moet_code: str
+    authority_id: int | None = None
     school_year: str
     framework: str
     group: str

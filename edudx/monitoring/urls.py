@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, campaigns, deadlines, exports, frameworks
+from .views import assessments, authority, campaigns, deadlines, exports, frameworks
 
 urlpatterns = [
     path("", campaigns.index, name="index"),
@@ -27,6 +27,9 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/deadline/", deadlines.campaign_extend, name="campaign_extend"),
     path("campaigns/<int:campaign_id>/dashboard/", campaigns.dashboard, name="dashboard"),
     path("campaigns/<int:campaign_id>/export.xlsx", exports.campaign_xlsx, name="campaign_xlsx"),
+    path("campaigns/<int:campaign_id>/ranking/", authority.ranking, name="ranking"),
+    path("campaigns/<int:campaign_id>/ranking.xlsx", authority.ranking_xlsx, name="ranking_xlsx"),
+    path("campaigns/<int:campaign_id>/ranking.pdf", authority.ranking_pdf, name="ranking_pdf"),
     path(
         "campaigns/<int:campaign_id>/summary.pdf", exports.campaign_summary_pdf, name="campaign_summary_pdf"
     ),

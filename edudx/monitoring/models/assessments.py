@@ -68,8 +68,16 @@ class Assessment(TimeStamped):
         PUBLISHED = "published", _("Published")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assessments")
-    school = models.ForeignKey("registry.School", on_delete=models.PROTECT, related_name="+")
-    # Copy of the school's unit path: scope filtering and dashboards without a join.
+    # What is evaluated: a school (4725) or an education authority — a ward or the department
+    # (3806); exactly one of the two.
+    school = models.ForeignKey(
+        "registry.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    authority = models.ForeignKey(
+        "orgs.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Copy of the school's (or the authority's own) unit path: scope filtering and dashboards
+    # without a join.
     unit_path = models.CharField(max_length=255, db_index=True)
     # Snapshot when the campaign opened: results stay attributed to the supervising unit,
     # level and ownership the school had in that year, and dashboards need no join.
@@ -97,11 +105,37 @@ class Assessment(TimeStamped):
         ordering = ("campaign", "unit_path")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "school"], name="monitoring_assessment_school"),
+            models.UniqueConstraint(
+                fields=["campaign", "authority"],
+                condition=Q(authority__isnull=False),
+                name="monitoring_assessment_authority",
+            ),
+            models.CheckConstraint(
+                condition=(Q(school__isnull=False) & Q(authority__isnull=True))
+                | (Q(school__isnull=True) & Q(authority__isnull=False)),
+                name="monitoring_assessment_one_subject",
+            ),
         ]
         indexes = [models.Index(fields=["campaign", "status"], name="monitoring_assess_status")]
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.school_id}"
+
+    @property
+    def is_authority(self) -> bool:
+        return self.school_id is None
+
+    @property
+    def subject_name(self) -> str:
+        """The school's or the authority's name (pages, files, history)."""
+        subject = self.authority if self.school_id is None else self.school
+        return subject.name if subject is not None else ""
+
+    @property
+    def review_path(self) -> str:
+        """Where a reviewer's grant must hold: the school's unit (its ward reviews it), or for an
+        authority (3806) its supervising unit — a ward never reviews its own self-assessment."""
+        return self.unit_path if self.school_id is not None else self.supervisor.path
 
     @property
     def is_editable_by_school(self) -> bool:

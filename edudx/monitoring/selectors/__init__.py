@@ -19,6 +19,15 @@ from .assessments import (
     review_queue,
     suggestions,
 )
+from .authority import (
+    AUTHORITY_INDICATORS,
+    authority_assessments,
+    authority_ranking,
+    authority_values,
+    own_authority_assessments,
+    ranking_groups,
+    school_campaigns_for,
+)
 from .common import (
     LEVELS,
     PATH,
@@ -48,6 +57,8 @@ from .dashboards import (
     trends,
     weakest_criteria,
 )
+from .figures import dashboard as campaign_dashboard
+from .figures import school_rows as campaign_school_rows
 from .frameworks import (
     Problem,
     automatic_coverage,
@@ -63,8 +74,21 @@ from .frameworks import (
     group_get,
     subitem_get,
 )
+from .home import DxOverview, dx_overview, school_status
 
 __all__ = [
+    "AUTHORITY_INDICATORS",
+    "campaign_dashboard",
+    "DxOverview",
+    "dx_overview",
+    "school_status",
+    "campaign_school_rows",
+    "authority_assessments",
+    "authority_ranking",
+    "authority_values",
+    "own_authority_assessments",
+    "ranking_groups",
+    "school_campaigns_for",
     "Rule",
     "as_number",
     "assessment_auto_points",

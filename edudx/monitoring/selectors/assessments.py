@@ -53,7 +53,7 @@ def assessment_list(
 ) -> tuple[QuerySet[Assessment], tuple[str, ...]]:
     f = filters or AssessmentFilter()
     qs = assessments_in_scope(scope=scope, campaign=campaign, permission=permission).select_related(
-        "school__unit", "supervisor"
+        "school__unit", "authority", "supervisor"
     )
     if f.q:
         from edudx.core.text import fold
@@ -72,9 +72,14 @@ def assessment_list(
 def review_queue(*, scope: Scope) -> QuerySet[Assessment]:
     """Submissions waiting for the caller's review, oldest first."""
     scope.require_any(perms.REVIEW)
+    # A school's submission is reviewed where its unit lies; an authority's (3806) where its
+    # supervising unit lies — a ward officer never sees their own ward's in the queue.
+    mine = (Q(school__isnull=False) & scope.filter_q(perms.REVIEW, PATH)) | (
+        Q(authority__isnull=False) & scope.filter_q(perms.REVIEW, "supervisor__path")
+    )
     return (
-        Assessment.objects.filter(scope.filter_q(perms.REVIEW, PATH), status=Assessment.Status.SUBMITTED)
-        .select_related("school__unit", "campaign", "supervisor")
+        Assessment.objects.filter(mine, status=Assessment.Status.SUBMITTED)
+        .select_related("school__unit", "authority", "campaign", "supervisor")
         .order_by("submitted_at", "id")
     )
 
@@ -83,7 +88,7 @@ def assessment_get(*, scope: Scope, pk: int) -> Assessment:
     try:
         return (
             Assessment.objects.filter(scope.filter_q(perms.VIEW, PATH))
-            .select_related("campaign__framework", "school__unit", "supervisor")
+            .select_related("campaign__framework", "school__unit", "authority", "supervisor")
             .get(pk=pk)
         )
     except (Assessment.DoesNotExist, ValueError) as exc:
@@ -129,12 +134,15 @@ def suggestions(assessment: Assessment, entries: list[Entry]) -> dict[int, list[
     """Suggested values from automatic indicators, per criterion id, with provenance."""
     fw = assessment.campaign.framework
     out: dict[int, list[dict[str, Any]]] = {}
+    if assessment.school_id is None:  # school indicators say nothing of an authority (3806)
+        return out
+    school_id: int = assessment.school_id
     cache: dict[str, Any] = {}
     for e in entries:
         for ind in criterion_indicators(fw, e.criterion):
             if ind.code not in cache:
                 try:
-                    cache[ind.code] = ind.compute([assessment.school_id]).get(assessment.school_id)
+                    cache[ind.code] = ind.compute([school_id]).get(school_id)
                 except Exception:  # noqa: BLE001 — an indicator's failure must not break the page
                     cache[ind.code] = None
             out.setdefault(e.criterion_id, []).append({"indicator": ind, "value": cache[ind.code]})

@@ -174,7 +174,9 @@ def school_profile(*, scope: Scope, school_id: int) -> dict[str, Any]:
 
 def export_rows(*, scope: Scope, campaign: Campaign, published_only: bool = False) -> QuerySet[Assessment]:
     """Assessments with entries and results, for spreadsheets and the sector-database export."""
-    qs = assessments_in_scope(scope=scope, campaign=campaign).select_related("school__unit", "supervisor")
+    qs = assessments_in_scope(scope=scope, campaign=campaign).select_related(
+        "school__unit", "authority", "supervisor"
+    )
     if published_only:
         qs = qs.filter(status=Assessment.Status.PUBLISHED)
     return qs.prefetch_related(
@@ -229,6 +231,16 @@ class CitySummary:
 
 
 def city_summary(*, scope: Scope, campaign: Campaign) -> CitySummary:
+    if campaign.framework.subject == "school":  # from the maintained per-school figures
+        from .figures import levels, progress, school_rows, weakest
+
+        rows = school_rows(scope=scope, campaign=campaign).rows
+        return CitySummary(
+            progress=progress(scope=scope, rows=rows),
+            levels=levels(rows, by="unit"),
+            by_school_level=levels(rows, by="level"),
+            weakest=weakest(rows, campaign=campaign),
+        )
     return CitySummary(
         progress=campaign_progress(scope=scope, campaign=campaign),
         levels=level_distribution(scope=scope, campaign=campaign, by="unit"),

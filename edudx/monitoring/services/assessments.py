@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
-from edudx.core import history
+from edudx.core import history, roles
 from edudx.core.actor import Actor
 from edudx.core.errors import Conflict, DomainError, ErrorCollector, PermissionDenied, ValidationFailed
+from edudx.core.scope import Scope
 from edudx.core.services import create_with_history
 
 from .. import permissions as perms
@@ -83,14 +84,27 @@ def assessment_prepare(*, actor: Actor, assessment: Assessment) -> tuple[DomainE
     """What the self-assessment page needs before it shows: why the school may not edit now
     (or None) and whether this actor may edit; when they may, the entry rows exist."""
     refusal = edit_refusal(assessment)
-    can_edit = refusal is None and actor.scope.can(perms.ASSESS, assessment.unit_path)
+    can_edit = refusal is None and may_self_assess(actor.scope, assessment)
     if can_edit:
         assessment_ensure_entries(assessment)
     return refusal, can_edit
 
 
+def may_self_assess(scope: Scope, assessment: Assessment) -> bool:
+    """A school's self-assessment is its principal's (`assess` on the school); an authority's
+    (3806) is its own officers': `assess_authority` held on that very unit — a department
+    officer does not fill in a ward's self-assessment, the ward does."""
+    if not assessment.is_authority:
+        return scope.can(perms.ASSESS, assessment.unit_path)
+    if scope.is_system:
+        return True
+    allowed = roles.roles_with(perms.ASSESS_AUTHORITY)
+    return any(g.role in allowed and assessment.unit_path in g.paths for g in scope.grants)
+
+
 def require_school_can_edit(actor: Actor, assessment: Assessment) -> None:
-    actor.scope.require(perms.ASSESS, assessment.unit_path)
+    if not may_self_assess(actor.scope, assessment):
+        raise PermissionDenied()
     refusal = edit_refusal(assessment)
     if refusal is not None:
         raise refusal
@@ -349,5 +363,5 @@ def record_move(actor: Actor, a: Assessment, move: Any, operation: str, note: st
 
 
 def require_can_assess(actor: Actor, assessment: Assessment) -> None:
-    if not actor.scope.can(perms.ASSESS, assessment.unit_path):
+    if not may_self_assess(actor.scope, assessment):
         raise PermissionDenied()

@@ -19,6 +19,7 @@ from edudx.core.actor import Actor
 
 from .. import permissions as perms
 from ..models import Assessment, AutoPoint, Campaign, Entry
+from ..selectors.authority import AUTHORITY_INDICATORS, authority_values
 from ..selectors.coverage import Rule, as_number, band_points, framework_rules, indicator_values
 from .common import ZERO, Locked
 
@@ -29,6 +30,8 @@ def _current(entry: Entry, key: str) -> Decimal | None:
 
 
 def _texts(code: str) -> tuple[str, str]:
+    if code in AUTHORITY_INDICATORS:
+        return str(AUTHORITY_INDICATORS[code].formula), str(AUTHORITY_INDICATORS[code].source)
     try:
         ind = core_indicators.get(code)
     except KeyError:
@@ -48,7 +51,7 @@ def _apply(
         entry = entries.get(rule.criterion_id)
         if entry is None:
             continue
-        value = as_number(values.get(rule.indicator_code, {}).get(assessment.school_id))
+        value = as_number(values.get(rule.indicator_code, {}).get(subject_key(assessment)))
         points = None if value is None else min(band_points(rule.bands, value), rule.max_points)
         formula, source = _texts(rule.indicator_code)
         out.append(
@@ -101,6 +104,23 @@ def _apply(
     return out
 
 
+def subject_key(assessment: Assessment) -> int:
+    """Whom an indicator's values are keyed by: the school, or the authority (3806)."""
+    return assessment.school_id if assessment.school_id is not None else assessment.authority_id or 0
+
+
+def _values(
+    campaign: Campaign, rules: list[Rule], assessments: list[Assessment]
+) -> dict[str, dict[int, object]]:
+    codes = {r.indicator_code for r in rules}
+    schools = [a.school_id for a in assessments if a.school_id is not None]
+    authorities = {a.authority_id: a.unit_path for a in assessments if a.authority_id is not None}
+    out = indicator_values(codes - set(AUTHORITY_INDICATORS), schools) if schools else {}
+    if authorities:
+        out.update(authority_values(codes & set(AUTHORITY_INDICATORS), authorities, campaign.school_year))
+    return out
+
+
 @transaction.atomic
 def assessment_autoscore(*, actor: Actor, assessment: Assessment) -> list[AutoPoint]:
     """Compute the automatic points of one self-assessment now and pre-fill them: a sub-item the
@@ -113,7 +133,7 @@ def assessment_autoscore(*, actor: Actor, assessment: Assessment) -> list[AutoPo
     if not rules:
         return []
     assessment_ensure_entries(assessment)
-    values = indicator_values({r.indicator_code for r in rules}, [assessment.school_id])
+    values = _values(assessment.campaign, rules, [assessment])
     return _apply(actor, assessment, rules, values)
 
 
@@ -150,7 +170,7 @@ def campaign_autoscore(*, actor: Actor, campaign: Campaign) -> int:
         for a in campaign.assessments.select_related("campaign", "supervisor").order_by("id")
         if edit_refusal(a) is None
     ]
-    values = indicator_values({r.indicator_code for r in rules}, [a.school_id for a in todo])
+    values = _values(campaign, rules, todo)
     for a in todo:
         assessment_ensure_entries(a)
         _apply(actor, a, rules, values)

@@ -61,8 +61,13 @@ def campaign_create(
     ownerships: list[str] | None = None,
 ) -> Campaign:
     actor.scope.require(perms.MANAGE_CAMPAIGNS, owner.path)
-    if framework.subject != Framework.Subject.SCHOOL:
-        raise ValidationFailed(_("Campaigns evaluate schools; choose a school framework."))
+    if framework.subject == Framework.Subject.AUTHORITY:
+        # An authority campaign (3806) evaluates units of the owner's subtree: `units` are the
+        # authorities themselves (none: the owner and the wards, communes and zones under it).
+        if any(not u.path.startswith(owner.path) for u in units or []):
+            raise ValidationFailed(_("An authority campaign evaluates the owner and units under it."))
+        if levels or ownerships or groupings:
+            raise ValidationFailed(_("An authority campaign has no school levels, ownerships or groupings."))
     d_self, d_review = default_deadlines(school_year)
     campaign = Campaign(
         framework=framework,
@@ -159,7 +164,42 @@ def campaign_transition(*, actor: Actor, campaign: Campaign, to: str) -> Campaig
     return campaign
 
 
+def covered_authorities(*, actor: Actor, campaign: Campaign) -> list[OrgUnit]:
+    """The units an authority campaign (3806) evaluates: those it names, or its owner and the
+    wards, communes and special zones right under it."""
+    named = list(campaign.units.all())
+    if named:
+        return named
+    children = org_selectors.area_list(scope=actor.scope).filter(parent=campaign.owner)
+    return [campaign.owner, *children]
+
+
+def _create_authority_assessments(*, actor: Actor, campaign: Campaign) -> int:
+    objs = [
+        Assessment(
+            campaign=campaign,
+            authority=u,
+            unit_path=u.path,
+            # a ward is reviewed by the unit above it; the department by itself (the Ministry
+            # evaluates it outside the platform)
+            supervisor_id=u.parent_id or u.pk,
+        )
+        for u in covered_authorities(actor=actor, campaign=campaign)
+    ]
+    Assessment.objects.bulk_create(objs, ignore_conflicts=True)
+    history.record(
+        actor=actor,
+        obj=campaign,
+        action="other",
+        operation="campaign_open",
+        note=_g("%(n)s authorities covered") % {"n": len(objs)},
+    )
+    return len(objs)
+
+
 def _create_assessments(*, actor: Actor, campaign: Campaign) -> int:
+    if campaign.framework.subject == Framework.Subject.AUTHORITY:
+        return _create_authority_assessments(actor=actor, campaign=campaign)
     rows = covered_schools(actor=actor, campaign=campaign).values_list(
         "pk", "unit__path", "unit__parent_id", "level", "ownership"
     )

@@ -29,14 +29,14 @@ def _not_now(a: Assessment) -> Locked:
 def _require_review(actor: Actor, a: Assessment, *allowed: str) -> None:
     """The reviewer's scope, and a status in which a step that is not a move (an adjustment, an
     external evaluation) may be taken."""
-    actor.scope.require(perms.REVIEW, a.unit_path)
+    actor.scope.require(perms.REVIEW, a.review_path)
     if a.status not in allowed:
         raise _not_now(a)
 
 
 def _require_move(actor: Actor, a: Assessment, move: Any) -> None:
     """The reviewer's scope, and a workflow move the assessment's status allows."""
-    actor.scope.require(perms.REVIEW, a.unit_path)
+    actor.scope.require(perms.REVIEW, a.review_path)
     if not can_proceed(move):
         raise _not_now(a)
 

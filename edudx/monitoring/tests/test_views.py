@@ -111,7 +111,7 @@ def test_pdf_report_has_vietnamese_text(city, campaign, client_for):
         capture_output=True,
         check=True,
     ).stdout.decode()
-    assert city.schools[0].name in text
+    assert city.schools[0].name in " ".join(text.split())  # the name may wrap in a cell or the summary
     assert "Chuyển đổi số trong dạy, học" in text
     assert "Phần mềm quản trị nhà trường" in text
 

@@ -27,7 +27,7 @@ def _context(request, a: Assessment):
     # the same refusal the writes raise: the school gets no form; everyone sees why
     refusal, can_edit = services.assessment_prepare(actor=actor(request), assessment=a)
     entries = selectors.assessment_entries(a)
-    can_review = scope.can(perms.REVIEW, a.unit_path)
+    can_review = scope.can(perms.REVIEW, a.review_path)
     sugg = selectors.suggestions(a, entries)
     groups: list[dict[str, Any]] = []
     for e in entries:

@@ -20,7 +20,7 @@ from edudx.registry import selectors as registry_selectors
 from .. import permissions as perms
 from .. import selectors, services
 from ..forms import CAMPAIGN_TRANSITION_LABELS, CampaignForm
-from ..models import Assessment, Campaign, Framework
+from ..models import Assessment, Campaign
 from .common import actor, as_json, flash_error
 
 STATUS_COLORS = {
@@ -48,6 +48,10 @@ def index(request):
             selectors.assessments_in_scope(scope=scope, permission=perms.ASSESS)
             .select_related("campaign", "school__unit")
             .order_by("-campaign__school_year", "unit_path")[:20]
+        )
+    if scope.has_perm(perms.ASSESS_AUTHORITY):  # the officer's own ward or department (3806)
+        mine += list(
+            selectors.own_authority_assessments(scope=scope).select_related("campaign", "authority")[:20]
         )
     queue = selectors.review_queue(scope=scope).count() if scope.has_perm(perms.REVIEW) else None
     rows = []
@@ -80,7 +84,7 @@ def index(request):
 def campaign_create(request):
     scope = request.scope
     scope.require_any(perms.MANAGE_CAMPAIGNS)
-    frameworks = selectors.framework_list(scope=scope).filter(subject=Framework.Subject.SCHOOL)
+    frameworks = selectors.framework_list(scope=scope)  # schools (4725) or authorities (3806)
     units = org_selectors.unit_list(scope=scope).exclude(kind="school")
     groupings = org_selectors.grouping_list(scope=scope)
     form = CampaignForm(request.POST or None, frameworks=frameworks, units=units, groupings=groupings)
@@ -232,9 +236,8 @@ def dashboard(request, campaign_id: int):
     by = request.GET.get("by", "unit")
     if by not in selectors.LEVEL_DIMENSIONS:
         by = "unit"
-    progress = selectors.campaign_progress(scope=scope, campaign=c)
-    dist = selectors.level_distribution(scope=scope, campaign=c, by=by)
-    heat = selectors.weakest_criteria(scope=scope, campaign=c)
+    figures = selectors.campaign_dashboard(scope=scope, campaign=c, by=by)  # maintained figures
+    progress, dist, heat = figures["progress"], figures["levels"], figures["weakest"]
     groups = {g.code: g for g in c.framework.groups.all()}
     names = {"level": dict(Level.choices), "ownership": dict(Ownership.choices)}.get(by, {})
     statuses = Assessment.Status.choices
@@ -270,6 +273,7 @@ def dashboard(request, campaign_id: int):
             ),
             "heat": heat,
             "heat_json": as_json(heat),
+            "as_of": figures["as_of"],
             "scoring": selectors.scoring_coverage(c.framework),
             "filled": selectors.campaign_coverage(scope=request.scope, campaign=c),
         },

@@ -48,7 +48,7 @@ def campaign_sector_export(request, campaign_id: int):
 @login_required
 def assessment_pdf(request, assessment_id: int):
     a = selectors.assessment_get(scope=request.scope, pk=assessment_id)
-    name = slugify(a.school.moet_code) or str(a.pk)
+    name = slugify(a.school.moet_code if a.school else a.authority.code if a.authority else "") or str(a.pk)
     resp = _download(
         exports.assessment_pdf(assessment=a), "application/pdf", f"cds-{a.campaign.school_year}-{name}.pdf"
     )

@@ -48,5 +48,19 @@
       series: Object.entries(d.series).map(([g, s]) => ({name: g, type: "line", data: key ? s[key] : s, label: {show: true}})),
     });
   };
+  // Horizontal bars in Vietnamese number format; a click on a bar opens d.urls[i] (drill down).
+  const vn = new Intl.NumberFormat("vi-VN", {maximumFractionDigits: 2});
+  window.mdxBars = function (id, d) {
+    const c = init(id); if (!c || !d) return;
+    c.setOption({
+      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}, valueFormatter: v => vn.format(v)},
+      grid: {left: 160, right: 40, top: 10, bottom: 30},
+      xAxis: {type: "value", axisLabel: {formatter: v => vn.format(v)}, max: d.max || null},
+      yAxis: {type: "category", inverse: true, data: d.labels, axisLabel: {interval: 0, width: 150, overflow: "truncate"}},
+      series: [{type: "bar", data: d.values, itemStyle: {color: "#0b4f8a"}, cursor: d.urls ? "pointer" : "default",
+                label: {show: true, position: "right", formatter: p => vn.format(p.value)}}],
+    });
+    if (d.urls) c.on("click", p => { const u = d.urls[p.dataIndex]; if (u) window.location.href = u; });
+  };
   window.mdxData = data;
 })();
