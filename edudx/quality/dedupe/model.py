@@ -21,6 +21,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.chunking import _blocked_pairs_cache_key
+from splink.internals.exceptions import EMTrainingException
 
 logger = logging.getLogger(__name__)
 
@@ -237,16 +238,25 @@ def train(frame: pl.DataFrame, kind: str, *, threads: int | None = None, seed: i
     linker.training.estimate_probability_two_random_records_match(
         [block_on("name_folded", "dob", "phone_digits")], recall=0.6
     )
-    # u from random pairs: 5 M at city scale, fewer for a small file (never more than exist).
     pairs = frame.height * (frame.height - 1) / 2
+    settings_obj = linker._settings_obj  # where Splink keeps the estimate
+    if not settings_obj._probability_two_random_records_match > 0:
+        # Not one exact duplicate (a clean staff registry): a floor of about one pair in the data,
+        # or the prior's log is undefined and EM cannot start.
+        settings_obj._probability_two_random_records_match = max(1.0 / max(pairs, 1.0), 1e-9)
+    # u from random pairs: 5 M at city scale, fewer for a small file (never more than exist).
     linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, pairs / 8)), seed=seed)
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("given", "dob"), max_pairs=2e6
     )
     # Records sharing a parent phone: siblings and duplicates — trains the birth date and names.
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("phone_digits"), max_pairs=2e6
-    )
+    # Staff rarely share a phone: with no such pair the first block's parameters stand.
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("phone_digits"), max_pairs=2e6
+        )
+    except (EMTrainingException, ValueError, ZeroDivisionError):
+        logger.info("no pairs sharing a phone to train on; the birth-date block's parameters are kept")
     return dict(linker.misc.save_model_to_json())
 
 

@@ -84,3 +84,22 @@ def test_a_file_with_a_header_and_no_rows_has_no_pairs(tmp_path, db):
     out = tmp_path / "p.csv"
     assert services.dedupe_file(actor=Actor.system(), kind="students", path=sheet, export=out).height == 0
     assert out.read_text(encoding="utf-8-sig").strip() == ",".join(services.pair_headers("students"))
+
+
+def test_a_registry_without_a_single_exact_duplicate_still_trains(db):
+    """A clean staff registry: no pair agrees on name, birth date and phone, so the prior is
+    estimated 0 (Splink's log of it fails) and no two share a phone — a floor and the first
+    block's parameters let the model train and score."""
+    import polars as pl
+
+    from edudx.quality.dedupe import frames
+
+    raw, truth = population(n=1500, dups=0)
+    clean = raw.with_columns(
+        pl.format("09{}", pl.col("unique_id").cast(pl.String).str.zfill(8)).alias("phone")
+    )
+    params = model.train(frames.matching_frame(clean), "staff", threads=2)
+    assert params["probability_two_random_records_match"] > 0
+    scored = model.predict(frames.matching_frame(clean), params, threshold=0.99)
+    assert scored.columns == ["unique_id_l", "unique_id_r", "match_probability"]
+    assert scored.height < clean.height / 20  # a small population of few names: some namesakes
