@@ -80,7 +80,16 @@ def _key(obj: Any, order: tuple[str, ...]) -> list[Any]:
     return out
 
 
-def paginate(qs: QuerySet[Any], *, order: tuple[str, ...], cursor: str | None, limit: int) -> Page:
+def paginate(
+    qs: QuerySet[Any], *, order: tuple[str, ...], cursor: str | None, limit: int, ids_first: bool = False
+) -> Page:
+    """One page of `qs` in `order` after (or before) `cursor`.
+
+    `ids_first`: find the page's primary keys first (a query selecting the key only, which a
+    covering index can answer without reading the table), then its rows by key. For a walk
+    that tests many rows to keep a few — a broad name search walks ~75,000 index entries for
+    51 pupils — the rows are then read 51 times, not 75,000 (core.search.names).
+    """
     if not order or order[-1].lstrip("-") not in ("id", "pk"):
         raise ValueError("ordering must end with the primary key")
     if cursor:
@@ -94,7 +103,12 @@ def paginate(qs: QuerySet[Any], *, order: tuple[str, ...], cursor: str | None, l
     page_qs = qs.order_by(*ordering)
     if values:
         page_qs = page_qs.filter(_after(order, values, reverse=reverse))
-    rows = list(page_qs[: limit + 1])
+    if ids_first:
+        keys = list(page_qs.values_list("pk", flat=True)[: limit + 1])
+        by_key = {row.pk: row for row in qs.filter(pk__in=keys).order_by()} if keys else {}
+        rows = [by_key[k] for k in keys if k in by_key]
+    else:
+        rows = list(page_qs[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     if reverse:

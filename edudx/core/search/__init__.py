@@ -10,11 +10,13 @@ migrations have always imported them.
 
 from .names import (
     BROAD_MATCHES,
+    PG_BROAD_MATCHES,
     PG_FUNCTION,
     PG_FUNCTION_SQL,
     fts_table,
     index_operation,
     match_q,
+    page_ids_first,
     postgres_fts_sql,
     postgres_index_name,
     postgres_tsquery,
@@ -25,11 +27,13 @@ from .names import (
 
 __all__ = [
     "BROAD_MATCHES",
+    "PG_BROAD_MATCHES",
     "PG_FUNCTION",
     "PG_FUNCTION_SQL",
     "fts_table",
     "index_operation",
     "match_q",
+    "page_ids_first",
     "postgres_fts_sql",
     "postgres_index_name",
     "postgres_tsquery",

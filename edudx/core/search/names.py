@@ -72,10 +72,23 @@ def postgres_builtin_tsquery(tokens: list[str]) -> str:
     return " & ".join([*(_lexeme(t) for t in tokens[:-1]), _lexeme(tokens[-1]) + ":*"])
 
 
-# Past this many estimated matches a page is found faster by walking the list in its order
-# than by collecting every match and sorting it. See
-# docs/decisions/0001-postgres-name-search-prefix-lexemes.md.
+# Past this many matches a page is found faster by walking the list in its order than by
+# collecting every match and sorting it. SQLite counts the matches (FTS5, up to 10,001);
+# PostgreSQL asks the planner's estimate. PostgreSQL walks from fewer matches: its walk reads
+# the covering index only (~0.3 µs an entry, `page_ids_first`), while collecting a match
+# reads its row (~16-45 µs). At 2,000 matches of 2.5 M pupils the walk reads ~64,000
+# entries (~20 ms). See docs/decisions/0001-postgres-name-search-prefix-lexemes.md.
 BROAD_MATCHES = 10_000
+PG_BROAD_MATCHES = 2_000
+
+
+def page_ids_first() -> bool:
+    """Whether a name search's list page should find its ids before its rows
+    (core.pagination's `ids_first`). On PostgreSQL the broad walk tests each entry of the
+    covering (sort_name, id) INCLUDE (name_key, school_id) index, which answers an id-only
+    query without the table; a query selecting whole rows reads a table row per entry walked
+    (~75,000 for "tran thi" over a city). SQLite's covering index serves its one query."""
+    return connection.vendor == "postgresql"
 
 
 def _estimated_matches(table: str, column: str, tsquery: str) -> float:
@@ -102,6 +115,20 @@ def _sqlite_matches(fts: str, expr: str, cap: int) -> int:
         return int(cur.fetchone()[0])
 
 
+def _sqlite_word_test(table: str, column: str, tokens: list[str]) -> tuple[str, list[str]]:
+    """SQL testing one row's `column` for every token as a word, the last one as a word's
+    start, with FTS5's boundaries over folded text (anything but [a-z0-9] separates words; a
+    letter fold leaves outside a-z, as in "ø", would too, where FTS5 keeps it in the word).
+    Tokens are [0-9a-z]+: no LIKE or GLOB wildcard to escape."""
+    col = f'"{table}"."{column}"'
+    parts, params = [], []
+    for i, t in enumerate(tokens):
+        last = i == len(tokens) - 1
+        parts.append(f"{col} LIKE %s AND (' ' || {col} || ' ') GLOB %s")
+        params += [f"%{t}%", f"*[^a-z0-9]{t}" + ("*" if last else "[^a-z0-9]*")]
+    return "(" + " AND ".join(parts) + ")", params
+
+
 def fts_table(table: str, column: str) -> str:
     return f"{table}_{column}_fts"
 
@@ -122,19 +149,29 @@ def match_q(model: type[Model], column: str, query: str) -> Q | None:
         expr = " ".join([*(f'"{t}"' for t in tokens[:-1]), f'"{tokens[-1]}"*'])
         fts = fts_table(table, column)
         sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s"
-        if _sqlite_matches(fts, expr, BROAD_MATCHES) > BROAD_MATCHES:
-            # Many matches ("nguyen van": 82,000 of 2.5 M): FTS5 lists them in ~20 ms, but
-            # reading each matched row to sort it or test its scope costs ~4 µs × 82,000. The
-            # unary plus makes the list a membership test (a set built once) instead of the
-            # loop's driver, so SQLite walks the scope's own index (a ward's schools) or the
-            # list's order (the department's) and stops at the page's LIMIT.
-            return Q(RawSQL(f'+"{table}"."id" IN ({sql})', [expr], output_field=BooleanField()))
+        # The last word taken whole first: FTS5 streams a word's list and stops at the cap,
+        # while a prefix merges the lists of every word it starts (~15 ms CPU for "nguyen"*
+        # over a city, 0.5 ms for "nguyen"); the prefix matches at least as many.
+        whole = " ".join(f'"{t}"' for t in tokens)
+        if (
+            _sqlite_matches(fts, whole, BROAD_MATCHES) > BROAD_MATCHES
+            or _sqlite_matches(fts, expr, BROAD_MATCHES) > BROAD_MATCHES
+        ):
+            # Many matches ("nguyen van": 82,000 of 2.5 M; "nguyen": 1.1 M): reading each
+            # matched row to sort it or test its scope costs ~4 µs × 82,000, and even a
+            # membership set of the matches costs ~0.5 s to build for "nguyen". So each row
+            # walked — in the scope's own index (a ward's schools) or the list's order (the
+            # department's), stopping at the page's LIMIT — tests the words itself: a LIKE
+            # per word (is it there at all, ~0.2 µs), then a GLOB with FTS5's word boundaries
+            # (a whole word, the last one a word's start). name_key is folded (core.text.fold):
+            # letters are a-z, and FTS5's unicode61 splits words at anything else ("h'hen").
+            return Q(RawSQL(*_sqlite_word_test(table, column, tokens), output_field=BooleanField()))
         return Q(pk__in=RawSQL(sql, [expr]))
     if connection.vendor == "postgresql":
         from django.db.models.expressions import RawSQL
 
         tsquery = postgres_tsquery(tokens)
-        if _estimated_matches(table, column, tsquery) > BROAD_MATCHES:
+        if _estimated_matches(table, column, tsquery) > PG_BROAD_MATCHES:
             # Many matches ("tran thi": 29,000; "nguyen van": 82,000): the page is found by
             # walking an order — the scope's (a ward's schools) or the list's — and testing
             # each row, never by reading every match. The test is the same match written with
@@ -143,8 +180,17 @@ def match_q(model: type[Model], column: str, query: str) -> Q | None:
             # on it the planner walks instead of collecting 82,000 rows from the GIN index.
             from django.db.models import BooleanField
 
-            cond = f'to_tsvector(\'simple\', "{table}"."{column}") @@ %s::tsquery'
-            return Q(RawSQL(cond, [postgres_builtin_tsquery(tokens)], output_field=BooleanField()))
+            # Before it, a substring test per word (LIKE, ~0.3 µs a row): a row lacking one of
+            # the words as a substring cannot hold it as a word or a prefix, so to_tsvector
+            # parses only the few rows left. Tokens are [0-9a-z]+: no LIKE wildcard to escape.
+            # With the covering (sort_name, id) INCLUDE (name_key, school_id) index the walk
+            # for the page's ids is index-only (core.pagination's ids_first): "tran thi" reads
+            # ~75,000 index entries in ~40 ms where the page's own query fetched as many rows.
+            col = f'"{table}"."{column}"'
+            like = " AND ".join(f"{col} LIKE %s" for _ in tokens)
+            cond = f"({like} AND to_tsvector('simple', {col}) @@ %s::tsquery)"
+            params = [*(f"%{t}%" for t in tokens), postgres_builtin_tsquery(tokens)]
+            return Q(RawSQL(cond, params, output_field=BooleanField()))
         # Few matches: collect them first, then the list's order. OFFSET 0 keeps PostgreSQL
         # from flattening the subquery and walking the whole name index (it assumes matches
         # are spread evenly, but "nguyen van an" sits in one stretch of it). See

@@ -14,10 +14,10 @@ def units(db):
     ]
 
 
-def walk(qs, order, limit):
+def walk(qs, order, limit, ids_first=False):
     seen, cursor = [], None
     while True:
-        page = paginate(qs, order=order, cursor=cursor, limit=limit)
+        page = paginate(qs, order=order, cursor=cursor, limit=limit, ids_first=ids_first)
         seen.extend(u.pk for u in page.items)
         if not page.next_cursor:
             return seen, page
@@ -44,3 +44,18 @@ def test_a_forged_cursor_is_a_clear_error(units):
     with pytest.raises(ValidationFailed) as exc:
         paginate(OrgUnit.objects.all(), order=("name", "id"), cursor="not-a-cursor", limit=5)
     assert exc.value.code == "invalid_cursor"
+
+
+@pytest.mark.parametrize("order", [("name", "id"), ("-name", "-id")])
+def test_ids_first_gives_the_same_pages_with_the_rows_annotations(units, order):
+    """The page's ids found first, then its rows by id: the same rows in the same order, the
+    filter kept, the queryset's annotations and joins on each row; and backwards too."""
+    from django.db.models import F
+
+    qs = OrgUnit.objects.filter(name__in=["Unit 1", "Unit 3", "Unit 5"]).annotate(shout=F("code"))
+    seen, last = walk(qs, order, 4, ids_first=True)
+    assert seen == list(qs.order_by(*order).values_list("pk", flat=True))
+    assert all(u.shout == u.code for u in last.items)
+    back = paginate(qs, order=order, cursor=last.prev_cursor, limit=4, ids_first=True)
+    plain = paginate(qs, order=order, cursor=last.prev_cursor, limit=4)
+    assert [u.pk for u in back.items] == [u.pk for u in plain.items]

@@ -103,12 +103,28 @@ def test_broad_and_narrow_plans_give_the_same_page(city, monkeypatch, broad):
     from edudx.core.search import names as search
 
     monkeypatch.setattr(search, "BROAD_MATCHES", -1 if broad else 10**12)
+    monkeypatch.setattr(search, "PG_BROAD_MATCHES", -1 if broad else 10**12)
     assert names("nguyen van an pa") == {"Nguyễn Văn An Paa", "Nguyễn Văn An Pab"}
     assert names("TRẦN thi BINH pbb") == {"Trần Thị Bình Pbb"}
     qs, order = selectors.student_list(
         scope=city.scope_of(Role.WARD_OFFICER), filters=StudentFilter(q="chau")
     )
     assert {n.split()[-1] for n in qs.order_by(*order).values_list("full_name", flat=True)} <= {"Paa", "Pab"}
+
+
+@pytest.mark.parametrize("broad", [False, True], ids=["collect-then-sort", "walk-the-order"])
+def test_both_plans_keep_whole_words_and_the_last_words_prefix(city, monkeypatch, broad):
+    """The walk tests each row's words itself (LIKE + GLOB on SQLite, to_tsvector on
+    PostgreSQL): the same word boundaries as the index."""
+    from edudx.core.search import names as search
+
+    monkeypatch.setattr(search, "BROAD_MATCHES", -1 if broad else 10**12)
+    monkeypatch.setattr(search, "PG_BROAD_MATCHES", -1 if broad else 10**12)
+    assert names("nguyen va an") == set()
+    assert names("nguye van") == set()
+    assert names("bin tran") == set()
+    assert names("binh tr") == {f"Trần Thị Bình {w}" for w in ("Paa", "Pab", "Pba", "Pbb")}
+    assert names("an nguyen paa") == {"Nguyễn Văn An Paa"}
 
 
 @pytest.mark.parametrize("broad", [False, True], ids=["collect-then-sort", "walk-the-order"])
@@ -120,6 +136,7 @@ def test_the_page_keeps_scope_and_masking_on_both_plans(city, client_for, monkey
     from edudx.core.search import names as search
 
     monkeypatch.setattr(search, "BROAD_MATCHES", -1 if broad else 10**12)
+    monkeypatch.setattr(search, "PG_BROAD_MATCHES", -1 if broad else 10**12)
     html = (
         client_for(Role.WARD_OFFICER)
         .get(reverse("registry:student_list"), {"q": "nguyen van"})

@@ -21,6 +21,7 @@ from edudx.core.models import HistoryEntry
 from edudx.core.pagination import paginate
 from edudx.core.rules.dates import format_vn
 from edudx.core.rules.personal_id import mask, mask_email, mask_phone
+from edudx.core.search import page_ids_first
 
 from .. import permissions as perms
 from .. import selectors
@@ -75,7 +76,17 @@ def list_page(
     Each row of people carries `pii_visible`: personal data is shown in full only where the
     reader holds registry.view_pii over that row's school — a reader may hold it at one school
     and only see another (a principal who also leads a cluster)."""
-    page = paginate(qs, order=order, cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE)
+    # On PostgreSQL a search's page ids come first, then its rows (core.pagination): a broad
+    # name search walks the list's covering index testing each name and reads only the
+    # page's rows (core.search.names.page_ids_first).
+    searching = bool(request.GET.get("q"))
+    page = paginate(
+        qs,
+        order=order,
+        cursor=request.GET.get("cursor") or None,
+        limit=PAGE_SIZE,
+        ids_first=searching and page_ids_first(),
+    )
     scope = request.scope  # type: ignore[attr-defined]
     for row in page.items:
         if hasattr(row, "personal_id"):
@@ -85,7 +96,7 @@ def list_page(
     # "nguyen van" matches 82,000 pupils of a city, and counting them all costs more than the
     # page (core.search.names).
     more = False
-    if request.GET.get("q"):
+    if searching:
         total = qs.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
         more, total = total > SEARCH_COUNT_CAP, min(total, SEARCH_COUNT_CAP)
     else:
