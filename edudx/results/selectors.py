@@ -62,16 +62,44 @@ class OutcomeSummary:
 
 
 def _school_ids(scope: Scope) -> list[int]:
-    return list(registry.school_ids_in_scope(scope=scope, permission=perms.VIEW))
+    key = ("results_school_ids",)
+    if key not in scope._cache:  # one request's scope: its pages ask several times
+        scope._cache[key] = list(registry.school_ids_in_scope(scope=scope, permission=perms.VIEW))
+    ids: list[int] = scope._cache[key]
+    return ids
 
 
-def _figures(ids: list[int] | None) -> aggregates.Figures:
-    return aggregates.read(OUTCOMES, ids)
+def _figures(ids: list[int] | None, scope: Scope | None = None) -> aggregates.Figures:
+    if scope is None:
+        return aggregates.read(OUTCOMES, ids)
+    key = ("results_figures", None if ids is None else hash(tuple(ids)))
+    if key not in scope._cache:
+        scope._cache[key] = aggregates.read(OUTCOMES, ids)
+    figures: aggregates.Figures = scope._cache[key]
+    return figures
+
+
+def _totals(label: str, ids: list[int], year: str, period: int) -> OutcomeSummary:
+    """Summed figures of many schools (a ward, the city), kept in the shared cache until the
+    aggregate's next sweep: a principal's page reads their school's figures, not the city's."""
+    from django.core.cache import caches
+
+    as_of = aggregates.read(OUTCOMES, ids[:1]).as_of
+    stamp = as_of.timestamp() if as_of else 0
+    key = f"results:totals:{year}:{period}:{stamp}:{len(ids)}:{sum(ids) % 1_000_003}"
+    cached = caches["shared"].get(key)
+    if isinstance(cached, OutcomeSummary):
+        cached.label = label
+        return cached
+    figures = aggregates.read(OUTCOMES, ids)
+    out = _sum(label, figures.data, ids, year, period, as_of=figures.as_of)
+    caches["shared"].set(key, out, timeout=max(60, aggregates.max_age() * 2))
+    return out
 
 
 def years(*, scope: Scope) -> list[str]:
     """School years holding results in the scope, newest first."""
-    data = _figures(_school_ids(scope)).data
+    data = _figures(_school_ids(scope), scope).data
     return sorted({y for d in data.values() for y in d}, reverse=True)
 
 
@@ -128,7 +156,7 @@ def outcome_summary(
         if not rows:
             raise NotFound(_("No such unit."), code="unit_not_found")
         ids, label = [s["id"] for s in rows], rows[0]["area"] or ""
-    figures = _figures(ids)
+    figures = _figures(ids, scope)
     y, p = _default(figures.data, year, period)
     return _sum(label, figures.data, ids, y, p, grade, subject, figures.as_of)
 
@@ -144,12 +172,12 @@ def comparison(
     mine = next(s for s in everything if s["id"] == school_id)
     ward = [s["id"] for s in everything if s["area_id"] == mine["area_id"]]
     city = [s["id"] for s in everything]
-    figures = _figures(None)
-    y, p = _default({k: v for k, v in figures.data.items() if k == school_id}, year, period)
+    figures = _figures([school_id])
+    y, p = _default(figures.data, year, period)
     return [
         _sum(mine["name"], figures.data, [school_id], y, p, as_of=figures.as_of),
-        _sum(mine["area"] or _("Ward"), figures.data, ward, y, p, as_of=figures.as_of),
-        _sum(_("City"), figures.data, city, y, p, as_of=figures.as_of),
+        _totals(mine["area"] or _("Ward"), ward, y, p),
+        _totals(_("City"), city, y, p),
     ]
 
 
@@ -159,7 +187,7 @@ def breakdown(
     """Rows of {key, label, pupils, learning{code: n}, passed_share} per ward, school, ownership
     (school type), grade, subject (bands) or ethnicity; counts under SUPPRESS_BELOW are None."""
     ids = _school_ids(scope)
-    figures = _figures(ids)
+    figures = _figures(ids, scope)
     y, p = _default(figures.data, year, period)
     schools = {s["id"]: s for s in registry.school_summaries(ids)}
     acc: dict[Any, dict[str, int]] = defaultdict(dict)

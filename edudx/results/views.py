@@ -26,6 +26,7 @@ from .models import YEAR, Comment, Promotion, Result, SubjectLevel
 GROUPS = {"ward": _lazy("Ward"), "school": _lazy("School"), "ownership": _lazy("School type"), "grade": _lazy("Grade"),
           "subject": _lazy("Subject (score bands)"), "ethnicity": _lazy("Ethnicity")}  # fmt: skip
 RESULT_CODES = ("T", "K", "D", "C", "G", "H", "N")
+AT_RISK_SHOWN = 100  # the page lists the first (most signals first); the export holds all
 
 
 def _period(request: HttpRequest) -> int | None:
@@ -96,13 +97,23 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
     labels = dict(Result.choices)
     codes = [c for c in RESULT_CODES if any(x.learning.get(c) for x in compared)]
     signal_labels = {k: str(v) for k, v in selectors.SIGNAL_LABELS.items()}
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return exports.export_response(
+            request,
+            name=f"hoc-sinh-can-quan-tam-{mine.year}-{mine.period}",
+            headers=[_("Pupil"), _("Class"), _("Learning result"), _("Mean of averages"), _("Fall"), _("Days absent"), _("Signals")],
+            rows=([a.name, a.class_name, str(labels.get(a.learning, "")), a.mean, a.fall, a.absences,
+                   "; ".join(signal_labels.get(x, x) for x in a.signals)] for a in pupils),
+        )  # fmt: skip
+    shown = pupils[:AT_RISK_SHOWN]
     return render(request, "results/school.html", {
         "school_id": school_id, "mine": mine, "periods": _periods(), "chart": json.dumps(_chart(mine)),
         "head": [str(labels[c]) for c in codes],
         "compared": [{"label": x.label, "pupils": x.pupils, "share": x.passed_share, "at_risk": x.at_risk,
                       "cells": [x.learning.get(c, 0) for c in codes]} for x in compared],
         "pupils": [{"p": a, "learning": str(labels.get(a.learning, "")),
-                    "signals": [signal_labels.get(s, s) for s in a.signals]} for a in pupils],
+                    "signals": [signal_labels.get(s, s) for s in a.signals]} for a in shown],
+        "at_risk_total": len(pupils),
         "classes": selectors.classes_with_results(scope=scope, school_id=school_id, year=mine.year),
     })  # fmt: skip
 

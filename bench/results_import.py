@@ -1,0 +1,278 @@
+"""Results bar: a city's semester of learning results imported through the ingest engine
+(kind `results`) on SQLite in ≤ 10 min (2.5 M pupils × ~20 subjects = 50 M subject rows), the
+department's outcome dashboard < 500 ms, a principal's < 200 ms.
+
+    nice -n 10 .venv/bin/python bench/results_import.py [--pupils 2500000] [--dir /tmp/u3/bench]
+        [--file-rows 1000000] [--runs 7]
+
+Setup (not timed): a fresh SQLite database migrated in --dir; a department, wards of 20 schools,
+lower-secondary schools of 1,000 pupils (grades 6–9, classes of 40) written in bulk; one CSV per
+group of schools (≤ --file-rows rows; the engine takes ≤ 3 M rows a file), each row a pupil ×
+subject of semester 1 (12 subjects of THCS, GDPT 2018: 8 scored with 2–4 regular assessments by
+their periods, 4 comment-only), as a school-management export would give it.
+Timed: every file committed through the engine (read, normalise, validate, resolve, classify,
+bulk write, pupils' results recomputed per class), then the maintained outcome figures counted
+once (the background sweep's full count), then the dashboards with the test client
+(department officer: /results/ by ward and by school; principal: /results/schools/<id>/).
+Prints the figures and the load average; an estimate for 50 M rows is printed as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SCORED = {
+    "toan": 4,
+    "ngu_van": 4,
+    "ngoai_ngu": 4,
+    "gdcd": 2,
+    "ls_dl": 4,
+    "khtn": 4,
+    "cong_nghe": 2,
+    "tin_hoc": 2,
+}
+COMMENTED = ("gdtc", "nghe_thuat", "hdtn", "dia_phuong")
+PUPILS_PER_SCHOOL = 1000
+CLASS_SIZE = 40
+SCHOOLS_PER_WARD = 20
+
+
+def setup(directory: Path) -> None:
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    os.environ["EDUDX_VAR_DIR"] = str(directory)
+    os.environ["DATABASE_URL"] = f"sqlite:///{directory / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+
+
+def build_city(pupils: int, seed: int) -> dict:
+    import datetime as dt
+
+    from django.db import transaction
+
+    from edudx.core.actor import Actor
+    from edudx.core.db import bulk
+    from edudx.orgs import services as orgs
+    from edudx.registry import services as registry
+    from edudx.registry.models import Enrolment, SchoolClass, Student
+
+    a = Actor.system(source="bench")
+    rng = random.Random(seed)
+    n_schools = max(1, pupils // PUPILS_PER_SCHOOL)
+    with bulk.fast_sqlite(), transaction.atomic():
+        dept = orgs.unit_create(actor=a, code="SGD", name="Sở GD-ĐT Bench", kind="department", parent=None)
+        year = registry.school_year_create(actor=a, code="2025-2026", start_date=dt.date(2025, 9, 5),
+                                           end_date=dt.date(2026, 5, 31), is_current=True)  # fmt: skip
+        wards, schools = [], []
+        for i in range(n_schools):
+            if i % SCHOOLS_PER_WARD == 0:
+                w = len(wards)
+                wards.append(
+                    orgs.unit_create(
+                        actor=a, code=f"P{w:03d}", name=f"Phường Bench {w}", kind="ward", parent=dept
+                    )
+                )
+            schools.append(registry.school_register(
+                actor=a, parent=wards[-1], moet_code=f"79{i:06d}", name=f"Trường THCS Bench {i}",
+                data={"level": "THCS", "ownership": "cong_lap" if i % 5 else "tu_thuc"},
+            ))  # fmt: skip
+        classes = []
+        for s in schools:
+            for k in range(PUPILS_PER_SCHOOL // CLASS_SIZE):
+                grade = 6 + k % 4
+                classes.append(SchoolClass(school=s, year=year, grade=grade, name=f"{grade}A{k // 4 + 1}"))
+        SchoolClass.objects.bulk_create(classes, batch_size=5000)
+        serial = 0
+        codes = {s.pk: s.moet_code for s in schools}
+        plan = []  # (school code, class name, moet code)
+        for c in classes:
+            studs = []
+            for _ in range(CLASS_SIZE):
+                serial += 1
+                studs.append(Student(full_name=f"Học Sinh {serial}", name_key=f"hoc sinh {serial}", gender="male" if serial % 2 else "female",
+                                     moet_code=f"HS{serial:09d}", school_id=c.school_id, ethnicity="01" if rng.random() < 0.9 else "04"))  # fmt: skip
+            Student.objects.bulk_create(studs, batch_size=5000)
+            Enrolment.objects.bulk_create([Enrolment(student=st, school_class=c, year=year, school_id=c.school_id,
+                                                     start_date=dt.date(2025, 9, 5)) for st in studs], batch_size=5000)  # fmt: skip
+            plan.extend((codes[c.school_id], c.name, st.moet_code) for st in studs)
+    return {"dept": dept, "wards": wards, "schools": schools, "plan": plan}
+
+
+def write_files(plan: list, directory: Path, file_rows: int, seed: int) -> list[Path]:
+    rng = random.Random(seed)
+    subjects_per_pupil = len(SCORED) + len(COMMENTED)
+    per_file = max(subjects_per_pupil, file_rows // subjects_per_pupil * subjects_per_pupil)
+    files, fh, w, n = [], None, None, 0
+    header = ["Mã trường", "Năm học", "Học kì", "Lớp", "Mã học sinh", "Môn học", "ĐĐGtx1", "ĐĐGtx2", "ĐĐGtx3",
+              "ĐĐGtx4", "ĐĐGgk", "ĐĐGck", "Nhận xét", "Rèn luyện", "Số ngày nghỉ"]  # fmt: skip
+
+    def score(base: float) -> str:
+        v = min(10.0, max(0.0, round(rng.gauss(base, 1.2) * 2) / 2))
+        return f"{v:g}"
+
+    for school, cls, code in plan:
+        if w is None or n >= per_file:
+            if fh:
+                fh.close()
+            files.append(directory / f"diem-{len(files):03d}.csv")
+            fh = files[-1].open("w", encoding="utf-8", newline="")
+            w = csv.writer(fh)
+            w.writerow(header)
+            n = 0
+        base = rng.uniform(4.5, 9.0)
+        first = True
+        for subj, tx in SCORED.items():
+            regs = [score(base) for _ in range(tx)] + [""] * (4 - tx)
+            w.writerow([school, "2025-2026", "1", cls, code, subj, *regs, score(base), score(base), "",
+                        ("Tốt" if base > 7 else "Khá") if first else "", str(rng.randrange(0, 6)) if first else ""])  # fmt: skip
+            first = False
+        for subj in COMMENTED:
+            w.writerow([school, "2025-2026", "1", cls, code, subj, "", "", "", "", "", "",
+                        "Đ" if rng.random() < 0.98 else "CĐ", "", ""])  # fmt: skip
+        n += subjects_per_pupil
+    if fh:
+        fh.close()
+    return files
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def reuse(directory: Path) -> tuple[dict, list[Path]]:
+    os.environ["EDUDX_VAR_DIR"] = str(directory)
+    os.environ["DATABASE_URL"] = f"sqlite:///{directory / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    settings.ALLOWED_HOSTS = ["*"]
+    from edudx.orgs.models import OrgUnit
+    from edudx.registry.models import School
+
+    with connection.cursor() as cur:
+        for table in ("results_subjectresult", "results_pupilterm", "results_classterm"):
+            cur.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
+    city = {"dept": OrgUnit.objects.get(code="SGD"), "schools": list(School.objects.order_by("pk"))}
+    return city, sorted(directory.glob("diem-*.csv"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pupils", type=int, default=2_500_000)
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/u3/bench"))
+    ap.add_argument("--file-rows", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--seed", type=int, default=18)
+    ap.add_argument(
+        "--keep-city", action="store_true", help="reuse --dir's city and files; results deleted first"
+    )
+    args = ap.parse_args()
+    print(f"load average at start {os.getloadavg()} on {os.cpu_count()} cores")
+    t0 = time.perf_counter()
+    if args.keep_city and (args.dir / "bench.sqlite3").exists():
+        city, files = reuse(args.dir)
+    else:
+        setup(args.dir)
+        city = build_city(args.pupils, args.seed)
+        files = write_files(city["plan"], args.dir, args.file_rows, args.seed)
+    print(
+        f"setup (not timed): {len(city['schools']):,} schools, {len(files)} files, {time.perf_counter() - t0:.0f} s"
+    )
+
+    from django.test import Client
+
+    from edudx.accounts import services as accounts
+    from edudx.accounts.models import User
+    from edudx.core import aggregates
+    from edudx.core.actor import Actor, Via
+    from edudx.ingest.engine import pipeline
+    from edudx.ingest.kinds import get
+    from edudx.results.aggregates import OUTCOMES
+    from edudx.results.models import PupilTerm, SubjectResult
+
+    actor = Actor.system(via=Via.IMPORT, source="import:bench")
+    cpu0 = _cpu()
+    started = time.perf_counter()
+    for f in files:
+        t = time.perf_counter()
+        out = pipeline.process(kind=get("results"), path=f, actor=actor, write=True, mode="partial")
+        assert out.written, [p.as_dict() for p in out.problems.sorted()[:5]]
+        print(f"  {f.name}: {out.counts['new']:,} new, {out.counts['rejected']:,} rejected, "
+              f"{time.perf_counter() - t:.1f} s (load {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
+    elapsed = time.perf_counter() - started
+    n_rows, n_terms = SubjectResult.objects.count(), PupilTerm.objects.count()
+    rate = n_rows / elapsed
+    print(
+        f"import: {n_rows:,} subject rows, {n_terms:,} pupil results in {elapsed:.1f} s = {rate:,.0f} rows/s"
+    )
+    cpu = _cpu() - cpu0
+    print(f"import CPU (this process, all threads): {cpu:.1f} s = {n_rows / cpu:,.0f} rows per CPU-second")
+    print(f"ESTIMATE (extrapolated linearly, not measured): 50,000,000 rows ≈ {50_000_000 / rate / 60:.1f} min "
+          f"at this wall rate; ≈ {50_000_000 / (n_rows / cpu) / 60:.1f} min of CPU")  # fmt: skip
+    size = (args.dir / "bench.sqlite3").stat().st_size
+    print(
+        f"database file {size / 2**20:,.0f} MiB = {size / max(n_rows, 1):.0f} bytes a subject row (all tables)"
+    )
+
+    t = time.perf_counter()
+    n = aggregates.refresh(OUTCOMES)
+    print(f"outcome figures full count (background sweep): {n:,} schools in {time.perf_counter() - t:.1f} s")
+
+    a = Actor.system(source="bench")
+    User.objects.filter(username__in=["bench_dept", "bench_principal"]).delete()
+    officer = accounts.user_create(actor=a, username="bench_dept", full_name="Bench Dept", password=None)
+    accounts.membership_grant(actor=a, user=officer, role="dept_officer", unit=city["dept"])
+    principal = accounts.user_create(
+        actor=a, username="bench_principal", full_name="Bench Principal", password=None
+    )
+    school = city["schools"][0]
+    accounts.membership_grant(actor=a, user=principal, role="school_admin", unit=school.unit)
+    pages = [
+        ("department: outcomes by ward", officer, "/results/?by=ward"),
+        ("department: outcomes by school", officer, "/results/?by=school"),
+        ("department: API summary", officer, "/api/v1/results/summary"),
+        ("principal: school vs ward vs city", principal, f"/results/schools/{school.pk}/"),
+        ("principal: outcomes (own school)", principal, "/results/"),
+    ]
+    for label, user, url in pages:
+        client = Client()
+        client.force_login(user)
+        client.get(url)  # warm-up, not counted: the first request of a process imports the URL conf
+        times = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            r = client.get(url)
+            times.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200, (url, r.status_code)
+        print(f"{label:38s} median {statistics.median(times):7.0f} ms  worst {max(times):7.0f} ms")
+    print(f"load average at end {os.getloadavg()} on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
