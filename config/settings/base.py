@@ -397,10 +397,46 @@ LRS_INLINE_DOCUMENT_MAX = env.int("LRS_INLINE_DOCUMENT_MAX", default=64 * 1024)
 # response to one naming none is labelled with the newest (docs/lrs-conformance.md, decision 1).
 LRS_XAPI_VERSIONS = env.list("LRS_XAPI_VERSIONS", default=["1.0.3", "2.0.0"])
 # --- Partners (edudx/partners/README.md): OAuth 2.0 clients of partner apps (django-oauth-toolkit).
-# Client credentials only for now; secrets are stored hashed (shown once); a client may ask only
-# the scopes the department gave it (edudx.partners.oauth.ClientScopes).
+# Client credentials, and authorization code + PKCE with OpenID Connect for apps acting for a
+# signed-in user; secrets are stored hashed (shown once); a client may ask only the scopes the
+# department gave it (edudx.partners.oauth.ClientScopes).
+
+
+def _oidc_rsa_key() -> str:
+    """The RSA key signing OpenID Connect ID tokens: EDUDX_OIDC_RSA_KEY (PEM), else one made once
+    and kept under var/ (linked into place, so workers starting together share one key)."""
+    if env.str("EDUDX_OIDC_RSA_KEY", default=""):
+        return env.str("EDUDX_OIDC_RSA_KEY")
+    path = VAR_DIR / "oidc_rsa.pem"
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        tmp = VAR_DIR / f"oidc_rsa.{secrets.token_hex(8)}.tmp"
+        tmp.write_bytes(pem)
+        tmp.chmod(0o600)
+        try:
+            path.hardlink_to(tmp)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text()
+
+
 OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_rsa_key(),
+    # The issuer is this site's /partners/oauth (edudx.partners.oauth.Validator).
+    "OAUTH2_VALIDATOR_CLASS": "edudx.partners.oauth.Validator",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],  # http only to localhost (partners.services)
     "SCOPES": {
+        "openid": "OpenID Connect: who the signed-in user is",
+        "profile": "OpenID Connect: the signed-in user's name",
         "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly": "OneRoster core rostering, read",
         "https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly": "OneRoster rostering, read",
         "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-demographics.readonly": "OneRoster demographics, read",
