@@ -6,3 +6,8 @@ class PartnersConfig(AppConfig):
     name = "edudx.partners"
     label = "partners"
     verbose_name = _("Partners")
+
+    def ready(self) -> None:
+        from . import changes
+
+        changes.connect_signals()

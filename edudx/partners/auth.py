@@ -76,12 +76,45 @@ def _flows(app: PartnerApp) -> dict[int, Flow]:
     return out
 
 
+COMPRESS_FROM = 32  # fewer approved schools: one range each
+
+
+def grant_paths(paths: set[str]) -> tuple[str, ...]:
+    """The unit paths of the partner's Scope: the approved schools' paths, each replaced by its
+    highest ancestor whose schools are all approved (a ward, the city). One range per school
+    made an app approved at every school of the city a 1,000-term OR, beyond SQLite's expression
+    depth (a 500 on every door). Only ever covers approved schools' units; the sources filter
+    on the approved school ids as well."""
+    if len(paths) <= COMPRESS_FROM:
+        return tuple(sorted(paths))
+    from edudx.orgs import services as orgs
+    from edudx.registry import selectors as registry
+
+    schools, _order = registry.school_list(scope=Scope.system())
+    every = list(schools.values_list("unit__path", flat=True))
+    width: int = orgs.SEGMENT_WIDTH
+    total: dict[str, int] = {}
+    for p in every:
+        for k in range(width, len(p), width):
+            total[p[:k]] = total.get(p[:k], 0) + 1
+    approved: dict[str, int] = {}
+    for p in paths:
+        for k in range(width, len(p), width):
+            approved[p[:k]] = approved.get(p[:k], 0) + 1
+    out = set()
+    for p in paths:
+        top = next((p[:k] for k in range(width, len(p), width) if approved.get(p[:k]) == total.get(p[:k])), p)
+        out.add(top)
+    return tuple(sorted(out))
+
+
 def caller_for_client(client: PartnerClient, scopes: frozenset[str]) -> PartnerCaller | None:
     app = client.app
     if app.state != AppState.APPROVED or client.revoked_at:
         return None
     flows = _flows(app)
-    grants = (Grant(role=PARTNER_ROLE, paths=tuple(f.unit_path for f in flows.values())),) if flows else ()
+    paths = grant_paths({f.unit_path for f in flows.values()})
+    grants = (Grant(role=PARTNER_ROLE, paths=paths),) if flows else ()
     rules = policies.sharing_rules()
     return PartnerCaller(
         client=client,
@@ -110,7 +143,32 @@ def partner_caller(request: HttpRequest) -> PartnerCaller | None:
     )
     if client is None:
         return None
-    return caller_for_client(client, frozenset(token.scope.split()))
+    caller = caller_for_client(client, frozenset(token.scope.split()))
+    if caller is not None and token.user_id is not None:
+        caller = for_user(caller, token.user)
+    return caller
+
+
+def for_user(caller: PartnerCaller, user: Any) -> PartnerCaller | None:
+    """An app acting for a signed-in user (authorization code): the app's approved schools that
+    the user may see themself, nothing more — an inactive user's token opens nothing."""
+    from edudx.accounts.services import scope_for_user
+
+    if not user.is_active:
+        return None
+    own = scope_for_user(user)
+    flows = {k: f for k, f in caller.flows.items() if own.can("registry.view_people", f.unit_path)}
+    paths = grant_paths({f.unit_path for f in flows.values()})
+    grants = (Grant(role=PARTNER_ROLE, paths=paths),) if flows else ()
+    return PartnerCaller(
+        client=caller.client,
+        app=caller.app,
+        scopes=caller.scopes,
+        flows=flows,
+        scope=Scope(user_id=None, grants=grants),
+        consent_age=caller.consent_age,
+        today=caller.today,
+    )
 
 
 def rate_limited(request: HttpRequest, caller: PartnerCaller) -> int:

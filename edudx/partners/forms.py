@@ -68,6 +68,17 @@ class ClientForm(forms.Form):
         cast(forms.ChoiceField, self.fields["scopes"]).choices = [(s, s.rsplit("/", 1)[-1]) for s in scopes]
 
 
+class ParentDigitsForm(forms.Form):
+    digits = forms.CharField(
+        label=_("Last four digits of the parent's phone number"),
+        min_length=4,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "class": "form-control form-control-lg"}
+        ),
+    )
+
+
 class ConsentForm(forms.Form):
     app = forms.TypedChoiceField(label=_("App"), coerce=int)
     party = forms.ChoiceField(label=_("Who answers"), choices=Party.choices)
@@ -77,7 +88,8 @@ class ConsentForm(forms.Form):
         choices=[("1", _("Give consent")), ("0", _("Withdraw consent"))],
     )
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=[("web", _("Web")), ("phone", _("Phone")), ("paper", _("Paper form"))]
+        label=_("Channel"),
+        choices=[("web", _("Web")), ("phone", _("Phone")), ("paper", _("Paper form"))],
     )
 
     def __init__(self, *args, apps=(), parties=None, **kwargs):

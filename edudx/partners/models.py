@@ -249,3 +249,27 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.endpoint}"
+
+
+class Change(models.Model):
+    """The change log the partners' feeds read: one row per record touched and school it was
+    (or is) in, appended by database triggers (`partners.changes`) on the registry's tables and
+    the consents, so every writer — services, imports, merges, raw SQL — is seen. The id is the
+    version a feed's cursor carries. A record no longer visible to an app when read (moved to
+    another school, deleted, left, consent withdrawn) is shown to it as `tobedeleted`."""
+
+    id = models.BigAutoField(primary_key=True)
+    # The OneRoster sourcedId prefix of the record: org, cl, s, st, e, ta.
+    prefix = models.CharField(max_length=4)
+    object_id = models.BigIntegerField()
+    school_id = models.BigIntegerField(null=True)  # plain column: no join, no cascade
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["school_id", "prefix", "id"], name="partners_change_school_prefix"),
+            models.Index(fields=["prefix", "object_id"], name="partners_change_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.prefix}{self.object_id}"

@@ -1,7 +1,8 @@
 from django.urls import include, path
-from oauth2_provider.views import TokenView
+from oauth2_provider.views import JwksInfoView, TokenView, UserInfoView
 
-from . import views
+from . import views, views_oidc, views_parent
+from .oneroster import bulk, feed
 
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
@@ -21,7 +22,21 @@ urlpatterns = [
     path("clients/<int:client_id>/revoke/", views.client_revoke, name="client_revoke"),
     path("pupils/<int:student_id>/", views.subject, name="subject"),
     path("pupils/<int:student_id>/consent/", views.consent, name="consent"),
+    path("pupils/<int:student_id>/parent-link/", views_parent.make_link, name="parent_link"),
+    # The parent's own page, opened from the link the school sent (no account; phone digits).
+    path("consent/<str:token>/", views_parent.parent_consent, name="parent_consent"),
+    path("consent/<str:token>/answer/", views_parent.parent_answer, name="parent_answer"),
     # OAuth 2.0 token endpoint (client credentials), django-oauth-toolkit's own view.
     path("oauth/token/", TokenView.as_view(), name="oauth_token"),
+    # Authorization code + PKCE with OpenID Connect (apps acting for a signed-in user).
+    path("oauth/authorize/", views_oidc.Authorize.as_view(), name="oauth_authorize"),
+    path("oauth/userinfo/", UserInfoView.as_view(), name="oidc_userinfo"),
+    path("oauth/.well-known/jwks.json", JwksInfoView.as_view(), name="oidc_jwks"),
+    path("oauth/.well-known/openid-configuration", views_oidc.discovery, name="oidc_discovery"),
     path("ims/oneroster/rostering/v1p2/", include("edudx.partners.oneroster.urls")),
+    # The change feed (what changed since version N), for the same OAuth clients.
+    path("feed/v1/<str:resource>", feed.feed, name="feed"),
+    # OneRoster 1.2 CSV, bulk and delta (a zip streamed).
+    path("oneroster/csv/v1p2/bulk.zip", bulk.export, {"mode": "bulk"}, name="csv_bulk"),
+    path("oneroster/csv/v1p2/delta.zip", bulk.export, {"mode": "delta"}, name="csv_delta"),
 ]

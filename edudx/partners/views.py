@@ -353,6 +353,7 @@ def subject(request: HttpRequest, student_id: int) -> HttpResponse:
         "rows": rows,
         "form": form,
         "can_answer": bool(cast(Any, form.fields["party"]).choices),
+        "can_link": scope.can(perms.RECORD_CONSENT, student.school.unit.path if student.school else None),
     }
     return render(request, "partners/subject.html", ctx)
 

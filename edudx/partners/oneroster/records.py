@@ -183,7 +183,17 @@ def assignment(row: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+def gone(row: dict[str, Any]) -> dict[str, Any]:
+    """A record the app can no longer see (sources.gone_source): a deletion, nothing else."""
+    return {
+        "sourcedId": f"{row['or_prefix']}{row['object_id']}",
+        "status": "tobedeleted",
+        "dateLastModified": _moment(row["modified"]),
+    }
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "gone": gone,
     "user": user,
     "staff": staff,
     "demographic": demographic,

@@ -276,3 +276,64 @@ def demographic_source(caller: PartnerCaller, **where: Any) -> Source:
 
 
 Builder = Callable[..., list[Source]]
+
+
+# ----- records gone from the app's view since a change (the change log, partners.changes)
+def received_q(caller: PartnerCaller) -> Q:
+    """The change rows this app may hear about: in a school whose flow rests on consent, a
+    pupil's changes only once someone answered for the pupil (a pupil never sent is never
+    announced, not even as a deletion)."""
+    consent_ids = [sid for sid, f in caller.flows.items() if f.legal_basis == CONSENT]
+    if not consent_ids:
+        return Q()
+    answered = Consent.objects.filter(app_id=caller.app.pk, student_id=OuterRef("object_id"))
+    return ~Q(prefix="s", school_id__in=consent_ids) | Q(Exists(answered))
+
+
+def _visible(caller: PartnerCaller, prefix: str) -> QuerySet:
+    if prefix == "s":
+        return pupils(caller).filter(pk=OuterRef("object_id"))
+    if prefix == "e":
+        return pupils(caller).filter(
+            enrolments__pk=OuterRef("object_id"), enrolments__school_id__in=caller.school_ids
+        )
+    staff, _order = registry.staff_list(scope=caller.scope)
+    if prefix == "st":
+        return staff.filter(pk=OuterRef("object_id"), school_id__in=caller.school_ids)
+    return staff.filter(
+        assignments__pk=OuterRef("object_id"), assignments__school_class__school_id__in=caller.school_ids
+    )
+
+
+GONE_PREFIX = {"user": "s", "demographic": "s", "staff": "st", "enrolment": "e", "assignment": "ta"}
+GONE_NAMES = {
+    "sourcedId": "object_id",
+    "dateLastModified": "modified",
+    "status": "or_status",
+    "role": "or_role",
+}
+
+
+def gone_source(caller: PartnerCaller, kind: str, since: dt.datetime) -> Source | None:
+    """For a delta (`dateLastModified>…`): the records of `kind` changed since `since` in an
+    approved school that the app can no longer see at all — moved to a school that did not
+    approve it, deleted — as `tobedeleted` rows (sourcedId, status, dateLastModified)."""
+    from ..models import Change
+
+    prefix = GONE_PREFIX.get(kind)
+    if prefix is None:
+        return None
+    role = {"s": "student", "e": "student"}.get(prefix, "teacher")
+    qs = (
+        Change.objects.filter(prefix=prefix, school_id__in=caller.school_ids, at__gt=since)
+        .filter(received_q(caller))
+        .filter(~Exists(_visible(caller, prefix)))
+        .values("object_id")
+        .annotate(
+            modified=Max("at"),
+            or_status=Value("tobedeleted", output_field=CharField()),
+            or_role=Value(role, output_field=CharField()),
+            or_prefix=Value(prefix, output_field=CharField()),
+        )
+    )
+    return Source("gone", qs, GONE_NAMES)

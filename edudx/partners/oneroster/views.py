@@ -199,6 +199,8 @@ def door(
             elif single:
                 where = {"sid": sid}
             found = make(caller, where)
+            if not single and parent is None:
+                found += _gone(caller, found, query)
             if single:
                 query.limit, query.offset, query.predicates = 1, 0, []
             page, total, fields, schools = _page(found, query, caller)
@@ -227,6 +229,24 @@ def door(
                 )
 
     return view
+
+
+def _gone(caller: PartnerCaller, found: list[src.Source], query: ListQuery) -> list[src.Source]:
+    """A delta (`dateLastModified>` or `>=`, joined by AND) also lists the people and enrolments
+    that left the app's view since then (moved to a school that did not approve the app,
+    deleted): from the change log, as `tobedeleted`, after the visible rows."""
+    if query.logical != "AND":
+        return []
+    bounds = [p for p in query.predicates if p.field == "dateLastModified" and p.op in (">", ">=")]
+    if not bounds or any(p.field not in src.GONE_NAMES for p in query.predicates):
+        return []
+    since = max(parse_moment(p.value) for p in bounds)
+    out = []
+    for source in found:
+        gone = src.gone_source(caller, source.kind, since)
+        if gone is not None:
+            out.append(gone)
+    return out
 
 
 def _exists(source: src.Source) -> bool:

@@ -16,7 +16,7 @@ from .catalogue import (
     use_revoke,
 )
 from .clients import client_create, client_revoke, client_rotate, known_scopes
-from .consent import CHANNELS, consent_set, is_self
+from .consent import CHANNELS, consent_set, is_self, parent_link_check, parent_link_make, parent_link_student
 from .metering import request_log
 
 __all__ = [
@@ -35,6 +35,9 @@ __all__ = [
     "contract_add",
     "is_self",
     "known_scopes",
+    "parent_link_check",
+    "parent_link_make",
+    "parent_link_student",
     "request_log",
     "review_complete",
     "use_decide",

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from edudx.core import history
@@ -17,7 +19,7 @@ from edudx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from .. import permissions as perms
 from ..models import AppState, Consent, PartnerApp, Party
 
-CHANNELS = ("web", "phone", "paper")
+CHANNELS = ("web", "phone", "paper", "link")  # link: the parent's own verified link
 
 
 def is_self(scope: Any, student: Any) -> bool:
@@ -67,3 +69,42 @@ def consent_set(
         note=f"{party} via {channel}",
     )
     return consent
+
+
+# ----- the parent's own link (no account): made by the school, opened on any phone
+LINK_SALT = "partners.parent-consent"
+LINK_DAYS = 30
+
+
+def parent_link_make(*, actor: Actor, student: Any) -> str:
+    """A signed link token for the pupil's parent, valid LINK_DAYS days, made by someone who
+    records consents at the pupil's school (who sends it by SMS or Zalo, or prints it). Opening
+    it asks the last four digits of the parent's phone on record; nothing is shown before."""
+    _require(actor, student, Party.PARENT)
+    if not (student.parent_phone or "").strip():
+        raise ValidationFailed(
+            _("The pupil has no parent phone on record: the link could not be checked."),
+            code="no_parent_phone",
+        )
+    token = signing.dumps({"s": student.pk}, salt=LINK_SALT, compress=True)
+    history.record(
+        actor=actor, obj=student, action="consent_link", changes={}, operation="partners.parent_link_make"
+    )
+    return token
+
+
+def parent_link_student(token: str) -> int | None:
+    """The pupil id a link token names, or None (forged, altered or older than LINK_DAYS)."""
+    try:
+        data = signing.loads(token[:400], salt=LINK_SALT, max_age=LINK_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    pk = data.get("s") if isinstance(data, dict) else None
+    return pk if isinstance(pk, int) else None
+
+
+def parent_link_check(*, student: Any, digits: str) -> bool:
+    """The last four digits of the parent's phone on record, as the parent typed them."""
+    phone = "".join(ch for ch in (student.parent_phone or "") if ch.isdigit())
+    typed = "".join(ch for ch in digits if ch.isdigit())
+    return len(phone) >= 4 and len(typed) == 4 and constant_time_compare(phone[-4:], typed)

@@ -44,6 +44,8 @@ def providers(city) -> dict[str, tuple[object, str]]:
         "enrollment_sid": (f"ta{staff.pk}", ""),
         "course_sid": (f"c{b1.pk}-{city.year.pk}-6", ""),
         "session_sid": (f"y{city.year.pk}", ""),
+        # The change feed's resource (people's sessions 403, B1's changes never in it).
+        "resource": ("users", ""),
     }
 
 

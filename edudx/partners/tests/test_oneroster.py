@@ -184,3 +184,19 @@ def test_rate_limit_per_client(partner, settings):
         busy = partner.get("orgs").json()
     assert statuses[:3] == [200, 200, 200] and statuses[-1] == 429
     assert busy["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == ("server_busy")
+
+
+def test_scope_of_many_schools_is_their_highest_fully_approved_units(city, monkeypatch):
+    from edudx.partners import auth
+
+    monkeypatch.setattr(auth, "COMPRESS_FROM", 0)
+    a1, a2, b1, b2 = (s.unit.path for s in city.schools)
+    ward_a = city.schools[0].unit.parent.path
+    assert auth.grant_paths({a1, a2, b1}) == tuple(sorted({ward_a, b1}))  # ward B not whole
+    assert len(auth.grant_paths({a1, a2, b1, b2})) == 1  # every school: the city's root
+    p = make_partner(city, schools=((0, "public_task"), (1, "public_task"), (2, "public_task")))
+    orgs = {o["sourcedId"] for o in p.get("orgs").json()["orgs"]}
+    assert orgs == {f"org{city.schools[k].pk}" for k in range(3)}  # the ward's range, its schools only
+    assert f"s{city.students[9].pk}" not in {
+        u["sourcedId"] for u in p.get("users", limit="100").json()["users"]
+    }
