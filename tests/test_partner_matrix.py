@@ -117,3 +117,92 @@ def test_no_approved_school_no_data_and_errors_name_nothing(city):
     r = p.get("users", filter=f"familyName='{city.students[0].full_name}'")
     assert r.status_code == 400
     assert city.students[0].full_name not in json.dumps(r.json(), ensure_ascii=False)
+
+
+@pytest.mark.django_db
+def test_feed_and_csv_doors_show_exactly_the_approved_schools_and_fields(city):
+    """The change feed (every resource) and the CSV bulk and delta zips, after a change in every
+    school: only approved schools' records, only profile fields, the same JSON Schema as REST."""
+    import csv
+    import datetime as dt
+    import io
+    import zipfile
+
+    from edudx.partners.oneroster import feed as feed_module
+    from edudx.partners.oneroster.bulk import COLUMNS
+    from edudx.registry import services as registry
+    from edudx.registry.schemas import StudentPatch
+
+    p = make_partner(
+        city, schools=((0, "public_task"), (1, "consent")), categories=("roster", "identifiers", "birth")
+    )
+    a = Actor.system(source="t")
+    for party in ("parent", "pupil"):
+        services.consent_set(actor=a, app=p.app, student=city.students[3], party=party, given=True)
+    start = feed_module.latest_version()
+    since = dt.datetime.now(dt.UTC)
+    for i, pupil in enumerate(city.students):  # a change in every school, approved or not
+        registry.student_update(
+            actor=a, student=pupil, data=StudentPatch(full_name=f"{pupil.full_name} X{'abcdefghijkl'[i]}")
+        )
+    approved = {f"org{city.schools[0].pk}", f"org{city.schools[1].pk}"}
+    foreign_names = [s.full_name for s in city.students[6:]] + [city.schools[2].unit.name]
+    foreign_sids = {f"s{s.pk}" for s in city.students[6:]} | {f"s{s.pk}" for s in city.students[4:6]}
+    fields = {
+        f"org{city.schools[0].pk}": user_fields(frozenset({"roster"})),
+        f"org{city.schools[1].pk}": user_fields(frozenset({"roster", "identifiers"})),
+    }
+    wrappers = {
+        "orgs": "org",
+        "classes": "class",
+        "users": "user",
+        "enrollments": "enrollment",
+        "demographics": "demographics",
+    }
+    problems: list[str] = []
+    for resource in sorted(feed_module.CORE_RESOURCES):
+        r = p.http.get(
+            f"/partners/feed/v1/{resource}", {"after": start}, HTTP_AUTHORIZATION=f"Bearer {p.token}"
+        )
+        text = r.content.decode()
+        if r.status_code != 200:
+            problems.append(f"feed {resource}: {r.status_code}")
+            continue
+        leaks = [n for n in foreign_names if n in text] + [s for s in foreign_sids if f'"{s}"' in text]
+        if leaks:
+            problems.append(f"feed {resource}: leaks {leaks}")
+        if not set(SCHOOL_REF.findall(text)) <= approved:
+            problems.append(f"feed {resource}: schools {set(SCHOOL_REF.findall(text)) - approved}")
+        for change in r.json()["changes"]:
+            record = {k: v for k, v in change.items() if k != "version"}
+            jsonschema.validate({wrappers[resource]: record}, json_schema(wrappers[resource], many=False))
+            if resource == "users" and record["status"] == "active":
+                extra = set(record) - fields[record["primaryOrg"]["sourcedId"]]
+                if extra:
+                    problems.append(f"feed users {record['sourcedId']} carries {sorted(extra)}")
+    for mode, params in (("bulk", {}), ("delta", {"since": since.strftime("%Y-%m-%dT%H:%M:%S.%fZ")})):
+        r = p.http.get(
+            f"/partners/oneroster/csv/v1p2/{mode}.zip", params, HTTP_AUTHORIZATION=f"Bearer {p.token}"
+        )
+        if r.status_code != 200:
+            problems.append(f"csv {mode}: {r.status_code}")
+            continue
+        zf = zipfile.ZipFile(io.BytesIO(b"".join(r.streaming_content)))
+        for name in zf.namelist():
+            text = zf.read(name).decode()
+            rows = list(csv.DictReader(io.StringIO(text)))
+            if name != "manifest.csv" and rows and list(rows[0]) != COLUMNS[name[:-4]]:
+                problems.append(f"csv {mode} {name}: columns {list(rows[0])}")
+            leaks = [n for n in foreign_names if n in text] + [s for s in foreign_sids if f"{s}," in text]
+            if leaks:
+                problems.append(f"csv {mode} {name}: leaks {leaks}")
+            orgs = set(re.findall(r"\b(org\d+)\b", text))
+            if not orgs <= approved:
+                problems.append(f"csv {mode} {name}: schools {orgs - approved}")
+            if name == "users.csv":
+                for row in rows:
+                    if row["userIds"] or (
+                        row["primaryOrgSourcedId"] == f"org{city.schools[0].pk}" and row["identifier"]
+                    ):
+                        problems.append(f"csv {mode} users {row['sourcedId']}: fields outside the profile")
+    assert not problems, "\n".join(problems)
