@@ -83,3 +83,19 @@ def test_rule_edit_is_versioned_validated_and_needs_the_department(city):
                                   data=RuleIn(threshold=50))  # fmt: skip
     with pytest.raises(NotFound):
         rule_services.rule_update(actor=admin, code="no.such.rule", data=RuleIn(threshold=50))
+
+
+def test_indicators_evidence_4725_II_3_per_school(city):
+    from edudx.core import indicators
+    from edudx.identity.models import Status, Verification
+
+    codes = {i.code for i in indicators.for_criterion("4725:II.3")}
+    assert {"quality.record_completeness", "quality.verified_share"} <= codes
+    a1 = city.schools[0].pk
+    completeness = indicators.get("quality.record_completeness").compute([a1])
+    # 3 pupils × 5 required fields (no ethnicity: 3 blanks) + 1 teacher × 4 (no personal ID: 1 blank)
+    assert completeness[a1] == round(100 * (1 - 4 / 19), 1)
+    Verification.objects.create(kind="student", person_id=city.students[0].pk, status=Status.VERIFIED)
+    aggregates.refresh("identity.status", [a1])
+    aggregates.refresh(SCORECARD, [a1])
+    assert indicators.get("quality.verified_share").compute([a1])[a1] == 25.0  # 1 of 3 pupils and 1 teacher
