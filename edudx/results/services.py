@@ -52,11 +52,13 @@ def results_write(
     """Write an import chunk: new subject rows in bulk, changed ones by id, then the pupils'
     results of every class the chunk touched. `pupil_facts`: student_id, school_class_id,
     semester, conduct, absences as the file gave them (null = keep what is stored)."""
+    fresh = None
     if new.height:
         frame = with_averages(
             new.select(SUBJECT_COLUMNS).with_columns(pl.col("regular").fill_null("")), params
         )
         bulk.insert_frame(SubjectResult, frame)
+        fresh = frame.with_columns(new["grade"].cast(pl.Int16)) if "grade" in new.columns else frame
     if changed:
         ch = _merged(changed)
         ch = with_averages(ch, params).with_columns(pl.Series("id", [pk for pk, _ in changed], pl.Int64))
@@ -72,7 +74,12 @@ def results_write(
         facts = None
         if pupil_facts is not None and pupil_facts.height:
             facts = pupil_facts.filter(pl.col("semester") == semester)
-        refresh_classes(actor=actor, classes=classes, semester=int(str(semester)), params=params, facts=facts)
+        sem = int(str(semester))
+        refresh_classes(
+            actor=actor, classes=classes, semester=sem, params=params, facts=facts,
+            known=None if fresh is None else fresh.filter(pl.col("semester") == sem),
+            stored={int(r["school_class_id"]) for _, r in changed},
+        )  # fmt: skip
 
 
 def _merged(changed: list[tuple[int, dict[str, Any]]]) -> pl.DataFrame:
@@ -118,6 +125,11 @@ def _subject_rows(class_ids: list[int], semester: int) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def _grades(class_ids: list[int]) -> pl.DataFrame:
+    rows = bulk.select_in("SELECT id, grade FROM registry_schoolclass WHERE id IN ({})", class_ids)
+    return pl.DataFrame(rows, schema={"school_class_id": pl.Int64, "grade": pl.Int16}, orient="row")
+
+
 def _stored_terms(class_ids: list[int], period: int) -> pl.DataFrame:
     rows = bulk.select_in(
         "SELECT student_id, school_class_id, conduct, absences FROM results_pupilterm "
@@ -152,12 +164,32 @@ def _terms(
 
 def refresh_classes(
     *, actor: Actor, classes: dict[int, int], semester: int, params: dict[str, Any],
-    facts: pl.DataFrame | None = None,
+    facts: pl.DataFrame | None = None, known: pl.DataFrame | None = None, stored: set[int] | None = None,
 ) -> None:  # fmt: skip
     """Recompute the pupils' results of these classes ({class id: school id}) for the semester
-    and, when both semesters are stored, the subjects' year averages and the year's results."""
+    and, when both semesters are stored, the subjects' year averages and the year's results.
+
+    `known`: the rows just written (a chunk's new rows, averages computed). A class with no
+    results stored before this write (no ClassTerm yet) and no changed row (`stored`) is computed
+    from them, without reading its rows back; the others are read from the database."""
     ids = sorted(classes)
-    rows = _subject_rows(ids, semester)
+    before = set(
+        ClassTerm.objects.filter(school_class_id__in=ids, semester=semester).values_list(
+            "school_class_id", flat=True
+        )
+    )
+    from_db = sorted(before | (stored or set()) | (set(ids) if known is None else set()))
+    parts = [_subject_rows(from_db, semester)] if from_db else []
+    if known is not None and known.height:
+        rest = known.filter(~pl.col("school_class_id").is_in(from_db))
+        if "grade" not in rest.columns:
+            rest = rest.join(
+                _grades(rest["school_class_id"].unique().to_list()), on="school_class_id", how="left"
+            )
+        parts.append(
+            rest.select("student_id", "school_class_id", "subject", "comment", "level", "average", "grade")
+        )
+    rows = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
     if rows.height == 0:
         return
     terms = _terms(params, rows, "average", _stored_terms(ids, semester), facts)
@@ -179,7 +211,9 @@ def refresh_classes(
 
 def _year(ids: list[int], classes: dict[int, int], params: dict[str, Any]) -> None:
     both_semesters = ClassTerm.objects.filter(school_class_id__in=ids, semester=1).filter(
-        school_class_id__in=ClassTerm.objects.filter(school_class_id__in=ids, semester=2).values("school_class_id")
+        school_class_id__in=ClassTerm.objects.filter(school_class_id__in=ids, semester=2).values(
+            "school_class_id"
+        )
     )
     if not both_semesters.exists():  # a class with one semester stored has no year yet
         return
