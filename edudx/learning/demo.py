@@ -86,3 +86,47 @@ def build(ctx: DemoContext) -> None:
         due = timezone.make_aware(dt.datetime.combine(ctx.today + dt.timedelta(days=7), dt.time(20, 0)))
         services.lesson_assign(actor=ctx.actor, lesson=lesson, data=AssignIn(class_id=cls.pk, due_at=due))
     ctx.log(f"learning: {len(picked)} class courses with an assigned lesson")
+    _open_course(ctx, picked[0].school_id if picked else None)
+
+
+def _open_course(ctx: DemoContext, school_id: int | None) -> None:
+    """One open course for citizens (registration at /learning/register/, the code printed by
+    the console e-mail backend): a reading and a two-question check."""
+    if school_id is None:
+        return
+    course = services.course_create(
+        actor=ctx.actor,
+        data=CourseIn(
+            title="Kỹ năng số cho cha mẹ học sinh",
+            kind="open",
+            school_id=school_id,
+            description="Khóa học mở: an toàn trên mạng và dùng các dịch vụ giáo dục trực tuyến.",
+            capacity=500,
+        ),
+    )
+    lesson = services.lesson_create(actor=ctx.actor, course=course, data=LessonIn(title="An toàn trên mạng"))
+    qs = [
+        services.question_create(actor=ctx.actor, course=course, data=q)
+        for q in (
+            QuestionIn(
+                kind=QuestionKind.SINGLE,
+                text="Mật khẩu nào mạnh hơn?",
+                data={"options": ["12345678", "Hoc-suot-doi-2026"], "correct": [1]},
+            ),
+            QuestionIn(
+                kind=QuestionKind.TRUE_FALSE, text="Nên chia sẻ mã OTP cho người lạ.", data={"correct": False}
+            ),
+        )
+    ]
+    quiz = services.quiz_create(
+        actor=ctx.actor, course=course, data=QuizIn(title="Kiểm tra"), question_ids=[q.pk for q in qs]
+    )
+    services.block_add(
+        actor=ctx.actor,
+        lesson=lesson,
+        data=BlockIn(kind=BlockKind.TEXT, html="<p>Không chia sẻ mật khẩu và mã OTP; dùng mật khẩu dài.</p>"),
+    )
+    services.block_add(actor=ctx.actor, lesson=lesson, data=BlockIn(kind=BlockKind.QUIZ, quiz_id=quiz.pk))
+    services.lesson_publish(actor=ctx.actor, lesson=lesson)
+    services.course_publish(actor=ctx.actor, course=course)
+    ctx.log("learning: 1 open course for citizens")

@@ -60,6 +60,10 @@ class Course(models.Model):
     quiz_weight = models.PositiveSmallIntegerField(_("weight of quizzes"), default=100)
     assignment_weight = models.PositiveSmallIntegerField(_("weight of assignments"), default=0)
     pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"), default=50)
+    # Open courses: self-enrolment in this window (either end may be open), `capacity` places.
+    enrol_opens_at = models.DateTimeField(_("enrolment opens"), null=True, blank=True)
+    enrol_closes_at = models.DateTimeField(_("enrolment closes"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -347,3 +351,48 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quiz_id}:{self.user_id}#{self.number}"
+
+
+class Citizen(models.Model):
+    """A person registering to take open courses, by e-mail or phone proved by a code sent there
+    (only its hash kept); `user` (no membership) is made when the code is confirmed."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    tries = models.PositiveSmallIntegerField(default=0)
+    password_hash = models.CharField(max_length=200, blank=True)  # moved to the account when verified
+    verified_at = models.DateTimeField(null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"citizen {self.pk}"
+
+
+class Certificate(models.Model):
+    """An open course passed: the PDF and the Open Badges 3.0 VC-JWT carry `number`, which the
+    public verification page looks up; a revoked one stays and the page says so."""
+
+    number = models.CharField(max_length=32, unique=True)
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    issuer_name = models.CharField(max_length=255)
+    learner_name = models.CharField(max_length=200)
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    issued_at = models.DateTimeField()
+    credential = models.TextField(blank=True)  # the signed VC-JWT
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.CharField(max_length=300, blank=True)  # internal: never shown publicly
+
+    class Meta:
+        ordering = ("-issued_at", "-id")
+        constraints = [models.UniqueConstraint(fields=["course", "user"], name="learning_cert_once")]
+
+    def __str__(self) -> str:
+        return self.number

@@ -24,6 +24,10 @@ class CourseIn(Schema):
     quiz_weight: int = Field(default=100, ge=0, le=100)
     assignment_weight: int = Field(default=0, ge=0, le=100)
     pass_mark: int = Field(default=50, ge=0, le=100)
+    # Open courses: the self-enrolment window and the number of places (None: no limit).
+    enrol_opens_at: dt.datetime | None = None
+    enrol_closes_at: dt.datetime | None = None
+    capacity: int | None = Field(default=None, ge=1, le=1_000_000)
 
 
 class SectionIn(Schema):

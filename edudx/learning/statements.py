@@ -37,6 +37,8 @@ VERBS = {
     "failed": ADL + "failed",
     "scored": ADL + "scored",
     "initialized": ADL + "initialized",
+    "registered": ADL + "registered",
+    "earned": "http://id.tincanapi.com/verb/earned",
     "played": VIDEO + "verbs/played",
     "paused": VIDEO + "verbs/paused",
     "seeked": VIDEO + "verbs/seeked",
@@ -56,6 +58,7 @@ MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon"
 VIDEO_CATEGORY = "https://w3id.org/xapi/video"
 CLASS_EXT = "https://edudx.hcm.edu.vn/xapi/extensions/class"
 TIME_EXT = VIDEO + "extensions/time"
+CERT_EXT = "https://edudx.hcm.edu.vn/xapi/extensions/certificate"
 
 
 def home() -> str:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import open as open_views
 
 urlpatterns = [
     path("", views.course_list, name="course_list"),
@@ -23,4 +24,14 @@ urlpatterns = [
     path("me/blocks/<int:block_id>/submit/", views.submit, name="submit"),
     path("me/blocks/<int:block_id>/quiz/", views.quiz_start, name="quiz_start"),
     path("me/attempts/<int:attempt_id>/", views.attempt, name="attempt"),
+    path("me/record/", open_views.my_record, name="my_record"),
+    path("open/", open_views.catalogue, name="open_list"),
+    path("open/<int:course_id>/", open_views.open_course, name="open_course"),
+    path("open/<int:course_id>/enrol/", open_views.enrol, name="open_enrol"),
+    path("open/<int:course_id>/certificate.pdf", open_views.certificate_pdf, name="certificate_pdf"),
+    path("register/", open_views.register, name="register"),
+    path("register/verify/", open_views.register_verify, name="register_verify"),
+    path("verify/jwks.json", open_views.jwks, name="jwks"),
+    path("verify/issuer.json", open_views.issuer, name="issuer"),
+    path("verify/<str:number>/", open_views.verify, name="verify"),
 ]

@@ -1,5 +1,11 @@
 """Every write of the learning app (one module per subject; imported from here)."""
 
+from .certificates import (
+    certificate_issue_if_passed,
+    certificate_of,
+    certificate_pdf,
+    certificate_revoke,
+)
 from .classes import lesson_assign, roster_sync
 from .courses import (
     block_add,
@@ -14,6 +20,7 @@ from .courses import (
     sanitise,
     section_create,
 )
+from .open import citizen_register, citizen_verify, open_course_error, open_enrol
 from .progress import (
     assignment_feedback,
     assignment_submit,
@@ -38,6 +45,12 @@ __all__ = [
     "attempt_start",
     "attempt_submit",
     "block_add",
+    "certificate_issue_if_passed",
+    "certificate_of",
+    "certificate_pdf",
+    "certificate_revoke",
+    "citizen_register",
+    "citizen_verify",
     "block_view",
     "course_archive",
     "course_copy",
@@ -50,6 +63,8 @@ __all__ = [
     "lesson_open",
     "lesson_publish",
     "lesson_unpublish",
+    "open_course_error",
+    "open_enrol",
     "question_create",
     "quiz_add",
     "quiz_create",

@@ -48,6 +48,9 @@ COURSE_FIELDS = (
     "quiz_weight",
     "assignment_weight",
     "pass_mark",
+    "enrol_opens_at",
+    "enrol_closes_at",
+    "capacity",
 )
 # Rich text keeps what a lesson needs (headings, lists, tables, links, images) and nothing that runs.
 ALLOWED_TAGS = {
@@ -99,6 +102,10 @@ def course_create(*, actor: Actor, data: CourseIn) -> Course:
     if data.quiz_weight + data.assignment_weight != 100:
         raise ValidationFailed(
             details=[FieldError("quiz_weight", "weights", str(_("The weights must add up to 100.")))]
+        )
+    if data.enrol_opens_at and data.enrol_closes_at and data.enrol_closes_at <= data.enrol_opens_at:
+        raise ValidationFailed(
+            details=[FieldError("enrol_closes_at", "window", str(_("Enrolment must close after it opens.")))]
         )
     course = Course(**values, school=school, school_class=school_class, unit_path=path, created_by=actor.user)
     create_with_history(actor=actor, obj=course, fields=COURSE_FIELDS, operation="learning.course_create")

@@ -20,7 +20,17 @@ from edudx.core.errors import FieldError, NotFound, ValidationFailed
 
 from .. import permissions as perms
 from .. import statements
-from ..models import Assignment, Block, BlockKind, BlockProgress, Course, Lesson, LessonState, Progress
+from ..models import (
+    Assignment,
+    Block,
+    BlockKind,
+    BlockProgress,
+    Course,
+    CourseKind,
+    Lesson,
+    LessonState,
+    Progress,
+)
 from .courses import require_author
 
 if TYPE_CHECKING:
@@ -49,13 +59,22 @@ def current_class(scope: Scope, user_id: int) -> tuple[int | None, int | None]:
 def learner_context(actor: Actor, lesson: Lesson) -> LearnerContext:
     """The lesson as this learner may do it: published and assigned to their current class.
     Anything else is NotFound (a foreign lesson is not confirmed to exist)."""
-    if actor.user is None or not actor.scope.has_perm(perms.LEARN):
+    from ..selectors import open_course_learner
+
+    if actor.user is None:
         raise NotFound()
     # The lesson as stored now, not as the caller's copy remembers it.
     fresh = Lesson.objects.select_related("course").filter(pk=lesson.pk, state=LessonState.PUBLISHED).first()
     if fresh is None:
         raise NotFound()
     lesson = fresh
+    if lesson.course.kind == CourseKind.OPEN:
+        # Anyone signed in (a citizen has no role at all) who enrolled in the open course.
+        if not open_course_learner(course=lesson.course, user_id=actor.user.pk):
+            raise NotFound()
+        return LearnerContext(lesson.course, lesson, None, None)
+    if not actor.scope.has_perm(perms.LEARN):
+        raise NotFound()
     student_id, class_id = current_class(actor.scope, actor.user.pk)
     if class_id is None or not Assignment.objects.filter(lesson=lesson, school_class_id=class_id).exists():
         raise NotFound()
@@ -243,3 +262,7 @@ def _maybe_complete(actor: Actor, ctx: LearnerContext) -> None:
             actor, ctx, "passed" if progress.passed else "failed", obj,
             result=statements.score_result(fraction, progress.passed), categories=(statements.MOVEON,),
         )  # fmt: skip
+    if ctx.course.kind == CourseKind.OPEN:
+        from .certificates import certificate_issue_if_passed
+
+        certificate_issue_if_passed(actor=actor, course=ctx.course)

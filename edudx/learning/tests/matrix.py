@@ -52,4 +52,39 @@ def providers(city) -> dict[str, tuple[int, str]]:
         "block_id": (block.pk, "Khối ma trận B1"),
         "attempt_id": (attempt.pk, "Câu hỏi ma trận B1"),
         "submission_id": (sub.pk, "Bài làm ma trận B1"),
+        "number": (_b1_certificate(city, pupil), "Ghi chú nội bộ ma trận B1"),
     }
+
+
+def _b1_certificate(city, user) -> str:
+    """A certificate of an open course of B1 (its number is what the public page is given); the
+    marker is the internal revocation note, which no page shows."""
+    from django.utils import timezone
+
+    from edudx.learning.models import Certificate, Course
+
+    course = Course.objects.create(
+        title="Khóa mở B1", kind="open", school=city.schools[2], unit_path=city.schools[2].unit.path
+    )
+    cert = Certificate.objects.create(
+        number="B1MATRIX0001",
+        course=course,
+        user=user,
+        unit_path=course.unit_path,
+        issuer_name="B1",
+        learner_name="Học viên B1",
+        issued_at=timezone.now(),
+        revoke_reason="Ghi chú nội bộ ma trận B1",
+    )
+    return cert.number
+
+
+PUBLIC_ROUTES = {
+    "learning:open_list": "the catalogue of published open courses is for everyone (citizens register from it)",
+    "learning:open_course": "a published open course's page, with its register/enrol buttons",
+    "learning:register": "citizens register themselves",
+    "learning:register_verify": "the second step of registration (the code), before any account exists",
+    "learning:verify": "public certificate verification: anyone holding the number checks it",
+    "learning:jwks": "the badge-signing public key verifiers use",
+    "learning:issuer": "the Open Badges issuer profile",
+}

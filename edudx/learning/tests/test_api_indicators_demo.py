@@ -74,10 +74,11 @@ def test_copy_for_another_class_keeps_structure_and_pins(city, built):
 def test_demo_builds(city):
     from edudx.core.demo import DemoContext
     from edudx.learning import demo
-    from edudx.learning.models import Assignment
+    from edudx.learning.models import Assignment, Course
 
     demo.build(DemoContext(scale="small"))
     assert Assignment.objects.count() == 3
+    assert Course.objects.filter(kind="open", state="published", capacity=500).count() == 1
 
 
 def test_activity_dashboard_reads_maintained_figures_drilled_by_ward(city, built):

@@ -18,15 +18,18 @@ from edudx.core.errors import NotFound
 from edudx.core.scope import Scope
 from edudx.registry import selectors as registry
 
-from . import gift, grading
-from . import permissions as perms
-from .filters import COURSE_SORTS, CourseFilter
-from .models import (
+from .. import gift, grading
+from .. import permissions as perms
+from ..filters import COURSE_SORTS, CourseFilter
+from ..models import (
     Assignment,
     Attempt,
     Block,
     BlockProgress,
     Course,
+    CourseKind,
+    CourseState,
+    Enrolment,
     Lesson,
     LessonState,
     Progress,
@@ -171,11 +174,27 @@ def pupil_lessons(*, scope: Scope, user_id: int) -> list[PupilLesson]:
     return out
 
 
+def open_course_learner(*, course: Course, user_id: int) -> bool:
+    """The person is enrolled (still active) in this open course, and it is running or archived
+    (an archived course's learners keep their lessons; a draft shows nobody anything)."""
+    return (
+        course.kind == CourseKind.OPEN
+        and course.state != CourseState.DRAFT
+        and Enrolment.objects.filter(course=course, user_id=user_id, active=True).exists()
+    )
+
+
 def learner_lesson(*, scope: Scope, user_id: int, pk: int) -> Lesson:
     try:
         lesson = Lesson.objects.select_related("course").get(pk=pk, state=LessonState.PUBLISHED)
     except (Lesson.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise NotFound() from exc
+    if lesson.course.kind == CourseKind.OPEN:
+        if not open_course_learner(course=lesson.course, user_id=user_id):
+            raise NotFound()
+        return lesson
+    if not scope.has_perm(perms.LEARN):
+        raise NotFound()
     _student, class_id = pupil_class(scope=scope, user_id=user_id)
     if class_id is None or not Assignment.objects.filter(lesson=lesson, school_class_id=class_id).exists():
         raise NotFound()
@@ -306,7 +325,7 @@ def activity(*, scope: Scope, ward_id: int | None = None) -> tuple[list[dict[str
     per ward; with `ward_id`, that ward's schools one by one. Returns (rows, as of)."""
     from edudx.core import aggregates
 
-    from .aggregates import ACTIVITY
+    from ..aggregates import ACTIVITY
 
     ids = list(registry.school_ids_in_scope(scope=scope))
     figures = aggregates.read(ACTIVITY, ids)
