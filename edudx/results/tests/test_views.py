@@ -118,3 +118,23 @@ def test_api_summary_and_foreign_school(imported):
     assert c.get(f"/api/v1/results/schools/{city.schools[0].pk}/comparison").json()[2]["pupils"] == 6
     book = c.get(f"/api/v1/results/classes/{city.classes[0].pk}/book?subject=toan").json()
     assert sorted(r["average"] for r in book) == [4.0, 7.0, 9.0]
+
+
+@pytest.mark.parametrize(
+    "role", [Role.SCHOOL_ADMIN, Role.TEACHER, Role.STUDENT, Role.WARD_OFFICER, Role.VIEWER]
+)
+def test_every_route_refuses_school_b1_to_roles_of_a1_or_ward_a(imported, role):
+    city = imported
+    b1, cls, pupil = city.schools[2], city.classes[2], city.students[6]
+    c = client(city, role)
+    urls = [f"/results/schools/{b1.pk}/", f"/results/schools/{b1.pk}/?format=xlsx", f"/results/classes/{cls.pk}/",
+            f"/results/pupils/{pupil.pk}/", f"/api/v1/results/schools/{b1.pk}/comparison",
+            f"/api/v1/results/schools/{b1.pk}/at-risk", f"/api/v1/results/classes/{cls.pk}/book",
+            f"/api/v1/results/pupils/{pupil.pk}", f"/api/v1/results/summary?school_id={b1.pk}"]  # fmt: skip
+    for url in urls:
+        r = c.get(url)
+        assert r.status_code in (403, 404), (url, r.status_code)
+    r = c.post(f"/results/pupils/{pupil.pk}/", {"text": "x"})
+    assert r.status_code in (403, 404) and not FollowUp.objects.exists()
+    for url in ("/results/?by=school", "/api/v1/results/at-risk-counts"):
+        assert b1.unit.name.encode() not in c.get(url).content
