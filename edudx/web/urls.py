@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dx.xlsx", views.dx_xlsx, name="dx_xlsx"),
 ]

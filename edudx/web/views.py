@@ -6,11 +6,12 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from edudx.core import aggregates
+from edudx.core import aggregates, exports
 from edudx.core.rules.levels import Level
 from edudx.core.rules.people import Gender, StudentStatus
 from edudx.registry import selectors as registry
 
+from . import dashboards
 from .aggregates import HOME
 
 
@@ -105,10 +106,17 @@ def _figures(scope) -> dict:
     return data
 
 
+def _ward(request) -> int | None:
+    raw = request.GET.get("ward", "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
 @login_required
 def home(request):
-    """Headline figures and charts for the user's scope (aggregate queries only)."""
+    """The role's dashboard (edudx/web/dashboards) above the headline figures and charts for the
+    user's scope (aggregate queries only)."""
     scope = request.scope
+    board = dashboards.build(scope, ward_id=_ward(request))
     data = _figures(scope)
     by_level, by_grade = data["by_level"], data["by_grade"]
     by_gender, by_status = data["by_gender"], data["by_status"]
@@ -135,5 +143,35 @@ def home(request):
             "has_people": bool(by_gender),
             "cached_for": FIGURES_TTL // 60,
             "as_of": data.get("as_of"),
+            "board": board,
+            "dx_chart": json.dumps(board.get("dx_chart") or {}),
         },
     )
+
+
+@login_required
+def dx_xlsx(request):
+    """The DX levels the home page shows (per ward, or per school of `?ward=`), as XLSX."""
+    board = dashboards.build(request.scope, ward_id=_ward(request))
+    dx = board.get("dx")
+    groups = dx.groups if dx else []
+    headers = [
+        _("Unit"),
+        _("Schools"),
+        _("Published"),
+        _("Late"),
+        _("At Level 2 or above on every group"),
+        *[f"{g} · {_('Level %(n)s') % {'n': n}}" for g in groups for n in (1, 2, 3)],
+    ]
+    rows = [
+        [
+            r["name"],
+            r["schools"],
+            r["published"],
+            r["late"],
+            r["reached"],
+            *[r["levels"][g][n] for g in groups for n in (1, 2, 3)],
+        ]
+        for r in (dx.rows if dx else [])
+    ]
+    return exports.xlsx_response(name=exports.dated("muc-do-cds", "xlsx"), headers=headers, rows=rows)

@@ -100,6 +100,8 @@ def dx_overview(*, scope: Scope, ward_id: int | None = None) -> DxOverview:
         names = registry_selectors.school_names(pks=list(rows))
         for k, row in rows.items():
             row["name"] = names.get(k, str(k))
+    for row in rows.values():  # published schools at the target level or above, per group
+        row["at_target"] = {g: sum(row["levels"][g][TARGET_LEVEL:]) for g in groups}
     ordered = sorted(rows.values(), key=lambda r: str(r["name"]))
     return DxOverview(campaign=campaign, groups=groups, rows=ordered, late=late, as_of=figures.as_of)
 

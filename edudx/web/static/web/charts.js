@@ -27,3 +27,22 @@ function edudxPieChart(id, data, opts) {
   window.addEventListener("resize", () => chart.resize());
   return chart;
 }
+
+// Horizontal bars in Vietnamese number format; a click on a bar follows data.urls[i] (drill-down).
+function edudxDrillBars(id, data) {
+  const el = document.getElementById(id);
+  if (!el || !window.echarts || !data || !data.labels) return null;
+  const vn = new Intl.NumberFormat("vi-VN", {maximumFractionDigits: 1});
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: {trigger: "axis", axisPointer: {type: "shadow"}, valueFormatter: (v) => vn.format(v)},
+    grid: {left: 150, right: 40, top: 8, bottom: 24},
+    xAxis: {type: "value", max: data.max || null, axisLabel: {formatter: (v) => vn.format(v)}},
+    yAxis: {type: "category", inverse: true, data: data.labels, axisLabel: {interval: 0, width: 140, overflow: "truncate"}},
+    series: [{type: "bar", data: data.values, itemStyle: {color: "#0b4f8a"}, cursor: "pointer",
+              label: {show: true, position: "right", formatter: (p) => vn.format(p.value)}}],
+  });
+  chart.on("click", (p) => { const u = (data.urls || [])[p.dataIndex]; if (u) window.location.href = u; });
+  window.addEventListener("resize", () => chart.resize());
+  return chart;
+}
