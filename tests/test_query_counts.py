@@ -18,7 +18,10 @@ def _pin(name: str, query: str = "", **per_role: int) -> None:
 
 
 # fmt: off
-_pin("web:home", dept_admin=10, dept_officer=10, ward_officer=9, cluster_lead=9, school_admin=9, teacher=9, student=4, viewer=8)
+# home carries the role's dashboard (edudx/web/dashboards): each panel reads another app's
+# maintained figures (state, figures, the scope's schools); the principal's results panel
+# recounts its school's missing outcome figures on each read while the school has no results.
+_pin("web:home", dept_admin=46, dept_officer=46, ward_officer=45, cluster_lead=45, school_admin=80, teacher=12, student=8, viewer=45)
 _pin("registry:student_list", dept_admin=8, dept_officer=8, ward_officer=7, school_admin=7, teacher=7, student=6)
 _pin("registry:student_list", "?q=nguyen", dept_admin=9, dept_officer=9, ward_officer=8, school_admin=8, teacher=8, student=7)
 _pin("registry:staff_list", dept_admin=7, dept_officer=7, ward_officer=6, school_admin=6, teacher=6)
