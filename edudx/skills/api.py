@@ -16,12 +16,16 @@ from edudx.registry import selectors as registry_selectors
 from . import permissions as perms
 from . import selectors
 from .schemas import (
+    AlertOut,
     AssignIn,
+    CertificateIn,
     CertificateOut,
     ClassPupilLevel,
     CoverageQuery,
     CoverageRow,
     CursorQuery,
+    IssuerListIn,
+    IssuerListOut,
     MoveIn,
     PersonCertificateIn,
     PersonCertificateOut,
@@ -30,6 +34,8 @@ from .schemas import (
     PupilLevelCount,
     PupilLevelsIn,
     ResultOut,
+    TargetIn,
+    TargetOut,
     TrainingNeedOut,
     TrainingRecordIn,
     TrainingRecordOut,
@@ -37,10 +43,12 @@ from .schemas import (
 )
 from .selectors import pupils as pupil_selectors
 from .selectors import training as training_selectors
+from .services import catalogue as catalogue_services
 from .services import certificates as cert_services
 from .services import pupils as pupil_services
 from .services import results as result_services
 from .services import training as training_services
+from .services.common import own_staff_id
 
 router = Router(tags=["skills"])
 
@@ -156,3 +164,55 @@ def class_levels_set(request, class_id: Id, data: PupilLevelsIn):
     return pupil_services.pupil_levels_set(
         actor=Actor.from_request(request, via=Via.API), school_class=school_class, data=data
     )
+
+
+# ----- the department's catalogue, issuers' lists and expiry alerts (issue #16 item 3)
+@router.post("/certificates", response={201: CertificateOut, **errors(403, 422)})
+def certificate_create(request, data: CertificateIn):
+    return 201, catalogue_services.certificate_create(
+        actor=Actor.from_request(request, via=Via.API), data=data
+    )
+
+
+@router.put("/certificates/{certificate_id}", response={200: CertificateOut, **errors(403, 404, 422)})
+def certificate_update(request, certificate_id: Id, data: CertificateIn):
+    request.scope.require_any(perms.MANAGE)
+    cert = selectors.catalogue_get(pk=certificate_id)
+    return catalogue_services.certificate_update(
+        actor=Actor.from_request(request, via=Via.API), certificate=cert, data=data
+    )
+
+
+@router.post(
+    "/certificates/{certificate_id}/issuer-numbers", response={200: IssuerListOut, **errors(403, 404, 422)}
+)
+def issuer_numbers(request, certificate_id: Id, data: IssuerListIn):
+    """An issuer's list of certificate numbers (revoked ones flagged): the people's certificates
+    it names are verified, or revoked."""
+    request.scope.require_any(perms.IMPORT_RESULTS)
+    cert = selectors.catalogue_get(pk=certificate_id)
+    return cert_services.issuer_numbers_add(
+        actor=Actor.from_request(request, via=Via.API),
+        certificate=cert,
+        numbers=[(n.number, n.issued_on, n.revoked) for n in data.numbers],
+    )
+
+
+@router.put(
+    "/frameworks/{competence_framework_id}/targets", response={200: TargetOut, **errors(403, 404, 422)}
+)
+def target_set(request, competence_framework_id: Id, data: TargetIn):
+    request.scope.require_any(perms.MANAGE)
+    fw = selectors.framework_get(pk=competence_framework_id)
+    t = catalogue_services.target_set(actor=Actor.from_request(request, via=Via.API), framework=fw, data=data)
+    return {"framework_id": t.framework_id, "position": t.position, "rank": t.rank}
+
+
+@router.get("/alerts", response={200: list[AlertOut], **errors(403)})
+def alerts(request):
+    """Expiry alerts: the caller's own certificates and those of the schools they manage."""
+    actor = Actor.from_request(request, via=Via.API)
+    staff_id = own_staff_id(actor) if request.scope.has_perm(perms.ASSESS) else None
+    if staff_id is None:
+        request.scope.require_any(perms.MANAGE_CERTS)
+    return list(selectors.alerts(scope=request.scope, staff_id=staff_id)[:500])

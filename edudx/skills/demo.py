@@ -20,10 +20,13 @@ from .models import (
     ExamResult,
     Framework,
     IssuerNumber,
+    Level,
     PersonCertificate,
+    PupilLevel,
     Rating,
     SelfAssessment,
     TargetLevel,
+    TrainingRecord,
 )
 from .services.common import city_path
 
@@ -94,11 +97,13 @@ def build(ctx: DemoContext) -> None:
         operation="demo",
     )
     ctx.log(f"skills: {len(pcs):,} certificates")
-    _campaign(ctx, staff)
+    campaign = _campaign(ctx, staff)
     _unmatched(ctx, certs["IC3_GS6"])
+    _training(ctx, campaign)
+    _pupil_levels(ctx)
 
 
-def _campaign(ctx: DemoContext, staff: list[tuple[int, int, str, str]]) -> None:
+def _campaign(ctx: DemoContext, staff: list[tuple[int, int, str, str]]) -> Campaign:
     rng = ctx.rng
     fw = Framework.objects.get(audience=Framework.Audience.TEACHER)
     TargetLevel.objects.bulk_create(
@@ -141,6 +146,71 @@ def _campaign(ctx: DemoContext, staff: list[tuple[int, int, str, str]]) -> None:
     ]
     Rating.objects.bulk_create(ratings, batch_size=5000)
     ctx.log(f"skills: campaign with {len(rows):,} self-assessments, {len(ratings):,} ratings")
+    return campaign
+
+
+def _training(ctx: DemoContext, campaign: Campaign) -> None:
+    """Trainings a share of the staff below target completed since the campaign (at most 2,000)."""
+    gaps = (
+        Rating.objects.filter(assessment__campaign=campaign, assessment__status="confirmed", rank__lt=2)
+        .order_by("pk")
+        .values_list(
+            "assessment__staff_id", "assessment__school_id", "assessment__unit_path", "competence_id"
+        )[:20_000]
+    )
+    done = ctx.today - dt.timedelta(days=5)
+    rows = [
+        TrainingRecord(
+            staff_id=st,
+            school_id=sid,
+            unit_path=path,
+            competence_id=comp,
+            title="Bồi dưỡng năng lực số",
+            provider="Sở GDĐT",
+            completed_on=done,
+            hours=15,
+            source=TrainingRecord.Source.IMPORT,
+        )  # fmt: skip
+        for st, sid, path, comp in gaps
+        if ctx.rng.random() < 0.1
+    ][:2000]
+    TrainingRecord.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    ctx.log(f"skills: {len(rows):,} training records")
+
+
+def _pupil_levels(ctx: DemoContext) -> None:
+    """Levels in the learners' framework's first four competences for the pupils of 30 classes."""
+    fw = Framework.objects.filter(audience=Framework.Audience.LEARNER).first()
+    year = registry.current_year()
+    if fw is None or year is None:
+        return
+    levels = list(Level.objects.filter(framework=fw, grade_from__isnull=False).order_by("rank"))
+    comps = list(Competence.objects.filter(framework=fw).order_by("order").values_list("pk", flat=True)[:4])
+    classes = list(registry.class_list(scope=ctx.actor.scope)[0].filter(year=year).order_by("pk")[:30])
+    pupils = (
+        registry.student_list(scope=ctx.actor.scope)[0]
+        .filter(enrolments__school_class__in=classes, enrolments__state="active")
+        .values_list("pk", "school_id", "school__unit__path", "enrolments__school_class__grade")
+    )
+    rows = []
+    for pk, sid, path, grade in pupils:
+        band = next((lv for lv in levels if (lv.grade_from or 0) <= grade <= (lv.grade_to or 0)), levels[0])
+        for comp in comps:
+            below = ctx.rng.random() < 0.25 and band.rank > 1
+            level = levels[band.rank - 2] if below else band
+            rows.append(
+                PupilLevel(
+                    student_id=pk,
+                    school_id=sid,
+                    unit_path=path,
+                    competence_id=comp,
+                    level=level,
+                    school_year=year.code,
+                    grade=grade,
+                )  # fmt: skip
+            )
+    PupilLevel.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    ctx.log(f"skills: {len(rows):,} pupils' competence levels")
 
 
 def _unmatched(ctx: DemoContext, cert: Certificate) -> None:

@@ -21,3 +21,7 @@ nav_item(section=SECTION, label=_("Pupils' digital competence"), url_name="skill
          icon="people", order=66)  # fmt: skip
 nav_item(section=SECTION, label=_("Pupils' competence levels"), url_name="skills:my_classes",
          permission=perms.ASSESS_PUPILS, icon="pencil-square", order=67)  # fmt: skip
+nav_item(section=SECTION, label=_("Certificate expiry alerts"), url_name="skills:alerts", permission=perms.ASSESS,
+         icon="bell", order=68)  # fmt: skip
+nav_item(section=SECTION, label=_("Certificate catalogue and targets"), url_name="skills:catalogue",
+         permission=perms.MANAGE, icon="journal-text", order=69)  # fmt: skip

@@ -219,3 +219,35 @@ class PupilLevelCount(Schema):
 class ClassPupilLevel(Schema):
     student_id: int
     level_id: int | None
+
+
+# ----- alerts, catalogue, issuers' lists (issue #16 item 3)
+class AlertOut(Schema):
+    id: int
+    kind: str
+    person_certificate_id: int
+    staff_id: int | None
+    school_id: int
+    due_on: dt.date
+
+
+class IssuerNumberIn(Schema):
+    number: str = Field(min_length=1, max_length=64)
+    issued_on: dt.date | None = None
+    revoked: bool = False
+
+
+class IssuerListIn(Schema):
+    numbers: list[IssuerNumberIn] = Field(min_length=1, max_length=20000)
+
+
+class IssuerListOut(Schema):
+    added: int
+    verified: int
+    revoked: int
+
+
+class TargetOut(Schema):
+    framework_id: int
+    position: str
+    rank: int

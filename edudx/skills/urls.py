@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import pupils, training
+from .views import catalogue, pupils, training
 
 urlpatterns = [
     path("", views.coverage, name="coverage"),
@@ -11,6 +11,11 @@ urlpatterns = [
     path("assess/<int:self_assessment_id>/", views.assessment, name="assessment"),
     path("confirm/", views.confirm_list, name="confirm"),
     path("results/", views.results, name="results"),
+    path("catalogue/", catalogue.catalogue, name="catalogue"),
+    path("catalogue/new/", catalogue.certificate_create, name="certificate_create"),
+    path("catalogue/<int:certificate_id>/edit/", catalogue.certificate_edit, name="certificate_edit"),
+    path("frameworks/<int:competence_framework_id>/targets/", catalogue.target_set, name="target_set"),
+    path("alerts/", catalogue.alerts, name="alerts"),
     path("pupils/", pupils.counts, name="pupils"),
     path("classes/", pupils.my_classes, name="my_classes"),
     path("classes/<int:class_id>/levels/", pupils.class_levels, name="class_levels"),

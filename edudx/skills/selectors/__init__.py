@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from edudx.core import aggregates
@@ -15,6 +15,7 @@ from edudx.registry import selectors as registry
 
 from .. import permissions as perms
 from ..models import (
+    Alert,
     Campaign,
     Certificate,
     Competence,
@@ -214,6 +215,37 @@ def expiring(
         expires_on__lte=today + dt.timedelta(days=within_days),
         state__in=[PersonCertificate.State.CLAIMED, PersonCertificate.State.VERIFIED],
     )
+
+
+def alerts(*, scope: Scope, staff_id: int | None, today: dt.date | None = None) -> QuerySet[Alert]:
+    """Expiry alerts of the last 180 days: the reader's own certificates (their staff record)
+    and those of the schools whose certificates they manage."""
+    today = today or timezone.localdate()
+    q = scope.filter_q(perms.MANAGE_CERTS, "unit_path")
+    if staff_id is not None:
+        q |= Q(staff_id=staff_id)
+    return (
+        Alert.objects.filter(q, created_at__date__gte=today - dt.timedelta(days=180))
+        .select_related(
+            "person_certificate__certificate", "person_certificate__staff", "person_certificate__student"
+        )
+        .order_by("due_on", "id")
+    )
+
+
+def catalogue_get(*, pk: int) -> Certificate:
+    """A certificate of the catalogue, active or not (the department's edit page)."""
+    found = Certificate.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def framework_get(*, pk: int) -> Framework:
+    found = Framework.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def own_assessments(*, scope: Scope, staff_id: int | None) -> QuerySet[SelfAssessment]:

@@ -80,6 +80,8 @@ def training_record(*, actor: Actor, data: TrainingRecordIn) -> TrainingRecord:
         )
     _check_date(data.completed_on)
     title = data.title.strip()
+    if not title:
+        raise invalid("title", "required", _("Name the training."))
     if TrainingRecord.objects.filter(
         staff=staff, competence=competence, title=title, completed_on=data.completed_on
     ).exists():
@@ -125,6 +127,8 @@ def course_completed(*, actor: Actor, data: CourseCompletionIn) -> list[Training
             % {"ids": ", ".join(map(str, unknown[:10]))},
         )
     _check_date(data.completed_on)
+    if not data.course_title.strip():
+        raise invalid("course_title", "required", _("Name the training."))
     done = set(
         TrainingRecord.objects.filter(staff=staff, reference=data.reference).values_list(
             "competence_id", flat=True

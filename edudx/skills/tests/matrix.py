@@ -39,7 +39,18 @@ def providers(city: Any) -> dict[str, tuple[int, str]]:
     sa = campaign.assessments.get(staff=b1_teacher)
     sa.review_note = "MATRIX-B1-NOTE"
     sa.save(update_fields=["review_note"])
+    # The catalogue is the department's: an inactive certificate and a draft framework show on no
+    # page a scoped role opens, so their names are markers too.
+    hidden = Certificate.objects.create(
+        code="MATRIX_HIDDEN", name="Chứng chỉ Ma Trận Ẩn", family="other", issuer="Ma trận", is_active=False
+    )
+    draft = Framework.objects.create(
+        code="matrix_draft", version="0", name="Khung Ma Trận Nháp", audience="teacher", state="draft"
+    )
+    draft.levels.create(rank=1, code="M1", name="Mức ma trận")
     return {
+        "certificate_id": (hidden.pk, "Chứng chỉ Ma Trận Ẩn"),
+        "competence_framework_id": (draft.pk, "Khung Ma Trận Nháp"),
         "person_certificate_id": (pc.pk, "MATRIX-B1-CERT"),
         "exam_result_id": (result.pk, "Thí Sinh Ma Trận B1"),
         "self_assessment_id": (sa.pk, "MATRIX-B1-NOTE"),
@@ -56,9 +67,27 @@ def bulk_rows(city: Any, b1: Any) -> dict[str, list[list[dict[str, str]]]]:
         "certificate": "IC3_GS6",
         "number": "BULK-B1",
     }
+    from edudx.skills.models import Competence, Framework
+
+    a1, b1_school = city.schools[0].moet_code, city.schools[2].moet_code
+    staff_comp = Competence.objects.filter(framework__audience=Framework.Audience.TEACHER).first()
+    pupil_comp = Competence.objects.filter(framework__audience=Framework.Audience.LEARNER).first()
+    training = {"competence": staff_comp.code, "title": "Bồi dưỡng", "completed_on": "01/02/2026"}
+    pupil = city.students[6]  # B1's first pupil
+    level = {"competence": pupil_comp.code, "level": "TC1"}
     return {
         "skills_results": [
             [{**row, "personal_id": teacher.personal_id or ""}],
             [{**row, "number": "BULK-B1-2"}],
-        ]
+        ],
+        # B1's teacher and pupil named from A1 (matched nowhere), then B1 itself (refused)
+        "skills_training": [
+            [{**training, "school_code": a1, "staff_code": teacher.moet_code or ""}],
+            [{**training, "school_code": b1_school, "staff_code": teacher.moet_code or ""}],
+        ],
+        "skills_pupil_levels": [
+            [{**level, "school_code": a1, "pupil_code": pupil.moet_code or ""}],
+            [{**level, "school_code": a1, "pupil_code": pupil.personal_id or ""}],
+            [{**level, "school_code": b1_school, "pupil_code": pupil.moet_code or ""}],
+        ],
     }

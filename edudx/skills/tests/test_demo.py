@@ -3,7 +3,7 @@ import pytest
 from edudx.core import aggregates
 from edudx.core.demo import DemoContext
 from edudx.skills import demo, indicators
-from edudx.skills.models import PersonCertificate, SelfAssessment
+from edudx.skills.models import PersonCertificate, PupilLevel, SelfAssessment
 from edudx.skills.services.common import COVERAGE
 
 pytestmark = pytest.mark.django_db
@@ -13,6 +13,7 @@ def test_demo_builds_and_indicators_read_it(city):
     demo.build(DemoContext(scale="small", seed=7))
     assert SelfAssessment.objects.count() == 4
     assert PersonCertificate.objects.exists()
+    assert PupilLevel.objects.count() == 12 * 4  # 4 classes of 3 pupils, 4 competences
     aggregates.refresh(COVERAGE)
     ids = [s.pk for s in city.schools]
     for fn in (

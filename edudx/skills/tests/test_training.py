@@ -55,6 +55,9 @@ def test_the_school_records_a_training_and_nothing_foreign(city, teachers_fw):
     with pytest.raises(ValidationFailed) as e:
         training.training_record(actor=principal, data=_data(city, teachers_fw, competence_id=learners.pk))
     assert e.value.code == "not_staff_competence"
+    with pytest.raises(ValidationFailed) as e:  # a title of spaces only
+        training.training_record(actor=principal, data=_data(city, teachers_fw, title="   "))
+    assert e.value.code == "required"
     with pytest.raises(PermissionDenied):  # a teacher does not manage training records
         training.training_record(actor=city.actor_of(Role.TEACHER), data=_data(city, teachers_fw, title="x"))
     assert TrainingRecord.objects.count() == 1
