@@ -6,6 +6,7 @@ Re-exported by selectors.py (the app's read room); kept apart for size."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,27 +118,25 @@ def board(*, scope: Scope, level: str = SnapshotLevel.CITY, key: int = 0, rank: 
     rules = rules_effective()
     today = timezone.localdate()
     seen = {sid: f for sid, f in facts.items() if sid in ids}
+    per = {sid: scores.rule_counts(f, rules, today) for sid, f in seen.items()}  # once per school
+
+    def card(members: list[int]) -> scores.Card:
+        return scores.card_of([per[s] for s in members], rules)
+
     names = _names(set(seen))
     out: Board
     if level == SnapshotLevel.SCHOOL:
         if key not in seen:
             raise NotFound()
         n = names.get(key, {})
-        out = Board(
-            level, key, n.get("name", ""), scores.card([seen[key]], rules, today), path=n.get("path", "")
-        )
+        out = Board(level, key, n.get("name", ""), card([key]), path=n.get("path", ""))
         out.outliers = _outliers(rules, facts, [key])
     elif level == SnapshotLevel.WARD:
         members = [sid for sid, f in seen.items() if f.get("area") == key]
         if not members:
             raise NotFound()
-        out = Board(
-            level,
-            key,
-            names[members[0]].get("area") or "",
-            scores.card([seen[s] for s in members], rules, today),
-        )
-        out.rows = _school_rows(members, seen, names, rules, today)
+        out = Board(level, key, names[members[0]].get("area") or "", card(members))
+        out.rows = _school_rows(members, card, names)
         out.outliers = _outliers(rules, facts, members)
     elif level == SnapshotLevel.CLUSTER:
         clusters = _clusters(scope)
@@ -145,30 +144,24 @@ def board(*, scope: Scope, level: str = SnapshotLevel.CITY, key: int = 0, rank: 
             raise NotFound()
         name, paths = clusters[key]
         members = [sid for sid, f in seen.items() if _in_paths(f.get("path") or "", paths)]
-        out = Board(level, key, name, scores.card([seen[s] for s in members], rules, today))
-        out.rows = _school_rows(members, seen, names, rules, today)
+        out = Board(level, key, name, card(members))
+        out.rows = _school_rows(members, card, names)
         out.outliers = _outliers(rules, facts, members)
     else:
-        out = Board(level, 0, "", scores.card(seen.values(), rules, today))
+        out = Board(level, 0, "", card(list(seen)))
         wards: dict[int, list[int]] = {}
         for sid, f in seen.items():
             wards.setdefault(int(f.get("area") or 0), []).append(sid)
         out.rows = [
-            Row(
-                SnapshotLevel.WARD,
-                wid,
-                names[m[0]].get("area") or "",
-                scores.card([seen[s] for s in m], rules, today),
-            )
-            for wid, m in wards.items()
+            Row(SnapshotLevel.WARD, wid, names[m[0]].get("area") or "", card(m)) for wid, m in wards.items()
         ]
         out.rows += [
             Row(SnapshotLevel.CLUSTER, gid, name,
-                scores.card([f for f in seen.values() if _in_paths(f.get("path") or "", paths)], rules, today))
+                card([s for s, f in seen.items() if _in_paths(f.get("path") or "", paths)]))
             for gid, (name, paths) in _clusters(scope).items()
         ]  # fmt: skip
         if rank:
-            out.rows += _school_rows(list(seen), seen, names, rules, today)
+            out.rows += _school_rows(list(seen), card, names)
         out.outliers = _outliers(rules, facts, list(seen))
     out.rows.sort(key=lambda r: (_rank_value(r.card, rank), r.name))
     out.rules, out.as_of = [r for r in rules if r.dimension != Dimension.OUTLIERS], as_of
@@ -181,10 +174,11 @@ def _rank_value(card: scores.Card, rank: str) -> float:
     return value if value is not None else 101.0  # no figure: last
 
 
-def _school_rows(members: list[int], seen: dict[int, dict[str, Any]], names: dict[int, dict[str, Any]],
-                 rules: list[catalogue.RuleDef], today: dt.date) -> list[Row]:  # fmt: skip
+def _school_rows(
+    members: list[int], card: Callable[[list[int]], scores.Card], names: dict[int, dict[str, Any]]
+) -> list[Row]:
     return [
-        Row(SnapshotLevel.SCHOOL, sid, names.get(sid, {}).get("name", ""), scores.card([seen[sid]], rules, today),
+        Row(SnapshotLevel.SCHOOL, sid, names.get(sid, {}).get("name", ""), card([sid]),
             code=names.get(sid, {}).get("moet_code", ""), area=names.get(sid, {}).get("area") or "")
         for sid in members
     ]  # fmt: skip

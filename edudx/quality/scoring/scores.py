@@ -82,22 +82,36 @@ class Card:
                 "flags": self.flags, "schools": self.schools}  # fmt: skip
 
 
+def rule_counts(f: dict[str, Any], rules: list[RuleDef], today: dt.date) -> dict[str, tuple[int, int]]:
+    """One school's (checked, failed) per active scored rule that applies to its level."""
+    return {
+        r.code: counts(r, f, today)
+        for r in rules
+        if r.dimension != Dimension.OUTLIERS and r.applies(f["level"])
+    }
+
+
 def card(facts: Iterable[dict[str, Any]], rules: list[RuleDef], today: dt.date) -> Card:
     """The scorecard of one school (one facts dict) or of several summed."""
+    return card_of([rule_counts(f, rules, today) for f in facts], rules)
+
+
+def card_of(per_school: list[dict[str, tuple[int, int]]], rules: list[RuleDef]) -> Card:
+    """The scorecard of schools whose rule counts (`rule_counts`) are given: sums, then scores."""
     out = Card()
     scored = [r for r in rules if r.dimension != Dimension.OUTLIERS and r.active]
-    for r in scored:
-        out.rules[r.code] = [0, 0]
-    for f in facts:
+    totals = {r.code: [0, 0] for r in scored}
+    for school in per_school:
         out.schools += 1
-        for r in scored:
-            if r.applies(f["level"]):
-                c, x = counts(r, f, today)
-                out.rules[r.code][0] += c
-                out.rules[r.code][1] += x
+        for code, (c, x) in school.items():
+            t = totals.get(code)
+            if t is not None:
+                t[0] += c
+                t[1] += x
+    out.rules = totals
     by_dim: dict[str, list[tuple[float, float]]] = {}
     for r in scored:
-        s = score(*out.rules[r.code])
+        s = score(*totals[r.code])
         if s is None:
             continue
         by_dim.setdefault(r.dimension, []).append((s, WEIGHT.get(r.severity, 1.0)))
