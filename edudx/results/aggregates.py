@@ -91,14 +91,14 @@ def compute(keys: list[int] | None) -> dict[int, dict[str, Any]]:
 _TERM_SCHEMA = {
     "student_id": pl.Int64, "school_id": pl.Int64, "school_class_id": pl.Int64, "year": pl.String, "grade": pl.Int16,
     "period": pl.Int16, "learning": pl.String, "conduct": pl.String, "absences": pl.Int16, "failed": pl.Int16,
-    "mean": pl.Int16, "promotion": pl.String, "ethnicity": pl.String,
+    "mean": pl.Int16, "promotion": pl.String, "ethnicity": pl.String, "status": pl.String,
 }  # fmt: skip
 
 
 def _terms(classes: list[int] | None) -> pl.DataFrame:
     sql = (
         "SELECT t.student_id, t.school_id, t.school_class_id, y.code, c.grade, t.period, t.learning, t.conduct, "
-        "t.absences, t.failed, t.mean, t.promotion, s.ethnicity FROM results_pupilterm t "
+        "t.absences, t.failed, t.mean, t.promotion, s.ethnicity, s.status FROM results_pupilterm t "
         "JOIN registry_schoolclass c ON c.id = t.school_class_id JOIN registry_schoolyear y ON y.id = c.year_id "
         "JOIN registry_student s ON s.id = t.student_id WHERE 1 = 1 AND t.school_class_id IN ({})"
     )

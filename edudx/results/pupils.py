@@ -48,6 +48,8 @@ SIGNAL_LABELS = {
     "fell": gettext_lazy("Mean of averages fell by 1.0 or more since semester 1"),
     "absences": gettext_lazy("Days absent near the 45-day limit"),
     "not_passed": gettext_lazy("Learning result not passed"),
+    "left": gettext_lazy("Dropped out, left school or temporarily absent (registry)"),
+    "moved": gettext_lazy("Transferred out (registry)"),
 }
 
 

@@ -5,7 +5,8 @@ put them there, read from the computed results (never typed), with thresholds fr
   fell        the mean of the subject averages fell by ≥ 1.0 from semester 1 to semester 2
   absences    days absent near the limit (≥ 40 of 45 by default; the import's optional column)
   not_passed  learning result Chưa đạt (or Chưa hoàn thành)
-  left        the pupil transferred away or dropped out (registry status), flagged by the selector
+  left        the registry says the pupil dropped out, left school or is temporarily absent
+  moved       the registry says the pupil transferred out (their results stay with this class)
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import polars as pl
 
 from . import rules as R
 
-CODES = ("failed", "fell", "absences", "not_passed")
+CODES = ("failed", "fell", "absences", "not_passed", "left", "moved")
+LEFT = ("bo_hoc", "thoi_hoc", "nghi_tam")  # registry StudentStatus codes
+MOVED = ("chuyen_di",)
 
 
 def flag(terms: pl.DataFrame, params: dict[str, Any] | None = None) -> pl.DataFrame:
@@ -35,6 +38,11 @@ def flag(terms: pl.DataFrame, params: dict[str, Any] | None = None) -> pl.DataFr
         pl.when(pl.col("absences").fill_null(0) >= int(p["absence_warning"])).then(pl.lit("absences")),
         pl.when(pl.col("learning").is_in(["C", "N"])).then(pl.lit("not_passed")),
     ]
+    if "status" in terms.columns:  # the pupil's registry status (current, not the history)
+        parts += [
+            pl.when(pl.col("status").is_in(LEFT)).then(pl.lit("left")),
+            pl.when(pl.col("status").is_in(MOVED)).then(pl.lit("moved")),
+        ]
     return out.with_columns(
         pl.concat_str(parts, separator=",", ignore_nulls=True).fill_null("").alias("signals")
     ).drop("_m1")

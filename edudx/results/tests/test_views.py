@@ -138,3 +138,18 @@ def test_every_route_refuses_school_b1_to_roles_of_a1_or_ward_a(imported, role):
     assert r.status_code in (403, 404) and not FollowUp.objects.exists()
     for url in ("/results/?by=school", "/api/v1/results/at-risk-counts"):
         assert b1.unit.name.encode() not in c.get(url).content
+
+
+def test_a_pupil_who_dropped_out_is_flagged(imported):
+    from edudx.core import aggregates
+    from edudx.registry.models import Student
+    from edudx.results.aggregates import OUTCOMES
+
+    city = imported
+    Student.objects.filter(pk=city.students[0].pk).update(status="bo_hoc")
+    rows, _y, _p = selectors.at_risk_pupils(
+        scope=city.scope_of(Role.SCHOOL_ADMIN), school_id=city.schools[0].pk
+    )
+    assert {r.student_id: r.signals for r in rows}[city.students[0].pk] == ("left",)
+    aggregates.refresh(OUTCOMES)
+    assert selectors.outcome_summary(scope=city.scope_of(Role.SCHOOL_ADMIN)).at_risk == 2
