@@ -273,3 +273,32 @@ def test_registration_refusals(city, caplog, django_capture_on_commit_callbacks)
     assert exc.value.code == "contact_taken"
     with pytest.raises(NotFound):
         services.citizen_verify(citizen_id=10**9, code="123456")
+
+
+def test_new_routes_with_b1_objects_answer_no_foreign_marker(city, client_for):
+    """The matrix providers' B1 objects on the open-course routes, for scoped roles and for a
+    signed-out visitor: a class course is no open course (404), the public verification page
+    answers but never shows the internal revocation note (the B1 marker)."""
+    from django.test import Client
+
+    from edudx.learning.tests.matrix import PUBLIC_ROUTES, providers
+
+    given = providers(city)
+    course_id, number = given["course_id"][0], given["number"][0]
+    routes = [
+        (f"/learning/open/{course_id}/", (404,)),
+        (f"/learning/open/{course_id}/certificate.pdf", (302, 404)),
+        (f"/learning/verify/{number}/", (200,)),
+        ("/learning/open/", (200,)),
+        ("/learning/me/record/", (200, 302)),
+    ]
+    markers = [m for _pk, m in given.values()]
+    assert "learning:verify" in PUBLIC_ROUTES
+    for who in ("teacher", "school_admin", "student", "ward_officer", None):
+        c = client_for(who) if who else Client()
+        for url, allowed in routes:
+            r = c.get(url)
+            assert r.status_code in allowed, (who, url, r.status_code)
+            body = r.content.decode(errors="ignore")
+            assert not [m for m in markers if m in body], (who, url)
+        assert c.post(f"/learning/open/{course_id}/enrol/").status_code in (302, 404)
