@@ -6,6 +6,8 @@ figures and the data subject's view follow the school's unit path."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
@@ -14,7 +16,17 @@ from edudx.core.errors import NotFound
 from edudx.core.scope import Scope
 
 from . import permissions as perms
-from .models import AccessLog, AppState, Company, Consent, PartnerApp, PartnerClient, SchoolApp, UseState
+from .models import (
+    AccessLog,
+    AppState,
+    Company,
+    Consent,
+    LegalBasis,
+    PartnerApp,
+    PartnerClient,
+    SchoolApp,
+    UseState,
+)
 
 if TYPE_CHECKING:
     from edudx.registry.models import Student
@@ -150,3 +162,54 @@ def subject_view(*, scope: Scope, student: Student) -> list[dict[str, Any]]:
 
 def uses_for_school(school_id: int) -> QuerySet[SchoolApp]:
     return SchoolApp.objects.filter(school_id=school_id, state=UseState.APPROVED).select_related("app")
+
+
+def access_log_rows(*, scope: Scope, start: dt.date, end: dt.date) -> Iterator[list[Any]]:
+    """The access log for an inspection: every partner request that drew records from a school
+    in scope between two days (inclusive), oldest first, with the legal basis of the flow."""
+    scope.require_any(perms.VIEW_USAGE)
+    bases = {
+        (u["app_id"], u["school_id"]): u["legal_basis"]
+        for u in SchoolApp.objects.values("app_id", "school_id", "legal_basis")
+    }
+    logs = (
+        AccessLog.objects.filter(scope.filter_q(perms.VIEW_USAGE, SCHOOL_PATH))
+        .filter(at__date__gte=start, at__date__lte=end)
+        .order_by("at", "id")
+        .values(
+            "at",
+            "app_id",
+            "app__name",
+            "app__company__name",
+            "school_id",
+            "school__moet_code",
+            "school__unit__name",
+            "client__client_id",
+            "endpoint",
+            "status",
+            "records",
+            "fields",
+            "people",
+        )
+    )
+    return _log_rows(logs, bases)
+
+
+def _log_rows(logs: Any, bases: dict[tuple[int, int], str]) -> Iterator[list[Any]]:
+    labels = dict(LegalBasis.choices)
+    for r in logs.iterator(chunk_size=2000):
+        basis = bases.get((r["app_id"], r["school_id"]), "")
+        yield [
+            r["at"].isoformat(),
+            r["app__company__name"],
+            r["app__name"],
+            r["client__client_id"] or "",
+            r["school__moet_code"] or "",
+            r["school__unit__name"] or "",
+            str(labels.get(basis, basis)),
+            r["endpoint"],
+            r["status"],
+            r["records"],
+            " ".join(r["fields"] or []),
+            "yes" if r["people"] else "no",
+        ]

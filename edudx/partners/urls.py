@@ -1,13 +1,14 @@
 from django.urls import include, path
 from oauth2_provider.views import JwksInfoView, TokenView, UserInfoView
 
-from . import views, views_oidc, views_parent
+from . import views, views_inspection, views_oidc, views_parent
 from .oneroster import bulk, feed
 
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("requests/", views.requests, name="requests"),
     path("usage/", views.usage, name="usage"),
+    path("usage/export.csv", views_inspection.usage_export, name="usage_export"),
     path("companies/new/", views.company_create, name="company_create"),
     path("companies/<int:company_id>/apps/new/", views.app_create, name="app_create"),
     path("apps/<int:app_id>/", views.app_detail, name="app"),
@@ -24,8 +25,8 @@ urlpatterns = [
     path("pupils/<int:student_id>/consent/", views.consent, name="consent"),
     path("pupils/<int:student_id>/parent-link/", views_parent.make_link, name="parent_link"),
     # The parent's own page, opened from the link the school sent (no account; phone digits).
-    path("consent/<str:token>/", views_parent.parent_consent, name="parent_consent"),
-    path("consent/<str:token>/answer/", views_parent.parent_answer, name="parent_answer"),
+    path("consent/<str:link_token>/", views_parent.parent_consent, name="parent_consent"),
+    path("consent/<str:link_token>/answer/", views_parent.parent_answer, name="parent_answer"),
     # OAuth 2.0 token endpoint (client credentials), django-oauth-toolkit's own view.
     path("oauth/token/", TokenView.as_view(), name="oauth_token"),
     # Authorization code + PKCE with OpenID Connect (apps acting for a signed-in user).

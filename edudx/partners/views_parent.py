@@ -71,7 +71,8 @@ def _apps(student: Any) -> list[dict[str, Any]]:
 
 
 @require_http_methods(["GET", "POST"])
-def parent_consent(request: HttpRequest, token: str) -> HttpResponse:
+def parent_consent(request: HttpRequest, link_token: str) -> HttpResponse:
+    token = link_token
     student = _student(token)
     form = ParentDigitsForm(request.POST or None)
     if request.method == "POST" and not _verified(request, token, student):
@@ -98,10 +99,11 @@ def parent_consent(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-def parent_answer(request: HttpRequest, token: str) -> HttpResponse:
+def parent_answer(request: HttpRequest, link_token: str) -> HttpResponse:
+    token = link_token
     student = _student(token)
     if not _verified(request, token, student):
-        return HttpResponseRedirect(reverse("partners:parent_consent", kwargs={"token": token}))
+        return HttpResponseRedirect(reverse("partners:parent_consent", kwargs={"link_token": token}))
     wanted = request.POST.get("app", "")
     rows = {str(r["app"].pk): r for r in _apps(student)}
     row = rows.get(wanted)
@@ -121,7 +123,7 @@ def parent_answer(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, str(exc.message))
         else:
             messages.success(request, gettext("Your answer is recorded."))
-    return HttpResponseRedirect(reverse("partners:parent_consent", kwargs={"token": token}))
+    return HttpResponseRedirect(reverse("partners:parent_consent", kwargs={"link_token": token}))
 
 
 @login_required
@@ -135,5 +137,5 @@ def make_link(request: HttpRequest, student_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return HttpResponseRedirect(reverse("partners:subject", kwargs={"student_id": student.pk}))
-    url = request.build_absolute_uri(reverse("partners:parent_consent", kwargs={"token": token}))
+    url = request.build_absolute_uri(reverse("partners:parent_consent", kwargs={"link_token": token}))
     return render(request, "partners/parent_link.html", {"student": student, "url": url, "days": LINK_DAYS})

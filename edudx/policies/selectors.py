@@ -4,6 +4,8 @@ which rule is in force); `rules_in_force` is what other apps call."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -12,8 +14,9 @@ from pydantic import BaseModel
 from edudx.core.errors import NotFound
 from edudx.core.scope import Scope
 
+from . import permissions as perms
 from .models import Policy
-from .rules import CODES, DATA_SHARING, SharingRules
+from .rules import CODES, DATA_SHARING, DRIVES, SharingRules
 
 
 def policy_list(*, scope: Scope) -> QuerySet[Policy]:
@@ -48,3 +51,28 @@ def sharing_rules(on: dt.date | None = None) -> SharingRules:
     rules = rules_in_force(DATA_SHARING, on)
     assert isinstance(rules, SharingRules)
     return rules
+
+
+def overview(*, scope: Scope, on: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every policy code with what it drives, the version in force (or the default that holds
+    while none does), its machine-read rules and every version: the department's page."""
+    scope.require_any(perms.VIEW)
+    day = on or timezone.localdate()
+    versions: dict[str, list[Policy]] = {}
+    for policy in Policy.objects.order_by("code", "-version"):
+        versions.setdefault(policy.code, []).append(policy)
+    out = []
+    for code, (_model, default, label) in CODES.items():
+        current = in_force(code, day)
+        rules = current.rules if current else default.model_dump(mode="json")
+        out.append(
+            {
+                "code": code,
+                "label": label,
+                "drives": DRIVES.get(code, ""),
+                "current": current,
+                "rules": json.dumps(rules, ensure_ascii=False, indent=2, sort_keys=True),
+                "versions": versions.get(code, []),
+            }
+        )
+    return out

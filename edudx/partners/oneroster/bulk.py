@@ -55,8 +55,8 @@ COLUMNS: dict[str, list[str]] = {
     "users": [
         "sourcedId", "status", "dateLastModified", "enabledUser", "username", "userIds", "givenName",
         "familyName", "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds", "grades",
-        "password", "userMasterIdentifier", "resourceSourcedIds", "preferredGivenName",
-        "preferredMiddleName", "preferredFamilyName", "primaryOrgSourcedId", "pronouns",
+        "password", "userMasterIdentifier", "resourceSourcedIds", "preferredFirstName",
+        "preferredMiddleName", "preferredLastName", "primaryOrgSourcedId", "pronouns",
     ],
     "roles": [
         "sourcedId", "status", "dateLastModified", "userSourcedId", "roleType", "role", "beginDate",
@@ -310,7 +310,7 @@ def export(request: HttpRequest, mode: str) -> HttpResponse | StreamingHttpRespo
         if wait:
             raise OneRosterError(429, "server_busy", f"Too many requests; retry after {wait} s.")
         if request.method not in ("GET", "HEAD"):
-            raise OneRosterError(405, "unsupported", "These doors are read-only.")
+            raise OneRosterError(405, "invaliddata", "These doors are read-only.")
         if not caller.scopes & CORE:
             raise OneRosterError(403, "forbidden", "The token's scopes do not open this collection.")
         since: dt.datetime | None = None

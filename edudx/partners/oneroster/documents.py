@@ -1,6 +1,10 @@
 """The OneRoster 1.2 response documents as Pydantic models, written from the spec facts in
-`../shared/docs/standards.md` (the official 1EdTech JSON schemas are not available offline
-here: checking against them is still to do). Tests validate every answer against the JSON
+`../shared/docs/standards.md` and then checked by reading the official 1EdTech OpenAPI 3 file
+of the 1.2 rostering service (`onerosterv1p2rostersservice_openapi3_v1p0.json`, in the
+1EdTech/oneroster-bootcamp repository, read through the search tool — not vendored here): its
+UserDType, RoleDType, EnrollmentDType, OrgDType, DemographicsDType and status-info vocabularies
+(enabledUser and primary are the strings "true"/"false"; roles have no plain "administrator";
+the code-minor values are nine). Tests validate every answer against the JSON
 Schema generated from these models. Fields beyond sourcedId, status and dateLastModified are
 optional: a field profile may cut any of them; `extra="forbid"` makes an unknown field fail."""
 
@@ -67,7 +71,10 @@ class Class(Base):
 
 class Role(_Strict):
     roleType: Literal["primary", "secondary"]
-    role: Literal["administrator", "aide", "guardian", "parent", "proctor", "relative", "student", "teacher"]
+    role: Literal[
+        "aide", "counselor", "districtAdministrator", "guardian", "parent", "principal", "proctor",
+        "relative", "siteAdministrator", "student", "systemAdministrator", "teacher",
+    ]  # fmt: skip
     org: GUIDRef
 
 
@@ -77,7 +84,7 @@ class UserId(_Strict):
 
 
 class User(Base):
-    enabledUser: bool | None = None
+    enabledUser: Literal["true", "false"] | None = None
     username: str | None = None
     givenName: str | None = None
     familyName: str | None = None
@@ -94,7 +101,7 @@ class User(Base):
 
 class Enrollment(Base):
     role: Literal["administrator", "proctor", "student", "teacher"] | None = None
-    primary: bool | None = None
+    primary: Literal["true", "false"] | None = None
     user: GUIDRef | None = None
     # "class" is a Python keyword: the model field is klass, named "class" in the document.
     klass: GUIDRef | None = Field(None, alias="class")
@@ -108,11 +115,24 @@ class Demographics(Base):
     sex: Literal["male", "female", "other", "unspecified"] | None = None
 
 
+class CodeMinorField(_Strict):
+    imsx_codeMinorFieldName: str
+    # The official 1.2 OpenAPI's vocabulary (imsx_CodeMinorFieldDType).
+    imsx_codeMinorFieldValue: Literal[
+        "fullsuccess", "invalid_filter_field", "invalid_selection_field", "invaliddata",
+        "unauthorisedrequest", "forbidden", "server_busy", "unknownobject", "internal_server_error",
+    ]  # fmt: skip
+
+
+class CodeMinor(_Strict):
+    imsx_codeMinorField: list[CodeMinorField] = Field(min_length=1)
+
+
 class StatusInfo(_Strict):
     imsx_codeMajor: Literal["success", "processing", "failure", "unsupported"]
     imsx_severity: Literal["status", "warning", "error"]
     imsx_description: str
-    imsx_CodeMinor: dict[str, list[dict[str, str]]]
+    imsx_CodeMinor: CodeMinor
 
 
 # Wrapper key of a collection (plural) or one object (singular) → the record model.

@@ -137,7 +137,7 @@ def feed(request: HttpRequest, resource: str) -> HttpResponse:
         if wait:
             raise OneRosterError(429, "server_busy", f"Too many requests; retry after {wait} s.")
         if request.method not in ("GET", "HEAD"):
-            raise OneRosterError(405, "unsupported", "These doors are read-only.")
+            raise OneRosterError(405, "invaliddata", "These doors are read-only.")
         if resource not in CORE_RESOURCES:
             raise not_found()
         needs = DEMOGRAPHICS if resource == "demographics" else CORE

@@ -80,7 +80,7 @@ def parse(params: dict[str, str]) -> ListQuery:
     if "fields" in params:
         names = [n.strip() for n in params["fields"].split(",")]
         if not all(names):
-            raise bad("invalid_blank_selection_field", "A field name in fields is blank.")
+            raise bad("invalid_selection_field", "A field name in fields is blank.")
         q.fields = names
     return q
 

@@ -7,7 +7,7 @@ A `tobedeleted` person keeps only sourcedId, status and dateLastModified.
 Mapping (also in the app README): a school → org of type school (`org<id>`); a school year →
 academicSession schoolYear (`y<id>`), a term → term (`t<id>`); a grade of a school in a year
 → course (`c<school>-<year>-<grade>`); a class → class, homeroom (`cl<id>`); a pupil → user
-with role student (`s<id>`), a staff member → teacher or administrator (`st<id>`); a pupil's
+with role student (`s<id>`), a staff member → teacher, principal or siteAdministrator (`st<id>`); a pupil's
 enrolment → enrollment student (`e<id>`), a teaching assignment → enrollment teacher
 (`ta<id>`); a pupil's demographics → demographics (`s<id>`).
 """
@@ -61,7 +61,7 @@ def _person(row: dict[str, Any], sid: str, role: str, phone: str, email: str) ->
     record = _base(sid, row)
     record.update(
         {
-            "enabledUser": row["or_status"] == "active",
+            "enabledUser": "true" if row["or_status"] == "active" else "false",  # a string in 1.2
             "username": row["moet_code"] or sid,
             "givenName": given,
             "familyName": family,
@@ -158,7 +158,7 @@ def enrolment(row: dict[str, Any]) -> dict[str, Any]:
     record.update(
         {
             "role": "student",
-            "primary": False,
+            "primary": "false",  # a string enum in 1.2
             "user": ref("users", f"s{row['pk']}", "user"),
             "class": ref("classes", f"cl{row['enrolments__school_class_id']}", "class"),
             "school": ref("schools", f"org{row['enrolments__school_id']}", "org"),
@@ -174,7 +174,7 @@ def assignment(row: dict[str, Any]) -> dict[str, Any]:
     record.update(
         {
             "role": "teacher",
-            "primary": False,
+            "primary": "false",  # a string enum in 1.2
             "user": ref("users", f"st{row['pk']}", "user"),
             "class": ref("classes", f"cl{row['assignments__school_class_id']}", "class"),
             "school": ref("schools", f"org{row['assignments__school_class__school_id']}", "org"),

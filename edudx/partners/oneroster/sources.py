@@ -127,8 +127,10 @@ def staff_source(caller: PartnerCaller, *, teachers_only: bool = False, **where:
             default=Value("tobedeleted"),
             output_field=CharField(),
         ),
+        # 1.2 roles (the official OpenAPI's RoleDType): no plain "administrator" any more.
         or_role=Case(
-            When(position__in=ADMIN_POSITIONS, then=Value("administrator")),
+            When(position=Position.PRINCIPAL, then=Value("principal")),
+            When(position__in=ADMIN_POSITIONS, then=Value("siteAdministrator")),
             default=Value("teacher"),
             output_field=CharField(),
         ),

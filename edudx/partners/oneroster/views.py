@@ -92,7 +92,7 @@ def _prepared(source: src.Source, query: ListQuery) -> Any:
         qs = qs.filter(combined)
     key = source.names.get(query.sort or "sourcedId")
     if query.sort and key is None:
-        raise bad("invalid_sort_field", f"Cannot sort on {query.sort[:60]}.")
+        raise bad("invalid_selection_field", f"Cannot sort on {query.sort[:60]}.")
     tie = source.names["sourcedId"]
     order = [key or tie, tie] if key != tie else [tie]
     return qs.order_by(*[f"-{o}" if query.descending else o for o in order])
@@ -182,7 +182,7 @@ def door(
             if wait:
                 raise OneRosterError(429, "server_busy", f"Too many requests; retry after {wait} s.")
             if request.method not in ("GET", "HEAD"):
-                raise OneRosterError(405, "unsupported", "These doors are read-only.")
+                raise OneRosterError(405, "invaliddata", "These doors are read-only.")
             if not caller.scopes & needs:
                 raise OneRosterError(403, "forbidden", "The token's scopes do not open this collection.")
             query = parse(request.GET.dict())

@@ -46,9 +46,16 @@ def providers(city) -> dict[str, tuple[object, str]]:
         "session_sid": (f"y{city.year.pk}", ""),
         # The change feed's resource (people's sessions 403, B1's changes never in it).
         "resource": ("users", ""),
+        # A parent's consent link for a B1 pupil: before the phone digits it shows nothing.
+        "link_token": (services.parent_link_make(actor=a, student=student), student.full_name),
     }
 
 
 PUBLIC_ROUTES = {
     "partners:oauth_token": "the OAuth 2.0 token endpoint authenticates the client itself (RFC 6749 §4.4)",
+    "partners:oidc_discovery": "OpenID Connect discovery is public by the standard (OIDC Discovery §4)",
+    "partners:oidc_jwks": "the public keys that verify ID tokens are published (RFC 7517)",
+    "partners:oidc_userinfo": "the OIDC userinfo endpoint authenticates the bearer token itself (401)",
+    "partners:parent_consent": "a parent has no account: the signed link and the phone's last digits open it",
+    "partners:parent_answer": "a parent has no account: answers only after the link's phone digits",
 }

@@ -108,7 +108,7 @@ def test_foreign_and_malformed_ids_are_404_status_info(city, partner):
 def test_bad_parameters_are_400_with_the_spec_codes(partner):
     cases = {
         "filter": ("givenName~'An' AND personal_id='1'", "invalid_filter_field"),
-        "sort": ("personal_id", "invalid_sort_field"),
+        "sort": ("personal_id", "invalid_selection_field"),
         "limit": ("0", "invaliddata"),
         "offset": ("-1", "invaliddata"),
         "orderBy": ("sideways", "invaliddata"),

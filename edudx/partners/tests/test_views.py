@@ -84,3 +84,20 @@ def test_usage_page_counts_requests_of_schools_in_scope(city, client_for):
     dept = client_for(Role.DEPT_ADMIN).get("/partners/usage/")
     assert dept.status_code == 200 and p.app.name in dept.content.decode()
     assert client_for(Role.TEACHER).get("/partners/usage/").status_code == 403
+
+
+def test_inspection_export_lists_requests_of_schools_in_scope_only(city, client_for):
+    import csv
+    import io
+
+    from .conftest import make_partner
+
+    partner = make_partner(city, schools=((0, "public_task"), (2, "consent")))  # A1 and B1
+    partner.get("users")
+    r = client_for("school_admin").get("/partners/usage/export.csv", {"from": "2026-13-45", "to": "x"})
+    assert r.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode("utf-8-sig"))))
+    schools = {row[4] for row in rows[1:]}
+    assert schools == {city.schools[0].moet_code}  # A1's administrator: A1's rows only
+    assert all(row[6] for row in rows[1:]) and rows[1][2] == partner.app.name
+    assert client_for("teacher").get("/partners/usage/export.csv").status_code in (403, 404)

@@ -72,3 +72,20 @@ def test_only_the_department_publishes(city):
             effective_from=dt.date(2026, 1, 1),
             rules={},
         )
+
+
+def test_policies_page_names_what_each_policy_drives_and_the_version_in_force(city, client_for):
+    page = client_for("teacher").get("/policies/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "data_sharing" in text and "consent_age" in text  # the default's rules are shown
+    services.policy_publish(
+        actor=Actor.system(source="t"),
+        code="data_sharing",
+        title="Chia sẻ dữ liệu 2027",
+        effective_from=dt.date(2026, 1, 2),
+        rules={"approval_by": "ward", "consent_age": 7, "allowed": {"public_task": {"*": ["roster"]}}},
+    )
+    text = client_for("teacher").get("/policies/").content.decode()
+    assert "Chia sẻ dữ liệu 2027" in text and "ward" in text
+    assert client_for("student").get("/policies/").status_code in (403, 404)
