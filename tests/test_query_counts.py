@@ -32,7 +32,7 @@ _pin("library:resource_search", "?q=phan+so", dept_admin=10, dept_officer=10, wa
 _pin("monitoring:index", dept_admin=6, dept_officer=6, ward_officer=5, cluster_lead=5, school_admin=5, teacher=4, viewer=4)
 _pin("infrastructure:dashboard", dept_admin=17, dept_officer=17, ward_officer=16, cluster_lead=17, school_admin=16, teacher=16, viewer=16)
 _pin("infrastructure:device_list", dept_admin=6, dept_officer=6, ward_officer=5, cluster_lead=6, school_admin=5, teacher=5, viewer=5)
-_pin("infrastructure:gaps", dept_admin=10, dept_officer=10, ward_officer=9, cluster_lead=10, school_admin=9, teacher=9, viewer=9)
+_pin("infrastructure:gaps", dept_admin=11, dept_officer=11, ward_officer=10, cluster_lead=11, school_admin=10, teacher=10, viewer=10)  # +1 on a second view: the readiness memo (aggregates.derived) is keyed by the state the first view created
 _pin("lrs:dashboard", dept_admin=7, dept_officer=7, ward_officer=6, school_admin=6, viewer=6)
 _pin("identity:dashboard", dept_admin=11, dept_officer=11, ward_officer=9, school_admin=10, teacher=9)  # maintained counts: the scope's schools, the state, the figures, pending notes
 _pin("ingest:run_list", dept_admin=6, dept_officer=6, school_admin=5)

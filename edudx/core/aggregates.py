@@ -29,6 +29,20 @@ Figures live in `core.Aggregate` rows. They are kept current two ways:
 Figures that depend on the date (a device becomes "old") are recounted in full once a day, by the
 first sweep of the day. Only the very first read of an aggregate with no figures at all computes
 inline (after a deploy); `edudx refresh_aggregates` (run by `./run`) does it ahead of the first user.
+
+A dashboard on this, step by step (identity, infrastructure, skills and learning do it):
+
+1. `compute(keys)` in the app's `aggregates.py`: plain JSON-able figures per school for `keys`
+   (None = every school), counted with a few grouped queries — never a query per school;
+2. `register(name, compute, sources=[Source(table, "{row}.school_id"), …])`, one Source per
+   table whose rows change the figures (a key expression may be a subquery: `(SELECT school_id
+   FROM registry_student WHERE id = {row}.student_id)`); the module imported by the app's
+   `AppConfig.ready` so the triggers exist after `migrate`;
+3. the selector: `read(name, ids_of_the_scope)` and sum the rows of the scope (per ward, per
+   level); show `Figures.as_of` as "Số liệu lúc …"; `touch(name, [school])` in a service that
+   must show its own write at once; `recount(name)` when what the figures are counted with
+   changes (a setting, not a row); `derived(name, fn, extra=…)` when turning every key into
+   the page's numbers costs more than a sum (fn runs once per change, per process).
 """
 
 from __future__ import annotations
@@ -36,14 +50,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import F, Min
 from django.utils import timezone
 
 from .models import Aggregate, AggregateChange, AggregateState
@@ -125,12 +139,15 @@ def refresh(name: str, keys: Iterable[int] | None = None) -> int:
 def _store(name: str, wanted: list[int] | None, figures: dict[int, dict[str, Any]], now: dt.datetime) -> None:
     """Write computed figures (inside the caller's transaction): keys asked for and not
     computed are gone (a school deleted); every other stored key when all were asked for."""
+    gone: list[int] = []
     if wanted is None:
         Aggregate.objects.filter(name=name).exclude(key__in=list(figures)).delete()
     else:
         gone = [k for k in wanted if k not in figures]
         for i in range(0, len(gone), CHUNK):
             Aggregate.objects.filter(name=name, key__in=gone[i : i + CHUNK]).delete()
+    if figures or gone or wanted is None:
+        AggregateState.objects.filter(name=name).update(version=F("version") + 1)
     rows = [Aggregate(name=name, key=k, data=v, as_of=now) for k, v in figures.items()]
     # Short transactions per chunk would let a reader see half a refresh; one upsert of a few
     # thousand small rows holds the writer lock for milliseconds.
@@ -260,6 +277,38 @@ def read(name: str, keys: Iterable[int] | None = None, *, live_changes: int = 0)
             data = {**figures.data, **(_compute(name)(wanted) if wanted else {})}
             return Figures(data=data, as_of=timezone.now())
     return Figures(data=figures.data, as_of=swept if figures.data else figures.as_of)
+
+
+_MEMO: dict[str, tuple[tuple[Any, ...], Any]] = {}
+
+
+def derived(name: str, derive: Callable[[Figures], Any], *, extra: Hashable = None) -> Any:
+    """`derive(read(name))` over every key, kept in this process until the figures change: for a
+    dashboard that turns the stored figures of the whole city into something costlier than a
+    sum (readiness indicators of 3,500 schools: tens of milliseconds per view). Every reader
+    then takes the keys of their scope from the one result. The result is shared between
+    requests — treat it as read-only.
+
+    The memo is keyed by the figures' version (`AggregateState.version`, bumped by every store:
+    a sweep, a write's `touch`, a full count) and by `extra` (what `derive` also depends on:
+    thresholds, unit costs) — one small query per call. A stale memo's sweep is queued as
+    `read` would. Figures without a state row (never swept) are derived afresh each time."""
+    _compute(name)
+    swept, stored = AggregateState.objects.filter(name=name).values_list("swept_at", "version").first() or (
+        None,
+        None,
+    )
+    version = (swept, stored, extra)
+    hit = _MEMO.get(name)
+    if hit is not None and hit[0] == version and swept is not None:
+        if (timezone.now() - swept).total_seconds() > max_age():
+            request_refresh(name)
+        return hit[1]
+    value = derive(read(name))
+    # Kept under the version read before `read`: had `read` counted anything, the next call
+    # sees a newer version and derives again.
+    _MEMO[name] = (version, value)
+    return value
 
 
 def _fetch(name: str, keys: Iterable[int] | None) -> Figures:

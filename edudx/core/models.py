@@ -119,6 +119,9 @@ class AggregateState(models.Model):
     name = models.CharField(max_length=64, unique=True)
     swept_at = models.DateTimeField()
     full_on = models.DateField(null=True)
+    # Bumped by every store of figures (a sweep, a write's touch, a full count): what a
+    # per-process memo of derived figures (aggregates.derived) is keyed by.
+    version = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.name} swept at {self.swept_at:%Y-%m-%d %H:%M:%S}"

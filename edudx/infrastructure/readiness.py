@@ -79,8 +79,14 @@ def _ratio(a: float, b: float) -> float | None:
     return a / b if b else None
 
 
-def compute_one(school_id: int, x: SchoolInputs, t: dict[str, Decimal], costs: dict[str, int]) -> Readiness:
-    f = {k: float(v) for k, v in t.items()}
+def compute_one(
+    school_id: int,
+    x: SchoolInputs,
+    t: dict[str, Decimal],
+    costs: dict[str, int],
+    f: dict[str, float] | None = None,
+) -> Readiness:
+    f = f if f is not None else {k: float(v) for k, v in t.items()}
     r = Readiness(
         school_id=school_id,
         inputs=x,
@@ -167,4 +173,5 @@ def compute_one(school_id: int, x: SchoolInputs, t: dict[str, Decimal], costs: d
 def compute(
     inputs: dict[int, SchoolInputs], thresholds: dict[str, Decimal], costs: dict[str, int]
 ) -> dict[int, Readiness]:
-    return {sid: compute_one(sid, x, thresholds, costs) for sid, x in inputs.items()}
+    f = {k: float(v) for k, v in thresholds.items()}  # once, not once per school
+    return {sid: compute_one(sid, x, thresholds, costs, f) for sid, x in inputs.items()}

@@ -209,18 +209,38 @@ def readiness_figures(
     aggregate (edudx/core/aggregates.py), kept current on write and within a minute; with
     `today` (tests, reports for another day) they are counted afresh."""
     t = thresholds.current()
+    costs = thresholds.unit_costs()
     ids = school_ids(scope=scope, filters=filters)
+    if today is None:
+        # The whole city's indicators, computed once per change of the figures, thresholds or
+        # costs in this process and shared by every reader (tens of ms per view otherwise).
+        city, as_of = aggregates.derived(
+            READINESS,
+            lambda figures: (_compute_all(figures.data, t, costs), figures.as_of),
+            extra=(tuple(sorted(t.items())), tuple(sorted(costs.items()))),
+        )
+        if all(sid in city for sid in ids):
+            result = {sid: city[sid] for sid in ids}
+            if filters and filters.below_only:
+                result = {k: v for k, v in result.items() if v.below}
+            return result, as_of
     if today is not None:
         inputs = compute_inputs(ids, today=today, t=t)
-        as_of: dt.datetime | None = timezone.now()
-    else:
+        as_of = timezone.now()
+    else:  # a school not counted yet (new): read() counts it now, once
         figures = aggregates.read(READINESS, ids)
         inputs = {sid: readiness.SchoolInputs(**figures.data[sid]) for sid in ids if sid in figures.data}
         as_of = figures.as_of
-    result = readiness.compute(inputs, t, thresholds.unit_costs())
+    result = readiness.compute(inputs, t, costs)
     if filters and filters.below_only:
         result = {k: v for k, v in result.items() if v.below}
     return result, as_of
+
+
+def _compute_all(
+    data: dict[int, dict[str, Any]], t: dict[str, Decimal], costs: dict[str, int]
+) -> dict[int, readiness.Readiness]:
+    return readiness.compute({sid: readiness.SchoolInputs(**d) for sid, d in data.items()}, t, costs)
 
 
 def readiness_of_school(*, scope: Scope, school_id: int) -> readiness.Readiness:
@@ -231,9 +251,20 @@ def readiness_of_school(*, scope: Scope, school_id: int) -> readiness.Readiness:
     return readiness.compute(inputs, t, thresholds.unit_costs())[school_id]
 
 
-def summarise(results: dict[int, readiness.Readiness], group_by: str = "area") -> list[dict[str, Any]]:
+def school_rows(results: dict[int, readiness.Readiness]) -> dict[int, dict[str, Any]]:
+    """The registry's plain rows (name, area, level, ownership) of the schools in `results`,
+    by id: read once per page and handed to each `summarise` (3,500 at the department)."""
+    return {s["id"]: s for s in registry.school_summaries(list(results))}
+
+
+def summarise(
+    results: dict[int, readiness.Readiness],
+    group_by: str = "area",
+    summaries: dict[int, dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """Totals per area (ward/commune), school level or ownership: sums of inputs, then ratios."""
-    summaries = {s["id"]: s for s in registry.school_summaries(list(results))}
+    if summaries is None:
+        summaries = school_rows(results)
     groups: dict[str, dict[str, Any]] = defaultdict(
         lambda: {
             "schools": 0,
