@@ -267,7 +267,7 @@ def _replace_terms(ids: list[int], period: int, terms: pl.DataFrame, classes: di
 def followup_add(*, actor: Actor, student_id: int, school_id: int, school_path: str, text: str) -> FollowUp:
     """A teacher's note on a pupil at risk; the caller found the pupil through its Scope."""
     actor.scope.require(perms.NOTE, school_path)
-    text = (text or "").strip()
+    text = (text or "").replace("\x00", "").strip()  # PostgreSQL text holds no NUL
     if not text:
         raise ValidationFailed(_("Write the note."), code="note_empty")
     if len(text) > 2000:

@@ -153,3 +153,23 @@ def test_a_pupil_who_dropped_out_is_flagged(imported):
     assert {r.student_id: r.signals for r in rows}[city.students[0].pk] == ("left",)
     aggregates.refresh(OUTCOMES)
     assert selectors.outcome_summary(scope=city.scope_of(Role.SCHOOL_ADMIN)).at_risk == 2
+
+
+def test_outsider_inputs_never_answer_500(imported):
+    city = imported
+    c = client(city, Role.DEPT_ADMIN)
+    huge = 2**70
+    for url in (f"/results/schools/{huge}/", f"/results/classes/{huge}/", f"/results/pupils/{huge}/"):
+        assert c.get(url).status_code == 404, url
+    for url in (f"/api/v1/results/schools/{huge}/comparison", f"/api/v1/results/pupils/{huge}",
+                "/api/v1/results/summary?period=7", f"/api/v1/results/summary?school_id={huge}"):  # fmt: skip
+        assert c.get(url).status_code == 422, url
+    cls, pupil = city.classes[0], city.students[0]
+    for url in ("/results/?year=%00&period=9&by=%3Cscript%3E", "/results/?by=ethnicity&format=xlsx&year=" + "9" * 500,
+                f"/results/classes/{cls.pk}/?subject=%00&semester=x", f"/results/schools/{city.schools[0].pk}/?period=%00",
+                "/api/v1/results/summary?year=%00", f"/api/v1/results/classes/{cls.pk}/book?subject=%00"):  # fmt: skip
+        assert c.get(url).status_code < 500, url
+    t = client(city, Role.TEACHER)
+    t.post(f"/results/pupils/{pupil.pk}/", {"text": "Gặp\x00 phụ huynh" + "x" * 5000})
+    t.post(f"/results/pupils/{pupil.pk}/", {"text": "Gặp\x00 phụ huynh"})
+    assert list(FollowUp.objects.values_list("text", flat=True)) == ["Gặp phụ huynh"]
