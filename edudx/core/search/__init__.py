@@ -11,6 +11,7 @@ migrations have always imported them.
 from .names import (
     BROAD_MATCHES,
     PG_BROAD_MATCHES,
+    PG_COUNT_WALK_MATCHES,
     PG_FUNCTION,
     PG_FUNCTION_SQL,
     fts_table,
@@ -28,6 +29,7 @@ from .names import (
 __all__ = [
     "BROAD_MATCHES",
     "PG_BROAD_MATCHES",
+    "PG_COUNT_WALK_MATCHES",
     "PG_FUNCTION",
     "PG_FUNCTION_SQL",
     "fts_table",

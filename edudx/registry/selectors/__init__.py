@@ -126,7 +126,7 @@ def _students_in_scope(scope: Scope) -> QuerySet[Student]:
     return Student.objects.filter(q)
 
 
-def _person_search(qs: QuerySet, model, text: str, *, scope: Scope) -> QuerySet:
+def _person_search(qs: QuerySet, model, text: str, *, scope: Scope, counting: bool = False) -> QuerySet:
     """Name (word prefixes), MOET code, or — only where the caller sees it unmasked — personal ID.
 
     A caller without registry.view_pii sees an ID as 079******806 beside the birth date and
@@ -144,7 +144,7 @@ def _person_search(qs: QuerySet, model, text: str, *, scope: Scope) -> QuerySet:
         if scope.has_perm(perms.VIEW_PII):
             q |= Q(personal_id=text) & scope.filter_q(perms.VIEW_PII, VIA_SCHOOL_PATH)
         return qs.filter(q)
-    q = match_q(model, "name_key", text)
+    q = match_q(model, "name_key", text, counting=counting)
     return qs.filter(q) if q is not None else qs
 
 
@@ -158,11 +158,13 @@ def _current_class_name() -> Subquery:
 
 
 def student_list(
-    *, scope: Scope, filters: StudentFilter | None = None
+    *, scope: Scope, filters: StudentFilter | None = None, counting: bool = False
 ) -> tuple[QuerySet[Student], tuple[str, ...]]:
+    """The pupils in scope matching the filters. `counting`: the queryset is for a capped count
+    of a name search, not for a page in the list's order (core.search.names plans it so)."""
     f = filters or StudentFilter()
     qs = _students_in_scope(scope).select_related("school__unit").annotate(class_name=_current_class_name())
-    qs = _person_search(qs, Student, f.q, scope=scope)
+    qs = _person_search(qs, Student, f.q, scope=scope, counting=counting)
     if f.school:
         qs = qs.filter(school_id=f.school)
     if f.school_class:

@@ -128,6 +128,21 @@ def test_both_plans_keep_whole_words_and_the_last_words_prefix(city, monkeypatch
 
 
 @pytest.mark.parametrize("broad", [False, True], ids=["collect-then-sort", "walk-the-order"])
+def test_the_count_plan_selects_the_same_pupils(city, monkeypatch, broad):
+    """A capped count may be planned apart from the page (PostgreSQL collects up to
+    PG_COUNT_WALK_MATCHES matches): the same pupils, in scope."""
+    from edudx.core.search import names as search
+
+    monkeypatch.setattr(search, "PG_BROAD_MATCHES", -1)
+    monkeypatch.setattr(search, "PG_COUNT_WALK_MATCHES", -1 if broad else 10**12)
+    scope = city.scope_of(Role.WARD_OFFICER)
+    for q in ("nguyen van", "chau", "tran thi binh"):
+        page, _order = selectors.student_list(scope=scope, filters=StudentFilter(q=q))
+        counted, _order = selectors.student_list(scope=scope, filters=StudentFilter(q=q), counting=True)
+        assert set(counted.values_list("pk", flat=True)) == set(page.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("broad", [False, True], ids=["collect-then-sort", "walk-the-order"])
 def test_the_page_keeps_scope_and_masking_on_both_plans(city, client_for, monkeypatch, broad):
     """The search page of a ward officer (no registry.view_pii) over a name found in both wards:
     only the ward's pupils, their IDs masked, whichever plan the match count picks."""

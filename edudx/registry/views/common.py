@@ -71,11 +71,13 @@ def list_page(
     table_template: str,
     context: dict[str, Any],
     noun: Callable[[int], str] | None = None,
+    count_qs: QuerySet | None = None,
 ) -> HttpResponse:
     """One page of the list and its total ("1.234 học sinh": `noun(n)` says what is counted).
     Each row of people carries `pii_visible`: personal data is shown in full only where the
     reader holds registry.view_pii over that row's school — a reader may hold it at one school
-    and only see another (a principal who also leads a cluster)."""
+    and only see another (a principal who also leads a cluster). `count_qs`: the same rows
+    planned for a capped count (a name search's selectors, `counting=True`)."""
     # On PostgreSQL a search's page ids come first, then its rows (core.pagination): a broad
     # name search walks the list's covering index testing each name and reads only the
     # page's rows (core.search.names.page_ids_first).
@@ -97,7 +99,8 @@ def list_page(
     # page (core.search.names).
     more = False
     if searching:
-        total = qs.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+        counted = count_qs if count_qs is not None else qs
+        total = counted.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
         more, total = total > SEARCH_COUNT_CAP, min(total, SEARCH_COUNT_CAP)
     else:
         total = qs.count()

@@ -71,6 +71,7 @@ def student_list(request):
         request,
         qs=qs,
         order=order,
+        count_qs=selectors.student_list(scope=scope, filters=f, counting=True)[0] if f.q else None,
         template="registry/student_list.html",
         table_template="registry/student_table.html",
         context={
