@@ -97,29 +97,42 @@ def card(facts: Iterable[dict[str, Any]], rules: list[RuleDef], today: dt.date) 
 
 
 def card_of(per_school: list[dict[str, tuple[int, int]]], rules: list[RuleDef]) -> Card:
-    """The scorecard of schools whose rule counts (`rule_counts`) are given: sums, then scores."""
+    """The scorecard of schools whose rule counts (`rule_counts`) are given: sums, then scores.
+    Called once per school of the city page (its ranking): kept to plain loops."""
     out = Card()
     scored = [r for r in rules if r.dimension != Dimension.OUTLIERS and r.active]
-    totals = {r.code: [0, 0] for r in scored}
-    for school in per_school:
-        out.schools += 1
-        for code, (c, x) in school.items():
-            t = totals.get(code)
-            if t is not None:
-                t[0] += c
-                t[1] += x
+    if len(per_school) == 1:
+        only = per_school[0]
+        totals = {r.code: list(only.get(r.code, (0, 0))) for r in scored}
+        out.schools = 1
+    else:
+        totals = {r.code: [0, 0] for r in scored}
+        for school in per_school:
+            out.schools += 1
+            for code, (c, x) in school.items():
+                t = totals.get(code)
+                if t is not None:
+                    t[0] += c
+                    t[1] += x
     out.rules = totals
-    by_dim: dict[str, list[tuple[float, float]]] = {}
+    sums: dict[str, list[float]] = {}
     for r in scored:
-        s = score(*totals[r.code])
-        if s is None:
+        checked, failed = totals[r.code]
+        if not checked:
             continue
-        by_dim.setdefault(r.dimension, []).append((s, WEIGHT.get(r.severity, 1.0)))
+        s = round(100.0 * (1 - failed / checked), 1)
+        w = WEIGHT.get(r.severity, 1.0)
+        acc = sums.setdefault(r.dimension, [0.0, 0.0])
+        acc[0] += s * w
+        acc[1] += w
         if s < r.threshold:
             out.flags += 1
+    present = []
     for d in SCORED:
-        got = by_dim.get(d)
-        out.dimensions[d] = round(sum(s * w for s, w in got) / sum(w for _, w in got), 1) if got else None
-    present = [v for v in out.dimensions.values() if v is not None]
+        acc = sums.get(d)
+        value = round(acc[0] / acc[1], 1) if acc else None
+        out.dimensions[d] = value
+        if value is not None:
+            present.append(value)
     out.overall = round(sum(present) / len(present), 1) if present else None
     return out
