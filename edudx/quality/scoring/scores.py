@@ -129,8 +129,8 @@ def card_of(per_school: list[dict[str, tuple[int, int]]], rules: list[RuleDef]) 
             out.flags += 1
     present = []
     for d in SCORED:
-        acc = sums.get(d)
-        value = round(acc[0] / acc[1], 1) if acc else None
+        got = sums.get(d)
+        value = round(got[0] / got[1], 1) if got else None
         out.dimensions[d] = value
         if value is not None:
             present.append(value)
