@@ -14,7 +14,7 @@ from edudx.library import selectors as library
 from edudx.registry import selectors as registry
 
 from . import services
-from .models import BlockKind, QuestionKind
+from .models import BlockKind, CourseKind, QuestionKind
 from .schemas import AssignIn, BlockIn, CourseIn, LessonIn, QuestionIn, QuizIn
 
 ORDER = 85
@@ -98,7 +98,7 @@ def _open_course(ctx: DemoContext, school_id: int | None) -> None:
         actor=ctx.actor,
         data=CourseIn(
             title="Kỹ năng số cho cha mẹ học sinh",
-            kind="open",
+            kind=CourseKind.OPEN,
             school_id=school_id,
             description="Khóa học mở: an toàn trên mạng và dùng các dịch vụ giáo dục trực tuyến.",
             capacity=500,

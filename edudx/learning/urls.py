@@ -34,4 +34,5 @@ urlpatterns = [
     path("verify/jwks.json", open_views.jwks, name="jwks"),
     path("verify/issuer.json", open_views.issuer, name="issuer"),
     path("verify/<str:number>/", open_views.verify, name="verify"),
+    path("verify/<str:number>/revoke/", open_views.certificate_revoke, name="certificate_revoke"),
 ]

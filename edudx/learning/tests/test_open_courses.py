@@ -201,8 +201,19 @@ def test_the_pages_register_verify_pass_download_and_verify(city, client, django
     # Revoked: the page says so.
     from edudx.learning import services
 
-    services.certificate_revoke(actor=city.actor_of("school_admin"), certificate=cert, reason="Gian lận")
-    assert "alert-danger" in anon.get(f"/learning/verify/{cert.number}/").content.decode()
+    # Only an author of the course's unit may revoke: the citizen (and anyone else) gets 404.
+    assert client.post(f"/learning/verify/{cert.number}/revoke/", {"reason": "x"}).status_code == 404
+    assert (
+        anon.post(f"/learning/verify/{cert.number}/revoke/", {"reason": "x"}).status_code == 302
+    )  # to login
+    cert.refresh_from_db()
+    assert cert.revoked_at is None
+    admin = Client()
+    admin.force_login(city.users["school_admin"])
+    assert 'data-testid="revoke"' in admin.get(f"/learning/verify/{cert.number}/").content.decode()
+    assert admin.post(f"/learning/verify/{cert.number}/revoke/", {"reason": "Gian lận"}).status_code == 302
+    page = anon.get(f"/learning/verify/{cert.number}/").content.decode()
+    assert "alert-danger" in page and "Gian lận" not in page
     with pytest.raises(Conflict):
         services.certificate_revoke(actor=city.actor_of("school_admin"), certificate=cert, reason="x")
 

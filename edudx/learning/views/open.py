@@ -22,6 +22,7 @@ from edudx.core.actor import Actor
 from edudx.core.errors import DomainError, NotFound
 from edudx.core.forms import apply_domain_error
 
+from .. import permissions as perms
 from .. import services
 from ..selectors import open as open_selectors
 
@@ -162,8 +163,10 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     claims = certs.verify(cert.credential) if cert.credential else None
     if request.GET.get("format") == "jwt":
         return HttpResponse(cert.credential, content_type="application/jwt")
+    actor = Actor.from_request(request)
     ctx = {
         "cert": cert,
+        "may_revoke": actor.user is not None and actor.scope.can(perms.AUTHOR, cert.unit_path),
         "signature_ok": claims is not None and claims.get("id") == certs.verify_url(cert.number),
         "credential": certs.dumps(certs.credential_json(cert)),
     }
@@ -180,3 +183,20 @@ def issuer(request: HttpRequest) -> HttpResponse:
     from ..services import certificates as certs
 
     return JsonResponse(certs.issuer_profile())
+
+
+@login_required
+@require_POST
+def certificate_revoke(request: HttpRequest, number: str) -> HttpResponse:
+    """An author of the course's unit withdraws a certificate (from its verification page)."""
+    actor = Actor.from_request(request)
+    cert = open_selectors.certificate_by_number(number)
+    if not actor.scope.can(perms.AUTHOR, cert.unit_path):
+        raise NotFound()  # a foreign certificate's page is public, its revocation is not
+    try:
+        services.certificate_revoke(actor=actor, certificate=cert, reason=request.POST.get("reason", ""))
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return HttpResponseRedirect(reverse("learning:verify", kwargs={"number": cert.number}))
