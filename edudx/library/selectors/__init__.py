@@ -83,7 +83,8 @@ def own_list(
     if f.state:
         qs = qs.filter(state=f.state)
     if f.q.strip():
-        qs = search.matching(qs, f.q) or qs.none()
+        found = search.matching(qs, f.q)  # `is None`: a QuerySet's truth value fetches its rows
+        qs = found if found is not None else qs.none()
     return qs, OWN_SORTS[f.sort]
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from edudx.core.pagination import Page, paginate
 from edudx.core.scope import Scope
+from edudx.core.search import rank
 
 from .. import permissions as perms
 from .. import search, search_facets
@@ -118,8 +119,13 @@ def _search_page(
     if query is not None and sort == "relevance":
         offset = _offset_cursor(cursor)
         items = _ranked_window(base, query, offset, limit, related, walk)
-        if items is None:  # the windows were too small for this page: exact ranking
-            rows = search.ranked(base, query) or base.none()
+        if items is None and walk is not None:  # past the windows, filters on the facet rows
+            items = _past_the_windows(base, query, offset, limit, related, walk)
+        elif items is None:  # the windows were too small for this page: exact ranking
+            # `is None`, never `or`: a QuerySet's truth value fetches every row it selects
+            # (the whole ranked match list, wide rows, before the page's slice).
+            ranked = search.ranked(base, query)
+            rows = ranked if ranked is not None else base.none()
             items = list(
                 rows.select_related(*related).prefetch_related("grade_rows")[offset : offset + limit + 1]
             )
@@ -130,7 +136,8 @@ def _search_page(
         )
     matched = base
     if query is not None:
-        matched = search.matching(base, query) or base.none()
+        found = search.matching(base, query)
+        matched = found if found is not None else base.none()
     order = RESOURCE_SORTS.get(sort) or RESOURCE_SORTS["newest"]
     return paginate(
         matched.select_related(*related).prefetch_related("grade_rows"),
@@ -205,6 +212,28 @@ def _ranked_window(
     page_ids = ordered[offset:need]
     by_id = base.select_related(*related).prefetch_related("grade_rows").in_bulk(page_ids)
     return [by_id[pk] for pk in page_ids if pk in by_id]
+
+
+def _past_the_windows(
+    base: QuerySet[Resource], q: Query, offset: int, limit: int, related: tuple[str, ...], f: ResourceFilter
+) -> list[Resource]:
+    """SQLite's walk: the windows read too few matches that pass the filters for this page. When
+    at most search_facets.EXACT_ORDER_MAX matches pass, all of them in the librarian's order
+    (the windows' own order, now over every match); else bm25 over every match that passes."""
+    with connection.cursor() as cur:
+        cur.execute(*search_facets.passing_sql(q, f, search_facets.EXACT_ORDER_MAX + 1))
+        ids = [row[0] for row in cur.fetchall()]
+        if len(ids) <= search_facets.EXACT_ORDER_MAX:
+            rows = Resource.objects.filter(pk__in=ids).values_list(
+                "pk", "search_title", "use_count", "rating_sum"
+            )
+            found = {pk: search.Candidate(title, usage=uses + 5 * stars) for pk, title, uses, stars in rows}
+            ids = rank.order(found, q, search.GENERIC)[offset : offset + limit + 1]  # the windows' order
+        else:
+            cur.execute(*search_facets.exact_sql(q, f, offset, limit + 1))
+            ids = [row[0] for row in cur.fetchall()]
+    by_id = base.select_related(*related).prefetch_related("grade_rows").in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def suggestions(*, scope: Scope, q: str, limit: int = 8) -> list[Resource]:

@@ -150,6 +150,27 @@ def test_a_full_window_falls_back_to_the_exact_ranking(city, corpus, monkeypatch
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("filters", [{}, {"subject": "toan"}, {"grade": 12}])
+def test_past_the_walked_windows_the_exact_ranking_keeps_the_filters(city, corpus, monkeypatch, filters):
+    """Windows that walked too few matches for the page (a filter few pass): the exact ranking
+    of every match that passes — on SQLite over the facet rows (search_facets.exact_sql), on
+    PostgreSQL over the ORM — gives the windows' page, the filters kept."""
+    from edudx.library import search, search_facets
+
+    scope = city.scope_of("viewer")
+    f = ResourceFilter(q="phuong trinh bac hai", **filters)
+    windowed = titles(selectors.resource_search(scope=scope, filters=f))
+    monkeypatch.setattr(search_facets, "WALKS", (1, 1, 1))
+    monkeypatch.setattr(search, "CANDIDATES", 1)
+    monkeypatch.setattr(search, "PHRASE_CANDIDATES", 1)
+    exact = titles(selectors.resource_search(scope=scope, filters=f))
+    assert sorted(windowed) == sorted(exact)
+    assert exact == (
+        [] if filters.get("grade") == 12 else ["Phương trình bậc hai một ẩn", "Ôn tập chương IV"]
+    )
+
+
+@pytest.mark.django_db
 def test_facets_past_the_cap_count_the_newest_matches_and_say_so(city, corpus, monkeypatch):
     from edudx.library import search
 
