@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -95,7 +96,9 @@ def parent_consent(request: HttpRequest, link_token: str) -> HttpResponse:
     ctx: dict[str, Any] = {"token": token, "form": form, "verified": _verified(request, token, student)}
     if ctx["verified"]:
         ctx.update(student=student, rows=_apps(student))
-    return render(request, "partners/parent_consent.html", ctx)
+    # A refused answer (wrong digits, too many tries) is 422 with the form again: nothing written.
+    status = 422 if request.method == "POST" and not ctx["verified"] else 200
+    return render(request, "partners/parent_consent.html", ctx, status=status)
 
 
 @require_POST
@@ -103,7 +106,7 @@ def parent_answer(request: HttpRequest, link_token: str) -> HttpResponse:
     token = link_token
     student = _student(token)
     if not _verified(request, token, student):
-        return HttpResponseRedirect(reverse("partners:parent_consent", kwargs={"link_token": token}))
+        raise PermissionDenied  # 403: the phone's digits first, on the link's page
     wanted = request.POST.get("app", "")
     rows = {str(r["app"].pk): r for r in _apps(student)}
     row = rows.get(wanted)

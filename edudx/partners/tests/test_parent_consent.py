@@ -35,7 +35,7 @@ def test_parent_link_opens_with_the_phone_digits_and_withdrawal_is_a_deletion(ci
     phone = Client()  # the parent's phone: no account
     page = phone.get(path)
     assert page.status_code == 200 and pupil.full_name not in page.content.decode()
-    assert phone.post(path, {"digits": "0000"}).status_code == 200  # wrong: the form again
+    assert phone.post(path, {"digits": "0000"}).status_code == 422  # wrong: the form again
     assert pupil.full_name not in phone.get(path).content.decode()
     r = phone.post(path, {"digits": "4567"})  # the city's parent phone ends in 4567
     assert r.status_code == 302
@@ -66,12 +66,12 @@ def test_parent_link_refuses_forgery_other_apps_and_brute_force(city, client_for
     for bad in ("x", token[:-2] + "zz", signing.dumps({"s": city.students[6].pk}, salt="other"), "%00"):
         assert phone.get(f"/partners/consent/{bad}/").status_code == 404
     # an answer before the digits changes nothing
-    phone.post(path + "answer/", {"app": partner.app.pk, "given": "1"})
+    assert phone.post(path + "answer/", {"app": partner.app.pk, "given": "1"}).status_code == 403
     assert not Consent.objects.filter(student=pupil).exists()
     for _ in range(5):
         phone.post(path, {"digits": "0000"})
     r = phone.post(path, {"digits": "4567"})  # right, but too many tries this hour
-    assert r.status_code == 200 and pupil.full_name not in r.content.decode()
+    assert r.status_code == 422 and pupil.full_name not in r.content.decode()
     assert pupil.full_name not in phone.get(path).content.decode()
     fresh = Client()
     fresh.post(link_for(city, client_for, city.students[1]), {"digits": "4567"})
