@@ -153,7 +153,7 @@ def home(request):
 def dx_xlsx(request):
     """The DX levels the home page shows (per ward, or per school of `?ward=`), as XLSX."""
     board = dashboards.build(request.scope, ward_id=_ward(request))
-    dx = board.get("dx")
+    dx = board.get("dx") if board["kind"] == "authority" else None  # a principal's is their school's
     groups = dx.groups if dx else []
     headers = [
         _("Unit"),

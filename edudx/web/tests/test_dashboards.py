@@ -81,6 +81,7 @@ def test_a_principal_sees_the_school_against_the_target_and_a_to_do(city, publis
     assert {g["code"]: g["level"] for g in board["dx"]["groups"]} == {"I": 3, "II": 3}
     page = client_for("school_admin").get(reverse("web:home")).content.decode()
     assert 'data-testid="dashboard-principal"' in page and 'data-testid="todo"' in page
+    assert client_for("school_admin").get(reverse("web:dx_xlsx")).status_code == 200  # no ward table: empty
 
 
 def test_a_returned_self_assessment_is_on_the_to_do(city, published):
