@@ -99,3 +99,14 @@ def test_indicators_evidence_4725_II_3_per_school(city):
     aggregates.refresh("identity.status", [a1])
     aggregates.refresh(SCORECARD, [a1])
     assert indicators.get("quality.verified_share").compute([a1])[a1] == 25.0  # 1 of 3 pupils and 1 teacher
+
+
+def test_a_cluster_of_wards_holds_every_school_under_them(city):
+    from edudx.core.actor import Actor
+    from edudx.orgs import services as orgs
+
+    a = Actor.system(source="test")
+    cluster = orgs.grouping_create(actor=a, code="CUMB", name="Cụm phường B", kind="cluster", owner=city.dept)
+    orgs.grouping_set_members(actor=a, grouping=cluster, units=[city.wards[1]])
+    board = _card(city, Role.DEPT_OFFICER, level="cluster", key=cluster.pk)
+    assert {r.key for r in board.rows} == {city.schools[2].pk, city.schools[3].pk}
