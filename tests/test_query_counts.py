@@ -19,9 +19,9 @@ def _pin(name: str, query: str = "", **per_role: int) -> None:
 
 # fmt: off
 # home carries the role's dashboard (edudx/web/dashboards): each panel reads another app's
-# maintained figures (state, figures, the scope's schools); the principal's results panel
-# recounts its school's missing outcome figures on each read while the school has no results.
-_pin("web:home", dept_admin=46, dept_officer=46, ward_officer=45, cluster_lead=45, school_admin=80, teacher=12, student=8, viewer=45)
+# maintained figures (state, figures, the scope's schools); a school without results has empty
+# figures stored, not recounted per read. Counts + 2 (a first read in a process counts once).
+_pin("web:home", dept_admin=35, dept_officer=35, ward_officer=34, cluster_lead=34, school_admin=39, teacher=12, student=8, viewer=33)
 _pin("registry:student_list", dept_admin=8, dept_officer=8, ward_officer=7, school_admin=7, teacher=7, student=6)
 _pin("registry:student_list", "?q=nguyen", dept_admin=9, dept_officer=9, ward_officer=8, school_admin=8, teacher=8, student=7)
 _pin("registry:staff_list", dept_admin=7, dept_officer=7, ward_officer=6, school_admin=6, teacher=6)
@@ -29,7 +29,7 @@ _pin("registry:class_list", dept_admin=9, dept_officer=9, ward_officer=8, cluste
 _pin("registry:school_list", dept_admin=10, dept_officer=10, ward_officer=7, cluster_lead=8, school_admin=8, teacher=7, student=3, viewer=7)
 _pin("library:resource_list", dept_admin=8, dept_officer=8, ward_officer=8, cluster_lead=9, school_admin=8, teacher=8, student=8, viewer=8)
 _pin("library:resource_search", "?q=phan+so", dept_admin=10, dept_officer=10, ward_officer=10, cluster_lead=11, school_admin=10, teacher=10, student=10, viewer=10)
-_pin("monitoring:index", dept_admin=6, dept_officer=6, ward_officer=5, cluster_lead=5, school_admin=5, teacher=4, viewer=4)
+_pin("monitoring:index", dept_admin=7, dept_officer=7, ward_officer=6, cluster_lead=5, school_admin=5, teacher=4, viewer=4)
 _pin("infrastructure:dashboard", dept_admin=17, dept_officer=17, ward_officer=16, cluster_lead=17, school_admin=16, teacher=16, viewer=16)
 _pin("infrastructure:device_list", dept_admin=6, dept_officer=6, ward_officer=5, cluster_lead=6, school_admin=5, teacher=5, viewer=5)
 _pin("infrastructure:gaps", dept_admin=11, dept_officer=11, ward_officer=10, cluster_lead=11, school_admin=10, teacher=10, viewer=10)  # +1 on a second view: the readiness memo (aggregates.derived) is keyed by the state the first view created

@@ -85,7 +85,21 @@ def compute(keys: list[int] | None) -> dict[int, dict[str, Any]]:
             ["school_id", "year", "period"]
         ):
             slot(int(str(school)), str(year), int(str(period)))["risk"] = part.height
+    # A school without results has empty figures, stored like any other: left out, it would
+    # count as missing and be recounted on every read of a dashboard (core.aggregates.read).
+    for school in _schools(keys):
+        out.setdefault(school, {})
     return dict(out)
+
+
+def _schools(keys: list[int] | None) -> list[int]:
+    if keys is None:
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute("SELECT id FROM registry_school")
+            return [r[0] for r in cur.fetchall()]
+    return [r[0] for r in bulk.select_in("SELECT id FROM registry_school WHERE id IN ({})", keys)]
 
 
 _TERM_SCHEMA = {

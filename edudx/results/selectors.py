@@ -67,12 +67,18 @@ class OutcomeSummary:
         return round(100 * ok / self.pupils, 1)
 
 
+def _read(ids: list[int] | None) -> aggregates.Figures:
+    if ids is None or len(ids) > aggregates.CHUNK:  # a ward or the city: shared per process
+        return aggregates.read_shared(OUTCOMES, ids)
+    return aggregates.read(OUTCOMES, ids)
+
+
 def _figures(ids: list[int] | None, scope: Scope | None = None) -> aggregates.Figures:
     if scope is None:
-        return aggregates.read(OUTCOMES, ids)
+        return _read(ids)
     key = ("results_figures", None if ids is None else hash(tuple(ids)))
     if key not in scope._cache:
-        scope._cache[key] = aggregates.read(OUTCOMES, ids)
+        scope._cache[key] = _read(ids)
     figures: aggregates.Figures = scope._cache[key]
     return figures
 
@@ -89,7 +95,7 @@ def _totals(label: str, ids: list[int], year: str, period: int) -> OutcomeSummar
     if isinstance(cached, OutcomeSummary):
         cached.label = label
         return cached
-    figures = aggregates.read(OUTCOMES, ids)
+    figures = _read(ids)
     out = _sum(label, figures.data, ids, year, period, as_of=figures.as_of)
     caches["shared"].set(key, out, timeout=max(60, aggregates.max_age() * 2))
     return out

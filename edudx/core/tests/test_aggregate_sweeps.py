@@ -114,3 +114,23 @@ def test_identity_counts_come_from_the_same_mechanism_and_say_when(city, client_
     assert identity.status_counts(scope=scope)[Status.MISMATCH] == 1  # the school's change, live
     body = client_for(Role.DEPT_ADMIN).get(reverse("identity:dashboard")).content.decode()
     assert 'data-testid="figures-as-of"' in body
+
+
+def test_a_shared_read_gives_the_scope_its_keys_and_follows_every_change(city, counted):
+    """read_shared fetches every key once per change of the figures and keeps them in the
+    process: a second read fetches nothing, a ward gets only its schools, and a recount of one
+    school (a new version) is seen by the next read."""
+    a, b = city.schools[0], city.schools[1]
+    aggregates.sweep(HOME)  # a state row: the figures have a version
+    first = aggregates.read_shared(HOME, [a.pk])
+    assert set(first.data) == {a.pk}
+    assert aggregates._SHARED[HOME][1].data.keys() >= {a.pk, b.pk}
+    before = first.data[a.pk]
+    calls_before = len(counted)
+    again = aggregates.read_shared(HOME, [a.pk])
+    assert again.data[a.pk] is before and len(counted) == calls_before  # kept, not recounted
+    Student.objects.filter(school=a).update(status="thoi_hoc")
+    aggregates.touch(HOME, [a.pk])
+    after = aggregates.read_shared(HOME, [a.pk, b.pk])
+    assert after.data[a.pk] != before
+    assert set(after.data) == {a.pk, b.pk}

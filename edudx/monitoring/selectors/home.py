@@ -56,7 +56,9 @@ def dx_overview(*, scope: Scope, ward_id: int | None = None) -> DxOverview:
     school of that ward) the schools at each level per group, published, late and at the target.
     Counts come from the maintained figures; no assessment is counted per view."""
     ids = list(registry_selectors.school_ids_in_scope(scope=scope, permission=perms.VIEW))
-    figures = aggregates.read(SCHOOLS, None if len(ids) > aggregates.CHUNK else ids)
+    figures = (
+        aggregates.read_shared(SCHOOLS, ids) if len(ids) > aggregates.CHUNK else aggregates.read(SCHOOLS, ids)
+    )
     mine = {sid: figures.data[sid] for sid in ids if sid in figures.data}
     campaign = _latest_campaign({int(c) for d in mine.values() for c in d.get("c", {})})
     if campaign is None:
