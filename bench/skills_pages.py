@@ -7,7 +7,8 @@ first run puts the skills demo data in it (certificates of 20,000 staff and 60,0
 self-assessment campaign of 20,000 staff) and computes the maintained figures (timed: that is
 the background refresh, not a page). Then, as a department officer (the whole city), renders
 through Django's test client: coverage (city → wards), coverage of one ward (its schools), the
-CSV export, the heatmap (city, one ward). Prints median and worst; no assertion.
+CSV export, the heatmap (city, one ward), the training plan's gaps (city, one ward) and the
+pupils' level counts. Prints median and worst; no assertion.
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ def main() -> None:
         "heatmap city (wards)": f"/skills/heatmap/?campaign={campaign.pk}",
         "heatmap city, teachers": f"/skills/heatmap/?campaign={campaign.pk}&position=giao_vien",
         "heatmap one ward (schools)": f"/skills/heatmap/?campaign={campaign.pk}&area={ward.pk}",
+        "training plan city (wards)": f"/skills/training/?campaign={campaign.pk}",
+        "training plan one ward (schools)": f"/skills/training/?campaign={campaign.pk}&area={ward.pk}",
+        "pupils' levels city (counts)": "/skills/pupils/",
     }
     for label, url in pages.items():
         times, cpu = [], []
