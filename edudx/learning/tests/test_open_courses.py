@@ -194,6 +194,8 @@ def test_the_pages_register_verify_pass_download_and_verify(city, client, django
     assert anon.get(f"/learning/verify/{cert.number}/?format=jwt").content.decode() == cert.credential
     assert anon.get("/learning/verify/jwks.json").json()["keys"][0]["crv"] == "Ed25519"
     assert anon.get("/learning/verify/NOPE0000/").status_code == 404
+    # the public page only reads: a POST (a form someone forged) is refused, never answered
+    assert anon.post(f"/learning/verify/{cert.number}/").status_code == 405
     assert anon.get("/learning/verify/" + "A" * 40 + "/").status_code == 404
     # The citizen sees no staff page and no class lesson.
     assert client.get("/learning/").status_code in (403, 404)

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from edudx.core import exports
 from edudx.core.actor import Actor
@@ -153,6 +153,7 @@ def certificate_pdf(request: HttpRequest, course_id: int) -> HttpResponse:
     return response
 
 
+@require_safe
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """Public: anyone holding the certificate's number (printed, or in the QR code) sees
     whether it is genuine and in force. The signature of the stored credential is checked
@@ -173,12 +174,14 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "learning/verify.html", ctx)
 
 
+@require_safe
 def jwks(request: HttpRequest) -> HttpResponse:
     from ..services import certificates as certs
 
     return JsonResponse({"keys": [certs.public_jwk()]})
 
 
+@require_safe
 def issuer(request: HttpRequest) -> HttpResponse:
     from ..services import certificates as certs
 
