@@ -120,6 +120,7 @@ def test_both_plans_keep_whole_words_and_the_last_words_prefix(city, monkeypatch
 
     monkeypatch.setattr(search, "BROAD_MATCHES", -1 if broad else 10**12)
     monkeypatch.setattr(search, "PG_BROAD_MATCHES", -1 if broad else 10**12)
+    monkeypatch.setattr(search, "SQLITE_SET_MATCHES", -1)  # SQLite's word test on each row
     assert names("nguyen va an") == set()
     assert names("nguye van") == set()
     assert names("bin tran") == set()
@@ -152,6 +153,7 @@ def test_the_page_keeps_scope_and_masking_on_both_plans(city, client_for, monkey
 
     monkeypatch.setattr(search, "BROAD_MATCHES", -1 if broad else 10**12)
     monkeypatch.setattr(search, "PG_BROAD_MATCHES", -1 if broad else 10**12)
+    monkeypatch.setattr(search, "SQLITE_SET_MATCHES", -1)
     html = (
         client_for(Role.WARD_OFFICER)
         .get(reverse("registry:student_list"), {"q": "nguyen van"})
