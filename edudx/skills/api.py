@@ -5,10 +5,12 @@ kind=skills_results, then /commit."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from edudx.core.actor import Actor, Via
 from edudx.core.api_errors import errors
+from edudx.core.errors import ValidationFailed
 from edudx.core.ids import Id
 from edudx.core.pagination import paginate
 from edudx.registry import selectors as registry_selectors
@@ -115,10 +117,20 @@ def training_needs(request, campaign: Id, area: Id | None = None):
     return training_selectors.needs(scope=request.scope, campaign=c, area=area)["rows"]
 
 
-@router.get("/training/plan/{school_id}", response={200: list[PlanItemOut], **errors(403, 404)})
-def training_plan(request, school_id: Id, campaign: Id):
-    """A school's plan: who needs which competence (below target), and trained since or not."""
-    c = selectors.campaign_get(pk=campaign)
+def _required(value: int | None, name: str) -> int:
+    if value is None:
+        raise ValidationFailed(
+            _("This query parameter is required: %(name)s.") % {"name": name}, code="required"
+        )
+    return value
+
+
+@router.get("/training/plan/{school_id}", response={200: list[PlanItemOut], **errors(403, 404, 422)})
+def training_plan(request, school_id: Id, campaign: Id | None = None):
+    """A school's plan: who needs which competence (below target), and trained since or not.
+    `campaign` is required; a school outside the caller's scope is a 404 before it is read."""
+    registry_selectors.school_get(scope=request.scope, pk=school_id)
+    c = selectors.campaign_get(pk=_required(campaign, "campaign"))
     return training_selectors.plan(scope=request.scope, campaign=c, school_id=school_id)
 
 
@@ -150,11 +162,12 @@ def pupil_counts(request, area: Id | None = None, competence: Id | None = None):
     )["rows"]
 
 
-@router.get("/classes/{class_id}/levels", response={200: list[ClassPupilLevel], **errors(403, 404)})
-def class_levels(request, class_id: Id, competence: Id):
-    """A class's pupils and their level in one competence (the pupil's school only)."""
+@router.get("/classes/{class_id}/levels", response={200: list[ClassPupilLevel], **errors(403, 404, 422)})
+def class_levels(request, class_id: Id, competence: Id | None = None):
+    """A class's pupils and their level in one competence (the pupil's school only).
+    `competence` is required; a class outside the caller's scope is a 404 before it is read."""
     school_class = registry_selectors.class_get(scope=request.scope, pk=class_id)
-    comp = pupil_services.learner_competence(competence)
+    comp = pupil_services.learner_competence(_required(competence, "competence"))
     return pupil_selectors.class_levels(scope=request.scope, school_class=school_class, competence=comp)
 
 

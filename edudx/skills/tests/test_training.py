@@ -194,6 +194,10 @@ def test_training_pages_and_api(city, campaign, teachers_fw, client):
     got = client.get(f"/api/v1/skills/training/plan/{a1}?campaign={campaign.pk}")
     assert got.status_code == 200 and got.json() == []
     assert client.get(f"/api/v1/skills/training/plan/{b1}?campaign={campaign.pk}").status_code == 404
+    # the scope first: a foreign school is a 404 even without its query; one's own asks for it
+    assert client.get(f"/api/v1/skills/training/plan/{b1}").status_code == 404
+    missing = client.get(f"/api/v1/skills/training/plan/{a1}")
+    assert missing.status_code == 422 and missing.json()["error"]["code"] == "required"
     client.force_login(city.users[Role.WARD_OFFICER])
     assert client.get(f"/skills/training/?campaign={campaign.pk}").status_code == 200
     assert client.get(f"/skills/training/schools/{a1}/").status_code == 403
