@@ -390,6 +390,9 @@ def test_no_door_shows_or_writes_a_foreign_record(role, city, b1, tmp_path):
     client.force_login(user)
     markers = b1["markers"]
     problems: list[str] = []
+    # Every kind's files first: a provider may seed B1's records (results writes a pupil's
+    # scores), and that setup is no door's write.
+    files = {kind.name: _files_of(kind, city, b1, tmp_path) for kind in ingest_kinds.all_kinds()}
     before = _fingerprint()
 
     def look(where: str, response) -> None:
@@ -399,7 +402,7 @@ def test_no_door_shows_or_writes_a_foreign_record(role, city, b1, tmp_path):
         problems.extend(f"{where}: leaks {leak}" for leak in _leaks(_unzip_or_text(raw), markers))
 
     for kind in ingest_kinds.all_kinds():
-        for path in _files_of(kind, city, b1, tmp_path):
+        for path in files[kind.name]:
             tag = f"{role} {kind.name} {path.name}"
             # API door: upload + check (partial mode), preview, commit, reports.
             with path.open("rb") as fh:
