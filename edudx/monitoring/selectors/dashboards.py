@@ -110,17 +110,25 @@ def weakest_criteria(*, scope: Scope, campaign: Campaign, limit_units: int = 40)
             cells[(r["criterion__code"], r["assessment__supervisor__name"])] = round(
                 100 * float(r["avg"] or 0) / float(m), 1
             )
+    return heatmap(cells, limit_units=limit_units)
+
+
+def heatmap(cells: dict[tuple[str, str], float], *, limit_units: int) -> dict[str, Any]:
+    """Criterion × unit shares (%) shaped for the chart: criteria weakest first (by their mean
+    over the units shown), units by name, cells as [unit index, criterion index, value]."""
     criteria = sorted({c for c, _u in cells}, key=_code_key)
     units = sorted({u for _c, u in cells})[:limit_units]
     overall = {}
     for c in criteria:
         vals = [cells[(c, u)] for u in units if (c, u) in cells]
         overall[c] = round(sum(vals) / len(vals), 1) if vals else 0
-    weakest = sorted(criteria, key=lambda c: overall[c])
+    order = sorted(criteria, key=lambda c: overall[c])
+    unit_at = {u: i for i, u in enumerate(units)}
+    crit_at = {c: i for i, c in enumerate(order)}
     return {
-        "criteria": weakest,
+        "criteria": order,
         "units": units,
-        "cells": [[units.index(u), weakest.index(c), v] for (c, u), v in cells.items() if u in units],
+        "cells": [[unit_at[u], crit_at[c], v] for (c, u), v in cells.items() if u in unit_at],
         "overall": overall,
     }
 

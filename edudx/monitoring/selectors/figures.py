@@ -103,21 +103,9 @@ def weakest(rows: list[dict[str, Any]], *, campaign: Campaign, limit_units: int 
         m = float(maxima.get(c) or 0)
         if m and n:
             cells[(c, u)] = round(100 * total / n / m, 1)
-    from .dashboards import _code_key
+    from .dashboards import heatmap
 
-    criteria = sorted({c for c, _u in cells}, key=_code_key)
-    units = sorted({u for _c, u in cells})[:limit_units]
-    overall = {}
-    for c in criteria:
-        vals = [cells[(c, u)] for u in units if (c, u) in cells]
-        overall[c] = round(sum(vals) / len(vals), 1) if vals else 0
-    order = sorted(criteria, key=lambda c: overall[c])
-    return {
-        "criteria": order,
-        "units": units,
-        "cells": [[units.index(u), order.index(c), v] for (c, u), v in cells.items() if u in units],
-        "overall": overall,
-    }
+    return heatmap(cells, limit_units=limit_units)
 
 
 def dashboard(*, scope: Scope, campaign: Campaign, by: str = "unit") -> dict[str, Any]:
