@@ -2,7 +2,8 @@
 proves that an app sees exactly its approved schools and its profile's fields, that a foreign
 sourcedId is 404 in the spec's status-info body, and that every answer validates against the
 JSON Schema of the response models (edudx/partners/oneroster/documents.py — written from the
-spec facts; the official 1EdTech schemas are still to check, see the partners README)."""
+spec facts), and that a full-profile answer meets the official 1EdTech 1.2 OpenAPI's required
+properties and reference types (facts read from that file; it is not vendored: see the README)."""
 
 from __future__ import annotations
 
@@ -205,4 +206,40 @@ def test_feed_and_csv_doors_show_exactly_the_approved_schools_and_fields(city):
                         row["primaryOrgSourcedId"] == f"org{city.schools[0].pk}" and row["identifier"]
                     ):
                         problems.append(f"csv {mode} users {row['sourcedId']}: fields outside the profile")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_full_profile_answers_meet_the_official_schema_requirements(city):
+    """With every category and every consent given, each active record of every door carries what
+    the official 1EdTech 1.2 OpenAPI requires of its type, and every reference names the right
+    object type (documents.official_problems: facts read from that file, not vendored)."""
+    from edudx.partners.oneroster.documents import official_problems
+
+    assert official_problems("users", {"sourcedId": "s1", "status": "active"}) == [
+        "missing enabledUser", "missing givenName", "missing familyName", "missing roles", "roles empty",
+    ]  # fmt: skip
+    p = make_partner(
+        city,
+        schools=((0, "consent"),),
+        categories=("roster", "identifiers", "birth", "contact", "demographics"),
+    )
+    a = Actor.system(source="t")
+    for pupil in city.students[:3]:
+        for party in ("parent", "pupil"):
+            services.consent_set(actor=a, app=p.app, student=pupil, party=party, given=True)
+    own = _ids(city, 0)
+    problems: list[str] = []
+    seen: set[str] = set()
+    for route in _routes():
+        ids = {**own, "user_sid": f"st{city.staff[0].pk}"} if route.startswith("teachers/") else own
+        r = p.get(KWARG.sub(lambda m, ids=ids: ids[m[1]], route))
+        if r.status_code != 200:
+            problems.append(f"{route}: {r.status_code}")
+            continue
+        ((wrapper, value),) = r.json().items()
+        for record in value if isinstance(value, list) else [value]:
+            seen.add(wrapper)
+            problems += [f"{route} {record['sourcedId']}: {x}" for x in official_problems(wrapper, record)]
+    assert {"orgs", "academicSessions", "courses", "classes", "users", "enrollments"} <= seen
     assert not problems, "\n".join(problems)

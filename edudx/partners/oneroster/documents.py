@@ -153,6 +153,52 @@ WRAPPERS: dict[str, type[BaseModel]] = {
 }
 
 
+# Facts read from the official 1EdTech OneRoster 1.2 rostering OpenAPI 3 file (not vendored: its
+# licence grants use for building products, not redistribution; see the partners README): the
+# properties each record type requires, and the type every GUID reference field must name.
+OFFICIAL_REQUIRED: dict[type[BaseModel], tuple[str, ...]] = {
+    Org: ("name", "type", "identifier"),
+    AcademicSession: ("title", "startDate", "endDate", "type", "schoolYear"),
+    Course: ("title", "courseCode"),
+    Class: ("title", "course", "school", "terms"),
+    User: ("enabledUser", "givenName", "familyName", "roles"),
+    Enrollment: ("user", "class", "school", "role"),
+    Demographics: (),
+}
+OFFICIAL_REF_TYPES: dict[str, str] = {
+    "course": "course",
+    "school": "org",
+    "org": "org",
+    "primaryOrg": "org",
+    "terms": "academicSession",
+    "schoolYear": "academicSession",
+    "user": "user",
+    "class": "class",
+}
+
+
+def official_problems(wrapper: str, record: dict[str, Any]) -> list[str]:
+    """What in one full-profile record departs from the official 1.2 schema's requirements
+    (required properties, referenced object types; roles need at least one). A `tobedeleted`
+    record is the deliberate minimal form (sourcedId, status, dateLastModified) and is not
+    held to the required list."""
+    model = WRAPPERS[wrapper]
+    out: list[str] = []
+    if record.get("status") == "active":
+        out += [f"missing {f}" for f in OFFICIAL_REQUIRED[model] if f not in record]
+        if model is User and not record.get("roles"):
+            out.append("roles empty")
+    for name, kind in OFFICIAL_REF_TYPES.items():
+        refs = record.get(name)
+        for ref in refs if isinstance(refs, list) else [refs] if isinstance(refs, dict) else []:
+            if ref.get("type") != kind:
+                out.append(f"{name} refers to {ref.get('type')}, not {kind}")
+    for role in record.get("roles") or []:
+        if role["org"]["type"] != "org":
+            out.append("role org is not an org")
+    return out
+
+
 def json_schema(wrapper: str, *, many: bool) -> dict[str, Any]:
     """The JSON Schema of an answer `{wrapper: [record…]}` (many) or `{wrapper: record}`."""
     record = WRAPPERS[wrapper].model_json_schema(by_alias=True)
