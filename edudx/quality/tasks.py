@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from edudx.core.schedule import daily
+
 from . import services
 
 
@@ -13,6 +15,7 @@ def dedupe_run(run_id: int) -> int:
     return services.run_execute(run_id).pairs
 
 
+@daily(at="01:00")
 @task()
 def scorecard_snapshot() -> int:
     """Keep today's scores of every school, ward, cluster and the city (the scorecards' trend)."""
