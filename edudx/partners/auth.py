@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django_ratelimit.core import get_usage
@@ -77,6 +78,32 @@ def _flows(app: PartnerApp) -> dict[int, Flow]:
 
 
 COMPRESS_FROM = 32  # fewer approved schools: one range each
+EXACT_FROM = 64  # more ranges than this after grant_paths: a join on the app's approvals instead
+
+
+@dataclass(frozen=True)
+class PartnerScope(Scope):
+    """A partner's Scope. Up to EXACT_FROM unit ranges it filters like any Scope; beyond, one
+    range per scattered school (an app approved at ~900 schools of wards none of which is whole)
+    is an OR deeper than SQLite's expression-tree limit (1,000): the rows' unit path is then
+    matched against the app's approved schools' paths read by a subquery on the approval table
+    (exact, no parameter per school, the same on SQLite and PostgreSQL), narrowed by the user's
+    own scope for a user-bound token."""
+
+    app_id: int | None = None
+    user_scope: Scope | None = None
+
+    def filter_q(self, permission: str, path_field: str) -> Q:
+        paths = self.paths_for(permission)
+        if self.app_id is None or paths is None or len(paths) <= EXACT_FROM:
+            return super().filter_q(permission, path_field)
+        approved = SchoolApp.objects.filter(app_id=self.app_id, state=UseState.APPROVED).values(
+            "school__unit__path"
+        )
+        q = Q(**{f"{path_field}__in": approved})
+        if self.user_scope is not None:
+            q &= self.user_scope.filter_q("registry.view_people", path_field)
+        return q
 
 
 def grant_paths(paths: set[str]) -> tuple[str, ...]:
@@ -121,7 +148,7 @@ def caller_for_client(client: PartnerClient, scopes: frozenset[str]) -> PartnerC
         app=app,
         scopes=scopes,
         flows=flows,
-        scope=Scope(user_id=None, grants=grants),
+        scope=PartnerScope(user_id=None, grants=grants, app_id=app.pk),
         consent_age=rules.consent_age,
         today=timezone.localdate(),
     )
@@ -165,7 +192,7 @@ def for_user(caller: PartnerCaller, user: Any) -> PartnerCaller | None:
         app=caller.app,
         scopes=caller.scopes,
         flows=flows,
-        scope=Scope(user_id=None, grants=grants),
+        scope=PartnerScope(user_id=None, grants=grants, app_id=caller.app.pk, user_scope=own),
         consent_age=caller.consent_age,
         today=caller.today,
     )

@@ -200,3 +200,25 @@ def test_scope_of_many_schools_is_their_highest_fully_approved_units(city, monke
     assert f"s{city.students[9].pk}" not in {
         u["sourcedId"] for u in p.get("users", limit="100").json()["users"]
     }
+
+
+def test_scattered_schools_beyond_sqlite_expression_depth_read_through_the_approval_join(city):
+    """An app approved at 1,200 schools of wards none of which is whole: one range per school
+    is an OR deeper than SQLite's 1,000 limit; the partner scope joins the approvals instead —
+    exact (the approved schools only) and the same on PostgreSQL."""
+    from edudx.core.scope import Grant, Scope
+    from edudx.partners import auth
+    from edudx.registry import selectors as registry
+
+    p = make_partner(city, schools=((0, "public_task"), (2, "public_task")))
+    real = [city.schools[0].unit.path, city.schools[2].unit.path]
+    width = len(real[0])
+    fake = [str(10 ** (width - 1) + 7 * k).zfill(width) for k in range(1, 1200)]  # no such units
+    paths = tuple(sorted(set(real + fake)))
+    plain = Scope(user_id=None, grants=(Grant(role=auth.PARTNER_ROLE, paths=paths),))
+    assert len(plain.filter_q("registry.view", "unit__path").children) > 1000  # the deep OR
+    scope = auth.PartnerScope(user_id=None, grants=plain.grants, app_id=p.app.pk)
+    schools, _ = registry.school_list(scope=scope)
+    assert set(schools.values_list("pk", flat=True)) == {city.schools[0].pk, city.schools[2].pk}
+    pupils, _ = registry.student_list(scope=scope)
+    assert {s.school_id for s in pupils} == {city.schools[0].pk, city.schools[2].pk}
