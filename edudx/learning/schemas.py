@@ -109,3 +109,19 @@ class GridRow(Schema):
 class GridOut(Schema):
     lessons: list[LessonOut]
     rows: list[GridRow]
+
+
+class CompetenceIn(Schema):
+    """A competence of a teachers' framework (skills) a training course trains, and the level
+    of that framework it aims at (optional)."""
+
+    competence_id: Id
+    level_id: Id | None = None
+
+
+class TrainingEnrolIn(Schema):
+    """Staff put on a training course: by staff record, or every staff member with an account
+    at a school."""
+
+    staff_ids: list[Id] = Field(default_factory=list, max_length=2000)
+    school_id: Id | None = None

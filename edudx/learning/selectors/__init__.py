@@ -175,10 +175,11 @@ def pupil_lessons(*, scope: Scope, user_id: int) -> list[PupilLesson]:
 
 
 def open_course_learner(*, course: Course, user_id: int) -> bool:
-    """The person is enrolled (still active) in this open course, and it is running or archived
-    (an archived course's learners keep their lessons; a draft shows nobody anything)."""
+    """The person is enrolled (still active) in this open or training course, and it is running
+    or archived (an archived course's learners keep their lessons; a draft shows nobody
+    anything)."""
     return (
-        course.kind == CourseKind.OPEN
+        course.kind in (CourseKind.OPEN, CourseKind.TRAINING)
         and course.state != CourseState.DRAFT
         and Enrolment.objects.filter(course=course, user_id=user_id, active=True).exists()
     )
@@ -189,7 +190,7 @@ def learner_lesson(*, scope: Scope, user_id: int, pk: int) -> Lesson:
         lesson = Lesson.objects.select_related("course").get(pk=pk, state=LessonState.PUBLISHED)
     except (Lesson.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise NotFound() from exc
-    if lesson.course.kind == CourseKind.OPEN:
+    if lesson.course.kind in (CourseKind.OPEN, CourseKind.TRAINING):
         if not open_course_learner(course=lesson.course, user_id=user_id):
             raise NotFound()
         return lesson

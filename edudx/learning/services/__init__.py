@@ -37,6 +37,7 @@ from .quizzes import (
     quiz_add,
     quiz_create,
 )
+from .training import course_competences_set, training_completed_if_passed, training_enrol
 
 __all__ = [
     "assignment_feedback",
@@ -53,6 +54,7 @@ __all__ = [
     "citizen_verify",
     "block_view",
     "course_archive",
+    "course_competences_set",
     "course_copy",
     "course_create",
     "course_publish",
@@ -71,5 +73,7 @@ __all__ = [
     "roster_sync",
     "sanitise",
     "section_create",
+    "training_completed_if_passed",
+    "training_enrol",
     "video_event",
 ]

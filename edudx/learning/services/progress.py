@@ -68,8 +68,9 @@ def learner_context(actor: Actor, lesson: Lesson) -> LearnerContext:
     if fresh is None:
         raise NotFound()
     lesson = fresh
-    if lesson.course.kind == CourseKind.OPEN:
-        # Anyone signed in (a citizen has no role at all) who enrolled in the open course.
+    if lesson.course.kind in (CourseKind.OPEN, CourseKind.TRAINING):
+        # Anyone signed in (a citizen has no role at all) who enrolled in the open course; the
+        # staff put on a training course.
         if not open_course_learner(course=lesson.course, user_id=actor.user.pk):
             raise NotFound()
         return LearnerContext(lesson.course, lesson, None, None)
@@ -266,3 +267,7 @@ def _maybe_complete(actor: Actor, ctx: LearnerContext) -> None:
         from .certificates import certificate_issue_if_passed
 
         certificate_issue_if_passed(actor=actor, course=ctx.course)
+    elif ctx.course.kind == CourseKind.TRAINING:
+        from .training import training_completed_if_passed
+
+        training_completed_if_passed(actor=actor, course=ctx.course)

@@ -4,8 +4,7 @@ lessons assigned to classes; each learner's progress and attempts.
 A course belongs to a unit (its school's, or the department's for open and training courses):
 `unit_path` is copied so a scope filter is one range scan. Another app's rows are referenced by
 string (`"registry.SchoolClass"`, `"library.ResourceVersion"`); the learner is the platform user,
-and `student_id` keeps the registry pupil a class course enrolled (None for staff and citizens).
-"""
+and `student_id` keeps the registry pupil a class course enrolled (None for staff and citizens)."""
 
 from __future__ import annotations
 
@@ -396,3 +395,6 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+from .training import CourseCompetence  # noqa: E402, F401  (a training course's competences)
