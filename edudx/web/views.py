@@ -3,16 +3,23 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from edudx.core import aggregates, exports
+from edudx.core import aggregates, documents, exports
+from edudx.core.errors import NotFound
 from edudx.core.rules.levels import Level
 from edudx.core.rules.people import Gender, StudentStatus
+from edudx.orgs import selectors as org_selectors
 from edudx.registry import selectors as registry
 
 from . import dashboards
 from .aggregates import HOME
+from .dashboards import tables
 
 
 def _chart(rows, key: str, labels: dict | None = None) -> str:
@@ -40,6 +47,7 @@ def _scope_key(scope) -> str:
 
 
 VIEW_PEOPLE = "registry.view_people"
+SIGNERS = {"department": "GIÁM ĐỐC", "school": "HIỆU TRƯỞNG", "ward": "CHỦ TỊCH"}
 
 
 def _sum(rows, schools, part: str) -> dict:
@@ -106,9 +114,17 @@ def _figures(scope) -> dict:
     return data
 
 
-def _ward(request) -> int | None:
-    raw = request.GET.get("ward", "")
+def _id_param(request, name: str) -> int | None:
+    raw = request.GET.get(name, "")
     return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+def _ward(request) -> int | None:
+    return _id_param(request, "ward")
+
+
+def _school(request) -> int | None:
+    return _id_param(request, "school")
 
 
 @login_required
@@ -116,8 +132,10 @@ def home(request):
     """The role's dashboard (edudx/web/dashboards) above the headline figures and charts for the
     user's scope (aggregate queries only)."""
     scope = request.scope
-    board = dashboards.build(scope, ward_id=_ward(request))
+    ward_id, school_id = _ward(request), _school(request)
+    board = dashboards.build(scope, ward_id=ward_id, school_id=school_id)
     data = _figures(scope)
+    drill_qs = f"?school={school_id}" if school_id is not None else (f"?ward={ward_id}" if ward_id else "")
     by_level, by_grade = data["by_level"], data["by_grade"]
     by_gender, by_status = data["by_gender"], data["by_status"]
     # Short level codes on the chart's axis; the full names are in the table under it.
@@ -144,34 +162,75 @@ def home(request):
             "cached_for": FIGURES_TTL // 60,
             "as_of": data.get("as_of"),
             "board": board,
+            "drill_qs": drill_qs,
+            "equity_rows": [
+                (tables.equity_label(r["key"]), r) for r in (board.get("equity") or {}).get("rows", [])
+            ],
             "dx_chart": json.dumps(board.get("dx_chart") or {}),
         },
     )
 
 
+def _panel_table(request, panel: str) -> tables.Table:
+    scope = request.scope
+    board = dashboards.build(scope, ward_id=_ward(request), school_id=_school(request))
+    found = tables.table(panel, board, _figures(scope))
+    if found is None:
+        raise NotFound(_("This figure is not on your home page."), code="panel_not_found")
+    return found
+
+
 @login_required
 def dx_xlsx(request):
     """The DX levels the home page shows (per ward, or per school of `?ward=`), as XLSX."""
-    board = dashboards.build(request.scope, ward_id=_ward(request))
-    dx = board.get("dx") if board["kind"] == "authority" else None  # a principal's is their school's
-    groups = dx.groups if dx else []
-    headers = [
-        _("Unit"),
-        _("Schools"),
-        _("Published"),
-        _("Late"),
-        _("At Level 2 or above on every group"),
-        *[f"{g} · {_('Level %(n)s') % {'n': n}}" for g in groups for n in (1, 2, 3)],
-    ]
-    rows = [
-        [
-            r["name"],
-            r["schools"],
-            r["published"],
-            r["late"],
-            r["reached"],
-            *[r["levels"][g][n] for g in groups for n in (1, 2, 3)],
-        ]
-        for r in (dx.rows if dx else [])
-    ]
-    return exports.xlsx_response(name=exports.dated("muc-do-cds", "xlsx"), headers=headers, rows=rows)
+    return panel_xlsx(request, "dx")
+
+
+@login_required
+def panel_xlsx(request, panel: str):
+    """One figure of the home page (`?ward=`, `?school=` as on the page) as XLSX."""
+    t = _panel_table(request, panel)
+    title: list[list] = [[t.title]]
+    columns = [exports.Column(h, width=40 if i == 0 else 16) for i, h in enumerate(t.headers)]
+    data = exports.xlsx_book([exports.Sheet(name=_("Figures"), columns=columns, rows=t.rows, title=title)])
+    response = HttpResponse(data, content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{exports.dated("so-lieu-" + panel, "xlsx")}"'
+    return response
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, int | float):
+        return number_format(value, force_grouping=True)
+    return str(value)
+
+
+@login_required
+def panel_pdf(request, panel: str):
+    """One figure of the home page as a report in the form of a Vietnamese administrative
+    document (Decree 30/2020, core.documents), issued by the caller's own unit."""
+    t = _panel_table(request, panel)
+    unit = org_selectors.unit_list(scope=request.scope).first()
+    name = unit.name if unit else ""
+    parent = unit.parent.name if unit and unit.parent else ""
+    body = render_to_string(
+        "web/pdf/panel_body.html",
+        {"t": t, "rows": [[_shown(v) for v in row] for row in t.rows], "now": timezone.localtime()},
+    )
+    doc = documents.AdminDocument(
+        parent_unit=parent,
+        issuing_unit=name.upper(),
+        symbol="BC",
+        kind="BÁO CÁO",
+        summary=f"Số liệu: {t.title}",
+        recipients=[*([parent] if parent else []), "Lưu: VT"],
+        signer_title=SIGNERS.get(unit.kind if unit else "", "THỦ TRƯỞNG ĐƠN VỊ"),
+    )
+    response = HttpResponse(
+        documents.pdf(doc, body, landscape=len(t.headers) > 6), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.dated("bao-cao-" + panel, "pdf")}"'
+    return response

@@ -6,6 +6,7 @@ panel shows only when the caller holds that app's permission and the app has dat
     kind(scope)            "authority" | "principal" | "teacher" | "pupil" | ""
     authority(scope, ward) DX levels per ward (or per school of one ward: the drill-down),
                            readiness, results, learning activity, what is late
+    school_drill(scope, s) a school's classes (pupils, results) → a class's roster → a record
     principal(scope)       the school against the targets, its to-do
     teacher(scope) / pupil(scope)
 """
@@ -35,12 +36,20 @@ def kind(scope: Scope) -> str:
     return ""
 
 
-def build(scope: Scope, *, ward_id: int | None = None) -> dict[str, Any]:
+def build(scope: Scope, *, ward_id: int | None = None, school_id: int | None = None) -> dict[str, Any]:
+    """`ward_id` drills to a ward's schools, `school_id` to a school's classes (each within the
+    scope: a foreign id shows nothing)."""
     k = kind(scope)
     if k == "authority":
-        return {"kind": k, **panels.authority(scope, ward_id=ward_id)}
+        board = {"kind": k, **panels.authority(scope, ward_id=ward_id)}
+        if school_id is not None:
+            board["school"] = panels.school_drill(scope, school_id)
+        return board
     if k == "principal":
-        return {"kind": k, **panels.principal(scope)}
+        board = {"kind": k, **panels.principal(scope)}
+        if board.get("school_id") is not None:
+            board["school"] = panels.school_drill(scope, board["school_id"])
+        return board
     if k == "teacher":
         return {"kind": k, **panels.teacher(scope)}
     if k == "pupil":

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.urls import reverse
 
+from edudx.core.errors import NotFound
 from edudx.core.scope import Scope
 from edudx.monitoring import selectors as monitoring
 from edudx.registry import selectors as registry
@@ -15,6 +17,7 @@ INFRA_VIEW = "infrastructure.view"
 RESULTS_VIEW = "results.view"
 LEARNING_VIEW = "learning.view"
 INGEST_RUN = "ingest.run"
+PEOPLE_VIEW = "registry.view_people"
 
 
 def _dx_chart(overview: monitoring.DxOverview, *, drill_ward: bool) -> dict[str, Any]:
@@ -34,6 +37,7 @@ def _dx_chart(overview: monitoring.DxOverview, *, drill_ward: bool) -> dict[str,
 
 def authority(scope: Scope, *, ward_id: int | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"ward_id": ward_id}
+    below: dict[int, bool] | None = None  # per school: under the readiness thresholds
     if scope.has_perm(MONITORING_VIEW):
         dx = monitoring.dx_overview(scope=scope, ward_id=ward_id)
         out["dx"] = dx
@@ -47,6 +51,7 @@ def authority(scope: Scope, *, ward_id: int | None = None) -> dict[str, Any]:
 
         results, as_of = infrastructure.readiness_figures(scope=scope)
         rows = infrastructure.summarise(results)
+        below = {sid: bool(x.below) for sid, x in results.items()}
         out["readiness"] = {
             "schools": len(results),
             "below": sum(1 for r in results.values() if r.below),
@@ -60,6 +65,8 @@ def authority(scope: Scope, *, ward_id: int | None = None) -> dict[str, Any]:
         summary = results_selectors.outcome_summary(scope=scope)
         if summary.pupils:
             out["results"] = summary
+            if below is not None:
+                out["equity"] = equity(scope, below)
     if scope.has_perm(LEARNING_VIEW):
         from edudx.learning import selectors as learning
 
@@ -72,6 +79,85 @@ def authority(scope: Scope, *, ward_id: int | None = None) -> dict[str, Any]:
                 "as_of": as_of,
             }
     return out
+
+
+def school_drill(scope: Scope, school_id: int) -> dict[str, Any] | None:
+    """Below a school on home (city → ward → school → class → record): the school's classes of
+    the current year, each with its pupils (when the caller sees people) and a link to its results;
+    a class opens its roster, a pupil their record. None for a school outside the scope."""
+    from edudx.registry.filters import ClassFilter
+
+    try:
+        school = registry.school_get(scope=scope, pk=school_id)
+    except NotFound:
+        return None
+    year = registry.current_year()
+    out: dict[str, Any] = {"id": school.pk, "name": school.unit.name, "ward_id": school.unit.parent_id}
+    if year is None:
+        out["classes"] = []
+        return out
+    qs, _order = registry.class_list(scope=scope, filters=ClassFilter(school=school.pk, year=year.pk))
+    people = scope.can(PEOPLE_VIEW, school.unit.path)
+    if people:
+        qs = qs.annotate(pupils=Count("enrolments", filter=Q(enrolments__state="active")))
+    with_results: set[int] = set()
+    if scope.has_perm(RESULTS_VIEW):
+        from edudx.results import selectors as results_selectors
+
+        with_results = {
+            c["id"]
+            for c in results_selectors.classes_with_results(scope=scope, school_id=school.pk, year=year.code)
+        }
+    out["people"] = people
+    out["classes"] = [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "grade": c.grade,
+            "pupils": getattr(c, "pupils", None),
+            "results": c.pk in with_results,
+        }
+        for c in qs.order_by("grade", "name")
+    ]
+    return out
+
+
+NOT_PASSED = ("C", "N")  # Chưa đạt (Circular 22), Chưa hoàn thành (Circular 27)
+
+
+def equity(scope: Scope, below: dict[int, bool]) -> dict[str, Any] | None:
+    """Learning results crossed with infrastructure readiness (issue #18 item 2, counts only):
+    per group of schools (at the thresholds, below them, not assessed) the schools, the pupils
+    with results, those at Đạt or above and those Chưa đạt; a count of pupils under the results'
+    suppression threshold is hidden (None), and the share with it."""
+    from edudx.results import selectors as results_selectors
+
+    floor = results_selectors.SUPPRESS_BELOW
+    rows, year, _period = results_selectors.breakdown(scope=scope, by="school")
+    groups: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        key = "unknown" if r["key"] not in below else ("below" if below[r["key"]] else "ready")
+        g = groups.setdefault(key, {"key": key, "schools": 0, "pupils": 0, "passed": 0, "not_passed": 0})
+        g["schools"] += 1
+        g["pupils"] += r["pupils"]
+        failed = sum(n for c, n in r["counts"].items() if c in NOT_PASSED)
+        g["not_passed"] += failed
+        g["passed"] += sum(n for c, n in r["counts"].items() if c not in (*NOT_PASSED, ""))
+    out = []
+    for key in ("ready", "below", "unknown"):
+        if key not in groups:
+            continue
+        g = groups[key]
+        share = round(100 * g["passed"] / g["pupils"], 1) if g["pupils"] else None
+        # the pupils are the sum of the two parts: one small part hides the other with it
+        if 0 < g["pupils"] < floor:
+            g["pupils"] = g["passed"] = g["not_passed"] = g["passed_share"] = None
+        elif any(0 < g[k] < floor for k in ("passed", "not_passed")):
+            g["passed"] = g["not_passed"] = g["passed_share"] = None
+        else:
+            g["passed_share"] = share
+        out.append(g)
+    return {"rows": out, "year": year} if out else None
 
 
 def _my_school(scope: Scope) -> int | None:
