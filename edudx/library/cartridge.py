@@ -35,6 +35,34 @@ def _el(parent, tag, text=None, **attrs):
     return e
 
 
+def resource_entry(zf, resources, *, resource, version, rid: str, n: int, folder: str = "") -> bool:
+    """Write one library resource into an open cartridge: a web link as an `imswl_xmlv1p3`
+    resource, a file (the `version` given, else the current one) as `webcontent` under
+    `folder`; adds the `resource` element with identifier `rid` to `resources`. False when the
+    resource has neither (nothing written). Also used by learning's course export."""
+    r = resource
+    if r.is_link:
+        href = f"{folder}links/{n:03d}.xml"
+        wl = etree.Element(f"{{{WL}}}webLink", nsmap={None: WL})
+        _el(wl, f"{{{WL}}}title", r.title)
+        _el(wl, f"{{{WL}}}url", href=r.url, target="_blank")
+        zf.writestr(href, etree.tostring(wl, xml_declaration=True, encoding="UTF-8"))
+        res = _el(resources, f"{{{CP}}}resource", identifier=rid, type="imswl_xmlv1p3")
+        _el(res, f"{{{CP}}}file", href=href)
+        return True
+    v = version or (r.current_version if r.current_version_id else None)
+    if v is None:
+        return False
+    href = f"{folder}web_resources/{n:03d}/{_safe_name(v.original_name, 'file')}"
+    if not href.lower().endswith(v.extension):
+        href += v.extension
+    with v.file.open("rb") as fh:
+        zf.writestr(href, fh.read())
+    res = _el(resources, f"{{{CP}}}resource", identifier=rid, type="webcontent", href=href)
+    _el(res, f"{{{CP}}}file", href=href)
+    return True
+
+
 def build(collection, items, *, base_url: str = "") -> bytes:
     ns = {None: CP, "lomimscc": LOMM, "xsi": XSI}
     manifest = etree.Element(f"{{{CP}}}manifest", nsmap=ns, identifier=f"edudx_collection_{collection.pk}")
@@ -75,24 +103,7 @@ def build(collection, items, *, base_url: str = "") -> bytes:
                 it = _el(root, f"{{{CP}}}item", identifier=f"ITEM_{nid}", identifierref=f"RES_{nid}")
                 _el(it, f"{{{CP}}}title", f"Ghi chú: {r.title}"[:250])
             rid = f"RES_{n}"
-            if r.is_link:
-                href = f"links/{n:03d}.xml"
-                wl = etree.Element(f"{{{WL}}}webLink", nsmap={None: WL})
-                _el(wl, f"{{{WL}}}title", r.title)
-                _el(wl, f"{{{WL}}}url", href=r.url, target="_blank")
-                zf.writestr(href, etree.tostring(wl, xml_declaration=True, encoding="UTF-8"))
-                res = _el(resources, f"{{{CP}}}resource", identifier=rid, type="imswl_xmlv1p3")
-                _el(res, f"{{{CP}}}file", href=href)
-            elif r.current_version_id:
-                v = r.current_version
-                href = f"web_resources/{n:03d}/{_safe_name(v.original_name, 'file')}"
-                if not href.lower().endswith(v.extension):
-                    href += v.extension
-                with v.file.open("rb") as fh:
-                    zf.writestr(href, fh.read())
-                res = _el(resources, f"{{{CP}}}resource", identifier=rid, type="webcontent", href=href)
-                _el(res, f"{{{CP}}}file", href=href)
-            else:
+            if not resource_entry(zf, resources, resource=r, version=None, rid=rid, n=n):
                 continue
             it = _el(root, f"{{{CP}}}item", identifier=f"ITEM_{n}", identifierref=rid)
             _el(it, f"{{{CP}}}title", r.title[:250])

@@ -23,6 +23,7 @@ from edudx.registry import selectors as registry
 
 from .. import permissions as perms
 from .. import search
+from ..cartridge import resource_entry as cartridge_resource_entry  # noqa: F401  (learning's export)
 from ..filters import OWN_SORTS, OwnFilter
 from ..models import (
     Collection,
