@@ -314,6 +314,18 @@ def build(ctx: DemoContext) -> None:
         with_evidence=True,
     )
 
+    # the authority index (3806) of last year, on the schools' published results
+    from . import demo_authority
+
+    ctx.log(
+        demo_authority.build(
+            actor=actor,
+            dept=dept,
+            school_year=last_year,
+            rng=random.Random(f"3806-{last_year}"),
+        )
+    )
+
     # a year of progress, unevenly spread
     skill = {k: min(0.99, v + rng.uniform(-0.02, 0.09)) for k, v in skill.items()}
     current = services.campaign_create(

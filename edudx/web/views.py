@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from edudx.core import aggregates, documents, exports
 from edudx.core.errors import NotFound
@@ -181,12 +182,14 @@ def _panel_table(request, panel: str) -> tables.Table:
 
 
 @login_required
+@require_safe
 def dx_xlsx(request):
     """The DX levels the home page shows (per ward, or per school of `?ward=`), as XLSX."""
     return panel_xlsx(request, "dx")
 
 
 @login_required
+@require_safe
 def panel_xlsx(request, panel: str):
     """One figure of the home page (`?ward=`, `?school=` as on the page) as XLSX."""
     t = _panel_table(request, panel)
@@ -209,6 +212,7 @@ def _shown(value) -> str:
 
 
 @login_required
+@require_safe
 def panel_pdf(request, panel: str):
     """One figure of the home page as a report in the form of a Vietnamese administrative
     document (Decree 30/2020, core.documents), issued by the caller's own unit."""
