@@ -82,3 +82,16 @@ class FeedbackForm(forms.Form):
         label=_("Feedback"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
     )
     grade = forms.FloatField(label=_("Grade (%)"), required=False, min_value=0, max_value=100)
+
+
+class CartridgeForm(forms.Form):
+    file = forms.FileField(label=_("Common Cartridge package (.imscc)"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=CourseKind.choices, initial=CourseKind.CLASS)
+    class_id = forms.IntegerField(label=_("Class"), required=False, min_value=1, max_value=2**62)
+    title = forms.CharField(label=_("Title (empty: the package's)"), max_length=200, required=False)
+
+    def __init__(self, *args, classes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["class_id"].widget = forms.Select(
+            choices=[("", "—"), *[(c.pk, f"{c.name} — {c.school.name}") for c in classes]]
+        )

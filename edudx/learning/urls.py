@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import interchange
 from .views import open as open_views
 
 urlpatterns = [
@@ -12,6 +13,11 @@ urlpatterns = [
     path("courses/<int:course_id>/do/<str:action>/", views.course_action, name="course_action"),
     path("courses/<int:course_id>/gift/", views.gift_import, name="gift_import"),
     path("courses/<int:course_id>/gift.txt", views.gift_export, name="gift_export"),
+    path("courses/<int:course_id>/cartridge.imscc", interchange.cartridge_export, name="cartridge_export"),
+    path("import/cartridge/", interchange.cartridge_import, name="cartridge_import"),
+    path("courses/<int:course_id>/questions.qti21.zip", interchange.questions_qti_export, name="qti_export"),
+    path("courses/<int:course_id>/questions/import/", interchange.questions_import, name="questions_import"),
+    path("questions/template.xlsx", interchange.questions_xlsx_template, name="questions_template"),
     path("courses/<int:course_id>/quizzes/new/", views.quiz_create, name="quiz_create"),
     path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz"),
     path("lessons/<int:lesson_id>/", views.lesson_detail, name="lesson"),

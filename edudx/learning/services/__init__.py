@@ -1,5 +1,6 @@
 """Every write of the learning app (one module per subject; imported from here)."""
 
+from .cartridge import course_import
 from .certificates import (
     certificate_issue_if_passed,
     certificate_of,
@@ -20,6 +21,7 @@ from .courses import (
     sanitise,
     section_create,
 )
+from .interchange import questions_import_qti, questions_import_xlsx
 from .open import citizen_register, citizen_verify, open_course_error, open_enrol
 from .progress import (
     assignment_feedback,
@@ -58,6 +60,7 @@ __all__ = [
     "course_copy",
     "course_create",
     "course_publish",
+    "course_import",
     "course_reopen",
     "gift_import",
     "lesson_assign",
@@ -68,6 +71,8 @@ __all__ = [
     "open_course_error",
     "open_enrol",
     "question_create",
+    "questions_import_qti",
+    "questions_import_xlsx",
     "quiz_add",
     "quiz_create",
     "roster_sync",
