@@ -158,6 +158,19 @@ def batch(*, actor: Actor) -> Iterator[None]:
         lrs.statements_record(actor=actor, statements=stmts, unit=SimpleNamespace(path=unit_path))
 
 
+def mark() -> int:
+    """Where the open batch stands (0 outside one): `drop_since` forgets what came after."""
+    pending = _PENDING.get()
+    return len(pending) if pending is not None else 0
+
+
+def drop_since(position: int) -> None:
+    """Forget the open batch's statements after `position` (a savepoint of it rolled back)."""
+    pending = _PENDING.get()
+    if pending is not None:
+        del pending[position:]
+
+
 def block_activity(block: Block) -> dict[str, Any]:
     kind = block.kind if block.kind in TYPES else "text"
     return activity(

@@ -21,6 +21,7 @@ from edudx.core.services import create_with_history
 from .. import gift, grading, statements
 from ..models import Attempt, Block, Course, Question, Quiz, QuizItem
 from ..schemas import QuestionIn, QuizIn
+from . import submissions
 from .courses import require_author
 from .progress import block_done, learner_context
 
@@ -203,7 +204,8 @@ def attempt_submit(*, actor: Actor, attempt: Attempt, answers: dict[str, Any]) -
     the transaction (on SQLite a transaction holds the one writer lock from its start), and
     the transaction only claims the attempt (a conditional update: a second submit of the
     same attempt finds nothing to claim), counts the block and stores the submission's
-    statements in one batch (`statements.batch`)."""
+    statements in one batch (`statements.batch`). With the submission queue on, those writes
+    go to the process's writer, which commits many submissions at once (`submissions.py`)."""
     if attempt.user_id != getattr(actor.user, "pk", None):
         raise PermissionDenied()
     attempt = Attempt.objects.select_related("quiz", "block__lesson__course").get(pk=attempt.pk)
@@ -235,7 +237,8 @@ def attempt_submit(*, actor: Actor, attempt: Attempt, answers: dict[str, Any]) -
     attempt.passed = (
         None if attempt.needs_grading or attempt.score is None else attempt.score >= quiz.pass_mark
     )
-    with transaction.atomic(), statements.batch(actor=actor):
+
+    def writes() -> Attempt:
         claimed = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
             answers=kept,
             item_scores=scores,
@@ -250,7 +253,9 @@ def attempt_submit(*, actor: Actor, attempt: Attempt, answers: dict[str, Any]) -
             _attempt_statements(actor, attempt, questions, ctx, answers_sent=kept)
             if not attempt.needs_grading and attempt.block is not None:
                 block_done(actor=actor, block=attempt.block, ctx=ctx, grade=attempt.score)
-    return attempt
+        return attempt
+
+    return submissions.write(writes, actor=actor)
 
 
 def _attempt_statements(

@@ -1,0 +1,80 @@
+"""The exam-hour submission writer: with the queue on, submissions are committed in batches by
+one writer thread; each request gets its own result or refusal, and a refused submission takes
+none of its statements with it."""
+
+import json
+
+import pytest
+from django.test import override_settings
+
+from edudx.core.errors import Conflict
+
+
+def _answers(built):
+    q1, q2 = built.questions
+    return {str(q1.pk): "0", str(q2.pk): "ha noi"}
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(LEARNING_SUBMISSION_QUEUE=True)
+def test_the_queue_commits_a_submission_and_refuses_a_second_one(city):
+    from edudx.learning import services
+    from edudx.learning.models import Attempt, Progress
+    from edudx.learning.services import submissions
+    from edudx.learning.tests.conftest import build_lesson
+    from edudx.lrs.models import Statement
+
+    built = build_lesson(city)
+    pupil = city.actor_of("student")
+    try:
+        attempt = services.attempt_start(actor=pupil, block=built.blocks[3])
+        before = Statement.objects.count()
+        done = services.attempt_submit(actor=pupil, attempt=attempt, answers=_answers(built))
+        assert done.score == 100 and submissions.WRITER.batches >= 1
+        assert Attempt.objects.get(pk=attempt.pk).submitted_at is not None  # committed by the writer
+        verbs = [
+            json.loads(s.data)["verb"]["display"]["en-US"] for s in Statement.objects.order_by("id")[before:]
+        ]
+        assert verbs.count("answered") == 2 and "scored" in verbs and "passed" in verbs
+        assert Progress.objects.filter(lesson=built.lesson, user=pupil.user).exists()
+        stored = Statement.objects.count()
+        with pytest.raises(Conflict) as e:  # the writer hands the refusal back to the request
+            services.attempt_submit(actor=pupil, attempt=attempt, answers=_answers(built))
+        assert e.value.code == "already_submitted"
+        assert Statement.objects.count() == stored
+    finally:
+        submissions.WRITER.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_job_in_a_batch_leaves_the_others_and_drops_only_its_statements(city):
+    from concurrent.futures import Future
+
+    from edudx.learning import statements
+    from edudx.learning.services.submissions import Writer
+    from edudx.learning.tests.conftest import build_lesson
+    from edudx.lrs.models import Statement
+
+    built = build_lesson(city, assign=False)
+    course = built.course
+
+    def stmt(verb):
+        return statements.build(
+            user_id=1, verb=verb, obj=statements.activity("lesson", built.lesson.pk, "x"), course=course
+        )
+
+    def good():
+        statements.write(actor=None, course=course, statement=stmt("viewed"))
+        return "ok"
+
+    def refused():
+        statements.write(actor=None, course=course, statement=stmt("started"))
+        raise Conflict(code="already_submitted")
+
+    futures = [Future(), Future(), Future()]
+    before = Statement.objects.count()
+    Writer().write([(good, futures[0]), (refused, futures[1]), (good, futures[2])])
+    assert futures[0].result() == "ok" and futures[2].result() == "ok"
+    assert futures[1].exception().code == "already_submitted"
+    rows = [json.loads(s.data)["verb"]["display"]["en-US"] for s in Statement.objects.order_by("id")[before:]]
+    assert rows == ["viewed", "viewed"]
