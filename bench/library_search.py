@@ -236,8 +236,8 @@ FILTERS = [
 def whole_request(con, q: str, filters: dict, offset: int = 0, limit: int = 20) -> tuple[int, int]:
     """What selectors.resource_search runs on SQLite for a viewer (and so what the page and the
     API make): the three windows walked with the filters tested on the facet row
-    (search_facets.tiers), the librarian's order, the page's rows, then the facets and total
-    in one pass (search_facets.facet_sql). Past the windows (deep pages), the exact ranking with
+    (search_facets.Walk), the librarian's order, the page's rows, then the facets and total
+    from the third window's pass (search_facets.Walk.count). Past the windows (deep pages), the exact ranking with
     the same filters. Returns (rows on the page, total counted)."""
     f = ResourceFilter(q=q, **filters)
     query = parse(q)
@@ -251,6 +251,7 @@ def whole_request(con, q: str, filters: dict, offset: int = 0, limit: int = 20) 
         return {pk: search.Candidate(title, usage=uses) for pk, title, uses, _r in rows}
 
     page_ids: list[int] = []
+    walker = search_facets.Walk(query, f, search.FACET_CAP, run_on(con))
     if query is not None:
         ordered, full = search.window(
             query,
@@ -258,7 +259,7 @@ def whole_request(con, q: str, filters: dict, offset: int = 0, limit: int = 20) 
             visible=visible,
             need=need,
             vendor="sqlite",
-            tiers=search_facets.tiers(query, f),
+            tiers=walker.tiers(),
             walks=search_facets.WALKS,
         )
         if full and len(ordered) < need:  # deep page: exact ranking over every match that passes
@@ -282,7 +283,7 @@ def whole_request(con, q: str, filters: dict, offset: int = 0, limit: int = 20) 
         page_ids = [r[0] for r in run_on(con)(sql, params) if r[1]][offset : offset + limit + 1]
     marks = ",".join("?" * len(page_ids))
     con.execute(f"SELECT id, title, subject FROM library_resource WHERE id IN ({marks})", page_ids).fetchall()
-    total = sum(r[-1] for r in run_on(con)(*search_facets.facet_sql(query, f, search.FACET_CAP)) if r[0])
+    total = walker.count(("subject", "resource_type", "licence", "series"))[0]
     return len(page_ids), total
 
 

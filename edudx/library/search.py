@@ -29,7 +29,7 @@ from django.db.models.expressions import RawSQL
 
 from edudx.core.search import fulltext, rank, typos
 from edudx.core.search.query import Query, fts5, parse, tsquery
-from edudx.core.search.rank import Candidate
+from edudx.core.search.rank import Candidate, Tier
 from edudx.core.text import fold
 
 TABLE = "library_resource"
@@ -176,7 +176,7 @@ def window(
     visible: Callable[[list[int]], dict[int, Candidate]],
     need: int,
     vendor: str | None = None,
-    tiers: list[tuple[str, list]] | None = None,
+    tiers: list[Tier] | None = None,
     walks: tuple[int, ...] | None = None,
 ) -> tuple[list[int], bool]:
     """The first pages of relevance ranking at millions of rows, on both databases.
@@ -197,11 +197,12 @@ def window(
     if q is None:
         return [], False
     caps = [PHRASE_CANDIDATES, CANDIDATES, CANDIDATES]
+    windows: list[Tier]
     if tiers is None:
-        tiers = INDEX.tiers(q, vendor or connection.vendor, caps)
+        windows = list(INDEX.tiers(q, vendor or connection.vendor, caps))
     else:
-        caps = list(walks or caps)
-    found, full = rank.window(tiers, run=run, visible=visible, need=need, caps=caps)
+        windows, caps = tiers, list(walks or caps)
+    found, full = rank.window(windows, run=run, visible=visible, need=need, caps=caps)
     return rank.order(found, q, GENERIC), full
 
 
@@ -210,7 +211,7 @@ def candidates(
     *,
     visible: Callable[[list[int]], dict[int, Candidate]],
     need: int,
-    tiers: list[tuple[str, list]] | None = None,
+    tiers: list[Tier] | None = None,
     walks: tuple[int, ...] | None = None,
 ) -> tuple[list[int], bool] | None:
     """`window` on the default connection; None on other databases than SQLite and PostgreSQL."""

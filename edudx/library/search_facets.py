@@ -16,9 +16,12 @@ PostgreSQL, take the ORM path of library.selectors.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from edudx.core.search.query import Query, fts5, fts5_phrase
+from edudx.core.search.rank import Tier
 
 from .filters import ResourceFilter
 from .search import FTS, TABLE, TITLE_FTS
@@ -109,11 +112,11 @@ def conditions(f: ResourceFilter) -> tuple[str, list[Any]]:
 
 
 def walk_sql(
-    q: Query | None, tier: int, f: ResourceFilter, cap: int, columns: str = "x.id"
+    q: Query | None, tier: int, f: ResourceFilter, cap: int, columns: str = ""
 ) -> tuple[str, list[Any]]:
     """The newest `cap` resources matching `q` in `tier` (0: the phrase in the title, 1: every
     word in the title, 2: anywhere; no query: every resource), each with whether it passes the
-    filters: rows (columns…, passes). The walk reads at most `cap` matches whatever the
+    filters: rows (id, passes, columns…). The walk reads at most `cap` matches whatever the
     filters, so a filter that few matches pass costs no more than none."""
     where, params = conditions(f)
     if q is None:
@@ -123,8 +126,9 @@ def walk_sql(
         table, expr = ((TITLE_FTS, fts5_phrase(q)), (TITLE_FTS, fts5(q)), (FTS, fts5(q)))[tier]
         inner = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s"
         inner_params = [expr, cap]
+    extra = f", {columns}" if columns else ""
     return (
-        f"SELECT {columns}, ({where}) AS passes FROM ({inner}) AS m CROSS JOIN {FACET_TABLE} x "
+        f"SELECT x.id, ({where}) AS passes{extra} FROM ({inner}) AS m CROSS JOIN {FACET_TABLE} x "
         f"ON x.id = m.id ORDER BY m.id DESC",
         [*params, *inner_params],
     )
@@ -169,42 +173,56 @@ def exact_sql(q: Query, f: ResourceFilter, offset: int, limit: int) -> tuple[str
 # only a few of them (decision 0011).
 WALKS = (1000, 2000, 2000)
 
-
-def tiers(q: Query, f: ResourceFilter) -> list[tuple[str, list[Any]]]:
-    return [walk_sql(q, tier, f, cap) for tier, cap in enumerate(WALKS)]
+FACET_ROW = "x.state, x.subject, x.resource_type, x.licence, x.series, x.grades"
 
 
-FACET_ROW = "x.subject, x.resource_type, x.licence, x.series, x.grades"
+class Walk:
+    """One request's walks of the index. The newest `cap` matches anywhere (title + body, the
+    costly walk: a broad query's doclists are long) are read once, with their facet values,
+    and serve both the third window of the ranking (its newest WALKS[2]) and the facets and
+    total — one pass over the big index per request, not two."""
 
+    def __init__(
+        self, q: Query | None, f: ResourceFilter, cap: int, run: Callable[[str, list[Any]], list[Any]]
+    ):
+        self.q, self.f, self.cap, self._run = q, f, cap, run
+        self._rows: list[tuple[Any, ...]] | None = None
 
-def facet_sql(q: Query | None, f: ResourceFilter, cap: int) -> tuple[str, list[Any]]:
-    """One pass over the newest `cap` matches: (passes, subject, type, licence, series, grades,
-    count) groups; the groups that pass the filters are the facets, all of them together
-    say whether the walk was full (more matches than it read: the counts are lower bounds)."""
-    sql, params = walk_sql(q, 2, f, cap, columns=FACET_ROW)
-    return (
-        f"SELECT passes, subject, resource_type, licence, series, grades, count(*) FROM ({sql}) "
-        f"GROUP BY 1, 2, 3, 4, 5, 6",
-        params,
-    )
+    def anywhere(self) -> list[tuple[Any, ...]]:
+        """(id, passes, state, subject, type, licence, series, grades), newest first."""
+        if self._rows is None:
+            self._rows = self._run(*walk_sql(self.q, 2, self.f, self.cap, columns=FACET_ROW))
+        return self._rows
 
+    def tiers(self) -> list[Tier]:
+        """The windows of search.window: the phrase in the title, every word in it (the title
+        index), then the newest WALKS[2] of `anywhere`."""
+        assert self.q is not None
+        shared = self.cap >= WALKS[2]
+        return [
+            walk_sql(self.q, 0, self.f, WALKS[0]),
+            walk_sql(self.q, 1, self.f, WALKS[1]),
+            (lambda: self.anywhere()[: WALKS[2]]) if shared else walk_sql(self.q, 2, self.f, WALKS[2]),
+        ]
 
-def count(
-    rows: list[tuple[Any, ...]], facets: tuple[str, ...], cap: int
-) -> tuple[int, bool, dict[str, dict[str, int]]]:
-    """The rows of `facet_sql(…, cap)` as (total, capped, {facet: {value: count}}), grades
-    included; capped: the walk read `cap` matches, so there may be more."""
-    totals: dict[str, dict[str, int]] = {name: {} for name in (*facets, "grade")}
-    total = walked = 0
-    for passes, *values, grades, n in rows:
-        walked += n
-        if not passes:
-            continue
-        total += n
-        for name, value in zip(facets, values, strict=True):
-            if value:
-                totals[name][value] = totals[name].get(value, 0) + n
-        for g in grades.strip(",").split(","):
-            if g:
-                totals["grade"][g] = totals["grade"].get(g, 0) + n
-    return total, walked >= cap, totals
+    def matches_published(self) -> bool:
+        """Whether the query, filters aside, matches a published resource among the walked
+        ones (then an empty page is the filters' doing, not a typo's)."""
+        return any(row[2] == "published" for row in self.anywhere())
+
+    def count(self, facets: tuple[str, ...]) -> tuple[int, bool, dict[str, dict[str, int]]]:
+        """(total, capped, {facet: {value: count}}), grades included, over the matches that
+        pass the filters; capped: the walk read `cap` matches, so there may be more."""
+        rows = self.anywhere()
+        groups = Counter(row[3:] for row in rows if row[1])
+        totals: dict[str, dict[str, int]] = {name: {} for name in (*facets, "grade")}
+        total = 0
+        for (*values, grades), n in groups.items():
+            total += n
+            for name, value in zip(facets, values, strict=True):
+                if value:
+                    totals[name][value] = totals[name].get(value, 0) + n
+            for g in grades.strip(",").split(","):
+                if g:
+                    totals["grade"][g] = totals["grade"].get(g, 0) + n
+        return total, len(rows) >= self.cap, totals

@@ -16,8 +16,12 @@ See docs/decisions/0001-postgres-name-search-prefix-lexemes.md.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.core.signals import request_started
 from django.db import connection
 from django.db.models import Model, Q
 
@@ -98,8 +102,40 @@ def page_ids_first() -> bool:
     return connection.vendor == "postgresql"
 
 
+# The probes below decide how a search runs (collect the matches, probe a set of them, or test
+# each walked row), never which rows it selects; a list page asks them twice, for its page and
+# for its count. They are kept for the rest of the request (cleared when the next one starts,
+# and after PROBE_TTL seconds outside requests).
+PROBE_TTL = 5.0
+_probes = threading.local()
+
+
+def _forget_probes(**_kwargs: Any) -> None:
+    _probes.memo = {}
+
+
+request_started.connect(_forget_probes, dispatch_uid="edudx.core.search.names.probes")
+
+
+def _probe(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    memo: dict[tuple[Any, ...], tuple[float, Any]] = getattr(_probes, "memo", None) or {}
+    _probes.memo = memo
+    full_key = (connection.alias, connection.vendor, str(connection.settings_dict.get("NAME")), *key)
+    hit = memo.get(full_key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < PROBE_TTL:
+        return hit[1]
+    value = compute()
+    memo[full_key] = (now, value)
+    return value
+
+
 def _estimated_matches(table: str, column: str, tsquery: str) -> float:
     """The planner's estimate of the rows matching (from the index's statistics)."""
+    return float(_probe(("estimate", table, column, tsquery), lambda: _plan_rows(table, column, tsquery)))
+
+
+def _plan_rows(table: str, column: str, tsquery: str) -> float:
     import json
 
     with connection.cursor() as cur:
@@ -115,6 +151,10 @@ def _estimated_matches(table: str, column: str, tsquery: str) -> float:
 
 def _sqlite_matches(fts: str, expr: str, cap: int) -> int:
     """How many rows of the FTS5 index match `expr`, counted up to `cap` + 1 (index only)."""
+    return int(_probe(("matches", fts, expr, cap), lambda: _sqlite_count(fts, expr, cap)))
+
+
+def _sqlite_count(fts: str, expr: str, cap: int) -> int:
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH %s LIMIT %s)", [expr, cap + 1]

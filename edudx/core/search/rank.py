@@ -25,6 +25,10 @@ from .query import Query
 
 WORD = re.compile(r"[0-9a-z]+")
 
+# A window of candidates: SQL and its parameters, or rows the caller has read already (a walk
+# it shares with another part of the request).
+Tier = tuple[str, list[Any]] | Callable[[], list[tuple[Any, ...]]]
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -71,14 +75,15 @@ def order(found: dict[int, Candidate], q: Query, generic: re.Pattern[str] | None
 
 
 def window(
-    tiers: list[tuple[str, list[Any]]],
+    tiers: list[Tier],
     *,
     run: Callable[[str, list[Any]], list[tuple[Any, ...]]],
     visible: Callable[[list[int]], dict[int, Candidate]],
     need: int,
     caps: list[int],
 ) -> tuple[dict[int, Candidate], bool]:
-    """Read `tiers` ((sql, params) selecting ids, newest first, each LIMIT caps[i]) until
+    """Read `tiers` ((sql, params) selecting ids, newest first, each LIMIT caps[i], or a
+    function returning such rows) until
     `need` visible candidates are found. Every candidate of an earlier tier outranks every
     candidate of a later one, so once the page is full the later tiers cannot change it.
     A row may carry a second column, whether it passes the caller's filters (rows that do not
@@ -87,8 +92,8 @@ def window(
     found: dict[int, Candidate] = {}
     seen: set[int] = set()
     full = False
-    for (sql, params), cap in zip(tiers, caps, strict=True):
-        rows = run(sql, params)
+    for tier, cap in zip(tiers, caps, strict=True):
+        rows = tier() if callable(tier) else run(*tier)
         full = full or len(rows) >= cap
         ids = [r[0] for r in rows if len(r) < 2 or r[1]]
         new = [pk for pk in ids if pk not in seen]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
@@ -86,21 +86,49 @@ def resource_search(
     # of the index (search_facets); otherwise the ORM over `base`.
     walk = f if connection.vendor == "sqlite" and _sees_all_published(scope) else None
     query = search.parse(f.q)
-    page = _search_page(base, query, f.sort, cursor, limit, walk)
+    walker = _walker(query, walk)
+    page = _search_page(base, query, f.sort, cursor, limit, walker)
     corrected = ""
-    if query is not None and not page.items and not cursor:
+    if query is not None and not page.items and not cursor and not _filters_emptied(scope, f, query, walker):
         fixed = search.corrected(base, query)
         if fixed is not None:
             query, corrected = fixed, fixed.text
-            page = _search_page(base, query, f.sort, cursor, limit, walk)
+            walker = _walker(query, walk)
+            page = _search_page(base, query, f.sort, cursor, limit, walker)
     result = SearchResult(
         page=page, total=0, ranked=query is not None and f.sort == "relevance", corrected=corrected
     )
-    if with_facets and walk is not None:
-        _walk_facets(result, query, walk)
+    if with_facets and walker is not None:
+        _walk_facets(result, walker)
     elif with_facets:
         _count_facets(result, base, query if query is not None else (f.q if f.q.strip() else None))
     return result
+
+
+def _run(sql: str, params: list[Any]) -> list[Any]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return list(cur.fetchall())
+
+
+def _walker(query: Query | None, walk: ResourceFilter | None) -> search_facets.Walk | None:
+    return None if walk is None else search_facets.Walk(query, walk, search.FACET_CAP, _run)
+
+
+def _filters_emptied(
+    scope: Scope, f: ResourceFilter, query: Query, walker: search_facets.Walk | None
+) -> bool:
+    """The query matches resources the viewer sees and only the filters leave the page empty:
+    no typo to correct (a correction would change the words to something the filters let
+    through, and costs a count per combination tried). The walk's rows answer it; else one
+    EXISTS over the unfiltered match."""
+    if walker is not None:
+        return walker.matches_published()
+    filtered = (f.subject, f.grade is not None, f.resource_type, f.licence, f.series, f.language, f.school)
+    if not any(filtered):
+        return False
+    found = search.matching(published(scope=scope), query)
+    return found is not None and found.exists()
 
 
 def _sees_all_published(scope: Scope) -> bool:
@@ -113,14 +141,14 @@ def _search_page(
     sort: str,
     cursor: str | None,
     limit: int,
-    walk: ResourceFilter | None,
+    walker: search_facets.Walk | None,
 ) -> Page:
     related = ("school__unit", "current_version")
     if query is not None and sort == "relevance":
         offset = _offset_cursor(cursor)
-        items = _ranked_window(base, query, offset, limit, related, walk)
-        if items is None and walk is not None:  # past the windows, filters on the facet rows
-            items = _past_the_windows(base, query, offset, limit, related, walk)
+        items = _ranked_window(base, query, offset, limit, related, walker)
+        if items is None and walker is not None:  # past the windows, filters on the facet rows
+            items = _past_the_windows(base, query, offset, limit, related, walker.f)
         elif items is None:  # the windows were too small for this page: exact ranking
             # `is None`, never `or`: a QuerySet's truth value fetches every row it selects
             # (the whole ranked match list, wide rows, before the page's slice).
@@ -172,13 +200,10 @@ def _count_facets(result: SearchResult, base: QuerySet[Resource], query: str | Q
     ]
 
 
-def _walk_facets(result: SearchResult, query: Query | None, f: ResourceFilter) -> None:
-    """Facets and total from one pass over the newest search.FACET_CAP matches, the filters
-    tested on each (search_facets.facet_sql); `capped` when there may be more."""
-    with connection.cursor() as cur:
-        cur.execute(*search_facets.facet_sql(query, f, search.FACET_CAP))
-        rows = cur.fetchall()
-    result.total, result.capped, totals = search_facets.count(rows, FACETS, search.FACET_CAP)
+def _walk_facets(result: SearchResult, walker: search_facets.Walk) -> None:
+    """Facets and total from the request's one pass over the newest search.FACET_CAP matches,
+    the filters tested on each (search_facets.Walk); `capped` when there may be more."""
+    result.total, result.capped, totals = walker.count(FACETS)
     for name in FACETS:
         result.facets[name] = sorted(totals[name].items(), key=lambda kv: (-kv[1], kv[0]))
     result.facets["grade"] = sorted(totals["grade"].items(), key=lambda kv: int(kv[0]))
@@ -190,11 +215,11 @@ def _ranked_window(
     offset: int,
     limit: int,
     related: tuple[str, ...],
-    walk: ResourceFilter | None,
+    walker: search_facets.Walk | None,
 ) -> list[Resource] | None:
     need = offset + limit + 1
     # In the walk, every id found passed the filters already: only titles and use are read.
-    rows_of = Resource.objects.all() if walk is not None else base
+    rows_of = Resource.objects.all() if walker is not None else base
 
     def visible(ids: list[int]) -> dict[int, search.Candidate]:
         rows = (
@@ -202,7 +227,7 @@ def _ranked_window(
         )
         return {pk: search.Candidate(title, usage=uses + 5 * stars) for pk, title, uses, stars in rows}
 
-    tiers = search_facets.tiers(q, walk) if walk is not None else None
+    tiers = walker.tiers() if walker is not None else None
     found = search.candidates(q, visible=visible, need=need, tiers=tiers, walks=search_facets.WALKS)
     if found is None:
         return None

@@ -65,6 +65,20 @@ def test_search_folds_d_stroke_and_matches_finished_words_whole(city, corpus):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", ["viewer", "teacher"])
+def test_a_filter_that_empties_the_page_is_not_taken_for_a_typo(city, corpus, role):
+    # "quang hop" matches (biology); with the maths filter nothing passes. Changing a word to
+    # "quan" would find the maths resource below, but the words were typed right: no "Did you
+    # mean", an empty page. A real typo under the same filter is still corrected.
+    publish(city, make_resource(city, title="Quan hợp các tập hợp", data={"subject": "toan"}))
+    scope = city.scope_of(role)
+    filtered = selectors.resource_search(scope=scope, filters=ResourceFilter(q="quang hop", subject="toan"))
+    assert (titles(filtered), filtered.corrected, filtered.total) == ([], "", 0)
+    typo = selectors.resource_search(scope=scope, filters=ResourceFilter(q="qaung hop", subject="sinh_hoc"))
+    assert (titles(typo), typo.corrected) == (["Quang hợp ở thực vật"], "quang hop")
+
+
+@pytest.mark.django_db
 def test_extracted_text_is_searched(city, corpus):
     r = publish(
         city,
