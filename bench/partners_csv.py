@@ -48,8 +48,9 @@ def setup(var_dir: str) -> None:
         call_command("migrate", app, verbosity=0)
 
 
-def partner(name: str = "Đo CSV toàn thành phố") -> str:
-    """An app approved (public task) at every school; returns a bearer token."""
+def partner(name: str = "Đo CSV toàn thành phố", schools: int = 0) -> str:
+    """An app approved (public task) at every school — or at the first `schools` schools by id,
+    under its own name — ; returns a bearer token."""
     from django.test import Client
 
     from edudx.core.actor import Actor
@@ -72,7 +73,12 @@ def partner(name: str = "Đo CSV toàn thành phố") -> str:
         services.app_move(actor=a, app=app, move="submit")
         app = services.app_move(actor=a, app=app, move="approve")
     done = set(SchoolApp.objects.filter(app=app).values_list("school_id", flat=True))
-    for school in School.objects.exclude(pk__in=done).select_related("unit"):
+    wanted = School.objects.order_by("pk")
+    if schools:
+        wanted = wanted.filter(
+            pk__in=list(School.objects.order_by("pk").values_list("pk", flat=True)[:schools])
+        )
+    for school in wanted.exclude(pk__in=done).select_related("unit"):
         use = services.use_request(actor=a, app=app, school=school, legal_basis="public_task")
         services.use_decide(actor=a, use=use, approve=True)
     client, secret = services.client_create(
@@ -91,6 +97,8 @@ def main() -> None:
     ap.add_argument("--var-dir", default="/tmp/u7/city")
     ap.add_argument("--max-seconds", type=float, default=900)
     ap.add_argument("--tracemalloc", action="store_true")
+    ap.add_argument("--schools", type=int, default=0, help="approve the first N schools only (0: all)")
+    ap.add_argument("--profile", action="store_true", help="cProfile the stream; print the top 25")
     args = ap.parse_args()
     setup(args.var_dir)
     from django.conf import settings
@@ -100,11 +108,17 @@ def main() -> None:
     from edudx.registry.models import Staff, Student
 
     settings.EDUDX_PARTNER_RATE = "1000000/m"
-    token = partner()
+    token = partner(f"Đo CSV {args.schools} trường", args.schools) if args.schools else partner()
     pupils, staff = Student.objects.count(), Staff.objects.count()
     print(f"city copy: {pupils} pupils, {staff} staff; load average {os.getloadavg()}", flush=True)
     if args.tracemalloc:
         tracemalloc.start()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     start_rss = rss_mb()
     started = time.perf_counter()
     response = Client(HTTP_HOST="127.0.0.1").get(
@@ -128,6 +142,12 @@ def main() -> None:
             break
     response.close()
     wall = time.perf_counter() - started
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
     log = AccessLog.objects.filter(endpoint__endswith="bulk.zip").order_by("-id").first()
     records = 0
     if log is not None and not stopped:

@@ -96,9 +96,18 @@ def _cell(value: Any) -> str:
 
 
 def _flat(name: str, r: dict[str, Any]) -> dict[str, Any]:
-    """A REST record as the CSV table's columns (references become sourcedIds)."""
-    out = dict(r)
-    if name in ("orgs", "academicSessions"):
+    """A REST record as the CSV table's columns (references become sourcedIds). The record is
+    the caller's own (built for this row): extended in place, not copied."""
+    out = r
+    if name == "users":
+        if "userIds" in r:
+            out["userIds"] = [f"{{{u['type']}:{u['identifier']}}}" for u in r["userIds"]]
+        out["primaryOrgSourcedId"] = _sid(r.get("primaryOrg"))
+    elif name == "enrollments":
+        out["classSourcedId"] = _sid(r.get("class"))
+        out["schoolSourcedId"] = _sid(r.get("school"))
+        out["userSourcedId"] = _sid(r.get("user"))
+    elif name in ("orgs", "academicSessions"):
         out["parentSourcedId"] = _sid(r.get("parent"))
     elif name == "courses":
         out["schoolYearSourcedId"] = _sid(r.get("schoolYear"))
@@ -107,14 +116,34 @@ def _flat(name: str, r: dict[str, Any]) -> dict[str, Any]:
         out["courseSourcedId"] = _sid(r.get("course"))
         out["schoolSourcedId"] = _sid(r.get("school"))
         out["termSourcedIds"] = [_sid(t) for t in r.get("terms", [])]
-    elif name == "users":
-        out["userIds"] = [f"{{{u['type']}:{u['identifier']}}}" for u in r.get("userIds", [])]
-        out["primaryOrgSourcedId"] = _sid(r.get("primaryOrg"))
-    elif name == "enrollments":
-        out["classSourcedId"] = _sid(r.get("class"))
-        out["schoolSourcedId"] = _sid(r.get("school"))
-        out["userSourcedId"] = _sid(r.get("user"))
     return out
+
+
+def _cells(flat: dict[str, Any], columns: list[str]) -> list[str]:
+    """The row's cells: most values are already text (the common case costs one type test)."""
+    out = []
+    for c in columns:
+        v = flat.get(c)
+        out.append(v if v.__class__ is str else _cell(v))
+    return out
+
+
+class _Lines:
+    """CSV lines written by one csv.writer into one buffer, taken out as UTF-8 bytes per chunk
+    (a writer and a buffer per line cost a tenth of the export's time at 100,000 users)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+
+    def add(self, cells: list[str]) -> None:
+        self.writer.writerow(cells)
+
+    def take(self) -> bytes:
+        data = self.buffer.getvalue().encode("utf-8")
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return data
 
 
 def _roles(r: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -261,26 +290,32 @@ def stream(
             roles = tempfile.TemporaryFile() if name == "users" else None  # noqa: SIM115 - closed below
             with zf.open(_info(f"{name}.csv", stamp), "w", force_zip64=True) as out:
                 out.write(_csv_line(columns))
-                batch: list[bytes] = []
+                lines, role_lines, pending = _Lines(), _Lines(), 0
+                role_columns = COLUMNS["roles"]
                 for record in rows():
                     fields.update(record)
                     school = _school(record)
                     if school is not None and name in ("users", "enrollments"):
                         counts[school] = counts.get(school, 0) + 1
-                    flat = _flat(name, record)
-                    if since is None:
-                        flat["status"] = flat["dateLastModified"] = ""
-                    batch.append(_csv_line([_cell(flat.get(c)) for c in columns]))
                     if roles is not None:
                         for role in _roles(record):
                             if since is None:
                                 role["status"] = role["dateLastModified"] = ""
-                            roles.write(_csv_line([_cell(role.get(c)) for c in COLUMNS["roles"]]))
-                    if len(batch) >= CHUNK:
-                        out.write(b"".join(batch))
-                        batch.clear()
+                            role_lines.add(_cells(role, role_columns))
+                    flat = _flat(name, record)
+                    if since is None:
+                        flat["status"] = flat["dateLastModified"] = ""
+                    lines.add(_cells(flat, columns))
+                    pending += 1
+                    if pending >= CHUNK:
+                        out.write(lines.take())
+                        if roles is not None:
+                            roles.write(role_lines.take())
+                        pending = 0
                         yield sink.drain()
-                out.write(b"".join(batch))
+                out.write(lines.take())
+                if roles is not None:
+                    roles.write(role_lines.take())
             yield sink.drain()
             if roles is not None:
                 with roles, zf.open(_info("roles.csv", stamp), "w", force_zip64=True) as out:
