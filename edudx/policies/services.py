@@ -16,6 +16,7 @@ from edudx.core.errors import FieldError, ValidationFailed
 from edudx.core.services import create_with_history, update_with_history
 
 from . import permissions as perms
+from . import selectors
 from .models import Policy
 from .rules import CODES
 
@@ -79,4 +80,7 @@ def policy_publish(
         rules=parsed.model_dump(mode="json"),
         reference=reference,
     )
-    return create_with_history(actor=actor, obj=policy, fields=FIELDS, operation="policies.policy_publish")
+    saved = create_with_history(actor=actor, obj=policy, fields=FIELDS, operation="policies.policy_publish")
+    selectors.forget()
+    transaction.on_commit(selectors.forget)
+    return saved

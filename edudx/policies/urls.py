@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("", views.policy_list, name="list"),
+    path("publish/", views.PolicyPublish.as_view(), name="publish"),
 ]

@@ -68,6 +68,17 @@ def make_partner(city, *, schools=((0, "public_task"), (1, "consent")), scopes=A
     return Partner(app, client, secret, Client(), body["access_token"])
 
 
+@pytest.fixture(autouse=True)
+def _fresh_policies():
+    """A sharing policy a test publishes must not outlive its rolled-back rows (policies keep
+    the versions in the process)."""
+    from edudx.policies import selectors as policies
+
+    policies.forget()
+    yield
+    policies.forget()
+
+
 @pytest.fixture
 def partner(city) -> Partner:
     return make_partner(city)
