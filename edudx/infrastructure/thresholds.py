@@ -1,5 +1,6 @@
 """Readiness thresholds and planning parameters: defaults here, overrides in the Threshold
-table (editable by the department without a deploy)."""
+table (editable by the department without a deploy), and above both the values a readiness
+or unit-cost policy in force names (policies app: versioned, with effective dates)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from edudx.policies import selectors as policies
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ def current() -> dict[str, Decimal]:
 
     values = {p.code: p.default for p in PARAMETERS}
     values.update({t.code: t.value for t in Threshold.objects.filter(code__in=list(BY_CODE))})
+    # A readiness policy in force (policies app, versioned with effective dates) overrides both.
+    values.update({k: v for k, v in policies.readiness_thresholds().items() if k in BY_CODE})
     return values
 
 
@@ -89,4 +94,5 @@ def unit_costs() -> dict[str, int]:
 
     costs = dict(DEFAULT_UNIT_COSTS_VND)
     costs.update({u.category: u.cost_vnd for u in UnitCost.objects.all()})
+    costs.update({k: v for k, v in policies.unit_costs().items() if k in DEFAULT_UNIT_COSTS_VND})
     return costs
