@@ -17,6 +17,7 @@ from edudx.core.errors import ValidationFailed
 from edudx.core.scope import subtree_q
 from edudx.core.services import create_with_history, update_with_history
 from edudx.orgs import selectors as org_selectors
+from edudx.policies import selectors as policies
 from edudx.registry import selectors as registry_selectors
 
 from .. import permissions as perms
@@ -128,8 +129,10 @@ def covered_schools(*, actor: Actor, campaign: Campaign) -> QuerySet[School]:
         qs = qs.filter(unit__path__in=paths)
     if campaign.levels:
         qs = qs.filter(level__in=campaign.levels)
-    if campaign.framework.levels:  # a framework evaluates only the levels it names
-        qs = qs.filter(level__in=campaign.framework.levels)
+    # A framework evaluates only the levels it names — or a framework-levels policy in force.
+    levels = policies.framework_levels(campaign.framework.code, campaign.framework.levels)
+    if levels:
+        qs = qs.filter(level__in=levels)
     if campaign.ownerships:
         qs = qs.filter(ownership__in=campaign.ownerships)
     return qs
