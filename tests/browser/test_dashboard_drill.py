@@ -79,3 +79,23 @@ def test_home_fits_a_phone(live_server, live_city, published_school, login, page
     login("t_dept_officer")
     expect(page.get_by_test_id("dx-table")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_an_officer_drills_from_a_ward_to_a_class_and_a_pupils_record(
+    live_server, live_city, published_school, login, page
+):
+    login("t_dept_officer")
+    page.get_by_test_id("dx-table").get_by_role("link", name=live_city.wards[0].name).click()
+    page.wait_for_url("**/?ward=*")
+    school, cls, pupil = live_city.schools[0], live_city.classes[0], live_city.students[0]
+    row = page.get_by_test_id("dx-table").get_by_role("row").filter(has_text=school.name)
+    row.get_by_test_id("dx-classes").click()  # ward → school's classes
+    page.wait_for_url("**/?school=*")
+    classes = page.get_by_test_id("classes-table")
+    expect(classes).to_contain_text(cls.name)
+    expect(page.get_by_test_id("xlsx-classes")).to_be_visible()
+    expect(page.get_by_test_id("pdf-classes")).to_be_visible()
+    classes.get_by_role("link", name=cls.name).click()  # school → class
+    page.get_by_role("link", name=pupil.full_name).first.click()  # class → the pupil's record
+    page.wait_for_url(f"**/students/{pupil.pk}/")
+    expect(page.locator("h1")).to_contain_text(pupil.full_name)
