@@ -16,3 +16,24 @@ threads = int(os.environ.get("EDUDX_WEB_THREADS") or 4)
 # a bug, and the worker is recycled rather than held.
 timeout = int(os.environ.get("EDUDX_WEB_TIMEOUT") or 120)
 loglevel = os.environ.get("EDUDX_WEB_LOG_LEVEL") or "warning"
+
+# bench/load.py only: with EDUDX_BENCH_CPU_LOG=DIR each worker appends "kind<TAB>CPU ms" per
+# request (the kind from the bench's X-Bench-Kind header; the CPU of the request's own thread,
+# from the first byte read to the last byte sent) to DIR/<pid>, so the bench prints the server's
+# CPU per page kind. Unset (./run), no hook is installed.
+if os.environ.get("EDUDX_BENCH_CPU_LOG"):
+    import time
+
+    _cpu_dir = os.environ["EDUDX_BENCH_CPU_LOG"]
+
+    def pre_request(worker, req):
+        req.edudx_cpu = time.thread_time()
+
+    def post_request(worker, req, environ, resp):
+        kind = environ.get("HTTP_X_BENCH_KIND", "-").replace("\t", " ")[:40]
+        ms = 1000 * (time.thread_time() - getattr(req, "edudx_cpu", time.thread_time()))
+        fd = os.open(os.path.join(_cpu_dir, str(os.getpid())), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, f"{kind}\t{ms:.2f}\n".encode())
+        finally:
+            os.close(fd)

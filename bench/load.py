@@ -112,6 +112,10 @@ CONDITION_FORM = re.compile(r'action="(/infrastructure/devices/\d+/condition/)"'
 # The principals: one user per school (bench/load_setup.py), so that autosaves and condition
 # reports of different principals never touch the same row.
 PRINCIPALS = [f"bench_ht_{i + 1}" for i in range(MIX["hieutruong"])]
+# The imports a run starts: ended with the run, or when the bench is stopped (SIGTERM, e.g.
+# `timeout`), so that no import goes on writing after the bench.
+CHILDREN: list[subprocess.Popen] = []
+SERVERS: list[subprocess.Popen] = []  # gunicorn and the worker, each in a session of its own
 
 
 @dataclass
@@ -126,6 +130,7 @@ class User:
     version: str = "0"
     csrf: str = ""
     weights: list[tuple[str, int]] = field(default_factory=list)
+    cold: dict[str, float] = field(default_factory=dict)  # kind → seconds of its first request
 
 
 def _href(page: str, pattern: str) -> str | None:
@@ -181,8 +186,10 @@ async def discover(user: User) -> None:
             url = how
         if not url:
             continue
-        r = await user.client.get(url)
+        t = time.perf_counter()
+        r = await user.client.get(url, headers={"X-Bench-Kind": f"cold:{kind}"})
         if r.status_code == 200:
+            user.cold[kind] = time.perf_counter() - t
             user.pages[kind] = url
             bodies[kind] = r.text
             user.weights.append((kind, weight))
@@ -213,7 +220,12 @@ async def hit(user: User, kind: str) -> tuple[int, bool]:
                 "value": "",
                 "csrfmiddlewaretoken": user.csrf,
             },
-            headers={"HX-Request": "true", "X-CSRFToken": user.csrf, "Referer": str(user.client.base_url)},
+            headers={
+                "HX-Request": "true",
+                "X-CSRFToken": user.csrf,
+                "Referer": str(user.client.base_url),
+                "X-Bench-Kind": kind,
+            },
         )
         m = VERSION.search(r.text)
         if m:
@@ -226,10 +238,10 @@ async def hit(user: User, kind: str) -> tuple[int, bool]:
         r = await user.client.post(
             user.condition_url,
             data={"condition": user.condition, "note": "", "csrfmiddlewaretoken": user.csrf},
-            headers={"Referer": str(user.client.base_url)},
+            headers={"Referer": str(user.client.base_url), "X-Bench-Kind": kind},
         )
         return r.status_code, r.status_code != 302
-    r = await user.client.get(user.pages[kind])
+    r = await user.client.get(user.pages[kind], headers={"X-Bench-Kind": kind})
     return r.status_code, False
 
 
@@ -255,6 +267,30 @@ def server_cpu(pid: int) -> float:
     return total
 
 
+def cpu_marks(db_dir: Path | None) -> dict[Path, int]:
+    """Where each worker's per-request CPU log (gunicorn.conf.py, EDUDX_BENCH_CPU_LOG) ends now."""
+    logs = db_dir / "bench-cpu" if db_dir else None
+    return {f: f.stat().st_size for f in logs.iterdir()} if logs and logs.is_dir() else {}
+
+
+def cpu_by_kind(db_dir: Path | None, marks: dict[Path, int]) -> dict[str, list[float]]:
+    """The server's CPU ms per request of each page kind logged since `marks`."""
+    out: dict[str, list[float]] = defaultdict(list)
+    logs = db_dir / "bench-cpu" if db_dir else None
+    if not logs or not logs.is_dir():
+        return out
+    for f in logs.iterdir():
+        with f.open("rb") as fh:
+            fh.seek(marks.get(f, 0))
+            for line in fh.read().decode(errors="replace").splitlines():
+                kind, _, ms = line.partition("\t")
+                try:
+                    out[kind].append(float(ms))
+                except ValueError:
+                    continue
+    return out
+
+
 def start_server(
     db_dir: Path, database_url: str | None, port: int, workers: int | None, threads: int | None,
     prepare: bool = True,
@@ -266,6 +302,12 @@ def start_server(
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
+    # Each request's server CPU by page kind (gunicorn.conf.py's bench hook), fresh per server.
+    cpu_log = db_dir / "bench-cpu"
+    cpu_log.mkdir(exist_ok=True)
+    for old in cpu_log.iterdir():
+        old.unlink()
+    env["EDUDX_BENCH_CPU_LOG"] = str(cpu_log)
     # `python -m` from ROOT imports this checkout's code (not whichever the venv was installed from).
     edudx = [sys.executable, "-m", "edudx"]
     if prepare:
@@ -279,6 +321,7 @@ def start_server(
         stderr=log,
         start_new_session=True,
     )
+    SERVERS.append(worker)
     # The same command line as ./run's: workers/threads from gunicorn.conf.py unless overridden.
     sizing = [
         *(["--workers", str(workers)] if workers else []),
@@ -292,6 +335,7 @@ def start_server(
         stderr=log,
         start_new_session=True,
     )
+    SERVERS.append(proc)
     for _ in range(300):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2).status_code == 200:
@@ -315,14 +359,19 @@ def _prepare(edudx: list[str], env: dict[str, str]) -> None:
     subprocess.run(setup, env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 
 
-async def run_single(base: str, repeat: int) -> dict:
-    """Each page kind alone: one request at a time, `repeat` times per role that opens it."""
+async def run_single(base: str, repeat: int, db_dir: Path | None = None) -> dict:
+    """Each page kind alone: one request at a time, `repeat` times per role that opens it. The
+    first request of a kind by each role (finding the page, before the rounds) is its cold
+    time, reported apart: the first view after a server starts or the figures change."""
     lat: dict[str, list[float]] = defaultdict(list)
+    cold: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
-    t0, load0 = time.monotonic(), os.getloadavg()
+    t0, load0, marks = time.monotonic(), os.getloadavg(), cpu_marks(db_dir)
     for name in MIX:
         vu = await login(base, PRINCIPALS[0] if name == "hieutruong" else name)
         await discover(vu)
+        for kind, seconds in vu.cold.items():
+            cold[kind].append(seconds)
         for kind, _w in vu.weights:
             for _ in range(repeat):
                 t = time.perf_counter()
@@ -332,7 +381,8 @@ async def run_single(base: str, repeat: int) -> dict:
         await vu.client.aclose()
     n = sum(len(v) for v in lat.values())
     return {"lat": lat, "errors": errors, "refused": {}, "n": n, "wall": time.monotonic() - t0, "cpu": 0.0,
-            "load": (load0, os.getloadavg()), "roles": sorted(MIX)}  # fmt: skip
+            "load": (load0, os.getloadavg()), "roles": sorted(MIX), "cold": cold,
+            "cpu_kind": cpu_by_kind(db_dir, marks)}  # fmt: skip
 
 
 def _wal_growth(db_dir: Path | None, limit: float) -> str:
@@ -425,13 +475,15 @@ async def run_load(
         importer = subprocess.Popen(
             during, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
+        CHILDREN.append(importer)
         started_writing = _wal_growth(db_dir, 120)
     smaller = None
     if small:
         smaller = subprocess.Popen(
             [*small, str(seconds)], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
-    cpu0, t0, load0 = server_cpu(pid), time.monotonic(), os.getloadavg()
+        CHILDREN.append(smaller)
+    cpu0, t0, load0, marks = server_cpu(pid), time.monotonic(), os.getloadavg(), cpu_marks(db_dir)
     stop = t0 + seconds
     await asyncio.gather(*(loop(vu, random.Random(rng.random())) for vu in vus))
     wall, cpu = time.monotonic() - t0, server_cpu(pid) - cpu0
@@ -464,6 +516,7 @@ async def run_load(
         "load": (load0, os.getloadavg()),
         "roles": sorted(found),
         "import": import_info,
+        "cpu_kind": cpu_by_kind(db_dir, marks),
     }
 
 
@@ -479,12 +532,27 @@ def report(label: str, res: dict, bar: float = 0.3) -> float:
         f"server CPU {1000 * res['cpu'] / max(res['n'], 1):.1f} ms/request; "
         f"load average {res['load'][0][0]:.2f} → {res['load'][1][0]:.2f}"
     )
-    print(f"   {'page kind':28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'refused':>8}")
+    cpu_kind, cold = res.get("cpu_kind") or {}, res.get("cold") or {}
+    # cpu ms: the server's mean CPU per request of the kind (its own thread); cold: the first
+    # request of the kind by each role, slowest of them (--single only; not in p50/p95).
+    print(
+        f"   {'page kind':28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'refused':>8} {'cpu ms':>7}"
+        + (f" {'cold max':>9}" if cold else "")
+    )
     for kind in sorted((k for k in res["lat"] if res["lat"][k]), key=lambda k: -p95(res["lat"][k])):
         v = res["lat"][kind]
+        c = cpu_kind.get(kind)
         print(
             f"   {kind:28} {len(v):6d} {1000 * statistics.median(v):8.0f} {1000 * p95(v):8.0f} "
-            f"{res['errors'].get(kind, 0):7d} {res['refused'].get(kind, 0):8d}"
+            f"{res['errors'].get(kind, 0):7d} {res['refused'].get(kind, 0):8d} "
+            f"{statistics.mean(c) if c else float('nan'):7.1f}"
+            + (f" {1000 * max(cold[kind]) if cold.get(kind) else float('nan'):9.0f}" if cold else "")
+        )
+    if cpu_kind:
+        total = sum(sum(v) for k, v in cpu_kind.items() if not k.startswith("cold:"))
+        counted = sum(len(v) for k, v in cpu_kind.items() if not k.startswith("cold:"))
+        print(
+            f"   server CPU of the requests' own threads: {total / max(counted, 1):.1f} ms/request ({counted} logged)"
         )
     slow = [k for k in res["lat"] if res["lat"][k] and p95(res["lat"][k]) >= bar]
     print(f"   page kinds at or over {1000 * bar:.0f} ms p95: {', '.join(sorted(slow)) or 'none'}")
@@ -519,6 +587,17 @@ def main() -> None:
         help="commit this small students file again and again during the run",
     )
     args = ap.parse_args()
+
+    def stopped(signum: int, _frame: object) -> None:
+        for child in CHILDREN:
+            if child.poll() is None:
+                child.kill()
+        for server in SERVERS:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)
+        raise SystemExit(f"stopped by signal {signum}")  # the servers are ended in `finally`
+
+    signal.signal(signal.SIGTERM, stopped)
     urls = args.database_url + ["-"] * (len(args.db_dir) - len(args.database_url))
     print(
         f"edudx load bench: {args.users} users, {args.seconds:.0f} s per database, gunicorn "
@@ -549,7 +628,7 @@ def main() -> None:
             base = f"http://127.0.0.1:{args.port}"
             if args.single:
                 label = f"{db_dir} ({'SQLite' if url == '-' else 'PostgreSQL'}): each page alone"
-                report(label, asyncio.run(run_single(base, args.single)), bar=0.1)
+                report(label, asyncio.run(run_single(base, args.single, path)), bar=0.1)
             if args.warmup:
                 asyncio.run(run_load(base, args.users, args.warmup, args.seed + 1, proc.pid))
             res = asyncio.run(
@@ -557,7 +636,8 @@ def main() -> None:
             )
         finally:
             for p in (proc, worker):
-                os.killpg(p.pid, signal.SIGTERM)
+                if p.poll() is None:
+                    os.killpg(p.pid, signal.SIGTERM)
                 p.wait(timeout=30)
         label = f"{db_dir} ({'SQLite' if url == '-' else 'PostgreSQL'}); roles {', '.join(res['roles'])}"
         results.append(report(label, res))
