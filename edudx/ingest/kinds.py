@@ -119,6 +119,9 @@ class Kind:
     # Wrapped around the commit of a file larger than INGEST_BULK_LOAD_BYTES (e.g. defer index
     # upkeep when the load is big next to the table).
     bulk_load: BulkLoad | None = None
+    # Rows per short commit (engine/commit.py) for this kind; 0 = INGEST_COMMIT_ROWS. A kind whose
+    # write has a fixed cost per call (recomputing per class) takes bigger commits.
+    commit_rows: int = 0
     permission: str = "ingest.run"
     description: Any = ""
     # Scope, enforced by the engine for every kind alike (engine/scope.py):

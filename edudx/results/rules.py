@@ -104,12 +104,15 @@ def year_average(params: dict[str, Any], first: str, second: str) -> pl.Expr:
 
 
 def pupil_results(params: dict[str, Any], rows: pl.DataFrame, avg: str = "average") -> pl.DataFrame:
-    """Per pupil (`student_id`, with `grade`): learning result, subjects, failed, mean.
+    """Per pupil (`student_id`, with `grade`; per class too when `school_class_id` is given):
+    learning result, subjects, failed, mean.
 
     `rows` holds one row per pupil × subject: `avg` (tenths or null), `comment` (D/C/''),
     `level` (primary T/H/C or ''), `grade`."""
     p = params["pass"]
-    agg = rows.group_by("student_id").agg(
+    # Per class and pupil when the rows carry their class (one pass over many classes).
+    keys = [k for k in ("school_class_id", "student_id") if k in rows.columns]
+    agg = rows.group_by(keys).agg(
         pl.col("grade").first(),
         pl.len().alias("subjects"),
         pl.col(avg).min().alias("_min"),
@@ -139,7 +142,7 @@ def pupil_results(params: dict[str, Any], rows: pl.DataFrame, avg: str = "averag
         .otherwise(pl.lit("H"))
     )
     return agg.select(
-        "student_id",
+        *keys,
         pl.when(pl.col("grade") < SECONDARY_FIRST_GRADE).then(primary).otherwise(secondary).alias("learning"),
         pl.col("subjects").cast(pl.Int16),
         (pl.col("_cfail") + pl.col("_lfail") + pl.col("_below")).cast(pl.Int16).alias("failed"),

@@ -144,12 +144,7 @@ def _stored_terms(class_ids: list[int], period: int) -> pl.DataFrame:
 def _terms(
     params: dict[str, Any], rows: pl.DataFrame, avg: str, stored: pl.DataFrame, facts: pl.DataFrame | None
 ) -> pl.DataFrame:
-    out = pl.concat(
-        [
-            R.pupil_results(params, part, avg).with_columns(pl.lit(cid, pl.Int64).alias("school_class_id"))
-            for (cid,), part in rows.group_by(["school_class_id"])
-        ]
-    )
+    out = R.pupil_results(params, rows, avg)  # per class × pupil
     out = out.join(stored, on=["student_id", "school_class_id"], how="left")
     if facts is not None and facts.height:
         given = facts.group_by(["student_id", "school_class_id"]).agg(
@@ -195,10 +190,7 @@ def refresh_classes(
     terms = _terms(params, rows, "average", _stored_terms(ids, semester), facts)
     _replace_terms(ids, semester, terms, classes)
     counts = rows.group_by("school_class_id").len()
-    for cid, n in counts.iter_rows():
-        ClassTerm.objects.update_or_create(
-            school_class_id=cid, semester=semester, defaults={"school_id": classes[cid], "rows": n}
-        )
+    _class_terms_upsert(semester, [(cid, classes[cid], n) for cid, n in counts.iter_rows()], before)
     _year(ids, classes, params)
     history.record_bulk(
         actor=actor,
@@ -207,6 +199,26 @@ def refresh_classes(
         operation="results_import",
         action="update",
     )
+
+
+def _class_terms_upsert(semester: int, entries: list[tuple[int, int, int]], before: set[int]) -> None:
+    """Two statements for a chunk's classes, not an ORM update_or_create per class (~5 ms
+    each). `before`: the classes whose row exists. Not an UPSERT: SQLite's ON CONFLICT in the
+    outer statement turns the aggregate trigger's INSERT OR REPLACE into a constraint error."""
+    now = bulk.db_now()
+    with connection.cursor() as cur:
+        if stored := [(school, n, now, cid, semester) for cid, school, n in entries if cid in before]:
+            cur.executemany(
+                'UPDATE results_classterm SET school_id = %s, "rows" = %s, updated_at = %s '
+                "WHERE school_class_id = %s AND semester = %s",
+                stored,
+            )
+        if fresh := [(cid, school, semester, n, now) for cid, school, n in entries if cid not in before]:
+            cur.executemany(
+                'INSERT INTO results_classterm (school_class_id, school_id, semester, "rows", updated_at) '
+                "VALUES (%s, %s, %s, %s, %s)",
+                fresh,
+            )
 
 
 def _year(ids: list[int], classes: dict[int, int], params: dict[str, Any]) -> None:

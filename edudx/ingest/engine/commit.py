@@ -67,11 +67,14 @@ class ShortCommits:
 
 
 def short_commits(
-    *, mode: str, size: int, bulk: contextlib.AbstractContextManager[object]
+    *, mode: str, size: int, bulk: contextlib.AbstractContextManager[object], kind_rows: int = 0
 ) -> ShortCommits | None:
     """Short transactions for this commit, or None for one transaction (see the module doc).
-    `bulk` is the kind's bulk-load context for the file (a nullcontext when it keeps indexes)."""
+    `bulk` is the kind's bulk-load context for the file (a nullcontext when it keeps indexes);
+    `kind_rows` the kind's own rows per commit (Kind.commit_rows), 0 for the setting's."""
     rows = int(settings.INGEST_COMMIT_ROWS)
+    if rows > 0 and kind_rows > 0:
+        rows = kind_rows
     if connection.vendor != "sqlite" or rows <= 0 or mode != "partial":
         return None
     if size <= int(settings.INGEST_BULK_LOAD_BYTES) or not isinstance(bulk, contextlib.nullcontext):

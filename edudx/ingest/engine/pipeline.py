@@ -268,7 +268,7 @@ def _run(
         bulk: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
         if write and size > _bulk_threshold() and kind.bulk_load is not None:
             bulk = kind.bulk_load(size)
-        short = short_commits(mode=mode, size=size, bulk=bulk) if write else None
+        short = short_commits(mode=mode, size=size, bulk=bulk, kind_rows=kind.commit_rows) if write else None
         if short is not None:
             body(short)  # partial mode: what committed before a cancel or an error stays
             outcome.written = True

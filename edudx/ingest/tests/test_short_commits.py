@@ -73,3 +73,6 @@ def test_strict_mode_small_files_and_loads_that_defer_indexes_keep_one_transacti
     assert commit.short_commits(mode="partial", size=10**10, bulk=big_next_to_tables) is None
     shorts = commit.short_commits(mode="partial", size=10**10, bulk=contextlib.nullcontext())
     assert (shorts is not None) == (connection.vendor == "sqlite")  # PostgreSQL: one transaction
+    # A kind's own commit size (Kind.commit_rows) replaces the setting's; 0 keeps the setting's.
+    own = commit.short_commits(mode="partial", size=10**10, bulk=contextlib.nullcontext(), kind_rows=500)
+    assert own is None if connection.vendor != "sqlite" else (own.rows, shorts and shorts.rows) == (500, 2)

@@ -75,6 +75,9 @@ def test_checks_name_row_column_and_code(city, tmp_path):
         row(c4=city.students[6].moet_code),  # row 6: a pupil of another school's class
         row(c3="6A9"),  # row 7: no such class
         row(c11="abc"),  # row 8: not a number
+        row(c10="nan"),  # row 9: parses as a float, is not a score
+        row(c11="inf"),  # row 10
+        row(c5="Công nghệ", c10="7,5", c11=" 8.5 "),  # row 11: a decimal comma and padding are read
     ]
     out = run(city, Role.SCHOOL_ADMIN, write(tmp_path / "loi.csv", rows), write_=False)
     found = {(p.row, p.column, p.code) for p in out.problems.sorted()}
@@ -85,6 +88,8 @@ def test_checks_name_row_column_and_code(city, tmp_path):
     assert (6, "Mã học sinh", "pupil_not_in_class") in found
     assert (7, "Lớp", "class_not_found") in found
     assert (8, "ĐĐGck", "score_not_number") in found
+    assert (9, "ĐĐGgk", "score_not_number") in found and (10, "ĐĐGck", "score_not_number") in found
+    assert not [p for p in found if p[0] == 11]
 
 
 def test_a_school_imports_only_its_own(city, tmp_path):
@@ -101,3 +106,42 @@ def test_a_school_imports_only_its_own(city, tmp_path):
         ).written
         is False
     )
+
+
+@pytest.mark.parametrize("mode", ["strict", "partial"])
+def test_a_bad_row_in_a_big_file(city, tmp_path, settings, mode):
+    """A file past the bulk threshold, read in chunks of 7 rows (a pupil's 10 subjects straddle
+    chunks), one bad row in the middle: strict writes nothing at all (no subject row, no pupil
+    result, no class note); partial writes the rest, committed a chunk at a time on SQLite, and
+    the pupils' results are those of the whole file."""
+    from edudx.core.actor import Via
+    from edudx.ingest.engine import pipeline
+    from edudx.ingest.kinds import get
+
+    settings.INGEST_BULK_LOAD_BYTES, settings.INGEST_COMMIT_PAUSE_MS = 100, 0
+    a1 = city.schools[0]
+    p1, p2, p3 = city.students[0:3]
+    rows = pupil_rows(a1, p1, 1, "9") + pupil_rows(a1, p2, 1, "7")
+    bad = list(rows[13])
+    bad[10] = "12"  # ĐĐGgk out of range, on the file's row 15
+    rows = rows[:13] + [bad] + rows[14:] + pupil_rows(a1, p3, 1, "5", comment="CĐ")
+    actor = city.actor_of(Role.SCHOOL_ADMIN).with_source("import:test", via=Via.IMPORT)
+    out = pipeline.process(
+        kind=get("results"),
+        path=write(tmp_path / "lon.csv", rows),
+        actor=actor,
+        write=True,
+        mode=mode,
+        chunk_rows=7,
+    )
+    assert [(p.row, p.column, p.code) for p in out.problems.sorted()] == [(15, "ĐĐGgk", "score_out_of_range")]
+    if mode == "strict":
+        assert not out.written
+        written = [m.objects.count() for m in (SubjectResult, PupilTerm, ClassTerm)]
+        assert written == [0, 0, 0]
+        return
+    assert out.written and out.counts["new"] == 29 and out.counts["rejected"] == 1
+    assert SubjectResult.objects.count() == 29 and ClassTerm.objects.get(semester=1).rows == 29
+    terms = {t.student_id: t for t in PupilTerm.objects.filter(period=1)}
+    assert [terms[p.pk].subjects for p in (p1, p2, p3)] == [10, 9, 10]
+    assert [terms[p.pk].learning for p in (p1, p2, p3)] == ["T", "K", "D"]
