@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .views import interchange
 from .views import open as open_views
+from .views import training as training_views
 
 urlpatterns = [
     path("", views.course_list, name="course_list"),
@@ -14,6 +15,11 @@ urlpatterns = [
     path("courses/<int:course_id>/gift/", views.gift_import, name="gift_import"),
     path("courses/<int:course_id>/gift.txt", views.gift_export, name="gift_export"),
     path("courses/<int:course_id>/cartridge.imscc", interchange.cartridge_export, name="cartridge_export"),
+    path(
+        "courses/<int:course_id>/training/<str:action>/",
+        training_views.training_action,
+        name="training_action",
+    ),
     path("import/cartridge/", interchange.cartridge_import, name="cartridge_import"),
     path("courses/<int:course_id>/questions.qti21.zip", interchange.questions_qti_export, name="qti_export"),
     path("courses/<int:course_id>/questions/import/", interchange.questions_import, name="questions_import"),

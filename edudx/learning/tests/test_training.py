@@ -121,3 +121,29 @@ def test_a_training_course_refuses_foreign_competences_staff_and_kinds(city):
         )
     assert e.value.code == "not_training"
     assert not course.competences.exists()
+
+
+def test_the_pages_choose_competences_enrol_staff_and_list_the_training(city):
+    from django.test import Client
+
+    _principal, course, lessons = _training_course(city)
+    comps = _competences()
+    admin = Client()
+    admin.force_login(city.users[Role.SCHOOL_ADMIN])
+    page = admin.get(f"/learning/courses/{course.pk}/").content.decode()
+    assert comps[0].name in page
+    r = admin.post(
+        f"/learning/courses/{course.pk}/training/competences/",
+        {"competence": [comps[0].pk, comps[1].pk, "x"]},
+    )
+    assert r.status_code == 302 and sorted(
+        course.competences.values_list("competence_id", flat=True)
+    ) == sorted(c.pk for c in comps)
+    r = admin.post(f"/learning/courses/{course.pk}/training/enrol/", {"school_id": city.schools[0].pk})
+    assert r.status_code == 302
+    assert admin.post(f"/learning/courses/{course.pk}/training/other/").status_code == 404
+    teacher = Client()
+    teacher.force_login(city.users[Role.TEACHER])
+    mine = teacher.get("/learning/me/").content.decode()
+    assert lessons[0].title in mine and lessons[1].title in mine
+    assert teacher.get(f"/learning/me/lessons/{lessons[0].pk}/").status_code == 200

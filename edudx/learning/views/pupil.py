@@ -40,8 +40,11 @@ def _lesson_url(lesson_id: int) -> str:
 @login_required
 def my_lessons(request: HttpRequest) -> HttpResponse:
     actor = _learner(request)
+    from ..selectors.training import training_lessons
+
     rows = selectors.pupil_lessons(scope=actor.scope, user_id=actor.user.pk)
-    return render(request, "learning/my_lessons.html", {"rows": rows})
+    training = training_lessons(user_id=actor.user.pk)
+    return render(request, "learning/my_lessons.html", {"rows": rows, "training": training})
 
 
 @login_required

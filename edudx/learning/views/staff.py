@@ -101,6 +101,18 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
         "gift_form": GiftForm(),
         "quiz_form": QuizForm(),
     }
+    if course.kind == CourseKind.TRAINING:
+        from ..selectors import training
+
+        chosen = {c.competence_id: c.level_id for c in training.course_competences(course)}
+        ctx["competences"] = [
+            (c, levels, c.pk in chosen, chosen.get(c.pk)) for c, levels in training.competence_choices()
+        ]
+        ctx["trained"] = training.course_competences(course)
+        if can_author:
+            ctx["schools"] = list(
+                registry.school_list(scope=scope)[0].filter(unit__path__startswith=course.unit_path)[:300]
+            )
     return render(request, "learning/course_detail.html", ctx)
 
 
