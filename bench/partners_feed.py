@@ -23,6 +23,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile (nearest rank) of the pages' times."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, -(-95 * len(ordered) // 100) - 1))]
+
+
 sys.path.insert(0, str(ROOT))
 
 
@@ -146,7 +154,8 @@ def main() -> None:
             cpus.append(cpu)
             deleted += sum(1 for ch in body["changes"] if ch["status"] == "tobedeleted")
         print(
-            f"feed users limit {limit}: wall median {statistics.median(walls):.1f} ms max {max(walls):.1f} ms, "
+            f"feed users limit {limit}: wall median {statistics.median(walls):.1f} ms p95 {p95(walls):.1f} ms "
+            f"max {max(walls):.1f} ms, "
             f"CPU median {statistics.median(cpus):.1f} ms over {len(walls)} pages from the start to the end "
             f"of {made} changes ({deleted} deletions seen); load average {os.getloadavg()}",
             flush=True,

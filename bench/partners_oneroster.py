@@ -23,6 +23,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile (nearest rank) of the pages' times."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, -(-95 * len(ordered) // 100) - 1))]
+
+
 sys.path.insert(0, str(ROOT))
 
 
@@ -129,7 +137,8 @@ def run(basis: str, pages: int) -> None:
     walls, cpus = [r[0] for r in rows], [r[1] for r in rows]
     print(
         f"{basis:12s} school {school_id}: {pupils} pupils, {total} users; "
-        f"users page (limit 100) wall median {statistics.median(walls):.1f} ms max {max(walls):.1f} ms, "
+        f"users page (limit 100) wall median {statistics.median(walls):.1f} ms p95 {p95(walls):.1f} ms "
+        f"max {max(walls):.1f} ms, "
         f"CPU median {statistics.median(cpus):.1f} ms over {len(rows)} pages; last page {last[0]:.1f} ms; "
         f"delta page {delta[0]:.1f} ms"
     )
