@@ -6,13 +6,10 @@ Re-exported by selectors.py (the app's read room); kept apart for size."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import caches
-from django.db.models import Max
 from django.utils import timezone
 
 from edudx.core import aggregates
@@ -91,16 +88,90 @@ class Board:
     path: str = ""
 
 
-def _facts(scope: Scope) -> tuple[dict[int, dict[str, Any]], set[int], dt.datetime | None]:
-    """Every school's stored facts (outliers compare against all) and the ids the scope sees."""
-    scope.require_any(perms.SCORECARD)
-    ids = set(registry.school_ids_in_scope(scope=scope, permission=perms.SCORECARD))
-    stored = aggregates.read(SCORECARD, None, live_changes=20)
-    return stored.data, ids, stored.as_of
+@dataclass(frozen=True)
+class _Index:
+    """Every school's stored score (facts.compute keeps it beside the facts), its name, and the
+    outliers city-wide: read once per change of the figures, per process (`_index`)."""
+
+    parts: dict[int, dict[str, Any]]
+    names: dict[int, dict[str, Any]]
+    outliers: list[dict[str, Any]]
+    # Filled as pages ask, for as long as these figures stand: schools per path prefix of a
+    # length (a cluster's members), and the summed card of a set of schools (a ward, a cluster,
+    # the city as one reader's scope sees it).
+    prefixes: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    cards: dict[tuple[int, ...], scores.Card] = field(default_factory=dict)
+
+    def under(self, paths: list[str], seen: dict[int, dict[str, Any]]) -> list[int]:
+        """Schools of `seen` under any of these unit paths: a unit's path prefixes its subtree's
+        (fixed-width segments, as core.scope.subtree_q reads them)."""
+        out: list[int] = []
+        for p in set(paths):
+            by = self.prefixes.get(len(p))
+            if by is None:
+                by = self.prefixes[len(p)] = {}
+                for sid, part in self.parts.items():
+                    by.setdefault((part.get("path") or "")[: len(p)], []).append(sid)
+            out += [sid for sid in by.get(p, ()) if sid in seen]
+        return sorted(set(out))
 
 
-def _names(ids: set[int]) -> dict[int, dict[str, Any]]:
-    return {s["id"]: s for s in registry.school_summaries(list(ids))}
+_INDEX: dict[str, tuple[tuple[Any, ...], dt.datetime | None, _Index]] = {}
+# A store's rows carry the time it began writing; one committing late may carry a time before
+# rows already read: rows stored this long before the newest read are read again.
+_MARGIN = dt.timedelta(minutes=2)
+_INCREMENTAL = 500  # more rows stored since the last read (a full count): read them all
+
+
+def _index(rules: list[catalogue.RuleDef]) -> tuple[_Index, dt.datetime | None]:
+    """The scored city under these rules today, kept in this process while the figures stand
+    (their version moves with every store: a sweep, a touch, a full count) — one small query per
+    page then. When they move, only the schools stored since the last read are read again (a
+    sweep after a principal's edit: one school; the stored keys tell which were deleted), and
+    only their stored score (the `score` part of the facts, extracted by the database). A school
+    counted under other rule versions or another day (stored before a rule's edit, until its
+    recount) is scored here from its facts. Queues the sweep of stale figures (`read`). Returns
+    the index and the time of the last sweep (the figures are current as of)."""
+    aggregates.read(SCORECARD, [])  # no rows: the first count ever, or the sweep of stale figures
+    state = AggregateState.objects.filter(name=SCORECARD).values_list("swept_at", "version").first()
+    today = timezone.localdate()
+    sig = scores.signature(rules)
+    version = (state, sig, today)
+    hit = _INDEX.get(SCORECARD)
+    if hit is not None and hit[0] == version:
+        return hit[2], state[0] if state else None
+    stored = Aggregate.objects.filter(name=SCORECARD)
+    parts: dict[int, dict[str, Any]] = {}
+    names: dict[int, dict[str, Any]] = {}
+    newest: dt.datetime | None = None
+    if hit is not None and hit[0][1:] == (sig, today) and hit[1] is not None:
+        since = stored.filter(as_of__gte=hit[1] - _MARGIN)
+        if since.count() <= _INCREMENTAL:
+            keys = set(stored.values_list("key", flat=True))
+            parts = {k: v for k, v in hit[2].parts.items() if k in keys}
+            names = {k: v for k, v in hit[2].names.items() if k in keys}
+            stored, newest = since, hit[1]
+    stale: list[int] = []
+    read: list[int] = []
+    for sid, part, as_of in stored.values_list("key", "data__score", "as_of").iterator(2000):
+        newest = as_of if newest is None or as_of > newest else newest
+        read.append(sid)
+        if scores.fresh(part, sig, today):
+            parts[sid] = part
+        else:
+            stale.append(sid)
+    if stale:
+        facts = aggregates.read(SCORECARD, stale).data
+        parts.update({sid: scores.stored(f, rules, today) for sid, f in facts.items()})
+    names.update({s["id"]: s for s in registry.school_summaries(read)})
+    found: list[dict[str, Any]] = []
+    for r in rules:
+        if r.dimension == Dimension.OUTLIERS and r.active:
+            found += outliers.find(r, parts, parts)
+    index = _Index(parts, names, found)
+    if state is not None:
+        _INDEX[SCORECARD] = (version, newest, index)
+    return index, state[0] if state else None
 
 
 def _clusters(scope: Scope) -> dict[int, tuple[str, list[str]]]:
@@ -109,94 +180,77 @@ def _clusters(scope: Scope) -> dict[int, tuple[str, list[str]]]:
     return {gid: (groups[gid], paths.get(gid, [])) for gid in groups}
 
 
-def _members(seen: dict[int, dict[str, Any]], paths: list[str]) -> list[int]:
-    """Schools under any of these unit paths: a unit's path prefixes its subtree's (fixed-width
-    segments, as core.scope.subtree_q reads them); one set lookup per path length."""
-    wanted = set(paths)
-    lengths = {len(p) for p in wanted}
-    return [sid for sid, f in seen.items() if any((f.get("path") or "")[:n] in wanted for n in lengths)]
-
-
 def board(*, scope: Scope, level: str = SnapshotLevel.CITY, key: int = 0, rank: str = "") -> Board:
-    """The scorecard of the city (rows: wards), a ward or a cluster (rows: schools) or a school
-    (its rules). A ward, cluster or school outside the scope is NotFound.
+    """The scorecard of the city (rows: wards, clusters, and every school when ranked), a ward or
+    a cluster (rows: schools) or a school (its rules). A ward, cluster or school outside the
+    scope is NotFound.
 
-    Scored once per reader, level and rank for each state of the facts (the last sweep) and of the
-    rules, kept in the per-process cache: the city page scores 3,500 schools (seconds of Python),
-    then answers from the cache until the next sweep (at most a minute) or a rule's edit."""
+    No page scores the city: the sweep stores each recounted school's score beside its facts
+    (facts.compute), the process keeps every school's once per change of the figures (`_index`),
+    and a page sums the stored counts of its schools. A school's own page counts that school
+    live when it has changes not yet swept (a principal sees their fix at once)."""
     if level not in LEVELS:
         raise NotFound()
     scope.require_any(perms.SCORECARD)
-    aggregates.read(SCORECARD, [])  # no rows: queues the sweep when the figures are a minute old
-    swept = AggregateState.objects.filter(name=SCORECARD).values_list("swept_at", flat=True).first()
-    # A school recounted on its own (a touch, a live read) moves the newest `as_of`, not the sweep.
-    newest = Aggregate.objects.filter(name=SCORECARD).aggregate(t=Max("as_of"))["t"]
     rules = rules_effective()
-    if swept is None or scope.is_system:
-        return _board(scope, level, key, rank, rules)
-    signature = ",".join(f"{r.code}:{r.version}" for r in rules)
-    cache_key = (
-        "quality-board:"
-        + hashlib.sha256(
-            f"{scope.user_id}|{level}|{key}|{rank}|{swept.isoformat()}|{newest}|{signature}|{timezone.localdate()}".encode()
-        ).hexdigest()
-    )
-    found = caches["default"].get(cache_key)
-    if isinstance(found, Board):
-        return found
-    out = _board(scope, level, key, rank, rules)
-    caches["default"].set(cache_key, out, timeout=aggregates.max_age() * 2)
-    return out
-
-
-def _board(scope: Scope, level: str, key: int, rank: str, rules: list[catalogue.RuleDef]) -> Board:
-    facts, ids, as_of = _facts(scope)
-    today = timezone.localdate()
-    seen = {sid: f for sid, f in facts.items() if sid in ids}
-    per = {sid: scores.rule_counts(f, rules, today) for sid, f in seen.items()}  # once per school
+    index, as_of = _index(rules)
+    ids = set(registry.school_ids_in_scope(scope=scope, permission=perms.SCORECARD))
+    seen = {sid: p for sid, p in index.parts.items() if sid in ids}
 
     def card(members: list[int]) -> scores.Card:
-        return scores.card_of([per[s] for s in members], rules)
+        if len(members) == 1:
+            return scores.card_from(seen[members[0]])
+        key = tuple(sorted(members))
+        found = index.cards.get(key)
+        if found is None:
+            found = index.cards[key] = scores.card_of([seen[s]["rules"] for s in key], rules)
+        return found
 
-    names = _names(set(seen))
+    names = index.names
     out: Board
     if level == SnapshotLevel.SCHOOL:
-        if key not in seen:
+        if key not in ids:
             raise NotFound()
+        live = aggregates.read(SCORECARD, [key], live_changes=20)  # a school not counted yet: now
+        if key not in live.data:
+            raise NotFound()
+        seen[key] = scores.current(live.data[key], rules, timezone.localdate(), scores.signature(rules))
+        as_of = live.as_of or as_of
         n = names.get(key, {})
         out = Board(level, key, n.get("name", ""), card([key]), path=n.get("path", ""))
-        out.outliers = _outliers(rules, facts, [key])
+        members = [key]
     elif level == SnapshotLevel.WARD:
-        members = [sid for sid, f in seen.items() if f.get("area") == key]
+        members = [sid for sid, p in seen.items() if p.get("area") == key]
         if not members:
             raise NotFound()
-        out = Board(level, key, names[members[0]].get("area") or "", card(members))
+        out = Board(level, key, names.get(members[0], {}).get("area") or "", card(members))
         out.rows = _school_rows(members, card, names)
-        out.outliers = _outliers(rules, facts, members)
     elif level == SnapshotLevel.CLUSTER:
         clusters = _clusters(scope)
         if key not in clusters:
             raise NotFound()
         name, paths = clusters[key]
-        members = _members(seen, paths)
+        members = index.under(paths, seen)
         out = Board(level, key, name, card(members))
         out.rows = _school_rows(members, card, names)
-        out.outliers = _outliers(rules, facts, members)
     else:
-        out = Board(level, 0, "", card(list(seen)))
+        members = list(seen)
+        out = Board(level, 0, "", card(members))
         wards: dict[int, list[int]] = {}
-        for sid, f in seen.items():
-            wards.setdefault(int(f.get("area") or 0), []).append(sid)
+        for sid, p in seen.items():
+            wards.setdefault(int(p.get("area") or 0), []).append(sid)
         out.rows = [
-            Row(SnapshotLevel.WARD, wid, names[m[0]].get("area") or "", card(m)) for wid, m in wards.items()
+            Row(SnapshotLevel.WARD, wid, names.get(m[0], {}).get("area") or "", card(m))
+            for wid, m in wards.items()
         ]
         out.rows += [
-            Row(SnapshotLevel.CLUSTER, gid, name, card(_members(seen, paths)))
+            Row(SnapshotLevel.CLUSTER, gid, name, card(index.under(paths, seen)))
             for gid, (name, paths) in _clusters(scope).items()
         ]  # fmt: skip
         if rank:
-            out.rows += _school_rows(list(seen), card, names)
-        out.outliers = _outliers(rules, facts, list(seen))
+            out.rows += _school_rows(members, card, names)
+    keep = set(members)
+    out.outliers = [o for o in index.outliers if o["school"] in keep]
     out.rows.sort(key=lambda r: (_rank_value(r.card, rank), r.name))
     out.rules, out.as_of = [r for r in rules if r.dimension != Dimension.OUTLIERS], as_of
     out.trend = list(ScorecardSnapshot.objects.filter(level=level, key=key).order_by("-day")[:12])[::-1]
@@ -218,19 +272,16 @@ def _school_rows(
     ]  # fmt: skip
 
 
-def _outliers(
-    rules: list[catalogue.RuleDef], facts: dict[int, dict[str, Any]], among: list[int]
-) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    for r in rules:
-        if r.dimension == Dimension.OUTLIERS and r.active:
-            found += outliers.find(r, facts, among)
-    return found
-
-
 def school_facts(*, scope: Scope, school_id: int) -> dict[str, Any]:
     """One school's stored facts (the drill-down's starting point); a foreign school is NotFound."""
-    facts, ids, _as_of = _facts(scope)
-    if school_id not in ids or school_id not in facts:
+    scope.require_any(perms.SCORECARD)
+    if (
+        not registry.school_ids_in_scope(scope=scope, permission=perms.SCORECARD)
+        .filter(pk=school_id)
+        .exists()
+    ):
         raise NotFound()
-    return facts[school_id]
+    found = aggregates.read(SCORECARD, [school_id], live_changes=20).data.get(school_id)
+    if found is None:
+        raise NotFound()
+    return found

@@ -128,8 +128,6 @@ RULES: tuple[RuleDef, ...] = (
 
 BY_CODE = {r.code: r for r in RULES}
 EDITABLE = ("active", "threshold", "severity", "levels", "params")
-# Parameters that change what is counted (a recount follows their edit); the rest is read.
-COUNTED = {"uniqueness.students", "uniqueness.staff", "consistency.age_grade", "consistency.class_size"}
 OUTLIER_METHODS = ("z", "modified_z", "minmax")
 
 

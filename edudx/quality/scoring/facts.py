@@ -28,7 +28,7 @@ from edudx.ingest import kinds as ingest
 from edudx.registry import selectors as registry
 
 from ..models import CandidatePair, Kind, PairState, ReportingDeadline
-from . import catalogue
+from . import catalogue, scores
 
 SCHOOLS_PER_CHUNK = 200
 IDENTITY = "identity.status"  # identity/aggregates.py: verification statuses per school
@@ -294,7 +294,9 @@ def _empty(summary: dict[str, Any]) -> dict[str, Any]:
 def compute(
     keys: list[int] | None, rules: dict[str, catalogue.RuleDef] | None = None
 ) -> dict[int, dict[str, Any]]:
-    """{school id: facts} for these schools (every school when None), a chunk of schools at a time."""
+    """{school id: facts} for these schools (every school when None), a chunk of schools at a time.
+    Each school's score under the current rules is kept beside its facts (`score`, see
+    scores.stored): the sweep scores the schools it recounts, so no page scores 3,500."""
     if rules is None:
         from ..selectors import rules_effective
 
@@ -313,4 +315,7 @@ def compute(
         _updates(part, found, year)
         _verification(part, found)
         out.update(part)
+    listed, today = list(rules.values()), timezone.localdate()
+    for f in out.values():
+        f["score"] = scores.stored(f, listed, today)
     return out

@@ -51,10 +51,13 @@ def z_score(x: float, stats: tuple[float, float] | None, method: str) -> float |
     return (MAD_SCALE if method == "modified_z" else 1.0) * (x - mid) / spread
 
 
-def find(rule: RuleDef, facts: dict[int, dict[str, Any]], among: Iterable[int]) -> list[dict[str, Any]]:
-    """Schools of `among` whose figure is an outlier against every school's (`facts`)."""
+def find(rule: RuleDef, parts: dict[int, dict[str, Any]], among: Iterable[int]) -> list[dict[str, Any]]:
+    """Schools of `among` whose figure is an outlier against every school's. `parts` are the
+    schools' stored scores (`scores.stored`: level and `metrics`, this module's `metric`)."""
     method = str(rule.params.get("method", "modified_z"))
-    per_school = {sid: metric(rule.code, f) for sid, f in facts.items() if rule.applies(f["level"])}
+    per_school = {
+        sid: p["metrics"].get(rule.code) or {} for sid, p in parts.items() if rule.applies(p["level"])
+    }
     groups: dict[str, list[float]] = {}
     for m in per_school.values():
         for g, v in m.items():

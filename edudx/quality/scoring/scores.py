@@ -4,11 +4,13 @@ dimension and overall, for one school or summed over many (a ward, a cluster, th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..models import Dimension
+from . import outliers
 from .catalogue import SCORED, WEIGHT, RuleDef
 
 
@@ -136,3 +138,42 @@ def card_of(per_school: list[dict[str, tuple[int, int]]], rules: list[RuleDef]) 
             present.append(value)
     out.overall = round(sum(present) / len(present), 1) if present else None
     return out
+
+
+def signature(rules: list[RuleDef]) -> str:
+    """The rules' versions, short: a stored score counted under other versions is not used."""
+    return hashlib.sha256(",".join(f"{r.code}:{r.version}" for r in rules).encode()).hexdigest()[:16]
+
+
+def fresh(part: Any, sig: str, today: dt.date) -> bool:
+    """A stored score counted under these rules' versions today."""
+    return isinstance(part, dict) and part.get("sig") == sig and part.get("day") == today.isoformat()
+
+
+def stored(f: dict[str, Any], rules: list[RuleDef], today: dt.date) -> dict[str, Any]:
+    """What the sweep keeps of one school's score beside its facts (`facts.compute`), so that a
+    page over 3,500 schools only sums: its rule counts and card under these rules on this day,
+    and its outlier figures (compared city-wide by the page). Plain JSON."""
+    counts = rule_counts(f, rules, today)
+    c = card_of([counts], rules)
+    return {
+        "sig": signature(rules), "day": today.isoformat(), "level": f["level"], "area": f["area"],
+        "path": f["path"], "rules": c.rules, "dimensions": c.dimensions, "overall": c.overall,
+        "flags": c.flags,
+        "metrics": {r.code: outliers.metric(r.code, f) for r in rules if r.dimension == Dimension.OUTLIERS},
+    }  # fmt: skip
+
+
+def current(f: dict[str, Any], rules: list[RuleDef], today: dt.date, sig: str) -> dict[str, Any]:
+    """The stored score of one school's facts when it was counted under these rules today, else
+    scored now (facts stored before a rule's edit, until the recount it queued has run)."""
+    part = f.get("score")
+    if isinstance(part, dict) and fresh(part, sig, today):
+        return part
+    return stored(f, rules, today)
+
+
+def card_from(part: dict[str, Any]) -> Card:
+    """One school's card from its stored score (no scoring)."""
+    return Card(rules=part["rules"], dimensions=part["dimensions"], overall=part["overall"],
+                flags=part["flags"], schools=1)  # fmt: skip

@@ -2,9 +2,10 @@
 
 A rule is data the department edits: target score, severity, the school levels it applies to,
 its parameters, whether it counts. Every save raises the rule's version and keeps the saved
-values (`RuleVersion`; version 0 is the shipped default) and a history entry. A change of what
-is counted (a duplicate pair's floor, the calendar) queues a recount of every school's facts;
-the rest applies at the next read.
+values (`RuleVersion`; version 0 is the shipped default) and a history entry. Every edit, and a
+change of the calendar, queues a recount of every school's facts and stored score (a score is
+stored under the rules' versions); until it has run, pages score the stored facts under the new
+rules themselves — the edit shows at the next read, the pages are fast again after the recount.
 """
 
 from __future__ import annotations
@@ -126,8 +127,7 @@ def rule_update(*, actor: Actor, code: str, data: RuleIn) -> Rule:
     RuleVersion.objects.create(rule=row, version=row.version, values=after, at=row.updated_at, by=actor.user)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     record(actor=actor, obj=row, action="update", changes=changes, operation="quality.rule_update")
-    if code in catalogue.COUNTED and before["params"] != after["params"]:
-        aggregates.recount(SCORECARD)
+    aggregates.recount(SCORECARD)  # the stored scores carry the rules' versions
     return row
 
 

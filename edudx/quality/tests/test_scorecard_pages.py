@@ -4,6 +4,8 @@ change shows in the scorecard within a minute, with no nightly rebuild."""
 import datetime as dt
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from edudx.core.roles import Role
@@ -100,3 +102,103 @@ def test_api_scorecard_scoped(city, client_for):
     rules = ward.get("/api/v1/quality/rules").json()
     assert any(r["code"] == "validity.students" for r in rules)
     assert client_for(Role.TEACHER).get("/api/v1/quality/scorecards").status_code == 403
+
+
+def _stored_score(school_id):
+    from edudx.core.models import Aggregate
+    from edudx.quality.aggregates import SCORECARD
+
+    return Aggregate.objects.get(name=SCORECARD, key=school_id).data["score"]
+
+
+def test_the_sweep_stores_each_school_score_and_the_pages_only_sum_it(city, client_for):
+    """No page scores the city: the department's figures are the sums of the scores the sweep
+    stored (a stored count is what the page shows, even one no facts would give)."""
+    from django.db.models import F
+
+    from edudx.core import aggregates
+    from edudx.core.models import Aggregate, AggregateState
+    from edudx.quality.aggregates import SCORECARD
+
+    aggregates.refresh(SCORECARD)
+    a1 = city.schools[0].pk
+    part = _stored_score(a1)
+    assert part["rules"]["completeness.students.required"] == [15, 3] and part["overall"] is not None
+    before = selectors.board(scope=Scope.system()).card.rules["completeness.students.required"]
+    row = Aggregate.objects.get(name=SCORECARD, key=a1)
+    row.data["score"]["rules"]["completeness.students.required"] = [15, 9]
+    row.save()
+    AggregateState.objects.filter(name=SCORECARD).update(version=F("version") + 1)  # as a store does
+    after = selectors.board(scope=Scope.system()).card.rules["completeness.students.required"]
+    assert after == [before[0], before[1] + 6]
+    html = client_for(Role.DEPT_OFFICER).get("/quality/scorecards/").content.decode()
+    assert 'data-testid="worst"' in html and "badge" in html
+
+
+def test_a_change_shows_on_the_department_page_within_the_minute(city, client_for):
+    a1 = city.schools[0].pk
+    dept = client_for(Role.DEPT_OFFICER)
+    dept.get("/quality/scorecards/")
+    before = selectors.board(scope=Scope.system()).card.rules["completeness.students.required"]
+    Student.objects.filter(pk=city.students[0].pk).update(personal_id=None, updated_at=timezone.now())
+    assert selectors.board(scope=Scope.system()).card.rules["completeness.students.required"] == before
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=61)):
+        dept.get("/quality/scorecards/")  # a stale read queues the sweep of the noted school
+        after = selectors.board(scope=Scope.system()).card.rules["completeness.students.required"]
+    assert after == [before[0], before[1] + 1]
+    assert _stored_score(a1)["rules"]["completeness.students.required"][1] == 4
+
+
+def test_a_rule_edit_shows_at_once_and_the_recount_stores_scores_under_it(
+    city, django_capture_on_commit_callbacks
+):
+    from edudx.quality.schemas import RuleIn
+    from edudx.quality.scoring import scores
+    from edudx.quality.services import rules as rule_services
+
+    a1 = city.schools[0].pk
+    selectors.board(scope=Scope.system())
+    admin = city.actor_of(Role.DEPT_ADMIN)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        rule_services.rule_update(actor=admin, code="completeness.students.required",
+                                  data=RuleIn(params={"fields": ["full_name", "gender"]}))  # fmt: skip
+    sig = scores.signature(selectors.rules_effective())
+    assert _stored_score(a1)["sig"] != sig  # stored under version 0 …
+    # … and the page scores the stored facts under version 1 until the recount has run
+    assert selectors.board(scope=Scope.system()).card.rules["completeness.students.required"][0] == 4 * 3 * 2
+    for callback in queued:
+        callback()  # the recount the edit queued (immediate tasks in tests)
+    assert _stored_score(a1)["sig"] == sig
+    assert selectors.board(scope=Scope.system()).card.rules["completeness.students.required"][0] == 4 * 3 * 2
+
+
+def test_scorecard_pages_query_counts_are_pinned(city, client_for):
+    """First request after a sweep (the process's index read afresh) and the next one, per page."""
+    from edudx.core import aggregates
+    from edudx.quality.aggregates import SCORECARD
+
+    dept = client_for(Role.DEPT_OFFICER)
+    pages = [
+        "/quality/scorecards/",
+        f"/quality/scorecards/wards/{city.wards[0].pk}/",
+        f"/quality/scorecards/clusters/{city.cluster.pk}/",
+        f"/quality/scorecards/schools/{city.schools[0].pk}/",
+    ]
+    dept.get(pages[0])
+    pins = {}
+    for url in pages:
+        Student.objects.filter(pk=city.students[0].pk).update(updated_at=timezone.now())
+        aggregates.sweep(SCORECARD)
+        for when in ("first", "next"):
+            with CaptureQueriesContext(connection) as q:
+                assert dept.get(url).status_code == 200
+            pins[(url.split("/")[3] or "city", when)] = len(q.captured_queries)
+    # next: session, user, memberships, rules, the figures' state (twice: as `read` checks it for
+    # a stale sweep, and the index's version), the scope's root and schools, the snapshots (the
+    # trend), and per page the clusters (two) or the school's own live read (pending changes,
+    # its stored row). first: + the rows stored since the index was read (counted, then read),
+    # the stored keys (a school deleted) and the names of the schools read.
+    assert pins == {
+        ("city", "first"): 15, ("city", "next"): 11, ("wards", "first"): 13, ("wards", "next"): 9,
+        ("clusters", "first"): 15, ("clusters", "next"): 11, ("schools", "first"): 16, ("schools", "next"): 12,
+    }  # fmt: skip
