@@ -25,7 +25,7 @@ from edudx.ingest import kinds as K
 from .. import permissions as perms
 from ..models import Certificate, ExamResult
 from ..services.common import city_path
-from ..services.results import Candidate, Person, match_people, write_results
+from ..services.results import Candidate, match_people, write_results
 
 COMPARED = ("candidate_name", "date_of_birth", "personal_id", "level", "score", "taken_on")
 
@@ -55,9 +55,9 @@ def _score(value: str | None) -> Decimal | None:
 
 def resolve(frame: pl.DataFrame, sink: K.Sink, ctx: K.Context) -> pl.DataFrame:
     table = _certificates(ctx)
-    certs = pl.Series(
-        [table.get(fold(v)) for v in frame["certificate"].cast(pl.String).to_list()], dtype=pl.Int64
-    )
+    values = frame["certificate"].cast(pl.String)
+    ids = {v: table.get(fold(v)) for v in values.unique().to_list() if v is not None}  # a few names
+    certs = pl.Series([ids.get(v) for v in values.to_list()], dtype=pl.Int64)
     frame = frame.with_columns(certs.alias("certificate_id"))
     frame = sink.flag(
         frame,
@@ -140,19 +140,12 @@ def existing(frame: pl.DataFrame, ctx: K.Context) -> dict[str, K.Record]:
     return out
 
 
-def _person(row: K.Record) -> Person | None:
-    if not row.get("person_id"):
-        return None
-    return Person(row["person_kind"], row["person_id"], row["person_school"], row["person_path"], "", None)
-
-
-@transaction.atomic
+# No savepoint: the engine's transaction (one, or one per short commit) is the unit. Inside a
+# SAVEPOINT, SQLite runs every row's aggregate change trigger (an INSERT OR REPLACE) under a
+# statement journal nested in it: 2 ms a row instead of 0.1 ms on the city copy.
+@transaction.atomic(savepoint=False)
 def write(*, actor: Actor, new: pl.DataFrame, changed: list[K.Changed], ctx: K.Context) -> None:
-    write_results(
-        actor=actor,
-        rows=({**r, "person": _person(r)} for r in new.iter_rows(named=True)),
-        unit_path=ctx.cache.get("skills_city") or city_path(),
-    )
+    write_results(actor=actor, frame=new, unit_path=ctx.cache.get("skills_city") or city_path())
     for pk, row, changes in changed:
         ExamResult.objects.filter(pk=pk).update(**{k: row.get(k) for k in changes})
 

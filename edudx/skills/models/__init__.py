@@ -166,14 +166,18 @@ class PersonCertificate(TimeStamped):
         CLAIM = "claim", _("Declared")
         IMPORT = "import", _("Test centre's list")
 
-    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="holders")
+    # Indexes: certificate and school lead skills_pcert_number and skills_pcert_school, so their
+    # own single-column indexes would only cost every import's inserts.
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="holders", db_index=False
+    )
     staff = models.ForeignKey(
         "registry.Staff", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     student = models.ForeignKey(
         "registry.Student", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    school = models.ForeignKey("registry.School", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("registry.School", on_delete=models.PROTECT, related_name="+", db_index=False)
     unit_path = models.CharField(max_length=255, db_index=True)  # the school's path: scope without a join
     number = models.CharField(_("certificate number"), max_length=64, blank=True)
     level = models.CharField(_("level"), max_length=40, blank=True)
@@ -195,8 +199,6 @@ class PersonCertificate(TimeStamped):
         ]
         indexes = [
             models.Index(fields=["school", "certificate", "state"], name="skills_pcert_school"),
-            models.Index(fields=["staff"], name="skills_pcert_staff"),
-            models.Index(fields=["student"], name="skills_pcert_student"),
             models.Index(fields=["certificate", "number"], name="skills_pcert_number"),
         ]
 
@@ -227,7 +229,8 @@ class ExamResult(TimeStamped):
         MANUAL = "manual", _("By a reviewer")
         NONE = "none", _("Unmatched")
 
-    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="+")
+    # Indexed by skills_result_number (certificate, number), which it leads.
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="+", db_index=False)
     number = models.CharField(_("certificate number"), max_length=64)
     candidate_name = models.CharField(_("candidate"), max_length=150)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)

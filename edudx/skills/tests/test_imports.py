@@ -114,3 +114,52 @@ def test_unmatched_result_is_assigned_by_a_reviewer(city, tmp_path):
     r.refresh_from_db()
     assert r.match == "manual" and r.person_certificate.student_id == city.students[2].pk
     assert dt.date.today()  # keeps the import of dt used in later tests
+
+
+def test_the_bulk_writer_verifies_dates_and_records_history(city, tmp_path):
+    """What write_results derives per row without a model instance: verified when the issuer
+    lists the number, the expiry from the certificate's validity, a number already held left
+    unlinked, and one history entry per result and per certificate."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from edudx.core.models import HistoryEntry
+    from edudx.skills.models import Certificate, IssuerNumber
+
+    gs6 = Certificate.objects.get(code="IC3_GS6")
+    Certificate.objects.filter(pk=gs6.pk).update(validity_months=36)
+    IssuerNumber.objects.create(certificate=gs6, number="N1")
+    held = city.students[3]
+    PersonCertificate.objects.create(
+        certificate=gs6, student=held, school=held.school, unit_path=held.school.unit.path, number="N5"
+    )
+    rows = [*_rows(city)[:3], [held.full_name, held.date_of_birth.strftime("%d/%m/%Y"), held.personal_id,
+                               "IC3_GS6", "", "", "31/01/2026", "N5"]]  # fmt: skip
+    actor = city.actor_of(Role.DEPT_ADMIN).with_source("import:test", via=Via.IMPORT)
+    pipeline.process(
+        kind=ingest_kinds.get("skills_results"),
+        path=_file(tmp_path, rows),
+        actor=actor,
+        write=True,
+        mode=pipeline.PARTIAL,
+    )
+    n1 = PersonCertificate.objects.get(number="N1")
+    assert (n1.state, n1.issued_on, n1.expires_on, n1.level, str(n1.score)) == (
+        "verified",
+        dt.date(2026, 5, 15),
+        dt.date(2029, 5, 15),
+        "Level 1",
+        "812.00",
+    )
+    assert n1.unit_path == city.students[0].school.unit.path and n1.school_id == city.students[0].school_id
+    n2 = PersonCertificate.objects.get(number="N2")
+    assert (n2.state, n2.expires_on, n2.state_note) == ("claimed", None, "")
+    n5 = ExamResult.objects.get(number="N5")
+    assert n5.match == "pid" and n5.person_certificate_id is None and n5.student_id is None
+    assert PersonCertificate.objects.filter(number="N5").count() == 1
+    assert ExamResult.objects.get(number="N1").person_certificate_id == n1.pk
+    entries = HistoryEntry.objects.filter(operation="import")
+    er_ct = ContentType.objects.get_for_model(ExamResult)
+    pc_ct = ContentType.objects.get_for_model(PersonCertificate)
+    assert entries.filter(content_type=er_ct).count() == 4
+    mine = entries.get(content_type=pc_ct, object_id=str(n1.pk))
+    assert mine.changes == {"state": [None, "verified"]} and mine.object_repr == f"{gs6.pk} N1"
