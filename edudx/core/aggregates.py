@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
 import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -56,7 +57,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import Min
 from django.utils import timezone
 
 from .models import Aggregate, AggregateChange, AggregateState
@@ -99,6 +100,13 @@ def register(name: str, compute: Compute, *, sources: Iterable[Source] = ()) -> 
     _REGISTRY[name] = _Entry(compute, srcs)
 
 
+def _new_version() -> int:
+    """A version no earlier store had: random rather than counted, so that figures stored again
+    after a rollback (a test's, a restore's) never match a process's copy of the old ones — a
+    counter would start from the same number again, and so may `swept_at` under a frozen clock."""
+    return random.getrandbits(62)
+
+
 def names() -> list[str]:
     return sorted(_REGISTRY)
 
@@ -130,7 +138,12 @@ def refresh(name: str, keys: Iterable[int] | None = None) -> int:
             for i in range(0, len(noted), CHUNK):
                 AggregateChange.objects.filter(id__in=noted[i : i + CHUNK]).delete()
             AggregateState.objects.update_or_create(
-                name=name, defaults={"swept_at": started, "full_on": timezone.localdate(started)}
+                name=name,
+                defaults={
+                    "swept_at": started,
+                    "full_on": timezone.localdate(started),
+                    "version": _new_version(),
+                },
             )
     return len(figures)
 
@@ -146,7 +159,7 @@ def _store(name: str, wanted: list[int] | None, figures: dict[int, dict[str, Any
         for i in range(0, len(gone), CHUNK):
             Aggregate.objects.filter(name=name, key__in=gone[i : i + CHUNK]).delete()
     if figures or gone or wanted is None:
-        AggregateState.objects.filter(name=name).update(version=F("version") + 1)
+        AggregateState.objects.filter(name=name).update(version=_new_version())
     rows = [Aggregate(name=name, key=k, data=v, as_of=now) for k, v in figures.items()]
     # Short transactions per chunk would let a reader see half a refresh; one upsert of a few
     # thousand small rows holds the writer lock for milliseconds.
@@ -243,9 +256,13 @@ def read(name: str, keys: Iterable[int] | None = None, *, live_changes: int = 0)
     With `live_changes`, a reader that must see its own writes at once (a verification just
     run) gets the keys noted as changed counted live — when no more than that many are pending
     (one school's edits); after a city-wide import it reads the stored figures, a minute old at
-    most, rather than recount the city in a request."""
+    most, rather than recount the city in a request.
+
+    A read of more than `CHUNK` keys (a ward's, the department's) takes them from this process's
+    copy of every key's figures, fetched once per change of the figures (as `read_shared`)."""
     _compute(name)
-    swept = AggregateState.objects.filter(name=name).values_list("swept_at", flat=True).first()
+    state = AggregateState.objects.filter(name=name).values_list("swept_at", "version").first()
+    swept = state[0] if state else None
     if swept is None:
         # Figures kept on write only (touch) or from before sweeps existed: a full count once.
         swept = Aggregate.objects.filter(name=name).aggregate(t=Min("as_of"))["t"]
@@ -260,19 +277,21 @@ def read(name: str, keys: Iterable[int] | None = None, *, live_changes: int = 0)
         request_refresh(name)
         # The sweep may have run at once (a test's immediate task backend).
         swept = AggregateState.objects.filter(name=name).values_list("swept_at", flat=True).first() or swept
-    figures = _fetch(name, keys)
-    if keys is not None:
+    keep = None if keys is None else set(keys)
+    wide = keep is None or len(keep) > CHUNK
+    figures = _fetch_wide(name, state, keep) if wide else _fetch(name, keep)
+    if keep is not None:
         # A key counted since the last refresh (a new school): computed and stored once, now.
-        missing = [k for k in set(keys) if k not in figures.data]
+        missing = [k for k in keep if k not in figures.data]
         if missing:
             refresh(name, missing)
-            figures = _fetch(name, keys)
+            figures = _fetch(name, keep)
     if live_changes and figures.data:
         pending = set(
             AggregateChange.objects.filter(name=name).values_list("key", flat=True)[: live_changes + 1]
         )
         if 0 < len(pending) <= live_changes:
-            wanted = sorted(pending if keys is None else pending & set(keys))
+            wanted = sorted(pending if keep is None else pending & keep)
             data = {**figures.data, **(_compute(name)(wanted) if wanted else {})}
             return Figures(data=data, as_of=timezone.now())
     return Figures(data=figures.data, as_of=swept if figures.data else figures.as_of)
@@ -318,21 +337,28 @@ def read_shared(name: str, keys: Iterable[int] | None = None) -> Figures:
     fetched once per change of the figures (`AggregateState` version, as `derived`) and kept in
     this process; each call takes its keys from them. Fetching and decoding 3,500 schools' JSON
     on every view of a city dashboard cost ~0.3 s; this is one small query. The figures are
-    shared between requests — read-only."""
-    _compute(name)
-    state = AggregateState.objects.filter(name=name).values_list("swept_at", "version").first()
-    hit = _SHARED.get(name)
-    if state is not None and hit is not None and hit[0] == state:
-        if (timezone.now() - state[0]).total_seconds() > max_age():
-            request_refresh(name)
-        full = hit[1]
-    else:
-        full = read(name)
-        if state is not None:
-            _SHARED[name] = (state, full)
+    shared between requests — read-only. (`read` does the same by itself past `CHUNK` keys.)"""
+    full = read(name)
     if keys is None:
         return full
     keep = set(keys)
+    return Figures(data={k: v for k, v in full.data.items() if k in keep}, as_of=full.as_of)
+
+
+def _fetch_wide(name: str, state: tuple[Any, ...] | None, keep: set[int] | None) -> Figures:
+    """Every key's figures from this process's copy while the state (swept_at, version) read
+    before the fetch is unchanged; fetched again and kept otherwise. A store between the
+    state's read and the fetch makes the copy newer than its version: the next read fetches
+    once more, never an older copy under a newer version."""
+    hit = _SHARED.get(name)
+    if state is not None and hit is not None and hit[0] == state:
+        full = hit[1]
+    else:
+        full = _fetch(name, None)
+        if state is not None:
+            _SHARED[name] = (state, full)
+    if keep is None:
+        return full
     return Figures(data={k: v for k, v in full.data.items() if k in keep}, as_of=full.as_of)
 
 

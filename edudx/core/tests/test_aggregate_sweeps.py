@@ -134,3 +134,26 @@ def test_a_shared_read_gives_the_scope_its_keys_and_follows_every_change(city, c
     after = aggregates.read_shared(HOME, [a.pk, b.pk])
     assert after.data[a.pk] != before
     assert set(after.data) == {a.pk, b.pk}
+
+
+def test_a_wide_read_takes_the_process_copy_until_the_figures_change(city, counted, monkeypatch):
+    """Past CHUNK keys (a department's 3,500 schools) `read` takes its keys from the process's
+    copy, fetched once per version: a second read fetches no row, a touch is seen at once, and
+    figures stored again after a rollback get a version no copy was kept under."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(aggregates, "CHUNK", 1)
+    a, b = city.schools[0], city.schools[1]
+    aggregates.sweep(HOME)
+    first = aggregates.read(HOME, [a.pk, b.pk])
+    assert set(first.data) == {a.pk, b.pk}
+    with CaptureQueriesContext(connection) as q:
+        again = aggregates.read(HOME, [a.pk, b.pk])
+    assert again.data[a.pk] is first.data[a.pk]
+    assert not any('core_aggregate"' in x["sql"] and "FROM" in x["sql"] for x in q.captured_queries)
+    Student.objects.filter(school=a).update(status="thoi_hoc")
+    aggregates.touch(HOME, [a.pk])
+    assert aggregates.read(HOME, [a.pk, b.pk]).data[a.pk] != first.data[a.pk]
+    versions = {aggregates._new_version() for _ in range(50)}
+    assert len(versions) == 50  # unique: never the version a rolled-back store had
