@@ -17,6 +17,17 @@ threads = int(os.environ.get("EDUDX_WEB_THREADS") or 4)
 timeout = int(os.environ.get("EDUDX_WEB_TIMEOUT") or 120)
 loglevel = os.environ.get("EDUDX_WEB_LOG_LEVEL") or "warning"
 
+
+def post_worker_init(worker):
+    """Import every page's code before the worker takes its first request: Django reads the
+    URLconf (every app's views and API schemas, SciPy for open data, Splink for quality) at a
+    process's first request, which took ~3 s of CPU — the first user after every start or
+    worker restart waited for it (issue #21's "cold" requests)."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the import is the point
+
+
 # bench/load.py only: with EDUDX_BENCH_CPU_LOG=DIR each worker appends "kind<TAB>CPU ms" per
 # request (the kind from the bench's X-Bench-Kind header; the CPU of the request's own thread,
 # from the first byte read to the last byte sent) to DIR/<pid>, so the bench prints the server's
