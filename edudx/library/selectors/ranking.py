@@ -83,23 +83,29 @@ def resource_search(
     f = filters or ResourceFilter()
     base = _apply_filters(published(scope=scope), f)
     # SQLite, for a viewer who sees every published resource: filters and facets in the walk
-    # of the index (search_facets); otherwise the ORM over `base`.
-    walk = f if connection.vendor == "sqlite" and _sees_all_published(scope) else None
+    # of the index (search_facets); PostgreSQL: the facets from one read of the newest matches
+    # with their values (search_facets.pg_walk_sql), the ranking over the ORM; other scopes:
+    # the ORM over `base`.
+    sees_all = _sees_all_published(scope)
+    walk = f if connection.vendor == "sqlite" and sees_all else None
+    counted = f if connection.vendor in ("sqlite", "postgresql") and sees_all else None
     query = search.parse(f.q)
     walker = _walker(query, walk)
+    counter = walker or _walker(query, counted)
     page = _search_page(base, query, f.sort, cursor, limit, walker)
     corrected = ""
-    if query is not None and not page.items and not cursor and not _filters_emptied(scope, f, query, walker):
+    if query is not None and not page.items and not cursor and not _filters_emptied(scope, f, query, counter):
         fixed = search.corrected(base, query)
         if fixed is not None:
             query, corrected = fixed, fixed.text
             walker = _walker(query, walk)
+            counter = walker or _walker(query, counted)
             page = _search_page(base, query, f.sort, cursor, limit, walker)
     result = SearchResult(
         page=page, total=0, ranked=query is not None and f.sort == "relevance", corrected=corrected
     )
-    if with_facets and walker is not None:
-        _walk_facets(result, walker)
+    if with_facets and counter is not None:
+        _walk_facets(result, counter)
     elif with_facets:
         _count_facets(result, base, query if query is not None else (f.q if f.q.strip() else None))
     return result
@@ -112,7 +118,9 @@ def _run(sql: str, params: list[Any]) -> list[Any]:
 
 
 def _walker(query: Query | None, walk: ResourceFilter | None) -> search_facets.Walk | None:
-    return None if walk is None else search_facets.Walk(query, walk, search.FACET_CAP, _run)
+    if walk is None:
+        return None
+    return search_facets.Walk(query, walk, search.FACET_CAP, _run, connection.vendor)
 
 
 def _filters_emptied(
