@@ -106,6 +106,9 @@ class SchoolClass(TimeStamped):
             models.UniqueConstraint(fields=["school", "year", "name"], name="registry_class_unique"),
             models.CheckConstraint(condition=Q(grade__lte=12), name="registry_class_grade_range"),
         ]
+        # The class list of a year in its order (the department's: 131,000 classes of a city
+        # sorted per view without it, issue #21).
+        indexes = [models.Index(fields=["year", "grade", "name", "id"], name="registry_class_year_order")]
 
     def __str__(self) -> str:
         return self.name
