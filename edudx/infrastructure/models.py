@@ -111,6 +111,8 @@ class Device(TimeStamped):
                 fields=["school", "condition", "category", "acquired_on"], name="infra_device_readiness"
             ),
             models.Index(fields=["school", "asset_tag", "id"], name="infra_device_school_tag"),
+            # The department's list in its order (250,000 devices sorted per view without it).
+            models.Index(fields=["asset_tag", "id"], name="infra_device_tag"),
         ]
 
     def __str__(self) -> str:
