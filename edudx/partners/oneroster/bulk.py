@@ -119,13 +119,18 @@ def _flat(name: str, r: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _cells(flat: dict[str, Any], columns: list[str]) -> list[str]:
-    """The row's cells: most values are already text (the common case costs one type test)."""
-    out = []
-    for c in columns:
-        v = flat.get(c)
-        out.append(v if v.__class__ is str else _cell(v))
-    return out
+# Columns whose values may be lists (joined with commas); every other value is text or None,
+# which csv.writer writes as is ("" for None).
+LISTS = ("grades", "userIds", "termSourcedIds", "subjects", "subjectCodes", "periods")
+
+
+def _cells(flat: dict[str, Any], columns: list[str], blanks: list[str]) -> list[Any]:
+    """The row's cells, read in C (map over dict.get); only list values are rewritten."""
+    for key in LISTS:
+        value = flat.get(key)
+        if value is not None and value.__class__ is not str:
+            flat[key] = _cell(value)
+    return list(map(flat.get, columns, blanks))
 
 
 class _Lines:
@@ -136,7 +141,7 @@ class _Lines:
         self.buffer = io.StringIO()
         self.writer = csv.writer(self.buffer, lineterminator="\r\n")
 
-    def add(self, cells: list[str]) -> None:
+    def add(self, cells: list[Any]) -> None:
         self.writer.writerow(cells)
 
     def take(self) -> bytes:
@@ -292,6 +297,7 @@ def stream(
                 out.write(_csv_line(columns))
                 lines, role_lines, pending = _Lines(), _Lines(), 0
                 role_columns = COLUMNS["roles"]
+                blanks, role_blanks = [""] * len(columns), [""] * len(role_columns)
                 for record in rows():
                     fields.update(record)
                     school = _school(record)
@@ -301,11 +307,11 @@ def stream(
                         for role in _roles(record):
                             if since is None:
                                 role["status"] = role["dateLastModified"] = ""
-                            role_lines.add(_cells(role, role_columns))
+                            role_lines.add(_cells(role, role_columns, role_blanks))
                     flat = _flat(name, record)
                     if since is None:
                         flat["status"] = flat["dateLastModified"] = ""
-                    lines.add(_cells(flat, columns))
+                    lines.add(_cells(flat, columns, blanks))
                     pending += 1
                     if pending >= CHUNK:
                         out.write(lines.take())
