@@ -34,4 +34,6 @@ class PublishForm(forms.Form):
             raise forms.ValidationError(_("The rules are not valid JSON."), code="bad_json") from exc
         if not isinstance(value, dict):
             raise forms.ValidationError(_("The rules must be a JSON object."), code="bad_json")
+        if "\\u0000" in json.dumps(value):  # an escaped NUL: PostgreSQL's jsonb refuses it
+            raise forms.ValidationError(_("The rules are not valid JSON."), code="bad_json")
         return value

@@ -112,6 +112,10 @@ def test_the_page_shows_which_policy_drives_each_rule_and_the_form_publishes(cit
         "rules": '{"costs_vnd": {"laptop": 15000000}}',
     }
     assert dept.post("/policies/publish/", {**data, "rules": "{not json"}).status_code == 200
+    nul = dept.post("/policies/publish/", {**data, "rules": '{"costs_vnd": {"a\\u0000": 1}}'})
+    assert nul.status_code == 200 and b"is-invalid" in nul.content
+    huge = dept.post("/policies/publish/", {**data, "rules": "[" + "1," * 20_000 + "1]"})
+    assert huge.status_code == 200 and b"is-invalid" in huge.content
     bad = dept.post("/policies/publish/", {**data, "rules": '{"costs_vnd": {"laptop": -5}}'})
     assert bad.status_code == 200 and b"is-invalid" in bad.content
     ok = dept.post("/policies/publish/", data)
