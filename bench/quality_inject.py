@@ -1,4 +1,4 @@
-"""Inject duplicate pupils into a city registry copy, the way schools make them (issue #14 bench).
+"""Inject duplicate pupils or staff into a city registry copy, the way schools make them (issue #14 bench).
 
 The same child enrolled at another school of the same level under another MOET code, with what
 schools really do to a record they retype: the personal ID left blank, one digit wrong or two
@@ -9,6 +9,13 @@ copy id, what was done) goes to a CSV for scoring; nothing else in the registry 
 
     .venv/bin/python bench/quality_inject.py --db /tmp/t5/city/edudx.sqlite3 --share 0.01 \
         --truth /tmp/t5/city/quality_truth.csv
+
+`--kind staff`: a teacher moved to another school of the same level and was entered there again
+(the old school never closed the record) under a new MOET code, with the same damages to the
+name, personal ID and birth date, another phone (30 %) and the new school's e-mail (50 %).
+
+    .venv/bin/python bench/quality_inject.py --kind staff --db /tmp/u5/dedupe/edudx.sqlite3 \
+        --share 0.02 --truth /tmp/u5/dedupe/quality_truth_staff.csv
 
 SQLite only (a bench copy); refuses to run twice on one database (the truth file exists).
 """
@@ -115,10 +122,72 @@ def damage_phone(phone: str, rng: random.Random) -> tuple[str, str]:
     return phone, ""
 
 
+_STAFF_COLS = (
+    "created_at, updated_at, moet_code, full_name, name_key, sort_name, date_of_birth, gender, personal_id, "
+    "ethnicity, position, subjects, qualification, phone, email, status, school_id"
+)
+
+
+def inject_staff(con: sqlite3.Connection, share: float, rng: random.Random) -> list[tuple[int, int, str]]:
+    """Copies of `share` of the staff at another school of the same level (a move re-entered)."""
+    schools: dict[str, list[int]] = {}
+    for school_id, level in con.execute("SELECT id, level FROM registry_school"):
+        schools.setdefault(level, []).append(school_id)
+    ids = [r[0] for r in con.execute("SELECT id FROM registry_staff WHERE school_id IS NOT NULL")]
+    picked = sorted(rng.sample(ids, int(len(ids) * share)))
+    cols = [c.strip() for c in _STAFF_COLS.split(",")]
+    at = {c: i for i, c in enumerate(cols)}
+    now = time.strftime("%Y-%m-%d %H:%M:%S")
+    truth: list[tuple[int, int, str]] = []
+    next_code = 9_800_000_000
+    for chunk_at in range(0, len(picked), 5000):
+        chunk = picked[chunk_at : chunk_at + 5000]
+        marks = ",".join("?" * len(chunk))
+        rows = con.execute(
+            f"SELECT st.id, {', '.join('st.' + c for c in cols)}, sc.level FROM registry_staff st "  # noqa: S608
+            f"JOIN registry_school sc ON sc.id = st.school_id WHERE st.id IN ({marks})",
+            chunk,
+        ).fetchall()
+        for row in rows:
+            orig_id, values, level = row[0], list(row[1:-1]), row[-1]
+            options = [s for s in schools.get(level, []) if s != values[at["school_id"]]]
+            if not options:
+                continue
+            done = []
+            values[at["full_name"]], what = damage_name(values[at["full_name"]], rng)
+            done.append(what)
+            values[at["personal_id"]], what = damage_pid(values[at["personal_id"]], rng)
+            done.append(what)
+            values[at["date_of_birth"]], what = damage_dob(values[at["date_of_birth"]], rng)
+            done.append(what)
+            values[at["phone"]], what = damage_phone(values[at["phone"]], rng)
+            done.append(what)
+            if values[at["email"]] and rng.random() < 0.5:
+                values[at["email"]] = f"gv{rng.randrange(10**6)}@school.edu.vn"
+                done.append("email_changed")
+            next_code += 1
+            values[at["created_at"]] = values[at["updated_at"]] = now
+            values[at["moet_code"]] = str(next_code)
+            values[at["name_key"]] = fold(values[at["full_name"]])
+            values[at["sort_name"]] = vn_sort_key(values[at["full_name"]])
+            values[at["school_id"]] = rng.choice(options)
+            values[at["status"]] = "working"
+            sql = f"INSERT INTO registry_staff ({_STAFF_COLS}) VALUES ({','.join('?' * len(cols))})"  # noqa: S608
+            try:
+                cur = con.execute(sql, values)
+            except sqlite3.IntegrityError:  # a mistyped ID that another person holds: typed blank
+                values[at["personal_id"]] = None
+                cur = con.execute(sql, values)
+            truth.append((orig_id, int(cur.lastrowid or 0), "+".join(d for d in done if d)))
+        con.commit()
+    return truth
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", default="/tmp/t5/city/edudx.sqlite3")
-    ap.add_argument("--share", type=float, default=0.01, help="share of pupils given a duplicate")
+    ap.add_argument("--kind", choices=("students", "staff"), default="students")
+    ap.add_argument("--share", type=float, default=0.01, help="share of pupils (staff) given a duplicate")
     ap.add_argument("--truth", default="/tmp/t5/city/quality_truth.csv")
     ap.add_argument("--seed", type=int, default=14)
     args = ap.parse_args()
@@ -128,6 +197,13 @@ def main() -> None:
     t0 = time.perf_counter()
     con = sqlite3.connect(args.db)
     con.execute("PRAGMA journal_mode=WAL")
+    if args.kind == "staff":
+        staff = inject_staff(con, args.share, rng)
+        _write(args.truth, staff)
+        con.close()
+        print(f"injected {len(staff)} staff duplicates in {time.perf_counter() - t0:.1f} s")
+        print(f"truth: {args.truth}; load average {os.getloadavg()}")
+        return
     year_id = con.execute("SELECT id FROM registry_schoolyear WHERE is_current = 1").fetchone()[0]
     n_students = con.execute("SELECT max(id) FROM registry_student").fetchone()[0]
     n = int(n_students * args.share)
@@ -199,13 +275,17 @@ def main() -> None:
             )
             truth.append((orig_id, new_id, "+".join(d for d in done if d)))
         con.commit()
-    with open(args.truth, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["original_id", "duplicate_id", "damage"])
-        w.writerows(truth)
+    _write(args.truth, truth)
     con.close()
     print(f"injected {len(truth)} duplicates of {n_students} pupils in {time.perf_counter() - t0:.1f} s")
     print(f"truth: {args.truth}; load average {os.getloadavg()}")
+
+
+def _write(path: str, truth: list[tuple[int, int, str]]) -> None:
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["original_id", "duplicate_id", "damage"])
+        w.writerows(truth)
 
 
 if __name__ == "__main__":
