@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -80,8 +81,11 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
     a = _side(request, pair, pair.record_a, pair.school_a)
     b = _side(request, pair, pair.record_b, pair.school_b)
     fields = registry_merge.CHOOSABLE[pair.kind]
+    labels = registry_merge.person_labels(pair.kind)
+    shown_a = registry_merge.person_shown(pair.kind, a["values"])
+    shown_b = registry_merge.person_shown(pair.kind, b["values"])
     rows = [
-        {"field": f, "a": a["values"].get(f), "b": b["values"].get(f),
+        {"field": f, "label": labels.get(f, f), "a": shown_a.get(f), "b": shown_b.get(f),
          "differs": a["values"].get(f) != b["values"].get(f)}
         for f in fields
     ]  # fmt: skip
@@ -126,14 +130,28 @@ def merge_list(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/merges.html", {"page": page, "auto": auto})
 
 
+def _masked_change(field: str, change: Any) -> Any:
+    """A history change [before, after] with both sides masked."""
+    return [_masked(field, x) for x in change] if isinstance(change, list) else _masked(field, change)
+
+
 @login_required
 def merge_detail(request: HttpRequest, merge_id: int) -> HttpResponse:
     merge = selectors.merge_get(scope=request.scope, pk=merge_id)  # type: ignore[attr-defined]
     kind = merge.pair.kind
-    histories = [
-        (merge.survivor_id, registry_merge.person_history(kind=kind, pk=merge.survivor_id)),
-        (merge.merged_id, registry_merge.person_history(kind=kind, pk=merge.merged_id)),
-    ]
+    path_a, path_b = selectors.pair_unit_paths(merge.pair)
+    histories = []
+    for pk in (merge.survivor_id, merge.merged_id):
+        # Personal fields in the history masked as on every page, per the record's school.
+        path = path_a if pk == merge.pair.record_a else path_b
+        full = request.scope.can(VIEW_PII, path)  # type: ignore[attr-defined]
+        entries = [
+            SimpleNamespace(at=h.at, action=h.action, actor_label=h.actor_label, changes={
+                k: v if full or k not in _PII else _masked_change(k, v) for k, v in (h.changes or {}).items()
+            })
+            for h in registry_merge.person_history(kind=kind, pk=pk)
+        ]  # fmt: skip
+        histories.append((pk, entries))
     return render(request, "quality/merge.html", {"merge": merge, "histories": histories})
 
 

@@ -109,3 +109,21 @@ def test_the_runs_page_polls_a_running_search_and_stops_when_it_is_done(city, cl
     row = c.get(f"/quality/runs/{run.pk}/progress/", headers={"HX-Request": "true"}).content.decode()
     assert "hx-get" not in row and 'data-state="done"' in row
     assert c.get(f"/quality/runs/{run.pk}/progress/").json()["pairs"] == 7
+
+
+def test_pair_page_reads_as_people_read_and_merge_history_is_masked_per_school(city, twin, client_for):
+    pair = twin["pair"]
+    principal = client_for(Role.SCHOOL_ADMIN)  # view_pii at A1 only; the copy is at B1
+    html = principal.get(f"/quality/pairs/{pair.pk}/").content.decode()
+    assert "01/03/2014" in html and "2014-03-01" not in html  # dates as dd/mm/yyyy
+    assert (
+        'data-field="school"' in html and f"> {city.schools[2].unit.name}</label>" in html
+    )  # a name, not an id
+    officer = client_for(Role.DEPT_OFFICER)
+    officer.post(f"/quality/pairs/{pair.pk}/", {"action": "merge", "survivor": twin["original"].pk})
+    merge = Merge.objects.get(pair=pair)
+    assert "0987654321" in officer.get(f"/quality/merges/{merge.pk}/").content.decode()
+    seen = principal.get(f"/quality/merges/{merge.pk}/")
+    body = seen.content.decode()
+    assert seen.status_code == 200 and "merged_into" in body
+    assert "0987654321" not in body and "*******321" in body  # the B1 copy's phone, masked

@@ -13,6 +13,7 @@ that the actor may change both records' schools and keeps the snapshot.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from typing import Any, cast
@@ -202,9 +203,43 @@ def person_values(*, kind: str, pk: int) -> dict[str, Any]:
     return history.snapshot(obj, CHOOSABLE[kind])
 
 
+def person_labels(kind: str) -> dict[str, str]:
+    """The choosable fields' names as a reader reads them (the models' verbose names)."""
+    model = MODELS[kind]
+    return {f: str(getattr(model._meta.get_field(f), "verbose_name", f)) for f in CHOOSABLE[kind]}
+
+
+def person_shown(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Values (`person_values`, possibly masked) as a reader reads them: a choice by its label, a
+    date as dd/mm/yyyy, the school by its name. What it cannot read stays as it is."""
+    model = MODELS[kind]
+    out = dict(values)
+    for name, value in values.items():
+        if value in (None, ""):
+            continue
+        f = model._meta.get_field(name)
+        if name == "school":
+            out[name] = School.objects.filter(pk=value).values_list("unit__name", flat=True).first() or value
+        elif getattr(f, "choices", None):
+            out[name] = str(dict(getattr(f, "flatchoices", ())).get(value, value))
+        elif isinstance(f, models.DateField) and isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                out[name] = dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+    return out
+
+
 def person_history(*, kind: str, pk: int, limit: int = 50) -> list[Any]:
     """The history of a record by id — also of a record merged away (its entries stay)."""
     return list(history.entries_for(MODELS[kind](pk=pk), limit=limit))
 
 
-__all__ = ["CHOOSABLE", "MODELS", "person_history", "person_merge", "person_unmerge", "person_values"]
+__all__ = [
+    "CHOOSABLE",
+    "MODELS",
+    "person_history",
+    "person_labels",
+    "person_merge",
+    "person_shown",
+    "person_unmerge",
+    "person_values",
+]
