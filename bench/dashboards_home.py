@@ -85,7 +85,8 @@ def main() -> None:
         from edudx.accounts.services import scope_for_user
 
         board = dashboards.build(scope_for_user(user))
-        panels = sorted(k for k in ("dx", "readiness", "results", "learning", "comparison") if board.get(k))
+        keys = ("dx", "readiness", "results", "equity", "learning", "comparison", "school")
+        panels = sorted(k for k in keys if board.get(k))
         print(
             f"{role:20s} home: first {first * 1000:8.0f} ms (fills figures) · median "
             f"{statistics.median(times) * 1000:6.0f} ms · worst {max(times) * 1000:6.0f} ms over {args.runs}"

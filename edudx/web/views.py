@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -23,14 +24,17 @@ from .aggregates import HOME
 from .dashboards import tables
 
 
-def _chart(rows, key: str, labels: dict | None = None) -> str:
+def _chart(rows, key: str, labels: dict | None = None, link: str = "") -> str:
+    """A chart's data; with `link` (a list's address), a click on a bar opens the list filtered
+    by the bar's key (`?<key>=<value>`)."""
     labels = labels or {}
-    return json.dumps(
-        {
-            "labels": [str(labels.get(r[key], r[key])) for r in rows],
-            "values": [r["n"] for r in rows],
-        }
-    )
+    data: dict = {
+        "labels": [str(labels.get(r[key], r[key])) for r in rows],
+        "values": [r["n"] for r in rows],
+    }
+    if link:
+        data["urls"] = [f"{link}?{key}={r[key]}" for r in rows]
+    return json.dumps(data)
 
 
 def _grade_label(grade) -> str:
@@ -141,21 +145,25 @@ def home(request):
     by_gender, by_status = data["by_gender"], data["by_status"]
     # Short level codes on the chart's axis; the full names are in the table under it.
     short_levels = {code: code.replace("_", "-") for code in Level.values}
+    students = reverse("registry:student_list")
     return render(
         request,
         "web/home.html",
         {
             "figures": data["figures"],
             "year": registry.current_year(),
-            "level_chart": _chart(by_level, "level", short_levels),
+            "level_chart": _chart(by_level, "level", short_levels, reverse("registry:school_list")),
             "level_rows": [(dict(Level.choices).get(r["level"], r["level"]), r["n"]) for r in by_level],
             "grade_chart": json.dumps(
                 {
                     "labels": [_grade_label(r["school_class__grade"]) for r in by_grade],
                     "values": [r["n"] for r in by_grade],
+                    "urls": [f"{students}?grade={r['school_class__grade']}" for r in by_grade],
                 }
             ),
-            "gender_chart": _chart(by_gender, "gender", dict(Gender.choices)),
+            "gender_chart": _chart(
+                by_gender, "gender", dict(Gender.choices), reverse("registry:student_list")
+            ),
             "status_rows": [
                 (dict(StudentStatus.choices).get(r["status"], r["status"]), r["n"]) for r in by_status
             ],

@@ -45,12 +45,18 @@ def test_charts_count_students_by_grade_gender_and_status(city, client_for):
     )
     response = client_for(Role.WARD_OFFICER).get(reverse("web:home"))
     grades = json.loads(response.context["grade_chart"])
-    assert grades == {"labels": ["Khối 6"], "values": [6]}
+    assert (grades["labels"], grades["values"]) == (["Khối 6"], [6])
+    # a click on a bar opens the pupils of that grade (the list applies the caller's scope)
+    assert grades["urls"] == [reverse("registry:student_list") + "?grade=6"]
     genders = json.loads(response.context["gender_chart"])
     assert dict(zip(genders["labels"], genders["values"], strict=True)) == {"Nam": 4, "Nữ": 2}
     assert dict(response.context["status_rows"]) == {"Đang học": 5, "Thôi học": 1}
     levels = json.loads(response.context["level_chart"])
-    assert levels == {"labels": ["THCS"], "values": [2]}
+    assert levels == {
+        "labels": ["THCS"],
+        "values": [2],
+        "urls": [reverse("registry:school_list") + "?level=THCS"],
+    }
 
 
 def test_cluster_lead_without_access_to_people_sees_no_student_charts(city, client_for):
