@@ -239,6 +239,9 @@ def main() -> None:
     )
     ap.add_argument("--setup-only", action="store_true", help="build the city and its files, import nothing")
     ap.add_argument(
+        "--no-dashboards", action="store_true", help="import only (time the pages in another run)"
+    )
+    ap.add_argument(
         "--files", type=int, default=0, help="import only the first N files (a partial run, labelled)"
     )
     args = ap.parse_args()
@@ -261,7 +264,8 @@ def main() -> None:
         files = files[: args.files]
     if not args.dashboards_only:
         import_files(files, args.dir)
-    dashboards(city, args.runs)
+    if not args.no_dashboards:
+        dashboards(city, args.runs)
     print(f"load average at end {os.getloadavg()} on {os.cpu_count()} cores")
 
 
