@@ -229,6 +229,10 @@ RESULTS = K.register(
         existing=existing,
         write=write,
         change_permission=perms.IMPORT_RESULTS,
+        # A big list commits 10,000 rows a transaction on SQLite (engine/commit.py), not 1,000:
+        # each write pays a few lookups, id allocations, history calls and the commit's 30 ms
+        # pause; a 10,000-row write holds the writer lock well under a second.
+        commit_rows=10_000,
         locate=locate,
         locate_column="number",
     )

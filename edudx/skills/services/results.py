@@ -39,10 +39,6 @@ from .common import touch
 if TYPE_CHECKING:
     from edudx.registry.models import Staff, Student
 
-# Values per IN list of the issuer-list and held-number lookups (SQLite: 32,766 parameters a
-# statement).
-CHUNK = 5000
-
 
 @dataclass(frozen=True)
 class Person:
@@ -65,6 +61,8 @@ def clean_pid(raw: str | None) -> str | None:
     """A 12-digit ID from what the test centre typed (lost leading zero restored), else None."""
     if not raw:
         return None
+    if raw.isascii() and raw.isdigit() and len(raw) in (11, 12):
+        return raw.rjust(12, "0")  # what normalise returns for these, without building its warning
     pid, _issues = personal_id.normalise(raw)
     return pid if pid and len(pid) == 12 and pid.isdigit() else None
 
@@ -239,14 +237,11 @@ def write_results(*, actor: Actor, frame: pl.DataFrame, unit_path: str) -> int:
 
 def _pairs(qs: QuerySet[Any], cert_ids: list[int], numbers: list[str]) -> set[tuple[int, str]]:
     """The (certificate, number) pairs of `qs` among these certificates and numbers."""
-    out: set[tuple[int, str]] = set()
-    for i in range(0, len(numbers), CHUNK):
-        out.update(
-            qs.filter(certificate_id__in=cert_ids, number__in=numbers[i : i + CHUNK]).values_list(
-                "certificate_id", "number"
-            )
+    return set(
+        qs.filter(certificate_id__in=cert_ids, number__in=_one_param(numbers)).values_list(
+            "certificate_id", "number"
         )
-    return out
+    )
 
 
 @transaction.atomic
