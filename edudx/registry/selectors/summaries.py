@@ -21,6 +21,8 @@ def school_summaries(school_ids: Iterable[int]) -> list[dict[str, Any]]:
     Past `FEW_SCHOOLS` ids (a department's dashboard: 3,500 schools, ~22 ms of rows per view)
     they come from this process's copy of every school's row, read again when the schools'
     fingerprint changes (`_schools_fingerprint`) and at least every `SUMMARY_MAX_AGE` seconds."""
+    if isinstance(school_ids, QuerySet):  # a subquery of the one query, as callers expect
+        return _summaries(School.objects.filter(pk__in=school_ids))
     ids = school_ids if isinstance(school_ids, (list, set, tuple)) else list(school_ids)
     if len(ids) > FEW_SCHOOLS:
         every = _every_school_summary()

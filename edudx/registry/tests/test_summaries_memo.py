@@ -60,3 +60,12 @@ def test_a_wards_class_list_holds_its_schools_classes_only(city):
     seen = {c.school_id for c in qs.order_by(*order)}
     assert seen and seen <= {s.pk for s in city.schools[:2]}
     assert "registry_schoolclass.school_id IN (" in str(qs.query).replace('"', "")  # by the ids
+
+
+def test_a_queryset_of_ids_is_a_subquery_of_the_one_query(city, django_assert_num_queries):
+    from edudx.registry.models import School
+
+    ids = School.objects.filter(pk=city.schools[0].pk).values_list("id", flat=True)
+    with django_assert_num_queries(1):
+        rows = selectors.school_summaries(ids)
+    assert [r["id"] for r in rows] == [city.schools[0].pk]
