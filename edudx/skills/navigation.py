@@ -9,6 +9,8 @@ nav_item(section=SECTION, label=_("Certificate coverage"), url_name="skills:cove
          icon="award", order=60)  # fmt: skip
 nav_item(section=SECTION, label=_("Competence heatmap"), url_name="skills:heatmap", permission=perms.VIEW,
          icon="grid-3x3", order=61)  # fmt: skip
+nav_item(section=SECTION, label=_("My certificates and training"), url_name="skills:my_record",
+         permission=perms.ASSESS, icon="person-vcard", order=62)  # fmt: skip
 nav_item(section=SECTION, label=_("My self-assessment"), url_name="skills:my_assessments", permission=perms.ASSESS,
          icon="person-check", order=62)  # fmt: skip
 nav_item(section=SECTION, label=_("Confirm self-assessments"), url_name="skills:confirm", permission=perms.CONFIRM,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.coverage, name="coverage"),
     path("heatmap/", views.heatmap, name="heatmap"),
     path("schools/<int:school_id>/", views.school_people, name="school"),
+    path("me/", views.my_record, name="my_record"),
     path("assess/", views.my_assessments, name="my_assessments"),
     path("assess/<int:self_assessment_id>/", views.assessment, name="assessment"),
     path("confirm/", views.confirm_list, name="confirm"),

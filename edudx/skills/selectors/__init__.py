@@ -248,6 +248,30 @@ def framework_get(*, pk: int) -> Framework:
     return found
 
 
+def own_record(*, staff_id: int | None) -> dict[str, Any]:
+    """A staff member's own digital-skills record (their page): certificates with their status,
+    training (entered, imported or a completed online course), self-assessments. `staff_id` is
+    the caller's own staff record (`services.common.own_staff_id`), never one from a request."""
+    from ..models import TrainingRecord
+
+    if staff_id is None:
+        return {"certificates": [], "training": [], "assessments": []}
+    certificates = list(
+        PersonCertificate.objects.filter(staff_id=staff_id)
+        .select_related("certificate")
+        .order_by("certificate__name", "-issued_on", "id")
+    )
+    training = list(
+        TrainingRecord.objects.filter(staff_id=staff_id)
+        .select_related("competence")
+        .order_by("-completed_on", "id")
+    )
+    assessments = list(
+        SelfAssessment.objects.filter(staff_id=staff_id).select_related("campaign").order_by("-campaign__id")
+    )
+    return {"certificates": certificates, "training": training, "assessments": assessments}
+
+
 def own_assessments(*, scope: Scope, staff_id: int | None) -> QuerySet[SelfAssessment]:
     if staff_id is None:
         return SelfAssessment.objects.none()

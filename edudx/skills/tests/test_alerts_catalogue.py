@@ -117,3 +117,35 @@ def test_an_issuer_list_verifies_and_revokes_through_the_api(city, system, gs6, 
         "/api/v1/skills/certificates/999999/issuer-numbers", body, content_type="application/json"
     )
     assert r.status_code == 404
+
+
+def test_a_teacher_sees_their_own_certificates_and_training(city, system, client, teachers_fw):
+    from edudx.skills.schemas import CourseCompletionIn
+    from edudx.skills.services import training
+
+    cert = catalogue.certificate_create(
+        actor=system, data=CertificateIn(code="OWN12", name="Chứng chỉ riêng", issuer="X", validity_months=12)
+    )
+    Staff.objects.filter(pk=city.staff[0].pk).update(user=city.users[Role.TEACHER])
+    _claim(system, cert, city.staff[0], dt.date(2025, 3, 10), "MINE-1")
+    _claim(system, cert, city.staff[1], dt.date(2025, 3, 10), "COLLEAGUE-1")
+    competence = selectors.staff_competences().filter(framework=teachers_fw).first()
+    training.course_completed(
+        actor=system,
+        data=CourseCompletionIn(
+            staff_id=city.staff[0].pk,
+            competence_ids=[competence.pk],
+            course_title="Khoá học soạn bài giảng số",
+            reference="learning:course:1",
+            completed_on=dt.date(2026, 1, 15),
+        ),
+    )
+    client.force_login(city.users[Role.TEACHER])
+    page = client.get("/skills/me/").content.decode()
+    assert "MINE-1" in page and "COLLEAGUE-1" not in page
+    assert "Khoá học soạn bài giảng số" in page and "15/01/2026" in page
+    assert "Tự khai" in page  # the status, in Vietnamese
+    client.force_login(city.users[Role.SCHOOL_ADMIN])  # no staff record linked to this login
+    assert 'data-testid="not-linked"' in client.get("/skills/me/").content.decode()
+    client.force_login(city.users[Role.STUDENT])
+    assert client.get("/skills/me/").status_code == 403

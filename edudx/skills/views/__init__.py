@@ -181,6 +181,20 @@ def my_assessments(request: HttpRequest) -> HttpResponse:
     return render(request, "skills/assess_list.html", {"assessments": own})
 
 
+@login_required
+def my_record(request: HttpRequest) -> HttpResponse:
+    """The signed-in staff member's own certificates (claimed / verified / expired / revoked),
+    training and self-assessments."""
+    actor = Actor.from_request(request)
+    actor.scope.require_any(perms.ASSESS)
+    staff_id = own_staff_id(actor)
+    return render(
+        request,
+        "skills/my_record.html",
+        {"linked": staff_id is not None, **selectors.own_record(staff_id=staff_id)},
+    )
+
+
 def _ratings_from(post: Any, competences: list[Any]) -> list[RatingIn]:
     out = []
     for c in competences:
