@@ -2,7 +2,9 @@
 instead of counting 2.5 M pupils and every device of the city per view. Indicators are computed
 from the stored inputs at read time (milliseconds), so a threshold change shows at once; the two
 thresholds the inputs are counted with (a device's age, the first grade with Informatics) make
-`services.threshold_set` queue a recount of every school (`aggregates.recount`)."""
+`services.threshold_set` queue a recount of every school (`aggregates.recount`), and so does a
+readiness policy published to take effect today or earlier (a later one is counted by the daily
+full count of its first day)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from django.utils import timezone
 
 from edudx.core import aggregates
 from edudx.core.scope import Scope
+from edudx.policies import services as policies
 from edudx.registry import selectors as registry
 
 READINESS = "infrastructure.readiness"
@@ -43,3 +46,13 @@ aggregates.register(
         )
     ],
 )
+
+
+def _policy_published(sender: Any, *, code: str, effective_from: Any, **kwargs: Any) -> None:
+    from edudx.policies import selectors as policy_selectors
+
+    if code == policy_selectors.READINESS and effective_from <= timezone.localdate():
+        aggregates.recount(READINESS)
+
+
+policies.published.connect(_policy_published, dispatch_uid="infrastructure.readiness.policy")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
@@ -21,6 +22,11 @@ from .models import Policy
 from .rules import CODES
 
 FIELDS = ("code", "version", "title", "effective_from", "effective_to", "rules", "reference")
+
+# Sent inside the publishing transaction (kwargs `code`, `effective_from`): an app whose
+# maintained figures are counted with a policy's rules queues their recount here — policies
+# cannot call the apps it drives (infrastructure's readiness listens, `infrastructure/aggregates.py`).
+published = Signal()
 
 
 @transaction.atomic
@@ -82,5 +88,6 @@ def policy_publish(
     )
     saved = create_with_history(actor=actor, obj=policy, fields=FIELDS, operation="policies.policy_publish")
     selectors.forget()
+    published.send(sender=Policy, code=code, effective_from=effective_from)
     transaction.on_commit(selectors.forget)
     return saved

@@ -86,3 +86,35 @@ def test_a_threshold_the_inputs_are_counted_with_queues_a_recount_of_every_schoo
     assert AggregateState.objects.get(name=READINESS).full_on is not None  # it ran (immediate tasks)
     results, _ = selectors.readiness_figures(scope=Scope.system())
     assert results[a1.pk].inputs.devices_old > 0  # counted again with the new age, no write to a device
+
+
+def test_a_readiness_policy_in_force_today_queues_the_same_recount(
+    city, equipped, django_capture_on_commit_callbacks
+):
+    from edudx.core.models import AggregateState
+    from edudx.policies import selectors as policy_selectors
+    from edudx.policies import services as policies
+
+    def publish(first_day: dt.date) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            policies.policy_publish(
+                actor=Actor.system(source="test"),
+                code=policy_selectors.READINESS,
+                title="Ngưỡng sẵn sàng",
+                effective_from=first_day,
+                rules={"values": {"max_device_age_years": "0.5"}},
+            )
+        policy_selectors.forget()
+
+    aggregates.refresh(READINESS)
+    a1 = equipped["a1"]
+    results, _ = selectors.readiness_figures(scope=Scope.system())
+    assert results[a1.pk].inputs.devices_old == 0
+    publish(timezone.localdate())
+    assert AggregateState.objects.get(name=READINESS).full_on is not None  # it ran (immediate tasks)
+    results, _ = selectors.readiness_figures(scope=Scope.system())
+    assert results[a1.pk].inputs.devices_old > 0  # no write to a device: the policy's recount
+    # A version from a later day is not counted now (the daily full count of its first day is).
+    AggregateState.objects.filter(name=READINESS).update(full_on=dt.date(2000, 1, 1))
+    publish(timezone.localdate() + dt.timedelta(days=30))
+    assert AggregateState.objects.get(name=READINESS).full_on == dt.date(2000, 1, 1)
