@@ -173,3 +173,18 @@ def test_outsider_inputs_never_answer_500(imported):
     t.post(f"/results/pupils/{pupil.pk}/", {"text": "Gặp\x00 phụ huynh" + "x" * 5000})
     t.post(f"/results/pupils/{pupil.pk}/", {"text": "Gặp\x00 phụ huynh"})
     assert list(FollowUp.objects.values_list("text", flat=True)) == ["Gặp phụ huynh"]
+
+
+def test_a_long_breakdown_is_drawn_a_page_at_a_time_with_its_count(imported, monkeypatch):
+    from edudx.results import views
+
+    monkeypatch.setattr(views, "ROWS_PER_PAGE", 1)
+    c = client(imported, Role.DEPT_ADMIN)
+    rows, _y, _p = selectors.breakdown(scope=imported.scope_of(Role.DEPT_ADMIN), by="school")
+    assert len(rows) >= 2
+    first = c.get("/results/?by=school").content.decode()
+    second = c.get("/results/?by=school&page=2").content.decode()
+    assert rows[0]["label"] in first and rows[1]["label"] not in first
+    assert rows[1]["label"] in second and rows[0]["label"] not in second
+    assert f"{len(rows)} dòng" in first and "page=2" in first
+    assert c.get("/results/?by=school&page=x9").status_code == 200  # a junk page number: the first
