@@ -30,6 +30,7 @@ SOURCE_COLUMNS = (
     "phone",
     "class_name",
     "parents",
+    "email",  # staff: a moved teacher often keeps their own address (pupils: none)
 )
 SCHEMA: dict[str, Any] = {
     "unique_id": pl.Int64,
@@ -43,11 +44,19 @@ SCHEMA: dict[str, Any] = {
     "phone": pl.String,
     "class_name": pl.String,
     "parents": pl.String,
+    "email": pl.String,
 }
 
 
 def raw_frame(rows: Iterable[Sequence[Any]]) -> pl.DataFrame:
-    return pl.DataFrame(list(rows), schema=SCHEMA, orient="row")
+    """Rows in SOURCE_COLUMNS order; a source with no e-mail (pupils) may leave the last out."""
+    listed = list(rows)
+    if listed and len(listed[0]) == len(SCHEMA) - 1:
+        short = {k: v for k, v in SCHEMA.items() if k != "email"}
+        return pl.DataFrame(listed, schema=short, orient="row").with_columns(
+            pl.lit(None, dtype=pl.String).alias("email")
+        )
+    return pl.DataFrame(listed, schema=SCHEMA, orient="row")
 
 
 def _word(word: str) -> str:
@@ -117,12 +126,14 @@ def matching_frame(raw: pl.DataFrame) -> pl.DataFrame:
         pl.col("phone").str.replace_all(r"\D", "").alias("phone_digits"),
         pl.col("ethnicity").replace("", None).alias("ethnicity"),
         pl.col("class_name").str.to_uppercase().alias("class_name"),
+        pl.col("email").str.strip_chars().str.to_lowercase().alias("email"),
     )
     frame = frame.with_columns(
         pl.col("tokens").list.join(" ").alias("tokens_key"),
         pl.col("middle").replace("", None),
         pl.col("parents_folded").replace("", None),
         pl.col("phone_digits").replace("", None),
+        pl.col("email").replace("", None),
         pl.col("family").replace("", None),
         pl.col("given").replace("", None),
         pl.col("pid").str.slice(6, 6).alias("pid_tail"),

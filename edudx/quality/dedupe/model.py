@@ -81,7 +81,7 @@ def _rare_for_one_person(level: Any, m: float) -> Any:
     return level.configure(m_probability=m, fix_m_probability=True)
 
 
-def comparisons(kind: str, *, u_phone: float = 1e-6) -> list[Any]:
+def comparisons(kind: str, *, u_phone: float = 1e-6, u_email: float = 1e-6) -> list[Any]:
     items: list[Any] = [
         _name_part("given", "given_name", tf=True, other_m=0.01),  # another given name: rare
         _name_part("family", "family_name", tf=True),
@@ -175,6 +175,19 @@ def comparisons(kind: str, *, u_phone: float = 1e-6) -> list[Any]:
             ],
         ),
     ]
+    if kind == "staff":
+        items.append(
+            cl.CustomComparison(
+                output_column_name="email",
+                comparison_levels=[
+                    _null("email"),
+                    # A staff member's own address, or a school's shared one: u is how often two
+                    # records share it in these data (as for phones).
+                    cll.ExactMatchLevel("email").configure(u_probability=u_email, fix_u_probability=True),
+                    cll.ElseLevel(),
+                ],
+            )
+        )
     if kind == "students":
         items.append(
             cl.CustomComparison(
@@ -203,13 +216,14 @@ def blocking_rules() -> list[Any]:
         block_on("pid_head", "dob"),  # an ID with its last four digits mistyped
         block_on("phone_digits", "birth_year"),  # a name and birth date both damaged
         block_on("parents_folded", "birth_year"),  # the same, with another phone
+        block_on("email", "birth_year"),  # staff: a moved teacher's own address (pupils have none)
     ]
 
 
-def settings(kind: str, *, u_phone: float = 1e-6) -> SettingsCreator:
+def settings(kind: str, *, u_phone: float = 1e-6, u_email: float = 1e-6) -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
-        comparisons=comparisons(kind, u_phone=u_phone),
+        comparisons=comparisons(kind, u_phone=u_phone, u_email=u_email),
         blocking_rules_to_generate_predictions=blocking_rules(),
         probability_two_random_records_match=_PRIOR_MATCH,
         retain_intermediate_calculation_columns=False,
@@ -234,7 +248,15 @@ def _linker(frame: pl.DataFrame, model: SettingsCreator | dict[str, Any], *, thr
 
 def train(frame: pl.DataFrame, kind: str, *, threads: int | None = None, seed: int = 14) -> dict[str, Any]:
     """Train on the data itself and return the Splink model as JSON (a dict)."""
-    linker = _linker(frame, settings(kind, u_phone=shared_value_rate(frame, "phone_digits")), threads=threads)
+    linker = _linker(
+        frame,
+        settings(
+            kind,
+            u_phone=shared_value_rate(frame, "phone_digits"),
+            u_email=shared_value_rate(frame, "email"),
+        ),
+        threads=threads,
+    )
     linker.training.estimate_probability_two_random_records_match(
         [block_on("name_folded", "dob", "phone_digits")], recall=0.6
     )

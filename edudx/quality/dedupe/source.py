@@ -21,7 +21,7 @@ _STUDENT_VALUES = (
 )  # fmt: skip
 _STAFF_VALUES = (
     "id", "school__moet_code", "moet_code", "full_name", "date_of_birth", "gender", "personal_id",
-    "ethnicity", "phone",
+    "ethnicity", "phone", "email",
 )  # fmt: skip
 
 
@@ -35,7 +35,7 @@ def _student_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
 def _staff_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
     qs, _order = registry_selectors.staff_list(scope=scope)
     for r in qs.order_by().values_list(*_STAFF_VALUES).iterator(chunk_size=CHUNK):
-        yield (*r, None, None)
+        yield (*r[:9], None, None, r[9] or None)
 
 
 def registry_frame(kind: str, *, scope: Scope, progress: Callable[[int], None] | None = None) -> pl.DataFrame:

@@ -251,6 +251,7 @@ def _file_frame(kind: str, path: Path) -> pl.DataFrame:
                 col(names["phone"]).alias("phone"),
                 col("class_name").alias("class_name"),
                 pl.when(parents.str.strip_chars() != "").then(parents).otherwise(None).alias("parents"),
+                col("email").alias("email"),
             )
         )
     from ..dedupe.frames import SCHEMA

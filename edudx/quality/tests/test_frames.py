@@ -55,3 +55,15 @@ def test_every_blocking_rule_and_comparison_names_a_frame_column():
 def test_shared_value_rate_counts_pairs_exactly():
     f = pl.DataFrame({"phone_digits": ["1", "1", "1", "2", None]})
     assert model.shared_value_rate(f, "phone_digits") == 3 / 10
+
+
+def test_staff_are_compared_and_blocked_on_their_own_email():
+    row = (1, "79001", "GV1", "Lê Thị Hoa", dt.date(1985, 3, 2), "female", None, "01", None, None, None)
+    f = frames.matching_frame(_raw([(*row, " Hoa.Le@Truong.edu.vn "), (*row[:-1], None, "")]))
+    assert f["email"].to_list() == ["hoa.le@truong.edu.vn", None]
+    pupils = frames.matching_frame(_raw([row]))  # a source without e-mail leaves it out
+    assert pupils["email"].to_list() == [None]
+    names = lambda kind: {c.get_comparison("duckdb").output_column_name for c in model.comparisons(kind)}  # noqa: E731
+    assert "email" in names("staff") and "email" not in names("students")
+    text = str([r.get_blocking_rule("duckdb").blocking_rule_sql for r in model.blocking_rules()])
+    assert 'l."email" = r."email"' in text
