@@ -16,6 +16,8 @@ from typing import Any
 from django.db.models.functions import Coalesce
 
 from edudx.core import aggregates
+from edudx.core.scope import Scope
+from edudx.registry import selectors as registry
 
 SCHOOLS = "monitoring.schools"
 
@@ -27,6 +29,11 @@ def compute(keys: list[int] | None) -> dict[int, dict[str, Any]]:
     if keys is not None:
         qs = qs.filter(school_id__in=keys)
     out: dict[int, dict[str, Any]] = defaultdict(lambda: {"c": {}})
+    # Every school asked for that exists gets its figures, empty when no campaign covered it:
+    # a school left out reads as "not counted yet" and was recounted on every view of home.
+    schools = registry.school_ids_in_scope(scope=Scope.system())
+    for sid in schools.filter(pk__in=keys) if keys is not None else schools:
+        out[sid] = {"c": {}}
     by_id: dict[int, dict[str, Any]] = {}
     for aid, sid, cid, status, sup, sup_name, level, own, path, ext in qs.values_list(
         "id",
