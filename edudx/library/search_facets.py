@@ -88,9 +88,10 @@ def facet_migration_operation():
     return migrations.RunPython(forwards, backwards)
 
 
-def conditions(f: ResourceFilter) -> tuple[str, list[Any]]:
-    """The filters of `f` as a test on the facet row `x` (published only)."""
-    conds: list[str] = ["x.state = 'published'"]
+def _filter_terms(f: ResourceFilter, alias: str) -> tuple[list[str], list[Any]]:
+    """The filters of `f` but the grade, as tests on the row `alias` (published only): the
+    grade is tested apart, where each caller reads the row's grades."""
+    conds: list[str] = [f"{alias}.state = 'published'"]
     params: list[Any] = []
     for column, value in (
         ("subject", f.subject),
@@ -100,11 +101,17 @@ def conditions(f: ResourceFilter) -> tuple[str, list[Any]]:
         ("language", f.language),
     ):
         if value:
-            conds.append(f"x.{column} = %s")
+            conds.append(f"{alias}.{column} = %s")
             params.append(value)
     if f.school is not None:
-        conds.append("x.school_id = %s")
+        conds.append(f"{alias}.school_id = %s")
         params.append(int(f.school))
+    return conds, params
+
+
+def conditions(f: ResourceFilter) -> tuple[str, list[Any]]:
+    """The filters of `f` as a test on the facet row `x` (published only)."""
+    conds, params = _filter_terms(f, "x")
     if f.grade is not None:
         conds.append("instr(x.grades, %s) > 0")
         params.append(f",{int(f.grade)},")
@@ -177,21 +184,7 @@ def pg_walk_sql(q: Query | None, f: ResourceFilter, cap: int) -> tuple[str, list
     grades and the filter test are evaluated past the sort and LIMIT, for the rows kept only."""
     from .search import INDEX
 
-    conds: list[str] = ["r.state = 'published'"]
-    params: list[Any] = []
-    for column, value in (
-        ("subject", f.subject),
-        ("resource_type", f.resource_type),
-        ("licence", f.licence),
-        ("series", f.series),
-        ("language", f.language),
-    ):
-        if value:
-            conds.append(f"r.{column} = %s")
-            params.append(value)
-    if f.school is not None:
-        conds.append("r.school_id = %s")
-        params.append(int(f.school))
+    conds, params = _filter_terms(f, "r")
     # The grade is tested on the row's grades (",9,10,"), read for the kept rows only: an EXISTS
     # here is planned as a hashed list of every resource of the grade (~107,000).
     grade = f",{int(f.grade)}," if f.grade is not None else ","
