@@ -141,6 +141,8 @@ class BlockKind(models.TextChoices):
     VIDEO = "video", _("Video")
     QUIZ = "quiz", _("Quiz")
     ASSIGNMENT = "assignment", _("Assignment")
+    H5P = "h5p", _("H5P interactive content")
+    CMI5 = "cmi5", _("cmi5 unit")
 
 
 def video_path(instance: Block, filename: str) -> str:
@@ -166,6 +168,11 @@ class Block(models.Model):
     video_seconds = models.PositiveIntegerField(default=0)
     quiz = models.ForeignKey("Quiz", null=True, blank=True, on_delete=models.PROTECT, related_name="blocks")
     prompt = models.TextField(_("assignment prompt"), blank=True)
+    # h5p / cmi5: the package played or launched; cmi5: which assignable unit (its id in cmi5.xml).
+    package = models.ForeignKey(
+        "InteractivePackage", null=True, blank=True, on_delete=models.PROTECT, related_name="blocks"
+    )
+    au_id = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ("position", "id")
@@ -397,4 +404,5 @@ class Certificate(models.Model):
         return self.number
 
 
+from .interactive import Cmi5Registration, Cmi5Session, InteractivePackage  # noqa: E402, F401
 from .training import CourseCompetence  # noqa: E402, F401  (a training course's competences)
