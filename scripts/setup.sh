@@ -15,7 +15,7 @@ echo "» Python packages (uv sync --locked)"
 "${UV[@]}" sync --locked --quiet
 echo "» front-end assets (npm ci)"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 .venv/bin/python scripts/vendor_assets.py
 echo "» translations"

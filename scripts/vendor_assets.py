@@ -18,10 +18,15 @@ FILES = {
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
 }
+# Whole folders: the H5P player (h5p-standalone) loads its frame script, styles and fonts by
+# relative paths, so its dist/ is copied as it is (without the TypeScript declarations).
+TREES = {
+    "h5p-standalone/dist": "h5p-standalone",
+}
 
 
 def main() -> int:
-    missing = [src for src in FILES if not (NODE / src).exists()]
+    missing = [src for src in [*FILES, *TREES] if not (NODE / src).exists()]
     if missing:
         print("missing front-end packages (run `npm ci`):", ", ".join(missing), file=sys.stderr)
         return 1
@@ -29,7 +34,10 @@ def main() -> int:
         target = OUT / dst
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(NODE / src, target)
-    print(f"vendored {len(FILES)} asset files into {OUT.relative_to(ROOT)}")
+    for src, dst in TREES.items():
+        shutil.rmtree(OUT / dst, ignore_errors=True)
+        shutil.copytree(NODE / src, OUT / dst, ignore=shutil.ignore_patterns("*.d.ts"))
+    print(f"vendored {len(FILES)} asset files and {len(TREES)} folders into {OUT.relative_to(ROOT)}")
     return 0
 
 
