@@ -143,6 +143,7 @@ class BlockKind(models.TextChoices):
     ASSIGNMENT = "assignment", _("Assignment")
     H5P = "h5p", _("H5P interactive content")
     CMI5 = "cmi5", _("cmi5 unit")
+    LTI = "lti", _("External tool (LTI 1.3)")
 
 
 def video_path(instance: Block, filename: str) -> str:
@@ -173,6 +174,12 @@ class Block(models.Model):
         "InteractivePackage", null=True, blank=True, on_delete=models.PROTECT, related_name="blocks"
     )
     au_id = models.CharField(max_length=500, blank=True)
+    # lti: a registered tool, the link's URL (blank: the tool's) and custom parameters (Deep Linking).
+    lti_tool = models.ForeignKey(
+        "learning.LtiTool", null=True, blank=True, on_delete=models.PROTECT, related_name="blocks"
+    )
+    lti_url = models.URLField(max_length=500, blank=True)
+    lti_custom = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ("position", "id")
@@ -405,4 +412,5 @@ class Certificate(models.Model):
 
 
 from .interactive import Cmi5Registration, Cmi5Session, InteractivePackage  # noqa: E402, F401
+from .lti import LtiLineItem, LtiPlatformKey, LtiScore, LtiTool, LtiUsed  # noqa: E402, F401
 from .training import CourseCompetence  # noqa: E402, F401  (a training course's competences)
