@@ -64,6 +64,26 @@ class AccessToken(models.Model):
         return f"token {self.pk}"
 
 
+class LaunchToken(models.Model):
+    """The auth token of one cmi5 launch: an LMS (the learning app) issues it for one learner
+    (`actor`), one registration and one AU (`activity_id`); the AU sends it as HTTP Basic
+    credentials (`key:secret`). It may write only statements of that actor, registration and
+    AU, and read or write only that AU's and actor's documents — never read statements."""
+
+    key = models.CharField(max_length=64, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    unit_path = models.CharField(max_length=255)
+    authority = models.JSONField()
+    actor = models.JSONField()
+    registration = models.UUIDField()
+    activity_id = models.CharField(max_length=1024)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class Statement(models.Model):
     id = models.BigAutoField(primary_key=True)
     # Unique per unit (constraint `lrs_stmt_id_unit`), not LRS-wide: a credential's subtree is
