@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -51,9 +52,11 @@ class SearchResult:
     total: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     ranked: bool = False
-    # The facets and total were counted over the newest search.FACET_CAP matches only, and
-    # there are more: each count is a lower bound ("10,000+").
+    # The facets and total were counted over the newest `counted` matches only (at most
+    # search.FACET_CAP, fewer when the walk's time ran out: search_facets.FACET_BUDGET), and
+    # there may be more: each count is a lower bound ("3,000+").
     capped: bool = False
+    counted: int = 0
     # The query matched nothing and these are the results of the closest query (its folded
     # words), offered as "Did you mean …".
     corrected: str = ""
@@ -98,6 +101,8 @@ def resource_search(
         fixed = search.corrected(base, query)
         if fixed is not None:
             query, corrected = fixed, fixed.text
+            if counter is not None:
+                counter.close()
             walker = _walker(query, walk)
             counter = walker or _walker(query, counted)
             page = _search_page(base, query, f.sort, cursor, limit, walker)
@@ -106,6 +111,8 @@ def resource_search(
     )
     if with_facets and counter is not None:
         _walk_facets(result, counter)
+    elif counter is not None:
+        counter.close()
     elif with_facets:
         _count_facets(result, base, query if query is not None else (f.q if f.q.strip() else None))
     return result
@@ -117,10 +124,18 @@ def _run(sql: str, params: list[Any]) -> list[Any]:
         return list(cur.fetchall())
 
 
+def _stream(sql: str, params: list[Any]) -> Iterator[list[Any]]:
+    """The rows of `sql` a batch at a time (the cursor stays open between batches)."""
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        while batch := cur.fetchmany(search_facets.BATCH):
+            yield list(batch)
+
+
 def _walker(query: Query | None, walk: ResourceFilter | None) -> search_facets.Walk | None:
     if walk is None:
         return None
-    return search_facets.Walk(query, walk, search.FACET_CAP, _run, connection.vendor)
+    return search_facets.Walk(query, walk, search.FACET_CAP, _run, connection.vendor, stream=_stream)
 
 
 def _filters_emptied(
@@ -211,7 +226,7 @@ def _count_facets(result: SearchResult, base: QuerySet[Resource], query: str | Q
 def _walk_facets(result: SearchResult, walker: search_facets.Walk) -> None:
     """Facets and total from the request's one pass over the newest search.FACET_CAP matches,
     the filters tested on each (search_facets.Walk); `capped` when there may be more."""
-    result.total, result.capped, totals = walker.count(FACETS)
+    result.total, result.capped, totals, result.counted = walker.count(FACETS)
     for name in FACETS:
         result.facets[name] = sorted(totals[name].items(), key=lambda kv: (-kv[1], kv[0]))
     result.facets["grade"] = sorted(totals["grade"].items(), key=lambda kv: int(kv[0]))

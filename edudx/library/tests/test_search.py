@@ -204,6 +204,29 @@ def test_facets_past_the_cap_count_the_newest_matches_and_say_so(city, corpus, m
     assert dict(browse.facets["subject"]) == {"ngu_van": 1}
 
 
+@pytest.mark.sqlite_only
+@pytest.mark.django_db
+def test_facet_walk_stops_at_its_time_budget_and_counts_what_it_read(city, corpus, monkeypatch):
+    from edudx.library import search, search_facets
+    from edudx.library.selectors import ranking
+
+    def walk():
+        q = search.parse("phuong trinh bac hai")
+        return search_facets.Walk(q, ResourceFilter(), 3000, ranking._run, "sqlite", stream=ranking._stream)
+
+    # Matches, newest first: the draft, the title one, the body-only one.
+    assert walk().count(ranking.FACETS)[:2] + walk().count(ranking.FACETS)[3:] == (2, False, 3)
+    monkeypatch.setattr(search_facets, "FACET_BUDGET", 0.0)
+    monkeypatch.setattr(search_facets, "BATCH", 2)
+    total, capped, facets, counted = walk().count(ranking.FACETS)
+    assert (total, capped, counted) == (1, True, 2)  # one batch read, then the time was up
+    assert facets["subject"] == {"toan": 1}
+    # The ranking's third window is read whole whatever the time: the page does not change.
+    scope = city.scope_of("viewer")
+    result = selectors.resource_search(scope=scope, filters=ResourceFilter(q="phuong trinh bac hai"))
+    assert titles(result) == ["Phương trình bậc hai một ẩn", "Ôn tập chương IV"]
+
+
 @pytest.mark.django_db
 def test_suggestions_follow_title_edits_and_ignore_bodies(city, corpus):
     from edudx.library import services

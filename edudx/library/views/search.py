@@ -49,7 +49,8 @@ def resource_list(request):
         "f": f,
         "result": result,
         "facets": facets,
-        "facet_cap": search.FACET_CAP,
+        # How many matches the counts read (fewer than FACET_CAP when the walk's time ran out).
+        "facet_cap": result.counted or search.FACET_CAP,
         "sorts": [("relevance", _("Relevance")), ("newest", _("Newest")), ("most_used", _("Most used"))],
         "can_contribute": request.scope.has_perm(perms.CONTRIBUTE),
     }
