@@ -227,7 +227,9 @@ def open_attempt(*, user_id: int, attempt_id: int) -> Attempt:
 
 
 def attempt_questions(attempt: Attempt) -> list[Question]:
-    by_id = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
+    from .exam import questions
+
+    by_id = questions(attempt.question_ids)  # from the process's memory once read
     return [by_id[i] for i in attempt.question_ids if i in by_id]
 
 

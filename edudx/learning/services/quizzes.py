@@ -15,15 +15,16 @@ from django.utils.translation import gettext_lazy as _
 
 from edudx.core import history
 from edudx.core.actor import Actor
-from edudx.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from edudx.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from edudx.core.services import create_with_history
 
 from .. import gift, grading, statements
-from ..models import Attempt, Block, Course, Question, Quiz, QuizItem
+from .. import permissions as perms
+from ..models import Attempt, Block, BlockProgress, Course, CourseKind, LessonState, Question, Quiz, QuizItem
 from ..schemas import QuestionIn, QuizIn
 from . import submissions
 from .courses import require_author
-from .progress import block_done, learner_context
+from .progress import LearnerContext, _maybe_complete, learner_context
 
 GRACE = dt.timedelta(minutes=2)  # a slow connection's last submit after the time limit still counts
 QUESTION_FIELDS = ("kind", "text", "data", "points", "subject", "grade", "topic", "shared", "course")
@@ -200,15 +201,20 @@ def attempt_submit(*, actor: Actor, attempt: Attempt, answers: dict[str, Any]) -
     each item auto-graded, open answers left to the teacher. Writes answered per question,
     scored, and passed or failed to the LRS; a graded quiz counts towards the lesson.
 
-    An exam hour sends thousands of these at once, so the reads and the grading happen before
-    the transaction (on SQLite a transaction holds the one writer lock from its start), and
-    the transaction only claims the attempt (a conditional update: a second submit of the
-    same attempt finds nothing to claim), counts the block and stores the submission's
-    statements in one batch (`statements.batch`). With the submission queue on, those writes
-    go to the process's writer, which commits many submissions at once (`submissions.py`)."""
-    if attempt.user_id != getattr(actor.user, "pk", None):
+    An exam hour sends thousands of these at once. Before any write: one read of the attempt
+    with its learner check (`selectors.exam.submission_attempt` — skipped when the caller
+    already read the attempt that way), the questions from the process's memory, grading in
+    plain Python. Then the writes — claim the attempt by a conditional update (a second submit
+    finds nothing to claim), the block row upserted, the lesson completed, the statements in
+    one LRS batch — run through `submissions.write`: with the writer on, many submissions in
+    one transaction and one commit; the call returns only after that commit."""
+    from ..selectors.exam import questions as question_keys
+    from ..selectors.exam import submission_attempt
+
+    if actor.user is None or attempt.user_id != actor.user.pk:
         raise PermissionDenied()
-    attempt = Attempt.objects.select_related("quiz", "block__lesson__course").get(pk=attempt.pk)
+    if "learner_assigned" not in attempt.__dict__:
+        attempt = submission_attempt(scope=actor.scope, user_id=actor.user.pk, attempt_id=attempt.pk)
     if attempt.submitted_at is not None:
         raise Conflict(_("This attempt was already submitted."), code="already_submitted")
     quiz = attempt.quiz
@@ -218,9 +224,8 @@ def attempt_submit(*, actor: Actor, attempt: Attempt, answers: dict[str, Any]) -
         and now > attempt.started_at + dt.timedelta(minutes=quiz.time_limit_minutes) + GRACE
     ):
         answers = {}  # too late: submitted empty, so the attempt still ends
-    lesson = attempt.block.lesson if attempt.block else None
-    ctx = learner_context(actor, lesson) if lesson is not None else None
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
+    ctx = _submission_context(actor, attempt)
+    questions = question_keys(attempt.question_ids)
     kept: dict[str, Any] = {}
     scores: dict[str, float | None] = {}
     for qid in attempt.question_ids:
@@ -251,11 +256,44 @@ def attempt_submit(*, actor: Actor, attempt: Attempt, answers: dict[str, Any]) -
             raise Conflict(_("This attempt was already submitted."), code="already_submitted")
         if ctx is not None:
             _attempt_statements(actor, attempt, questions, ctx, answers_sent=kept)
-            if not attempt.needs_grading and attempt.block is not None:
-                block_done(actor=actor, block=attempt.block, ctx=ctx, grade=attempt.score)
+            if not attempt.needs_grading and attempt.block is not None and attempt.score is not None:
+                _quiz_done(actor, attempt.block, ctx, attempt.score)
         return attempt
 
     return submissions.write(writes, actor=actor)
+
+
+def _quiz_done(actor: Actor, block: Block, ctx: LearnerContext, grade: Decimal) -> None:
+    """The quiz block done with its grade: the learner's block row upserted in one statement
+    (`progress.block_done` reads it first), then the lesson completed if it was the last."""
+    BlockProgress.objects.bulk_create(
+        [BlockProgress(block=block, user=actor.user, done=True, grade=grade)],
+        update_conflicts=True,
+        unique_fields=["block", "user"],
+        update_fields=["done", "grade", "updated_at"],
+    )
+    _maybe_complete(actor, ctx)
+
+
+def _submission_context(actor: Actor, attempt: Attempt) -> LearnerContext | None:
+    """The learner check of `learner_context` from what `submission_attempt` read: a class
+    lesson published, the learner allowed to learn and the lesson assigned to their class now;
+    an open or training course's lesson asks `learner_context` (its enrolment). None: the
+    attempt belongs to no lesson."""
+    lesson = attempt.block.lesson if attempt.block else None
+    if lesson is None:
+        return None
+    if lesson.course.kind != CourseKind.CLASS:
+        return learner_context(actor, lesson)
+    if (
+        lesson.state != LessonState.PUBLISHED
+        or not actor.scope.has_perm(perms.LEARN)
+        or not getattr(attempt, "learner_assigned", False)
+    ):
+        raise NotFound()
+    return LearnerContext(
+        lesson.course, lesson, attempt.__dict__["learner_class"], attempt.__dict__["learner_student"]
+    )
 
 
 def _attempt_statements(

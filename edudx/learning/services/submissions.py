@@ -8,8 +8,12 @@ writer lock, one commit — and one call of the LRS batch path for every stateme
 acknowledged that is not stored. Each submission runs in a savepoint of the batch: a refusal
 (already submitted) undoes that submission and its statements alone; a failure of the batch as
 a whole (the database, the LRS) is raised in every request of the batch and nothing of it is
-kept. Off (the default, and in tests), the writes run in the request, in their own
-transaction, exactly as one batch of one."""
+kept. On by default: a pupil's answers are never acknowledged before they are durable, and a
+crash between acceptance and commit (the process killed, the disk full, the LRS refusing the
+batch) rolls the whole batch back — every attempt of it stays open, no statement is kept, and
+each waiting request gets an error (or its connection drops), so the pupil's page still holds
+the answers and submits again (tests/test_submissions.py). Off, or inside a caller's
+transaction, the writes run in the request, in their own transaction, as one batch of one."""
 
 from __future__ import annotations
 
@@ -116,8 +120,10 @@ WRITER = Writer()
 
 def write(fn: Callable[[], T], *, actor: Actor) -> T:
     """Run a submission's writes: through the process's writer when the queue is on, else
-    here in a transaction of its own with its statements in one LRS batch."""
-    if settings.LEARNING_SUBMISSION_QUEUE:
+    here in a transaction of its own with its statements in one LRS batch. A caller already
+    inside a transaction writes here too: the writer's connection would not see what that
+    transaction has not committed (and a test case's transaction is such a caller)."""
+    if settings.LEARNING_SUBMISSION_QUEUE and not connections["default"].in_atomic_block:
         return WRITER.run(fn)
     with transaction.atomic(), statements.batch(actor=actor):
         return fn()

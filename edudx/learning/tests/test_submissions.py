@@ -78,3 +78,69 @@ def test_a_refused_job_in_a_batch_leaves_the_others_and_drops_only_its_statement
     assert futures[1].exception().code == "already_submitted"
     rows = [json.loads(s.data)["verb"]["display"]["en-US"] for s in Statement.objects.order_by("id")[before:]]
     assert rows == ["viewed", "viewed"]
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(LEARNING_SUBMISSION_QUEUE=True)
+def test_a_crash_between_acceptance_and_commit_loses_nothing_acknowledged(city, monkeypatch):
+    """The batch fails after the attempt was claimed and graded (here the LRS store refuses, as
+    a full disk or a killed process would end it before COMMIT): the request hears the error,
+    the attempt is still open with no block, lesson or statement kept, and the pupil's second
+    submit of the same answers is accepted."""
+    from django.db import OperationalError
+
+    from edudx.learning import services
+    from edudx.learning.models import Attempt, BlockProgress, Progress
+    from edudx.learning.services import submissions
+    from edudx.learning.tests.conftest import build_lesson
+    from edudx.lrs import services as lrs
+    from edudx.lrs.models import Statement
+
+    built = build_lesson(city)
+    pupil = city.actor_of("student")
+    real = lrs.statements_record
+
+    def crash(**kwargs):
+        raise OperationalError("disk I/O error")
+
+    try:
+        attempt = services.attempt_start(actor=pupil, block=built.blocks[3])
+        before = Statement.objects.count()
+        monkeypatch.setattr(lrs, "statements_record", crash)
+        with pytest.raises(OperationalError):
+            services.attempt_submit(actor=pupil, attempt=attempt, answers=_answers(built))
+        assert Attempt.objects.get(pk=attempt.pk).submitted_at is None
+        assert not BlockProgress.objects.filter(block=built.blocks[3], user=pupil.user).exists()
+        assert not Progress.objects.filter(
+            lesson=built.lesson, user=pupil.user, completed_at__isnull=False
+        ).exists()
+        assert Statement.objects.count() == before
+        monkeypatch.setattr(lrs, "statements_record", real)
+        done = services.attempt_submit(actor=pupil, attempt=attempt, answers=_answers(built))
+        assert done.score == 100 and Attempt.objects.get(pk=attempt.pk).submitted_at is not None
+        assert BlockProgress.objects.get(block=built.blocks[3], user=pupil.user).grade == 100
+    finally:
+        submissions.WRITER.stop()
+
+
+@pytest.mark.django_db
+def test_a_submission_reads_once_and_grades_from_the_process_memory(city, django_assert_max_num_queries):
+    """The hot path of an exam hour: the attempt and its learner check in one read, the
+    questions' keys from memory once read; a pupil of another class gets a 404, not a grade."""
+    from edudx.core.errors import NotFound
+    from edudx.learning import selectors, services
+    from edudx.learning.selectors.exam import submission_attempt
+    from edudx.learning.tests.conftest import build_lesson
+
+    built = build_lesson(city)
+    pupil = city.actor_of("student")
+    attempt = services.attempt_start(actor=pupil, block=built.blocks[3])
+    selectors.attempt_questions(attempt)  # the process's memory warmed by the page that showed it
+    with django_assert_max_num_queries(1):
+        att = submission_attempt(scope=pupil.scope, user_id=pupil.user.pk, attempt_id=attempt.pk)
+        questions = selectors.attempt_questions(att)
+    assert att.learner_assigned and att.learner_class == city.classes[0].pk
+    assert [q.pk for q in questions] == att.question_ids
+    with pytest.raises(NotFound):  # someone else's attempt id
+        submission_attempt(scope=pupil.scope, user_id=pupil.user.pk + 10_000, attempt_id=attempt.pk)
+    assert services.attempt_submit(actor=pupil, attempt=att, answers=_answers(built)).score == 100

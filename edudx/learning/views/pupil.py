@@ -20,6 +20,7 @@ from edudx.core.errors import DomainError, NotFound, PermissionDenied
 from .. import selectors, services
 from ..forms import SubmissionForm
 from ..models import Question
+from ..selectors.exam import submission_attempt
 
 LIST_KINDS = ("multiple", "ordering", "fill")
 
@@ -184,7 +185,10 @@ def _answers(request: HttpRequest, questions: list[Question]) -> dict[str, Any]:
 @login_required
 def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     actor = _learner(request)
-    att = selectors.open_attempt(user_id=actor.user.pk, attempt_id=attempt_id)
+    if request.method == "POST":  # an exam hour's hot path: the attempt and its check in one read
+        att = submission_attempt(scope=actor.scope, user_id=actor.user.pk, attempt_id=attempt_id)
+    else:
+        att = selectors.open_attempt(user_id=actor.user.pk, attempt_id=attempt_id)
     questions = selectors.attempt_questions(att)
     lesson_id = att.block.lesson_id if att.block else None
     if request.method == "POST":
