@@ -397,8 +397,9 @@ LRS_INLINE_DOCUMENT_MAX = env.int("LRS_INLINE_DOCUMENT_MAX", default=64 * 1024)
 # response to one naming none is labelled with the newest (docs/lrs-conformance.md, decision 1).
 LRS_XAPI_VERSIONS = env.list("LRS_XAPI_VERSIONS", default=["1.0.3", "2.0.0"])
 # --- Learning: quiz submissions written by one writer thread per process in batches (group
-# commit, edudx/learning/services/submissions.py); off, each submission commits in its request.
-LEARNING_SUBMISSION_QUEUE = env.bool("EDUDX_LEARNING_SUBMISSION_QUEUE", default=False)
+# commit, edudx/learning/services/submissions.py; a request is answered after its batch commits);
+# off, each submission commits in its request.
+LEARNING_SUBMISSION_QUEUE = env.bool("EDUDX_LEARNING_SUBMISSION_QUEUE", default=True)
 # --- Partners (edudx/partners/README.md): OAuth 2.0 clients of partner apps (django-oauth-toolkit).
 # Client credentials, and authorization code + PKCE with OpenID Connect for apps acting for a
 # signed-in user; secrets are stored hashed (shown once); a client may ask only the scopes the
