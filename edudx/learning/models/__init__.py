@@ -390,4 +390,5 @@ class Citizen(models.Model):
 from .certificates import Certificate  # noqa: E402, F401  (an open course passed)
 from .interactive import Cmi5Registration, Cmi5Session, InteractivePackage  # noqa: E402, F401
 from .lti import LtiLineItem, LtiPlatformKey, LtiScore, LtiTool, LtiUsed  # noqa: E402, F401
+from .messages import ClassMessage, MessageReceipt  # noqa: E402, F401  (messages to a class)
 from .training import CourseCompetence  # noqa: E402, F401  (a training course's competences)
