@@ -25,7 +25,8 @@ class CourseForm(forms.Form):
 
 
 class BlockForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=BlockKind.choices)
+    # An lti block is made by Deep Linking from a registered tool (learning/lti), not by this form.
+    kind = forms.ChoiceField(label=_("Kind"), choices=[c for c in BlockKind.choices if c[0] != BlockKind.LTI])
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     resource_id = forms.IntegerField(
         label=_("Library resource (number)"), required=False, min_value=1, max_value=2**62

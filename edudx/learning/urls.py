@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .views import interchange
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.course_list, name="course_list"),
     path("new/", views.course_create, name="course_create"),
     path("activity/", views.activity, name="activity"),
+    path("lti/", include("edudx.learning.lti.urls")),
     path("courses/<int:course_id>/", views.course_detail, name="course"),
     path("courses/<int:course_id>/grid/", views.course_grid, name="grid"),
     path("courses/<int:course_id>/do/<str:action>/", views.course_action, name="course_action"),

@@ -25,6 +25,7 @@ from .. import permissions as perms
 from .. import selectors, services
 from ..filters import COURSE_SORTS, CourseFilter
 from ..forms import AssignForm, BlockForm, CourseForm, FeedbackForm, GiftForm, QuizForm
+from ..lti.services import tools_for_course as lti_tools_for_course
 from ..models import Course, CourseKind
 from ..schemas import AssignIn, BlockIn, CourseIn, LessonIn, QuizIn
 
@@ -230,6 +231,7 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
         "quizzes": list(lesson.course.quizzes.all()),
         "assignments": selectors.lesson_assignments(lesson),
         "submissions": selectors.submissions(scope=scope, lesson=lesson) if can_author else [],
+        "lti_tools": lti_tools_for_course(lesson.course) if can_author else [],
     }
     return render(request, "learning/lesson_detail.html", ctx)
 
