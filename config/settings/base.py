@@ -344,8 +344,11 @@ INGEST_BULK_LOAD_BYTES = env.int("EDUDX_INGEST_BULK_LOAD_BYTES", default=4 * 102
 INGEST_BULK_LOAD_SHARE = env.float("EDUDX_INGEST_BULK_LOAD_SHARE", default=0.5)
 # A big partial import into a populated SQLite database commits this many rows per transaction,
 # then leaves the writer lock free this long (edudx/ingest/engine/commit.py); 0 rows: one transaction.
+# The pause outlasts SQLite's busy handler, which retries a waiting writer every 100 ms once it
+# has waited ~0.3 s (a principal's autosave behind a commit): a 30 ms pause was missed by most
+# waiters, who then waited for the next commit (issue #21 item 4, bench/load.py --during-import).
 INGEST_COMMIT_ROWS = env.int("EDUDX_INGEST_COMMIT_ROWS", default=1000)
-INGEST_COMMIT_PAUSE_MS = env.int("EDUDX_INGEST_COMMIT_PAUSE_MS", default=30)
+INGEST_COMMIT_PAUSE_MS = env.int("EDUDX_INGEST_COMMIT_PAUSE_MS", default=110)
 INGEST_MAX_COLUMNS = env.int("EDUDX_INGEST_MAX_COLUMNS", default=500)
 INGEST_MAX_ZIP_ENTRIES = env.int("EDUDX_INGEST_MAX_ZIP_ENTRIES", default=2000)
 INGEST_MAX_UNCOMPRESSED_BYTES = env.int("EDUDX_INGEST_MAX_UNCOMPRESSED_BYTES", default=1024 * 1024 * 1024)
