@@ -5,16 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import (
-    Course,
-    CourseCompetence,
-    CourseKind,
-    CourseState,
-    Enrolment,
-    Lesson,
-    LessonState,
-    Progress,
-)
+from ..models import Course, CourseKind, CourseState, Enrolment, Lesson, LessonState, Progress
+from ..models.training import CourseCompetence
 
 
 def training_lessons(*, user_id: int) -> list[tuple[Lesson, Progress | None]]:

@@ -69,8 +69,14 @@ def cartridge_import(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(reverse("learning:course", kwargs={"course_id": done.course.pk}))
         else:
             status = 422
-    ctx = {"form": form, "title": _("Import a Common Cartridge"), "back": reverse("learning:course_list")}
-    return render(request, "learning/upload_form.html", ctx, status=status)
+    ctx = {
+        "form": form,
+        "title": _("Import a Common Cartridge"),
+        "back": reverse("learning:course_list"),
+        "multipart": True,
+        "submit_label": _("Import"),
+    }
+    return render(request, "learning/form.html", ctx, status=status)
 
 
 @login_required
