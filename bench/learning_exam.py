@@ -27,6 +27,7 @@ import random
 import shutil
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -197,6 +198,110 @@ def _submit_one(uid: int, attempt_id: int, rng: random.Random) -> None:
     services.attempt_submit(actor=actor, attempt=attempt, answers=answers)
 
 
+HTTP: dict[str, object] = {"on": False, "sessions": {}}
+
+
+def _answers_post(attempt_id: int, uid: int, rng: random.Random) -> dict[str, str]:
+    from edudx.learning import selectors
+    from edudx.learning.models import Attempt
+
+    attempt = Attempt(pk=attempt_id, user_id=uid, question_ids=_QIDS[attempt_id])
+    post = {}
+    for q in selectors.attempt_questions(attempt):
+        right = rng.random() < 0.7
+        if q.kind == "single":
+            post[f"q{q.pk}"] = str(q.data["correct"][0] if right else (q.data["correct"][0] + 1) % 4)
+        else:
+            post[f"q{q.pk}"] = q.data["answers"][0].upper() if right else "không biết"
+    return post
+
+
+_QIDS: dict[int, list[int]] = {}
+
+
+def _submit_http(uid: int, attempt_id: int, rng: random.Random) -> None:
+    """The pupil's submit as a request: the test client's POST through the whole middleware
+    stack (session, CSRF — the client does not enforce the token —, auth, scope, messages) to
+    the attempt view; its redirect is the acknowledgement."""
+    c = _client(uid)
+    r = c.post(f"/learning/me/attempts/{attempt_id}/", _answers_post(attempt_id, uid, rng))
+    assert r.status_code == 302, r.status_code
+
+
+_LOCAL = threading.local()
+
+
+def _client(uid: int):  # noqa: ANN202
+    """This thread's test client (its handler loads the middleware once, as a server's worker
+    does — a new client per request would load it, and WhiteNoise's file index, every time),
+    signed in as `uid` by their session cookie alone."""
+    from http.cookies import SimpleCookie
+
+    from django.conf import settings
+    from django.test import Client
+
+    c = getattr(_LOCAL, "client", None)
+    if c is None:
+        c = _LOCAL.client = Client()
+    c.cookies = SimpleCookie()
+    c.cookies[settings.SESSION_COOKIE_NAME] = HTTP["sessions"][uid]  # type: ignore[index]
+    return c
+
+
+def sessions_for(user_ids: list[int]) -> dict[int, str]:
+    """A signed-in session per pupil (as their browser holds after logging in)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from edudx.accounts.models import User
+
+    out = {}
+    for user in User.objects.filter(pk__in=user_ids):
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        out[user.pk] = store.session_key
+    return out
+
+
+def request_floor(user_ids: list[int], n: int) -> tuple[float, float]:
+    """CPU ms per request of an empty view behind login_required through the same middleware
+    (the ceiling any page can reach in this process), and of the pupil's lessons page."""
+    cpu = {}
+    for name, url in (("empty", "/bench-empty/"), ("lessons", "/learning/me/")):
+        _client(user_ids[0]).get(url)
+        t = time.process_time()
+        for uid in user_ids[:n]:
+            r = _client(uid).get(url)
+            assert r.status_code == 200, (url, r.status_code)
+        cpu[name] = (time.process_time() - t) / max(len(user_ids[:n]), 1) * 1000
+    return cpu["empty"], cpu["lessons"]
+
+
+def bench_urls() -> None:
+    """The project's URLs plus /bench-empty/: an empty view behind login_required."""
+    import types
+
+    from django.conf import settings
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpResponse
+    from django.urls import clear_url_caches, include, path
+
+    module = types.ModuleType("bench_learning_urls")
+
+    @login_required
+    def empty(request):  # noqa: ANN001, ANN202
+        return HttpResponse(b"")
+
+    module.urlpatterns = [path("bench-empty/", empty), path("", include(settings.ROOT_URLCONF))]  # type: ignore[attr-defined]
+    sys.modules[module.__name__] = module
+    settings.ROOT_URLCONF = module.__name__
+    clear_url_caches()
+
+
 def _submit_worker(args: tuple[list[tuple[int, int]], float, int]) -> tuple[int, float, int]:
     """One process (a web worker): `threads` requests at a time submit the pupils' attempts.
     Returns (submissions, CPU seconds of the process, writer batches)."""
@@ -214,7 +319,7 @@ def _submit_worker(args: tuple[list[tuple[int, int]], float, int]) -> tuple[int,
     def one(pair: tuple[int, int]) -> int:
         if time.time() > deadline:
             return 0
-        _submit_one(pair[0], pair[1], rng)
+        (_submit_http if HTTP["on"] else _submit_one)(pair[0], pair[1], rng)
         return 1
 
     if threads <= 1:
@@ -243,6 +348,14 @@ def main() -> None:
         default=True,
         help="the submission writer (LEARNING_SUBMISSION_QUEUE, on by default): one writer per "
         "process commits submissions in batches; --no-queue: each commits in its request",
+    )
+    ap.add_argument(
+        "--http",
+        action="store_true",
+        help="submit through the attempt view (test client, every middleware) instead of the service",
+    )
+    ap.add_argument(
+        "--floor", type=int, default=200, help="requests of an empty view to time the middleware floor"
     )
     ap.add_argument("--prepare", action="store_true", help="build and start the attempts, then stop")
     ap.add_argument(
@@ -298,6 +411,19 @@ def main() -> None:
         Attempt.objects.filter(block_id=block_id, submitted_at__isnull=True).values_list("user_id", "pk")
     )
     pairs = [(u, attempt_of[u]) for u in user_ids[:started] if u in attempt_of]
+    _QIDS.update(Attempt.objects.filter(pk__in=attempt_of.values()).values_list("pk", "question_ids"))
+    bench_urls()
+    t = time.perf_counter()
+    HTTP["sessions"] = sessions_for([u for u, _a in pairs])
+    print(f"sessions signed in: {len(pairs):,} in {time.perf_counter() - t:.1f} s")
+    if args.floor:
+        empty, lessons = request_floor([u for u, _a in pairs], args.floor)
+        print(
+            f"request floor: empty view behind login_required through the middleware {empty:.2f} ms CPU "
+            f"-> {2000 / empty:.0f} requests/s on 2 idle cores; the pupil's lessons page {lessons:.2f} ms "
+            f"(n={args.floor}, load {os.getloadavg()[0]:.2f})"
+        )
+    HTTP["on"] = args.http
     chunks = [pairs[i :: args.workers] for i in range(args.workers)]
     deadline = time.time() + args.seconds
     from django.db import connections
@@ -319,6 +445,7 @@ def main() -> None:
         f"submissions durable in the database: {durable:,} (the workers were answered for {done:,}; "
         f"lessons completed {completed:,}) of {args.questions} questions in {took:.1f} s = "
         f"{durable / took:.0f}/s ({args.workers} processes x {args.threads} threads, "
+        f"{'through the view' if args.http else 'service calls'}, "
         f"queue {'on' if args.queue else 'off'}); LRS statements stored: {stored:,} "
         f"({stored / max(durable, 1):.1f} per submission)"
     )
@@ -342,8 +469,9 @@ def main() -> None:
     times = []
     sample = random.Random(1).sample(user_ids, min(args.pages, len(user_ids)))
     end = time.perf_counter() + args.seconds
+    c = Client()  # one client: its handler loads the middleware once, as a server's worker does
+    c.get("/bench-empty/")
     for uid in sample:
-        c = Client()
         c.force_login(User.objects.get(pk=uid))
         t = time.perf_counter()
         r = c.get(f"/learning/me/lessons/{lesson_id}/")
