@@ -175,3 +175,23 @@ def learner_counts_by_school(
     finally:
         con.close()
     return out
+
+
+def launch_verbs(*, unit_path: str, registration: str, activity_id: str, most: int = 500) -> set[str]:
+    """The verb ids of the statements stored for one cmi5 registration about one AU (its LMS
+    decides satisfaction from them: moveOn). The platform's own read: no Scope, the caller
+    already holds the registration."""
+    import json
+
+    from .xapi.query import StatementQuery, run
+
+    rows, _more = run(
+        StatementQuery(unit_path=unit_path, registration=registration, activity=activity_id, limit=most),
+        max_limit=most,
+    )
+    verbs: set[str] = set()
+    for _pk, _stored, data, _att in rows:
+        verb = json.loads(data).get("verb", {})
+        if isinstance(verb, dict) and isinstance(verb.get("id"), str):
+            verbs.add(verb["id"])
+    return verbs

@@ -4,6 +4,7 @@ refresh (Parquet parts the dashboard's selectors read)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from edudx.core import history, warehouse
@@ -21,8 +23,9 @@ from edudx.core.errors import ValidationFailed
 
 from . import permissions as perms
 from . import warehouse as lrs_warehouse
-from .models import AccessToken, Credential
+from .models import AccessToken, Credential, LaunchToken
 from .tasks import warehouse_refresh
+from .xapi.documents import state_put
 from .xapi.errors import XapiError
 from .xapi.store import store_statements
 from .xapi.validate import V2, validate_statement
@@ -144,6 +147,59 @@ def token_authenticate(token: str) -> Credential | None:
     if row is None or not row.credential.is_active:
         return None
     return row.credential
+
+
+# --- cmi5 launches: the LMS (learning) issues a token for one learner, registration and AU,
+# hands it to the AU once through its fetch URL, and hears of the statements the AU sent.
+LAUNCH_KEY_PREFIX = "cmi5-"
+LAUNCH_TOKEN_SECONDS = 12 * 3600
+# Sent after statements written with a launch token are stored: launch (LaunchToken), statements.
+launch_statements_stored = Signal()
+
+
+def launch_token_issue(
+    *, unit_path: str, actor: dict[str, Any], registration: str, activity_id: str, authority_name: str
+) -> str:
+    """A new launch token; returns what the AU sends as HTTP Basic credentials (base64 of
+    key:secret — the cmi5 fetch URL's `auth-token`). Only the secret's hash is kept."""
+    key = LAUNCH_KEY_PREFIX + secrets.token_hex(16)
+    secret = secrets.token_urlsafe(32)
+    LaunchToken.objects.create(
+        key=key,
+        secret_hash=_hash(secret),
+        unit_path=unit_path,
+        authority=_authority(authority_name, key),
+        actor=actor,
+        registration=registration,
+        activity_id=activity_id,
+        expires_at=timezone.now() + dt.timedelta(seconds=LAUNCH_TOKEN_SECONDS),
+    )
+    return base64.b64encode(f"{key}:{secret}".encode()).decode()
+
+
+def launch_authenticate(key: str, secret: str) -> Credential | None:
+    """A launch token as a credential bound to its unit, carrying `launch` (what it may touch:
+    lrs.xapi.launch). Not saved: statements it writes have no credential row."""
+    row = LaunchToken.objects.filter(key=key, expires_at__gt=timezone.now()).first()
+    if row is None or not hmac.compare_digest(row.secret_hash, _hash(secret)):
+        return None
+    cred = Credential(name="cmi5", unit_path=row.unit_path, key=row.key, authority=row.authority)
+    cred.launch = row  # type: ignore[attr-defined]
+    return cred
+
+
+def launch_state_put(
+    *, unit_path: str, activity_id: str, agent: dict[str, Any], registration: str, state_id: str, content: Any
+) -> None:
+    """The LMS writes a State document (cmi5's LMS.LaunchData) in-process."""
+    state_put(
+        unit_path=unit_path,
+        activity_id=activity_id,
+        agent=agent,
+        registration=registration,
+        state_id=state_id,
+        content=content,
+    )
 
 
 def statement_record(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from ..models import Activity, Document, DocumentKind
+from . import launch
 from .errors import XapiError
 from .http import XRequest, allow_cross_origin, preflight, served_versions
 from .keys import ifi_key
@@ -86,6 +87,9 @@ def document(kind: DocumentKind) -> Callable[[XRequest], HttpResponse]:
         activity = req.iri("activityId") if "activityId" in required else None
         agent = req.agent() if "agent" in required else None
         registration = req.uuid("registration") if "registration" in optional else None
+        launched = launch.of(req.credential)
+        if launched is not None:
+            launch.check_document(launched, activity, agent, registration)
         key = _scope_key(kind, activity, ifi_key(agent) if agent else None, registration)
         doc_id = req.params.get(id_param)
         base = Document.objects.filter(unit_path=req.credential.unit_path, scope_key=key)
@@ -123,6 +127,30 @@ def document(kind: DocumentKind) -> Callable[[XRequest], HttpResponse]:
         return _write(req, kind, base, doc_id, activity, agent, registration, key)
 
     return handler
+
+
+def state_put(
+    *, unit_path: str, activity_id: str, agent: dict[str, Any], registration: str, state_id: str, content: Any
+) -> None:
+    """Write one JSON State document in-process (the platform as author: no credential)."""
+    body = json.dumps(content, ensure_ascii=False).encode()
+    key = _scope_key(DocumentKind.STATE, activity_id, ifi_key(agent), registration)
+    Document.objects.update_or_create(
+        unit_path=unit_path,
+        scope_key=key,
+        doc_id=state_id,
+        defaults={
+            "kind": DocumentKind.STATE,
+            "activity_id": activity_id,
+            "agent": agent,
+            "registration": registration,
+            "content_type": "application/json",
+            "etag": _etag(body),
+            "updated": timezone.now(),
+            "content": body,
+            "file": "",
+        },
+    )
 
 
 def _write(req, kind, base, doc_id, activity, agent, registration, key) -> HttpResponse:
@@ -169,7 +197,7 @@ def _write(req, kind, base, doc_id, activity, agent, registration, key) -> HttpR
                 activity_id=activity or "",
                 agent=agent,
                 registration=registration,
-                credential=req.credential,
+                credential=req.credential if req.credential.pk else None,  # a launch token has none
             )
         doc.content_type = ctype
         doc.etag = _etag(body)

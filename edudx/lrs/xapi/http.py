@@ -146,7 +146,10 @@ def authenticate(header: str | None) -> Credential:
             key, _, secret = base64.b64decode(value.strip()).decode().partition(":")
         except (ValueError, UnicodeDecodeError) as exc:
             raise XapiError(401, "malformed Basic credentials") from exc
-        cred = services.credential_authenticate(key, secret)
+        if key.startswith(services.LAUNCH_KEY_PREFIX):
+            cred = services.launch_authenticate(key, secret)
+        else:
+            cred = services.credential_authenticate(key, secret)
     elif scheme.lower() == "bearer":
         cred = services.token_authenticate(value.strip())
     if cred is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.http import HttpResponse
 from django.utils.http import http_date
 
 from ..models import Activity, Attachment, StatementAttachment
+from . import launch
 from .errors import XapiError
 from .http import XRequest, consistent_through
 from .query import StatementQuery, get_one, parse_more, run
@@ -44,6 +46,8 @@ GET_PARAMS = {
 }
 FILTERS = GET_PARAMS - {"statementId", "voidedStatementId", "format", "attachments", "more"}
 
+log = logging.getLogger(__name__)
+
 
 class RawJson(str):
     """JSON text that is already encoded."""
@@ -71,13 +75,27 @@ def _write(req: XRequest, statements: list[Any], parts: dict[str, tuple[str, byt
     for stmt in statements:
         validate_statement(stmt, req.version)
     check_attachments(statements, parts)
-    return store_statements(
+    launched = launch.of(req.credential)
+    if launched is not None:
+        for stmt in statements:
+            launch.check_statement(launched, stmt)
+    ids = store_statements(
         statements,
         version=req.version,
         credential=req.credential,
         unit_path=req.credential.unit_path,
         attachments=parts,
     )
+    if launched is not None:
+        from .. import services
+
+        # The LMS's bookkeeping never undoes a stored statement: a receiver's error is logged.
+        for receiver, answer in services.launch_statements_stored.send_robust(
+            sender=type(launched), launch=launched, statements=statements
+        ):
+            if isinstance(answer, Exception):
+                log.error("cmi5 receiver %s failed", receiver, exc_info=answer)
+    return ids
 
 
 def statements(req: XRequest) -> HttpResponse:
@@ -145,7 +163,7 @@ def _respond(req: XRequest, payload: Any, pks_with_attachments: list[int], attac
 
 
 def get(req: XRequest) -> HttpResponse:
-    if not req.credential.can_read:
+    if not req.credential.can_read or launch.of(req.credential) is not None:
         raise XapiError(403, "this credential may not read")
     req.require_params(GET_PARAMS)
     fmt = req.params.get("format", "exact")
