@@ -55,6 +55,7 @@ def providers(city) -> dict[str, tuple[int, str]]:
         "number": (_b1_certificate(city, pupil), "Ghi chú nội bộ ma trận B1"),
     }
 
+        **_lti_providers(city, course),
 
 def _b1_certificate(city, user) -> str:
     """A certificate of an open course of B1 (its number is what the public page is given); the
@@ -88,3 +89,14 @@ PUBLIC_ROUTES = {
     "learning:jwks": "the badge-signing public key verifiers use",
     "learning:issuer": "the Open Badges issuer profile",
 }
+
+
+def _lti_providers(city, course) -> dict[str, tuple[int, str]]:
+    from .matrix_lti import providers as lti_providers
+
+    return lti_providers(city, course)
+
+
+from .matrix_lti import PUBLIC_ROUTES as _LTI_PUBLIC  # noqa: E402  (the LTI platform side's protocol endpoints)
+
+PUBLIC_ROUTES.update(_LTI_PUBLIC)
