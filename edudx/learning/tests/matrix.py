@@ -51,11 +51,11 @@ def providers(city) -> dict[str, tuple[int, str]]:
         "quiz_id": (quiz.pk, "Bài kiểm tra ma trận B1"),
         "block_id": (block.pk, "Khối ma trận B1"),
         "attempt_id": (attempt.pk, "Câu hỏi ma trận B1"),
+        **_lti_providers(city, course),
         "submission_id": (sub.pk, "Bài làm ma trận B1"),
         "number": (_b1_certificate(city, pupil), "Ghi chú nội bộ ma trận B1"),
     }
 
-        **_lti_providers(city, course),
 
 def _b1_certificate(city, user) -> str:
     """A certificate of an open course of B1 (its number is what the public page is given); the
