@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .views import interactive as interactive_views
 from .views import interchange
 from .views import open as open_views
 from .views import training as training_views
@@ -49,3 +50,6 @@ urlpatterns = [
     path("verify/<str:number>/", open_views.verify, name="verify"),
     path("verify/<str:number>/revoke/", open_views.certificate_revoke, name="certificate_revoke"),
 ]
+
+# Interactive blocks: H5P player and its xAPI door, package files, cmi5 launch and fetch.
+urlpatterns += interactive_views.urls()

@@ -2,6 +2,9 @@
 
 import datetime as dt
 
+from .matrix_interactive import PUBLIC_ROUTES as INTERACTIVE_PUBLIC
+from .matrix_interactive import providers as interactive_providers
+
 
 def providers(city) -> dict[str, tuple[int, str]]:
     from django.utils import timezone
@@ -54,6 +57,7 @@ def providers(city) -> dict[str, tuple[int, str]]:
         **_lti_providers(city, course),
         "submission_id": (sub.pk, "Bài làm ma trận B1"),
         "number": (_b1_certificate(city, pupil), "Ghi chú nội bộ ma trận B1"),
+        **interactive_providers(city, lesson),
     }
 
 
@@ -81,6 +85,7 @@ def _b1_certificate(city, user) -> str:
 
 
 PUBLIC_ROUTES = {
+    **INTERACTIVE_PUBLIC,
     "learning:open_list": "the catalogue of published open courses is for everyone (citizens register from it)",
     "learning:open_course": "a published open course's page, with its register/enrol buttons",
     "learning:register": "citizens register themselves",
