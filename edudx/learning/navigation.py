@@ -29,3 +29,11 @@ nav_item(
     icon="backpack",
     order=62,
 )
+nav_item(
+    section=SECTION,
+    label=_("External tools (LTI 1.3)"),
+    url_name="learning:lti_tools",
+    permission=perms.LTI_MANAGE,
+    icon="plug",
+    order=63,
+)
