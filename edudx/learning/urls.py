@@ -3,6 +3,7 @@ from django.urls import include, path
 from . import views
 from .views import interactive as interactive_views
 from .views import interchange
+from .views import messages as message_views
 from .views import open as open_views
 from .views import training as training_views
 
@@ -53,3 +54,6 @@ urlpatterns = [
 
 # Interactive blocks: H5P player and its xAPI door, package files, cmi5 launch and fetch.
 urlpatterns += interactive_views.urls()
+
+# Messages to a class: the course's page for its authors, the learner's list and message.
+urlpatterns += message_views.urls()

@@ -4,6 +4,7 @@ import datetime as dt
 
 from .matrix_interactive import PUBLIC_ROUTES as INTERACTIVE_PUBLIC
 from .matrix_interactive import providers as interactive_providers
+from .matrix_messages import providers as message_providers
 
 
 def providers(city) -> dict[str, tuple[int, str]]:
@@ -58,6 +59,7 @@ def providers(city) -> dict[str, tuple[int, str]]:
         "submission_id": (sub.pk, "Bài làm ma trận B1"),
         "number": (_b1_certificate(city, pupil), "Ghi chú nội bộ ma trận B1"),
         **interactive_providers(city, lesson),
+        **message_providers(city, course, pupil),
     }
 
 

@@ -45,7 +45,10 @@ def my_lessons(request: HttpRequest) -> HttpResponse:
 
     rows = selectors.pupil_lessons(scope=actor.scope, user_id=actor.user.pk)
     training = training_lessons(user_id=actor.user.pk)
-    return render(request, "learning/my_lessons.html", {"rows": rows, "training": training})
+    from ..selectors.messages import unread_count
+
+    unread = unread_count(user_id=actor.user.pk)
+    return render(request, "learning/my_lessons.html", {"rows": rows, "training": training, "unread": unread})
 
 
 @login_required
