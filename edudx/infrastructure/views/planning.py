@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from edudx.core import scoped_figures
 from edudx.core.actor import Actor
 from edudx.core.errors import ValidationFailed
 from edudx.core.exports import xlsx_response
@@ -17,6 +18,7 @@ from edudx.core.filters import parse_filter
 
 from .. import permissions as perms
 from .. import selectors, services, thresholds
+from ..aggregates import READINESS
 from ..filters import ReadinessFilter
 from ..models import DeviceCategory
 
@@ -74,7 +76,14 @@ def gaps(request):
     scope = request.scope
     scope.require_any(perms.VIEW)
     f = parse_filter(ReadinessFilter, request.GET)
-    rows = selectors.procurement_list(scope=scope, filters=f)
+    # Ranked once per change of the readiness figures for every officer of one scope and filter
+    # (core.scoped_figures): the department's list ranks 3,500 schools.
+    rows = scoped_figures.get(
+        "infrastructure.gaps",
+        (scoped_figures.scope_key(scope), repr(f)),
+        lambda: selectors.procurement_list(scope=scope, filters=f),
+        aggregates_read=[READINESS],
+    )
     if request.GET.get("format") == "xlsx":
         headers = [
             _("Rank"),
