@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from edudx.core import aggregates, documents, exports
+from edudx.core import aggregates, documents, exports, scoped_figures
 from edudx.core.errors import NotFound
 from edudx.core.rules.levels import Level
 from edudx.core.rules.people import Gender, StudentStatus
@@ -104,7 +104,9 @@ def _figures(scope) -> dict:
     a scope limited to the user's own records (registry.view_self) is counted live, cached per
     user (users with the same grants share it)."""
     if not scope.has_perm("registry.view_self"):
-        return _from_aggregate(scope)
+        # The same sums for every user of one scope: once per change of the figures, per process.
+        key = scoped_figures.scope_key(scope)
+        return scoped_figures.get("web.home", key, lambda: _from_aggregate(scope), aggregates_read=[HOME])
     key = _scope_key(scope)
     data = cache.get(key)
     if data is None:

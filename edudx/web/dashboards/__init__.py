@@ -15,11 +15,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from edudx.core import scoped_figures
 from edudx.core.roles import Role
 from edudx.core.scope import Scope
 
 from . import panels
 
+# The maintained figures the authority panels are summed from.
+AUTHORITY_FIGURES = (
+    "monitoring.schools",
+    "infrastructure.readiness",
+    "results.outcomes",
+    "learning.activity",
+)
 AUTHORITY_ROLES = (Role.DEPT_ADMIN, Role.DEPT_OFFICER, Role.WARD_OFFICER, Role.CLUSTER_LEAD, Role.VIEWER)
 
 
@@ -41,7 +49,15 @@ def build(scope: Scope, *, ward_id: int | None = None, school_id: int | None = N
     scope: a foreign id shows nothing)."""
     k = kind(scope)
     if k == "authority":
-        board = {"kind": k, **panels.authority(scope, ward_id=ward_id)}
+        # Every officer of one scope (the department, a ward) sees the same sums over thousands
+        # of schools: summed once per change of the figures, per process (core.scoped_figures).
+        authority = scoped_figures.get(
+            "web.authority",
+            (scoped_figures.scope_key(scope), ward_id),
+            lambda: panels.authority(scope, ward_id=ward_id),
+            aggregates_read=AUTHORITY_FIGURES,
+        )
+        board = {"kind": k, **authority}
         if school_id is not None:
             board["school"] = panels.school_drill(scope, school_id)
         return board
