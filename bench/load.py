@@ -3,7 +3,11 @@ at a time, against gunicorn started as `./run` starts it; prints requests/s, p50
 kind, errors and the server's CPU per request.
 
 Each virtual user is a closed loop (no think time): it logs in with its demo login, then picks a
-page kind at random by its role's weights and requests it. The pages are found once, before the
+page kind at random by its role's weights and requests it. A closed loop of 20 users measures
+throughput (the bar's city/small ratio); its latencies are users ÷ throughput by construction
+(Little's law), so `--think-seconds S` adds a second run of the same users who wait an
+exponential think time (`--think`, mean 2 s) after each answer: p50/p95 per page kind under 20
+people working rather than 20 requests always queued. The pages are found once, before the
 clock starts, by walking the site as that role (lists → their detail links, "next" → deep page),
 so the bench needs no ids and follows whatever the demo holds. The writes are the pages' own:
 the assessment form's htmx autosave (with the version the last save returned) and a device's
@@ -422,8 +426,10 @@ def _small_imports(out: bytes) -> tuple[list[float], int]:
 
 async def run_load(
     base: str, users: int, seconds: float, seed: int, pid: int, during: list[str] | None = None, env=None,
-    small: list[str] | None = None, db_dir: Path | None = None,
+    small: list[str] | None = None, db_dir: Path | None = None, think: float = 0.0,
 ) -> dict:  # fmt: skip
+    """`think` > 0: each user waits an exponentially distributed time of that mean (seconds)
+    after each answer, as a person reads a page (an open-ish load); 0: a closed loop."""
     rng = random.Random(seed)
     # Interleaved by weight, so that any --users keeps the mix (10 users = half of each role).
     order = [n for _, n in sorted((j / k, n) for n, k in MIX.items() for j in range(k))]
@@ -467,6 +473,8 @@ async def run_load(
                 errors[kind] += 1
             if said_no:
                 refused[kind] += 1
+            if think:
+                await asyncio.sleep(min(r.expovariate(1 / think), max(0.0, stop - time.monotonic())))
 
     importer, started_writing, import_t0 = None, "", time.monotonic()
     if during:
@@ -573,6 +581,21 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py's (4)")
     ap.add_argument("--seed", type=int, default=21)
     ap.add_argument(
+        "--think-seconds",
+        type=float,
+        default=0,
+        help="after the closed loop, a second run of this many seconds with think time (same users)",
+    )
+    ap.add_argument(
+        "--think", type=float, default=2.0, help="mean think time, seconds (exponential), of that run"
+    )
+    ap.add_argument(
+        "--think-main",
+        action="store_true",
+        help="the main run with think time too (--during-import: the writes' wait for the import's "
+        "writer lock, not for a saturated CPU)",
+    )
+    ap.add_argument(
         "--no-prepare", action="store_true", help="the database is ready (a previous run prepared it)"
     )
     ap.add_argument(
@@ -632,15 +655,26 @@ def main() -> None:
             if args.warmup:
                 asyncio.run(run_load(base, args.users, args.warmup, args.seed + 1, proc.pid))
             res = asyncio.run(
-                run_load(base, args.users, args.seconds, args.seed, proc.pid, during, env, small, path)
-            )
+                run_load(base, args.users, args.seconds, args.seed, proc.pid, during, env, small, path,
+                         think=args.think if args.think_main else 0.0)
+            )  # fmt: skip
+            thought = None
+            if args.think_seconds:
+                thought = asyncio.run(
+                    run_load(base, args.users, args.think_seconds, args.seed + 2, proc.pid, db_dir=path,
+                             think=args.think)
+                )  # fmt: skip
         finally:
             for p in (proc, worker):
                 if p.poll() is None:
                     os.killpg(p.pid, signal.SIGTERM)
                 p.wait(timeout=30)
         label = f"{db_dir} ({'SQLite' if url == '-' else 'PostgreSQL'}); roles {', '.join(res['roles'])}"
+        if args.think_main:
+            label += f"; think time {args.think:g} s mean (exponential)"
         results.append(report(label, res))
+        if thought is not None:
+            report(f"{label}; think time {args.think:g} s mean (exponential), {args.users} users", thought)
     if len(results) > 1:
         print(f"\nthroughput of the last against the first: {100 * results[-1] / results[0]:.0f} %")
 
