@@ -223,6 +223,10 @@ FACET_ROW = "x.state, x.subject, x.resource_type, x.licence, x.series, x.grades"
 FACET_BUDGET = 0.012
 # Rows fetched between two looks at the clock.
 BATCH = 100
+# How far the walk may read on SQLite (its LIMIT): past the windows, every match of a query with
+# fewer is in it, so the matches that pass the filters are taken from the rows already read
+# instead of walking the index again (`Walk.passing`).
+WALK_LIMIT = 5_000
 
 
 def stream_sql(q: Query | None, f: ResourceFilter, cap: int) -> tuple[str, list[Any]]:
@@ -261,42 +265,64 @@ class Walk:
     ):
         self.q, self.f, self.cap, self._run, self.vendor = q, f, cap, run, vendor
         self._stream = stream
+        # The walk's LIMIT: on SQLite, read a batch at a time, it may go on past `cap`
+        # (`passing`); the facets read at most `cap` of it.
+        self.limit = max(cap, WALK_LIMIT) if vendor == "sqlite" and stream is not None else cap
         self._rows: list[tuple[Any, ...]] = []
         self._batches: Iterator[list[Any]] | None = None
         self._started = False
-        self._done = False
+        self._ended = False  # every row of the walk (up to its LIMIT) is read
         self._spent = 0.0
+        self._passing = 0
+        self._wanted = 0  # the most rows a caller asked for (a batch may hold more)
 
     def _read(
-        self, want: int, budget: float | None = None, until: Callable[[Any], bool] | None = None
+        self,
+        want: int,
+        budget: float | None = None,
+        until: Callable[[tuple[Any, ...]], bool] | None = None,
+        most_passing: int | None = None,
     ) -> None:
-        """Read on until `want` rows are held (or one passes `until`), the walk ends, or the
-        reading has taken `budget` seconds in all (one batch at least)."""
+        """Read on until `want` rows are held (or a row passes `until`, or more than
+        `most_passing` rows pass the filters), the walk ends, or the reading has taken
+        `budget` seconds in all (one batch at least)."""
+        self._wanted = max(self._wanted, want)
         if not self._started:
             self._started = True
             if self.vendor == "postgresql":
-                self._rows, self._done = list(self._run(*pg_walk_sql(self.q, self.f, self.cap))), True
-                return
-            sql, params = stream_sql(self.q, self.f, self.cap)
-            if self._stream is None:
-                self._rows, self._done = list(self._run(sql, params)), True
+                sql, params = pg_walk_sql(self.q, self.f, self.limit)
+            else:
+                sql, params = stream_sql(self.q, self.f, self.limit)
+            if self.vendor == "postgresql" or self._stream is None:
+                self._rows, self._ended = [tuple(row) for row in self._run(sql, params)], True
+                self._passing = sum(1 for row in self._rows if row[1])
                 return
             self._batches = self._stream(sql, params)
-        while not self._done and len(self._rows) < want:
-            if until is not None and any(until(row) for row in self._rows):
+        if until is not None and any(until(row) for row in self._rows):
+            return
+        while not self._ended and self._batches is not None and len(self._rows) < want:
+            if most_passing is not None and self._passing > most_passing:
                 return
             if budget is not None and self._spent >= budget and self._rows:
                 return
             started = time.perf_counter()
-            batch = next(self._batches, None) if self._batches is not None else None
+            batch = next(self._batches, None)
             self._spent += time.perf_counter() - started
             if not batch:
+                self._ended = True
                 self.close()
-            else:
-                self._rows.extend(tuple(row) for row in batch)
+                return
+            rows = [tuple(row) for row in batch]
+            self._rows.extend(rows)
+            self._passing += sum(1 for row in rows if row[1])
+            if len(rows) < BATCH:  # a short batch is the last (`stream` fetches BATCH rows at a time)
+                self._ended = True
+                self.close()
+            if until is not None and any(until(row) for row in rows):
+                return
 
     def close(self) -> None:
-        self._done = True
+        """Let the walk's cursor go (it stays open between batches)."""
         batches, self._batches = self._batches, None
         close = getattr(batches, "close", None)
         if close is not None:
@@ -330,13 +356,28 @@ class Walk:
         self._read(self.cap, until=lambda row: row[2] == "published")
         return any(row[2] == "published" for row in self._rows)
 
+    def passing(self, most: int) -> list[int] | None:
+        """Past the windows: the ids of the matches that pass the filters, as `passing_sql`
+        gives them (at most `most` + 1; more than `most` says there are more), from the walk's
+        own rows, read on to the end of the match — None when the walk cannot hold every
+        match (past its LIMIT, or PostgreSQL's walk of `cap`): then ask the index."""
+        if self.vendor != "sqlite":
+            return None
+        self._read(self.limit, most_passing=most)
+        ids = [row[0] for row in self._rows if row[1]]
+        if len(ids) > most:
+            return ids[: most + 1]
+        return ids if self._ended and len(self._rows) < self.limit else None
+
     def count(self, facets: tuple[str, ...]) -> tuple[int, bool, dict[str, dict[str, int]], int]:
         """(total, capped, {facet: {value: count}}, matches read), grades included, over the
         matches read that pass the filters; capped: the walk read `cap` matches or stopped at
         FACET_BUDGET, so there may be more."""
         self._read(self.cap, budget=FACET_BUDGET)
-        rows = self._rows
-        capped = len(rows) >= self.cap or not self._done
+        # Every match when the walk ended; else the newest rows asked for (a batch may hold
+        # more than the facets asked for: they count the newest `cap`).
+        rows = self._rows[: max(self.cap, self._wanted)]
+        capped = len(rows) < len(self._rows) or not self._ended or len(rows) >= self.limit
         self.close()
         groups = Counter(row[3:] for row in rows if row[1])
         totals: dict[str, dict[str, int]] = {name: {} for name in (*facets, "grade")}

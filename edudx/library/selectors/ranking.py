@@ -171,7 +171,7 @@ def _search_page(
         offset = _offset_cursor(cursor)
         items = _ranked_window(base, query, offset, limit, related, walker)
         if items is None and walker is not None:  # past the windows, filters on the facet rows
-            items = _past_the_windows(base, query, offset, limit, related, walker.f)
+            items = _past_the_windows(base, query, offset, limit, related, walker)
         elif items is None:  # the windows were too small for this page: exact ranking
             # `is None`, never `or`: a QuerySet's truth value fetches every row it selects
             # (the whole ranked match list, wide rows, before the page's slice).
@@ -263,14 +263,25 @@ def _ranked_window(
 
 
 def _past_the_windows(
-    base: QuerySet[Resource], q: Query, offset: int, limit: int, related: tuple[str, ...], f: ResourceFilter
+    base: QuerySet[Resource],
+    q: Query,
+    offset: int,
+    limit: int,
+    related: tuple[str, ...],
+    walker: search_facets.Walk,
 ) -> list[Resource]:
     """SQLite's walk: the windows read too few matches that pass the filters for this page. When
     at most search_facets.EXACT_ORDER_MAX matches pass, all of them in the librarian's order
-    (the windows' own order, now over every match); else bm25 over every match that passes."""
+    (the windows' own order, now over every match); else bm25 over every match that passes.
+    Which pass: the walk's own rows when it holds every match (read on from the third window),
+    else the index is asked (search_facets.passing_sql)."""
+    f = walker.f
     with connection.cursor() as cur:
-        cur.execute(*search_facets.passing_sql(q, f, search_facets.EXACT_ORDER_MAX + 1))
-        ids = [row[0] for row in cur.fetchall()]
+        passing = walker.passing(search_facets.EXACT_ORDER_MAX)
+        if passing is None:
+            cur.execute(*search_facets.passing_sql(q, f, search_facets.EXACT_ORDER_MAX + 1))
+            passing = [row[0] for row in cur.fetchall()]
+        ids = passing
         if len(ids) <= search_facets.EXACT_ORDER_MAX:
             rows = Resource.objects.filter(pk__in=ids).values_list(
                 "pk", "search_title", "use_count", "rating_sum"

@@ -207,6 +207,8 @@ def test_facets_past_the_cap_count_the_newest_matches_and_say_so(city, corpus, m
 @pytest.mark.sqlite_only
 @pytest.mark.django_db
 def test_facet_walk_stops_at_its_time_budget_and_counts_what_it_read(city, corpus, monkeypatch):
+    from django.db import connection
+
     from edudx.library import search, search_facets
     from edudx.library.selectors import ranking
 
@@ -221,6 +223,12 @@ def test_facet_walk_stops_at_its_time_budget_and_counts_what_it_read(city, corpu
     total, capped, facets, counted = walk().count(ranking.FACETS)
     assert (total, capped, counted) == (1, True, 2)  # one batch read, then the time was up
     assert facets["subject"] == {"toan": 1}
+    # Past the windows, the walk read to its end holds every match: the ones that pass the
+    # filters are those the index gives (search_facets.passing_sql).
+    with connection.cursor() as cur:
+        cur.execute(*search_facets.passing_sql(search.parse("phuong trinh bac hai"), ResourceFilter(), 10))
+        assert sorted(walk().passing(10) or []) == sorted(r[0] for r in cur.fetchall()) != []
+    assert len(walk().passing(0) or []) == 1  # more than none pass
     # The ranking's third window is read whole whatever the time: the page does not change.
     scope = city.scope_of("viewer")
     result = selectors.resource_search(scope=scope, filters=ResourceFilter(q="phuong trinh bac hai"))
