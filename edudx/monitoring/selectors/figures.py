@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from edudx.core import aggregates
+from edudx.core import aggregates, scoped_figures
 from edudx.core.scope import Scope
 from edudx.orgs import selectors as org_selectors
 from edudx.registry import selectors as registry_selectors
@@ -120,10 +120,18 @@ def dashboard(*, scope: Scope, campaign: Campaign, by: str = "unit") -> dict[str
             "weakest": weakest_criteria(scope=scope, campaign=campaign),
             "as_of": None,
         }
-    f = school_rows(scope=scope, campaign=campaign)
-    return {
-        "progress": progress(scope=scope, rows=f.rows),
-        "levels": levels(f.rows, by=by),
-        "weakest": weakest(f.rows, campaign=campaign),
-        "as_of": f.as_of,
-    }
+
+    def count() -> dict[str, Any]:
+        f = school_rows(scope=scope, campaign=campaign)
+        return {
+            "progress": progress(scope=scope, rows=f.rows),
+            "levels": levels(f.rows, by=by),
+            "weakest": weakest(f.rows, campaign=campaign),
+            "as_of": f.as_of,
+        }
+
+    # The same sums over a city's schools for every officer of one scope: once per change of
+    # the maintained figures, per process (core.scoped_figures; issue #21).
+    key = (scoped_figures.scope_key(scope), campaign.pk, by)
+    value: dict[str, Any] = scoped_figures.get("monitoring.dashboard", key, count, aggregates_read=[SCHOOLS])
+    return value

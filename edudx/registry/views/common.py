@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import npgettext
 
-from edudx.core import history
+from edudx.core import history, scoped_figures
 from edudx.core.errors import NotFound
 from edudx.core.models import HistoryEntry
 from edudx.core.pagination import paginate
@@ -38,7 +38,13 @@ def school_filter(scope, current: int | None) -> dict[str, Any]:
     """Context for a list's school filter: the choices, or only the chosen school when the
     scope holds too many schools for a drop-down."""
     qs, order = selectors.school_list(scope=scope, filters=SchoolFilter())
-    options = list(qs.order_by(*order)[: SCHOOL_SELECT_MAX + 1])
+    # The same choices for every user of a scope: read once per minute (core.scoped_figures).
+    options = scoped_figures.get(
+        "registry.school_choices",
+        scoped_figures.scope_key(scope),
+        lambda: list(qs.order_by(*order)[: SCHOOL_SELECT_MAX + 1]),
+        aggregates_read=(),
+    )
     if len(options) <= SCHOOL_SELECT_MAX:
         return {"schools": options, "chosen_school": None}
     chosen = None
@@ -103,7 +109,16 @@ def list_page(
         total = counted.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
         more, total = total > SEARCH_COUNT_CAP, min(total, SEARCH_COUNT_CAP)
     else:
-        total = qs.count()
+        # A list's total over a scope (2.5 M pupils for the department) is the same for every
+        # user of the scope and filter: counted once per change of the registry's maintained
+        # figures (web.home: pupils, staff, classes per school) and at least once a minute.
+        filters = tuple(sorted((k, tuple(v)) for k, v in request.GET.lists() if k != "cursor"))
+        total = scoped_figures.get(
+            "registry.list_total",
+            (scoped_figures.scope_key(scope), request.path, filters),
+            qs.count,
+            aggregates_read=["web.home"],
+        )
     ctx = {
         **context,
         "page": page,
