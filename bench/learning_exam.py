@@ -281,6 +281,46 @@ def request_floor(user_ids: list[int], n: int) -> tuple[float, float]:
     return cpu["empty"], cpu["lessons"]
 
 
+PARTS = (  # (label, file suffix, function): where a submission's time goes
+    ("the attempt view (all below)", "learning/views/pupil.py", "attempt"),
+    ("attempt + learner check (1 read)", "learning/selectors/exam.py", "submission_attempt"),
+    ("grading (plain Python)", "learning/grading.py", "grade"),
+    ("the writes, all (writer or inline)", "learning/services/submissions.py", "write"),
+    ("  LRS batch: validate + store 24 statements", "lrs/services.py", "statements_record"),
+    ("  statements built", "learning/statements.py", "build"),
+    ("  lesson completion (progress._maybe_complete)", "learning/services/progress.py", "_maybe_complete"),
+)
+
+
+def breakdown(pairs: list[tuple[int, int]]) -> None:
+    """Submit `pairs` one after another through the view under cProfile (CPU time) and print the
+    share of each part (cumulative; profiling slows every part alike, so the shares are what to
+    read). What is not under the view is the middleware and the test client."""
+    import cProfile
+    import pstats
+
+    from django.conf import settings
+
+    queued = settings.LEARNING_SUBMISSION_QUEUE
+    settings.LEARNING_SUBMISSION_QUEUE = False  # inline, so the writes are profiled in this thread
+    rng = random.Random(7)
+    profile = cProfile.Profile(time.process_time)  # CPU, not wall: the machine is shared
+    cpu = time.process_time()
+    profile.enable()
+    for uid, attempt_id in pairs:
+        _submit_http(uid, attempt_id, rng)
+    profile.disable()
+    cpu = time.process_time() - cpu
+    settings.LEARNING_SUBMISSION_QUEUE = queued
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    total = sum(tt for (_cc, _nc, tt, _ct, _callers) in stats.values())
+    print(f"breakdown of {len(pairs)} submissions through the view (profiled, inline writes):")
+    for label, suffix, name in PARTS:
+        ct = sum(v[3] for (f, _line, fn), v in stats.items() if f.endswith(suffix) and fn == name)
+        print(f"  {label:<48} {100 * ct / total:5.1f} %")
+    print(f"  (profiled CPU {cpu / max(len(pairs), 1) * 1000:.1f} ms a submission)")
+
+
 def bench_urls() -> None:
     """The project's URLs plus /bench-empty/: an empty view behind login_required."""
     import types
@@ -357,6 +397,9 @@ def main() -> None:
     ap.add_argument(
         "--floor", type=int, default=200, help="requests of an empty view to time the middleware floor"
     )
+    ap.add_argument(
+        "--breakdown", type=int, default=0, help="first profile this many submissions, one at a time"
+    )
     ap.add_argument("--prepare", action="store_true", help="build and start the attempts, then stop")
     ap.add_argument(
         "--keep",
@@ -424,6 +467,11 @@ def main() -> None:
             f"(n={args.floor}, load {os.getloadavg()[0]:.2f})"
         )
     HTTP["on"] = args.http
+    if args.breakdown:
+        breakdown(pairs[: args.breakdown])
+        pairs = pairs[args.breakdown :]
+        before = Statement.objects.count()  # the timed run counts from here
+        run_started = dt.datetime.now(dt.UTC)
     chunks = [pairs[i :: args.workers] for i in range(args.workers)]
     deadline = time.time() + args.seconds
     from django.db import connections
