@@ -42,6 +42,7 @@ def test_a_real_package_is_unpacked_and_served_to_its_learners_only(city):
     csp = player["Content-Security-Policy"]
     assert "frame-ancestors 'self'" in csp and "'unsafe-eval'" in csp
     assert b"vendor/h5p-standalone/main.bundle.js" in player.content
+    assert b'"csrf": "' in player.content  # the frame posts statements with the session's token
     lib = pupil.get(f"/learning/packages/{pkg.uid}/H5P.EdudxHello-1.0/hello.js")
     assert lib.status_code == 200 and b"EdudxHello" in b"".join(lib.streaming_content)
     assert lib["Content-Security-Policy"].startswith("sandbox")

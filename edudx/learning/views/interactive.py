@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -117,6 +118,7 @@ def h5p_player(request: HttpRequest, block_id: int) -> HttpResponse:
         "frameCss": static("vendor/h5p-standalone/styles/h5p.css"),
         "xAPIObjectIRI": services.h5p_iri(block),
         "xapiUrl": reverse("learning:h5p_xapi", kwargs={"block_id": block.pk}),
+        "csrf": get_token(request),  # the frame posts statements with the session's CSRF token
     }
     return render(request, "learning/interactive/player.html", {"block": block, "config": config})
 

@@ -4,7 +4,6 @@
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("h5p-config").textContent);
-  const csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
   const el = document.getElementById("h5p-container");
   const options = {
     h5pJsonPath: config.h5pJsonPath,
@@ -22,7 +21,7 @@
       fetch(config.xapiUrl, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": decodeURIComponent(csrf) },
+        headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf },
         body: JSON.stringify(event.data.statement),
       }).then(function (r) {
         document.body.dataset.h5pSent = String(Number(document.body.dataset.h5pSent || 0) + (r.ok ? 1 : 0));
