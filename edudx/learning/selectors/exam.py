@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -23,7 +23,7 @@ from edudx.core.errors import NotFound
 from edudx.core.scope import Scope
 from edudx.registry import selectors as registry
 
-from ..models import Assignment, Attempt, Question
+from ..models import Assignment, Attempt, Block, Question
 
 LIMIT = 20_000
 _MEMORY: dict[int, Question] = {}
@@ -61,11 +61,19 @@ def submission_attempt(*, scope: Scope, user_id: int, attempt_id: int) -> Attemp
     """The learner's attempt, its quiz, lesson and course, and what the learner check needs —
     in one indexed read: `learner_student` and `learner_class` (the pupil's active enrolment now,
     through registry as the scope sees it; a transfer moves the lessons at once),
-    and `learner_assigned` (the lesson is assigned to that class). Someone else's attempt, or
-    none, is NotFound."""
+    `learner_assigned` (the lesson is assigned to that class) and `lesson_blocks` (how many
+    blocks the lesson has: a one-block lesson completes without reading its blocks back).
+    Someone else's attempt, or none, is NotFound."""
     pupils, _order = registry.student_list(scope=scope)
     mine = pupils.filter(user_id=user_id, enrolments__state="active").order_by(
         "-enrolments__start_date", "-enrolments__id"
+    )
+    blocks = (
+        Block.objects.filter(lesson_id=OuterRef("block__lesson_id"))
+        .order_by()
+        .values("lesson_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
     )
     try:
         return (
@@ -73,6 +81,7 @@ def submission_attempt(*, scope: Scope, user_id: int, attempt_id: int) -> Attemp
             .annotate(
                 learner_student=Subquery(mine.values("pk")[:1]),
                 learner_class=Subquery(mine.values("enrolments__school_class_id")[:1]),
+                lesson_blocks=Subquery(blocks),
                 learner_assigned=Exists(
                     Assignment.objects.filter(
                         lesson_id=OuterRef("block__lesson_id"), school_class_id=OuterRef("learner_class")

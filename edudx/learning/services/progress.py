@@ -233,23 +233,32 @@ def lesson_grade(course: Course, done: list[BlockProgress]) -> Decimal | None:
     return (sum((a * w for a, w in parts), Decimal(0)) / total_weight).quantize(Decimal("0.01"))
 
 
-def _maybe_complete(actor: Actor, ctx: LearnerContext) -> None:
+def _maybe_complete(actor: Actor, ctx: LearnerContext, *, done: list[BlockProgress] | None = None) -> None:
+    """Complete the lesson once every block is done. `done` given: these rows are every block
+    of the lesson, done (a one-block lesson's quiz just graded) — nothing is read back and the
+    learner's lesson row is completed by one conditional update."""
     lesson = ctx.lesson
-    block_ids = list(lesson.blocks.values_list("pk", flat=True))
-    done = list(
-        BlockProgress.objects.filter(block_id__in=block_ids, user=actor.user, done=True).select_related(
-            "block"
+    if done is None:
+        block_ids = list(lesson.blocks.values_list("pk", flat=True))
+        done = list(
+            BlockProgress.objects.filter(block_id__in=block_ids, user=actor.user, done=True).select_related(
+                "block"
+            )
         )
-    )
-    progress, _created = Progress.objects.get_or_create(
-        lesson=lesson, user=actor.user, defaults={"student_id": ctx.student_id}
-    )
-    if progress.completed_at is not None or len(done) < len(block_ids):
-        return
+        progress, _created = Progress.objects.get_or_create(
+            lesson=lesson, user=actor.user, defaults={"student_id": ctx.student_id}
+        )
+        if progress.completed_at is not None or len(done) < len(block_ids):
+            return
+    else:
+        progress = Progress(lesson=lesson, user=actor.user, student_id=ctx.student_id)
     progress.completed_at = timezone.now()
     progress.score = lesson_grade(ctx.course, done)
     progress.passed = None if progress.score is None else progress.score >= ctx.course.pass_mark
-    progress.save(update_fields=["completed_at", "score", "passed"])
+    if progress.pk is not None:
+        progress.save(update_fields=["completed_at", "score", "passed"])
+    elif not _complete_row(progress):
+        return
     obj = statements.activity("lesson", lesson.pk, lesson.title)
     fraction = float(progress.score) / 100 if progress.score is not None else 1.0
     _write(
@@ -273,3 +282,16 @@ def _maybe_complete(actor: Actor, ctx: LearnerContext) -> None:
         from .training import training_completed_if_passed
 
         training_completed_if_passed(actor=actor, course=ctx.course)
+
+
+def _complete_row(progress: Progress) -> bool:
+    """Complete the learner's lesson row; True if this call completed it (not an earlier one)."""
+    values = {"completed_at": progress.completed_at, "score": progress.score, "passed": progress.passed}
+    if Progress.objects.filter(lesson=progress.lesson, user=progress.user, completed_at__isnull=True).update(
+        **values
+    ):
+        return True
+    _row, created = Progress.objects.get_or_create(
+        lesson=progress.lesson, user=progress.user, defaults={"student_id": progress.student_id, **values}
+    )
+    return created

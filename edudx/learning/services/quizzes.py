@@ -257,22 +257,26 @@ def attempt_submit(*, actor: Actor, attempt: Attempt, answers: dict[str, Any]) -
         if ctx is not None:
             _attempt_statements(actor, attempt, questions, ctx, answers_sent=kept)
             if not attempt.needs_grading and attempt.block is not None and attempt.score is not None:
-                _quiz_done(actor, attempt.block, ctx, attempt.score)
+                _quiz_done(actor, attempt.block, ctx, attempt.score, getattr(attempt, "lesson_blocks", None))
         return attempt
 
     return submissions.write(writes, actor=actor)
 
 
-def _quiz_done(actor: Actor, block: Block, ctx: LearnerContext, grade: Decimal) -> None:
+def _quiz_done(
+    actor: Actor, block: Block, ctx: LearnerContext, grade: Decimal, lesson_blocks: int | None
+) -> None:
     """The quiz block done with its grade: the learner's block row upserted in one statement
-    (`progress.block_done` reads it first), then the lesson completed if it was the last."""
+    (`progress.block_done` reads it first), then the lesson completed if it was the last — a
+    lesson of this one block without reading its blocks back."""
+    row = BlockProgress(block=block, user=actor.user, done=True, grade=grade)
     BlockProgress.objects.bulk_create(
-        [BlockProgress(block=block, user=actor.user, done=True, grade=grade)],
+        [row],
         update_conflicts=True,
         unique_fields=["block", "user"],
         update_fields=["done", "grade", "updated_at"],
     )
-    _maybe_complete(actor, ctx)
+    _maybe_complete(actor, ctx, done=[row] if lesson_blocks == 1 else None)
 
 
 def _submission_context(actor: Actor, attempt: Attempt) -> LearnerContext | None:

@@ -2,10 +2,12 @@
 one writer thread; each request gets its own result or refusal, and a refused submission takes
 none of its statements with it."""
 
+import datetime as dt
 import json
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from edudx.core.errors import Conflict
 
@@ -144,3 +146,35 @@ def test_a_submission_reads_once_and_grades_from_the_process_memory(city, django
     with pytest.raises(NotFound):  # someone else's attempt id
         submission_attempt(scope=pupil.scope, user_id=pupil.user.pk + 10_000, attempt_id=attempt.pk)
     assert services.attempt_submit(actor=pupil, attempt=att, answers=_answers(built)).score == 100
+
+
+@pytest.mark.django_db
+def test_a_one_block_quiz_lesson_completes_from_the_submission_alone(city):
+    """An exam's lesson is its quiz alone: the submission completes the lesson (score, pass,
+    'completed' in the LRS) without reading its blocks back, once — a second attempt does not
+    complete it again."""
+    from edudx.learning import services
+    from edudx.learning.models import Progress
+    from edudx.learning.schemas import AssignIn, BlockIn, LessonIn
+    from edudx.learning.tests.conftest import build_lesson
+    from edudx.lrs.models import Statement
+
+    built = build_lesson(city)
+    teacher, pupil = city.actor_of("teacher"), city.actor_of("student")
+    exam = services.lesson_create(actor=teacher, course=built.course, data=LessonIn(title="Bài thi"))
+    block = services.block_add(actor=teacher, lesson=exam, data=BlockIn(kind="quiz", quiz_id=built.quiz.pk))
+    services.lesson_publish(actor=teacher, lesson=exam)
+    due = timezone.now() + dt.timedelta(days=1)
+    services.lesson_assign(actor=teacher, lesson=exam, data=AssignIn(class_id=city.classes[0].pk, due_at=due))
+    attempt = services.attempt_start(actor=pupil, block=block)
+    before = Statement.objects.count()
+    assert services.attempt_submit(actor=pupil, attempt=attempt, answers=_answers(built)).score == 100
+    progress = Progress.objects.get(lesson=exam, user=pupil.user)
+    assert progress.completed_at is not None and progress.score == 100 and progress.passed is True
+    verbs = [
+        json.loads(s.data)["verb"]["display"]["en-US"] for s in Statement.objects.order_by("id")[before:]
+    ]
+    assert verbs.count("completed") == 1
+    again = services.attempt_start(actor=pupil, block=block)
+    services.attempt_submit(actor=pupil, attempt=again, answers={})
+    assert Progress.objects.get(lesson=exam, user=pupil.user).score == 100  # completed once, kept
