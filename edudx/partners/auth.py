@@ -137,9 +137,11 @@ def grant_paths(paths: set[str]) -> tuple[str, ...]:
 
 def caller_for_client(client: PartnerClient, scopes: frozenset[str]) -> PartnerCaller | None:
     app = client.app
-    if app.state != AppState.APPROVED or client.revoked_at:
+    if client.revoked_at or app.state not in (AppState.APPROVED, AppState.SUSPENDED, AppState.RETIRED):
         return None
-    flows = _flows(app)
+    # A suspended or retired app's client still reads its deletions (the change rows its view
+    # left, services.announce) and nothing else: no school flows to it.
+    flows = _flows(app) if app.state == AppState.APPROVED else {}
     paths = grant_paths({f.unit_path for f in flows.values()})
     grants = (Grant(role=PARTNER_ROLE, paths=paths),) if flows else ()
     rules = policies.sharing_rules()
@@ -150,6 +152,24 @@ def caller_for_client(client: PartnerClient, scopes: frozenset[str]) -> PartnerC
         flows=flows,
         scope=PartnerScope(user_id=None, grants=grants, app_id=app.pk),
         consent_age=rules.consent_age,
+        today=timezone.localdate(),
+    )
+
+
+def caller_for_app(app: PartnerApp, school_ids: set[int] | None = None) -> PartnerCaller:
+    """The app's view with no client, whatever its state: what it may receive from its approved
+    schools (or those of `school_ids` among them) — for writing the rows of a school leaving or
+    entering its view (services.announce)."""
+    flows = {k: f for k, f in _flows(app).items() if school_ids is None or k in school_ids}
+    paths = grant_paths({f.unit_path for f in flows.values()})
+    grants = (Grant(role=PARTNER_ROLE, paths=paths),) if flows else ()
+    return PartnerCaller(
+        client=cast(PartnerClient, None),
+        app=app,
+        scopes=frozenset(),
+        flows=flows,
+        scope=PartnerScope(user_id=None, grants=grants, app_id=app.pk),
+        consent_age=policies.sharing_rules().consent_age,
         today=timezone.localdate(),
     )
 

@@ -269,11 +269,17 @@ class Change(models.Model):
     object_id = models.BigIntegerField()
     school_id = models.BigIntegerField(null=True)  # plain column: no join, no cascade
     at = models.DateTimeField()
+    # Set on the rows one app's view wrote (services.views_change.announce): a school left or
+    # entered the app's view (approval revoked or given, app suspended, retired or approved
+    # again, profile narrowed) — one row per record of the school the app could see. Only that
+    # app reads them; the triggers' rows (every app) leave it empty.
+    app_id = models.BigIntegerField(null=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["school_id", "prefix", "id"], name="partners_change_school_prefix"),
             models.Index(fields=["prefix", "object_id"], name="partners_change_object"),
+            models.Index(fields=["app_id", "prefix", "id"], name="partners_change_app_prefix"),
         ]
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from .. import services
 from ..auth import PartnerCaller, rate_limited
+from . import gone as gone_rows
 from . import sources as src
 from .errors import OneRosterError, bad, error_response
 from .feed import latest_version
@@ -225,7 +226,7 @@ def _gone(caller: PartnerCaller, sources: list[src.Source], since: dt.datetime |
         return []
     out = []
     for source in sources:
-        gone = src.gone_source(caller, source.kind, since)
+        gone = gone_rows.gone_source(caller, source.kind, since)
         if gone is not None:
             out.append(gone)
     return out

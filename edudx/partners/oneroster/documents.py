@@ -4,13 +4,19 @@ of the 1.2 rostering service (`onerosterv1p2rostersservice_openapi3_v1p0.json`, 
 1EdTech/oneroster-bootcamp repository, read through the search tool — not vendored here): its
 UserDType, RoleDType, EnrollmentDType, OrgDType, DemographicsDType and status-info vocabularies
 (enabledUser and primary are the strings "true"/"false"; roles have no plain "administrator";
-the code-minor values are nine). Tests validate every answer against the JSON
-Schema generated from these models. Fields beyond sourcedId, status and dateLastModified are
+the code-minor values are nine). Tests validate every answer against our own JSON Schema
+file (`schemas/oneroster-v1p2-rostering.schema.json`, every property, type, enumeration and
+format of the 1.2 responses; `json_schema`); these models keep the required lists and reference
+types `official_problems` reports in words. Fields beyond sourcedId, status and dateLastModified are
 optional: a field profile may cut any of them; `extra="forbid"` makes an unknown field fail."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import copy
+import functools
+import json
+from pathlib import Path
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -199,15 +205,26 @@ def official_problems(wrapper: str, record: dict[str, Any]) -> list[str]:
     return out
 
 
-def json_schema(wrapper: str, *, many: bool) -> dict[str, Any]:
-    """The JSON Schema of an answer `{wrapper: [record…]}` (many) or `{wrapper: record}`."""
-    record = WRAPPERS[wrapper].model_json_schema(by_alias=True)
-    defs = record.pop("$defs", {})
-    body = {"type": "array", "items": record} if many else record
-    return {
-        "type": "object",
-        "properties": {wrapper: body},
-        "required": [wrapper],
-        "additionalProperties": False,
-        "$defs": defs,
-    }
+SCHEMA_FILE = Path(__file__).parent / "schemas" / "oneroster-v1p2-rostering.schema.json"
+
+
+@functools.cache
+def _schema_file() -> dict[str, Any]:
+    return cast(dict[str, Any], json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+
+
+def json_schema(wrapper: str, *, many: bool = True, full: bool = False) -> dict[str, Any]:
+    """The JSON Schema of an answer `{wrapper: [record…]}` or `{wrapper: record}` (the wrapper
+    says which) from our own OneRoster 1.2 schema file (schemas/README.md). `full`: an active
+    record must carry what the spec requires (a full-profile answer); else only sourcedId,
+    status and dateLastModified are required — a field profile may cut any other field.
+    `wrapper="status"`: the status-info error body. `many` is kept for callers; the file's
+    response for the wrapper decides."""
+    doc = copy.deepcopy(_schema_file())
+    defs = doc["$defs"]
+    if not full:
+        for definition in defs.values():
+            definition.pop("if", None)
+            definition.pop("then", None)
+    body = {"$ref": "#/$defs/StatusInfo"} if wrapper == "status" else doc["responses"][wrapper]
+    return {"$schema": doc["$schema"], "$defs": defs, **body}

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from .. import services
 from ..auth import PartnerCaller, rate_limited
 from ..models import Change
+from . import gone
 from . import sources as src
 from .errors import OneRosterError, bad, error_response, not_found
 from .records import _moment, build
@@ -79,12 +80,24 @@ def changes_page(
 ) -> tuple[list[dict[str, Any]], int, bool, dict[int, int]]:
     """One page of changes: (records, cursor, more, records per school)."""
     prefixes = CORE_RESOURCES[resource]
-    rows = list(
-        Change.objects.filter(id__gt=after, prefix__in=prefixes, school_id__in=caller.school_ids)
-        .filter(src.received_q(caller))
+    columns = ("id", "prefix", "object_id", "at")
+    # Two index walks merged by version: every app's rows of the approved schools (the
+    # triggers'), and this app's own (a school leaving or entering its view, services.announce).
+    shared = list(
+        Change.objects.filter(
+            id__gt=after, prefix__in=prefixes, school_id__in=caller.school_ids, app_id__isnull=True
+        )
+        .filter(gone.received_q(caller))
         .order_by("id")
-        .values_list("id", "prefix", "object_id", "at")[: limit + 1]
+        .values_list(*columns)[: limit + 1]
     )
+    own = list(
+        gone.own_changes(caller)
+        .filter(id__gt=after, prefix__in=prefixes)
+        .order_by("id")
+        .values_list(*columns)[: limit + 1]
+    )
+    rows = sorted(shared + own)[: limit + 1]
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = rows[-1][0] if rows else after

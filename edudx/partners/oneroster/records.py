@@ -264,6 +264,21 @@ def known_fields(kind: str, caller: PartnerCaller) -> frozenset[str]:
     return frozenset(fields)
 
 
+def query_fields(kind: str, caller: PartnerCaller) -> frozenset[str] | None:
+    """The fields a filter or sort may name on people's rows (None: no personal data, any):
+    those every approved school lets this app receive — a filter on a field one school keeps
+    back would tell, by the rows it keeps, what that school holds."""
+    if allowed_fields(kind, caller, None) is None:
+        return None
+    common: set[str] = {"sourcedId", "status", "dateLastModified"}
+    sets = [allowed_fields(kind, caller, s) or frozenset() for s in caller.school_ids]
+    if sets:
+        common |= frozenset.intersection(*sets)
+    if "roles" in common:
+        common.add("role")
+    return frozenset(common)
+
+
 STATIC_FIELDS = {
     "org": frozenset({"name", "type", "identifier"}),
     "session": frozenset({"title", "type", "startDate", "endDate", "schoolYear", "parent"}),

@@ -14,8 +14,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Greatest, Length, Replace, StrIndex, Substr
 
 from edudx.core.rules.people import ACTIVE_STUDENT_STATUSES, Position, StaffStatus
 from edudx.registry import selectors as registry
@@ -109,12 +122,39 @@ PERSON_NAMES = {
     "status": "or_status",
     "role": "or_role",
     "identifier": "moet_code",
+    "username": "moet_code",
+    "givenName": "or_given",
+    "familyName": "or_family",
 }
+# A sort on a name follows the Vietnamese order (core.text.vn_sort_key, stored as sort_name:
+# given name, then middle, then family name; d < đ, tones ngang < huyền < hỏi < ngã < sắc <
+# nặng): givenName sorts by it; familyName by the family name's characters, then by it.
+PERSON_SORTS = {"givenName": ("sort_name",), "familyName": ("or_family", "sort_name")}
+
+
+class _RTrimChars(Func):
+    """RTRIM(text, characters): the same two-argument function on SQLite and PostgreSQL."""
+
+    function = "RTRIM"
+    output_field = CharField()
+
+
+def with_names(qs: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
+    """The OneRoster name parts in SQL, as records.split_name cuts them: the family name is the
+    first word, the given name the last (what follows the last space)."""
+    name = F("full_name")
+    last_space = Length(_RTrimChars(name, Replace(name, Value(" "), Value(""))))
+    return qs.annotate(
+        or_family=Substr(
+            name, 1, StrIndex(Concat(name, Value(" ")), Value(" ")) - 1, output_field=CharField()
+        ),
+        or_given=Substr(name, last_space + 1, output_field=CharField()),
+    )
 
 
 def pupil_source(caller: PartnerCaller, *, kind: str = "user", **where: Any) -> Source:
     qs = pupils(caller).filter(**where).annotate(or_role=Value("student", output_field=CharField()))
-    return Source(kind, qs.values(*PUPIL_COLUMNS, "or_role"), PERSON_NAMES, people=True)
+    return Source(kind, with_names(qs).values(*PUPIL_COLUMNS, "or_role"), PERSON_NAMES, people=True)
 
 
 # ----- staff
@@ -137,6 +177,7 @@ def staff_source(caller: PartnerCaller, *, teachers_only: bool = False, **where:
     )
     if teachers_only:
         qs = qs.filter(or_role="teacher")
+    qs = with_names(qs)
     columns = ("pk", "full_name", "moet_code", "personal_id", "phone", "email", "school_id", "modified")
     return Source("staff", qs.values(*columns, "or_status", "or_role").distinct(), PERSON_NAMES, people=True)
 
@@ -144,8 +185,15 @@ def staff_source(caller: PartnerCaller, *, teachers_only: bool = False, **where:
 # ----- schools, sessions, courses, classes
 def school_source(caller: PartnerCaller, **where: Any) -> Source:
     qs, _order = registry.school_list(scope=caller.scope)
-    qs = qs.filter(pk__in=caller.school_ids, **where).annotate(
-        modified=F("updated_at"), or_status=Value("active", output_field=CharField()), or_name=F("unit__name")
+    # Two filters: a caller's `pk__in` (the feed's ids) must not collide with the approved ids.
+    qs = (
+        qs.filter(pk__in=caller.school_ids)
+        .filter(**where)
+        .annotate(
+            modified=F("updated_at"),
+            or_status=Value("active", output_field=CharField()),
+            or_name=F("unit__name"),
+        )
     )
     names = {
         "sourcedId": "pk",
@@ -278,64 +326,3 @@ def demographic_source(caller: PartnerCaller, **where: Any) -> Source:
 
 
 Builder = Callable[..., list[Source]]
-
-
-# ----- records gone from the app's view since a change (the change log, partners.changes)
-def received_q(caller: PartnerCaller) -> Q:
-    """The change rows this app may hear about: in a school whose flow rests on consent, a
-    pupil's changes only once someone answered for the pupil (a pupil never sent is never
-    announced, not even as a deletion)."""
-    consent_ids = [sid for sid, f in caller.flows.items() if f.legal_basis == CONSENT]
-    if not consent_ids:
-        return Q()
-    answered = Consent.objects.filter(app_id=caller.app.pk, student_id=OuterRef("object_id"))
-    return ~Q(prefix="s", school_id__in=consent_ids) | Q(Exists(answered))
-
-
-def _visible(caller: PartnerCaller, prefix: str) -> QuerySet:
-    if prefix == "s":
-        return pupils(caller).filter(pk=OuterRef("object_id"))
-    if prefix == "e":
-        return pupils(caller).filter(
-            enrolments__pk=OuterRef("object_id"), enrolments__school_id__in=caller.school_ids
-        )
-    staff, _order = registry.staff_list(scope=caller.scope)
-    if prefix == "st":
-        return staff.filter(pk=OuterRef("object_id"), school_id__in=caller.school_ids)
-    return staff.filter(
-        assignments__pk=OuterRef("object_id"), assignments__school_class__school_id__in=caller.school_ids
-    )
-
-
-GONE_PREFIX = {"user": "s", "demographic": "s", "staff": "st", "enrolment": "e", "assignment": "ta"}
-GONE_NAMES = {
-    "sourcedId": "object_id",
-    "dateLastModified": "modified",
-    "status": "or_status",
-    "role": "or_role",
-}
-
-
-def gone_source(caller: PartnerCaller, kind: str, since: dt.datetime) -> Source | None:
-    """For a delta (`dateLastModified>…`): the records of `kind` changed since `since` in an
-    approved school that the app can no longer see at all — moved to a school that did not
-    approve it, deleted — as `tobedeleted` rows (sourcedId, status, dateLastModified)."""
-    from ..models import Change
-
-    prefix = GONE_PREFIX.get(kind)
-    if prefix is None:
-        return None
-    role = {"s": "student", "e": "student"}.get(prefix, "teacher")
-    qs = (
-        Change.objects.filter(prefix=prefix, school_id__in=caller.school_ids, at__gt=since)
-        .filter(received_q(caller))
-        .filter(~Exists(_visible(caller, prefix)))
-        .values("object_id")
-        .annotate(
-            modified=Max("at"),
-            or_status=Value("tobedeleted", output_field=CharField()),
-            or_role=Value(role, output_field=CharField()),
-            or_prefix=Value(prefix, output_field=CharField()),
-        )
-    )
-    return Source("gone", qs, GONE_NAMES)

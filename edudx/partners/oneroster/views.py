@@ -19,10 +19,11 @@ from django.views.decorators.csrf import csrf_exempt
 
 from .. import services
 from ..auth import PartnerCaller, partner_caller, rate_limited
+from . import gone as gone_rows
 from . import sources as src
 from .errors import OneRosterError, bad, error_response, not_found
 from .query import ListQuery, Predicate, parse, parse_moment
-from .records import PEOPLE_KINDS, build, known_fields
+from .records import PEOPLE_KINDS, build, known_fields, query_fields
 
 SCOPE = "https://purl.imsglobal.org/spec/or/v1p2/scope/"
 CORE = frozenset({SCOPE + "roster-core.readonly", SCOPE + "roster.readonly"})
@@ -92,10 +93,19 @@ def _prepared(source: src.Source, query: ListQuery) -> Any:
         qs = qs.filter(combined)
     key = source.names.get(query.sort or "sourcedId")
     if query.sort and key is None:
-        raise bad("invalid_selection_field", f"Cannot sort on {query.sort[:60]}.")
+        if source.kind == "gone":  # a deletion carries no names: ordered by sourcedId
+            key = source.names["sourcedId"]
+        else:
+            raise bad("invalid_selection_field", f"Cannot sort on {query.sort[:60]}.")
     tie = source.names["sourcedId"]
-    order = [key or tie, tie] if key != tie else [tie]
-    return qs.order_by(*[f"-{o}" if query.descending else o for o in order])
+    keys = list(src.PERSON_SORTS.get(query.sort, (key,))) if source.people else [key]
+    order = [k for k in [*keys, tie] if k] if key != tie else [tie]
+    return qs.order_by(*[f"-{o}" if query.descending else o for o in dict.fromkeys(order)])
+
+
+SESSION_FIELDS = frozenset(
+    {"sourcedId", "status", "dateLastModified", "title", "type", "startDate", "endDate", "schoolYear"}
+)
 
 
 def _page(
@@ -113,6 +123,8 @@ def _page(
             records = [build(source.kind, r, caller, None) for r in source.rows]
             records = [r for r in records if _python_match(r, query)]
             sort = query.sort or "sourcedId"
+            if sort not in SESSION_FIELDS:
+                raise bad("invalid_selection_field", f"Cannot sort on {sort[:60]}.")
             records.sort(key=lambda r: str(r.get(sort, "")), reverse=query.descending)
             count = len(records)
             rows: list[Any] = records[offset : offset + room] if room and offset < count else []
@@ -190,6 +202,13 @@ def door(
                 unknown = [f for f in query.fields if f not in known_fields(kind, caller)]
                 if unknown:
                     raise bad("invalid_selection_field", f"Unknown field: {unknown[0][:60]}.")
+            allowed = query_fields(kind, caller)
+            if allowed is not None:
+                for p in query.predicates:
+                    if p.field not in allowed:
+                        raise bad("invalid_filter_field", f"Cannot filter on {p.field[:60]}.")
+                if query.sort and query.sort not in allowed:
+                    raise bad("invalid_selection_field", f"Cannot sort on {query.sort[:60]}.")
             sid = next(iter(kwargs.values()), "")
             where: dict[str, Any] = {}
             if parent is not None:
@@ -238,12 +257,12 @@ def _gone(caller: PartnerCaller, found: list[src.Source], query: ListQuery) -> l
     if query.logical != "AND":
         return []
     bounds = [p for p in query.predicates if p.field == "dateLastModified" and p.op in (">", ">=")]
-    if not bounds or any(p.field not in src.GONE_NAMES for p in query.predicates):
+    if not bounds or any(p.field not in gone_rows.GONE_NAMES for p in query.predicates):
         return []
     since = max(parse_moment(p.value) for p in bounds)
     out = []
     for source in found:
-        gone = src.gone_source(caller, source.kind, since)
+        gone = gone_rows.gone_source(caller, source.kind, since)
         if gone is not None:
             out.append(gone)
     return out

@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..profiles import REVIEW_ITEMS, REVIEW_KEYS, Category
 from ..schemas import AppIn, CompanyIn, ContactIn, ContractIn, ReviewIn
+from .announce import announce
 
 COMPANY_FIELDS = ("name", "tax_code", "website", "address")
 APP_FIELDS = ("name", "kind", "description", "categories")
@@ -90,9 +91,12 @@ def app_update(*, actor: Actor, app: PartnerApp, data: AppIn) -> PartnerApp:
             _("Widening the data of an approved app needs a new review: suspend it first."),
             code="profile_widening",
         )
+    narrowed = app.state == AppState.APPROVED and set(data.categories) < set(app.categories)
     update_with_history(
         actor=actor, obj=app, data=data.model_dump(), fields=APP_FIELDS, operation="partners.app_update"
     )
+    if narrowed:  # every record the app receives is sent again, cut to the narrower profile
+        announce(app)
     return app
 
 
@@ -133,6 +137,8 @@ def app_move(*, actor: Actor, app: PartnerApp, move: str, note: str = "") -> Par
         )
     if move == "approve" and not review_complete(app):
         raise Conflict(_("Complete the privacy and security review first."), code="review_incomplete")
+    if move in ("suspend", "retire") and app.state == AppState.APPROVED:
+        announce(app)  # before the move: what the app could see leaves its view
     before = history.snapshot(app, ["state"])
     step()
     changes = history.diff(before, history.snapshot(app, ["state"]))
@@ -141,6 +147,8 @@ def app_move(*, actor: Actor, app: PartnerApp, move: str, note: str = "") -> Par
     history.record(
         actor=actor, obj=app, action=move, changes=changes, operation=f"partners.app_{move}", note=note
     )
+    if move == "approve":
+        announce(app)  # after the move: its approved schools' records (back) in its view
     return app
 
 
@@ -209,6 +217,8 @@ def _use_step(actor: Actor, use: SchoolApp, move: str, extra: dict[str, Any] | N
             code="bad_state",
         )
     extra = extra or {}
+    if move == "revoke" and use.app.state == AppState.APPROVED:
+        announce(use.app, [use.school_id])  # before: every record the app saw there leaves
     fields = ["state", "decided_at", *extra]
     before = history.snapshot(use, fields)
     step()
@@ -219,6 +229,8 @@ def _use_step(actor: Actor, use: SchoolApp, move: str, extra: dict[str, Any] | N
     changes = history.diff(before, history.snapshot(use, fields))
     use.save(update_fields=[*fields, "updated_at"])
     history.record(actor=actor, obj=use, action=move, changes=changes, operation=f"partners.use_{move}")
+    if move == "approve" and use.app.state == AppState.APPROVED:
+        announce(use.app, [use.school_id])  # after: the school's records enter the app's view
     return use
 
 
