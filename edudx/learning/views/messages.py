@@ -28,7 +28,9 @@ from ..services import messages as service
 class MessageForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     body = forms.CharField(
-        label=gettext_lazy("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+        label=gettext_lazy("Message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
     )
 
 
