@@ -12,6 +12,7 @@ committed import is counted within a minute without a trigger on the 50 M-row ta
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -50,13 +51,156 @@ def _select(sql: str, classes: list[int] | None) -> list[tuple[Any, ...]]:
     return bulk.select_in(sql, classes)
 
 
+def _empty() -> dict[str, Any]:
+    return {"learning": {}, "conduct": {}, "bands": {}, "eth": {}, "promotion": {}, "risk": 0}
+
+
 def compute(keys: list[int] | None) -> dict[int, dict[str, Any]]:
-    classes = _classes(keys)
+    """The schools' figures: the sum of their classes' (`ClassTerm.figures`, counted by each
+    write); a class noted before those existed (figures {}) is counted from its rows."""
+    out: dict[int, dict[str, Any]] = defaultdict(dict)
+    legacy: set[int] = set()
+    sql = (
+        "SELECT t.school_id, y.code, t.semester, t.school_class_id, t.figures, t.year_figures "
+        "FROM results_classterm t JOIN registry_schoolclass c ON c.id = t.school_class_id "
+        "JOIN registry_schoolyear y ON y.id = c.year_id WHERE 1 = 1 AND t.school_class_id IN ({})"
+    )
+    found = []
+    for school, year, semester, cid, figures, year_figures in _select(sql, _classes(keys)):
+        slots = [(int(semester), _json(figures))]
+        if int(semester) == 2:
+            slots.append((3, _json(year_figures)))
+        if not slots[0][1]:
+            legacy.add(int(cid))  # every period of the class is then counted from its rows
+        found.append((school, year, int(cid), slots))
+    for school, year, cid, slots in found:
+        if cid in legacy:
+            continue
+        for period, part in slots:
+            if part:
+                _add(out[school].setdefault(year, {}).setdefault(str(period), _empty()), part)
+    # The registry's status is read now, not when the class was written: a pupil who dropped
+    # out after the import is at risk at the next count (signals `left`, `moved`).
+    gone = "','".join((*signals.LEFT, *signals.MOVED))
+    left_sql = (
+        "SELECT t.school_id, y.code, t.period, t.school_class_id, t.student_id FROM results_pupilterm t "  # noqa: S608
+        "JOIN registry_student s ON s.id = t.student_id JOIN registry_schoolclass c ON c.id = t.school_class_id "
+        f"JOIN registry_schoolyear y ON y.id = c.year_id WHERE s.status IN ('{gone}') "  # constants
+        "AND t.school_class_id IN ({})"
+    )
+    for school, year, period, cid, student in _select(left_sql, _classes(keys)):
+        if int(cid) not in legacy and (s := out.get(school, {}).get(year, {}).get(str(period))) is not None:
+            s.setdefault("risk_ids", []).append(student)
+    for years in out.values():
+        for periods in years.values():
+            for s in periods.values():
+                s["risk"] += len(set(s.pop("risk_ids", ())))
+    if legacy:
+        for school, years in _from_rows(sorted(legacy)).items():
+            for year, periods in years.items():
+                for period, part in periods.items():
+                    _add(out[school].setdefault(year, {}).setdefault(period, _empty()), part)
+    # A school without results has empty figures, stored like any other: left out, it would
+    # count as missing and be recounted on every read of a dashboard (core.aggregates.read).
+    for school in _schools(keys):
+        out.setdefault(school, {})
+    return dict(out)
+
+
+def _json(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    return dict(json.loads(value)) if value else {}
+
+
+def _add(into: dict[str, Any], part: dict[str, Any]) -> None:
+    """Add one class's slot to a school's (counts nested by code; bands by position)."""
+    into["risk"] += int(part.get("risk", 0))
+    if part.get("risk_ids"):
+        into.setdefault("risk_ids", []).extend(part["risk_ids"])
+    for key in ("conduct", "promotion"):
+        for code, n in part.get(key, {}).items():
+            into[key][code] = into[key].get(code, 0) + n
+    for key in ("learning", "eth"):
+        for group, counts in part.get(key, {}).items():
+            g = into[key].setdefault(group, {})
+            for code, n in counts.items():
+                g[code] = g.get(code, 0) + n
+    for subject, bands in part.get("bands", {}).items():
+        mine = into["bands"].setdefault(subject, [0, 0, 0, 0, 0])
+        for i, n in enumerate(bands):
+            mine[i] += n
+
+
+_BAND_EDGES = (35, 50, 65, 80)
+
+
+def class_slots(
+    rows: pl.DataFrame,
+    avg: str,
+    terms: pl.DataFrame,
+    people: pl.DataFrame,
+    earlier: pl.DataFrame | None = None,
+) -> dict[int, dict[str, Any]]:
+    """One period's figures per class, from what a write has in memory: `rows` (school_class_id,
+    subject, `avg`, grade), `terms` (the pupils' results of the period: student_id,
+    school_class_id, period, learning, conduct, absences, failed, mean[, promotion]), `people`
+    (student_id, ethnicity), `earlier` (semester 1's terms, for the fall of semester 2). The same
+    counts `_from_rows` makes, per class, but the pupils at risk are kept as `risk_ids` (those the
+    results flag): `compute` adds the pupils the registry says left or moved, read at the count."""
+    out: dict[int, dict[str, Any]] = defaultdict(_empty)
+    band = pl.lit(0)
+    for i, edge in enumerate(_BAND_EDGES, start=1):
+        band = pl.when(pl.col(avg) >= edge).then(pl.lit(i)).otherwise(band)
+    if "n" in rows.columns:  # counted by the database already: school_class_id, subject, b, n
+        counted = rows.filter(pl.col("b").is_not_null()).select("school_class_id", "subject", "b", "n")
+    else:
+        counted = (
+            rows.filter(pl.col(avg).is_not_null())
+            .group_by("school_class_id", "subject", band.alias("b"))
+            .len()
+        )
+    for cid, subject, b, n in counted.iter_rows():
+        out[cid]["bands"].setdefault(subject, [0, 0, 0, 0, 0])[b] += n
+    if terms.height == 0:
+        return dict(out)
+    grades = rows.select("school_class_id", "grade").unique("school_class_id")
+    full = terms.join(grades, on="school_class_id", how="left").join(people, on="student_id", how="left")
+    if "promotion" not in full.columns:
+        full = full.with_columns(pl.lit("").alias("promotion"))
+    cols = ["school_class_id", "grade", "learning", "conduct", "ethnicity", "promotion"]
+    for cid, grade, learning, conduct, eth, promo, n in full.group_by(cols).len().iter_rows():
+        s = out[cid]
+        g = s["learning"].setdefault(str(grade), {})
+        g[learning] = g.get(learning, 0) + n
+        if conduct:
+            s["conduct"][conduct] = s["conduct"].get(conduct, 0) + n
+        e = s["eth"].setdefault(eth or "", {})
+        e[learning] = e.get(learning, 0) + n
+        if promo:
+            s["promotion"][promo] = s["promotion"].get(promo, 0) + n
+    flagged = full
+    if earlier is not None and earlier.height:
+        flagged = pl.concat(
+            [full, earlier.with_columns(pl.lit(1, pl.Int16).alias("period"))], how="diagonal_relaxed"
+        )
+    period = full["period"][0]
+    flagged = signals.flag(flagged.drop("status", strict=False)).filter(
+        (pl.col("period") == period) & (pl.col("signals") != "")
+    )
+    for cid, ids in flagged.group_by("school_class_id").agg(pl.col("student_id").sort()).iter_rows():
+        out[cid]["risk_ids"] = ids
+    return dict(out)
+
+
+def _from_rows(classes: list[int] | None) -> dict[int, dict[str, Any]]:
+    """The figures counted from the subject rows and pupils' results (the classes noted before
+    ClassTerm held their figures)."""
     out: dict[int, dict[str, Any]] = defaultdict(dict)
 
     def slot(school: int, year: str, period: int) -> dict[str, Any]:
         y = out[school].setdefault(year, {})
-        return y.setdefault(str(period), {"learning": {}, "conduct": {}, "bands": {}, "eth": {}, "promotion": {}, "risk": 0})  # fmt: skip
+        return y.setdefault(str(period), _empty())
 
     for avg, period_sql in (("r.average", "r.semester"), ("r.year_average", "3")):
         sql = (
@@ -85,10 +229,6 @@ def compute(keys: list[int] | None) -> dict[int, dict[str, Any]]:
             ["school_id", "year", "period"]
         ):
             slot(int(str(school)), str(year), int(str(period)))["risk"] = part.height
-    # A school without results has empty figures, stored like any other: left out, it would
-    # count as missing and be recounted on every read of a dashboard (core.aggregates.read).
-    for school in _schools(keys):
-        out.setdefault(school, {})
     return dict(out)
 
 

@@ -43,6 +43,9 @@ SEMESTER = _chooser({"1": "1", "i": "1", "hk1": "1", "hki": "1", "học kì 1": 
 COMMENT = _chooser({"đ": "D", "đạt": "D", "d": "D", "dat": "D", "cđ": "C", "chưa đạt": "C", "cd": "C"})
 LEVEL = _chooser({"t": "T", "hoàn thành tốt": "T", "httt": "T", "htt": "T", "h": "H", "hoàn thành": "H",
                   "ht": "H", "c": "C", "chưa hoàn thành": "C", "cht": "C"})  # fmt: skip
+RATING = _chooser(
+    {"t": "T", "tốt": "T", "đ": "D", "đạt": "D", "d": "D", "c": "C", "ccg": "C", "cần cố gắng": "C"}
+)
 CONDUCT = _chooser(
     {"t": "T", "tốt": "T", "k": "K", "khá": "K", "đ": "D", "đạt": "D", "cđ": "C", "chưa đạt": "C"}
 )

@@ -17,20 +17,20 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from edudx.core.db import bulk
-from edudx.core.rules import ERROR, WARNING
 from edudx.core.rules.curriculum import Subject
 from edudx.ingest import kinds as K
 from edudx.registry.kinds import SCHOOL_CODE, locate_school, school_paths
 from edudx.registry.kinds import resolve_school as _resolve_school
 
+from . import importchecks as C
 from . import permissions as perms
 from . import rules as R
 from . import services
-from .choices import COMMENT, CONDUCT, LEVEL, SEMESTER, SUBJECT
+from .choices import COMMENT, CONDUCT, LEVEL, RATING, SEMESTER, SUBJECT
+from .importchecks import REGULAR, SCORES
 
-REGULAR = tuple(f"tx{i}" for i in range(1, 6))
-SCORES = (*REGULAR, "midterm", "final")
 COMPARED = ("regular", "midterm", "final", "comment", "level")
+FACTS = ("student_id", "school_class_id", "semester", "conduct", "absences", "qualities", "competences")
 
 
 def _classes(ctx: K.Context, school_ids: list[int]) -> pl.DataFrame:
@@ -97,7 +97,7 @@ def _flags(frame: pl.DataFrame, sink: Any, checks: list[tuple[pl.Expr, str, str,
 
 def resolve(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
     frame = _resolve_school(frame, sink, ctx).drop("__level")
-    for col in ("comment", "level", "conduct", "absences", "full_name", *SCORES):
+    for col in ("comment", "level", "conduct", "absences", "full_name", "qualities", "competences", *SCORES):
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(col))
     classes = _classes(ctx, frame["school_id"].drop_nulls().unique().to_list())
@@ -116,10 +116,10 @@ def resolve(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
     frame = frame.join(
         _needed(ctx, frame), on=["year", "__level", "subject"], how="left", maintain_order="left"
     )
-    comment_subjects = next(iter(_params(ctx, frame).values()), R.DEFAULT_PARAMS)["comment_subjects"]
+    params = next(iter(_params(ctx, frame).values()), R.DEFAULT_PARAMS)
     # Each score parsed once (the checks and the tenths read these columns, not the text again).
     frame = frame.with_columns(_number(c).alias(f"__n_{c}") for c in SCORES)
-    frame = _flags(frame, sink, _row_checks(comment_subjects))
+    frame = _flags(frame, sink, C.row_checks(params["comment_subjects"]) + C.primary_checks(params))
     frame = frame.with_columns(
         pl.when(pl.col(f"__n_{c}").is_between(0, 10))
         .then((pl.col(f"__n_{c}") * 10).round(0))
@@ -150,44 +150,6 @@ def _number(col: str) -> pl.Expr:
     return pl.when(number.is_finite()).then(number).otherwise(None)  # "nan", "inf": not a score
 
 
-def _row_checks(comment_subjects: list[str]) -> list[tuple[pl.Expr, str, str, str, Any]]:
-    primary = pl.col("__level") == "TH"
-    comment_only = pl.col("subject").is_in(comment_subjects) & ~primary
-    checks: list[tuple[pl.Expr, str, str, str, Any]] = [
-        (pl.col("school_id").is_not_null() & pl.col("class_name").is_not_null() & pl.col("school_class_id").is_null(),
-         "class_name", "class_not_found", ERROR, _("The school has no class of this name in this school year.")),
-        (pl.col("school_class_id").is_not_null() & pl.col("student_code").is_not_null() & pl.col("student_id").is_null(),
-         "student_code", "pupil_not_in_class", ERROR, _("No pupil with this MOET code is enrolled in this class.")),
-    ]  # fmt: skip
-    for col in SCORES:
-        number = pl.col(f"__n_{col}")
-        given, valid = pl.col(col).is_not_null(), number.is_between(0, 10)
-        checks += [
-            (given & number.is_null(), col, "score_not_number", ERROR, _("The score is not a number.")),
-            (given & ((number < 0) | (number > 10)), col, "score_out_of_range", ERROR, _("A score is between 0 and 10.")),
-            (given & valid & ((number * 10 - (number * 10).round(0)).abs() > 1e-6), col, "score_decimals", ERROR,
-             _("A score has at most one decimal (7.5, not 7.25).")),
-            (given & primary & valid & ((number - number.round(0)).abs() > 1e-6), col, "score_not_whole", ERROR,
-             _("Primary periodic tests are scored in whole numbers (Circular 27).")),
-            (given & comment_only, col, "comment_subject_scored", ERROR,
-             _("This subject is assessed by comments only (Đạt / Chưa đạt): it takes no score.")),
-        ]  # fmt: skip
-    count = pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int8) for c in REGULAR])
-    checks += [
-        (comment_only & pl.col("comment").is_null(), "comment", "comment_missing", WARNING,
-         _("A comment-only subject needs Đạt or Chưa đạt.")),
-        (~comment_only & ~primary & pl.col("comment").is_not_null() & pl.col("final").is_null(), "comment",
-         "comment_on_scored_subject", ERROR, _("This subject is scored: give its scores, not Đạt / Chưa đạt.")),
-        (primary & pl.col("level").is_null(), "level", "level_missing", WARNING,
-         _("A primary subject needs its level (T, H or C).")),
-        # Regular assessments needed for the subject's periods a year (Circular 22, art. 7).
-        (~comment_only & ~primary & pl.col("final").is_not_null() & (count < pl.col("__needed").fill_null(0)), "tx1",
-         "regular_too_few", ERROR,
-         _("Too few regular assessments for this subject's periods a year (Circular 22: 2, 3 or 4).")),
-    ]  # fmt: skip
-    return checks
-
-
 def existing(frame: pl.DataFrame, ctx: K.Context) -> dict[str, K.Record]:
     classes = frame["school_class_id"].drop_nulls().unique().to_list()
     if not classes:
@@ -210,16 +172,13 @@ def existing(frame: pl.DataFrame, ctx: K.Context) -> dict[str, K.Record]:
 @transaction.atomic
 def write(*, actor: Any, new: pl.DataFrame, changed: list[K.Changed], ctx: K.Context) -> None:
     params = next(iter(ctx.cache.get("results_rules", {}).values()), R.DEFAULT_PARAMS)
-    facts = (
-        [new.select("student_id", "school_class_id", "semester", "conduct", "absences")] if new.height else []
-    )
+    facts = [new.select(*FACTS)] if new.height else []
     if changed:
         facts.append(
             pl.DataFrame(
-                [{k: r.get(k) for k in ("student_id", "school_class_id", "semester", "conduct", "absences")}
-                 for _, r, _c in changed],
+                [{k: r.get(k) for k in FACTS} for _, r, _c in changed],
                 schema={"student_id": pl.Int64, "school_class_id": pl.Int64, "semester": pl.Int16,
-                        "conduct": pl.String, "absences": pl.Int16},
+                        "conduct": pl.String, "absences": pl.Int16, "qualities": pl.String, "competences": pl.String},
             )
         )  # fmt: skip
     services.results_write(
@@ -353,6 +312,24 @@ RESULTS = K.register(
                 "Tốt",
                 choices=CONDUCT,
                 choice_labels=("Tốt", "Khá", "Đạt", "Chưa đạt"),
+            ),
+            _col(
+                "qualities",
+                "Phẩm chất",
+                ("pham chat", "qualities"),
+                _("Primary (Circular 27): qualities, Tốt / Đạt / Cần cố gắng (once per pupil is enough)."),
+                "",
+                choices=RATING,
+                choice_labels=("Tốt", "Đạt", "Cần cố gắng"),
+            ),
+            _col(
+                "competences",
+                "Năng lực",
+                ("nang luc", "competences"),
+                _("Primary (Circular 27): competences, Tốt / Đạt / Cần cố gắng (once per pupil is enough)."),
+                "",
+                choices=RATING,
+                choice_labels=("Tốt", "Đạt", "Cần cố gắng"),
             ),
             _col(
                 "absences",

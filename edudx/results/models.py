@@ -51,10 +51,19 @@ class Result(models.TextChoices):
     KHA = "K", _("Fair (Khá)")
     DAT = "D", _("Pass (Đạt)")
     CHUA_DAT = "C", _("Not passed (Chưa đạt)")
-    # primary (Circular 27/2020)
+    # primary (Circular 27/2020); X only for the year's evaluation
+    HT_XS = "X", _("Completed with excellence (Hoàn thành xuất sắc)")
     HT_TOT = "G", _("Well completed (Hoàn thành tốt)")
     HT = "H", _("Completed (Hoàn thành)")
     CHUA_HT = "N", _("Not completed (Chưa hoàn thành)")
+
+
+class Rating(models.TextChoices):
+    """Primary (Circular 27/2020) qualities and competences."""
+
+    TOT = "T", _("Good (Tốt)")
+    DAT = "D", _("Satisfactory (Đạt)")
+    CAN_CO_GANG = "C", _("Needs effort (Cần cố gắng)")
 
 
 class Promotion(models.TextChoices):
@@ -112,6 +121,9 @@ class PupilTerm(models.Model):
     period = models.PositiveSmallIntegerField(_("period"))
     learning = models.CharField(_("learning result"), max_length=1, choices=Result.choices, blank=True)
     conduct = models.CharField(_("conduct"), max_length=1, choices=Result.choices, blank=True)
+    # primary (Circular 27/2020): qualities and competences, Tốt / Đạt / Cần cố gắng (imported)
+    qualities = models.CharField(_("qualities"), max_length=1, choices=Rating.choices, blank=True)
+    competences = models.CharField(_("competences"), max_length=1, choices=Rating.choices, blank=True)
     absences = models.SmallIntegerField(_("days absent"), null=True, blank=True)
     subjects = models.SmallIntegerField(_("subjects"), default=0)
     failed = models.SmallIntegerField(_("subjects not passed"), default=0)  # Chưa đạt / < 5.0 / Chưa HT
@@ -142,6 +154,11 @@ class ClassTerm(models.Model):
     semester = models.PositiveSmallIntegerField(_("semester"))
     rows = models.IntegerField(_("subject rows"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The class's outcome figures of the semester and, on a semester-2 row, of the year, counted
+    # by the write that stored its rows (aggregates.class_slots): a school's figures are the sum
+    # of its classes' (no scan of the subject rows). {} = not counted yet (counted from the rows).
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    year_figures = models.JSONField(_("year figures"), default=dict, blank=True)
 
     class Meta:
         constraints = [

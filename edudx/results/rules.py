@@ -49,7 +49,72 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "fall_warning": 10,  # a fall of the mean of averages by ≥ 1.0 between semesters
 }
 
+# Primary, Circular 27/2020 (the rules row's "primary" block; a row without it reads this one).
+PRIMARY: dict[str, Any] = {
+    # art. 7: periodic tests at the end of semester 1 and of the year, from the grade named, scored
+    # 1–10 in whole numbers ("không cho điểm 0, không cho điểm thập phân"). Ngoại ngữ 1 from grade
+    # 3 is *(verify)*: the issue's list names Tiếng Việt and Toán, and Khoa học, Lịch sử và Địa lí,
+    # Tin học và Công nghệ for grades 4–5.
+    "tested": [[1, ["tieng_viet", "toan"]], [3, ["ngoai_ngu"]], [4, ["khoa_hoc", "ls_dl", "tin_hoc", "cong_nghe"]]],
+    "test_min": 1,
+    # art. 9: the year's evaluation, best first, else Chưa hoàn thành ("N"): every subject and
+    # activity at one of `levels`, qualities and competences each at one of `ratings` (T Tốt,
+    # D Đạt, C Cần cố gắng), every year-end periodic test ≥ `test_at_least`.
+    "year": [
+        {"code": "X", "levels": ["T"], "ratings": ["T"], "test_at_least": 9},
+        {"code": "G", "levels": ["T"], "ratings": ["T"], "test_at_least": 7},
+        {"code": "H", "levels": ["T", "H"], "ratings": ["T", "D"], "test_at_least": 5},
+    ],
+}  # fmt: skip
+DEFAULT_PARAMS["primary"] = PRIMARY
+
 SECONDARY_FIRST_GRADE = 6
+
+
+def tested_subjects(params: dict[str, Any], grade: int) -> list[str]:
+    """The subjects with a periodic test in this primary grade (Circular 27, art. 7)."""
+    block = params.get("primary") or PRIMARY
+    return [s for first, subjects in block["tested"] if grade >= first for s in subjects]
+
+
+def tested_expr(params: dict[str, Any]) -> pl.Expr:
+    """True where (`grade`, `subject`) has a primary periodic test."""
+    block = params.get("primary") or PRIMARY
+    out: pl.Expr = pl.lit(False)
+    for first, subjects in block["tested"]:
+        out = out | ((pl.col("grade") >= first) & pl.col("subject").is_in(subjects))
+    return out
+
+
+def primary_year(params: dict[str, Any], rows: pl.DataFrame, ratings: pl.DataFrame) -> pl.DataFrame:
+    """The year's evaluation of primary pupils (Circular 27, art. 9) per class × pupil.
+
+    `rows`: the year-end (semester 2) rows: student_id, school_class_id, subject, level, final
+    (the year-end test, tenths), grade. `ratings`: student_id, school_class_id, qualities,
+    competences (T/D/C; blank = not given: it does not bar a level, but promotion waits for it).
+    Returns student_id, school_class_id, `learning` (X/G/H/N)."""
+    block = params.get("primary") or PRIMARY
+    tested = rows.with_columns(tested_expr(params).alias("_t"))
+    agg = (
+        tested.group_by("school_class_id", "student_id")
+        .agg(
+            *[
+                (pl.col("level").fill_null("").is_in(["", *lv["levels"]])).all().alias(f"_l{i}")
+                for i, lv in enumerate(block["year"])
+            ],
+            pl.when(pl.col("_t")).then(pl.col("final")).otherwise(None).min().alias("_test"),
+        )
+        .join(ratings, on=["school_class_id", "student_id"], how="left")
+    )
+    out: pl.Expr = pl.lit("N")
+    for i, lv in reversed(list(enumerate(block["year"]))):
+        ok = pl.col(f"_l{i}") & (
+            pl.col("_test").is_null() | (pl.col("_test") >= int(lv["test_at_least"]) * 10)
+        )
+        for col in ("qualities", "competences"):
+            ok = ok & pl.col(col).fill_null("").is_in(["", *lv["ratings"]])
+        out = pl.when(ok).then(pl.lit(lv["code"])).otherwise(out)
+    return agg.select("student_id", "school_class_id", out.alias("learning"))
 
 
 def school_level(grade: int) -> str:
@@ -154,14 +219,25 @@ def _thresholds(params: dict[str, Any]) -> list[int]:
     return sorted({int(lv["count_at_least"]) for lv in params["levels"]})
 
 
-_PASSING = ("T", "K", "D", "G", "H")
+_PASSING = ("T", "K", "D", "X", "G", "H")
 
 
 def promotion(params: dict[str, Any]) -> pl.Expr:
-    """Year promotion from `learning`, `conduct` (blank = not yet known) and `absences`."""
+    """Year promotion from `learning`, `conduct` (blank = not yet known) and `absences`;
+    primary (`grade` < 6, Circular 27): Hoàn thành or better → promoted, Chưa hoàn thành →
+    help and a further evaluation over the summer ("retest", *(verify)*), blank while the
+    qualities and competences are not imported; no absence limit."""
     limit = int(params["absence_limit"])
+    primary = pl.col("grade").fill_null(SECONDARY_FIRST_GRADE) < SECONDARY_FIRST_GRADE
+    rated = (pl.col("qualities").fill_null("") != "") & (pl.col("competences").fill_null("") != "")
     return (
-        pl.when(pl.col("absences").fill_null(0) > limit)
+        pl.when(primary & ((pl.col("learning") == "") | ~rated))
+        .then(pl.lit(""))
+        .when(primary)
+        .then(
+            pl.when(pl.col("learning").is_in(_PASSING)).then(pl.lit("promoted")).otherwise(pl.lit("retest"))
+        )
+        .when(pl.col("absences").fill_null(0) > limit)
         .then(pl.lit("retained"))
         .when((pl.col("learning") == "") | (pl.col("conduct").fill_null("") == ""))
         .then(pl.lit(""))

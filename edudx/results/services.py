@@ -19,8 +19,10 @@ from edudx.core.actor import Actor
 from edudx.core.db import bulk
 from edudx.core.errors import ValidationFailed
 
+from . import classfigures as F
 from . import permissions as perms
 from . import rules as R
+from .aggregates import class_slots
 from .models import YEAR, ClassTerm, FollowUp, PupilTerm, RuleSet, SubjectResult
 
 SUBJECT_COLUMNS = ("student_id", "school_class_id", "school_id", "semester", "subject", "regular", "midterm", "final", "comment", "level")  # fmt: skip
@@ -113,7 +115,7 @@ def _frame(changed: list[tuple[int, dict[str, Any]]]) -> pl.DataFrame:
 def _subject_rows(class_ids: list[int], semester: int) -> pl.DataFrame:
     rows = bulk.select_in(
         "SELECT r.id, r.student_id, r.school_class_id, r.subject, r.comment, r.level, r.average, "
-        "r.year_average, c.grade FROM results_subjectresult r JOIN registry_schoolclass c "
+        "r.year_average, c.grade, r.final FROM results_subjectresult r JOIN registry_schoolclass c "
         "ON c.id = r.school_class_id WHERE r.school_class_id IN ({}) AND r.semester = %s",
         class_ids,
         params=[semester],
@@ -121,6 +123,7 @@ def _subject_rows(class_ids: list[int], semester: int) -> pl.DataFrame:
     schema = {
         "id": pl.Int64, "student_id": pl.Int64, "school_class_id": pl.Int64, "subject": pl.String,
         "comment": pl.String, "level": pl.String, "average": pl.Int16, "year_average": pl.Int16, "grade": pl.Int16,
+        "final": pl.Int16,
     }  # fmt: skip
     return pl.DataFrame(rows, schema=schema, orient="row")
 
@@ -132,12 +135,13 @@ def _grades(class_ids: list[int]) -> pl.DataFrame:
 
 def _stored_terms(class_ids: list[int], period: int) -> pl.DataFrame:
     rows = bulk.select_in(
-        "SELECT student_id, school_class_id, conduct, absences FROM results_pupilterm "
+        "SELECT student_id, school_class_id, conduct, absences, qualities, competences FROM results_pupilterm "
         "WHERE school_class_id IN ({}) AND period = %s",
         class_ids,
         params=[period],
     )
-    schema = {"student_id": pl.Int64, "school_class_id": pl.Int64, "conduct": pl.String, "absences": pl.Int16}
+    schema = {"student_id": pl.Int64, "school_class_id": pl.Int64, "conduct": pl.String, "absences": pl.Int16,
+              "qualities": pl.String, "competences": pl.String}  # fmt: skip
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -150,11 +154,19 @@ def _terms(
         given = facts.group_by(["student_id", "school_class_id"]).agg(
             pl.col("conduct").drop_nulls().first().alias("_c"),
             pl.col("absences").drop_nulls().first().alias("_a"),
+            *[pl.col(c).drop_nulls().first().alias(f"_{c}") for c in _RATINGS if c in facts.columns],
         )
         out = out.join(given, on=["student_id", "school_class_id"], how="left").with_columns(
-            pl.coalesce("_c", "conduct").alias("conduct"), pl.coalesce("_a", "absences").cast(pl.Int16).alias("absences")
-        ).drop("_c", "_a")  # fmt: skip
-    return out.with_columns(pl.col("conduct").fill_null(""))
+            pl.coalesce("_c", "conduct").alias("conduct"), pl.coalesce("_a", "absences").cast(pl.Int16).alias("absences"),
+            *[pl.coalesce(f"_{c}", c).alias(c) for c in _RATINGS if f"_{c}" in given.columns],
+        ).drop("_c", "_a", *[f"_{c}" for c in _RATINGS], strict=False)  # fmt: skip
+    for c in _RATINGS:
+        if c not in out.columns:
+            out = out.with_columns(pl.lit("").alias(c))
+    return out.with_columns(pl.col("conduct").fill_null(""), *[pl.col(c).fill_null("") for c in _RATINGS])
+
+
+_RATINGS = ("qualities", "competences")  # primary (Circular 27): Tốt T / Đạt D / Cần cố gắng C
 
 
 def refresh_classes(
@@ -189,9 +201,14 @@ def refresh_classes(
         return
     terms = _terms(params, rows, "average", _stored_terms(ids, semester), facts)
     _replace_terms(ids, semester, terms, classes)
+    people = F.people(terms["student_id"].unique().to_list())
+    earlier = F.means(ids, 1) if semester == 2 else None
+    terms = terms.with_columns(pl.lit(semester, pl.Int16).alias("period"))
+    slots = class_slots(rows, "average", terms, people, earlier)
     counts = rows.group_by("school_class_id").len()
-    _class_terms_upsert(semester, [(cid, classes[cid], n) for cid, n in counts.iter_rows()], before)
-    _year(ids, classes, params)
+    entries = [(cid, classes[cid], n, slots.get(cid, {})) for cid, n in counts.iter_rows()]
+    _class_terms_upsert(semester, entries, before)
+    _year(ids, classes, params, people)
     history.record_bulk(
         actor=actor,
         model=ClassTerm,
@@ -201,27 +218,35 @@ def refresh_classes(
     )
 
 
-def _class_terms_upsert(semester: int, entries: list[tuple[int, int, int]], before: set[int]) -> None:
+def _class_terms_upsert(
+    semester: int, entries: list[tuple[int, int, int, dict[str, Any]]], before: set[int]
+) -> None:
     """Two statements for a chunk's classes, not an ORM update_or_create per class (~5 ms
     each). `before`: the classes whose row exists. Not an UPSERT: SQLite's ON CONFLICT in the
     outer statement turns the aggregate trigger's INSERT OR REPLACE into a constraint error."""
     now = bulk.db_now()
     with connection.cursor() as cur:
-        if stored := [(school, n, now, cid, semester) for cid, school, n in entries if cid in before]:
+        if stored := [
+            (school, n, F.json(f), now, cid, semester) for cid, school, n, f in entries if cid in before
+        ]:
             cur.executemany(
-                'UPDATE results_classterm SET school_id = %s, "rows" = %s, updated_at = %s '
+                'UPDATE results_classterm SET school_id = %s, "rows" = %s, figures = %s, updated_at = %s '
                 "WHERE school_class_id = %s AND semester = %s",
                 stored,
             )
-        if fresh := [(cid, school, semester, n, now) for cid, school, n in entries if cid not in before]:
+        if fresh := [
+            (cid, school, semester, n, F.json(f), F.json({}), now)
+            for cid, school, n, f in entries
+            if cid not in before
+        ]:
             cur.executemany(
-                'INSERT INTO results_classterm (school_class_id, school_id, semester, "rows", updated_at) '
-                "VALUES (%s, %s, %s, %s, %s)",
+                'INSERT INTO results_classterm (school_class_id, school_id, semester, "rows", figures, year_figures, '
+                "updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 fresh,
             )
 
 
-def _year(ids: list[int], classes: dict[int, int], params: dict[str, Any]) -> None:
+def _year(ids: list[int], classes: dict[int, int], params: dict[str, Any], people: pl.DataFrame) -> None:
     both_semesters = ClassTerm.objects.filter(school_class_id__in=ids, semester=1).filter(
         school_class_id__in=ClassTerm.objects.filter(school_class_id__in=ids, semester=2).values(
             "school_class_id"
@@ -248,12 +273,35 @@ def _year(ids: list[int], classes: dict[int, int], params: dict[str, Any]) -> No
         .group_by(["student_id", "school_class_id"])
         .agg(pl.col("absences").sum().cast(pl.Int16))
     )
-    stored = sem2.select("student_id", "school_class_id", "conduct").join(
+    stored = sem2.select("student_id", "school_class_id", "conduct", *_RATINGS).join(
         absent, on=["student_id", "school_class_id"], how="left"
     )
     terms = _terms(params, both, "year_average", stored, None)
-    terms = terms.with_columns(R.promotion(params).alias("promotion"))
+    primary = both.filter(pl.col("grade") < R.SECONDARY_FIRST_GRADE)
+    if primary.height:  # Circular 27, art. 9: the year's evaluation of primary pupils
+        evaluated = R.primary_year(params, primary, stored.select("student_id", "school_class_id", *_RATINGS))
+        terms = (
+            terms.join(
+                evaluated.rename({"learning": "_py"}), on=["student_id", "school_class_id"], how="left"
+            )
+            .with_columns(pl.coalesce("_py", "learning").alias("learning"))
+            .drop("_py")
+        )
+    grades = both.select("school_class_id", "grade").unique("school_class_id")
+    terms = terms.join(grades, on="school_class_id", how="left")
+    terms = terms.with_columns(R.promotion(params).alias("promotion")).drop("grade")
     _replace_terms(ids, YEAR, terms, classes)
+    missing = set(terms["student_id"].unique().to_list()) - set(people["student_id"].to_list())
+    if missing:
+        people = pl.concat([people, F.people(sorted(missing))])
+    slots = class_slots(
+        both, "year_average", terms.with_columns(pl.lit(YEAR, pl.Int16).alias("period")), people
+    )
+    with connection.cursor() as cur:
+        cur.executemany(
+            "UPDATE results_classterm SET year_figures = %s WHERE school_class_id = %s AND semester = 2",
+            [(F.json(slot), cid) for cid, slot in slots.items()],
+        )
 
 
 def _replace_terms(ids: list[int], period: int, terms: pl.DataFrame, classes: dict[int, int]) -> None:
@@ -270,7 +318,7 @@ def _replace_terms(ids: list[int], period: int, terms: pl.DataFrame, classes: di
         "student_id", "school_class_id",
         pl.col("school_class_id").replace_strict(classes, return_dtype=pl.Int64).alias("school_id"),
         pl.lit(period, pl.Int16).alias("period"), "learning", "conduct", "absences", "subjects", "failed",
-        "mean", "promotion",
+        "mean", "promotion", *[pl.col(c).fill_null("") if c in terms.columns else pl.lit("").alias(c) for c in _RATINGS],
     )  # fmt: skip
     bulk.insert_frame(PupilTerm, out)
 
@@ -293,3 +341,36 @@ def followup_add(*, actor: Actor, student_id: int, school_id: int, school_path: 
     )
     history.record(actor=actor, obj=note, action="create", changes={"text": [None, text]})
     return note
+
+
+def recount_class_figures(class_ids: list[int]) -> int:
+    """Count the outcome figures of these classes from their stored rows and pupils' results into
+    `ClassTerm.figures` / `year_figures` (what an import's write counts as it goes): for classes
+    written before the figures existed, or after the rules changed. Returns the notes updated."""
+    updated = 0
+    for semester in (1, 2):
+        notes = dict(
+            ClassTerm.objects.filter(school_class_id__in=class_ids, semester=semester).values_list(
+                "school_class_id", "school_id"
+            )
+        )
+        if not notes:
+            continue
+        ids = sorted(notes)
+        terms = F.period_terms(ids, semester)
+        people = F.people(terms["student_id"].unique().to_list())
+        rows = F.banded(ids, semester, "average")
+        slots = class_slots(rows, "average", terms, people, F.means(ids, 1) if semester == 2 else None)
+        year: dict[int, dict[str, Any]] = {}
+        if semester == 2:
+            year = class_slots(
+                F.banded(ids, 2, "year_average"), "year_average", F.period_terms(ids, YEAR), people
+            )
+        with connection.cursor() as cur:
+            cur.executemany(
+                "UPDATE results_classterm SET figures = %s, year_figures = %s WHERE school_class_id = %s "
+                "AND semester = %s",
+                [(F.json(slots.get(cid, {})), F.json(year.get(cid, {})), cid, semester) for cid in ids],
+            )
+        updated += len(ids)
+    return updated

@@ -145,3 +145,61 @@ def test_a_bad_row_in_a_big_file(city, tmp_path, settings, mode):
     terms = {t.student_id: t for t in PupilTerm.objects.filter(period=1)}
     assert [terms[p.pk].subjects for p in (p1, p2, p3)] == [10, 9, 10]
     assert [terms[p.pk].learning for p in (p1, p2, p3)] == ["T", "K", "D"]
+
+
+def test_class_figures_sum_to_the_count_from_the_rows(city, tmp_path):
+    """The outcome figures are the sum of each class's, counted by the write (ClassTerm); they
+    equal a count from the subject rows and pupils' results, semester 2's fall and the year
+    included, and a class noted before figures existed ({}) is counted from its rows."""
+    from edudx.results import aggregates, services
+
+    run(city, Role.SCHOOL_ADMIN, a1_file(city, tmp_path, 1, ("9", "7", "5")))
+    run(city, Role.SCHOOL_ADMIN, a1_file(city, tmp_path, 2, ("6", "7", "3")))
+    school = city.schools[0].pk
+    kept = aggregates.compute([school])[school]
+    from_rows = aggregates._from_rows([city.classes[0].pk])[school]
+    assert kept == from_rows and set(kept["2025-2026"]) == {"1", "2", "3"}
+    assert kept["2025-2026"]["2"]["risk"] >= 1 and kept["2025-2026"]["3"]["promotion"]["retained"] == 1
+    ClassTerm.objects.filter(school_class=city.classes[0], semester=1).update(figures={})
+    assert aggregates.compute([school])[school] == from_rows
+    ClassTerm.objects.update(figures={}, year_figures={})
+    assert services.recount_class_figures([city.classes[0].pk]) == 2
+    assert aggregates.compute([school])[school] == from_rows
+
+
+def test_primary_class_by_circular_27(city, tmp_path):
+    """A grade-4 class: levels, periodic tests 1–10 in the tested subjects only, qualities and
+    competences; the year's evaluation (X/G/H/N) and promotion computed; 0 and a test in a
+    subject without one are refused by row, column and code."""
+    from edudx.registry.models import SchoolClass
+
+    from .helpers import write
+
+    SchoolClass.objects.filter(pk=city.classes[0].pk).update(grade=4)
+    a1, (p1, p2, p3) = city.schools[0], city.students[0:3]
+    head = ["Mã trường", "Năm học", "Học kì", "Lớp", "Mã học sinh", "Môn học", "ĐĐGck", "Mức đạt được",
+            "Phẩm chất", "Năng lực"]  # fmt: skip
+
+    def rows(sem, pupil, tests, levels, rating):
+        return [
+            [a1.moet_code, "2025-2026", str(sem), "6A1", pupil.moet_code, s, t, lv, rating, rating]
+            for s, t, lv in zip(
+                ("Tiếng Việt", "Toán", "Khoa học", "Đạo đức"), (*tests, ""), levels, strict=True
+            )
+        ]
+
+    for sem in (1, 2):
+        data = rows(sem, p1, ("9", "10", "9"), "TTTT", "Tốt") + rows(sem, p2, ("8", "7", "9"), "TTTT", "Tốt")
+        data += rows(sem, p3, ("5", "6", "4"), "THHT", "Đạt")
+        out = run(city, Role.SCHOOL_ADMIN, write(tmp_path / f"th{sem}.csv", data, head))
+        assert out.written, out.problems.sorted()[:3]
+    year = {t.student_id: t for t in PupilTerm.objects.filter(period=YEAR)}
+    assert [(year[p.pk].learning, year[p.pk].promotion) for p in (p1, p2, p3)] == [
+        ("X", "promoted"), ("G", "promoted"), ("N", "retest")
+    ]  # fmt: skip
+    assert (year[p1.pk].qualities, year[p3.pk].competences) == ("T", "D")
+    bad = rows(1, p1, ("0", "9", "9"), "TTTT", "Tốt")
+    bad[3][6] = "8"  # Đạo đức has no periodic test
+    out = run(city, Role.SCHOOL_ADMIN, write(tmp_path / "bad.csv", bad, head))
+    codes = {(p.row, p.code) for p in out.problems.sorted()}
+    assert {(2, "test_zero"), (5, "test_not_periodic")} <= codes and not out.written

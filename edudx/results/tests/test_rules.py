@@ -62,7 +62,8 @@ def test_primary_levels():
 
 def test_promotion():
     f = pl.DataFrame({"learning": ["T", "C", "K", "T", "T"], "conduct": ["T", "T", "C", "T", ""],
-                      "absences": [0, 0, 0, 46, 0]})  # fmt: skip
+                      "absences": [0, 0, 0, 46, 0], "grade": [7] * 5, "qualities": [""] * 5,
+                      "competences": [""] * 5})  # fmt: skip
     assert f.select(R.promotion(P)).to_series().to_list() == [
         "promoted",
         "retest",
@@ -87,3 +88,49 @@ def test_rules_are_data_and_a_later_row_takes_over():
     )
     assert services.rules_for("2026-2027")["year_weights"] == [1, 2]
     assert services.rules_for("2027-2028")["year_weights"] == [1, 1]
+
+
+def test_primary_year_evaluation_by_circular_27():
+    """Art. 9: X every subject T, qualities and competences T, year-end tests ≥ 9; G the same
+    with tests ≥ 7; H levels T/H, ratings T/D, tests ≥ 5; else N. A subject without a periodic
+    test counts by its level only; a rating not given does not bar a level."""
+    import polars as pl
+
+    from edudx.results import rules as R
+
+    def pupil(sid, levels, tests, q="T", c="T"):
+        subjects = ["tieng_viet", "toan", "khoa_hoc", "dao_duc"]
+        return [
+            {"student_id": sid, "school_class_id": 1, "subject": s, "level": lv, "grade": 4,
+             "final": (tests[i] * 10 if i < len(tests) else None)}
+            for i, (s, lv) in enumerate(zip(subjects, levels, strict=True))
+        ], {"student_id": sid, "school_class_id": 1, "qualities": q, "competences": c}  # fmt: skip
+
+    cases = {
+        1: pupil(1, "TTTT", [9, 10, 9]),
+        2: pupil(2, "TTTT", [9, 8, 10]),
+        3: pupil(3, "TTHT", [9, 9, 9]),
+        4: pupil(4, "TTTT", [9, 9, 9], q="D"),
+        5: pupil(5, "TTTT", [9, 4, 9]),
+        6: pupil(6, "TTCT", [9, 9, 9]),
+        7: pupil(7, "HTHT", [5, 6, 7], q="D", c="D"),
+        8: pupil(8, "TTTT", [9, 9, 9], q="C"),
+        9: pupil(9, "TTTT", [9, 9, 9], q="", c=""),
+    }
+    rows = pl.DataFrame([r for rs, _q in cases.values() for r in rs])
+    ratings = pl.DataFrame([q for _rs, q in cases.values()])
+    out = dict(R.primary_year(R.DEFAULT_PARAMS, rows, ratings).select("student_id", "learning").iter_rows())
+    assert out == {1: "X", 2: "G", 3: "H", 4: "H", 5: "N", 6: "N", 7: "H", 8: "N", 9: "X"}
+    # periodic tests by grade: Tiếng Việt and Toán from grade 1; Khoa học, LS-ĐL, Tin học và Công nghệ from 4
+    assert set(R.tested_subjects(R.DEFAULT_PARAMS, 2)) == {"tieng_viet", "toan"}
+    assert {"khoa_hoc", "ls_dl", "tin_hoc", "cong_nghe"} <= set(R.tested_subjects(R.DEFAULT_PARAMS, 5))
+    terms = pl.DataFrame(
+        {"learning": ["X", "N", "H", "H"], "grade": [4, 4, 4, 7], "qualities": ["T", "T", "", ""],
+         "competences": ["T", "T", "", ""], "conduct": ["", "", "", "T"], "absences": [50, 0, 0, 0]}
+    )  # fmt: skip
+    assert terms.select(R.promotion(R.DEFAULT_PARAMS)).to_series().to_list() == [
+        "promoted",
+        "retest",
+        "",
+        "promoted",
+    ]
