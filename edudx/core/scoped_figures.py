@@ -28,6 +28,7 @@ see (and which a rollback undoes).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
@@ -44,6 +45,7 @@ T = TypeVar("T")
 # Bounded: the department, ~30 wards, a ward's drill-downs, a few roles; the oldest goes first.
 LIMIT = 256
 _MEMO: dict[tuple[str, Hashable], tuple[tuple[Any, ...], float, Any]] = {}
+_LOCK = threading.Lock()  # a worker's threads store and evict at once
 
 
 def scope_key(scope: Scope) -> Hashable:
@@ -85,13 +87,15 @@ def get(name: str, key: Hashable, compute: Callable[[], T], *, aggregates_read: 
     value = compute()
     # Kept under the states read before computing: a store meanwhile makes the next call compute
     # again, never an older value under a newer state.
-    _MEMO.pop((name, key), None)
-    _MEMO[(name, key)] = (stamp, now, value)
-    while len(_MEMO) > LIMIT:
-        del _MEMO[next(iter(_MEMO))]
+    with _LOCK:
+        _MEMO.pop((name, key), None)
+        _MEMO[(name, key)] = (stamp, now, value)
+        while len(_MEMO) > LIMIT:
+            del _MEMO[next(iter(_MEMO))]
     return value
 
 
 def clear() -> None:
     """Forget every kept value (tests that change figures behind the states' back)."""
-    _MEMO.clear()
+    with _LOCK:
+        _MEMO.clear()
