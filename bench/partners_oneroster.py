@@ -135,12 +135,21 @@ def run(basis: str, pages: int) -> None:
     last = timed(c, f"{base}users?limit=100&offset={max(0, total - 100)}", token)
     delta = timed(c, f"{base}users?limit=100&filter=dateLastModified%3E%272026-01-01T00:00:00Z%27", token)
     walls, cpus = [r[0] for r in rows], [r[1] for r in rows]
+    # Pages sorted by a name (sort=givenName: the stored Vietnamese key; familyName: the first
+    # word in SQL, then that key), five offsets each.
+    named = [
+        timed(c, f"{base}users?limit=100&offset={o}&sort={key}", token)[0]
+        for key in ("givenName", "familyName")
+        for o in range(0, total, step)[:5]
+    ]
     print(
         f"{basis:12s} school {school_id}: {pupils} pupils, {total} users; "
         f"users page (limit 100) wall median {statistics.median(walls):.1f} ms p95 {p95(walls):.1f} ms "
         f"max {max(walls):.1f} ms, "
         f"CPU median {statistics.median(cpus):.1f} ms over {len(rows)} pages; last page {last[0]:.1f} ms; "
-        f"delta page {delta[0]:.1f} ms"
+        f"delta page {delta[0]:.1f} ms; sorted by givenName/familyName median "
+        f"{statistics.median(named):.1f} ms max {max(named):.1f} ms over {len(named)} pages; "
+        f"load average {os.getloadavg()}"
     )
 
 

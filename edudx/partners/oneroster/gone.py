@@ -33,12 +33,16 @@ def own_changes(caller: PartnerCaller) -> QuerySet:
     user may see."""
     from ..models import Change
 
-    qs = Change.objects.filter(app_id=caller.app.pk)
+    return Change.objects.filter(own_q(caller))
+
+
+def own_q(caller: PartnerCaller) -> Q:
+    q = Q(app_id=caller.app.pk)
     user_scope = getattr(caller.scope, "user_scope", None)
     if user_scope is not None:
         schools, _order = registry.school_list(scope=user_scope)
-        qs = qs.filter(school_id__in=schools.values("pk"))
-    return qs
+        q &= Q(school_id__in=schools.values("pk"))
+    return q
 
 
 def _visible(caller: PartnerCaller, prefix: str) -> QuerySet:
@@ -91,11 +95,13 @@ def gone_source(caller: PartnerCaller, kind: str, since: dt.datetime) -> Source 
     if prefix is None:
         return None
     role = {"s": "student", "e": "student"}.get(prefix, "teacher")
-    shared = Q(school_id__in=caller.school_ids, app_id__isnull=True) & received_q(caller)
-    own = Q(pk__in=own_changes(caller).filter(prefix=prefix, at__gt=since).values("pk"))
+    # An OR of two terms each led by an indexed column (school_id…, app_id…) with the prefix
+    # inside each: with `prefix=` outside, SQLite walked every row of the prefix instead.
+    shared = Q(school_id__in=caller.school_ids, prefix=prefix, app_id__isnull=True) & received_q(caller)
+    own = own_q(caller) & Q(prefix=prefix)
     qs = (
-        Change.objects.filter(prefix=prefix, at__gt=since)
-        .filter(shared | own)
+        Change.objects.filter(shared | own)
+        .filter(at__gt=since)
         .filter(~Exists(_visible(caller, prefix)))
         .values("object_id")
         .annotate(
