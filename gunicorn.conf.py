@@ -23,9 +23,15 @@ def post_worker_init(worker):
     URLconf (every app's views and API schemas, SciPy for open data, Splink for quality) at a
     process's first request, which took ~3 s of CPU — the first user after every start or
     worker restart waited for it (issue #21's "cold" requests)."""
+    import gc
+
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - the import is the point
+    # What is loaded now (modules, URLconf, schemas: ~230,000 objects) lives as long as the
+    # worker: frozen, the collector stops walking it. A full collection of a warm city worker
+    # went from ~90 ms to ~4 ms (single process, bench note in docs/deployment-sizing.md).
+    gc.freeze()
 
 
 # bench/load.py only: with EDUDX_BENCH_CPU_LOG=DIR each worker appends "kind<TAB>CPU ms" per
