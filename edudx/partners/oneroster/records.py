@@ -249,6 +249,10 @@ def build(kind: str, row: dict[str, Any], caller: PartnerCaller, wanted: list[st
     if record["status"] == "tobedeleted" and allowed is not None:
         allowed = frozenset({"sourcedId", "status", "dateLastModified"})
     keep = record.keys() if allowed is None else allowed
+    if allowed is not None and "username" in record and "identifier" not in allowed:
+        # username carries the MOET code, a sector identifier: an app without that category
+        # gets the opaque sourcedId in its place (1.2 requires a username).
+        record["username"] = record["sourcedId"]
     if wanted is not None:
         return {k: record[k] for k in wanted if k in record and k in keep}
     return {k: v for k, v in record.items() if k in keep}
@@ -276,6 +280,8 @@ def query_fields(kind: str, caller: PartnerCaller) -> frozenset[str] | None:
         common |= frozenset.intersection(*sets)
     if "roles" in common:
         common.add("role")
+    if "identifier" not in common:
+        common.discard("username")  # filtered on the MOET code it holds
     return frozenset(common)
 
 

@@ -36,8 +36,10 @@ def test_sort_on_names_follows_vietnamese_order(named):
     assert _names(named, sort="givenName") == ["Phạm Ánh", "Lê Dũng", "Trần Đức"]
     assert _names(named, sort="givenName", orderBy="desc") == ["Trần Đức", "Lê Dũng", "Phạm Ánh"]
     assert _names(named, sort="familyName") == ["Lê Dũng", "Phạm Ánh", "Trần Đức"]
-    for field in ("sourcedId", "dateLastModified", "status", "role", "username"):
+    for field in ("sourcedId", "dateLastModified", "status", "role"):
         assert named.get("users", sort=field).status_code == 200, field
+    # username holds the MOET code, which a public-task school keeps back from this app.
+    assert named.get("users", sort="username").status_code == 400
     assert named.get("orgs", sort="name").status_code == 200
     assert named.get("classes", sort="title").status_code == 200
     assert named.get("academicSessions", sort="startDate").status_code == 200
@@ -104,3 +106,20 @@ def test_junk_parameters_are_a_400_in_the_spec_format(partner, params):
             "invalid_selection_field",
             "invaliddata",
         )
+
+
+def test_an_app_without_identifiers_gets_no_moet_code_in_username_nor_filters_on_it(city):
+    from .conftest import make_partner
+
+    roster_only = make_partner(city, name="Lớp học Thử", categories=("roster",))
+    users = roster_only.get("students", limit="50").json()["users"]
+    codes = {p.moet_code for p in city.students if p.moet_code}
+    assert users and all(u["username"] == u["sourcedId"] for u in users)
+    assert not codes & {u["username"] for u in users}
+    code = next(iter(codes))
+    r = roster_only.get("students", filter=f"username='{code}'")
+    assert r.status_code == 400
+    # Per school: where the app receives the identifier, the username is the MOET code; where
+    # the school keeps it back (public task), the username is the sourcedId.
+    for u in make_partner(city).get("students", limit="50").json()["users"]:
+        assert u["username"] == (u.get("identifier") or u["sourcedId"]), u
