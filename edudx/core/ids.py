@@ -11,11 +11,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 DB_INT_MIN, DB_INT_MAX = -(2**63), 2**63 - 1
 
-Id = Annotated[int, Field(ge=DB_INT_MIN, le=DB_INT_MAX)]
+
+def _not_a_boolean(value: object) -> object:
+    # pydantic's lax mode reads JSON true/false as 1/0: `"class_id": true` named record 1.
+    if isinstance(value, bool):
+        raise ValueError("an id is a number, not true/false")
+    return value
+
+
+Id = Annotated[int, Field(ge=DB_INT_MIN, le=DB_INT_MAX), BeforeValidator(_not_a_boolean)]
 """The id of a record: an integer the database can hold (no record has an id below 1; such a
 number simply finds nothing, as it always did)."""
 

@@ -32,3 +32,19 @@ def test_blank_values_and_spaces_are_no_filter():
 
 def test_keys_the_model_does_not_know_are_ignored():
     assert parse_filter(Sample, QueryDict("unknown=1&q=x")) == Sample(q="x")
+
+
+def test_an_id_is_never_read_from_true_or_false():
+    # pydantic's lax mode would read JSON true as 1 (a body's "class_id": true named record 1);
+    # a query string's "5" is still an id.
+    import pytest
+    from pydantic import TypeAdapter, ValidationError
+
+    ids = TypeAdapter(Id)
+    for value in (True, False):
+        with pytest.raises(ValidationError):
+            ids.validate_python(value)
+        with pytest.raises(ValidationError):
+            ids.validate_json("true" if value else "false")
+    assert ids.validate_python("5") == 5
+    assert ids.validate_json("7") == 7
