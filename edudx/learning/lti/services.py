@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed
 
 from edudx.core import history
 from edudx.core.actor import Actor
@@ -28,6 +27,7 @@ from .. import permissions as perms
 from .. import selectors as learning
 from ..models import Block, BlockKind, Course, Lesson, LtiLineItem, LtiTool
 from ..models.lti import ToolState
+from ..services.courses import state_move
 from . import keys
 from .errors import BadRedirect, HintMismatch, LtiError, ToolInactive
 from .schemas import SCOPES, ToolIn
@@ -108,21 +108,10 @@ def tool_create(*, actor: Actor, data: ToolIn) -> LtiTool:
 @transaction.atomic
 def tool_transition(*, actor: Actor, tool: LtiTool, move: str) -> LtiTool:
     actor.scope.require(perms.LTI_MANAGE, tool.unit_path or None)
-    tool = LtiTool.objects.select_for_update().get(pk=tool.pk)
-    method = getattr(tool, move, None) if move in ("activate", "suspend") else None
-    if method is None or not can_proceed(method):
-        raise Conflict(code="bad_transition", message=_("This change of state is not possible now."))
-    before = tool.state
-    method()
-    tool.save(update_fields=["state"])
-    history.record(
-        actor=actor,
-        obj=tool,
-        action=move,
-        changes={"state": [before, tool.state]},
-        operation=f"learning.lti_{move}",
-    )
-    return tool
+    if move not in ("activate", "suspend"):
+        raise Conflict(code="bad_state", message=_("This change of state is not possible now."))
+    moved: LtiTool = state_move(actor=actor, obj=tool, move=move, operation=f"learning.lti_{move}")
+    return moved
 
 
 def tools_for_course(course: Course) -> list[LtiTool]:

@@ -118,6 +118,12 @@ def course_create(*, actor: Actor, data: CourseIn) -> Course:
 
 def _transition(*, actor: Actor, obj: Course | Lesson, move: str) -> Any:
     require_author(actor, obj if isinstance(obj, Course) else obj.course)
+    return state_move(actor=actor, obj=obj, move=move)
+
+
+def state_move(*, actor: Actor, obj: Any, move: str, operation: str = "") -> Any:
+    """One state move of a learning object (decision 0010), its history recorded; the caller
+    has checked the actor may make it."""
     obj = type(obj).objects.select_for_update().get(pk=obj.pk)
     step = getattr(obj, move)
     if not can_proceed(step):
@@ -133,7 +139,7 @@ def _transition(*, actor: Actor, obj: Course | Lesson, move: str) -> Any:
         obj=obj,
         action=move,
         changes={"state": [before, obj.state]},
-        operation=f"learning.{type(obj).__name__.lower()}_{move}",
+        operation=operation or f"learning.{type(obj).__name__.lower()}_{move}",
     )
     return obj
 
