@@ -76,3 +76,36 @@ def test_strict_mode_small_files_and_loads_that_defer_indexes_keep_one_transacti
     # A kind's own commit size (Kind.commit_rows) replaces the setting's; 0 keeps the setting's.
     own = commit.short_commits(mode="partial", size=10**10, bulk=contextlib.nullcontext(), kind_rows=500)
     assert own is None if connection.vendor != "sqlite" else (own.rows, shorts and shorts.rows) == (500, 2)
+
+
+def test_the_pause_is_the_least_time_between_two_commits_not_a_sleep_after_each(monkeypatch):
+    """The writer lock stays free at least INGEST_COMMIT_PAUSE_MS between two commits; time
+    spent checking the next chunk (without the lock) counts towards it, and the last commit is
+    followed by no sleep."""
+    import polars as pl
+
+    from edudx.ingest.kinds import get
+
+    clock, slept = [100.0], []
+    monkeypatch.setattr(commit.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(
+        commit.time, "sleep", lambda s: (slept.append(round(s, 3)), clock.__setitem__(0, clock[0] + s))
+    )
+    kind = get("students")
+
+    class Writes:
+        def __call__(self, *, actor, new, changed, ctx):
+            clock[0] += 0.05  # the commit itself
+
+    import dataclasses
+
+    kind = dataclasses.replace(kind, write=Writes())
+    shorts = commit.ShortCommits(rows=2, pause=0.11)
+    frame = pl.DataFrame({"a": [1, 2, 3]})
+    shorts.write(kind, Actor.system(), None, frame, [])  # two commits in a row: a full pause between
+    assert slept == [0.11] and shorts.committed == 3
+    clock[0] += 0.3  # the next chunk's checks took longer than the pause: no sleep before its commit
+    shorts.write(kind, Actor.system(), None, frame.head(1), [])
+    clock[0] += 0.04  # shorter: only the rest of the pause
+    shorts.write(kind, Actor.system(), None, frame.head(1), [])
+    assert slept == [0.11, 0.0, 0.07] and shorts.committed == 5
