@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, TypeAlias
 
 import polars as pl
@@ -88,6 +89,9 @@ Locate: TypeAlias = Callable[[pl.DataFrame, Context], pl.Series]
 Existing: TypeAlias = Callable[[pl.DataFrame, Context], dict[str, Record]]
 # bulk_load(size_bytes) -> a context manager wrapped around the commit of a big file.
 BulkLoad: TypeAlias = Callable[[int], AbstractContextManager[object]]
+# reader(path, format, chunk_rows) -> a Table (engine/read/common.py) for a layout of the kind's
+# own (e.g. one sheet per class × subject), or None: the engine's reader (first visible sheet).
+Reader: TypeAlias = Callable[[Path, str, int], "Table | None"]
 
 
 class Write(Protocol):
@@ -133,6 +137,10 @@ class Kind:
     change_permission: str = ""
     locate: Locate = _no_locate
     locate_column: str = "school_code"  # the column named by a refusal of the target
+    # A layout the engine's reader does not know (several sheets, header rows naming values):
+    # tried first; None from it = the engine's reader. It hands on text cells under the kind's
+    # own headers, so mapping, checks, preview and commit are the engine's as for any file.
+    reader: Reader | None = None
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -165,11 +173,15 @@ def all_kinds() -> Sequence[Kind]:
 
 # ----- Rule helpers a kind reuses in its `rules` (each flags rows through the sink it is given):
 # SharedValue (one personal ID, one person per file), person_rules, age_vs_grade — ingest/people.py.
+from .engine.headers import compact as header_key  # noqa: E402
 from .engine.normalise import Sink  # noqa: E402  (the engine's modules read ROW and Kind from here)
+from .engine.problems import ERROR, WARNING, FileRejected, Problem  # noqa: E402
+from .engine.read.common import Table  # noqa: E402
+from .engine.receive import XLSX  # noqa: E402
 from .people import SharedValue, age_vs_grade, person_rules  # noqa: E402
 
 __all__ = [
-    "BulkLoad", "Changed", "CLAIMED", "CODE", "Existing", "Locate", "Record", "Rule", "Write", "DATE", "INTEGER", "KEY", "NAME", "PERSONAL_ID", "PHONE", "ROW", "SCHOOL_YEAR", "TARGET_PATH",
+    "ERROR", "WARNING", "FileRejected", "Problem", "Reader", "Table", "XLSX", "header_key", "BulkLoad", "Changed", "CLAIMED", "CODE", "Existing", "Locate", "Record", "Rule", "Write", "DATE", "INTEGER", "KEY", "NAME", "PERSONAL_ID", "PHONE", "ROW", "SCHOOL_YEAR", "TARGET_PATH",
     "TEXT", "UNIT_PATH", "CLASS_NAME", "Column", "Context", "Kind", "SharedValue", "Sink", "age_vs_grade", "all_kinds", "get",
     "person_rules", "register", "REFUSED",
 ]  # fmt: skip

@@ -14,7 +14,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -166,7 +166,8 @@ def process(
     outcome = Outcome()
     try:
         outcome.received = receive(Path(path))
-        table = read(outcome.received, chunk_rows=chunk_rows)
+        own = kind.reader(outcome.received.path, outcome.received.format, chunk_rows) if kind.reader else None
+        table = own or read(outcome.received, chunk_rows=chunk_rows)
     except FileRejected as exc:
         outcome.problems.file_error(exc.code, exc.message, exc.column)
         outcome.rejected_file = True
@@ -185,8 +186,25 @@ def process(
         )
     finally:
         table.close()
+        if table.where is not None:
+            _by_sheet(outcome, table.where)
         outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def _by_sheet(outcome: Outcome, where: Callable[[int], tuple[str, int]]) -> None:
+    """A several-sheet reader's rows (Table.where): each problem and diff names its sheet and the
+    row in that sheet (the column reads "sheet › column"); row 0 stays the whole file."""
+    items = []
+    for p in outcome.problems.items:
+        if p.row:
+            sheet, row = where(p.row)
+            p = replace(p, row=row, column=f"{sheet} › {p.column}" if p.column else sheet)
+        items.append(p)
+    outcome.problems.items = items
+    for d in outcome.diffs:
+        sheet, d["row"] = where(d["row"])
+        d["sheet"] = sheet
 
 
 def _run(

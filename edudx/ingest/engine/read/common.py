@@ -3,7 +3,7 @@ template's own sheets, and the notes several formats write."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,10 @@ class Table:
     encoding: str = ""
     sheet: str = ""
     cleanup: list[Path] = field(default_factory=list)
+    # A reader that takes several sheets (a kind's own, Kind.reader) numbers the rows of the whole
+    # file uniquely (ROW) and says here where each number is: (sheet name, row in that sheet).
+    # The pipeline then names the sheet in every problem and diff, with the sheet's own row.
+    where: Callable[[int], tuple[str, int]] | None = None
 
     def close(self) -> None:
         for p in self.cleanup:
