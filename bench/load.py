@@ -424,13 +424,11 @@ def _small_imports(out: bytes) -> tuple[list[float], int]:
     return [r["seconds"] for r in rows], sum(not r["ok"] for r in rows)
 
 
-async def run_load(
-    base: str, users: int, seconds: float, seed: int, pid: int, during: list[str] | None = None, env=None,
-    small: list[str] | None = None, db_dir: Path | None = None, think: float = 0.0,
-) -> dict:  # fmt: skip
-    """`think` > 0: each user waits an exponentially distributed time of that mean (seconds)
-    after each answer, as a person reads a page (an open-ish load); 0: a closed loop."""
-    rng = random.Random(seed)
+async def sign_in(base: str, users: int) -> tuple[list[User], list[str]]:
+    """The virtual users, logged in, each with its role's pages found (once per login name; the
+    others of that name share its URLs). Done once per database: the warm-up, the measured run
+    and the think-time run reuse them (at city scale, finding the pages — cold first views, a
+    deep page 20 "next" links down — took minutes when each run did it again)."""
     # Interleaved by weight, so that any --users keeps the mix (10 users = half of each role).
     order = [n for _, n in sorted((j / k, n) for n, k in MIX.items() for j in range(k))]
     names = [order[i % len(order)] for i in range(users)]
@@ -439,7 +437,7 @@ async def run_load(
              for i, n in enumerate(names)]  # fmt: skip
     vus = [await login(base, n) for n in names]
     found: dict[str, User] = {}
-    for vu in vus:  # discovery once per login name; the others share its URLs
+    for vu in vus:
         if vu.username not in found:
             await discover(vu)
             found[vu.username] = vu
@@ -453,9 +451,20 @@ async def run_load(
                 src.version,
                 src.condition_url,
             )
+    return vus, sorted(found)
+
+
+async def run_load(
+    vus: list[User], roles: list[str], seconds: float, seed: int, pid: int, during: list[str] | None = None,
+    env=None, small: list[str] | None = None, db_dir: Path | None = None, think: float = 0.0,
+) -> dict:  # fmt: skip
+    """`think` > 0: each user waits an exponentially distributed time of that mean (seconds)
+    after each answer, as a person reads a page (an open-ish load); 0: a closed loop."""
+    rng = random.Random(seed)
     lat: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     refused: dict[str, int] = defaultdict(int)
+    failed: list[str] = []  # what each error was (printed: an error is never just a count)
     stop = time.monotonic() + seconds  # set again once the big import writes
 
     async def loop(vu: User, r: random.Random) -> None:
@@ -466,11 +475,14 @@ async def run_load(
             t0 = time.perf_counter()
             try:
                 status, said_no = await hit(vu, kind)
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
                 status, said_no = 599, False
+                failed.append(f"{kind}: {type(exc).__name__} {exc}"[:160])
             lat[kind].append(time.perf_counter() - t0)
             if status >= 400:
                 errors[kind] += 1
+                if status != 599:
+                    failed.append(f"{kind}: HTTP {status} {vu.pages.get(kind, kind)}"[:160])
             if said_no:
                 refused[kind] += 1
             if think:
@@ -511,18 +523,17 @@ async def run_load(
             "rc": importer.returncode,
             "last": err[-1] if err else "",
         }
-    for vu in vus:
-        await vu.client.aclose()
     n = sum(len(v) for v in lat.values())
     return {
         "lat": lat,
         "errors": errors,
+        "failed": failed,
         "refused": refused,
         "n": n,
         "wall": wall,
         "cpu": cpu,
         "load": (load0, os.getloadavg()),
-        "roles": sorted(found),
+        "roles": roles,
         "import": import_info,
         "cpu_kind": cpu_by_kind(db_dir, marks),
     }
@@ -564,9 +575,52 @@ def report(label: str, res: dict, bar: float = 0.3) -> float:
         )
     slow = [k for k in res["lat"] if res["lat"][k] and p95(res["lat"][k]) >= bar]
     print(f"   page kinds at or over {1000 * bar:.0f} ms p95: {', '.join(sorted(slow)) or 'none'}")
+    for line in (res.get("failed") or [])[:10]:
+        print(f"   error: {line}")
     if res.get("import"):
         print(f"   import during the load: {res['import']}")
     return rps
+
+
+async def bench_db(
+    args: argparse.Namespace, base: str, path: Path, url: str, pid: int, during: list[str] | None,
+    env: dict[str, str], small: list[str] | None,
+) -> tuple[dict, dict | None]:  # fmt: skip
+    """One database: each page alone (--single), sign-in and page finding once, the warm-up, the
+    measured run, the think-time run; each phase's start printed (a run cut by a timeout shows
+    where it was)."""
+    t0 = time.monotonic()
+
+    def phase(what: str) -> None:
+        load = os.getloadavg()[0]
+        print(f"   [{path.name}] {time.monotonic() - t0:6.1f} s: {what} (load {load:.2f})", flush=True)
+
+    if args.single:
+        phase("each page alone")
+        label = f"{path} ({'SQLite' if url == '-' else 'PostgreSQL'}): each page alone"
+        report(label, await run_single(base, args.single, path), bar=0.1)
+    phase(f"{args.users} users sign in and find their pages")
+    vus, roles = await sign_in(base, args.users)
+    try:
+        if args.warmup:
+            phase(f"warm-up {args.warmup:g} s")
+            await run_load(vus, roles, args.warmup, args.seed + 1, pid)
+        phase(f"measured run {args.seconds:g} s")
+        res = await run_load(
+            vus, roles, args.seconds, args.seed, pid, during, env, small, path,
+            think=args.think if args.think_main else 0.0,
+        )  # fmt: skip
+        thought = None
+        if args.think_seconds:
+            phase(f"think-time run {args.think_seconds:g} s")
+            thought = await run_load(
+                vus, roles, args.think_seconds, args.seed + 2, pid, db_dir=path, think=args.think
+            )
+        phase("done")
+    finally:
+        for vu in vus:
+            await vu.client.aclose()
+    return res, thought
 
 
 def main() -> None:
@@ -630,9 +684,11 @@ def main() -> None:
     for db_dir, url in zip(args.db_dir, urls, strict=True):
         path = Path(db_dir)
         path.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
         proc, worker = start_server(
             path, None if url == "-" else url, args.port, args.workers, args.threads, not args.no_prepare
         )
+        print(f"   [{path.name}] server answering after {time.monotonic() - started:.1f} s", flush=True)
         env = dict(os.environ, EDUDX_VAR_DIR=str(path), DJANGO_SETTINGS_MODULE="config.settings.base")
         env.pop("DATABASE_URL", None)
         if url != "-":
@@ -649,21 +705,7 @@ def main() -> None:
             ]
         try:
             base = f"http://127.0.0.1:{args.port}"
-            if args.single:
-                label = f"{db_dir} ({'SQLite' if url == '-' else 'PostgreSQL'}): each page alone"
-                report(label, asyncio.run(run_single(base, args.single, path)), bar=0.1)
-            if args.warmup:
-                asyncio.run(run_load(base, args.users, args.warmup, args.seed + 1, proc.pid))
-            res = asyncio.run(
-                run_load(base, args.users, args.seconds, args.seed, proc.pid, during, env, small, path,
-                         think=args.think if args.think_main else 0.0)
-            )  # fmt: skip
-            thought = None
-            if args.think_seconds:
-                thought = asyncio.run(
-                    run_load(base, args.users, args.think_seconds, args.seed + 2, proc.pid, db_dir=path,
-                             think=args.think)
-                )  # fmt: skip
+            res, thought = asyncio.run(bench_db(args, base, path, url, proc.pid, during, env, small))
         finally:
             for p in (proc, worker):
                 if p.poll() is None:
