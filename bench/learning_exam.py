@@ -367,7 +367,42 @@ def _submit_worker(args: tuple[list[tuple[int, int]], float, int]) -> tuple[int,
     else:
         with ThreadPoolExecutor(threads) as pool:
             done = sum(pool.map(one, user_ids))
-    return done, time.process_time() - cpu, submissions.WRITER.batches
+    return done, time.process_time() - cpu, submissions.WRITER.batches, submissions.WRITER.lock_wait
+
+
+def serve_and_submit(
+    args: argparse.Namespace, db_dir: Path, pairs: list[tuple[int, int]]
+) -> tuple[int, float, float, int]:
+    """The timed run over real HTTP: gunicorn on the bench's database, the lean client in this
+    process. Returns (answered 302, server CPU seconds, wall seconds, 0: the workers' batch
+    counts stay in them) and prints the client's CPU beside the server's."""
+    import learning_http as web
+    from django.db import connections
+
+    rng = random.Random(11)
+    requests = [
+        web.request(args.port, a, HTTP["sessions"][u], _answers_post(a, u, rng))  # type: ignore[index]
+        for u, a in pairs
+    ]
+    connections.close_all()
+    server = web.start_server(db_dir, args.port, args.workers, args.threads, db_dir / "gunicorn.log")
+    try:
+        time.sleep(1)
+        server_cpu, client_cpu = web.cpu_seconds(server.pid), time.process_time()
+        t = time.perf_counter()
+        seen = web.run(args.port, requests, args.connections, time.time() + args.seconds)
+        took = time.perf_counter() - t
+        time.sleep(0.2)
+        server_cpu, client_cpu = web.cpu_seconds(server.pid) - server_cpu, time.process_time() - client_cpu
+    finally:
+        web.stop_server(server)
+    answered = seen.get(302, 0)
+    print(
+        f"HTTP answers: {dict(seen)} in {took:.1f} s; CPU: server {server_cpu:.1f} s, client "
+        f"{client_cpu:.1f} s (the client's share of the two {100 * client_cpu / max(server_cpu + client_cpu, 1e-9):.0f} %; "
+        f"{client_cpu / max(answered, 1) * 1000:.2f} ms per submission)"
+    )
+    return answered, server_cpu, took, 0
 
 
 def main() -> None:
@@ -400,6 +435,14 @@ def main() -> None:
     ap.add_argument(
         "--breakdown", type=int, default=0, help="first profile this many submissions, one at a time"
     )
+    ap.add_argument(
+        "--server",
+        action="store_true",
+        help="submit over real HTTP: gunicorn (gunicorn.conf.py) on --port with --workers x --threads, "
+        "a lean asyncio keep-alive client (bench/learning_http.py); prints server and client CPU",
+    )
+    ap.add_argument("--port", type=int, default=8160)
+    ap.add_argument("--connections", type=int, default=32, help="--server: client keep-alive connections")
     ap.add_argument("--prepare", action="store_true", help="build and start the attempts, then stop")
     ap.add_argument(
         "--keep",
@@ -472,18 +515,26 @@ def main() -> None:
         pairs = pairs[args.breakdown :]
         before = Statement.objects.count()  # the timed run counts from here
         run_started = dt.datetime.now(dt.UTC)
-    chunks = [pairs[i :: args.workers] for i in range(args.workers)]
-    deadline = time.time() + args.seconds
     from django.db import connections
 
-    connections.close_all()
-    t = time.perf_counter()
-    with mp.get_context("fork").Pool(args.workers) as pool:
-        results = pool.map(_submit_worker, [(c, deadline, args.threads) for c in chunks])
-    took = time.perf_counter() - t
-    done = sum(d for d, _cpu, _b in results)
-    cpu = sum(c for _d, c, _b in results)
-    batches = sum(b for _d, _c, b in results)
+    if args.server:
+        done, cpu, took, batches = serve_and_submit(args, db_dir, pairs)
+    else:
+        chunks = [pairs[i :: args.workers] for i in range(args.workers)]
+        deadline = time.time() + args.seconds
+        connections.close_all()
+        t = time.perf_counter()
+        with mp.get_context("fork").Pool(args.workers) as pool:
+            results = pool.map(_submit_worker, [(c, deadline, args.threads) for c in chunks])
+        took = time.perf_counter() - t
+        done = sum(d for d, _cpu, _b, _w in results)
+        cpu = sum(c for _d, c, _b, _w in results)
+        batches = sum(b for _d, _c, b, _w in results)
+        waited = sum(w for _d, _c, _b, w in results)
+        print(
+            f"writer lock waits: {waited:.1f} s in all over {args.workers} processes "
+            f"({waited / max(took, 1e-9) / args.workers * 100:.0f} % of each writer's wall time)"
+        )
     stored = Statement.objects.count() - before
     # Counted from the database after the run, not from the workers' answers: a submission is
     # an attempt row marked submitted in this run, with its lesson completed and its statements.
@@ -493,18 +544,18 @@ def main() -> None:
         f"submissions durable in the database: {durable:,} (the workers were answered for {done:,}; "
         f"lessons completed {completed:,}) of {args.questions} questions in {took:.1f} s = "
         f"{durable / took:.0f}/s ({args.workers} processes x {args.threads} threads, "
-        f"{'through the view' if args.http else 'service calls'}, "
+        f"{'gunicorn over HTTP' if args.server else 'through the view' if args.http else 'service calls'}, "
         f"queue {'on' if args.queue else 'off'}); LRS statements stored: {stored:,} "
         f"({stored / max(durable, 1):.1f} per submission)"
     )
-    if args.queue:
+    if args.queue and batches:
         print(f"writer batches: {batches:,} (mean {done / max(batches, 1):.1f} submissions per commit)")
     # Wall-clock rates on a shared machine say how busy it was; the workers' own CPU time per
     # submission does not (much): 2 / that is what two idle cores would sustain if SQLite's one
     # writer were never the limit.
     per = cpu / max(done, 1)
     print(
-        f"worker CPU per submission: {per * 1000:.1f} ms -> {2 / per if per else 0:.0f} submissions/s "
+        f"{'server' if args.server else 'worker'} CPU per submission: {per * 1000:.1f} ms -> {2 / per if per else 0:.0f} submissions/s "
         "on 2 idle cores (CPU-bound estimate)"
     )
     print(f"attempts graded: {Attempt.objects.filter(submitted_at__isnull=False).count():,}")

@@ -27,7 +27,7 @@ from .models import AccessToken, Credential, LaunchToken
 from .tasks import warehouse_refresh
 from .xapi.documents import state_put
 from .xapi.errors import XapiError
-from .xapi.store import store_statements
+from .xapi.store import _SqliteWriterLock, store_statements
 from .xapi.validate import V2, validate_statement
 
 
@@ -253,6 +253,14 @@ def statements_record(
         return store_statements(statements, version=version, credential=None, unit_path=unit.path)
     except XapiError as exc:
         raise ValidationFailed(exc.message, code=f"xapi_{exc.status}") from exc
+
+
+def writer_lock() -> _SqliteWriterLock:
+    """The LRS's writer lock (on SQLite a file lock; elsewhere nothing), for a caller that
+    writes statements with other rows in one transaction it opens itself — take it before
+    `transaction.atomic()`: inside, `statements_record` finds the lock held and the writers
+    of every process wake one after another instead of sleeping in SQLite's busy handler."""
+    return _SqliteWriterLock()
 
 
 INLINE_REFRESH_ROWS = 20_000  # exported inline before a dashboard read; more goes to the task (decision 0007)

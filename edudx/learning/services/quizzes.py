@@ -244,15 +244,7 @@ def attempt_submit(*, actor: Actor, attempt: Attempt, answers: dict[str, Any]) -
     )
 
     def writes() -> Attempt:
-        claimed = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
-            answers=kept,
-            item_scores=scores,
-            submitted_at=now,
-            score=attempt.score,
-            needs_grading=attempt.needs_grading,
-            passed=attempt.passed,
-        )
-        if not claimed:
+        if not submissions.claim(attempt):
             raise Conflict(_("This attempt was already submitted."), code="already_submitted")
         if ctx is not None:
             _attempt_statements(actor, attempt, questions, ctx, answers_sent=kept)
@@ -270,12 +262,7 @@ def _quiz_done(
     (`progress.block_done` reads it first), then the lesson completed if it was the last — a
     lesson of this one block without reading its blocks back."""
     row = BlockProgress(block=block, user=actor.user, done=True, grade=grade)
-    BlockProgress.objects.bulk_create(
-        [row],
-        update_conflicts=True,
-        unique_fields=["block", "user"],
-        update_fields=["done", "grade", "updated_at"],
-    )
+    submissions.block_done(row)
     _maybe_complete(actor, ctx, done=[row] if lesson_blocks == 1 else None)
 
 

@@ -21,16 +21,20 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import close_old_connections, connections, router, transaction
+from django.db.models import Model
 
 from edudx.core.actor import Actor
+from edudx.lrs import services as lrs
 
 from .. import statements
+from ..models import Attempt, BlockProgress
 
 T = TypeVar("T")
 BATCH = 64
@@ -45,6 +49,7 @@ class Writer:
         self._queue: queue.Queue[Job] = queue.Queue()
         self._thread: threading.Thread | None = None
         self.batches = 0  # counted for the bench: submissions / batches is the mean batch size
+        self.lock_wait = 0.0  # seconds waited for the LRS writer lock (another process's batch)
 
     def run(self, fn: Callable[[], T]) -> T:
         future: Future[T] = Future()
@@ -93,15 +98,10 @@ class Writer:
     def write(self, jobs: list[tuple[Callable[[], Any], Future[Any]]]) -> None:
         done: list[tuple[Future[Any], Any, BaseException | None]] = []
         try:
-            with transaction.atomic(), statements.batch(actor=Actor.system(source="learning.submissions")):
-                for fn, future in jobs:
-                    mark = statements.mark()
-                    try:
-                        with transaction.atomic():
-                            done.append((future, fn(), None))
-                    except Exception as exc:  # noqa: BLE001 — handed back to the request that sent it
-                        statements.drop_since(mark)
-                        done.append((future, None, exc))
+            waited = time.perf_counter()
+            with lrs.writer_lock():
+                self.lock_wait += time.perf_counter() - waited
+                self._batch(jobs, done)
         except Exception as exc:  # noqa: BLE001 — the batch as a whole: every request hears it
             log.exception("a batch of %d submissions failed", len(jobs))
             for _fn, future in jobs:
@@ -114,6 +114,23 @@ class Writer:
             else:
                 future.set_result(value)
 
+    @staticmethod
+    def _batch(
+        jobs: list[tuple[Callable[[], Any], Future[Any]]],
+        done: list[tuple[Future[Any], Any, BaseException | None]],
+    ) -> None:
+        """The batch's one transaction (taken under the LRS writer lock: on SQLite the writers of
+        every worker process queue on that file lock, not in SQLite's sleeping busy handler)."""
+        with transaction.atomic(), statements.batch(actor=Actor.system(source="learning.submissions")):
+            for fn, future in jobs:
+                mark = statements.mark()
+                try:
+                    with transaction.atomic():
+                        done.append((future, fn(), None))
+                except Exception as exc:  # noqa: BLE001 — handed back to the request that sent it
+                    statements.drop_since(mark)
+                    done.append((future, None, exc))
+
 
 WRITER = Writer()
 
@@ -125,5 +142,64 @@ def write(fn: Callable[[], T], *, actor: Actor) -> T:
     transaction has not committed (and a test case's transaction is such a caller)."""
     if settings.LEARNING_SUBMISSION_QUEUE and not connections["default"].in_atomic_block:
         return WRITER.run(fn)
-    with transaction.atomic(), statements.batch(actor=actor):
+    with lrs.writer_lock(), transaction.atomic(), statements.batch(actor=actor):
         return fn()
+
+
+# The two row writes of every submission, as SQL written once per process: Django building and
+# compiling an UPDATE and an upsert each time cost more than SQLite running them. Values go
+# through each field's own database preparation (JSON, decimals, datetimes), as the ORM does.
+_SQL: dict[tuple[str, str], tuple[str, list[Any]]] = {}
+
+
+def _prepared(
+    name: str, model: type[Model], build: Callable[[Any, Any], tuple[str, list[Any]]]
+) -> tuple[Any, str, list[Any]]:
+    connection = connections[router.db_for_write(model)]
+    key = (name, connection.alias)
+    if key not in _SQL:
+        _SQL[key] = build(connection, connection.ops.quote_name)
+    sql, fields = _SQL[key]
+    return connection, sql, fields
+
+
+CLAIMED = ("answers", "item_scores", "submitted_at", "score", "needs_grading", "passed")
+
+
+def _claim_sql(connection: Any, q: Callable[[str], str]) -> tuple[str, list[Any]]:
+    by_name = {f.name: f for f in Attempt._meta.concrete_fields}
+    fields = [by_name[n] for n in CLAIMED]
+    sets = ", ".join(f"{q(str(f.column))} = %s" for f in fields)
+    table, pk, submitted = q(Attempt._meta.db_table), q("id"), q("submitted_at")
+    return f"UPDATE {table} SET {sets} WHERE {pk} = %s AND {submitted} IS NULL", fields  # noqa: S608 (names from the model)
+
+
+def claim(attempt: Attempt) -> bool:
+    """Mark the attempt submitted with its answers and grades, if nobody has yet: a conditional
+    update, so of two submits of one attempt only the first claims it. Returns whether it did."""
+    connection, sql, fields = _prepared("claim", Attempt, _claim_sql)
+    values = [f.get_db_prep_save(getattr(attempt, f.attname), connection) for f in fields]
+    with connection.cursor() as cur:
+        cur.execute(sql, [*values, attempt.pk])
+        return bool(cur.rowcount)
+
+
+def _upsert_sql(connection: Any, q: Callable[[str], str]) -> tuple[str, list[Any]]:
+    fields = [f for f in BlockProgress._meta.concrete_fields if not f.primary_key]
+    names = ", ".join(q(str(f.column)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    updated = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in ("done", "grade", "updated_at"))
+    return (
+        f"INSERT INTO {q(BlockProgress._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 (names from the model)
+        f" ON CONFLICT ({q('block_id')}, {q('user_id')}) DO UPDATE SET {updated}",
+        fields,
+    )
+
+
+def block_done(row: BlockProgress) -> None:
+    """The learner's block row done with its grade: inserted, or its done, grade and time
+    updated if the learner already has one (the unique block and user) — one statement."""
+    connection, sql, fields = _prepared("block_done", BlockProgress, _upsert_sql)
+    values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+    with connection.cursor() as cur:
+        cur.execute(sql, values)

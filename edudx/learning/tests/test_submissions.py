@@ -178,3 +178,61 @@ def test_a_one_block_quiz_lesson_completes_from_the_submission_alone(city):
     again = services.attempt_start(actor=pupil, block=block)
     services.attempt_submit(actor=pupil, attempt=again, answers={})
     assert Progress.objects.get(lesson=exam, user=pupil.user).score == 100  # completed once, kept
+
+
+@pytest.mark.django_db
+def test_the_prepared_read_gives_what_the_orm_read_gives(city):
+    """The exam read compiled once per scope shape and run with parameters alone: the same
+    attempt, relations and learner check as the ORM form — for the pupil, after a transfer
+    (nothing of the first run is baked in), and NotFound for an id that is not theirs."""
+    from django.utils.functional import SimpleLazyObject
+
+    from edudx.core.errors import NotFound
+    from edudx.learning import services
+    from edudx.learning.selectors.exam import submission_attempt
+    from edudx.learning.tests.conftest import build_lesson
+    from edudx.registry.models import Enrolment
+
+    built = build_lesson(city)
+    pupil = city.actor_of("student")
+    attempt = services.attempt_start(actor=pupil, block=built.blocks[3])
+
+    def both(user_id, attempt_id):
+        out = []
+        for prepared in (True, False):
+            try:
+                a = submission_attempt(
+                    scope=SimpleLazyObject(lambda: pupil.scope),  # as a request's middleware sets it
+                    user_id=user_id,
+                    attempt_id=attempt_id,
+                    prepared=prepared,
+                )
+            except NotFound:
+                out.append(None)
+                continue
+            out.append(
+                (
+                    a.pk,
+                    a.question_ids,
+                    a.started_at,
+                    a.quiz.title,
+                    a.block.lesson.course.unit_path,
+                    a.learner_student,
+                    a.learner_class,
+                    a.learner_assigned,
+                    a.lesson_blocks,
+                )  # fmt: skip
+            )
+        assert out[0] == out[1]
+        return out[0]
+
+    read = both(pupil.user.pk, attempt.pk)
+    assert read[6] == city.classes[0].pk and read[7] is True and read[8] == 4
+    Enrolment.objects.filter(student__user=pupil.user).update(school_class=city.classes[1])
+    moved = both(pupil.user.pk, attempt.pk)  # another class now: the lesson is not assigned to it
+    assert moved[6] == city.classes[1].pk and moved[7] is False
+    assert both(pupil.user.pk + 10_000, attempt.pk) is None  # someone else's attempt id
+    assert both(pupil.user.pk, attempt.pk + 10_000) is None
+    for bad in (2**63, -1, 0):
+        with pytest.raises(NotFound):
+            submission_attempt(scope=pupil.scope, user_id=pupil.user.pk, attempt_id=bad)
