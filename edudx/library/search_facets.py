@@ -147,16 +147,18 @@ def walk_sql(
 EXACT_ORDER_MAX = 2_000
 
 
-def passing_sql(q: Query, f: ResourceFilter, cap: int) -> tuple[str, list[Any]]:
+def passing_sql(q: Query, f: ResourceFilter, cap: int, below: int | None = None) -> tuple[str, list[Any]]:
     """The ids of the matches (title + body) that pass the filters, at most `cap`: the filters
     tested on the facet row of each match, no ranking read (bm25 loads each match's positions:
     ~85 ms CPU for the 3,000 matches of a six-word query at a million resources, against ~25 ms
-    for this pass)."""
+    for this pass). `below`: only the matches older than that id (FTS5 starts its doclists
+    there), where the walk has read the newer ones already."""
     where, params = conditions(f)
+    older = f" AND {FTS}.rowid < %s" if below is not None else ""
     return (
         f"SELECT x.id FROM {FTS} CROSS JOIN {FACET_TABLE} x ON x.id = {FTS}.rowid "
-        f"WHERE {FTS} MATCH %s AND {where} LIMIT %s",
-        [fts5(q), *params, cap],
+        f"WHERE {FTS} MATCH %s{older} AND {where} LIMIT %s",
+        [fts5(q), *([below] if below is not None else []), *params, cap],
     )
 
 
@@ -359,15 +361,21 @@ class Walk:
     def passing(self, most: int) -> list[int] | None:
         """Past the windows: the ids of the matches that pass the filters, as `passing_sql`
         gives them (at most `most` + 1; more than `most` says there are more), from the walk's
-        own rows, read on to the end of the match — None when the walk cannot hold every
-        match (past its LIMIT, or PostgreSQL's walk of `cap`): then ask the index."""
+        own rows, read on to the end of the match — and when the match goes on past the walk's
+        LIMIT, from the index for the older matches only (`passing_sql(below=…)`: the walk's
+        rows are every match down to its last id, so they are not read twice). None on
+        PostgreSQL (its walk holds the newest `cap` only): then ask the index."""
         if self.vendor != "sqlite":
             return None
         self._read(self.limit, most_passing=most)
         ids = [row[0] for row in self._rows if row[1]]
         if len(ids) > most:
             return ids[: most + 1]
-        return ids if self._ended and len(self._rows) < self.limit else None
+        if self._ended and len(self._rows) < self.limit:
+            return ids
+        assert self.q is not None
+        rows = self._run(*passing_sql(self.q, self.f, most + 1 - len(ids), below=self._rows[-1][0]))
+        return ids + [row[0] for row in rows]
 
     def count(self, facets: tuple[str, ...]) -> tuple[int, bool, dict[str, dict[str, int]], int]:
         """(total, capped, {facet: {value: count}}, matches read), grades included, over the

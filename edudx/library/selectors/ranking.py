@@ -273,8 +273,8 @@ def _past_the_windows(
     """SQLite's walk: the windows read too few matches that pass the filters for this page. When
     at most search_facets.EXACT_ORDER_MAX matches pass, all of them in the librarian's order
     (the windows' own order, now over every match); else bm25 over every match that passes.
-    Which pass: the walk's own rows when it holds every match (read on from the third window),
-    else the index is asked (search_facets.passing_sql)."""
+    Which pass: the walk's own rows (read on from the third window), and the index for the
+    matches older than the walk's LIMIT (search_facets.Walk.passing)."""
     f = walker.f
     with connection.cursor() as cur:
         passing = walker.passing(search_facets.EXACT_ORDER_MAX)

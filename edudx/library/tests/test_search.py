@@ -227,8 +227,21 @@ def test_facet_walk_stops_at_its_time_budget_and_counts_what_it_read(city, corpu
     # filters are those the index gives (search_facets.passing_sql).
     with connection.cursor() as cur:
         cur.execute(*search_facets.passing_sql(search.parse("phuong trinh bac hai"), ResourceFilter(), 10))
-        assert sorted(walk().passing(10) or []) == sorted(r[0] for r in cur.fetchall()) != []
+        every = sorted(r[0] for r in cur.fetchall())
+    assert sorted(walk().passing(10) or []) == every != []
     assert len(walk().passing(0) or []) == 1  # more than none pass
+    # A match longer than the walk's LIMIT: the older matches come from the index, below the
+    # walk's last row (the newest match, the draft, is the only row read here).
+    monkeypatch.setattr(search_facets, "WALK_LIMIT", 1)
+    short = search_facets.Walk(
+        search.parse("phuong trinh bac hai"),
+        ResourceFilter(),
+        1,
+        ranking._run,
+        "sqlite",
+        stream=ranking._stream,
+    )
+    assert sorted(short.passing(10) or []) == every and len(short._rows) == 1
     # The ranking's third window is read whole whatever the time: the page does not change.
     scope = city.scope_of("viewer")
     result = selectors.resource_search(scope=scope, filters=ResourceFilter(q="phuong trinh bac hai"))
