@@ -176,12 +176,12 @@ def all_kinds() -> Sequence[Kind]:
 from .engine.headers import compact as header_key  # noqa: E402
 from .engine.normalise import Sink  # noqa: E402  (the engine's modules read ROW and Kind from here)
 from .engine.problems import ERROR, WARNING, FileRejected, Problem  # noqa: E402
-from .engine.read.common import Table  # noqa: E402
+from .engine.read.common import TEMPLATE_SHEETS, Table  # noqa: E402
 from .engine.receive import XLSX  # noqa: E402
 from .people import SharedValue, age_vs_grade, person_rules  # noqa: E402
 
 __all__ = [
-    "ERROR", "WARNING", "FileRejected", "Problem", "Reader", "Table", "XLSX", "header_key", "BulkLoad", "Changed", "CLAIMED", "CODE", "Existing", "Locate", "Record", "Rule", "Write", "DATE", "INTEGER", "KEY", "NAME", "PERSONAL_ID", "PHONE", "ROW", "SCHOOL_YEAR", "TARGET_PATH",
+    "ERROR", "WARNING", "FileRejected", "Problem", "Reader", "Table", "TEMPLATE_SHEETS", "XLSX", "header_key", "BulkLoad", "Changed", "CLAIMED", "CODE", "Existing", "Locate", "Record", "Rule", "Write", "DATE", "INTEGER", "KEY", "NAME", "PERSONAL_ID", "PHONE", "ROW", "SCHOOL_YEAR", "TARGET_PATH",
     "TEXT", "UNIT_PATH", "CLASS_NAME", "Column", "Context", "Kind", "SharedValue", "Sink", "age_vs_grade", "all_kinds", "get",
     "person_rules", "register", "REFUSED",
 ]  # fmt: skip
