@@ -236,3 +236,35 @@ def test_the_prepared_read_gives_what_the_orm_read_gives(city):
     for bad in (2**63, -1, 0):
         with pytest.raises(NotFound):
             submission_attempt(scope=pupil.scope, user_id=pupil.user.pk, attempt_id=bad)
+
+
+@pytest.mark.django_db
+def test_the_claim_and_the_block_upsert_written_once_keep_what_the_orm_kept(city):
+    """The submission's two row writes as SQL written once per process: the claim stores the
+    answers, grades and time as the ORM would (JSON, decimal), a second claim finds nothing; the
+    block row already there (a video position, an earlier try) is updated, not duplicated."""
+    from decimal import Decimal
+
+    from edudx.learning import services
+    from edudx.learning.models import Attempt, BlockProgress
+    from edudx.learning.services import submissions
+    from edudx.learning.tests.conftest import build_lesson
+
+    built = build_lesson(city)
+    pupil = city.actor_of("student")
+    block = built.blocks[3]
+    BlockProgress.objects.create(block=block, user=pupil.user, done=False, position_seconds=5, text="nháp")
+    attempt = services.attempt_start(actor=pupil, block=block)
+    done = services.attempt_submit(actor=pupil, attempt=attempt, answers=_answers(built))
+    stored = Attempt.objects.get(pk=attempt.pk)
+    q1, q2 = built.questions
+    assert stored.answers == {str(q1.pk): "0", str(q2.pk): "ha noi"}
+    assert stored.item_scores == {str(q1.pk): 1.0, str(q2.pk): 1.0}
+    assert (
+        stored.score == Decimal("100.00")
+        and stored.passed is True
+        and stored.submitted_at == done.submitted_at
+    )
+    row = BlockProgress.objects.get(block=block, user=pupil.user)
+    assert (row.done, row.grade, row.position_seconds, row.text) == (True, Decimal("100.00"), 5, "nháp")
+    assert not submissions.claim(stored)  # already submitted: nothing to claim
