@@ -30,8 +30,11 @@ def row_checks(comment_subjects: list[str]) -> list[tuple[pl.Expr, str, str, str
     for col in SCORES:
         number = pl.col(f"__n_{col}")
         given, valid = pl.col(col).is_not_null(), number.is_between(0, 10)
+        formula = pl.col(col).cast(pl.String).str.starts_with("=")
         checks += [
-            (given & number.is_null(), col, "score_not_number", ERROR, _("The score is not a number.")),
+            (given & formula, col, "score_formula", ERROR,
+             _("The cell holds a formula: type the score (computed figures are never imported).")),
+            (given & number.is_null() & ~formula, col, "score_not_number", ERROR, _("The score is not a number.")),
             (given & ((number < 0) | (number > 10)), col, "score_out_of_range", ERROR, _("A score is between 0 and 10.")),
             (given & valid & ((number * 10 - (number * 10).round(0)).abs() > 1e-6), col, "score_decimals", ERROR,
              _("A score has at most one decimal (7.5, not 7.25).")),
@@ -54,6 +57,18 @@ def row_checks(comment_subjects: list[str]) -> list[tuple[pl.Expr, str, str, str
          _("Too few regular assessments for this subject's periods a year (Circular 22: 2, 3 or 4).")),
     ]  # fmt: skip
     return checks
+
+
+def average_check(params: dict[str, Any]) -> tuple[pl.Expr, str, str, str, Any]:
+    """ĐTBmhk as the file states it (the score book's column) against the one edudx computes from
+    the scores (in tenths): never stored, a mismatch is a warning. Run on the tenths."""
+    stated = pl.col("__n_stated_average")
+    computed = R.semester_average(params)
+    return (
+        stated.is_not_null() & computed.is_not_null() & ((stated * 10).round(0).cast(pl.Int32) != computed.cast(pl.Int32)),
+        "stated_average", "average_mismatch", WARNING,
+        _("The semester average in the file differs from the one computed from the scores (Circular 22); the computed one is kept."),
+    )  # fmt: skip
 
 
 def primary_checks(params: dict[str, Any]) -> list[tuple[pl.Expr, str, str, str, Any]]:

@@ -25,7 +25,7 @@ from edudx.registry.kinds import resolve_school as _resolve_school
 from . import importchecks as C
 from . import permissions as perms
 from . import rules as R
-from . import services
+from . import scorebook, services
 from .choices import COMMENT, CONDUCT, LEVEL, RATING, SEMESTER, SUBJECT
 from .importchecks import REGULAR, SCORES
 
@@ -97,7 +97,17 @@ def _flags(frame: pl.DataFrame, sink: Any, checks: list[tuple[pl.Expr, str, str,
 
 def resolve(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
     frame = _resolve_school(frame, sink, ctx).drop("__level")
-    for col in ("comment", "level", "conduct", "absences", "full_name", "qualities", "competences", *SCORES):
+    for col in (
+        "comment",
+        "level",
+        "conduct",
+        "absences",
+        "full_name",
+        "qualities",
+        "competences",
+        "stated_average",
+        *SCORES,
+    ):
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(col))
     classes = _classes(ctx, frame["school_id"].drop_nulls().unique().to_list())
@@ -129,8 +139,14 @@ def resolve(frame: pl.DataFrame, sink: Any, ctx: K.Context) -> pl.DataFrame:
         for c in SCORES
     )
     regular = pl.concat_str([pl.col(c).cast(pl.String) for c in REGULAR], separator=",", ignore_nulls=True)
+    frame = frame.with_columns(pl.when(regular == "").then(None).otherwise(regular).alias("regular"))
+    if frame["stated_average"].is_not_null().any():  # the score book's ĐTBmhk: compared, never stored
+        frame = _flags(
+            frame.with_columns(_number("stated_average").alias("__n_stated_average")),
+            sink,
+            [C.average_check(params)],
+        ).drop("__n_stated_average")
     return frame.with_columns(
-        pl.when(regular == "").then(None).otherwise(regular).alias("regular"),
         pl.col("absences").cast(pl.Int16, strict=False),
         pl.concat_str(
             [pl.col("school_class_id"), pl.col("semester"), pl.col("student_id"), pl.col("subject")],
@@ -207,7 +223,9 @@ RESULTS = K.register(
         description=_(
             "Scores and comments per pupil, subject and semester from the school-management software "
             "(one row per pupil and subject): regular assessments, midterm, final, comment (Đạt / Chưa đạt) "
-            "or primary level, conduct and days absent. Averages and results are computed by edudx."
+            "or primary level, conduct and days absent. Averages and results are computed by edudx. "
+            "The vnEdu/SMAS score book is read as exported too: one sheet per class and subject "
+            "(an example: Learning outcomes › Example score book)."
         ),
         columns=(
             SCHOOL_CODE,
@@ -339,6 +357,15 @@ RESULTS = K.register(
                 "2",
                 normaliser=K.INTEGER,
             ),
+            _col(
+                "stated_average",
+                "ĐTBmhk",
+                ("dtbmhk", "dtbm", "tbm", "diem tbm", "diem trung binh", "semester average"),
+                _(
+                    "Read only: the average the school-management software computed; a mismatch with edudx's is a warning."
+                ),
+                "",
+            ),
         ),  # fmt: skip
         natural_key=("result_key",),
         compared=COMPARED,
@@ -350,5 +377,6 @@ RESULTS = K.register(
         commit_rows=50_000,
         change_permission=perms.IMPORT,
         locate=locate_school,
+        reader=scorebook.read,  # the vnEdu/SMAS score book: one sheet per class × subject
     )
 )

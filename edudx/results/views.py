@@ -180,3 +180,15 @@ def pupil(request: HttpRequest, student_id: int) -> HttpResponse:
         t["promotion_label"] = str(promo.get(t["promotion"], "")) if t["promotion"] else ""
         t["signal_labels"] = [signal_labels.get(s, s) for s in t["signals"]]
     return render(request, "results/pupil.html", {**data, "can_note": can_note})
+
+
+@login_required
+def scorebook_example(request: HttpRequest) -> HttpResponse:
+    """An example workbook in the vnEdu/SMAS score-book layout the `results` import reads."""
+    from .scorebook_example import build
+
+    response = HttpResponse(
+        build(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="so-diem-mau-vnedu.xlsx"'
+    return response
