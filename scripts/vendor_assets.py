@@ -17,6 +17,9 @@ FILES = {
     "bootstrap-icons/font/fonts/bootstrap-icons.woff": "bootstrap-icons/fonts/bootstrap-icons.woff",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+    # The SCORM 1.2 and 2004 run-times (learning's SCORM player), each a self-contained script.
+    "scorm-again/dist/scorm12.min.js": "scorm-again/scorm12.min.js",
+    "scorm-again/dist/scorm2004.min.js": "scorm-again/scorm2004.min.js",
 }
 # Whole folders: the H5P player (h5p-standalone) loads its frame script, styles and fonts by
 # relative paths, so its dist/ is copied as it is (without the TypeScript declarations).

@@ -143,6 +143,7 @@ class BlockKind(models.TextChoices):
     ASSIGNMENT = "assignment", _("Assignment")
     H5P = "h5p", _("H5P interactive content")
     CMI5 = "cmi5", _("cmi5 unit")
+    SCORM = "scorm", _("SCORM package")
     LTI = "lti", _("External tool (LTI 1.3)")
 
 
@@ -169,7 +170,8 @@ class Block(models.Model):
     video_seconds = models.PositiveIntegerField(default=0)
     quiz = models.ForeignKey("Quiz", null=True, blank=True, on_delete=models.PROTECT, related_name="blocks")
     prompt = models.TextField(_("assignment prompt"), blank=True)
-    # h5p / cmi5: the package played or launched; cmi5: which assignable unit (its id in cmi5.xml).
+    # h5p / cmi5 / scorm: the package played or launched; cmi5: which assignable unit (its id in
+    # cmi5.xml); scorm: which SCO (its item identifier in imsmanifest.xml).
     package = models.ForeignKey(
         "InteractivePackage", null=True, blank=True, on_delete=models.PROTECT, related_name="blocks"
     )
@@ -388,7 +390,7 @@ class Citizen(models.Model):
 
 
 from .certificates import Certificate  # noqa: E402, F401  (an open course passed)
-from .interactive import Cmi5Registration, Cmi5Session, InteractivePackage  # noqa: E402, F401
+from .interactive import Cmi5Registration, Cmi5Session, InteractivePackage, ScormAttempt  # noqa: E402, F401
 from .lti import LtiLineItem, LtiPlatformKey, LtiScore, LtiTool, LtiUsed  # noqa: E402, F401
 from .messages import ClassMessage, MessageReceipt  # noqa: E402, F401  (messages to a class)
 from .training import CourseCompetence  # noqa: E402, F401  (a training course's competences)

@@ -2,7 +2,9 @@
 under media `learning/packages/<uid>/` (learning.interactive.unpack checks every entry first).
 A block of kind `h5p` plays one package; a block of kind `cmi5` launches one assignable unit
 (AU) of a cmi5 package, `au_id` naming it. A learner's cmi5 registration and each launch
-session (with the one-time fetch of its LRS token) are kept here."""
+session (with the one-time fetch of its LRS token) are kept here. A block of kind `scorm` plays
+one SCO of a SCORM package (`au_id` = its item identifier); the learner's run-time state of it
+is a `ScormAttempt`."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 class PackageKind(models.TextChoices):
     H5P = "h5p", _("H5P package")
     CMI5 = "cmi5", _("cmi5 course")
+    SCORM = "scorm", _("SCORM package (1.2 or 2004)")
 
 
 class InteractivePackage(models.Model):
@@ -69,3 +72,30 @@ class Cmi5Session(models.Model):
 
     def __str__(self) -> str:
         return str(self.session)
+
+
+class ScormAttempt(models.Model):
+    """A learner's attempt at one SCORM block: the run-time data the SCO committed (through
+    scorm-again), kept so the next launch resumes it. `key` names the attempt in its commit URL
+    (with the signed-in learner, who must own it)."""
+
+    block = models.ForeignKey("learning.Block", on_delete=models.CASCADE, related_name="scorm_attempts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.CharField(max_length=4)  # "1.2" or "2004"
+    # The kept elements, flattened as scorm-again commits them ("cmi.suspend_data": "...").
+    cmi = models.JSONField(default=dict, blank=True)
+    completion = models.CharField(max_length=16, default="not attempted")
+    success = models.CharField(max_length=8, default="unknown")
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    total_seconds = models.PositiveIntegerField(default=0)
+    initialized_at = models.DateTimeField(null=True, blank=True)
+    terminated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["block", "user"], name="learning_scorm_attempt_once")]
+
+    def __str__(self) -> str:
+        return str(self.key)

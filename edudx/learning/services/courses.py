@@ -224,7 +224,7 @@ def block_add(*, actor: Actor, lesson: Lesson, data: BlockIn, video: File[Any] |
     """Add a block at the end of the lesson. A library resource is pinned to its current version
     (a later version never changes a lesson already taught); text is sanitised."""
     require_author(actor, lesson.course)
-    if data.kind in (BlockKind.H5P, BlockKind.CMI5):  # made from an uploaded package only
+    if data.kind in (BlockKind.H5P, BlockKind.CMI5, BlockKind.SCORM):  # made from an uploaded package only
         raise ValidationFailed(
             details=[FieldError("kind", "package_required", str(_("Upload the package to add this block.")))]
         )

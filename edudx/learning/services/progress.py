@@ -219,8 +219,8 @@ def lesson_grade(course: Course, done: list[BlockProgress]) -> Decimal | None:
     then weighted; a kind with nothing graded gives its weight to the other."""
     by_kind: dict[str, list[Decimal]] = {"quiz": [], "assignment": []}
     for bp in done:
-        # An H5P or cmi5 block's score counts as an assessment, as a quiz's does.
-        kind = "quiz" if bp.block.kind in (BlockKind.H5P, BlockKind.CMI5) else bp.block.kind
+        # An H5P, cmi5 or SCORM block's score counts as an assessment, as a quiz's does.
+        kind = "quiz" if bp.block.kind in (BlockKind.H5P, BlockKind.CMI5, BlockKind.SCORM) else bp.block.kind
         if bp.grade is not None and kind in by_kind:
             by_kind[kind].append(bp.grade)
     weights = {"quiz": course.quiz_weight, "assignment": course.assignment_weight}

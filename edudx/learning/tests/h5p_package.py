@@ -1,5 +1,6 @@
-"""A tiny real H5P package built in the test: h5p.json, content/content.json and one content
-type library written here (H5P.EdudxHello 1.0: shows its text and a button; the button emits
+"""A tiny real H5P package for the tests (its files are the demo's, in
+learning/interactive/samples/h5p/): h5p.json, content/content.json and one content type library
+(H5P.EdudxHello 1.0: shows its text and a button; the button emits
 an xAPI `completed` with a score through H5P's own EventDispatcher). No content type can be
 downloaded from h5p.org offline; this one is enough for h5p-standalone to render real content."""
 
@@ -9,55 +10,13 @@ import io
 import json
 import zipfile
 
-HELLO_JS = """
-H5P.EdudxHello = (function ($, EventDispatcher) {
-  function Hello(params, contentId) {
-    EventDispatcher.call(this);
-    this.params = params;
-    this.contentId = contentId;
-  }
-  Hello.prototype = Object.create(EventDispatcher.prototype);
-  Hello.prototype.constructor = Hello;
-  Hello.prototype.attach = function ($container) {
-    var self = this;
-    $container.addClass("edudx-hello");
-    var p = document.createElement("p");
-    p.className = "edudx-hello-text";
-    p.textContent = self.params.text;
-    var b = document.createElement("button");
-    b.className = "edudx-hello-done";
-    b.type = "button";
-    b.textContent = self.params.button;
-    b.addEventListener("click", function () { self.triggerXAPIScored(4, 5, "completed"); });
-    $container.get(0).appendChild(p);
-    $container.get(0).appendChild(b);
-  };
-  return Hello;
-})(H5P.jQuery, H5P.EventDispatcher);
-"""
+from edudx.learning.interactive.samples import HERE
 
-LIBRARY = {
-    "title": "Edudx Hello",
-    "machineName": "H5P.EdudxHello",
-    "majorVersion": 1,
-    "minorVersion": 0,
-    "patchVersion": 0,
-    "runnable": 1,
-    "embedTypes": ["div"],
-    "preloadedJs": [{"path": "hello.js"}],
-    "preloadedCss": [{"path": "hello.css"}],
-}
-
-MANIFEST = {
-    "title": "Chào lớp 6A1",
-    "language": "vi",
-    "mainLibrary": "H5P.EdudxHello",
-    "embedTypes": ["div"],
-    "license": "U",
-    "preloadedDependencies": [{"machineName": "H5P.EdudxHello", "majorVersion": 1, "minorVersion": 0}],
-}
-
-CONTENT = {"text": "Xin chào, hãy bấm nút khi đã đọc xong.", "button": "Đã xong"}
+SAMPLE = HERE / "h5p"
+HELLO_JS = (SAMPLE / "H5P.EdudxHello-1.0" / "hello.js").read_text(encoding="utf-8")
+LIBRARY = json.loads((SAMPLE / "H5P.EdudxHello-1.0" / "library.json").read_text(encoding="utf-8"))
+MANIFEST = json.loads((SAMPLE / "h5p.json").read_text(encoding="utf-8"))
+CONTENT = json.loads((SAMPLE / "content" / "content.json").read_text(encoding="utf-8"))
 
 
 def files(changes: dict[str, bytes | None] | None = None) -> dict[str, bytes]:
@@ -66,7 +25,7 @@ def files(changes: dict[str, bytes | None] | None = None) -> dict[str, bytes]:
         "content/content.json": json.dumps(CONTENT, ensure_ascii=False).encode(),
         "H5P.EdudxHello-1.0/library.json": json.dumps(LIBRARY).encode(),
         "H5P.EdudxHello-1.0/hello.js": HELLO_JS.encode(),
-        "H5P.EdudxHello-1.0/hello.css": b".edudx-hello-text{font-size:1.1rem}",
+        "H5P.EdudxHello-1.0/hello.css": (SAMPLE / "H5P.EdudxHello-1.0" / "hello.css").read_bytes(),
     }
     for key, data in (changes or {}).items():
         if data is None:

@@ -1,6 +1,7 @@
 """Interactive blocks' objects of school B1 for the route × role matrix (learning/tests/matrix.py):
-an H5P package of a B1 lesson, and a cmi5 launch session of B1 whose token was already fetched
-(the fetch URL is public by design: a second fetch is refused, so nobody gets a token here)."""
+an H5P package of a B1 lesson, a cmi5 launch session of B1 whose token was already fetched
+(the fetch URL is public by design: a second fetch is refused, so nobody gets a token here), and
+a B1 learner's SCORM attempt (its commit door answers its owner only)."""
 
 
 def providers(city, lesson) -> dict[str, tuple[object, str]]:
@@ -28,7 +29,16 @@ def providers(city, lesson) -> dict[str, tuple[object, str]]:
     learner = accounts.user_create(actor=a, username="matrix_b1_cmi5", full_name="HV cmi5 B1", password=None)
     reg = Cmi5Registration.objects.create(block=au, user=learner)
     session = Cmi5Session.objects.create(registration=reg, fetched_at=timezone.now())
+    from edudx.learning.interactive.samples import scorm_zip
+    from edudx.learning.models import ScormAttempt
+    from edudx.learning.services import scorm
+
+    sco = scorm.scorm_add(actor=a, lesson=lesson, upload=scorm_zip())[0]
+    attempt = ScormAttempt.objects.create(
+        block=sco, user=learner, version="1.2", cmi={"suspend_data": "Dữ liệu SCORM ma trận B1"}
+    )
     return {
+        "key": (attempt.key, ""),
         "uid": (block.package.uid, "Gói H5P ma trận B1"),
         "name": ("h5p.json", ""),
         "session": (session.session, ""),

@@ -33,6 +33,7 @@ from ..models import Block, BlockKind, InteractivePackage
 from ..models.interactive import PackageKind
 from ..services import cmi5 as cmi5_services
 from ..services import interactive as services
+from ..services import scorm as scorm_services
 
 MAX_STATEMENT_BYTES = 64 * 1024
 
@@ -54,6 +55,13 @@ PLAYER_CSP: dict[str, list[str]] = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'self'"],
 }
+
+
+SCO_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
 
 
 def _lesson_url(lesson_id: int) -> str:
@@ -82,6 +90,8 @@ def package_upload(request: HttpRequest, lesson_id: int) -> HttpResponse:
                 services.h5p_add(
                     actor=actor, lesson=lesson, upload=upload, title=request.POST.get("title", "")
                 )
+            elif kind == PackageKind.SCORM:
+                scorm_services.scorm_add(actor=actor, lesson=lesson, upload=upload)
             else:
                 services.cmi5_import(actor=actor, lesson=lesson, upload=upload)
         except (NotFound, PermissionDenied):
@@ -166,15 +176,16 @@ def _may_read(request: HttpRequest, package: InteractivePackage) -> bool:
 
 @require_http_methods(["GET", "HEAD"])
 def package_file(request: HttpRequest, uid: str, name: str = "") -> HttpResponseBase:
-    """A file of an unpacked package. H5P: for who may see the course or do one of its blocks
-    (the player's frame is ours). cmi5: the AU runs sandboxed (an opaque origin that carries no
-    session), so its files are served by their unguessable folder alone. Served as documents,
-    they may not script our origin: H5P files never run as a page; cmi5 pages run sandboxed."""
+    """A file of an unpacked package. H5P and SCORM: for who may see the course or do one of its
+    blocks (the player's frame is ours; a SCO runs in our origin, framed by our player only).
+    cmi5: the AU runs sandboxed (an opaque origin that carries no session), so its files are
+    served by their unguessable folder alone. Served as documents, H5P files never run as a
+    page and cmi5 pages run sandboxed; SCO pages run in our origin under SCO_CSP."""
     package = InteractivePackage.objects.select_related("course").filter(uid=uid).first()
     clean = posixpath.normpath(name)
     if package is None or not name or clean.startswith(("/", "..")) or clean != name:
         raise Http404()
-    if package.kind == PackageKind.H5P and not _may_read(request, package):
+    if package.kind in (PackageKind.H5P, PackageKind.SCORM) and not _may_read(request, package):
         raise Http404()
     where = f"{services.folder(package)}/{clean}"
     if not default_storage.exists(where):
@@ -184,6 +195,11 @@ def package_file(request: HttpRequest, uid: str, name: str = "") -> HttpResponse
     resp["X-Content-Type-Options"] = "nosniff"
     if package.kind == PackageKind.H5P:
         resp["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    elif package.kind == PackageKind.SCORM:
+        # A SCO finds the run-time API in its parent frame, so it runs in our origin (framed by
+        # our player only, talking to our origin only); see learning/README.md "Known risk".
+        resp["Content-Security-Policy"] = SCO_CSP
+        resp["X-Frame-Options"] = "SAMEORIGIN"
     else:
         resp["Content-Security-Policy"] = "sandbox allow-scripts allow-forms allow-popups"
     resp["Cache-Control"] = "private, max-age=3600"
@@ -228,7 +244,10 @@ def cmi5_fetch(request: HttpRequest, session: str) -> HttpResponse:
 
 
 def urls() -> list[Any]:
+    from .scorm import urls as scorm_urls
+
     return [
+        *scorm_urls(),
         path("lessons/<int:lesson_id>/package/", package_upload, name="package_upload"),
         path("me/blocks/<int:block_id>/h5p/", h5p_player, name="h5p_player"),
         path("me/blocks/<int:block_id>/h5p/xapi/", h5p_xapi, name="h5p_xapi"),
