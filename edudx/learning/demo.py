@@ -1,10 +1,13 @@
 """A few class courses for the demo: in the first demo schools, one grade-6 class each gets a
 mathematics course with a lesson (two library resources, a text, a video and a quiz of four
-items) assigned for next week — enough for the teacher's pages and the pupil's list."""
+items) assigned for next week — enough for the teacher's pages and the pupil's list. The first
+class course also gets a lesson of interactive blocks (H5P, cmi5, SCORM), an LTI tool in draft
+and a class message."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -14,7 +17,7 @@ from edudx.library import selectors as library
 from edudx.registry import selectors as registry
 
 from . import services
-from .models import BlockKind, CourseKind, QuestionKind
+from .models import BlockKind, Course, CourseKind, QuestionKind
 from .schemas import AssignIn, BlockIn, CourseIn, LessonIn, QuestionIn, QuizIn
 
 ORDER = 85
@@ -46,6 +49,7 @@ def build(ctx: DemoContext) -> None:
         if len(picked) == COURSES:
             break
     resources = list(library.published(scope=system).order_by("id")[:2])
+    course_of_first: Course | None = None
     for cls in picked:
         course = services.course_create(
             actor=ctx.actor,
@@ -85,8 +89,50 @@ def build(ctx: DemoContext) -> None:
         services.course_publish(actor=ctx.actor, course=course)
         due = timezone.make_aware(dt.datetime.combine(ctx.today + dt.timedelta(days=7), dt.time(20, 0)))
         services.lesson_assign(actor=ctx.actor, lesson=lesson, data=AssignIn(class_id=cls.pk, due_at=due))
+        course_of_first = course_of_first or course
     ctx.log(f"learning: {len(picked)} class courses with an assigned lesson")
     _open_course(ctx, picked[0].school_id if picked else None)
+    if course_of_first is not None:
+        _interactive(ctx, course_of_first, picked[0])
+
+
+def _interactive(ctx: DemoContext, course: Course, cls: Any) -> None:
+    """The first class course's second lesson: one H5P block, one cmi5 AU and one SCORM 1.2
+    package (tiny packages of our own, learning/interactive/samples/), assigned to the class;
+    an LTI tool registered in draft for the school (no tool runs in the demo); a class message."""
+    from django.core.files.base import File
+
+    from .interactive.samples import folder_zip, scorm_zip
+    from .lti import services as lti
+    from .lti.schemas import ToolIn
+    from .services import interactive, messages, scorm
+
+    lesson = services.lesson_create(actor=ctx.actor, course=course, data=LessonIn(title="Học liệu tương tác"))
+    interactive.h5p_add(
+        actor=ctx.actor, lesson=lesson, upload=File(folder_zip("h5p")), title="Chào lớp (H5P)"
+    )
+    interactive.cmi5_import(actor=ctx.actor, lesson=lesson, upload=File(folder_zip("cmi5")))
+    scorm.scorm_add(actor=ctx.actor, lesson=lesson, upload=File(scorm_zip("1.2")))
+    services.lesson_publish(actor=ctx.actor, lesson=lesson)
+    due = timezone.make_aware(dt.datetime.combine(ctx.today + dt.timedelta(days=10), dt.time(20, 0)))
+    services.lesson_assign(actor=ctx.actor, lesson=lesson, data=AssignIn(class_id=cls.pk, due_at=due))
+    lti.tool_create(
+        actor=ctx.actor,
+        data=ToolIn(
+            name="Phòng thí nghiệm ảo (bản nháp)",
+            school_id=cls.school_id,
+            login_url="https://phongthinghiem.example.edu.vn/lti/login",
+            target_link_url="https://phongthinghiem.example.edu.vn/lti/launch",
+            jwks_url="https://phongthinghiem.example.edu.vn/.well-known/jwks.json",
+        ),
+    )
+    messages.message_send(
+        actor=ctx.actor,
+        course=course,
+        title="Bài học tương tác mới",
+        body="Các em mở bài “Học liệu tương tác”: một trò chơi H5P, một bài cmi5 và một gói SCORM.",
+    )
+    ctx.log("learning: 1 lesson of H5P, cmi5 and SCORM blocks, 1 LTI tool in draft, 1 class message")
 
 
 def _open_course(ctx: DemoContext, school_id: int | None) -> None:

@@ -74,11 +74,14 @@ def test_copy_for_another_class_keeps_structure_and_pins(city, built):
 def test_demo_builds(city):
     from edudx.core.demo import DemoContext
     from edudx.learning import demo
-    from edudx.learning.models import Assignment, Course
+    from edudx.learning.models import Assignment, Block, ClassMessage, Course, LtiTool
 
     demo.build(DemoContext(scale="small"))
-    assert Assignment.objects.count() == 3
+    assert Assignment.objects.count() == 4  # three class lessons and the interactive one
     assert Course.objects.filter(kind="open", state="published", capacity=500).count() == 1
+    kinds = sorted(Block.objects.filter(kind__in=("h5p", "cmi5", "scorm")).values_list("kind", flat=True))
+    assert kinds == ["cmi5", "h5p", "scorm"]
+    assert LtiTool.objects.filter(state="draft").count() == 1 and ClassMessage.objects.count() == 1
 
 
 def test_activity_dashboard_reads_maintained_figures_drilled_by_ward(city, built):
