@@ -50,14 +50,14 @@ import datetime as dt
 import logging
 import random
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import F, Min
 from django.utils import timezone
 
 from .models import Aggregate, AggregateChange, AggregateState
@@ -158,8 +158,19 @@ def _store(name: str, wanted: list[int] | None, figures: dict[int, dict[str, Any
         gone = [k for k in wanted if k not in figures]
         for i in range(0, len(gone), CHUNK):
             Aggregate.objects.filter(name=name, key__in=gone[i : i + CHUNK]).delete()
-    if figures or gone or wanted is None:
-        AggregateState.objects.filter(name=name).update(version=_new_version())
+    if wanted is None:
+        AggregateState.objects.filter(name=name).update(
+            version=_new_version(), previous_version=None, changed_keys=None
+        )
+    elif figures or gone:
+        # Which keys this store changed, and the version it replaced: a process whose copy is
+        # at that version fetches these keys only (_fetch_wide). Too many to list: a full fetch.
+        changed = sorted({*figures, *gone})
+        AggregateState.objects.filter(name=name).update(
+            version=_new_version(),
+            previous_version=F("version"),
+            changed_keys=changed if len(changed) <= CHUNK else None,
+        )
     rows = [Aggregate(name=name, key=k, data=v, as_of=now) for k, v in figures.items()]
     # Short transactions per chunk would let a reader see half a refresh; one upsert of a few
     # thousand small rows holds the writer lock for milliseconds.
@@ -261,7 +272,11 @@ def read(name: str, keys: Iterable[int] | None = None, *, live_changes: int = 0)
     A read of more than `CHUNK` keys (a ward's, the department's) takes them from this process's
     copy of every key's figures, fetched once per change of the figures (as `read_shared`)."""
     _compute(name)
-    state = AggregateState.objects.filter(name=name).values_list("swept_at", "version").first()
+    state = (
+        AggregateState.objects.filter(name=name)
+        .values_list("swept_at", "version", "previous_version", "changed_keys")
+        .first()
+    )
     swept = state[0] if state else None
     if swept is None:
         # Figures kept on write only (touch) or from before sweeps existed: a full count once.
@@ -297,39 +312,7 @@ def read(name: str, keys: Iterable[int] | None = None, *, live_changes: int = 0)
     return Figures(data=figures.data, as_of=swept if figures.data else figures.as_of)
 
 
-_MEMO: dict[str, tuple[tuple[Any, ...], Any]] = {}
-
-
-def derived(name: str, derive: Callable[[Figures], Any], *, extra: Hashable = None) -> Any:
-    """`derive(read(name))` over every key, kept in this process until the figures change: for a
-    dashboard that turns the stored figures of the whole city into something costlier than a
-    sum (readiness indicators of 3,500 schools: tens of milliseconds per view). Every reader
-    then takes the keys of their scope from the one result. The result is shared between
-    requests — treat it as read-only.
-
-    The memo is keyed by the figures' version (`AggregateState.version`, bumped by every store:
-    a sweep, a write's `touch`, a full count) and by `extra` (what `derive` also depends on:
-    thresholds, unit costs) — one small query per call. A stale memo's sweep is queued as
-    `read` would. Figures without a state row (never swept) are derived afresh each time."""
-    _compute(name)
-    swept, stored = AggregateState.objects.filter(name=name).values_list("swept_at", "version").first() or (
-        None,
-        None,
-    )
-    version = (swept, stored, extra)
-    hit = _MEMO.get(name)
-    if hit is not None and hit[0] == version and swept is not None:
-        if (timezone.now() - swept).total_seconds() > max_age():
-            request_refresh(name)
-        return hit[1]
-    value = derive(read(name))
-    # Kept under the version read before `read`: had `read` counted anything, the next call
-    # sees a newer version and derives again.
-    _MEMO[name] = (version, value)
-    return value
-
-
-_SHARED: dict[str, tuple[tuple[Any, ...], Figures]] = {}
+_SHARED: dict[str, tuple[Any, Figures]] = {}  # name → (version, every key's figures)
 
 
 def read_shared(name: str, keys: Iterable[int] | None = None) -> Figures:
@@ -346,17 +329,37 @@ def read_shared(name: str, keys: Iterable[int] | None = None) -> Figures:
 
 
 def _fetch_wide(name: str, state: tuple[Any, ...] | None, keep: set[int] | None) -> Figures:
-    """Every key's figures from this process's copy while the state (swept_at, version) read
-    before the fetch is unchanged; fetched again and kept otherwise. A store between the
-    state's read and the fetch makes the copy newer than its version: the next read fetches
-    once more, never an older copy under a newer version."""
+    """Every key's figures from this process's copy while the version read before the fetch is
+    the copy's. When the last store replaced the copy's version, only the keys it stored are
+    fetched and put into a new copy (a principal's device report: one school, not 3,500 — each
+    worker fetched and decoded every school's figures again after every such write); otherwise
+    (several stores since, a full count, a rollback) every key. A store between the state's read
+    and the fetch makes the copy newer than its version: the next read fetches its keys once
+    more, never an older copy under a newer version. A sweep that changed nothing keeps the
+    version, and the copy."""
     hit = _SHARED.get(name)
-    if state is not None and hit is not None and hit[0] == state:
+    version = state[1] if state is not None else None
+    if state is not None and hit is not None and hit[0] == version:
         full = hit[1]
+    elif (
+        state is not None
+        and hit is not None
+        and state[2] is not None
+        and hit[0] == state[2]
+        and state[3] is not None
+    ):
+        stored = set(state[3])
+        changed = _fetch(name, stored)
+        # A new dict: the old copy may be in another thread's hands (read-only).
+        data = {k: v for k, v in hit[1].data.items() if k not in stored}
+        data.update(changed.data)
+        stamps = [t for t in (hit[1].as_of, changed.as_of) if t is not None]
+        full = Figures(data=data, as_of=min(stamps) if stamps else None)
+        _SHARED[name] = (version, full)
     else:
         full = _fetch(name, None)
         if state is not None:
-            _SHARED[name] = (state, full)
+            _SHARED[name] = (version, full)
     if keep is None:
         return full
     return Figures(data={k: v for k, v in full.data.items() if k in keep}, as_of=full.as_of)
@@ -390,3 +393,8 @@ def connect_signals() -> None:
     from .aggregate_triggers import connect_signals as connect
 
     connect()
+
+
+# Values derived from every key, kept per process (edudx/core/aggregate_memo.py).
+from .aggregate_memo import derived as derived  # noqa: E402
+from .aggregate_memo import fresh_enough as fresh_enough  # noqa: E402

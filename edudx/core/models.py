@@ -122,6 +122,12 @@ class AggregateState(models.Model):
     # Bumped by every store of figures (a sweep, a write's touch, a full count): what a
     # per-process memo of derived figures (aggregates.derived) is keyed by.
     version = models.BigIntegerField(default=0)
+    # The version the last store replaced and the keys it stored (or removed): a process whose
+    # copy of every key is at `previous_version` fetches those keys only (aggregates._fetch_wide)
+    # — a principal's device report no longer makes each worker fetch 3,500 schools' figures.
+    # None: the last store was a full count, or too wide to list.
+    previous_version = models.BigIntegerField(null=True)
+    changed_keys = models.JSONField(null=True)
 
     def __str__(self) -> str:
         return f"{self.name} swept at {self.swept_at:%Y-%m-%d %H:%M:%S}"

@@ -15,7 +15,9 @@ every officer of one ward the same ward's. So:
     )
 
 The value is computed again when any named aggregate's figures change (`AggregateState`
-version or sweep time: a sweep, a write's `touch`, a full count), when the day changes (figures
+version or sweep time: a sweep, a write's `touch`, a full count) — at most every
+`aggregate_memo.RECOMPUTE_SECONDS` per process, the value before the change served meanwhile with
+its own "as of" —, when the day changes (figures
 that depend on the date: what is late, old devices), and at the latest after
 `EDUDX_AGGREGATE_MAX_AGE_SECONDS` — for what a value also reads outside the maintained figures
 (a campaign opened, a school renamed): a change appears within the minute, as the aggregates'
@@ -78,7 +80,13 @@ def get(name: str, key: Hashable, compute: Callable[[], T], *, aggregates_read: 
         return compute()  # an aggregate never counted: its first read counts it
     hit = _MEMO.get((name, key))
     now = time.monotonic()
-    if hit is not None and hit[0] == stamp and now - hit[1] < aggregates.max_age():
+    # Another state of the same day: computed again at most every RECOMPUTE_SECONDS (a store of
+    # one school's figures under load came every few seconds, and every officer scope's sums
+    # were computed again in each worker after each).
+    same = hit is not None and (
+        hit[0] == stamp or (hit[0][1] == stamp[1] and aggregates.fresh_enough(hit[1]))
+    )
+    if hit is not None and same and now - hit[1] < aggregates.max_age():
         for n, swept, _version in stamp[0]:
             if (timezone.now() - swept).total_seconds() > aggregates.max_age():
                 aggregates.request_refresh(n)  # as a read would: the sweep is queued

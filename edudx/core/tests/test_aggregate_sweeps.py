@@ -157,3 +157,34 @@ def test_a_wide_read_takes_the_process_copy_until_the_figures_change(city, count
     assert aggregates.read(HOME, [a.pk, b.pk]).data[a.pk] != first.data[a.pk]
     versions = {aggregates._new_version() for _ in range(50)}
     assert len(versions) == 50  # unique: never the version a rolled-back store had
+
+
+def test_a_wide_copy_fetches_only_the_keys_of_the_store_after_its_version(city, counted, monkeypatch):
+    """A process whose copy of every key is at the version a store replaced fetches the keys
+    that store wrote, not every school's (a device report made each worker fetch 3,500); two
+    stores since the copy, or a full count, fetch everything; the result is the full fetch's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(aggregates, "CHUNK", 1)
+    a, b = city.schools[0], city.schools[1]
+    aggregates.sweep(HOME)
+    aggregates.read(HOME, [a.pk, b.pk])
+    Student.objects.filter(school=a).update(status="thoi_hoc")
+    aggregates.touch(HOME, [a.pk])
+    state = AggregateState.objects.get(name=HOME)
+    assert state.changed_keys == [a.pk] and state.previous_version is not None
+    with CaptureQueriesContext(connection) as q:
+        after = aggregates.read(HOME, [a.pk, b.pk])
+    fetches = [x["sql"] for x in q.captured_queries if 'FROM "core_aggregate"' in x["sql"]]
+    assert len(fetches) == 1 and '"key" IN' in fetches[0]  # the one school only
+    assert after.data == aggregates._fetch(HOME, [a.pk, b.pk]).data
+    aggregates.touch(HOME, [a.pk])
+    aggregates.touch(HOME, [b.pk])  # two stores since the copy: every key
+    with CaptureQueriesContext(connection) as q:
+        again = aggregates.read(HOME, [a.pk, b.pk])
+    fetches = [x["sql"] for x in q.captured_queries if 'FROM "core_aggregate"' in x["sql"]]
+    assert len(fetches) == 1 and '"key" IN' not in fetches[0]
+    assert again.data == aggregates._fetch(HOME, [a.pk, b.pk]).data
+    aggregates.refresh(HOME)
+    assert AggregateState.objects.get(name=HOME).changed_keys is None  # a full count lists nothing

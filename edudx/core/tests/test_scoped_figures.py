@@ -86,3 +86,24 @@ def test_nothing_kept_without_every_state_or_inside_a_transaction(outside, monke
     scoped_figures.get("q", "dept", compute, aggregates_read=NAMES)
     scoped_figures.get("q", "dept", compute, aggregates_read=NAMES)
     assert len(calls) == 4
+
+
+def test_a_change_is_summed_again_at_most_every_few_seconds_outside_a_transaction(outside, monkeypatch):
+    """Under load a store of one school's figures came every few seconds (a device report), and
+    each worker summed every officer scope again after each: outside a transaction a value is
+    computed again at most every RECOMPUTE_SECONDS — the value before the change meanwhile,
+    with its own "as of" —, while another day sums at once."""
+    from edudx.core import aggregate_memo
+
+    calls, compute = _counter()
+    monkeypatch.setattr(aggregate_memo, "_in_transaction", lambda: False)
+    monkeypatch.setattr(aggregate_memo, "RECOMPUTE_SECONDS", 3600)
+    assert scoped_figures.get("p", "dept", compute, aggregates_read=NAMES) == 1
+    AggregateState.objects.filter(name="test.a").update(version=7)
+    assert scoped_figures.get("p", "dept", compute, aggregates_read=NAMES) == 1  # within the interval
+    monkeypatch.setattr(aggregate_memo, "RECOMPUTE_SECONDS", 0)
+    assert scoped_figures.get("p", "dept", compute, aggregates_read=NAMES) == 2  # past it
+    monkeypatch.setattr(aggregate_memo, "RECOMPUTE_SECONDS", 3600)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1), tick=False):
+        AggregateState.objects.update(swept_at=timezone.now())
+        assert scoped_figures.get("p", "dept", compute, aggregates_read=NAMES) == 3  # another day
