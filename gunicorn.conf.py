@@ -16,6 +16,11 @@ threads = int(os.environ.get("EDUDX_WEB_THREADS") or 4)
 # a bug, and the worker is recycled rather than held.
 timeout = int(os.environ.get("EDUDX_WEB_TIMEOUT") or 120)
 loglevel = os.environ.get("EDUDX_WEB_LOG_LEVEL") or "warning"
+# A browser keeps its connection for the next page; gunicorn's default closes one idle for 2 s,
+# shorter than a person reads a page, and a request sent as it closes fails ("server
+# disconnected"; browsers send it again). An idle kept-alive connection waits in the workers'
+# poller, not in a thread: 5 s costs a socket, no thread.
+keepalive = int(os.environ.get("EDUDX_WEB_KEEPALIVE") or 5)
 
 
 def post_worker_init(worker):
