@@ -13,9 +13,11 @@ from typing import Any
 from django.db.models import Count, Sum
 
 from edudx.core import indicators as core_indicators
+from edudx.core import scoped_figures
 from edudx.core.scope import Scope
 
 from .. import permissions as perms
+from ..aggregates import SCHOOLS
 from ..models import Assessment, AutoPoint, Campaign, Criterion, Framework, ScoringBand
 
 ZERO = Decimal("0")
@@ -138,7 +140,19 @@ def school_coverage(framework: Framework, school_ids: list[int]) -> dict[int, di
 
 def campaign_coverage(*, scope: Scope, campaign: Campaign) -> dict[str, Any]:
     """Over the campaign's self-assessments the caller may see: how many carry automatic points
-    and the average share of the framework's points they fill."""
+    and the average share of the framework's points they fill. The same for every user of one
+    scope: counted once per change of the schools' figures (and at least every minute), per
+    process — the department's count walked the city's automatic points on every view of a
+    campaign's dashboard (core.scoped_figures; issue #21)."""
+    return scoped_figures.get(
+        "monitoring.campaign_coverage",
+        (scoped_figures.scope_key(scope), campaign.pk),
+        lambda: _campaign_coverage(scope=scope, campaign=campaign),
+        aggregates_read=[SCHOOLS],
+    )
+
+
+def _campaign_coverage(*, scope: Scope, campaign: Campaign) -> dict[str, Any]:
     qs = AutoPoint.objects.filter(
         scope.filter_q(perms.VIEW, "entry__assessment__unit_path"),
         entry__assessment__campaign=campaign,

@@ -150,7 +150,17 @@ def campaign_list(*, scope: Scope) -> QuerySet[Campaign]:
 
 
 def campaign_get(*, scope: Scope, pk: int) -> Campaign:
+    """The campaign if `campaign_list` holds it: owned within the scope, or covering one of its
+    schools — asked of this one campaign (an indexed EXISTS), not by filtering every campaign
+    through the scope's assessments (the department's covering subquery walked the city's
+    self-assessments on every campaign page; issue #21)."""
+    scope.require_any(perms.VIEW)
     try:
-        return campaign_list(scope=scope).get(pk=pk)
-    except (Campaign.DoesNotExist, ValueError) as exc:
+        campaign = Campaign.objects.select_related("framework", "owner").get(pk=pk)
+    except (Campaign.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc
+    if scope.is_system or scope.can(perms.VIEW, campaign.owner.path):
+        return campaign
+    if Assessment.objects.filter(scope.filter_q(perms.VIEW, PATH), campaign=campaign).exists():
+        return campaign
+    raise NotFound()
