@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import aggregates, autodiscover
+        from . import aggregates, autodiscover, fsm
 
+        fsm.skip_historical_models()
         autodiscover.run()
         aggregates.connect_signals()
