@@ -54,6 +54,7 @@ INDEX = fulltext.TextIndex(
     title_fts=TITLE_FTS,
     space="library",
     generic=GENERIC,
+    pg_vector_column="search_vector",
 )
 
 
@@ -339,7 +340,7 @@ def title_migration_operation():
 
 def postgres_sql() -> list[str]:
     return [
-        f"CREATE INDEX IF NOT EXISTS library_resource_tsv ON {TABLE} USING gin ({INDEX.pg_vector})",
+        f"CREATE INDEX IF NOT EXISTS library_resource_tsv ON {TABLE} USING gin ({INDEX.pg_vector_expression})",
         f"CREATE INDEX IF NOT EXISTS library_resource_title_tsv ON {TABLE} "
         f"USING gin (to_tsvector('simple', search_title))",
     ]

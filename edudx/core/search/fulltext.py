@@ -33,14 +33,21 @@ class TextIndex:
     space: str  # the PostgreSQL term table's space for this index
     # Words of a title that say what kind of thing it is, not what it is about.
     generic: re.Pattern[str] | None = None
+    # PostgreSQL: a stored column holding `pg_vector_expression` (generated), so that a match's
+    # rank and the recheck of a lossy bitmap read it instead of parsing title and body again.
+    pg_vector_column: str = ""
 
     # ----- PostgreSQL expressions (unqualified columns: Django aliases the table in subqueries)
     @property
-    def pg_vector(self) -> str:
+    def pg_vector_expression(self) -> str:
         return (
             f"(setweight(to_tsvector('simple', {self.title}), 'A') || "
             f"setweight(to_tsvector('simple', {self.body}), 'B'))"
         )
+
+    @property
+    def pg_vector(self) -> str:
+        return self.pg_vector_column or self.pg_vector_expression
 
     @property
     def pg_title_vector(self) -> str:
