@@ -49,7 +49,7 @@ LABELS = {
 }  # fmt: skip
 _RESULT_HEADERS = {"ketqua", "kq", "danhgia"}  # a comment subject's semester result column
 _REGULAR = re.compile(r"^(ddg)?tx\d+$")
-_SEPARATORS = re.compile(r"\s+[-–|;]\s+|;")
+_SEPARATORS = re.compile(r"\s+[-–|;]\s+(?!\d)|;")  # "Lớp: 6A1 - Môn: Toán", not "2025 - 2026"
 
 
 def _text(v: Any) -> str | None:
