@@ -151,8 +151,7 @@ def passing_sql(q: Query, f: ResourceFilter, cap: int, below: int | None = None)
     """The ids of the matches (title + body) that pass the filters, at most `cap`: the filters
     tested on the facet row of each match, no ranking read (bm25 loads each match's positions:
     ~85 ms CPU for the 3,000 matches of a six-word query at a million resources, against ~25 ms
-    for this pass). `below`: only the matches older than that id (FTS5 starts its doclists
-    there), where the walk has read the newer ones already."""
+    for this pass). `below`: only the matches older than that id (the walk read the others)."""
     where, params = conditions(f)
     older = f" AND {FTS}.rowid < %s" if below is not None else ""
     return (
