@@ -3,7 +3,10 @@ test city, then import a student file and kill this very process with SIGKILL (n
 rollback code runs) right after the kind's writer has put the first rows in the open
 transaction. With `--complete` the same import runs to the end instead.
 
-    python -m edudx.ingest.tests.killed_import VAR_DIR ROWS [--complete]
+    python -m edudx.ingest.tests.killed_import VAR_DIR ROWS [--complete | --prepare]
+
+`--prepare` only migrates the database, builds the city and writes the file: the tests start
+from a copy of that directory (a fresh migrate is the slow part of each run).
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ def main() -> None:
                 w.writerow(
                     student_row(code=f"79{i + 100000:08d}", pid=f"0792149{i:05d}", name=NAMES[i % len(NAMES)])
                 )
+    if "--prepare" in sys.argv:  # the database and the file only: the tests copy them
+        return
     if "--settle" in sys.argv:  # a later process looks at the run the killed one left
         from edudx.ingest import services
         from edudx.ingest.models import ImportRun

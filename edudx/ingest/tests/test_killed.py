@@ -5,6 +5,7 @@ rolls back a dead client's transaction on the server."""
 
 from __future__ import annotations
 
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -29,6 +30,21 @@ def run(var: Path, *extra: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory) -> Path:
+    """The migrated database with the test city and the student file, made once per module."""
+    var = tmp_path_factory.mktemp("killed-template")
+    done = run(var, "--prepare")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return var
+
+
+@pytest.fixture
+def var(prepared, tmp_path) -> Path:
+    shutil.copytree(prepared, tmp_path, dirs_exist_ok=True)
+    return tmp_path
+
+
 def count(db: Path, sql: str) -> int:
     con = sqlite3.connect(db)
     try:
@@ -38,12 +54,12 @@ def count(db: Path, sql: str) -> int:
 
 
 @pytest.mark.sqlite_only
-def test_a_commit_killed_midway_leaves_nothing_and_can_be_run_again(tmp_path):
-    killed = run(tmp_path)
+def test_a_commit_killed_midway_leaves_nothing_and_can_be_run_again(var):
+    killed = run(var)
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
     assert "written into the open transaction" in killed.stdout
     before = int(killed.stdout.split("students before:")[1].split()[0])
-    db = tmp_path / "killed.sqlite3"
+    db = var / "killed.sqlite3"
     con = sqlite3.connect(db)
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -61,7 +77,7 @@ def test_a_commit_killed_midway_leaves_nothing_and_can_be_run_again(tmp_path):
     finally:
         con.close()
 
-    complete = run(tmp_path, "--complete")
+    complete = run(var, "--complete")
     assert complete.returncode == 0, complete.stderr[-3000:]
     assert f"written: True new: {ROWS}" in complete.stdout
     assert count(db, "SELECT count(*) FROM registry_student") == before + ROWS
@@ -73,12 +89,12 @@ def test_a_commit_killed_midway_leaves_nothing_and_can_be_run_again(tmp_path):
 
 
 @pytest.mark.sqlite_only
-def test_the_import_log_ends_a_killed_commit_as_failed_when_next_looked_at(tmp_path):
-    killed = run(tmp_path, "--services")
+def test_the_import_log_ends_a_killed_commit_as_failed_when_next_looked_at(var):
+    killed = run(var, "--services")
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
-    looked = run(tmp_path, "--settle")
+    looked = run(var, "--settle")
     assert looked.returncode == 0, looked.stderr[-3000:]
     assert "state before: committing" in looked.stdout
     assert "state after: failed" in looked.stdout
-    db = tmp_path / "killed.sqlite3"
+    db = var / "killed.sqlite3"
     assert count(db, "SELECT count(*) FROM registry_student WHERE moet_code >= '7900100000'") == 0
