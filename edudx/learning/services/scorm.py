@@ -243,12 +243,8 @@ def _statement(
     return stmt
 
 
-def commit(
-    *, actor: Actor, key: str, data: Any, initialize: bool = False, terminate: bool = False
-) -> ScormAttempt:
-    """Store one commit of the SCO's run-time data for the signed-in learner's own attempt
-    (another's, or a block they may no longer do: NotFound), and record what changed as xAPI
-    statements in one LRS write."""
+def attempt_owned(*, actor: Actor, key: str) -> ScormAttempt:
+    """The signed-in learner's own attempt by its key; anyone else's (or none): NotFound."""
     attempt = (
         ScormAttempt.objects.select_related("block__lesson__course", "block__package")
         .filter(key=key, user=actor.user)
@@ -256,6 +252,16 @@ def commit(
     )
     if attempt is None:
         raise NotFound()
+    return attempt
+
+
+def commit(
+    *, actor: Actor, key: str, data: Any, initialize: bool = False, terminate: bool = False
+) -> ScormAttempt:
+    """Store one commit of the SCO's run-time data for the signed-in learner's own attempt
+    (another's, or a block they may no longer do: NotFound), and record what changed as xAPI
+    statements in one LRS write."""
+    attempt = attempt_owned(actor=actor, key=key)
     ctx = learner_context(actor, attempt.block.lesson)
     it = item(attempt.block)
     cmi = parse_commit(attempt.version, data) if data else {}

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -59,12 +60,17 @@ def scorm_commit(request: HttpRequest, key: str) -> JsonResponse:
     """One commit of the run-time (scorm-again, flattened data model) for the signed-in
     learner's own attempt: `?initialize=true` marks Initialize, `?terminate=true` the last one."""
     actor = Actor.from_request(request)
-    if len(request.body) > MAX_COMMIT_BYTES:
+    services.attempt_owned(actor=actor, key=key)  # another learner's key: 404 before the body is read
+    try:
+        body = request.body
+    except RawPostDataException:  # a form post whose stream was already read: not a commit
+        return JsonResponse(_error("scorm_bad_commit", _("The run-time data is not valid JSON.")), status=400)
+    if len(body) > MAX_COMMIT_BYTES:
         return JsonResponse(
             _error("scorm_commit_too_large", _("The run-time data is too large.")), status=413
         )
     try:
-        data = json.loads(request.body or b"{}")
+        data = json.loads(body or b"{}")
     except (ValueError, RecursionError):
         return JsonResponse(_error("scorm_bad_commit", _("The run-time data is not valid JSON.")), status=400)
     try:
