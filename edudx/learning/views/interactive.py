@@ -222,7 +222,11 @@ def cmi5_launch(request: HttpRequest, block_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return HttpResponseRedirect(return_url)
-    return HttpResponseRedirect(url)
+    if url.startswith(base + "/"):
+        return HttpResponseRedirect(url)
+    # An AU on another site: the lesson page's CSP (form-action 'self') forbids a form's redirect
+    # to another origin, so a page of ours sends the learner on (meta refresh and a link).
+    return render(request, "learning/interactive/cmi5_launch.html", {"b": block, "url": url})
 
 
 def _cors(resp: HttpResponse) -> HttpResponse:
