@@ -52,11 +52,10 @@ def au_server():
 
 @pytest.mark.browser
 def test_an_au_on_its_own_site_fetches_its_token_and_completes_the_block(
-    live_city, live_server, browser, au_server
+    live_city, live_server, page, login, au_server
 ):
     from django.utils import timezone
 
-    from edudx.core.testing.city import PASSWORD
     from edudx.learning import services
     from edudx.learning.interactive.samples import HERE
     from edudx.learning.models import BlockProgress
@@ -78,16 +77,11 @@ def test_an_au_on_its_own_site_fetches_its_token_and_completes_the_block(
         lesson=lesson,
         data=AssignIn(class_id=live_city.classes[0].pk, due_at=timezone.now() + dt.timedelta(days=3)),
     )
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone (vi-VN: the context's locale)
     seen = []  # console lines and the LRS's answers: the failure message shows them
     page.on("console", lambda m: seen.append(f"console {m.type}: {m.text[:300]}"))
     page.on("response", lambda r: seen.append(f"{r.status} {r.request.method} {r.url[:120]}"))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", live_city.users["student"].username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server.url}/")
+    login(live_city.users["student"].username)
     page.goto(f"{live_server.url}/learning/me/lessons/{lesson.pk}/")
     page.get_by_test_id("cmi5-launch").click()
     page.wait_for_url(f"{au_server}/au/index.html?*")
@@ -110,4 +104,3 @@ def test_an_au_on_its_own_site_fetches_its_token_and_completes_the_block(
         "terminated",
     ], verbs
     assert all(s["actor"]["account"]["name"] == f"u{live_city.users['student'].pk}" for s in stored)
-    context.close()

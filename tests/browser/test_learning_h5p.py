@@ -24,27 +24,21 @@ def _frame_with(page, selector: str, timeout_s: float = 20):
 
 @pytest.mark.browser
 def test_a_pupil_plays_an_h5p_block_on_a_phone_and_its_completed_grades_the_block(
-    live_city, live_server, browser
+    live_city, live_server, page, login
 ):
 
-    from edudx.core.testing.city import PASSWORD
     from edudx.learning.models import BlockProgress
     from edudx.learning.tests.h5p_package import h5p_lesson
     from edudx.lrs.models import Statement
 
     _course, lesson, block = h5p_lesson(live_city)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone (vi-VN: the context's locale)
     refused = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     seen = []  # every console line and every answer of the xAPI door: the failure message shows them
     page.on("console", lambda m: seen.append(f"console {m.type}: {m.text[:300]}"))
     page.on("response", lambda r: seen.append(f"{r.status} {r.url}") if "/h5p/xapi/" in r.url else None)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", live_city.users["student"].username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server.url}/")
+    login(live_city.users["student"].username)
     page.goto(f"{live_server.url}/learning/me/lessons/{lesson.pk}/")
     frame = _frame_with(page, ".edudx-hello-done")
     assert "Xin chào" in frame.inner_text(".edudx-hello-text")
@@ -63,4 +57,3 @@ def test_a_pupil_plays_an_h5p_block_on_a_phone_and_its_completed_grades_the_bloc
     page.reload()
     assert page.get_by_test_id("h5p-score").inner_text().endswith("80,00%")  # Vietnamese decimals
     assert not refused, refused
-    context.close()

@@ -10,23 +10,19 @@ import pytest
 
 
 @pytest.mark.browser
-def test_a_pupil_plays_a_scorm_block_on_a_phone_and_it_completes_the_block(live_city, live_server, browser):
-    from edudx.core.testing.city import PASSWORD
+def test_a_pupil_plays_a_scorm_block_on_a_phone_and_it_completes_the_block(
+    live_city, live_server, page, login
+):
     from edudx.learning.models import BlockProgress
     from edudx.learning.tests.test_interactive_scorm import scorm_lesson
     from edudx.lrs.models import Statement
 
     _course, lesson, block = scorm_lesson(live_city)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone (vi-VN: the context's locale)
     seen = []  # console lines and the commit door's answers: the failure message shows them
     page.on("console", lambda m: seen.append(f"console {m.type}: {m.text[:300]}"))
     page.on("response", lambda r: seen.append(f"{r.status} {r.url}") if "/commit/" in r.url else None)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", live_city.users["student"].username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server.url}/")
+    login(live_city.users["student"].username)
     page.goto(f"{live_server.url}/learning/me/lessons/{lesson.pk}/")
     page.get_by_test_id("scorm-open").click()
     frame = page.frame_locator("[data-testid=scorm-frame]")
@@ -48,4 +44,3 @@ def test_a_pupil_plays_a_scorm_block_on_a_phone_and_it_completes_the_block(live_
     assert bp is not None and bp.done and str(bp.grade) == "80.00", seen
     assert all(s["actor"]["account"]["name"] == f"u{live_city.users['student'].pk}" for s in stored)
     assert page.get_by_test_id("scorm-saved").is_visible()
-    context.close()
