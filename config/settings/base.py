@@ -6,6 +6,7 @@ values such as the current school year live in the database (core.Setting), not 
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -15,6 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
+
+# Polars' thread pool is sized once, when polars is first imported (after the settings): one
+# thread unless POLARS_MAX_THREADS says otherwise. A big import already keeps two threads busy
+# (checks beside the ingest writer) and the servers run a process per core; a second polars
+# thread only fights them for the cores (the results bench, edudx/results/README.md "Bench").
+os.environ.setdefault("POLARS_MAX_THREADS", "1")
 
 VAR_DIR = Path(env.str("EDUDX_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -342,13 +349,13 @@ INGEST_CHUNK_ROWS = env.int("EDUDX_INGEST_CHUNK_ROWS", default=50_000)
 INGEST_BACKGROUND_BYTES = env.int("EDUDX_INGEST_BACKGROUND_BYTES", default=2 * 1024 * 1024)
 INGEST_BULK_LOAD_BYTES = env.int("EDUDX_INGEST_BULK_LOAD_BYTES", default=4 * 1024 * 1024)
 INGEST_BULK_LOAD_SHARE = env.float("EDUDX_INGEST_BULK_LOAD_SHARE", default=0.5)
-# A big partial import into a populated SQLite database commits this many rows per transaction,
-# then leaves the writer lock free this long (edudx/ingest/engine/commit.py); 0 rows: one transaction.
-# The pause outlasts SQLite's busy handler, which retries a waiting writer every 100 ms once it
-# has waited ~0.3 s (a principal's autosave behind a commit): a 30 ms pause was missed by most
-# waiters, who then waited for the next commit (issue #21 item 4, bench/load.py --during-import).
+# A big partial import into a populated SQLite database commits this many rows per transaction
+# (edudx/ingest/engine/commit.py; 0 rows: one transaction); while other writers wait for the lock
+# (core/db/writers.py) it holds off before a commit until they are through, at most the pause,
+# and commits the contended rows per transaction for a while after. Alone it never pauses.
 INGEST_COMMIT_ROWS = env.int("EDUDX_INGEST_COMMIT_ROWS", default=1000)
-INGEST_COMMIT_PAUSE_MS = env.int("EDUDX_INGEST_COMMIT_PAUSE_MS", default=110)
+INGEST_COMMIT_ROWS_CONTENDED = env.int("EDUDX_INGEST_COMMIT_ROWS_CONTENDED", default=200)
+INGEST_COMMIT_PAUSE_MS = env.int("EDUDX_INGEST_COMMIT_PAUSE_MS", default=1000)
 INGEST_MAX_COLUMNS = env.int("EDUDX_INGEST_MAX_COLUMNS", default=500)
 INGEST_MAX_ZIP_ENTRIES = env.int("EDUDX_INGEST_MAX_ZIP_ENTRIES", default=2000)
 INGEST_MAX_UNCOMPRESSED_BYTES = env.int("EDUDX_INGEST_MAX_UNCOMPRESSED_BYTES", default=1024 * 1024 * 1024)

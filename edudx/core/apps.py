@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import aggregates, autodiscover, fsm
+        from .db import writers
 
         fsm.skip_historical_models()
         autodiscover.run()
         aggregates.connect_signals()
+        writers.connect_signals()

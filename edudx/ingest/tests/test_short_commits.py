@@ -76,36 +76,57 @@ def test_strict_mode_small_files_and_loads_that_defer_indexes_keep_one_transacti
     # A kind's own commit size (Kind.commit_rows) replaces the setting's; 0 keeps the setting's.
     own = commit.short_commits(mode="partial", size=10**10, bulk=contextlib.nullcontext(), kind_rows=500)
     assert own is None if connection.vendor != "sqlite" else (own.rows, shorts and shorts.rows) == (500, 2)
+    # While writers wait the setting's size shrinks; a kind's own size (a fixed cost per write) stays.
+    if shorts is not None and own is not None:
+        assert (shorts.contended_rows, own.contended_rows) == (settings.INGEST_COMMIT_ROWS_CONTENDED, 0)
 
 
-def test_the_pause_is_the_least_time_between_two_commits_not_a_sleep_after_each(monkeypatch):
-    """The writer lock stays free at least INGEST_COMMIT_PAUSE_MS between two commits; time
-    spent checking the next chunk (without the lock) counts towards it, and the last commit is
-    followed by no sleep."""
-    import polars as pl
-
-    from edudx.ingest.kinds import get
-
-    clock, slept = [100.0], []
+def _pacing(monkeypatch, waiting):
+    """A clock, the sleeps, and `waiting` as the answers of writers_waiting (then False)."""
+    clock, slept, commits = [100.0], [], []
     monkeypatch.setattr(commit.time, "monotonic", lambda: clock[0])
     monkeypatch.setattr(
         commit.time, "sleep", lambda s: (slept.append(round(s, 3)), clock.__setitem__(0, clock[0] + s))
     )
-    kind = get("students")
+    answers = list(waiting)
+    monkeypatch.setattr(commit, "writers_waiting", lambda _conn: answers.pop(0) if answers else False)
+    import dataclasses
+
+    import polars as pl
+
+    from edudx.ingest.kinds import get
 
     class Writes:
         def __call__(self, *, actor, new, changed, ctx):
+            commits.append(new.height + len(changed))
             clock[0] += 0.05  # the commit itself
 
-    import dataclasses
+    kind = dataclasses.replace(get("students"), write=Writes())
+    return kind, pl.DataFrame({"a": list(range(10))}), clock, slept, commits
 
-    kind = dataclasses.replace(kind, write=Writes())
-    shorts = commit.ShortCommits(rows=2, pause=0.11)
-    frame = pl.DataFrame({"a": [1, 2, 3]})
-    shorts.write(kind, Actor.system(), None, frame, [])  # two commits in a row: a full pause between
-    assert slept == [0.11] and shorts.committed == 3
-    clock[0] += 0.3  # the next chunk's checks took longer than the pause: no sleep before its commit
-    shorts.write(kind, Actor.system(), None, frame.head(1), [])
-    clock[0] += 0.04  # shorter: only the rest of the pause
-    shorts.write(kind, Actor.system(), None, frame.head(1), [])
-    assert slept == [0.11, 0.0, 0.07] and shorts.committed == 5
+
+def test_alone_the_import_never_pauses_and_commits_its_full_size(monkeypatch):
+    kind, frame, _clock, slept, commits = _pacing(monkeypatch, [])
+    shorts = commit.ShortCommits(rows=4, pause=1.0, contended_rows=2)
+    shorts.write(kind, Actor.system(), None, frame, [])
+    assert commits == [4, 4, 2] and slept == [] and shorts.committed == 10 and shorts.waits == 0
+
+
+def test_waiting_writers_go_first_then_the_commits_stay_short_for_a_while(monkeypatch):
+    # Before the first commit two polls see a writer waiting, the third sees none.
+    kind, frame, clock, slept, commits = _pacing(monkeypatch, [True, True, False])
+    shorts = commit.ShortCommits(rows=4, pause=1.0, contended_rows=2)
+    shorts.write(kind, Actor.system(), None, frame, [])
+    assert slept == [commit.POLL_SECONDS] * 2  # held off until the writer was through, no longer
+    assert commits == [2, 2, 2, 2, 2] and shorts.waits == 1  # short while writers are about
+    clock[0] += commit.CONTENDED_SECONDS  # nobody waited since: full size again
+    shorts.write(kind, Actor.system(), None, frame, [])
+    assert commits[5:] == [4, 4, 2] and shorts.committed == 20
+
+
+def test_a_stream_of_writers_holds_the_import_off_at_most_the_pause_per_commit(monkeypatch):
+    kind, frame, _clock, slept, commits = _pacing(monkeypatch, [True] * 10_000)
+    shorts = commit.ShortCommits(rows=5, pause=0.1, contended_rows=5)
+    shorts.write(kind, Actor.system(), None, frame, [])
+    assert commits == [5, 5] and shorts.committed == 10
+    assert 0.1 <= shorts.held_off <= 0.1 * 2 + 2 * commit.POLL_SECONDS  # then it commits anyway
