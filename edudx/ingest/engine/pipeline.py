@@ -11,6 +11,7 @@ transactions so that other writers are not held for minutes (commit.py says when
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -274,7 +275,7 @@ def _run(
         finally:
             # An error or a cancel: the write in flight ends before the rollback, and its own
             # error, the first cause of whatever the caller then ran into, is raised.
-            writer.wait()
+            writer.close()
         if outcome.counts["total"] == 0 and not outcome.rejected_file:
             problems.file_error("file_no_rows", _no_rows_message())
         if write and (outcome.rejected_file or (mode == STRICT and problems.has_errors)):
@@ -307,7 +308,8 @@ def _run(
 class _Writer:
     """Writes one chunk in a thread while the caller checks the next one, so checking and
     writing use two cores. The thread uses the caller's own connection and transaction, so it
-    writes what the caller would; one chunk is in flight at most.
+    writes what the caller would; one chunk is in flight at most. One thread a file, started
+    with the first write and ended by close(): a big file's short commits are written there too.
     See docs/decisions/0006-ingest-writer-thread-and-bulk-threshold.md."""
 
     def __init__(self, kind: Kind, actor: Actor, ctx: Context, short: ShortCommits | None = None) -> None:
@@ -315,36 +317,59 @@ class _Writer:
         self.thread: threading.Thread | None = None
         self.error: BaseException | None = None
         self.conn = connections[DEFAULT_DB_ALIAS]
+        self.todo: queue.SimpleQueue[tuple[pl.DataFrame, list[Changed]] | None] = queue.SimpleQueue()
+        self.written = threading.Semaphore(0)
+        self.in_flight = False
 
     def start(self, new: pl.DataFrame, changed: list[Changed]) -> None:
-        if self.short is not None:
-            # Short transactions are written here, one after the other: the checks of the next
-            # chunk, run after, leave the writer lock free for others meanwhile.
-            self.short.write(self.kind, self.actor, self.ctx, new, changed)
-            return
-        self.conn.inc_thread_sharing()
-        self.thread = threading.Thread(target=self._write, args=(new, changed), name="ingest-writer")
-        self.thread.start()
+        if self.thread is None:
+            self.conn.inc_thread_sharing()
+            self.thread = threading.Thread(target=self._loop, name="ingest-writer", daemon=True)
+            self.thread.start()
+        self.in_flight = True
+        self.todo.put((new, changed))
+
+    def _loop(self) -> None:
+        connections[DEFAULT_DB_ALIAS] = self.conn
+        while (job := self.todo.get()) is not None:
+            try:
+                self._write(*job)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread by wait()
+                self.error = exc
+            finally:
+                self.written.release()
 
     def _write(self, new: pl.DataFrame, changed: list[Changed]) -> None:
-        connections[DEFAULT_DB_ALIAS] = self.conn
-        try:
-            if self.kind.write is None:
-                raise ValueError(f"import kind {self.kind.name!r} declares no write")
-            self.kind.write(actor=self.actor, new=new, changed=changed, ctx=self.ctx)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread by wait()
-            self.error = exc
+        if self.short is not None:
+            # Short transactions too, each with its pause before it (commit.py): the caller
+            # checks the next chunk meanwhile, without the writer lock — on the 50 M-row city
+            # the two ran one after the other, one core idle.
+            self.short.write(self.kind, self.actor, self.ctx, new, changed)
+            return
+        if self.kind.write is None:
+            raise ValueError(f"import kind {self.kind.name!r} declares no write")
+        self.kind.write(actor=self.actor, new=new, changed=changed, ctx=self.ctx)
 
     def wait(self) -> None:
         """Until the chunk in flight is written; its error, if any, is raised here."""
-        if self.thread is None:
+        if not self.in_flight:
             return
-        self.thread.join()
-        self.thread = None
-        self.conn.dec_thread_sharing()
+        self.written.acquire()
+        self.in_flight = False
         if self.error is not None:
             error, self.error = self.error, None
             raise error
+
+    def close(self) -> None:
+        """The chunk in flight written (its error raised), then the thread ended."""
+        try:
+            self.wait()
+        finally:
+            if self.thread is not None:
+                self.todo.put(None)
+                self.thread.join()
+                self.thread = None
+                self.conn.dec_thread_sharing()
 
 
 def _bulk_threshold() -> int:
