@@ -39,28 +39,44 @@ def natural_key(frame: pl.DataFrame, kind: Kind) -> pl.DataFrame:
 
 
 class Duplicates:
-    """Natural keys seen so far in the file, across chunks (kept as a polars frame)."""
+    """Natural keys seen so far in the file, across chunks: the keys with their first row (for
+    the message), and their hashes in a few sorted runs that each chunk's hashes are looked up in
+    by binary search. A hash set built from every earlier key at each chunk made a big file's
+    check grow with the square of its chunks (2.6 s of CPU for a 2.5 M-row file, 50 chunks)."""
 
     def __init__(self) -> None:
-        self.seen = pl.DataFrame(schema={KEY: pl.String, "__first": pl.Int64, "__h": pl.UInt64})
+        self.seen = pl.DataFrame(schema={KEY: pl.String, "__first": pl.Int64})
+        self.runs: list[pl.Series] = []  # sorted hashes, each run at least twice the next one's size
+
+    def _seen_before(self, hashes: pl.Series) -> pl.Series:
+        hit = pl.repeat(False, hashes.len(), eager=True)
+        for run in self.runs:
+            at = run.search_sorted(hashes, side="left").clip(0, run.len() - 1)
+            hit = hit | (run.gather(at) == hashes)
+        return hit
+
+    def _remember(self, hashes: pl.Series) -> None:
+        if hashes.len() == 0:
+            return
+        self.runs.append(hashes.sort())
+        while len(self.runs) > 1 and self.runs[-2].len() < 2 * self.runs[-1].len():
+            last = self.runs.pop()
+            self.runs[-1] = pl.concat([self.runs[-1], last]).sort()
 
     def check(self, frame: pl.DataFrame, sink: Sink, kind: Kind) -> pl.DataFrame:
         keys = frame[KEY]
         present = keys.is_not_null()
         hashes = keys.hash(seed=7)
         within = keys.is_duplicated() & ~keys.is_first_distinct()
-        candidates = hashes.is_in(self.seen["__h"].implode()) & present
+        candidates = self._seen_before(hashes) & present
         earlier = candidates
         if candidates.any():  # confirm hash hits by the text itself
-            hit = set(
-                self.seen.filter(pl.col("__h").is_in(hashes.filter(candidates).implode()))[KEY].to_list()
-            )
-            earlier = candidates & keys.is_in(list(hit))
+            hit = self.seen.filter(pl.col(KEY).is_in(keys.filter(candidates).implode()))[KEY]
+            earlier = candidates & keys.is_in(hit.implode())
         dup = present & (within | earlier)
-        fresh = frame.filter(present & ~dup).select(
-            KEY, pl.col(ROW).alias("__first"), hashes.filter(present & ~dup).alias("__h")
-        )
-        self.seen = pl.concat([self.seen, fresh])
+        fresh = present & ~dup
+        self.seen = pl.concat([self.seen, frame.filter(fresh).select(KEY, pl.col(ROW).alias("__first"))])
+        self._remember(hashes.filter(fresh))
         if not dup.any():
             return frame
         field = kind.natural_key[0]
