@@ -283,8 +283,13 @@ def _sheets(wb: Any) -> tuple[list[tuple[_Sheet, Any]], list[K.Problem]] | None:
     sheets: list[tuple[_Sheet, Any]] = []
     notes: list[K.Problem] = []
     for number, ws in enumerate(wb.worksheets[:MAX_SHEETS], start=1):
-        if getattr(ws, "sheet_state", "visible") != "visible" or ws.title in K.TEMPLATE_SHEETS:
-            continue  # hidden, or a guide / list sheet (the example workbook's, the template's)
+        if ws.title in K.TEMPLATE_SHEETS:
+            continue  # a guide / list sheet (the example workbook's, the template's)
+        if getattr(ws, "sheet_state", "visible") != "visible":  # not read: the officer is told
+            notes.append(
+                K.Problem(0, ws.title, "scorebook_sheet_hidden", K.WARNING, _HIDDEN % {"name": ws.title[:60]})
+            )
+            continue
         sheet = _Sheet(number, ws.title)
         rows = ws.iter_rows(max_row=HEAD_ROWS, max_col=MAX_COLUMNS, values_only=True)
         head = [[_text(v) for v in row] for row in rows]
@@ -319,6 +324,9 @@ def _sheets(wb: Any) -> tuple[list[tuple[_Sheet, Any]], list[K.Problem]] | None:
 
 _SKIPPED = _(
     "The sheet “%(name)s” is not a score book (no table with Mã học sinh and scores): it was not read."
+)
+_HIDDEN = _(
+    "The sheet “%(name)s” is hidden in the workbook: it was not read. If it holds scores, unhide it and import again."
 )
 _TOO_MANY_SHEETS = _("A workbook holds at most %(n)s sheets.")
 _TOO_LARGE = _("The sheet has more than %(n)s rows: a class's score book holds far fewer.")

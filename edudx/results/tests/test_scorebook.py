@@ -73,6 +73,10 @@ def test_a_score_book_of_several_sheets_imports_as_the_long_layout(city, tmp_pat
         ws.append(TABLE)
         ws.append([1, p1, "Nguyễn Văn An", 8, 8, 8, 8, 8, 8, 8, ""])
         wb.create_sheet("Ghi chú").append(["Sổ điểm xuất từ vnEdu"])  # not a score book: skipped, said
+        hidden = sheet(
+            wb, "6A1_Anh", school=a1, subject="Tiếng Anh", rows=[[p1, "An", 9, 9, 9, 9, 9, 9, 9, ""]]
+        )
+        hidden.sheet_state = "hidden"  # not read, and the officer is told which
 
     out = run(city, Role.SCHOOL_ADMIN, book(tmp_path, build))
     assert out.written and out.counts["new"] == 6, out.problems.sorted()
@@ -85,10 +89,47 @@ def test_a_score_book_of_several_sheets_imports_as_the_long_layout(city, tmp_pat
     assert codes(out) == {
         ("average_mismatch", "6A1_Toan › ĐTBmhk", 7),  # the sheet's own row (header row 5)
         ("scorebook_sheet_skipped", "Ghi chú", 0),
+        ("scorebook_sheet_hidden", "6A1_Anh", 0),
     }
-    assert {p.code for p in out.problems.items} <= {"average_mismatch", "scorebook_sheet_skipped"}
+    hidden = next(p for p in out.problems.items if p.code == "scorebook_sheet_hidden")
+    assert hidden.severity == "warning" and "6A1_Anh" in str(hidden.message)
+    assert not SubjectResult.objects.filter(subject="ngoai_ngu").exists()
     again = run(city, Role.SCHOOL_ADMIN, book(tmp_path, build, "lan-2.xlsx"))
     assert again.counts["unchanged"] == 6 and again.counts["new"] == 0
+
+
+def test_a_primary_score_book_by_circular_27(city, tmp_path):
+    """A grade-4 class's book (vnEdu/SMAS, Circular 27/2020): a level T/H/C per subject, the
+    periodic test (KTĐK) in the tested subjects only, remarks not stored; a 0 test and a test in a
+    subject without one are refused by sheet, row and column, the rest written (partial)."""
+    from edudx.registry.models import SchoolClass
+
+    SchoolClass.objects.filter(pk=city.classes[0].pk).update(grade=4, name="4A1")
+    a1 = city.schools[0].moet_code
+    p1, p2, p3 = (s.moet_code for s in city.students[0:3])
+    tested = ["STT", "Mã học sinh", "Họ và tên", "Mức đạt được", "KTĐK", "Nhận xét"]
+
+    def build(wb):
+        sheet(wb, "4A1_Toan", school=a1, cls="4A1", table=tested, rows=[
+            [p1, "Nguyễn Văn An", "T", 10, "Tính nhanh"], [p2, "Trần Thị Bình", "H", 7, ""],
+            [p3, "Phạm Minh Châu", "C", 0, ""],  # tests are scored 1–10
+        ])  # fmt: skip
+        sheet(wb, "4A1_DaoDuc", school=a1, cls="4A1", subject="Đạo đức", table=tested, rows=[
+            [p1, "Nguyễn Văn An", "T", None, "Ngoan"], [p2, "Trần Thị Bình", "H", 8, ""],  # no test in Đạo đức
+        ])  # fmt: skip
+
+    out = run(city, Role.SCHOOL_ADMIN, book(tmp_path, build), mode="partial")
+    assert out.written and out.counts["new"] == 3, out.problems.sorted()[:3]
+    got = {(c, col, r) for c, col, r in codes(out) if c in ("test_zero", "test_not_periodic")}
+    assert got == {("test_zero", "4A1_Toan › ĐĐGck", 8), ("test_not_periodic", "4A1_DaoDuc › ĐĐGck", 7)}
+    stored = {
+        (r.student.moet_code, r.subject): (r.level, r.final, r.comment, r.average)
+        for r in SubjectResult.objects.all()
+    }
+    assert stored == {
+        (p1, "toan"): ("T", 100, "", None), (p2, "toan"): ("H", 70, "", None), (p1, "dao_duc"): ("T", None, "", None),
+    }  # fmt: skip
+    assert PupilTerm.objects.filter(period=1, school_class=city.classes[0]).count() == 2
 
 
 def test_hostile_sheets_are_refused_by_sheet_row_column_and_code_and_strict_writes_nothing(city, tmp_path):
