@@ -37,6 +37,7 @@ def resource_list(request):
         )
         return resources_xlsx(result.page.items, "hoc-lieu.xlsx")
     result = selectors.resource_search(scope=request.scope, filters=f, cursor=request.GET.get("cursor"))
+    _label_cards(result.page.items)
     facets = [
         (
             name,
@@ -64,6 +65,24 @@ def resource_list(request):
         else "library/resource_list.html"
     )
     return render(request, template, ctx)
+
+
+def _label_cards(items) -> None:
+    """Each card's subject, type and series labels, looked up once per distinct value: a model's
+    get_FOO_display() rebuilds the field's whole choices dict (every lazy label translated and
+    hashed) on each call — ~40 translations a call, three calls a card, 20 cards a page."""
+    labels: dict[tuple[str, str], str] = {}
+
+    def label(name: str, value: str) -> str:
+        key = (name, value)
+        if key not in labels:
+            labels[key] = str(FACET_LABELS[name].get(value, value)) if value else ""
+        return labels[key]
+
+    for r in items:
+        r.subject_label = label("subject", r.subject)
+        r.type_label = label("resource_type", r.resource_type)
+        r.series_label = label("series", r.series)
 
 
 def _label_of_facet(name):
