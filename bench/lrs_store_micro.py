@@ -51,7 +51,7 @@ def main() -> None:
     # Time held in the writer lock (writers serialise there: it bounds the batch rate
     # whatever the number of cores).
     held = {"cpu": 0.0, "wall": 0.0}
-    lock_cls = store._SqliteWriterLock
+    lock_cls = store.SqliteWriterLock
 
     class TimedLock(lock_cls):
         def __enter__(self):
@@ -65,7 +65,7 @@ def main() -> None:
                 held["cpu"] += time.process_time() - self.t[0]
                 held["wall"] += time.perf_counter() - self.t[1]
 
-    store._SqliteWriterLock = TimedLock
+    store.SqliteWriterLock = TimedLock
     rng = random.Random(os.getpid())
     bodies = [
         json.dumps([make_statement(rng, args.agents, args.activities) for _ in range(args.batch)]).encode()

@@ -27,7 +27,7 @@ from .models import AccessToken, Credential, LaunchToken
 from .tasks import warehouse_refresh
 from .xapi.documents import state_put
 from .xapi.errors import XapiError
-from .xapi.store import _SqliteWriterLock, store_statements
+from .xapi.store import Prepared, SqliteWriterLock, prepare_statements, store_statements, write_prepared
 from .xapi.validate import V2, validate_statement
 
 
@@ -239,9 +239,18 @@ def statements_record(
     LRS's write path (one id lookup, one insert, one pass over keys and definitions). All or
     nothing: an invalid statement refuses the batch with ValidationFailed naming its position
     (code `xapi_<status>`), and nothing is stored. Returns the ids in order."""
-    del actor  # as in statement_record
     if not statements:
         return []
+    return statements_store(
+        actor=actor, batches=[statements_prepare(statements=statements, unit=unit, version=version)]
+    )
+
+
+def statements_prepare(*, statements: list[dict[str, Any]], unit: Any, version: str = V2) -> Prepared:
+    """The first half of `statements_record`, needing no database and no lock: the statements
+    validated (refused as `statements_record` refuses them) and made ready to store — LRS-set
+    properties, encoded JSON, index keys, row values. A caller that stores under a lock it
+    holds (a writer of many requests) prepares each request's statements before taking it."""
     if len(statements) > MAX_BATCH:
         raise ValidationFailed(code="xapi_batch_too_large")
     for n, statement in enumerate(statements):
@@ -250,17 +259,31 @@ def statements_record(
         except XapiError as exc:
             raise ValidationFailed(f"[{n}] {exc.message}", code=f"xapi_{exc.status}") from exc
     try:
-        return store_statements(statements, version=version, credential=None, unit_path=unit.path)
+        return prepare_statements(statements, version=version, credential=None, unit_path=unit.path)
     except XapiError as exc:
         raise ValidationFailed(exc.message, code=f"xapi_{exc.status}") from exc
 
 
-def writer_lock() -> _SqliteWriterLock:
+def statements_store(*, actor: Actor, batches: list[Prepared]) -> list[str]:
+    """The second half: store prepared batches of one unit as one (one id lookup, one insert),
+    in the caller's transaction if it has one. All or nothing, as `statements_record`. Returns
+    the ids in order."""
+    del actor  # as in statement_record
+    batches = [b for b in batches if b.pending]
+    if not batches:
+        return []
+    try:
+        return write_prepared(batches[0] if len(batches) == 1 else Prepared.join(batches))
+    except XapiError as exc:
+        raise ValidationFailed(exc.message, code=f"xapi_{exc.status}") from exc
+
+
+def writer_lock() -> SqliteWriterLock:
     """The LRS's writer lock (on SQLite a file lock; elsewhere nothing), for a caller that
     writes statements with other rows in one transaction it opens itself — take it before
     `transaction.atomic()`: inside, `statements_record` finds the lock held and the writers
     of every process wake one after another instead of sleeping in SQLite's busy handler."""
-    return _SqliteWriterLock()
+    return SqliteWriterLock()
 
 
 INLINE_REFRESH_ROWS = 20_000  # exported inline before a dashboard read; more goes to the task (decision 0007)

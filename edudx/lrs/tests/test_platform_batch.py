@@ -83,3 +83,52 @@ def test_a_batch_inside_a_failed_transaction_leaves_nothing(city):
         )
         raise RuntimeError("the caller's write failed after the statements")
     assert Statement.objects.count() == 0
+
+
+def test_batches_prepared_apart_are_stored_as_statements_record_stores_them(city):
+    """A writer of many requests prepares each request's statements outside its lock
+    (`statements_prepare`) and stores them together (`statements_store`): the same rows — JSON
+    as served, columns, query keys — as `statements_record` writes, in the order sent."""
+    import json
+
+    unit = city.schools[0].unit
+    teacher = city.actor_of("teacher")
+    a, b = [stmt(id=uid()) for _ in range(3)], [stmt(id=uid()), stmt()]
+    twins = copy.deepcopy(a + b)
+    for s in twins:
+        s["id"] = uid()
+    ids = services.statements_store(
+        actor=teacher,
+        batches=[services.statements_prepare(statements=x, unit=unit) for x in (a, b)],
+    )
+    assert ids[:4] == [s["id"] for s in a + b[:1]] and len(ids) == 5
+    ref = services.statements_record(actor=teacher, statements=twins, unit=unit)
+
+    def stored(sid: str) -> tuple:
+        row = Statement.objects.get(statement_id=sid)
+        data = json.loads(row.data)
+        for k in ("id", "stored", "timestamp"):
+            data.pop(k, None)
+        keys = sorted(StatementKey.objects.filter(statement=row).values_list("key", "direct"))
+        return data, row.verb_iri, row.actor_key, row.object_iri, row.unit_path, keys
+
+    for mine, theirs in zip(ids, ref, strict=True):
+        assert stored(mine) == stored(theirs)
+    in_order = (
+        Statement.objects.filter(statement_id__in=ids).order_by("id").values_list("statement_id", flat=True)
+    )
+    assert [str(i) for i in in_order] == ids
+
+
+def test_prepared_batches_repeating_an_id_between_them_are_refused_together(city):
+    unit = city.schools[0].unit
+    same = uid()
+    one = services.statements_prepare(statements=[stmt(id=same)], unit=unit)
+    two = services.statements_prepare(statements=[stmt(id=same), stmt()], unit=unit)
+    with pytest.raises(ValidationFailed) as err:
+        services.statements_store(actor=city.actor_of("teacher"), batches=[one, two])
+    assert err.value.code == "xapi_400"
+    assert Statement.objects.count() == 0
+    with pytest.raises(ValidationFailed) as err:
+        services.statements_prepare(statements=[stmt(verb={"id": "not an iri"})], unit=unit)
+    assert err.value.code == "xapi_400"

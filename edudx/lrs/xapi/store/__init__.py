@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,9 +20,9 @@ from ..keys import ifi_key, statement_keys
 from ..validate import SIGNATURE_USAGE, VOIDED_VERB
 from .definitions import _merge_definitions
 from .lock import (
+    SqliteWriterLock,
     _Checkpointer,
     _checkpointer,
-    _SqliteWriterLock,
     checkpoint,
     checkpoint_in_two_passes,
     writer_lock_path,
@@ -43,32 +44,63 @@ from .statement import (
 from .void import _apply_voiding
 
 
-def store_statements(
+@dataclass
+class Prepared:
+    """Statements made ready to store outside the writer lock (`prepare_statements`): the
+    LRS-set properties that do not depend on the time of storing, the encoded JSON, the index
+    keys and the row values. `write_prepared` stores them; `join` makes one batch of several
+    (one writer lock, one insert) when they go to the same subtree with the same credential."""
+
+    unit_path: str
+    credential: Credential | None
+    ids: list[str]
+    void_targets: list[str]
+    voider_ids: set[str] = field(default_factory=set)
+    pending: list[tuple[Any, ...]] = field(default_factory=list)
+    attachments: dict[str, tuple[str, bytes]] | None = None
+
+    @staticmethod
+    def join(parts: list[Prepared]) -> Prepared:
+        """One batch of `parts` (same unit path and credential, no attachments); refused as
+        one batch would be if two of them hold the same statement id."""
+        first = parts[0]
+        if any(
+            p.unit_path != first.unit_path or p.credential != first.credential or p.attachments for p in parts
+        ):
+            raise ValueError("only batches of one subtree and credential, without attachments, join")
+        joined = Prepared(first.unit_path, first.credential, [], [])
+        for p in parts:
+            joined.ids += p.ids
+            joined.void_targets += p.void_targets
+            joined.voider_ids |= p.voider_ids
+            joined.pending += p.pending
+        _check_batch(joined.ids, joined.void_targets, joined.voider_ids)
+        return joined
+
+
+def _check_batch(ids: list[str], void_targets: list[str], voider_ids: set[str]) -> None:
+    if len(ids) != len(set(ids)):
+        raise XapiError(400, "a batch must not contain two statements with the same id")
+    # Voiding rules: the target of a voiding statement must not itself be a voider.
+    if set(void_targets) & voider_ids:
+        raise XapiError(400, "a voiding statement cannot void another voiding statement")
+
+
+def prepare_statements(
     statements: list[dict[str, Any]],
     *,
     version: str,
     credential: Credential | None,
     unit_path: str,
     attachments: dict[str, tuple[str, bytes]] | None = None,
-) -> list[str]:
-    """Store validated statements; returns their ids in order.
-
-    Re-sending a statement with an id already stored is accepted when it is the same
-    statement (nothing is written) and refused with 409 when it differs. "Stored" means in
-    the subtree of `unit_path`: conflicts, voiding and inherited keys never see a statement
-    outside it, and an id used only outside it is stored anew (ids are unique per unit).
-    """
+) -> Prepared:
+    """Everything of storing validated statements that needs neither the database nor the time
+    of storing — LRS-set properties, index keys, row values: done before the writer lock (on
+    SQLite writers serialise), by `store_statements` or by a caller that stores later."""
     ids = [s["id"].lower() for s in statements if "id" in s]
-    if len(ids) != len(set(ids)):
-        raise XapiError(400, "a batch must not contain two statements with the same id")
-    # Voiding rules: the target of a voiding statement must not itself be a voider.
     void_targets = [s["object"]["id"].lower() for s in statements if s["verb"]["id"] == VOIDED_VERB]
-    if void_targets:
-        in_batch = {s.get("id", "").lower() for s in statements if s["verb"]["id"] == VOIDED_VERB}
-        if set(void_targets) & in_batch:
-            raise XapiError(400, "a voiding statement cannot void another voiding statement")
-    # Writers serialise (on SQLite): everything that needs neither the database nor the
-    # time of storing — LRS-set properties, index keys, row values — is done before.
+    voider_ids = {s.get("id", "").lower() for s in statements if s["verb"]["id"] == VOIDED_VERB}
+    _check_batch(ids, void_targets, voider_ids)
     pending = []
     for stmt in statements:
         full = prepare_unstored(stmt, version=version, credential=credential)
@@ -99,7 +131,40 @@ def store_statements(
                 ),
             )
         )
-    with _SqliteWriterLock(), transaction.atomic():
+    return Prepared(unit_path, credential, ids, void_targets, voider_ids, pending, attachments)
+
+
+def store_statements(
+    statements: list[dict[str, Any]],
+    *,
+    version: str,
+    credential: Credential | None,
+    unit_path: str,
+    attachments: dict[str, tuple[str, bytes]] | None = None,
+) -> list[str]:
+    """Store validated statements; returns their ids in order.
+
+    Re-sending a statement with an id already stored is accepted when it is the same
+    statement (nothing is written) and refused with 409 when it differs. "Stored" means in
+    the subtree of `unit_path`: conflicts, voiding and inherited keys never see a statement
+    outside it, and an id used only outside it is stored anew (ids are unique per unit).
+    """
+    ready = prepare_statements(
+        statements, version=version, credential=credential, unit_path=unit_path, attachments=attachments
+    )
+    return write_prepared(ready)
+
+
+def write_prepared(ready: Prepared) -> list[str]:
+    """Store a prepared batch (`prepare_statements`), under the writer lock, in one
+    transaction (the caller's if it has one open). Returns the ids in order."""
+    ids, void_targets, unit_path, attachments = (
+        ready.ids,
+        ready.void_targets,
+        ready.unit_path,
+        ready.attachments,
+    )
+    with SqliteWriterLock(), transaction.atomic():
         in_subtree, subtree_params = _subtree(unit_path)
         existing: dict[str, str] = {}
         if ids:
@@ -119,7 +184,7 @@ def store_statements(
         keys: list[dict[int, bool]] = []
         now = timezone.now()
         stored = iso(now)
-        for full, text, stmt_keys, timestamp, head, tail in pending:
+        for full, text, stmt_keys, timestamp, head, tail in ready.pending:
             sid = full["id"]
             if sid in existing:
                 # `full` is the statement as sent plus id, authority and version, which the
@@ -168,7 +233,7 @@ def _with_stored(text: str, stored: str, fill_timestamp: bool) -> str:
 
 
 __all__ = [
-    "SIGNATURE_USAGE", "_Checkpointer", "_SqliteWriterLock", "_checkpointer", "authority_for", "checkpoint",
-    "checkpoint_in_two_passes", "comparable", "dumps", "iso", "normalise", "prepare", "prepare_unstored", "stamp",
-    "store_statements", "stored_timestamp", "time_ordered_uuid", "writer_lock_path",
+    "SIGNATURE_USAGE", "Prepared", "SqliteWriterLock", "_Checkpointer", "_checkpointer", "authority_for", "checkpoint",
+    "checkpoint_in_two_passes", "comparable", "dumps", "iso", "normalise", "prepare", "prepare_statements", "prepare_unstored",
+    "stamp", "store_statements", "write_prepared", "stored_timestamp", "time_ordered_uuid", "writer_lock_path",
 ]  # fmt: skip

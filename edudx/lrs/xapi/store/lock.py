@@ -18,7 +18,7 @@ def writer_lock_path() -> str:
     return os.path.join(str(settings.VAR_DIR), "lrs-write.lock")
 
 
-class _SqliteWriterLock:
+class SqliteWriterLock:
     """SQLite allows one writer; concurrent writers otherwise wait in SQLite's busy handler,
     which sleeps in growing steps. A file lock wakes the next writer the moment the
     previous one commits. No-op on other databases.
