@@ -23,6 +23,8 @@ from edudx.core.actor import Actor
 from edudx.lrs import services as lrs
 
 if TYPE_CHECKING:
+    from edudx.lrs.services import Prepared
+
     from .models import Block, Course, Lesson
 
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -91,7 +93,11 @@ def build(
     class_id: int | None = None,
     result: dict[str, Any] | None = None,
     categories: tuple[str, ...] = (),
+    registration: str | None = None,
 ) -> dict[str, Any]:
+    """A statement of the learner `user_id`. `registration`: the attempt the statement belongs
+    to (`attempt_registration`), so the statements of one attempt are found together; a new
+    one when not given."""
     parent = [{"id": iri("courses", course.pk), "objectType": "Activity"}]
     grouping = []
     if lesson is not None and obj["id"] != iri("lessons", lesson.pk):
@@ -100,7 +106,10 @@ def build(
     if class_id:
         grouping.append({"id": iri("classes", class_id), "objectType": "Activity"})
         extensions[CLASS_EXT] = class_id
-    context: dict[str, Any] = {"registration": str(uuid.uuid4()), "contextActivities": {"parent": parent}}
+    context: dict[str, Any] = {
+        "registration": registration or str(uuid.uuid4()),
+        "contextActivities": {"parent": parent},
+    }
     if grouping:
         context["contextActivities"]["grouping"] = grouping
     if categories:
@@ -120,8 +129,20 @@ def build(
     return stmt
 
 
-# Statements of one learner action held back to be stored together (see `batch`).
-_PENDING: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar(
+REGISTRATIONS = uuid.UUID("7d1f6c52-2f0e-4d1a-9a51-3c4b8e0d2a15")  # namespace of attempt registrations
+
+
+def attempt_registration(attempt_id: int) -> str:
+    """The xAPI registration of a quiz attempt: the same for each of its statements (answered,
+    scored, passed or failed), stable (a name-based UUID of the attempt id), so a query by
+    registration returns the attempt's statements — and the LRS indexes one registration key
+    per attempt instead of a random one per statement."""
+    return str(uuid.uuid5(REGISTRATIONS, f"{home()}/learning/attempts/{attempt_id}"))
+
+
+# Statements of one learner action held back to be stored together (see `batch`): a statement
+# as built, or a batch the LRS already validated and prepared (`prepare`).
+_PENDING: ContextVar[list[tuple[str, dict[str, Any] | Prepared]] | None] = ContextVar(
     "learning_statements", default=None
 )
 
@@ -136,26 +157,55 @@ def write(*, actor: Actor, course: Course, statement: dict[str, Any]) -> str:
     return lrs.statement_record(actor=actor, statement=statement, unit=SimpleNamespace(path=course.unit_path))
 
 
+def prepare(*, course: Course, statements: list[dict[str, Any]]) -> Prepared:
+    """Validate and prepare statements for the course's unit subtree now, outside any writer
+    lock (`lrs.services.statements_prepare`); `write_prepared` hands them to the open batch.
+    Refused with ValidationFailed as the batch would refuse them."""
+    return lrs.statements_prepare(statements=statements, unit=SimpleNamespace(path=course.unit_path))
+
+
+def write_prepared(*, course: Course, prepared: Prepared) -> None:
+    """Store statements prepared by `prepare` with the others of the open batch (there must be
+    one: prepared statements are stored only through a batch)."""
+    pending = _PENDING.get()
+    if pending is None:
+        raise RuntimeError("prepared statements are written inside statements.batch()")
+    pending.append((course.unit_path, prepared))
+
+
 @contextmanager
 def batch(*, actor: Actor) -> Iterator[None]:
     """Statements written inside are stored when the block ends without an error, through the
-    LRS's batch path (`lrs.services.statements_record`: one validation pass, one store, in the
-    caller's transaction) — a quiz submission's two dozen statements cost one write, not 24.
-    An error inside stores none of them. Nested batches join the outer one."""
+    LRS's batch path (`lrs.services.statements_prepare`, then one `statements_store` per unit:
+    one store, in the caller's transaction) — a quiz submission's two dozen statements cost one
+    write, not 24, and a writer's batch of many submissions one for all. An error inside stores
+    none of them. Nested batches join the outer one."""
     if _PENDING.get() is not None:
         yield
         return
-    pending: list[tuple[str, dict[str, Any]]] = []
+    pending: list[tuple[str, dict[str, Any] | Prepared]] = []
     token = _PENDING.set(pending)
     try:
         yield
     finally:
         _PENDING.reset(token)
-    by_unit: dict[str, list[dict[str, Any]]] = {}
-    for unit_path, statement in pending:
-        by_unit.setdefault(unit_path, []).append(statement)
-    for unit_path, stmts in by_unit.items():
-        lrs.statements_record(actor=actor, statements=stmts, unit=SimpleNamespace(path=unit_path))
+    # Per unit, in the order written: runs of statements as built are prepared here.
+    by_unit: dict[str, list[Prepared | list[dict[str, Any]]]] = {}
+    for unit_path, item in pending:
+        runs = by_unit.setdefault(unit_path, [])
+        if isinstance(item, dict):
+            if runs and isinstance(runs[-1], list):
+                runs[-1].append(item)
+            else:
+                runs.append([item])
+        else:
+            runs.append(item)
+    for unit_path, runs in by_unit.items():
+        unit = SimpleNamespace(path=unit_path)
+        ready = [
+            r if not isinstance(r, list) else lrs.statements_prepare(statements=r, unit=unit) for r in runs
+        ]
+        lrs.statements_store(actor=actor, batches=ready)
 
 
 def mark() -> int:

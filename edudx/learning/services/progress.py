@@ -32,6 +32,7 @@ from ..models import (
     Progress,
 )
 from .courses import require_author
+from .submissions import lesson_completed
 
 if TYPE_CHECKING:
     from edudx.core.scope import Scope
@@ -287,9 +288,7 @@ def _maybe_complete(actor: Actor, ctx: LearnerContext, *, done: list[BlockProgre
 def _complete_row(progress: Progress) -> bool:
     """Complete the learner's lesson row; True if this call completed it (not an earlier one)."""
     values = {"completed_at": progress.completed_at, "score": progress.score, "passed": progress.passed}
-    if Progress.objects.filter(lesson=progress.lesson, user=progress.user, completed_at__isnull=True).update(
-        **values
-    ):
+    if lesson_completed(progress):  # the ORM's conditional update, as SQL compiled once per process
         return True
     _row, created = Progress.objects.get_or_create(
         lesson=progress.lesson, user=progress.user, defaults={"student_id": progress.student_id, **values}

@@ -242,12 +242,22 @@ def attempt_submit(*, actor: Actor, attempt: Attempt, answers: dict[str, Any]) -
     attempt.passed = (
         None if attempt.needs_grading or attempt.score is None else attempt.score >= quiz.pass_mark
     )
+    # The attempt's statements built, validated and prepared for the LRS here, in the request:
+    # the writer (one lock for every process's writes) only stores them.
+    ready = (
+        statements.prepare(
+            course=ctx.course,
+            statements=_attempt_statements(actor, attempt, questions, ctx, answers_sent=kept),
+        )
+        if ctx is not None
+        else None
+    )
 
     def writes() -> Attempt:
         if not submissions.claim(attempt):
             raise Conflict(_("This attempt was already submitted."), code="already_submitted")
-        if ctx is not None:
-            _attempt_statements(actor, attempt, questions, ctx, answers_sent=kept)
+        if ctx is not None and ready is not None:
+            statements.write_prepared(course=ctx.course, prepared=ready)
             if not attempt.needs_grading and attempt.block is not None and attempt.score is not None:
                 _quiz_done(actor, attempt.block, ctx, attempt.score, getattr(attempt, "lesson_blocks", None))
         return attempt
@@ -289,18 +299,19 @@ def _submission_context(actor: Actor, attempt: Attempt) -> LearnerContext | None
 
 def _attempt_statements(
     actor: Actor, attempt: Attempt, questions: dict[int, Question], ctx: Any, *, answers_sent: dict[str, Any]
-) -> None:
+) -> list[dict[str, Any]]:
+    """The attempt's statements: answered per question, scored, and passed or failed."""
     course, lesson, quiz = ctx.course, ctx.lesson, attempt.quiz
+    registration = statements.attempt_registration(attempt.pk)
+    out: list[dict[str, Any]] = []
     for qid, fraction in attempt.item_scores.items():
         q = questions[int(qid)]
         result: dict[str, Any] = {"response": str(answers_sent.get(qid, ""))[:1000]}
         if fraction is not None:
             result["success"] = fraction >= 1
             result["score"] = {"scaled": round(fraction, 4)}
-        statements.write(
-            actor=actor,
-            course=course,
-            statement=statements.build(
+        out.append(
+            statements.build(
                 user_id=actor.user.pk,
                 verb="answered",
                 obj=statements.activity("question", qid, q.text),
@@ -308,7 +319,8 @@ def _attempt_statements(
                 lesson=lesson,
                 class_id=ctx.class_id,
                 result=result,
-            ),
+                registration=registration,
+            )
         )
     fraction = float(attempt.score or 0) / 100
     duration = (
@@ -316,10 +328,8 @@ def _attempt_statements(
     )
     verbs = ["scored"] if attempt.passed is None else ["scored", "passed" if attempt.passed else "failed"]
     for verb in verbs:
-        statements.write(
-            actor=actor,
-            course=course,
-            statement=statements.build(
+        out.append(
+            statements.build(
                 user_id=actor.user.pk,
                 verb=verb,
                 obj=statements.activity("quiz", quiz.pk, quiz.title),
@@ -328,8 +338,10 @@ def _attempt_statements(
                 class_id=ctx.class_id,
                 result=statements.score_result(fraction, attempt.passed, duration_s=duration),
                 categories=(statements.MOVEON,) if verb != "scored" else (),
-            ),
+                registration=registration,
+            )
         )
+    return out
 
 
 @transaction.atomic

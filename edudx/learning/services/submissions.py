@@ -34,7 +34,7 @@ from edudx.core.actor import Actor
 from edudx.lrs import services as lrs
 
 from .. import statements
-from ..models import Attempt, BlockProgress
+from ..models import Attempt, BlockProgress, Progress
 
 T = TypeVar("T")
 BATCH = 64
@@ -203,3 +203,32 @@ def block_done(row: BlockProgress) -> None:
     values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
     with connection.cursor() as cur:
         cur.execute(sql, values)
+
+
+COMPLETED = ("completed_at", "score", "passed")
+
+
+def _complete_sql(connection: Any, q: Callable[[str], str]) -> tuple[str, list[Any]]:
+    by_name = {f.name: f for f in Progress._meta.concrete_fields}
+    fields = [by_name[n] for n in COMPLETED]
+    sets = ", ".join(f"{q(str(f.column))} = %s" for f in fields)
+    table, lesson, user, completed = (
+        q(Progress._meta.db_table),
+        q("lesson_id"),
+        q("user_id"),
+        q("completed_at"),
+    )
+    return (
+        f"UPDATE {table} SET {sets} WHERE {lesson} = %s AND {user} = %s AND {completed} IS NULL",  # noqa: S608 (names from the model)
+        fields,
+    )
+
+
+def lesson_completed(progress: Progress) -> bool:
+    """The learner's lesson row completed with its score and pass, if it exists and nobody
+    completed it yet: a conditional update. Returns whether this call completed it."""
+    connection, sql, fields = _prepared("complete", Progress, _complete_sql)
+    values = [f.get_db_prep_save(getattr(progress, f.attname), connection) for f in fields]
+    with connection.cursor() as cur:
+        cur.execute(sql, [*values, progress.lesson_id, progress.user_id])
+        return bool(cur.rowcount)

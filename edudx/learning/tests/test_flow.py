@@ -111,13 +111,14 @@ def test_a_submission_stores_its_statements_in_one_batch_and_only_once(city, bui
     go to the LRS in one batch write, not one write each; a second submit of the same attempt
     (a double click, a stale tab) is refused and stores nothing more."""
     from edudx.learning import services
+    from edudx.learning import statements as services_statements
     from edudx.lrs import services as lrs
     from edudx.lrs.models import Statement
 
     pupil = city.actor_of("student")
     a = services.attempt_start(actor=pupil, block=built.blocks[3])
     calls = {"one": 0, "many": 0}
-    one, many = lrs.statement_record, lrs.statements_record
+    one, many = lrs.statement_record, lrs.statements_store
 
     def count_one(**kw):
         calls["one"] += 1
@@ -128,7 +129,7 @@ def test_a_submission_stores_its_statements_in_one_batch_and_only_once(city, bui
         return many(**kw)
 
     monkeypatch.setattr(lrs, "statement_record", count_one)
-    monkeypatch.setattr(lrs, "statements_record", count_many)
+    monkeypatch.setattr(lrs, "statements_store", count_many)
     before = Statement.objects.count()
     q1, q2 = built.questions
     stale = a
@@ -136,6 +137,12 @@ def test_a_submission_stores_its_statements_in_one_batch_and_only_once(city, bui
     assert calls == {"one": 0, "many": 1}
     verbs = [s["verb"]["display"]["en-US"] for s in statements()[before:]]
     assert verbs.count("answered") == 2 and "scored" in verbs and ("passed" in verbs or "failed" in verbs)
+    # The attempt's statements share its registration (a query by it returns the attempt).
+    of_attempt = [s for s in statements()[before:] if "/lessons/" not in s["object"]["id"]]
+    assert len(of_attempt) >= 3
+    registrations = {s["context"]["registration"] for s in of_attempt}
+    assert registrations == {services_statements.attempt_registration(a.pk)}
+    assert services_statements.attempt_registration(a.pk + 1) not in registrations
     stored = Statement.objects.count()
     with pytest.raises(Conflict) as exc:
         services.attempt_submit(actor=pupil, attempt=stale, answers={})
@@ -157,7 +164,7 @@ def test_a_refused_batch_leaves_the_attempt_unsubmitted(city, built, monkeypatch
     def refuse(**kw):
         raise ValidationFailed(code="xapi_400")
 
-    monkeypatch.setattr(lrs, "statements_record", refuse)
+    monkeypatch.setattr(lrs, "statements_store", refuse)
     with pytest.raises(ValidationFailed):
         services.attempt_submit(actor=pupil, attempt=a, answers={})
     assert Attempt.objects.get(pk=a.pk).submitted_at is None

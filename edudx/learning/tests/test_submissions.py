@@ -100,7 +100,7 @@ def test_a_crash_between_acceptance_and_commit_loses_nothing_acknowledged(city, 
 
     built = build_lesson(city)
     pupil = city.actor_of("student")
-    real = lrs.statements_record
+    real = lrs.statements_store
 
     def crash(**kwargs):
         raise OperationalError("disk I/O error")
@@ -108,7 +108,7 @@ def test_a_crash_between_acceptance_and_commit_loses_nothing_acknowledged(city, 
     try:
         attempt = services.attempt_start(actor=pupil, block=built.blocks[3])
         before = Statement.objects.count()
-        monkeypatch.setattr(lrs, "statements_record", crash)
+        monkeypatch.setattr(lrs, "statements_store", crash)
         with pytest.raises(OperationalError):
             services.attempt_submit(actor=pupil, attempt=attempt, answers=_answers(built))
         assert Attempt.objects.get(pk=attempt.pk).submitted_at is None
@@ -117,7 +117,7 @@ def test_a_crash_between_acceptance_and_commit_loses_nothing_acknowledged(city, 
             lesson=built.lesson, user=pupil.user, completed_at__isnull=False
         ).exists()
         assert Statement.objects.count() == before
-        monkeypatch.setattr(lrs, "statements_record", real)
+        monkeypatch.setattr(lrs, "statements_store", real)
         done = services.attempt_submit(actor=pupil, attempt=attempt, answers=_answers(built))
         assert done.score == 100 and Attempt.objects.get(pk=attempt.pk).submitted_at is not None
         assert BlockProgress.objects.get(block=built.blocks[3], user=pupil.user).grade == 100
