@@ -143,6 +143,11 @@ class Scope:
         roots = self._cache["roots"]
         return bool(roots) and roots <= set(paths)
 
+    def covers_everything(self, permission: str) -> bool:
+        """Whether `permission` holds over every unit: `filter_q` then filters nothing."""
+        paths = self.paths_for(permission)
+        return paths is None or (bool(paths) and self._covers_every_root(paths))
+
     def filter_q(self, permission: str, path_field: str) -> Q:
         """A Q limiting rows to those whose unit path lies in the scope for `permission`."""
         paths = self.paths_for(permission)

@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.core.signals import request_started
 from django.db import connection
 from django.db.models import Model, Q
 
@@ -83,9 +82,6 @@ def postgres_builtin_tsquery(tokens: list[str]) -> str:
 # reads its row (~16-45 µs). At 2,000 matches of 2.5 M pupils the walk reads ~64,000
 # entries (~20 ms). See docs/decisions/0001-postgres-name-search-prefix-lexemes.md.
 BROAD_MATCHES = 10_000
-# SQLite, broad: up to this many matches (the last word whole) a membership set of them is
-# probed by the walk; past it ("nguyen": 1.1 M) each walked row's words are tested instead.
-SQLITE_SET_MATCHES = 200_000
 PG_BROAD_MATCHES = 2_000
 # A page's count stops at its cap (1,001) in any order, so walking finds it after
 # 1,001 / m × 2.5 M entries: 690,000 for "vo thi" (9,000 matches, ~0.8 s under load).
@@ -102,31 +98,28 @@ def page_ids_first() -> bool:
     return connection.vendor == "postgresql"
 
 
-# The probes below decide how a search runs (collect the matches, probe a set of them, or test
-# each walked row), never which rows it selects; a list page asks them twice, for its page and
-# for its count. They are kept for the rest of the request (cleared when the next one starts,
-# and after PROBE_TTL seconds outside requests).
-PROBE_TTL = 5.0
-_probes = threading.local()
-
-
-def _forget_probes(**_kwargs: Any) -> None:
-    _probes.memo = {}
-
-
-request_started.connect(_forget_probes, dispatch_uid="edudx.core.search.names.probes")
+# The probes below decide how a search runs (collect the matches, or walk an order testing each
+# row), never which rows it selects; a list page asks them twice, for its page and for its count,
+# and every user searching "nguyen van" asks the same. They are kept in the process for
+# PROBE_TTL seconds: a full count of "nguyen van"'s 82,000 matches costs ~20 ms of a city's
+# search, and a city's counts move by a few names a day. A stale count only picks the other plan.
+PROBE_TTL = 300.0
+PROBE_KEPT = 1024  # distinct probes kept (then all are forgotten)
+_probes: dict[tuple[Any, ...], tuple[float, Any]] = {}
+_probes_lock = threading.Lock()
 
 
 def _probe(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-    memo: dict[tuple[Any, ...], tuple[float, Any]] = getattr(_probes, "memo", None) or {}
-    _probes.memo = memo
     full_key = (connection.alias, connection.vendor, str(connection.settings_dict.get("NAME")), *key)
-    hit = memo.get(full_key)
+    hit = _probes.get(full_key)
     now = time.monotonic()
     if hit is not None and now - hit[0] < PROBE_TTL:
         return hit[1]
     value = compute()
-    memo[full_key] = (now, value)
+    with _probes_lock:
+        if len(_probes) >= PROBE_KEPT:
+            _probes.clear()
+        _probes[full_key] = (now, value)
     return value
 
 
@@ -207,20 +200,17 @@ def match_q(model: type[Model], column: str, query: str, *, counting: bool = Fal
             or _sqlite_matches(fts, expr, BROAD_MATCHES) > BROAD_MATCHES
         ):
             # Many matches ("nguyen van": 82,000 of 2.5 M; "nguyen": 1.1 M): reading each
-            # matched row to sort it or test its scope costs ~4 µs × 82,000, and even a
-            # membership set of the matches costs ~0.5 s to build for "nguyen". So each row
-            # walked — in the scope's own index (a ward's schools) or the list's order (the
-            # department's), stopping at the page's LIMIT — tests the words itself: a LIKE
-            # per word (is it there at all, ~0.2 µs), then a GLOB with FTS5's word boundaries
-            # (a whole word, the last one a word's start). name_key is folded (core.text.fold):
-            # letters are a-z, and FTS5's unicode61 splits words at anything else ("h'hen").
-            if _sqlite_matches(fts, whole, SQLITE_SET_MATCHES) > SQLITE_SET_MATCHES:
-                return Q(RawSQL(*_sqlite_word_test(table, column, tokens), output_field=BooleanField()))
-            # Up to SQLITE_SET_MATCHES the matches become a membership set (built once, ~20 ms
-            # for 82,000): the unary plus keeps it from driving the loop, so SQLite walks the
-            # scope's own index or the list's order probing it — cheaper than reading each
-            # walked row's name ("tran thi" for the department: ~100 ms against ~220 ms).
-            return Q(RawSQL(f'+"{table}"."id" IN ({sql})', [expr], output_field=BooleanField()))
+            # matched row to sort it or test its scope costs ~4 µs × 82,000, and a membership
+            # set of the matches costs as much to build (SQLite builds it per statement: twice a
+            # page, ~40 ms for "nguyen van" over a city). So each row walked — in the scope's own
+            # index (a ward's schools) or the list's order (the department's), stopping at the
+            # page's LIMIT — tests the words itself: a LIKE per word (is it there at all,
+            # ~0.2 µs), then a GLOB with FTS5's word boundaries (a whole word, the last one a
+            # word's start). name_key is folded (core.text.fold): letters are a-z, and FTS5's
+            # unicode61 splits words at anything else ("h'hen"). With the column in the order's
+            # index (registry_student_sort_names) the walk reads no table row but the page's:
+            # "nguyen van" walks ~1,500 index entries for its 50 rows.
+            return Q(RawSQL(*_sqlite_word_test(table, column, tokens), output_field=BooleanField()))
         return Q(pk__in=RawSQL(sql, [expr]))
     if connection.vendor == "postgresql":
         from django.db.models.expressions import RawSQL
@@ -258,6 +248,19 @@ def match_q(model: type[Model], column: str, query: str, *, counting: bool = Fal
     for t in tokens:
         q &= Q(**{f"{column}__contains": t})
     return q
+
+
+def match_count(model: type[Model], column: str, query: str, *, cap: int) -> int | None:
+    """How many rows of `model` match `query`, counted up to `cap` + 1 in the name index alone —
+    for a caller who sees every row of the table and filters nothing else (the department's
+    search: "nguyen van" stops at the cap's 1,001st match, ~3 ms, where counting through the
+    table walks ~30,000 rows). SQLite only (FTS5 holds one entry per row: its content table's
+    triggers keep it so); None elsewhere, or when the query has no searchable word."""
+    tokens = search_tokens(query)
+    if not tokens or connection.vendor != "sqlite":
+        return None
+    expr = " ".join([*(f'"{t}"' for t in tokens[:-1]), f'"{tokens[-1]}"*'])
+    return _sqlite_count(fts_table(model._meta.db_table, column), expr, cap)
 
 
 def sqlite_fts_sql(table: str, column: str) -> list[str]:

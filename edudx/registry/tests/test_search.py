@@ -120,7 +120,6 @@ def test_both_plans_keep_whole_words_and_the_last_words_prefix(city, monkeypatch
 
     monkeypatch.setattr(search, "BROAD_MATCHES", -1 if broad else 10**12)
     monkeypatch.setattr(search, "PG_BROAD_MATCHES", -1 if broad else 10**12)
-    monkeypatch.setattr(search, "SQLITE_SET_MATCHES", -1)  # SQLite's word test on each row
     assert names("nguyen va an") == set()
     assert names("nguye van") == set()
     assert names("bin tran") == set()
@@ -153,7 +152,6 @@ def test_the_page_keeps_scope_and_masking_on_both_plans(city, client_for, monkey
 
     monkeypatch.setattr(search, "BROAD_MATCHES", -1 if broad else 10**12)
     monkeypatch.setattr(search, "PG_BROAD_MATCHES", -1 if broad else 10**12)
-    monkeypatch.setattr(search, "SQLITE_SET_MATCHES", -1)
     html = (
         client_for(Role.WARD_OFFICER)
         .get(reverse("registry:student_list"), {"q": "nguyen van"})
@@ -180,3 +178,20 @@ def test_a_search_counts_its_matches_up_to_the_cap_then_says_more_than(city, cli
     html = c.get(url, {"q": "nguyen van"}).content.decode()
     assert ">2</strong>" in html and "hơn" in html  # "hơn 2 học sinh"
     assert ">12</strong>" in c.get(url).content.decode()  # a list without a search: exact, as before
+
+
+def test_the_departments_search_is_counted_in_the_name_index_alone(city):
+    """Who sees every pupil and filters by the name only (the department) gets the list's own
+    count from the name index (SQLite); anyone else, or any other filter, the list's count."""
+    dept, f = city.scope_of(Role.DEPT_OFFICER), StudentFilter(q="nguyen van")
+    page, _order = selectors.student_list(scope=dept, filters=f)
+    counted = selectors.student_match_count(scope=dept, filters=f, cap=1000)
+    if connection.vendor != "sqlite":
+        assert counted is None
+        return
+    assert counted == page.count() == 4
+    assert selectors.student_match_count(scope=dept, filters=f, cap=2) == 3  # stops past the cap
+    ward = city.scope_of(Role.WARD_OFFICER)
+    assert selectors.student_match_count(scope=ward, filters=f, cap=1000) is None
+    for other in (StudentFilter(q="nguyen van", gender="male"), StudentFilter(q="0792"), StudentFilter()):
+        assert selectors.student_match_count(scope=dept, filters=other, cap=1000) is None

@@ -78,12 +78,14 @@ def list_page(
     context: dict[str, Any],
     noun: Callable[[int], str] | None = None,
     count_qs: QuerySet | None = None,
+    search_count: Callable[[int], int | None] | None = None,
 ) -> HttpResponse:
     """One page of the list and its total ("1.234 học sinh": `noun(n)` says what is counted).
     Each row of people carries `pii_visible`: personal data is shown in full only where the
     reader holds registry.view_pii over that row's school — a reader may hold it at one school
     and only see another (a principal who also leads a cluster). `count_qs`: the same rows
-    planned for a capped count (a name search's selectors, `counting=True`)."""
+    planned for a capped count (a name search's selectors, `counting=True`); `search_count(cap)`:
+    that count from the name index alone where it is the list's, else None."""
     # On PostgreSQL a search's page ids come first, then its rows (core.pagination): a broad
     # name search walks the list's covering index testing each name and reads only the
     # page's rows (core.search.names.page_ids_first).
@@ -105,8 +107,10 @@ def list_page(
     # page (core.search.names).
     more = False
     if searching:
-        counted = count_qs if count_qs is not None else qs
-        total = counted.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+        total = search_count(SEARCH_COUNT_CAP) if search_count is not None else None
+        if total is None:
+            counted = count_qs if count_qs is not None else qs
+            total = counted.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
         more, total = total > SEARCH_COUNT_CAP, min(total, SEARCH_COUNT_CAP)
     else:
         # A list's total over a scope (2.5 M pupils for the department) is the same for every

@@ -72,6 +72,7 @@ def student_list(request):
         qs=qs,
         order=order,
         count_qs=selectors.student_list(scope=scope, filters=f, counting=True)[0] if f.q else None,
+        search_count=lambda cap: selectors.student_match_count(scope=scope, filters=f, cap=cap),
         template="registry/student_list.html",
         table_template="registry/student_table.html",
         context={
