@@ -40,6 +40,10 @@ from .tables import COMMENTS, KINDS, LICENCES, RETURN_COMMENTS, SERIES, STATES, 
 ORDER = 40
 TOTAL = 2000
 MAX_PDFS = 25
+# The tiny city (8 schools; the tests' demo, loaded several times a CI run) gets a library of
+# its size: every curriculum topic once (207) and some more, a few PDFs.
+TINY_TOTAL = 300
+TINY_MAX_PDFS = 3
 
 
 def build(ctx: DemoContext) -> None:
@@ -73,11 +77,12 @@ def build(ctx: DemoContext) -> None:
     now = dt.datetime.combine(ctx.today - dt.timedelta(days=1), dt.time(2, 0), tzinfo=dt.UTC)
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
+    total, max_pdfs = (TINY_TOTAL, TINY_MAX_PDFS) if ctx.scale == "tiny" else (TOTAL, MAX_PDFS)
     pdfs = 0
     resources: list[Resource] = []
     payloads: list[tuple[str, bytes | None, str, list[int]]] = []
     created_at: list[dt.datetime] = []  # each resource's, set after bulk_create (auto_now_add)
-    for i in range(TOTAL):
+    for i in range(total):
         subject, grade, topic = topics[i % len(topics)] if i < len(topics) else rng.choice(topics)
         rtype, prefix, fkind, _w = rng.choices(KINDS, weights=[k[3] for k in KINDS], k=1)[0]
         # A teacher writes for the grades their school teaches: no grade-9 algebra from a preschool.
@@ -99,7 +104,7 @@ def build(ctx: DemoContext) -> None:
         )
         if fkind == "pdf":
             pdfs += 1
-            if pdfs > MAX_PDFS:  # WeasyPrint takes about a second a page on a busy machine
+            if pdfs > max_pdfs:  # WeasyPrint takes about a second a page on a busy machine
                 fkind = "docx"
         data = MAKERS[fkind](lines) if fkind != "link" else None
         # The text we wrote is the text extraction finds (tests check the extractors on such
@@ -138,7 +143,7 @@ def build(ctx: DemoContext) -> None:
         created_at.append(created)
         payloads.append((fkind, data, text, grades))
         if (i + 1) % 500 == 0:
-            ctx.log(f"library: {i + 1}/{TOTAL} resources generated")
+            ctx.log(f"library: {i + 1}/{total} resources generated")
 
     with transaction.atomic():
         Resource.objects.bulk_create(resources, batch_size=500)
