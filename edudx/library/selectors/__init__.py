@@ -142,12 +142,14 @@ def most_used(*, scope: Scope, since: dt.datetime, subject: str = "", limit: int
     uses = Use.objects.filter(at__gte=since)
     if subject:
         uses = uses.filter(subject=subject)
-    top = list(
-        uses.filter(resource__in=published(scope=scope))
-        .values("resource_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "resource_id")[:limit]
-    )
+    if scope.is_authenticated and scope.has_perm(perms.VIEW):
+        # Every published resource is visible (visibility.published): the state of each use's
+        # resource, one lookup per use — `resource__in` the published ones listed ~800,000 ids
+        # at a million resources (~1 s for the landing page's 5 most used).
+        uses = uses.filter(resource__state=State.PUBLISHED)
+    else:
+        uses = uses.filter(resource__in=published(scope=scope))
+    top = list(uses.values("resource_id").annotate(n=Count("id")).order_by("-n", "resource_id")[:limit])
     by_id = Resource.objects.in_bulk([t["resource_id"] for t in top])
     out = []
     for t in top:

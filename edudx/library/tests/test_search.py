@@ -120,6 +120,28 @@ def test_sort_by_most_used(city, corpus):
 
 
 @pytest.mark.django_db
+def test_most_used_this_month_lists_published_resources_only(city, corpus):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from edudx.library import services
+    from edudx.library.models import Resource
+
+    for _ in range(2):
+        services.use_record(actor=city.actor_of("viewer"), resource=corpus["other"], kind="view")
+    services.use_record(actor=city.actor_of("viewer"), resource=corpus["title"], kind="view")
+    since = timezone.now() - dt.timedelta(days=1)
+    scope = city.scope_of("viewer")
+    assert [r.title for r in selectors.most_used(scope=scope, since=since)] == [
+        "Quang hợp ở thực vật",
+        "Phương trình bậc hai một ẩn",
+    ]
+    Resource.objects.filter(pk=corpus["other"].pk).update(state="taken_down")
+    assert [r.title for r in selectors.most_used(scope=scope, since=since)] == ["Phương trình bậc hai một ẩn"]
+
+
+@pytest.mark.django_db
 def test_suggestions_match_title_words_as_typed(city, corpus):
     got = [r.title for r in selectors.suggestions(scope=city.scope_of("viewer"), q="phuong tr")]
     assert got == ["Phương trình bậc hai một ẩn"]
