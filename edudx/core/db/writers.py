@@ -17,6 +17,7 @@ PostgreSQL (no writer lock between rows) and in-memory databases are left alone.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
@@ -29,6 +30,17 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
 _local = threading.local()  # a file descriptor per thread and database: flock is per open file
 
 
+class _Fds(dict[str, int]):
+    """A thread's open marker files. Closed when the thread ends and its thread-local state
+    goes: an import's writer thread (one a file) must not leave its descriptor behind in a
+    long-running worker."""
+
+    def __del__(self, _close: Callable[[int], None] = os.close) -> None:
+        for fd in self.values():
+            with contextlib.suppress(OSError):
+                _close(fd)
+
+
 def lock_path(connection: Any) -> str | None:
     """The marker file of this SQLite database, None where nobody can wait for its lock."""
     if connection.vendor != "sqlite" or connection.is_in_memory_db():
@@ -37,8 +49,9 @@ def lock_path(connection: Any) -> str | None:
 
 
 def _fd(path: str) -> int:
-    fds: dict[str, int] = getattr(_local, "fds", None) or {}
-    _local.fds = fds
+    fds: _Fds | None = getattr(_local, "fds", None)
+    if fds is None:
+        fds = _local.fds = _Fds()
     fd = fds.get(path)
     if fd is None:
         fd = fds[path] = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)

@@ -9,7 +9,7 @@ import time
 import pytest
 from django.db.utils import ConnectionHandler
 
-from edudx.core.db.writers import _may_wait, writers_waiting
+from edudx.core.db.writers import _fd, _may_wait, writers_waiting
 
 # Databases of their own (files under tmp_path); the mark only lets the test open connections.
 pytestmark = pytest.mark.django_db
@@ -78,3 +78,21 @@ def test_reads_and_in_memory_databases_announce_nothing(tmp_path):
     assert [type(w).__name__ for w in db.execute_wrappers] == ["_Waiting"]
     db.close()
     memory.close()
+
+
+def test_a_thread_that_ends_closes_its_marker_file(tmp_path):
+    """An import's writer thread (one a file) announces its writes through its own descriptor;
+    when the thread ends, the descriptor is closed — a worker importing file after file keeps
+    none of them open."""
+    import gc
+    import os
+
+    path = str(tmp_path / "t.sqlite3-writers")
+    opened = []
+    worker = threading.Thread(target=lambda: opened.append(_fd(path)))
+    worker.start()
+    worker.join()
+    gc.collect()
+    assert len(opened) == 1
+    link = f"/proc/self/fd/{opened[0]}"  # closed, or its number reused by another file
+    assert not os.path.exists(link) or os.readlink(link) != path
