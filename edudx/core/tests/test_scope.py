@@ -178,3 +178,21 @@ def test_a_scope_holding_every_root_needs_no_path_condition(city):
         )
         == everyone
     )
+
+
+@pytest.mark.django_db
+def test_covers_everything_only_where_filter_q_filters_nothing(city):
+    """The registry counts a department's name search without the scope filter when
+    `covers_everything` says so: a ward officer, a principal or a teacher must never get True."""
+    from edudx.registry.models import Student
+
+    perm = "registry.view_people"
+    assert Scope.system().covers_everything(perm)
+    assert city.scope_of("dept_admin").covers_everything(perm)
+    for role in ("ward_officer", "school_admin", "teacher", "cluster_lead"):
+        scope = city.scope_of(role)
+        assert not scope.covers_everything(perm), role
+        assert (
+            Student.objects.filter(scope.filter_q(perm, "school__unit__path")).count()
+            < Student.objects.count()
+        )
